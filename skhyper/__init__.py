@@ -1,0 +1,27 @@
+"""skhyper: Keras models with every training hyperparameter exposed to
+scikit-learn's searches.
+
+``import skhyper`` is light: TensorFlow and Keras load on first use of an
+estimator.
+"""
+
+import importlib
+
+__version__ = "0.1.0"
+
+_PUBLIC = {
+    "KerasMLPClassifier": "skhyper.estimators",
+    "KerasMLPRegressor": "skhyper.estimators",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name):
+    if name in _PUBLIC:
+        return getattr(importlib.import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'skhyper' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_PUBLIC))

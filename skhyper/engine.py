@@ -1,0 +1,142 @@
+"""The training loop: one compiled Keras model, in-memory data, a history.
+
+Everything random is drawn from explicit seeds passed in, never from
+TensorFlow's, NumPy's or Python's global state: the batches of each epoch come
+from a stateless shuffle keyed by ``(shuffle_seed, epoch)``, so the same seed
+gives the same batches in any process, thread or parallel backend, and no
+global setting (such as op determinism) is switched on behind the user's back.
+"""
+
+import math
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+__all__ = ["train", "predict"]
+
+_PREDICT_CHUNK = 8192
+
+
+def train(
+    model,
+    X,
+    y,
+    sample_weight=None,
+    *,
+    epochs,
+    batch_size,
+    shuffle=True,
+    shuffle_seed=0,
+    validation_data=None,
+    schedule=None,
+    early_stopping=None,
+    callbacks=(),
+    verbose=0,
+    initial_epoch=0,
+):
+    """Train a compiled ``model`` and return its per-epoch history.
+
+    Parameters
+    ----------
+    model : keras.Model, compiled.
+    X, y, sample_weight : arrays with the same first dimension.
+    epochs : int, epochs to run (counted from ``initial_epoch``).
+    batch_size : int, clipped to the number of samples.
+    shuffle : bool, reshuffle the rows each epoch.
+    shuffle_seed : int, the seed of the shuffles.
+    validation_data : ``(X_val, y_val)`` or ``(X_val, y_val, w_val)`` or None.
+    schedule : :class:`skhyper.schedules.EpochSchedule` or None.
+    early_stopping : dict of ``EarlyStopping`` arguments or None.
+    callbacks : more Keras callbacks.
+    verbose : Keras' verbosity.
+    initial_epoch : int, the number of epochs already run (``partial_fit``).
+
+    Returns
+    -------
+    dict of str -> list of float
+        ``loss``, the compiled metrics, their ``val_`` twins when there is
+        validation data, and ``learning_rate``, one value per epoch run.
+    """
+    n_samples = len(X)
+    batch_size = int(min(batch_size, n_samples))
+    steps = math.ceil(n_samples / batch_size)
+    if sample_weight is None:
+        sample_weight = np.ones(n_samples, dtype=np.float32)
+    data = (tf.constant(X), tf.constant(y), tf.constant(sample_weight, tf.float32))
+
+    def batches_of_epoch(epoch):
+        order = tf.range(n_samples, dtype=tf.int64)
+        if shuffle:
+            seed = tf.stack([tf.constant(shuffle_seed, tf.int64), epoch])
+            keys = tf.random.stateless_uniform([n_samples], seed=seed)
+            order = tf.cast(tf.argsort(keys, stable=True), tf.int64)
+        return tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
+
+    dataset = (
+        tf.data.Dataset.range(initial_epoch, initial_epoch + epochs)
+        .flat_map(batches_of_epoch)
+        .map(lambda rows: tuple(tf.gather(part, rows) for part in data))
+        .prefetch(2)
+    )
+
+    monitor = "val_loss" if validation_data is not None else "loss"
+    all_callbacks = [_EpochLearningRate(schedule, monitor)]
+    if early_stopping:
+        all_callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, **early_stopping))
+    all_callbacks += list(callbacks)
+    if validation_data is not None and len(validation_data) == 3:
+        X_val, y_val, w_val = validation_data
+        validation_data = (X_val, y_val, np.asarray(w_val, dtype=np.float32))
+    result = model.fit(
+        dataset,
+        epochs=initial_epoch + epochs,
+        initial_epoch=initial_epoch,
+        steps_per_epoch=steps,
+        shuffle=False,  # the dataset shuffles, seeded
+        validation_data=validation_data,
+        validation_batch_size=_PREDICT_CHUNK,
+        callbacks=all_callbacks,
+        verbose=verbose,
+    )
+    return {key: [float(v) for v in values] for key, values in result.history.items()}
+
+
+class _EpochLearningRate(keras.callbacks.Callback):
+    """Sets the rate at each epoch's start and logs the rate that was used."""
+
+    def __init__(self, schedule, monitor):
+        super().__init__()
+        self.schedule, self.monitor = schedule, monitor
+        self._rate = self._previous_loss = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._rate = _current_rate(self.model.optimizer)
+        if self.schedule is None:
+            return
+        rate = self.schedule.rate(epoch, self._rate, self._previous_loss)
+        if not (rate > 0 and math.isfinite(rate)):
+            raise ValueError(
+                f"The learning-rate schedule gave {rate!r} for epoch {epoch};"
+                " a learning rate must be a positive finite number."
+            )
+        self.model.optimizer.learning_rate = float(rate)
+        self._rate = float(rate)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            self._previous_loss = logs.get(self.monitor, logs.get("loss"))
+            logs["learning_rate"] = self._rate
+
+
+def _current_rate(optimizer):
+    return float(np.asarray(optimizer.learning_rate))
+
+
+def predict(model, X):
+    """The model's outputs for ``X``, as float64, in chunks of in-memory rows."""
+    chunks = [
+        np.asarray(model(X[start : start + _PREDICT_CHUNK], training=False))
+        for start in range(0, len(X), _PREDICT_CHUNK)
+    ]
+    return np.concatenate(chunks).astype(np.float64)

@@ -1,0 +1,5 @@
+"""The skhyper estimators."""
+
+from .mlp import KerasMLPClassifier, KerasMLPRegressor
+
+__all__ = ["KerasMLPClassifier", "KerasMLPRegressor"]

@@ -1,0 +1,493 @@
+"""What every skhyper Keras estimator shares: its hyperparameters, their
+validation, the network it builds, and the fit that trains it.
+
+The estimators are scikeras wrappers (``KerasClassifier``/``KerasRegressor``)
+with :class:`KerasMLPBase` in front of them in the MRO.  From scikeras they
+keep the target encoders, ``predict`` and pickling; this class replaces what
+does not hold up on current scikit-learn and Keras: tags (see
+``skhyper._compat``), data validation (``n_features_in_``,
+``feature_names_in_`` and sklearn's messages), explicit hyperparameters
+instead of ``**kwargs`` routing, and seeding that never touches global state.
+"""
+
+import inspect
+import math
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import _check_sample_weight, check_consistent_length
+
+from .. import engine, hyperparams, schedules
+from .._compat import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    check_keras_backend,
+    fix_estimator_tags,
+    validate_data,
+    validate_parameter_constraints,
+)
+
+_SEED_LIMIT = 2**31 - 1
+
+
+class KerasMLPBase:
+    """Hyperparameters, validation, model building and training of a Keras MLP.
+
+    Not an estimator by itself: subclasses put it before a scikeras wrapper
+    and set ``_estimator_kind`` and ``_metric``.
+    """
+
+    # scikeras reads these attributes; in skhyper they are fixed, not tuned.
+    model = None
+    build_fn = None
+    warm_start = False
+    metrics = None
+    run_eagerly = False
+
+    _estimator_kind = None  # "classifier" or "regressor"
+    _metric = None  # the Keras metric logged per epoch in history_
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(hyperparams.ACTIVATIONS)],
+        "kernel_initializer": [StrOptions(set(hyperparams.INITIALIZERS)), callable],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "l1": [Interval(Real, 0, None, closed="left")],
+        "l2": [Interval(Real, 0, None, closed="left")],
+        "optimizer": [
+            StrOptions(set(hyperparams.OPTIMIZERS)),
+            HasMethods(["apply_gradients", "get_config"]),
+        ],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "nesterov": ["boolean"],
+        "beta_1": [Interval(Real, 0, 1, closed="left"), None],
+        "beta_2": [Interval(Real, 0, 1, closed="left"), None],
+        "rho": [Interval(Real, 0, 1, closed="left"), None],
+        "epsilon": [Interval(Real, 0, None, closed="neither"), None],
+        "weight_decay": [Interval(Real, 0, None, closed="left"), None],
+        "clipnorm": [Interval(Real, 0, None, closed="neither"), None],
+        "lr_schedule": [StrOptions(set(schedules.SCHEDULES)), callable],
+        "lr_decay": [Interval(Real, 0, None, closed="left")],
+        "lr_drop": [Interval(Real, 0, 1, closed="right")],
+        "lr_step": [Interval(Integral, 1, None, closed="left")],
+        "lr_period": [Interval(Integral, 1, None, closed="left")],
+        "lr_period_mult": [Interval(Real, 0, None, closed="neither")],
+        "lr_min": [Interval(Real, 0, None, closed="left")],
+        "lr_patience": [Interval(Integral, 0, None, closed="left")],
+        "loss": [None, callable],  # subclasses add their loss names
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "validation_split": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "patience": [Interval(Integral, 0, None, closed="left")],
+        "min_delta": [Interval(Real, 0, None, closed="left")],
+        "restore_best_weights": ["boolean"],
+        "callbacks": [list, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        kernel_initializer="glorot_uniform",
+        dropout=0.0,
+        l1=0.0,
+        l2=0.0,
+        optimizer="adam",
+        learning_rate=0.001,
+        momentum=0.0,
+        nesterov=False,
+        beta_1=None,
+        beta_2=None,
+        rho=None,
+        epsilon=None,
+        weight_decay=None,
+        clipnorm=None,
+        lr_schedule="constant",
+        lr_decay=0.1,
+        lr_drop=0.5,
+        lr_step=10,
+        lr_period=10,
+        lr_period_mult=2.0,
+        lr_min=0.0,
+        lr_patience=5,
+        loss=None,
+        batch_size=32,
+        epochs=100,
+        shuffle=True,
+        validation_split=0.0,
+        early_stopping=False,
+        patience=10,
+        min_delta=0.0,
+        restore_best_weights=True,
+        callbacks=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.kernel_initializer = kernel_initializer
+        self.dropout = dropout
+        self.l1 = l1
+        self.l2 = l2
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.rho = rho
+        self.epsilon = epsilon
+        self.weight_decay = weight_decay
+        self.clipnorm = clipnorm
+        self.lr_schedule = lr_schedule
+        self.lr_decay = lr_decay
+        self.lr_drop = lr_drop
+        self.lr_step = lr_step
+        self.lr_period = lr_period
+        self.lr_period_mult = lr_period_mult
+        self.lr_min = lr_min
+        self.lr_patience = lr_patience
+        self.loss = loss
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.shuffle = shuffle
+        self.validation_split = validation_split
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.min_delta = min_delta
+        self.restore_best_weights = restore_best_weights
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # sklearn's parameter handling, not scikeras' ``**kwargs`` routing: the
+    # parameters are exactly the signature of ``__init__``.
+    _get_param_names = BaseEstimator.__dict__["_get_param_names"]
+    set_params = BaseEstimator.set_params
+    __repr__ = BaseEstimator.__repr__
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # densified: MLP inputs are small
+        return fix_estimator_tags(tags, self._estimator_kind)
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "model_")
+
+    # ------------------------------------------------------------------ fit
+
+    def fit(self, X, y, sample_weight=None):
+        """Build a new network and train it on ``(X, y)`` for ``epochs`` epochs.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights, scaled to a mean of 1 (rows with weight 0
+            are dropped).  Not modified.
+
+        Returns
+        -------
+        self
+        """
+        self._fit(X, y, sample_weight, warm_start=False, epochs=self.epochs)
+        return self
+
+    def _fit(self, X, y, sample_weight, *, warm_start, epochs):
+        name = type(self).__name__
+        validate_parameter_constraints(
+            self._parameter_constraints, self.get_params(deep=False), caller_name=name
+        )
+        self._check_param_values()
+        if y is None:
+            raise ValueError(f"{name} requires y to be passed, but the target y is None.")
+        if warm_start and self.__sklearn_is_fitted__():
+            X, y = self._validate_data(X, y, reset=False)
+            initial_epoch = self.current_epoch
+        else:
+            X, y = self._initialize(X, y)
+            initial_epoch = 0
+        X, y, sample_weight = self._weighted_rows(X, y, sample_weight)
+        y_model = np.asarray(self.target_encoder_.transform(y), dtype=np.float32)
+        history = self._train(X, y, y_model, sample_weight, epochs, initial_epoch)
+        if initial_epoch == 0:
+            self.history_ = {}
+        for key, values in history.items():
+            self.history_.setdefault(key, []).extend(values)
+        self.n_iter_ = len(self.history_.get("loss", []))
+        self.loss_curve_ = list(self.history_.get("loss", []))
+        if self.loss_curve_ and not np.isfinite(self.loss_curve_[-1]):
+            warnings.warn(
+                f"{name} diverged: the training loss is {self.loss_curve_[-1]} after"
+                f" {self.n_iter_} epochs. Lower the learning_rate"
+                f" (now {self.learning_rate}) or scale the inputs.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+
+    def _initialize(self, X, y):
+        """Validate the data, fit the target encoder and build a new network."""
+        check_keras_backend()
+        X, y = self._validate_data(X, y, reset=True)
+        if X.shape[0] < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 samples to fit; got 1 sample."
+            )
+        self._check_target(y)
+        self._seeds = _draw_seeds(self.random_state)
+        self.target_encoder_ = self.target_encoder.fit(y)
+        for key, value in self.target_encoder_.get_metadata().items():
+            setattr(self, key, value)
+        self.model_ = self._build_model(self._n_model_outputs(y))
+        return X, y
+
+    def _weighted_rows(self, X, y, sample_weight):
+        """Rows to train on and their weights (mean 1), with class weights.
+
+        Rows whose weight is 0 are dropped, as sklearn's estimators ignore
+        them.  A new weight array is made; the caller's is never written to.
+        """
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
+        class_weights = self._class_sample_weight(y)
+        if class_weights is not None:
+            sample_weight = class_weights if sample_weight is None else sample_weight * class_weights
+        if sample_weight is None:
+            return X, y, None
+        keep = sample_weight > 0
+        if not keep.any():
+            raise ValueError("sample_weight is 0 for every sample: there is nothing to train on.")
+        if not keep.all():
+            X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+            self._check_target(y, after_weighting=True)
+        return X, y, (sample_weight / sample_weight.mean()).astype(np.float32)
+
+    def _train(self, X, y, y_model, sample_weight, epochs, initial_epoch):
+        """Split off the validation rows and run the training engine."""
+        validation_data = None
+        if self.validation_split > 0:
+            train_rows, val_rows = self._validation_rows(y)
+            w = sample_weight
+            validation_data = (X[val_rows], y_model[val_rows])
+            if w is not None:
+                validation_data += (w[val_rows],)
+                w = w[train_rows]
+            X, y_model, sample_weight = X[train_rows], y_model[train_rows], w
+        early_stopping = None
+        if self.early_stopping:
+            early_stopping = {
+                "patience": self.patience,
+                "min_delta": self.min_delta,
+                "restore_best_weights": self.restore_best_weights,
+            }
+        return engine.train(
+            self.model_,
+            X,
+            y_model,
+            sample_weight,
+            epochs=epochs,
+            batch_size=self.batch_size,
+            shuffle=self.shuffle,
+            shuffle_seed=self._seeds["shuffle"],
+            validation_data=validation_data,
+            schedule=schedules.make_schedule(
+                self.lr_schedule, self.learning_rate, self.get_params(deep=False)
+            ),
+            early_stopping=early_stopping,
+            callbacks=self.callbacks or (),
+            verbose=self.verbose,
+            initial_epoch=initial_epoch,
+        )
+
+    def _validation_rows(self, y):
+        """Train and validation row indices: a seeded split, stratified for
+        classifiers where every class can give a row to each side."""
+        n_samples = len(y)
+        n_val = math.ceil(n_samples * self.validation_split)
+        if n_val >= n_samples:
+            raise ValueError(
+                f"validation_split={self.validation_split} leaves no rows to train on"
+                f" out of {n_samples} samples."
+            )
+        stratify = None
+        if self._estimator_kind == "classifier":
+            _, counts = np.unique(y, return_counts=True)
+            if counts.min() >= 2 and min(n_val, n_samples - n_val) >= len(counts):
+                stratify = y
+        return train_test_split(
+            np.arange(n_samples),
+            test_size=n_val,
+            stratify=stratify,
+            random_state=self._seeds["split"],
+        )
+
+    # ---------------------------------------------------------------- model
+
+    def _build_model(self, n_outputs):
+        """A new compiled Keras MLP, every random layer explicitly seeded."""
+        import keras
+
+        sizes = self._hidden_sizes()
+        rates = self._dropout_rates(len(sizes))
+        regularizer = None
+        if self.l1 or self.l2:
+            regularizer = keras.regularizers.L1L2(l1=float(self.l1), l2=float(self.l2))
+        init_seed, dropout_seed = self._seeds["init"], self._seeds["dropout"]
+
+        def dense(units, activation, index):
+            initializer = hyperparams.make_initializer(self.kernel_initializer, init_seed + index)
+            return keras.layers.Dense(
+                units,
+                activation=activation,
+                kernel_initializer=initializer,
+                kernel_regularizer=regularizer,
+            )
+
+        inputs = keras.Input(shape=(self.n_features_in_,))
+        x = inputs
+        for index, (units, rate) in enumerate(zip(sizes, rates)):
+            x = dense(units, self.activation, index)(x)
+            if rate > 0:
+                x = keras.layers.Dropout(rate, seed=dropout_seed + index)(x)
+        output_activation, loss = self._output_and_loss(n_outputs)
+        outputs = dense(n_outputs, output_activation, len(sizes))(x)
+        model = keras.Model(inputs, outputs)
+        model.compile(optimizer=self._make_optimizer(), loss=loss, metrics=[self._metric])
+        return model
+
+    def _make_optimizer(self):
+        learning_rate = self.learning_rate
+        if schedules.is_keras_schedule(self.lr_schedule):  # stepped per batch
+            schedule = self.lr_schedule
+            learning_rate = type(schedule).from_config(schedule.get_config())
+        settings = {
+            name: getattr(self, name)
+            for name in (
+                "momentum", "nesterov", "beta_1", "beta_2", "rho",
+                "epsilon", "weight_decay", "clipnorm",
+            )
+        }  # fmt: skip
+        return hyperparams.make_optimizer(self.optimizer, learning_rate, settings)
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        return (sizes,) if isinstance(sizes, Integral) else tuple(sizes)
+
+    def _dropout_rates(self, n_layers):
+        if isinstance(self.dropout, Real):
+            return (float(self.dropout),) * n_layers
+        return tuple(float(rate) for rate in self.dropout)
+
+    def _check_param_values(self):
+        """The checks a constraint table cannot express: sequence contents."""
+        sizes = self._hidden_sizes()
+        if not all(isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in sizes):
+            raise ValueError(
+                "hidden_layer_sizes must hold positive integers (units per hidden"
+                f" layer), got {self.hidden_layer_sizes!r}."
+            )
+        if not isinstance(self.dropout, Real):
+            rates = list(self.dropout)
+            if len(rates) != len(sizes) or not all(
+                isinstance(r, Real) and 0 <= r < 1 for r in rates
+            ):
+                raise ValueError(
+                    "dropout must be a rate in [0, 1) or one such rate per hidden"
+                    f" layer ({len(sizes)} here), got {self.dropout!r}."
+                )
+
+    # ----------------------------------------------------------------- data
+
+    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        """Check X (and y) the way sklearn's estimators do.
+
+        Sets or checks ``n_features_in_`` and ``feature_names_in_`` with
+        sklearn's own messages; X comes back as a dense float32 copy.
+        """
+        if X is not None:
+            X = validate_data(self, X, reset=reset, accept_sparse=True, dtype="numeric")
+            if sparse.issparse(X):
+                X = X.toarray()
+            with np.errstate(over="ignore"):
+                X = np.asarray(X, dtype=np.float32)
+            if not np.isfinite(X).all():
+                raise ValueError(
+                    "Input X has values too large for float32, the precision Keras"
+                    " trains in; scale the features first (e.g. StandardScaler)."
+                )
+        if y is not None:
+            y = self._validate_target(y)
+        if X is not None and y is not None:
+            check_consistent_length(X, y)
+        return X, y
+
+    def _predict_raw(self, X, **kwargs):
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self)
+        X, _ = self._validate_data(X, reset=False)
+        return engine.predict(self.model_, X)
+
+    # Subclass hooks -------------------------------------------------------
+
+    def _validate_target(self, y):
+        raise NotImplementedError
+
+    def _check_target(self, y, after_weighting=False):
+        """Raise if ``y`` cannot be learned from (e.g. one class)."""
+
+    def _class_sample_weight(self, y):
+        return None
+
+    def _n_model_outputs(self, y):
+        raise NotImplementedError
+
+    def _output_and_loss(self, n_outputs):
+        raise NotImplementedError
+
+
+def _draw_seeds(random_state):
+    """Independent seeds for each random part of one fit, from ``random_state``.
+
+    An int gives the same seeds in any process; None draws from NumPy's global
+    generator (so unseeded fits differ, as in sklearn); a RandomState is drawn
+    from.
+    """
+    if isinstance(random_state, Integral):
+        entropy = int(random_state)
+    else:
+        entropy = int(check_random_state(random_state).randint(_SEED_LIMIT))
+    states = np.random.SeedSequence(entropy).generate_state(4)
+    # Room above each seed: layer i uses seed + i.
+    seeds = [int(s) % (_SEED_LIMIT - 1000) for s in states]
+    return dict(zip(("init", "dropout", "shuffle", "split"), seeds))
+
+
+def signature_with(init, **extra):
+    """The signature of ``init`` with ``extra`` keyword-only parameters added.
+
+    A subclass that adds hyperparameters gives its ``__init__`` this
+    signature, so sklearn's ``get_params``/``clone`` (which read the
+    signature) see every parameter without the whole list being repeated.
+    """
+    signature = inspect.signature(init)
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
+        for name, default in extra.items()
+    ]
+    return signature.replace(parameters=[*signature.parameters.values(), *added])

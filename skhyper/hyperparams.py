@@ -1,0 +1,154 @@
+"""The hyperparameter tables: one name -> one Keras object, and nothing else.
+
+Each table maps the names a user passes to the estimators onto what Keras
+calls them.  Keras itself is imported only when an object is built, so the
+tables (and the error messages that list their keys) cost nothing to import.
+"""
+
+from dataclasses import dataclass
+
+__all__ = [
+    "ACTIVATIONS",
+    "INITIALIZERS",
+    "OPTIMIZERS",
+    "CLASSIFICATION_LOSSES",
+    "REGRESSION_LOSSES",
+    "make_initializer",
+    "make_optimizer",
+]
+
+#: Hidden-layer activations, by their Keras names.
+ACTIVATIONS = frozenset(
+    {
+        "celu", "elu", "exponential", "gelu", "hard_sigmoid", "hard_silu",
+        "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid",
+        "mish", "relu", "relu6", "selu", "sigmoid", "silu", "softplus",
+        "softsign", "squareplus", "swish", "tanh",
+    }
+)  # fmt: skip
+
+#: Kernel initializers: name -> Keras class name.  Keras' short aliases from
+#: Keras 2 (``uniform``, ``normal``, ``zero``, ``one``), which seed 003's grid
+#: uses, are kept.  ``constant`` is left out: it needs a value; pass
+#: ``keras.initializers.Constant(v)`` instead.
+INITIALIZERS = {
+    "glorot_uniform": "GlorotUniform",
+    "glorot_normal": "GlorotNormal",
+    "he_uniform": "HeUniform",
+    "he_normal": "HeNormal",
+    "lecun_uniform": "LecunUniform",
+    "lecun_normal": "LecunNormal",
+    "random_uniform": "RandomUniform",
+    "random_normal": "RandomNormal",
+    "truncated_normal": "TruncatedNormal",
+    "variance_scaling": "VarianceScaling",
+    "orthogonal": "Orthogonal",
+    "identity": "Identity",
+    "zeros": "Zeros",
+    "ones": "Ones",
+    "uniform": "RandomUniform",
+    "normal": "RandomNormal",
+    "zero": "Zeros",
+    "one": "Ones",
+}
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """A Keras optimizer class and the estimator settings it takes.
+
+    Every optimizer also takes ``learning_rate``, ``weight_decay`` and
+    ``clipnorm``; ``settings`` lists the others, by their estimator names.
+    """
+
+    keras_name: str
+    settings: tuple = ()
+
+
+OPTIMIZERS = {
+    "sgd": OptimizerSpec("SGD", ("momentum", "nesterov")),
+    "rmsprop": OptimizerSpec("RMSprop", ("rho", "momentum", "epsilon")),
+    "adam": OptimizerSpec("Adam", ("beta_1", "beta_2", "epsilon")),
+    "adamw": OptimizerSpec("AdamW", ("beta_1", "beta_2", "epsilon")),
+    "nadam": OptimizerSpec("Nadam", ("beta_1", "beta_2", "epsilon")),
+    "adamax": OptimizerSpec("Adamax", ("beta_1", "beta_2", "epsilon")),
+    "adagrad": OptimizerSpec("Adagrad", ("epsilon",)),
+    "adadelta": OptimizerSpec("Adadelta", ("rho", "epsilon")),
+    "lion": OptimizerSpec("Lion", ("beta_1", "beta_2")),
+    "ftrl": OptimizerSpec("Ftrl"),
+}
+
+_COMMON_OPTIMIZER_SETTINGS = ("weight_decay", "clipnorm")
+
+#: Losses a classifier trains with.  ``categorical_crossentropy`` is trained
+#: as its sparse twin: on one-hot targets the two are the same function.
+CLASSIFICATION_LOSSES = {
+    "sparse_categorical_crossentropy": "sparse_categorical_crossentropy",
+    "categorical_crossentropy": "sparse_categorical_crossentropy",
+    "binary_crossentropy": "binary_crossentropy",
+}
+
+#: Losses a regressor trains with: name -> Keras name.
+REGRESSION_LOSSES = {
+    "mse": "mean_squared_error",
+    "mean_squared_error": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "mean_absolute_error": "mean_absolute_error",
+    "huber": "huber",
+    "log_cosh": "log_cosh",
+    "msle": "mean_squared_logarithmic_error",
+    "mean_squared_logarithmic_error": "mean_squared_logarithmic_error",
+}
+
+
+def make_initializer(spec, seed):
+    """A fresh Keras initializer for ``spec`` (a name or an initializer).
+
+    Random initializers get the explicit ``seed``: Keras would otherwise draw
+    one from Python's global ``random`` state, which other threads share.
+    A user's initializer object is copied, never changed.
+    """
+    import keras
+
+    if isinstance(spec, str):
+        cls = getattr(keras.initializers, INITIALIZERS[spec])
+        config = {}
+    else:
+        cls, config = type(spec), dict(spec.get_config())
+    if "seed" in config or (not config and _takes_seed(cls)):
+        if config.get("seed") is None:
+            config["seed"] = seed
+    return cls.from_config(config) if config else cls()
+
+
+def _takes_seed(cls):
+    import inspect
+
+    return "seed" in inspect.signature(cls).parameters
+
+
+def make_optimizer(spec, learning_rate, settings):
+    """A fresh Keras optimizer.
+
+    ``spec`` is a name of :data:`OPTIMIZERS` or a Keras optimizer, which is
+    copied through its config (the caller's object is never trained).
+    ``settings`` maps estimator setting names to values; those the optimizer
+    does not take, and those left at ``None`` (the optimizer's own default),
+    are dropped.
+    """
+    import keras
+
+    if not isinstance(spec, str):
+        return type(spec).from_config(spec.get_config())
+    entry = OPTIMIZERS[spec]
+    names = entry.settings + _COMMON_OPTIMIZER_SETTINGS
+    kwargs = {k: _plain(settings[k]) for k in names if settings.get(k) is not None}
+    cls = getattr(keras.optimizers, entry.keras_name)
+    return cls(learning_rate=_plain(learning_rate), **kwargs)
+
+
+def _plain(value):
+    """Keras optimizers reject ``np.float32`` and ``int`` rates: give floats."""
+    if isinstance(value, bool) or not hasattr(value, "__float__"):
+        return value
+    return float(value)

@@ -1,34 +1,21 @@
-"""Every version quirk of scikeras, scikit-learn and Keras, and only those."""
+"""Every version quirk of scikeras, scikit-learn and Keras, and only those.
 
-from sklearn.utils import ClassifierTags, RegressorTags
+scikit-learn's private helpers that skhyper relies on are imported here and
+nowhere else, so that a rename in a new release is mended in one place.
+scikeras' tag quirk is avoided by the estimators' base order (see
+``skhyper.estimators.mlp``).
+"""
+
 from sklearn.utils._param_validation import (  # noqa: F401  (re-exported)
     HasMethods,
     Interval,
     StrOptions,
     validate_parameter_constraints,
 )
-from sklearn.utils.validation import validate_data  # noqa: F401  (re-exported)
-
-
-def fix_estimator_tags(tags, estimator_type):
-    """Give a scikeras subclass the tags its mixin never contributes.
-
-    scikeras 0.13 declares ``KerasClassifier(BaseWrapper, ClassifierMixin)``:
-    the mixin comes after ``BaseEstimator`` in the MRO and scikeras defines
-    only the old ``_more_tags``, so on scikit-learn >= 1.7 the tags are
-    ``BaseEstimator``'s.  ``is_classifier`` is then False and ``GridSearchCV``
-    with an integer ``cv`` silently stops stratifying.  Reordering the bases
-    fails with an MRO error; setting the tags here is the fix.
-    """
-    tags.estimator_type = estimator_type
-    tags.target_tags.required = True
-    if estimator_type == "classifier":
-        tags.classifier_tags = ClassifierTags(multi_class=True, multi_label=False)
-        tags.regressor_tags = None
-    else:
-        tags.regressor_tags = RegressorTags()
-        tags.classifier_tags = None
-    return tags
+from sklearn.utils.validation import (  # noqa: F401  (re-exported)
+    _check_sample_weight,
+    validate_data,
+)
 
 
 def check_keras_backend():

@@ -1,13 +1,14 @@
 """What every skhyper Keras estimator shares: its hyperparameters, their
 validation, the network it builds, and the fit that trains it.
 
-The estimators are scikeras wrappers (``KerasClassifier``/``KerasRegressor``)
-with :class:`KerasMLPBase` in front of them in the MRO.  From scikeras they
-keep the target encoders, ``predict`` and pickling; this class replaces what
-does not hold up on current scikit-learn and Keras: tags (see
-``skhyper._compat``), data validation (``n_features_in_``,
-``feature_names_in_`` and sklearn's messages), explicit hyperparameters
-instead of ``**kwargs`` routing, and seeding that never touches global state.
+The estimators are scikeras wrappers: ``sklearn mixin, KerasMLPBase,
+scikeras.wrappers.BaseWrapper``.  From scikeras they keep the wrapper
+skeleton, its target encoders and its pickling of Keras models; this class
+replaces what does not hold up on current scikit-learn and Keras: data
+validation (``n_features_in_``, ``feature_names_in_`` and sklearn's messages),
+explicit hyperparameters instead of ``**kwargs`` routing, and seeding that
+never touches global state (scikeras switches TensorFlow's op determinism on
+for the whole process, after which every unseeded fit raises).
 """
 
 import inspect
@@ -17,18 +18,18 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, is_classifier
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import _check_sample_weight, check_consistent_length
+from sklearn.utils.validation import check_consistent_length
 
 from .. import engine, hyperparams, schedules
 from .._compat import (
     HasMethods,
     Interval,
     StrOptions,
+    _check_sample_weight,
     check_keras_backend,
-    fix_estimator_tags,
     validate_data,
     validate_parameter_constraints,
 )
@@ -39,8 +40,8 @@ _SEED_LIMIT = 2**31 - 1
 class KerasMLPBase:
     """Hyperparameters, validation, model building and training of a Keras MLP.
 
-    Not an estimator by itself: subclasses put it before a scikeras wrapper
-    and set ``_estimator_kind`` and ``_metric``.
+    Not an estimator by itself: subclasses put it between sklearn's mixin and
+    scikeras' ``BaseWrapper`` and set ``_metric``.
     """
 
     # scikeras reads these attributes; in skhyper they are fixed, not tuned.
@@ -50,7 +51,6 @@ class KerasMLPBase:
     metrics = None
     run_eagerly = False
 
-    _estimator_kind = None  # "classifier" or "regressor"
     _metric = None  # the Keras metric logged per epoch in history_
 
     _parameter_constraints = {
@@ -181,7 +181,7 @@ class KerasMLPBase:
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True  # densified: MLP inputs are small
-        return fix_estimator_tags(tags, self._estimator_kind)
+        return tags
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
@@ -325,7 +325,7 @@ class KerasMLPBase:
                 f" out of {n_samples} samples."
             )
         stratify = None
-        if self._estimator_kind == "classifier":
+        if is_classifier(self):
             _, counts = np.unique(y, return_counts=True)
             if counts.min() >= 2 and min(n_val, n_samples - n_val) >= len(counts):
                 stratify = y

@@ -2,11 +2,19 @@
 
 They differ only in what differs: the target (labels or numbers), the output
 layer and loss, class weights and ``predict_proba``.
+
+Both stand on scikeras' ``BaseWrapper`` with sklearn's mixin first, in the
+order sklearn requires.  scikeras' own ``KerasClassifier(BaseWrapper,
+ClassifierMixin)`` puts the mixin after ``BaseEstimator``: on scikit-learn >=
+1.7 its tags are then ``BaseEstimator``'s, ``is_classifier`` is False and
+``GridSearchCV(cv=3)`` silently stops stratifying; and no subclass of it can
+reorder the bases (MRO error).  Subclassing ``BaseWrapper`` directly avoids
+the quirk instead of patching it.
 """
 
 import numpy as np
-from scikeras.utils.transformers import ClassifierLabelEncoder
-from scikeras.wrappers import KerasClassifier, KerasRegressor
+from scikeras.utils.transformers import ClassifierLabelEncoder, RegressorTargetEncoder
+from scikeras.wrappers import BaseWrapper
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils import check_array, column_or_1d
 from sklearn.utils.class_weight import compute_sample_weight
@@ -19,8 +27,7 @@ from ._base import KerasMLPBase, signature_with
 __all__ = ["KerasMLPClassifier", "KerasMLPRegressor"]
 
 
-class KerasMLPClassifier(KerasMLPBase, KerasClassifier):
-    _estimator_kind = "classifier"
+class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseWrapper):
     _metric = "accuracy"
     _parameter_constraints = {
         **KerasMLPBase._parameter_constraints,
@@ -70,9 +77,8 @@ class KerasMLPClassifier(KerasMLPBase, KerasClassifier):
 
     def predict(self, X):
         """The most probable class of each row."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
-
-    score = ClassifierMixin.score
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def _validate_target(self, y):
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
@@ -113,8 +119,7 @@ class KerasMLPClassifier(KerasMLPBase, KerasClassifier):
         return ("sigmoid" if n_outputs == 1 else "softmax"), loss
 
 
-class KerasMLPRegressor(KerasMLPBase, KerasRegressor):
-    _estimator_kind = "regressor"
+class KerasMLPRegressor(RegressorMixin, KerasMLPBase, BaseWrapper):
     _metric = "mae"
     _parameter_constraints = {
         **KerasMLPBase._parameter_constraints,
@@ -133,9 +138,12 @@ class KerasMLPRegressor(KerasMLPBase, KerasRegressor):
 
     def predict(self, X):
         """Predicted targets, of shape (n_samples,) or (n_samples, n_outputs)."""
-        return self.target_encoder_.inverse_transform(self._predict_raw(X))
+        outputs = self._predict_raw(X)
+        return self.target_encoder_.inverse_transform(outputs)
 
-    score = RegressorMixin.score
+    @property
+    def target_encoder(self):
+        return RegressorTargetEncoder()
 
     def _validate_target(self, y):
         return check_array(y, ensure_2d=False, dtype="numeric", input_name="y")

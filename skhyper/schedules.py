@@ -124,7 +124,7 @@ class Plateau(EpochSchedule):
             self._best, self._waited = previous_loss, 0
             return previous_rate
         self._waited += 1
-        if self._waited <= self.lr_patience:
+        if self._waited < self.lr_patience:
             return previous_rate
         self._waited = 0
         return max(previous_rate * self.lr_drop, self.lr_min)

@@ -1,0 +1,190 @@
+"""What the estimators promise: hyperparameters reach Keras, fitted attributes."""
+
+import math
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import TINY
+from sklearn.base import clone, is_classifier, is_regressor
+
+from skhyper import KerasMLPClassifier, KerasMLPRegressor
+from skhyper.hyperparams import OPTIMIZERS
+
+
+def test_multiclass_fit_predict_proba(digits):
+    X, y = digits
+    clf = KerasMLPClassifier(**{**TINY, "epochs": 15, "learning_rate": 0.01}).fit(X, y)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 10)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+    np.testing.assert_array_equal(clf.classes_, np.arange(10))
+    assert clf.score(X, y) > 0.8
+    assert clf.model_.layers[-1].units == 10
+
+
+def test_binary_string_labels_use_one_sigmoid_unit(binary):
+    X, y = binary
+    clf = KerasMLPClassifier(**{**TINY, "epochs": 10, "learning_rate": 0.01}).fit(X, y)
+    assert clf.model_.layers[-1].units == 1
+    assert set(clf.predict(X)) <= {"zero", "one"}
+    assert list(clf.classes_) == ["one", "zero"]
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 2)
+    assert (clf.predict(X) == clf.classes_[proba.argmax(axis=1)]).all()
+    assert clf.score(X, y) > 0.9
+
+
+def test_categorical_crossentropy_is_accepted(digits):
+    X, y = digits
+    clf = KerasMLPClassifier(**TINY, loss="categorical_crossentropy").fit(X, y)
+    assert clf.predict_proba(X).shape == (len(X), 10)
+
+
+def test_tags_make_searches_stratify():
+    assert is_classifier(KerasMLPClassifier()) and not is_regressor(KerasMLPClassifier())
+    assert is_regressor(KerasMLPRegressor()) and not is_classifier(KerasMLPRegressor())
+
+
+def test_fitted_attributes_like_sklearns_mlp(digits):
+    X, y = digits
+    frame = pd.DataFrame(X, columns=[f"px{i}" for i in range(64)])
+    clf = KerasMLPClassifier(**TINY, validation_split=0.2).fit(frame, y)
+    assert clf.n_features_in_ == 64
+    assert list(clf.feature_names_in_) == list(frame.columns)
+    assert clf.n_iter_ == 3 and len(clf.loss_curve_) == 3
+    assert {"loss", "val_loss", "accuracy", "val_accuracy", "learning_rate"} <= set(clf.history_)
+    assert all(len(v) == 3 for v in clf.history_.values())
+
+
+def test_architecture_reaches_keras(digits):
+    X, y = digits
+    clf = KerasMLPClassifier(
+        **{**TINY, "hidden_layer_sizes": (12, 6)},
+        activation="tanh",
+        dropout=[0.1, 0.0],
+        l1=1e-4,
+        l2=1e-3,
+        kernel_initializer="he_uniform",
+    ).fit(X, y)
+    dense = [layer for layer in clf.model_.layers if isinstance(layer, keras.layers.Dense)]
+    dropout = [layer for layer in clf.model_.layers if isinstance(layer, keras.layers.Dropout)]
+    assert [layer.units for layer in dense] == [12, 6, 10]
+    assert dense[0].activation.__name__ == "tanh"
+    assert [layer.rate for layer in dropout] == [0.1]
+    regularizer = dense[0].kernel_regularizer.get_config()
+    assert regularizer["l1"] == pytest.approx(1e-4) and regularizer["l2"] == pytest.approx(1e-3)
+    assert type(dense[0].kernel_initializer).__name__ == "HeUniform"
+
+
+def test_no_hidden_layer_is_seed_002s_linear_regression():
+    rng = np.random.RandomState(0)
+    x = rng.uniform(-1, 1, (200, 1))
+    y = 3 * x[:, 0] + rng.normal(0, 0.1, 200)
+    reg = KerasMLPRegressor(hidden_layer_sizes=(), optimizer="adam", learning_rate=0.1,
+                            epochs=60, batch_size=32, random_state=0).fit(x, y)  # fmt: skip
+    slope = float(np.asarray(reg.model_.layers[-1].kernel)[0, 0])
+    assert slope == pytest.approx(3.0, abs=0.1)
+
+
+@pytest.mark.parametrize(
+    "optimizer, settings",
+    [
+        ("sgd", dict(momentum=0.8, nesterov=True)),
+        ("rmsprop", dict(rho=0.8, momentum=0.1, epsilon=1e-5)),
+        ("adam", dict(beta_1=0.8, beta_2=0.99, epsilon=1e-6)),
+        ("adamw", dict(weight_decay=0.01)),
+    ],
+)
+def test_optimizer_settings_reach_keras(digits, optimizer, settings):
+    X, y = digits
+    clf = KerasMLPClassifier(**TINY, optimizer=optimizer, learning_rate=0.05, **settings).fit(X, y)
+    config = clf.model_.optimizer.get_config()
+    assert type(clf.model_.optimizer).__name__ == OPTIMIZERS[optimizer].keras_name
+    for key, value in settings.items():
+        assert config[key] == pytest.approx(value)
+
+
+def test_named_schedule_sets_the_rate_of_each_epoch(digits):
+    X, y = digits
+    clf = KerasMLPClassifier(**{**TINY, "epochs": 4}, optimizer="sgd", learning_rate=0.1,
+                             lr_schedule="exponential", lr_decay=0.5).fit(X, y)  # fmt: skip
+    expected = [0.1 * math.exp(-0.5 * epoch) for epoch in range(4)]
+    np.testing.assert_allclose(clf.history_["learning_rate"], expected, rtol=1e-6)
+
+
+def test_callable_and_keras_schedules(digits):
+    X, y = digits
+    clf = KerasMLPClassifier(**TINY, lr_schedule=lambda epoch, lr: 0.01 * (epoch + 1)).fit(X, y)
+    np.testing.assert_allclose(clf.history_["learning_rate"], [0.01, 0.02, 0.03], rtol=1e-6)
+    # Keras 2's SGD(decay=d): lr0 / (1 + d * step), stepped per batch.
+    per_step = keras.optimizers.schedules.InverseTimeDecay(0.1, decay_steps=1, decay_rate=0.5)
+    clf = KerasMLPClassifier(**TINY, optimizer="sgd", lr_schedule=per_step).fit(X, y)
+    steps_per_epoch = math.ceil(len(X) / TINY["batch_size"])
+    final_rate = 0.1 / (1 + 0.5 * 3 * steps_per_epoch)
+    assert float(np.asarray(clf.model_.optimizer.learning_rate)) == pytest.approx(final_rate)
+    assert per_step.get_config()["initial_learning_rate"] == 0.1  # the user's, untouched
+
+
+def test_early_stopping_stops_and_restores(digits):
+    X, y = digits
+    # A rate so small that the validation loss cannot improve by min_delta.
+    clf = KerasMLPClassifier(**{**TINY, "epochs": 50}, learning_rate=1e-7, validation_split=0.2,
+                             early_stopping=True, patience=2, min_delta=0.01).fit(X, y)  # fmt: skip
+    assert clf.n_iter_ == 3  # epoch 0 sets the best; 2 more without improvement
+
+
+def test_class_weight_changes_the_fit_and_sample_weight_is_untouched(binary):
+    X, y = binary
+    weights = np.linspace(0.5, 2.0, len(y))
+    before = weights.copy()
+    plain = KerasMLPClassifier(**TINY).fit(X, y, sample_weight=weights)
+    weighted = KerasMLPClassifier(**TINY, class_weight={"one": 10.0, "zero": 1.0})
+    weighted.fit(X, y, sample_weight=weights)
+    np.testing.assert_array_equal(weights, before)
+    assert weighted.predict_proba(X)[:, 0].mean() > plain.predict_proba(X)[:, 0].mean()
+
+
+def test_sample_weight_equals_repeating_rows_to_float32_precision(diabetes):
+    X, y = diabetes
+    X, y = X[:40], y[:40]
+    weights = np.r_[np.full(20, 2.0), np.ones(20)]
+    repeated_X, repeated_y = np.r_[X[:20], X], np.r_[y[:20], y]
+    params = dict(hidden_layer_sizes=(8,), epochs=5, batch_size=100, random_state=0, shuffle=False)
+    weighted = KerasMLPRegressor(**params).fit(X, y, sample_weight=weights)
+    repeated = KerasMLPRegressor(**params).fit(repeated_X, repeated_y)
+    np.testing.assert_allclose(weighted.predict(X), repeated.predict(X), rtol=1e-5, atol=1e-6)
+
+
+def test_regressor_multi_output(diabetes):
+    X, y = diabetes
+    Y = np.c_[y, -y]
+    reg = KerasMLPRegressor(**TINY).fit(X, Y)
+    assert reg.predict(X).shape == (len(X), 2)
+    assert reg.predict(X).dtype == np.float64
+    assert "mae" in reg.history_
+
+
+def test_partial_fit_adds_one_epoch(digits):
+    X, y = digits
+    clf = KerasMLPClassifier(**TINY)
+    clf.partial_fit(X[:50], y[:50], classes=np.arange(10))
+    clf.partial_fit(X, y)
+    assert clf.n_iter_ == 2 and len(clf.classes_) == 10
+
+
+def test_clone_keeps_every_parameter():
+    clf = KerasMLPClassifier(hidden_layer_sizes=(5, 3), optimizer="sgd", momentum=0.9,
+                             lr_schedule="cosine_restarts", lr_period=7, class_weight="balanced",
+                             dropout=0.2, random_state=3)  # fmt: skip
+    assert clone(clf).get_params() == clf.get_params()
+    assert "class_weight" in clf.get_params() and "class_weight" not in KerasMLPRegressor().get_params()
+
+
+def test_sparse_input_is_accepted(digits):
+    from scipy import sparse
+
+    X, y = digits
+    clf = KerasMLPClassifier(**TINY).fit(sparse.csr_matrix(X), y)
+    np.testing.assert_allclose(clf.predict_proba(sparse.csr_matrix(X)), clf.predict_proba(X))

@@ -91,7 +91,7 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseWrapper):
             where = " with a non-zero sample_weight" if after_weighting else ""
             raise ValueError(
                 f"{type(self).__name__} needs at least 2 classes to learn from, but y"
-                f" has only one class{where}: {classes[0]!r}."
+                f" has only one class{where}: {classes[0].item()!r}."
             )
 
     def _class_sample_weight(self, y):

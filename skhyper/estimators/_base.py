@@ -420,7 +420,9 @@ class KerasMLPBase:
         sklearn's own messages; X comes back as a dense float32 copy.
         """
         if X is not None:
-            X = validate_data(self, X, reset=reset, accept_sparse=True, dtype="numeric")
+            X = validate_data(
+                self, X, reset=reset, accept_sparse=("csr", "csc", "coo"), dtype="numeric"
+            )
             if sparse.issparse(X):
                 X = X.toarray()
             with np.errstate(over="ignore"):

@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "KerasMLPClassifier": "skhyper.estimators",
     "KerasMLPRegressor": "skhyper.estimators",
+    "WindowForecaster": "skhyper.estimators",
 }
 
 __all__ = sorted(_PUBLIC)

@@ -206,12 +206,18 @@ class KerasMLPBase:
         self._fit(X, y, sample_weight, warm_start=False, epochs=self.epochs)
         return self
 
-    def _fit(self, X, y, sample_weight, *, warm_start, epochs):
-        name = type(self).__name__
+    def _check_params(self):
+        """Validate every hyperparameter; the error names the one that is wrong."""
         validate_parameter_constraints(
-            self._parameter_constraints, self.get_params(deep=False), caller_name=name
+            self._parameter_constraints,
+            self.get_params(deep=False),
+            caller_name=type(self).__name__,
         )
         self._check_param_values()
+
+    def _fit(self, X, y, sample_weight, *, warm_start, epochs):
+        name = type(self).__name__
+        self._check_params()
         if y is None:
             raise ValueError(f"{name} requires y to be passed, but the target y is None.")
         if warm_start and self.__sklearn_is_fitted__():
@@ -251,7 +257,7 @@ class KerasMLPBase:
         self.target_encoder_ = self.target_encoder.fit(y)
         for key, value in self.target_encoder_.get_metadata().items():
             setattr(self, key, value)
-        self.model_ = self._build_model(self._n_model_outputs(y))
+        self.model_ = self._build_model(X.shape[1], self._n_model_outputs(y))
         return X, y
 
     def _weighted_rows(self, X, y, sample_weight):
@@ -338,7 +344,7 @@ class KerasMLPBase:
 
     # ---------------------------------------------------------------- model
 
-    def _build_model(self, n_outputs):
+    def _build_model(self, n_inputs, n_outputs):
         """A new compiled Keras MLP, every random layer explicitly seeded."""
         import keras
 
@@ -358,7 +364,7 @@ class KerasMLPBase:
                 kernel_regularizer=regularizer,
             )
 
-        inputs = keras.Input(shape=(self.n_features_in_,))
+        inputs = keras.Input(shape=(n_inputs,))
         x = inputs
         for index, (units, rate) in enumerate(zip(sizes, rates)):
             x = dense(units, self.activation, index)(x)

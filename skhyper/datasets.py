@@ -1,0 +1,66 @@
+"""Data that ships with skhyper or is generated: nothing is downloaded.
+
+- :func:`book_series` — the synthetic daily series of seed 000's book
+  (trend + seasonality + Gaussian noise), with its noise-free signal.
+- :func:`load_digits` — sklearn's bundled 8x8 digits, scaled to [0, 1]: the
+  stand-in for MNIST in the examples and tests.
+"""
+
+import numpy as np
+from sklearn.utils import Bunch
+
+__all__ = ["book_series", "load_digits"]
+
+
+def book_series(
+    *,
+    n_days=4 * 365 + 1,
+    baseline=10.0,
+    amplitude=40.0,
+    slope=0.05,
+    noise_level=5.0,
+    period=365,
+    seed=42,
+    split=1000,
+):
+    """The book's synthetic series: ``baseline + slope * t + seasonality + noise``.
+
+    The seasonal pattern repeats every ``period`` days: ``cos(2 pi s)`` for the
+    first 40% of the period, ``exp(-3 s)`` after it (``s`` the fraction of
+    the period), times ``amplitude``.  The noise is
+    ``RandomState(seed).randn * noise_level``.
+
+    Returns
+    -------
+    Bunch with
+        time : ndarray of int, the day numbers.
+        series : ndarray, the observed series.
+        signal : ndarray, the series without noise (a forecaster's floor: its
+            one-step MAE is about ``noise_level * sqrt(2 / pi)``).
+        split : int, where training ends and validation starts.
+        train, valid : the series before and after ``split``.
+    """
+    time = np.arange(n_days)
+    season = (time % period) / period
+    pattern = np.where(season < 0.4, np.cos(season * 2 * np.pi), np.exp(-3 * season))
+    signal = baseline + slope * time + amplitude * pattern
+    series = signal + np.random.RandomState(seed).randn(n_days) * noise_level
+    return Bunch(
+        time=time,
+        series=series,
+        signal=signal,
+        split=split,
+        train=series[:split],
+        valid=series[split:],
+    )
+
+
+def load_digits(*, return_X_y=False):
+    """sklearn's 1797 8x8 digit images, pixels scaled to [0, 1], 10 classes."""
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    data = sklearn_digits()
+    X = data.data / 16.0
+    if return_X_y:
+        return X, data.target
+    return Bunch(data=X, target=data.target, images=data.images / 16.0, target_names=data.target_names)

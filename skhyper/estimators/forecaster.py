@@ -1,0 +1,295 @@
+"""WindowForecaster: a Keras MLP that forecasts a series from a window of its past.
+
+Seed 000's recipe — a sliding window of past values into a small Dense
+network — as a regressor that sklearn's searches tune with ``TimeSeriesSplit``:
+``window_size`` and ``horizon`` are hyperparameters like the learning rate.
+"""
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import r2_score
+from sklearn.utils.validation import check_is_fitted
+
+from .. import engine
+from .._compat import Interval
+from ..windows import as_series, sliding_windows
+from ._base import KerasMLPBase, signature_with
+from .mlp import KerasMLPRegressor
+
+__all__ = ["WindowForecaster"]
+
+
+class WindowForecaster(KerasMLPRegressor):
+    """Forecast a series from the ``window_size`` rows before each time step.
+
+    Takes every parameter of :class:`KerasMLPRegressor`, and:
+
+    Parameters
+    ----------
+    window_size : int, default=20
+        Past rows the network sees for each prediction.
+    horizon : int, default=1
+        Rows it predicts at once (``forecast`` steps ``horizon`` at a time).
+    scale : bool, default=True
+        Standardize the series and target with the mean and standard deviation
+        of the training part, so default learning rates work on series of any
+        magnitude; predictions come back in the original units.  ``False``
+        trains on raw values, as seed 000 does.
+
+    Notes
+    -----
+    ``fit(X)`` models the series itself; ``fit(X, y)`` predicts ``y[t]`` from
+    the window of ``X`` rows before ``t``.  Either way, the prediction for row
+    ``t`` uses only rows before ``t``.  ``predict(X)`` returns one prediction
+    per row of ``X``: when ``X`` continues the series ``fit`` saw (a
+    ``TimeSeriesSplit`` test fold, or a time index that starts where the
+    training one ended), its first rows are predicted from the end of the
+    training series.
+    """
+
+    _parameter_constraints = {
+        **KerasMLPRegressor._parameter_constraints,
+        "window_size": [Interval(Integral, 1, None, closed="left")],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "scale": ["boolean"],
+    }
+
+    def __init__(self, *, window_size=20, horizon=1, scale=True, **params):
+        super().__init__(**params)
+        self.window_size = window_size
+        self.horizon = horizon
+        self.scale = scale
+
+    __init__.__signature__ = signature_with(
+        KerasMLPBase.__init__, window_size=20, horizon=1, scale=True
+    )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False
+        tags.input_tags.sparse = False
+        return tags
+
+    # ------------------------------------------------------------------ fit
+
+    def fit(self, X, y=None):
+        """Train on every window of the series ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_steps,) or (n_steps, n_features), pandas
+            Series or DataFrame; time along axis 0, oldest first.
+        y : array-like of shape (n_steps,) or (n_steps, n_targets), default=None
+            What to predict; None forecasts ``X`` itself.
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        series = as_series(X, "X")
+        target = series if y is None else as_series(y, "y")
+        if len(target) != len(series):
+            raise ValueError(f"X and y must have the same length; got {len(series)} and {len(target)}.")
+        self._check_length(len(series), "the series")
+        self.n_features_in_ = series.values.shape[1]
+        if series.names is not None:
+            self.feature_names_in_ = series.names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        self.forecasts_itself_ = y is None
+        self.target_is_1d_ = target.one_dimensional
+        self.input_mean_, self.input_scale_ = _moments(series.values, self.scale)
+        self.target_mean_, self.target_scale_ = _moments(target.values, self.scale)
+        windows, next_values = sliding_windows(
+            self._scaled_inputs(series.values),
+            (target.values - self.target_mean_) / self.target_scale_,
+            self.window_size,
+            self.horizon,
+        )
+        self._fit(windows, next_values, None, warm_start=False, epochs=self.epochs)
+        self.context_ = series.values[-self.window_size :].copy()
+        self._training_head = series.values[: self.window_size].copy()
+        self._training_index = _time_index_summary(series.index)
+        return self
+
+    def _check_length(self, n_rows, what):
+        needed = self.window_size + self.horizon + 1
+        if n_rows < needed:
+            raise ValueError(
+                f"{what} has {n_rows} rows, too short for window_size={self.window_size}"
+                f" and horizon={self.horizon}: training needs at least window_size +"
+                f" horizon + 1 = {needed} rows (two windows)."
+            )
+
+    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        # fit() builds the windows from a checked series; here they only
+        # change precision.
+        as_float32 = lambda a: None if a is None else np.asarray(a, dtype=np.float32)  # noqa: E731
+        return as_float32(X), as_float32(y)
+
+    def _scaled_inputs(self, values):
+        return (values - self.input_mean_) / self.input_scale_
+
+    # -------------------------------------------------------------- predict
+
+    def predict(self, X):
+        """One-step-ahead predictions, one per row of ``X``.
+
+        Row ``t`` is predicted from the ``window_size`` rows before it: from
+        ``X`` itself, or, for the first rows, from the end of the training
+        series when ``X`` continues it.
+
+        Returns
+        -------
+        ndarray of shape (n_steps,) or (n_steps, n_targets)
+        """
+        check_is_fitted(self)
+        series = as_series(X, "X")
+        if series.values.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {series.values.shape[1]} features, but {type(self).__name__}"
+                f" is expecting {self.n_features_in_} features as input."
+            )
+        context = self.context_ if self._continues_training(series) else self.context_[:0]
+        if len(context) == 0 and len(series) <= self.window_size:
+            raise ValueError(
+                f"X has {len(series)} rows and does not continue the series fit saw, so"
+                f" no row of it has window_size={self.window_size} rows before it."
+            )
+        if len(context) == 0:
+            raise ValueError(
+                f"The first {self.window_size} rows of X have no window of"
+                f" window_size={self.window_size} earlier rows: X does not continue the"
+                " series fit saw (it starts where the training series started, or its"
+                " time index does not follow the training one). Predict on rows that"
+                " follow the training series, or pass the earlier rows too and keep"
+                f" the predictions from row {self.window_size} on."
+            )
+        values = np.concatenate([context, series.values])
+        windows = sliding_window_rows(self._scaled_inputs(values), self.window_size)
+        first_step = engine.predict(self.model_, windows)[:, : self._n_targets()]
+        predictions = first_step * self.target_scale_ + self.target_mean_
+        return predictions[:, 0] if self.target_is_1d_ else predictions
+
+    def score(self, X, y=None, sample_weight=None):
+        """R² of the one-step predictions; ``y=None`` scores ``X`` itself."""
+        y_true = _target_values(self, X, y)
+        return r2_score(y_true, self.predict(X), sample_weight=sample_weight)
+
+    def forecast(self, steps):
+        """Forecast ``steps`` values past the end of the training series.
+
+        Recursive: each forecast becomes part of the next window (``horizon``
+        values at a time).  Needs a model of the series itself (``fit(X)``).
+
+        Returns
+        -------
+        ndarray of shape (steps,) or (steps, n_features), or a pandas Series /
+        DataFrame indexed by the following timestamps when the training
+        series had a regular DatetimeIndex or a PeriodIndex.
+        """
+        check_is_fitted(self)
+        if not isinstance(steps, Integral) or steps < 1:
+            raise ValueError(f"steps must be a positive integer, got {steps!r}.")
+        if not self.forecasts_itself_:
+            raise ValueError(
+                "forecast() needs a model of the series itself (fit(X) with y=None);"
+                " this one predicts y from X: call predict() on future X rows instead."
+            )
+        history = list(self._scaled_inputs(self.context_))
+        produced = []
+        n_features = self.n_features_in_
+        while len(produced) < steps:
+            window = np.asarray(history[-self.window_size :]).reshape(1, -1)
+            block = engine.predict(self.model_, window).reshape(self.horizon, n_features)
+            # Model outputs are in target units; the inputs use the input scaling.
+            values = block * self.target_scale_ + self.target_mean_
+            produced.extend(values)
+            history.extend(self._scaled_inputs(values))
+        result = np.asarray(produced[:steps])
+        result = result[:, 0] if self.target_is_1d_ else result
+        return _with_future_index(result, self._training_index, getattr(self, "feature_names_in_", None))
+
+    # ------------------------------------------------------------- helpers
+
+    def _n_targets(self):
+        return self.n_outputs_ // self.horizon
+
+    def _continues_training(self, series):
+        """Whether ``series`` starts right after the training series ends."""
+        summary = self._training_index
+        if summary is not None and series.index is not None:
+            return series.index[0] == summary["next"]
+        head = self._training_head
+        starts_like_training = len(series) >= len(head) and np.array_equal(
+            series.values[: len(head)], head
+        )
+        return not starts_like_training
+
+
+def sliding_window_rows(values, window_size):
+    """The window before each row from ``window_size`` on, flattened."""
+    n = len(values) - window_size
+    view = np.lib.stride_tricks.sliding_window_view(values[:-1], window_size, axis=0)
+    return view.transpose(0, 2, 1).reshape(n, -1)
+
+
+def _moments(values, scale):
+    if not scale:
+        return np.zeros(values.shape[1]), np.ones(values.shape[1])
+    std = values.std(axis=0)
+    return values.mean(axis=0), np.where(std > 0, std, 1.0)
+
+
+def _target_values(estimator, X, y):
+    """What the one-step predictions of ``X`` are compared with."""
+    if y is not None:
+        series = as_series(y, "y")
+        return series.values[:, 0] if series.one_dimensional else series.values
+    if not estimator.forecasts_itself_:
+        raise ValueError("This forecaster predicts y from X: pass y to score it.")
+    values = as_series(X, "X").values
+    return values[:, 0] if estimator.target_is_1d_ else values
+
+
+def _time_index_summary(index):
+    """The last timestamp, the next one and the frequency of a time index."""
+    if index is None:
+        return None
+    freq = index.freq if isinstance(index, pd.PeriodIndex) else (index.freq or _infer_freq(index))
+    if freq is None:
+        return {"freq": None, "next": None}
+    return {"freq": freq, "next": index[-1] + freq}
+
+
+def _infer_freq(index):
+    try:
+        freq = pd.infer_freq(index)
+    except (TypeError, ValueError):
+        return None
+    return None if freq is None else pd.tseries.frequencies.to_offset(freq)
+
+
+def _with_future_index(values, summary, names):
+    if summary is None:
+        return values
+    if summary["freq"] is None:
+        warnings.warn(
+            "The training series' time index has no regular frequency, so the"
+            " forecast is returned as an array without timestamps.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return values
+    start = summary["next"]
+    if isinstance(start, pd.Period):
+        index = pd.period_range(start=start, periods=len(values), freq=summary["freq"])
+    else:
+        index = pd.date_range(start=start, periods=len(values), freq=summary["freq"])
+    if values.ndim == 1:
+        return pd.Series(values, index=index, name="forecast")
+    return pd.DataFrame(values, index=index, columns=names)

@@ -1,0 +1,88 @@
+"""Series checks and sliding windows: the data side of the WindowForecaster.
+
+Pure NumPy and pandas, no Keras: a series is checked once, then cut into
+``(window of past rows) -> (next rows)`` pairs.
+"""
+
+import numpy as np
+import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
+
+__all__ = ["Series", "as_series", "sliding_windows"]
+
+
+class Series:
+    """A checked series: 2-D float ``values`` (time along axis 0), its pandas
+    time ``index`` (or None), column ``names`` (or None), and whether it was 1-D."""
+
+    def __init__(self, values, index=None, names=None, one_dimensional=False):
+        self.values, self.index, self.names = values, index, names
+        self.one_dimensional = one_dimensional
+
+    def __len__(self):
+        return len(self.values)
+
+
+def as_series(data, name="X"):
+    """Check ``data`` (1-D/2-D array, pandas Series or DataFrame) as a series.
+
+    Raises a ValueError that names the problem: non-numeric columns, NaN or
+    infinite values (with the first row), a time index that is unsorted or
+    has duplicates, more than two dimensions.
+    """
+    index = names = None
+    if isinstance(data, (pd.Series, pd.DataFrame)):
+        frame = data.to_frame() if isinstance(data, pd.Series) else data
+        bad = [str(c) for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+        if bad or any(pd.api.types.is_bool_dtype(frame[c]) for c in frame.columns):
+            raise ValueError(
+                f"{name} must hold numbers only; column(s) {bad} are not numeric."
+                " Encode or drop them first."
+            )
+        if isinstance(frame.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+            index = frame.index
+            if index.has_duplicates:
+                duplicated = index[index.duplicated()][0]
+                raise ValueError(f"The time index of {name} has duplicate timestamps, e.g. {duplicated}.")
+            if not index.is_monotonic_increasing:
+                raise ValueError(f"The time index of {name} is not sorted: sort it with .sort_index().")
+        if isinstance(data, pd.DataFrame):
+            names = np.asarray(data.columns, dtype=object)
+        values = frame.to_numpy(dtype=np.float64)
+        one_dimensional = isinstance(data, pd.Series)
+    else:
+        try:
+            values = np.asarray(data, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{name} must be a numeric series: {error}") from None
+        if values.ndim not in (1, 2):
+            raise ValueError(
+                f"{name} must be a series: 1-D (one value per time step) or 2-D"
+                f" (time steps x features); got {values.ndim} dimensions."
+            )
+        one_dimensional = values.ndim == 1
+        values = values.reshape(len(values), -1)
+    finite = np.isfinite(values).all(axis=1)
+    if not finite.all():
+        row = int(np.argmin(finite))
+        what = "NaN" if np.isnan(values[row]).any() else "an infinite value"
+        raise ValueError(
+            f"{name} contains {what} at row {row}; fill or drop missing values first."
+        )
+    return Series(values, index, names, one_dimensional)
+
+
+def sliding_windows(inputs, targets, window_size, horizon):
+    """Every ``(inputs[t-w:t], targets[t:t+h])`` pair, flattened to rows.
+
+    Returns ``windows`` of shape ``(n, w * n_inputs)`` and ``next_values`` of
+    shape ``(n, h * n_targets)`` with ``n = len(inputs) - w - h + 1``.
+    """
+    n = len(inputs) - window_size - horizon + 1
+    windows = sliding_window_view(inputs[: n + window_size - 1], window_size, axis=0)
+    following = sliding_window_view(targets[window_size:], horizon, axis=0)[:n]
+    # sliding_window_view puts the window axis last: (n, features, w) -> (n, w * features)
+    return (
+        windows.transpose(0, 2, 1).reshape(n, -1),
+        following.transpose(0, 2, 1).reshape(n, -1),
+    )

@@ -1,0 +1,161 @@
+"""WindowForecaster: windows, no look-ahead, context, forecasts, searches."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+from skhyper import WindowForecaster
+from skhyper.datasets import book_series
+from skhyper.scorers import neg_mean_absolute_error
+
+FAST = dict(window_size=5, hidden_layer_sizes=(8,), epochs=5, batch_size=32,
+            learning_rate=0.01, random_state=0)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def series():
+    """A short noisy seasonal series (the book's, 200 days)."""
+    return book_series(n_days=200, period=50, split=150)
+
+
+@pytest.fixture(scope="module")
+def fitted(series):
+    return WindowForecaster(**FAST).fit(series.train)
+
+
+def test_predict_gives_one_value_per_row_and_beats_naive():
+    data = book_series(n_days=500, split=400)
+    model = WindowForecaster(**{**FAST, "window_size": 10, "epochs": 30}).fit(data.train)
+    predictions = model.predict(data.valid)
+    assert predictions.shape == data.valid.shape
+    naive = np.r_[data.train[-1], data.valid[:-1]]
+    assert np.abs(predictions - data.valid).mean() < np.abs(naive - data.valid).mean()
+
+
+def test_no_look_ahead(series, fitted):
+    t = 20
+    changed = series.valid.copy()
+    changed[t:] += 1000.0
+    before, after = fitted.predict(series.valid), fitted.predict(changed)
+    np.testing.assert_array_equal(before[: t + 1], after[: t + 1])
+    assert not np.allclose(before[t + 1 :], after[t + 1 :])
+
+
+def test_first_rows_of_a_continuation_use_the_training_tail(series, fitted):
+    whole = fitted.predict(series.series[len(series.train) - fitted.window_size :])
+    # Predicting the window before the validation part too gives the same values.
+    np.testing.assert_allclose(fitted.predict(series.valid), whole[fitted.window_size :], rtol=1e-12)
+
+
+def test_in_sample_predict_says_there_is_no_context(series, fitted):
+    with pytest.raises(ValueError, match="first 5 rows of X have no window of window_size=5"):
+        fitted.predict(series.train)
+
+
+def test_y_given_is_predicted_from_x_windows(series):
+    X = np.c_[series.series, np.sin(np.arange(len(series.series)))]
+    model = WindowForecaster(**FAST).fit(X[:150], series.series[:150])
+    assert model.n_features_in_ == 2 and not model.forecasts_itself_
+    assert model.predict(X[150:]).shape == (50,)
+    with pytest.raises(ValueError, match="call predict\\(\\) on future X rows"):
+        model.forecast(3)
+
+
+def test_forecast_recursive_and_with_horizon(series):
+    one = WindowForecaster(**FAST).fit(series.train)
+    assert one.forecast(7).shape == (7,)
+    block = WindowForecaster(**FAST, horizon=3).fit(series.train)
+    assert block.n_outputs_ == 3
+    assert block.forecast(7).shape == (7,)
+    assert np.isfinite(block.forecast(7)).all()
+
+
+def test_forecast_of_the_trained_model_continues_the_series_level(series):
+    model = WindowForecaster(**{**FAST, "epochs": 30}).fit(series.train)
+    forecast = model.forecast(5)
+    assert abs(forecast.mean() - series.train[-20:].mean()) < 3 * series.train[-20:].std()
+
+
+@pytest.mark.parametrize("kind", ["D", "period"])
+def test_pandas_time_index_gives_timestamps_and_context(series, kind):
+    index = pd.date_range("2020-01-01", periods=len(series.series), freq="D")
+    if kind == "period":
+        index = index.to_period("D")
+    frame = pd.Series(series.series, index=index)
+    train, valid = frame.iloc[:150], frame.iloc[150:]
+    model = WindowForecaster(**FAST).fit(train)
+    forecast = model.forecast(4)
+    assert isinstance(forecast, pd.Series)
+    assert list(forecast.index) == list(valid.index[:4])
+    assert model.predict(valid).shape == (50,)
+    with pytest.raises(ValueError, match="no window"):
+        model.predict(frame.iloc[100:150])
+
+
+def test_dataframe_input_multivariate_self_forecast(series):
+    frame = pd.DataFrame({"a": series.series, "b": series.series[::-1].copy()},
+                         index=pd.date_range("2021-01-01", periods=200, freq="D"))  # fmt: skip
+    model = WindowForecaster(**FAST).fit(frame.iloc[:150])
+    assert list(model.feature_names_in_) == ["a", "b"]
+    assert model.predict(frame.iloc[150:]).shape == (50, 2)
+    forecast = model.forecast(3)
+    assert isinstance(forecast, pd.DataFrame) and list(forecast.columns) == ["a", "b"]
+
+
+def test_scaling_makes_default_rates_work_at_any_magnitude(series):
+    small = WindowForecaster(**FAST).fit(series.train).predict(series.valid)
+    big = WindowForecaster(**FAST).fit(series.train * 1e6).predict(series.valid * 1e6)
+    np.testing.assert_allclose(big, small * 1e6, rtol=1e-4)
+
+
+@pytest.mark.parametrize("y_given", [False, True])
+def test_grid_search_with_time_series_split(series, y_given):
+    search = GridSearchCV(
+        WindowForecaster(**FAST),
+        {"window_size": [3, 6], "learning_rate": [0.003, 0.03], "hidden_layer_sizes": [(4,), (8,)]},
+        cv=TimeSeriesSplit(n_splits=2),
+        scoring="neg_mean_absolute_error" if y_given else neg_mean_absolute_error,
+    )
+    if y_given:
+        search.fit(series.train, series.train)
+    else:
+        search.fit(series.train)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.isfinite(scores).all() and (scores < 0).all()
+    assert search.best_params_["window_size"] in (3, 6)
+    assert search.predict(series.valid).shape == (50,)
+
+
+def test_default_score_is_r2_of_itself(series, fitted):
+    assert fitted.score(series.valid) == pytest.approx(fitted.score(series.valid, series.valid))
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (np.arange(6.0), "has 6 rows, too short for window_size=5 and horizon=1.*at least .* = 7 rows"),
+        (np.r_[np.arange(10.0), np.nan], "X contains NaN at row 10"),
+        (np.r_[np.arange(10.0), np.inf], "X contains an infinite value at row 10"),
+        (pd.DataFrame({"x": np.arange(10.0), "city": ["a"] * 10}), "column\\(s\\) \\['city'\\] are not numeric"),
+        (pd.Series(np.arange(10.0), index=pd.date_range("2020", periods=10)[::-1]), "not sorted"),
+        (pd.Series(np.arange(10.0), index=pd.DatetimeIndex(["2020-01-01"] * 10)), "duplicate timestamps"),
+        (np.zeros((10, 2, 2)), "got 3 dimensions"),
+    ],
+)
+def test_bad_series(data, message):
+    with pytest.raises(ValueError, match=message):
+        WindowForecaster(**FAST).fit(data)
+
+
+def test_too_short_fold_in_a_search_names_both_numbers():
+    with pytest.raises(ValueError, match="window_size=30 and horizon=2"):
+        WindowForecaster(**{**FAST, "window_size": 30}, horizon=2).fit(np.arange(20.0))
+
+
+def test_book_series_matches_the_book():
+    data = book_series()
+    assert len(data.series) == 4 * 365 + 1 and data.split == 1000
+    naive_mae = np.abs(data.series[1001:] - data.series[1000:-1]).mean()
+    assert naive_mae == pytest.approx(5.94, abs=0.01)
+    assert np.abs(data.series - data.signal)[1000:].mean() == pytest.approx(4.01, abs=0.01)

@@ -1,5 +1,10 @@
 """The training loop: one compiled Keras model, in-memory data, a history.
 
+Two loops compute the same thing: the compiled loop of
+``skhyper._compiled`` (the default: an epoch per traced call, traces reused
+across fits) and Keras' own ``model.fit`` (used for user callbacks, or on
+request with ``engine="keras"``).  Both draw the same batches.
+
 Everything random is drawn from explicit seeds passed in, never from
 TensorFlow's, NumPy's or Python's global state: the batches of each epoch come
 from a stateless shuffle keyed by ``(shuffle_seed, epoch)``, so the same seed
@@ -13,12 +18,50 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-__all__ = ["train", "predict"]
+from .schedules import next_rate
+
+__all__ = ["ENGINES", "train", "predict"]
+
+#: Values of the estimators' ``engine`` parameter.
+ENGINES = ("auto", "compiled", "keras")
 
 _PREDICT_CHUNK = 8192
 
 
-def train(
+def train(model, X, y, sample_weight=None, *, engine="auto", callbacks=(), **settings):
+    """Train a compiled ``model`` and return its per-epoch history.
+
+    Parameters
+    ----------
+    model : keras.Model, compiled.
+    X, y, sample_weight : arrays with the same first dimension.
+    engine : {"auto", "compiled", "keras"}
+        "auto" is "compiled" unless Keras ``callbacks`` are given, which only
+        ``model.fit`` runs.
+    callbacks : more Keras callbacks.
+    **settings : epochs, batch_size, shuffle, shuffle_seed, validation_data,
+        schedule, early_stopping, verbose, initial_epoch (see
+        :func:`train_keras`).
+
+    Returns
+    -------
+    dict of str -> list of float
+        ``loss``, the compiled metric, their ``val_`` twins when there is
+        validation data, and ``learning_rate``, one value per epoch run.
+    """
+    if engine == "keras" or (engine == "auto" and callbacks):
+        return train_keras(model, X, y, sample_weight, callbacks=callbacks, **settings)
+    if callbacks:
+        raise ValueError(
+            "Keras callbacks run only in Keras' own loop: use engine='keras' (or"
+            " 'auto') with callbacks."
+        )
+    from ._compiled import train_compiled
+
+    return train_compiled(model, X, y, sample_weight, **settings)
+
+
+def train_keras(
     model,
     X,
     y,
@@ -35,12 +78,10 @@ def train(
     verbose=0,
     initial_epoch=0,
 ):
-    """Train a compiled ``model`` and return its per-epoch history.
+    """Train with Keras' ``model.fit``; the arguments of :func:`train`.
 
     Parameters
     ----------
-    model : keras.Model, compiled.
-    X, y, sample_weight : arrays with the same first dimension.
     epochs : int, epochs to run (counted from ``initial_epoch``).
     batch_size : int, clipped to the number of samples.
     shuffle : bool, reshuffle the rows each epoch.
@@ -81,7 +122,7 @@ def train(
     )
 
     monitor = "val_loss" if validation_data is not None else "loss"
-    all_callbacks = [_EpochLearningRate(schedule, monitor)]
+    all_callbacks = [_EpochLearningRate(schedule, monitor), keras.callbacks.TerminateOnNaN()]
     if early_stopping:
         all_callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, **early_stopping))
     all_callbacks += list(callbacks)
@@ -114,14 +155,8 @@ class _EpochLearningRate(keras.callbacks.Callback):
         self._rate = _current_rate(self.model.optimizer)
         if self.schedule is None:
             return
-        rate = self.schedule.rate(epoch, self._rate, self._previous_loss)
-        if not (rate > 0 and math.isfinite(rate)):
-            raise ValueError(
-                f"The learning-rate schedule gave {rate!r} for epoch {epoch};"
-                " a learning rate must be a positive finite number."
-            )
-        self.model.optimizer.learning_rate = float(rate)
-        self._rate = float(rate)
+        self._rate = next_rate(self.schedule, epoch, self._rate, self._previous_loss)
+        self.model.optimizer.learning_rate = self._rate
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:

@@ -29,7 +29,7 @@ as ``lr_schedule``.
 import math
 from dataclasses import dataclass
 
-__all__ = ["SCHEDULES", "EpochSchedule", "make_schedule"]
+__all__ = ["SCHEDULES", "EpochSchedule", "make_schedule", "next_rate"]
 
 
 class EpochSchedule:
@@ -170,6 +170,17 @@ def make_schedule(spec, lr0, params):
     if is_keras_schedule(spec):
         return None
     return UserFunction(spec)
+
+
+def next_rate(schedule, epoch, previous_rate, previous_loss):
+    """The rate ``schedule`` gives for ``epoch``, checked to be usable."""
+    rate = float(schedule.rate(epoch, previous_rate, previous_loss))
+    if not (rate > 0 and math.isfinite(rate)):
+        raise ValueError(
+            f"The learning-rate schedule gave {rate!r} for epoch {epoch};"
+            " a learning rate must be a positive finite number."
+        )
+    return rate
 
 
 def is_keras_schedule(spec):

@@ -91,6 +91,7 @@ class KerasMLPBase:
         "min_delta": [Interval(Real, 0, None, closed="left")],
         "restore_best_weights": ["boolean"],
         "callbacks": [list, None],
+        "engine": [StrOptions(set(engine.ENGINES))],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -132,6 +133,7 @@ class KerasMLPBase:
         min_delta=0.0,
         restore_best_weights=True,
         callbacks=None,
+        engine="auto",
         random_state=None,
         verbose=0,
     ):
@@ -169,6 +171,7 @@ class KerasMLPBase:
         self.min_delta = min_delta
         self.restore_best_weights = restore_best_weights
         self.callbacks = callbacks
+        self.engine = engine
         self.random_state = random_state
         self.verbose = verbose
 
@@ -315,6 +318,7 @@ class KerasMLPBase:
                 self.lr_schedule, self.learning_rate, self.get_params(deep=False)
             ),
             early_stopping=early_stopping,
+            engine=self.engine,
             callbacks=self.callbacks or (),
             verbose=self.verbose,
             initial_epoch=initial_epoch,

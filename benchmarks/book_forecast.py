@@ -1,0 +1,107 @@
+"""One-step MAE on the book series (seed 000): baselines, the book's recipe,
+and what a cross-validated search finds using the training part only.
+
+    python benchmarks/book_forecast.py            # 3 seeds, ~15 min on 2 cores
+    python benchmarks/book_forecast.py --seeds 1 --quick
+
+Prints a Markdown table (also written to benchmarks/results/book_forecast.md):
+MAE on the validation part (days 1000-1460) of
+- the naive forecast (yesterday's value) and the noise-free signal (the floor);
+- Ridge regression on the 20 previous values;
+- the book's DNN through WindowForecaster: Dense 10-10-1, SGD lr 1e-6
+  momentum 0.9, window 20, batch 32, 100 epochs, raw values (scale=False);
+- the best WindowForecaster of a GridSearchCV over window size, learning
+  rate, epochs and L2 with TimeSeriesSplit(3) on days 0-999, refit on them.
+"""
+
+import argparse
+import os
+import platform
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+from sklearn.linear_model import Ridge  # noqa: E402
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit  # noqa: E402
+
+from skhyper import WindowForecaster  # noqa: E402
+from skhyper.datasets import book_series  # noqa: E402
+from skhyper.scorers import neg_mean_absolute_error  # noqa: E402
+
+BOOK_RECIPE = dict(window_size=20, hidden_layer_sizes=(10, 10), optimizer="sgd", learning_rate=1e-6,
+                   momentum=0.9, batch_size=32, epochs=100, scale=False)  # fmt: skip
+GRID = {
+    "window_size": [20, 40],
+    "learning_rate": [1e-3, 1e-2],
+    "epochs": [50, 100],
+    "l2": [0.0, 1e-3],
+}
+QUICK_GRID = {"window_size": [20], "learning_rate": [1e-3, 1e-2], "epochs": [20]}
+
+
+def mae(predicted, actual):
+    return float(np.abs(np.asarray(predicted) - np.asarray(actual)).mean())
+
+
+def ridge_on_lags(series, split, lags=20):
+    X = np.array([series[t - lags : t] for t in range(lags, len(series))])
+    y = series[lags:]
+    train = np.arange(lags, len(series)) < split
+    return mae(Ridge(alpha=1.0).fit(X[train], y[train]).predict(X[~train]), y[~train])
+
+
+def main(seeds, quick):
+    data = book_series()
+    split = data.split
+    rows = {
+        "naive (yesterday's value)": [mae(data.series[split - 1 : -1], data.valid)],
+        "noise-free signal (floor)": [mae(data.signal[split:], data.valid)],
+        "Ridge on 20 lags": [ridge_on_lags(data.series, split)],
+    }
+    book, searched, chosen, seconds = [], [], [], []
+    for seed in range(seeds):
+        recipe = WindowForecaster(**{**BOOK_RECIPE, "epochs": 10 if quick else 100}, random_state=seed)
+        book.append(mae(recipe.fit(data.train).predict(data.valid), data.valid))
+        started = time.perf_counter()
+        search = GridSearchCV(
+            WindowForecaster(hidden_layer_sizes=(32,), random_state=seed),
+            QUICK_GRID if quick else GRID,
+            cv=TimeSeriesSplit(n_splits=3),
+            scoring=neg_mean_absolute_error,
+        ).fit(data.train)
+        seconds.append(time.perf_counter() - started)
+        searched.append(mae(search.predict(data.valid), data.valid))
+        chosen.append(search.best_params_)
+        print(f"seed {seed}: book {book[-1]:.3f}, searched {searched[-1]:.3f} "
+              f"{search.best_params_} ({seconds[-1]:.0f} s)", flush=True)  # fmt: skip
+    rows["book's DNN via WindowForecaster"] = book
+    rows["best of the CV search (training part only)"] = searched
+
+    lines = [
+        f"| model | validation MAE (mean ± std over {seeds} seed{'s' * (seeds > 1)}) | min | max |",
+        "|---|---|---|---|",
+    ]
+    for name, values in rows.items():
+        spread = f" ± {np.std(values):.2f}" if len(values) > 1 else ""
+        lines.append(f"| {name} | {np.mean(values):.2f}{spread} | {min(values):.2f} | {max(values):.2f} |")
+    lines.append("")
+    lines.append("Search picks: " + "; ".join(str(p) for p in chosen))
+    lines.append(f"Search time per seed: {np.mean(seconds):.0f} s "
+                 f"({len(search.cv_results_['params'])} candidates x 3 folds + refit).")  # fmt: skip
+    lines.append(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.")
+    table = "\n".join(lines)
+    print(table)
+    if not quick:
+        out = Path(__file__).parent / "results" / "book_forecast.md"
+        out.write_text(table + "\n")
+        print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true")
+    arguments = parser.parse_args()
+    main(arguments.seeds, arguments.quick)

@@ -136,7 +136,7 @@ class Trainer:
         )
         steps = (n + batch_size - 1) // batch_size
         variables = self.model.trainable_variables
-        loss_sum = metric_sum = weight_sum = tf.constant(0.0)
+        loss_sum = metric_sum = tf.constant(0.0)
         for step in tf.range(steps):
             rows = order[step * batch_size : tf.minimum((step + 1) * batch_size, n)]
             X_batch, y_batch, w_batch = tf.gather(X, rows), tf.gather(y, rows), tf.gather(weights, rows)
@@ -145,14 +145,15 @@ class Trainer:
                 loss = self._batch_loss(y_batch, predicted, w_batch)
             self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
             loss_sum += loss * tf.cast(tf.shape(rows)[0], tf.float32)
-            metric_sum += tf.reduce_sum(self._metric(y_batch, predicted) * w_batch)
-            weight_sum += tf.reduce_sum(w_batch)
-        return loss_sum / tf.cast(n, tf.float32), metric_sum / weight_sum
+            # Like Keras' compiled ``metrics`` (not ``weighted_metrics``): unweighted.
+            metric_sum += tf.reduce_sum(self._metric(y_batch, predicted))
+        n_rows = tf.cast(n, tf.float32)
+        return loss_sum / n_rows, metric_sum / n_rows
 
     def _evaluate(self, X, y, weights):
         predicted = self.model(X, training=False)
         loss = self._batch_loss(y, predicted, weights)
-        return loss, tf.reduce_sum(self._metric(y, predicted) * weights) / tf.reduce_sum(weights)
+        return loss, tf.reduce_mean(self._metric(y, predicted))
 
     # State in and out -------------------------------------------------------
 

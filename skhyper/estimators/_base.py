@@ -359,24 +359,27 @@ class KerasMLPBase:
             regularizer = keras.regularizers.L1L2(l1=float(self.l1), l2=float(self.l2))
         init_seed, dropout_seed = self._seeds["init"], self._seeds["dropout"]
 
-        def dense(units, activation, index):
+        def dense(units, activation, index, name):
             initializer = hyperparams.make_initializer(self.kernel_initializer, init_seed + index)
             return keras.layers.Dense(
                 units,
                 activation=activation,
                 kernel_initializer=initializer,
                 kernel_regularizer=regularizer,
+                name=name,
             )
 
-        inputs = keras.Input(shape=(n_inputs,))
+        # Fixed layer names: networks of one architecture then have one config,
+        # which is what lets the compiled loop reuse its traces across fits.
+        inputs = keras.Input(shape=(n_inputs,), name="inputs")
         x = inputs
         for index, (units, rate) in enumerate(zip(sizes, rates)):
-            x = dense(units, self.activation, index)(x)
+            x = dense(units, self.activation, index, f"hidden_{index}")(x)
             if rate > 0:
-                x = keras.layers.Dropout(rate, seed=dropout_seed + index)(x)
+                x = keras.layers.Dropout(rate, seed=dropout_seed + index, name=f"dropout_{index}")(x)
         output_activation, loss = self._output_and_loss(n_outputs)
-        outputs = dense(n_outputs, output_activation, len(sizes))(x)
-        model = keras.Model(inputs, outputs)
+        outputs = dense(n_outputs, output_activation, len(sizes), "output")(x)
+        model = keras.Model(inputs, outputs, name=type(self).__name__)
         model.compile(optimizer=self._make_optimizer(), loss=loss, metrics=[self._metric])
         return model
 

@@ -1,0 +1,94 @@
+"""The compiled loop computes what Keras' model.fit computes, faster, and reuses traces."""
+
+import numpy as np
+import pytest
+from conftest import TINY
+
+from skhyper import KerasMLPClassifier, KerasMLPRegressor, WindowForecaster
+from skhyper._compiled import trainer_for
+
+
+def fit_both(make, X, y, **fit_params):
+    compiled = make(engine="compiled").fit(X, y, **fit_params)
+    keras_fit = make(engine="keras").fit(X, y, **fit_params)
+    return compiled, keras_fit
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"validation_split": 0.25, "early_stopping": True, "patience": 1},
+        {"optimizer": "sgd", "momentum": 0.9, "lr_schedule": "step", "lr_step": 1},
+        {"dropout": 0.3, "l2": 1e-3, "hidden_layer_sizes": (8, 8)},
+        {"lr_schedule": "plateau", "lr_patience": 0, "validation_split": 0.2},
+    ],
+)
+def test_compiled_and_keras_loops_agree(digits, settings):
+    X, y = digits
+    params = {**TINY, "epochs": 4, **settings}
+    compiled, keras_fit = fit_both(lambda **kw: KerasMLPClassifier(**params, **kw), X, y)
+    assert compiled.history_.keys() == keras_fit.history_.keys()
+    for key in compiled.history_:
+        np.testing.assert_allclose(compiled.history_[key], keras_fit.history_[key], rtol=2e-4, err_msg=key)
+    np.testing.assert_allclose(compiled.predict_proba(X), keras_fit.predict_proba(X), atol=1e-4)
+
+
+def test_loops_agree_on_weighted_multi_output_regression(diabetes):
+    X, y = diabetes
+    Y = np.c_[y, 2 * y]
+    weights = np.linspace(0.1, 3, len(y))
+    compiled, keras_fit = fit_both(lambda **kw: KerasMLPRegressor(**TINY, **kw), X, Y, sample_weight=weights)
+    np.testing.assert_allclose(compiled.history_["loss"], keras_fit.history_["loss"], rtol=2e-4)
+    np.testing.assert_allclose(compiled.history_["mae"], keras_fit.history_["mae"], rtol=2e-4)
+    np.testing.assert_allclose(compiled.predict(X), keras_fit.predict(X), atol=1e-4)
+
+
+def test_one_trace_serves_every_initializer_and_rate(digits):
+    X, y = digits
+    first = KerasMLPClassifier(**TINY).fit(X, y)
+    trainer = trainer_for(first.model_)
+    for initializer, rate in [("he_uniform", 0.1), ("lecun_uniform", 1e-4), ("zero", 0.01)]:
+        other = KerasMLPClassifier(**TINY, kernel_initializer=initializer, learning_rate=rate).fit(X, y)
+        assert trainer_for(other.model_) is trainer
+    different = KerasMLPClassifier(**{**TINY, "hidden_layer_sizes": (9,)}).fit(X, y)
+    assert trainer_for(different.model_) is not trainer
+
+
+def test_a_reused_trace_gives_the_fresh_result(digits):
+    X, y = digits
+    params = {**TINY, "dropout": 0.2, "random_state": 5}
+    first = KerasMLPClassifier(**params).fit(X, y).predict_proba(X)
+    # The same architecture trained on other data and seed in between.
+    KerasMLPClassifier(**{**params, "random_state": 6}).fit(X[::-1], y[::-1])
+    np.testing.assert_array_equal(KerasMLPClassifier(**params).fit(X, y).predict_proba(X), first)
+
+
+def test_partial_fit_carries_the_optimizer_state(digits):
+    X, y = digits
+    params = {**TINY, "epochs": 2, "optimizer": "adam"}
+    full = KerasMLPClassifier(**params).fit(X, y)
+    stepwise = KerasMLPClassifier(**params)
+    stepwise.partial_fit(X, y, classes=np.unique(y)).partial_fit(X, y)
+    np.testing.assert_allclose(stepwise.loss_curve_, full.loss_curve_, rtol=1e-6)
+    np.testing.assert_allclose(stepwise.predict_proba(X), full.predict_proba(X), rtol=1e-5)
+
+
+def test_forecaster_uses_the_compiled_loop_too():
+    series = np.sin(np.arange(300) / 10.0)
+    compiled = WindowForecaster(window_size=8, hidden_layer_sizes=(8,), epochs=3, random_state=0).fit(series)
+    keras_fit = WindowForecaster(window_size=8, hidden_layer_sizes=(8,), epochs=3, random_state=0,
+                                 engine="keras").fit(series)  # fmt: skip
+    np.testing.assert_allclose(compiled.loss_curve_, keras_fit.loss_curve_, rtol=2e-4)
+
+
+def test_callbacks_need_keras_loop(digits):
+    import keras
+
+    X, y = digits
+    seen = []
+    callback = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(epoch))
+    KerasMLPClassifier(**TINY, callbacks=[callback]).fit(X, y)  # "auto" picks model.fit
+    assert seen == [0, 1, 2]
+    with pytest.raises(ValueError, match="use engine='keras'"):
+        KerasMLPClassifier(**TINY, callbacks=[callback], engine="compiled").fit(X, y)

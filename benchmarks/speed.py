@@ -1,0 +1,240 @@
+"""Speed of skhyper against its peers, in one process on one machine.
+
+    python benchmarks/speed.py              # ~10 minutes on 2 cores
+    python benchmarks/speed.py --repeat 1   # one run of each
+
+Compares skhyper with sklearn's MLPClassifier/MLPRegressor, plain Keras
+``model.fit`` and scikeras 0.13 on:
+
+1. one fit of a 64-unit MLP on sklearn's digits (1797 x 64), batch 128, for
+   10 and 100 epochs;
+2. seed 003's grid: 8 kernel initializers x cv=3, 10 epochs, a 64-64 MLP with
+   dropout 0.1 and RMSprop (sklearn: 8 alphas x cv=3 of a 64-64 MLP);
+3. the book's window forecaster (seed 000): window 20, Dense 10-10-1, 100
+   epochs on 980 windows;
+4. 200 skhyper fits in a row: the process' resident memory before and after.
+
+Prints a Markdown table of medians over ``--repeat`` runs, the ratio to
+sklearn, and the accuracy or MAE each reached (the speed must not come from
+training less); written to benchmarks/results/speed.md.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import psutil  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.model_selection import GridSearchCV, train_test_split  # noqa: E402
+from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
+
+from skhyper import KerasMLPClassifier, WindowForecaster  # noqa: E402
+from skhyper.datasets import book_series, load_digits  # noqa: E402
+from skhyper.windows import sliding_windows  # noqa: E402
+
+INITIALIZERS = ["uniform", "lecun_uniform", "normal", "zero", "glorot_normal",
+                "glorot_uniform", "he_normal", "he_uniform"]  # fmt: skip
+
+
+def timed(run, repeat):
+    """Median seconds of ``run()`` over ``repeat`` calls, and its last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+# ---------------------------------------------------------------- the peers
+
+
+def sklearn_classifier(epochs, hidden=(64,), alpha=1e-4):
+    return MLPClassifier(hidden_layer_sizes=hidden, batch_size=128, max_iter=epochs, alpha=alpha,
+                         tol=0.0, n_iter_no_change=10**6, random_state=0)  # fmt: skip
+
+
+def keras_mlp(n_inputs, n_outputs, hidden, activation_out, dropout=0.0, initializer="glorot_uniform"):
+    import keras
+
+    layers = [keras.Input((n_inputs,))]
+    for index, units in enumerate(hidden):
+        layers.append(keras.layers.Dense(units, activation="relu", kernel_initializer=initializer))
+        if dropout and index == 0:
+            layers.append(keras.layers.Dropout(dropout))
+    layers.append(keras.layers.Dense(n_outputs, activation=activation_out, kernel_initializer=initializer))
+    return keras.Sequential(layers)
+
+
+def keras_fit_classifier(X, y, epochs):
+    import keras
+
+    model = keras_mlp(X.shape[1], 10, (64,), "softmax")
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])  # fmt: skip
+    model.fit(X, y, batch_size=128, epochs=epochs, verbose=0)
+    return model
+
+
+def scikeras_classifier(epochs, hidden=(64,), dropout=0.0, optimizer="adam"):
+    from scikeras.wrappers import KerasClassifier
+
+    def build(kernel_initializer="glorot_uniform", meta=None):
+        return keras_mlp(meta["n_features_in_"], meta["n_classes_"], hidden, "softmax", dropout,
+                         kernel_initializer)  # fmt: skip
+
+    # No random_state: scikeras would switch on op determinism for the whole
+    # process, which slows and breaks the runs that follow.
+    return KerasClassifier(build, loss="sparse_categorical_crossentropy", optimizer=optimizer,
+                           epochs=epochs, batch_size=128, verbose=0, kernel_initializer="glorot_uniform")
+
+
+# -------------------------------------------------------------- the figures
+
+
+def one_fit(repeat, rows):
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+    for epochs in (10, 100):
+        contenders = {
+            "sklearn MLPClassifier": lambda: sklearn_classifier(epochs).fit(X_train, y_train),
+            "skhyper KerasMLPClassifier": lambda: KerasMLPClassifier(
+                hidden_layer_sizes=(64,), batch_size=128, epochs=epochs, random_state=0
+            ).fit(X_train, y_train),
+            "Keras model.fit": lambda: keras_fit_classifier(X_train, y_train, epochs),
+            "scikeras 0.13": lambda: scikeras_classifier(epochs).fit(X_train, y_train),
+        }
+        for name, run in contenders.items():
+            seconds, model = timed(run, repeat)
+            if name == "Keras model.fit":
+                accuracy = float((model.predict(X_test, verbose=0).argmax(1) == y_test).mean())
+            else:
+                accuracy = float((model.predict(X_test) == y_test).mean())
+            rows.append((f"1. one fit, {epochs} epochs", name, seconds, f"accuracy {accuracy:.3f}"))
+
+
+def initializer_grid(repeat, rows):
+    X, y = load_digits(return_X_y=True)
+    skhyper_search = GridSearchCV(
+        KerasMLPClassifier(hidden_layer_sizes=(64, 64), dropout=[0.1, 0.0], optimizer="rmsprop",
+                           batch_size=128, epochs=10, random_state=0),  # fmt: skip
+        {"kernel_initializer": INITIALIZERS},
+        cv=3,
+    )
+    sklearn_search = GridSearchCV(
+        sklearn_classifier(10, hidden=(64, 64)), {"alpha": np.logspace(-5, 2, 8)}, cv=3
+    )
+    scikeras_search = GridSearchCV(
+        scikeras_classifier(10, hidden=(64, 64), dropout=0.1, optimizer="rmsprop"),
+        {"kernel_initializer": INITIALIZERS},
+        cv=3,
+    )
+    for name, search in [
+        ("sklearn MLPClassifier (8 alphas)", sklearn_search),
+        ("skhyper KerasMLPClassifier", skhyper_search),
+        ("scikeras 0.13", scikeras_search),
+    ]:
+        seconds, fitted = timed(lambda: search.fit(X, y), repeat)
+        rows.append(("2. seed 003's grid, 24 fits", name, seconds, f"best CV accuracy {fitted.best_score_:.3f}"))
+
+
+def window_forecaster(repeat, rows):
+    import keras
+
+    data = book_series()
+    windows, targets = sliding_windows(data.train[:, None], data.train[:, None], 20, 1)
+    valid_windows, valid_targets = sliding_windows(data.series[980:, None], data.series[980:, None], 20, 1)
+
+    def plain_keras():
+        model = keras_mlp(20, 1, (10, 10), None)
+        model.compile(optimizer=keras.optimizers.SGD(1e-6, momentum=0.9), loss="mse")
+        model.fit(windows, targets, batch_size=32, epochs=100, verbose=0)
+        return lambda X: model.predict(X, verbose=0)[:, 0]
+
+    def skhyper_forecaster():
+        model = WindowForecaster(window_size=20, hidden_layer_sizes=(10, 10), optimizer="sgd",
+                                 learning_rate=1e-6, momentum=0.9, epochs=100, scale=False,
+                                 random_state=0).fit(data.train)  # fmt: skip
+        return lambda X: model.predict(data.valid)
+
+    def sklearn_regressor():
+        model = MLPRegressor(hidden_layer_sizes=(10, 10), solver="sgd", learning_rate_init=1e-6,
+                             momentum=0.9, batch_size=32, max_iter=100, tol=0.0,
+                             n_iter_no_change=10**6, random_state=0).fit(windows, targets[:, 0])  # fmt: skip
+        return model.predict
+
+    for name, run in [
+        ("sklearn MLPRegressor", sklearn_regressor),
+        ("skhyper WindowForecaster", skhyper_forecaster),
+        ("Keras model.fit", plain_keras),
+    ]:
+        seconds, predict = timed(run, repeat)
+        mae = float(np.abs(predict(valid_windows) - valid_targets[:, 0]).mean())
+        rows.append(("3. book's forecaster, 100 epochs", name, seconds, f"validation MAE {mae:.2f}"))
+
+
+def memory(rows, fits=200):
+    X, y = load_digits(return_X_y=True)
+    process = psutil.Process()
+    KerasMLPClassifier(hidden_layer_sizes=(64,), epochs=2, random_state=0).fit(X, y)
+    before = process.memory_info().rss
+    started = time.perf_counter()
+    for index in range(fits):
+        KerasMLPClassifier(hidden_layer_sizes=(64,), epochs=2, random_state=index,
+                           kernel_initializer=INITIALIZERS[index % 8]).fit(X, y)  # fmt: skip
+    seconds = time.perf_counter() - started
+    after = process.memory_info().rss
+    rows.append((f"4. {fits} fits in a row", "skhyper KerasMLPClassifier", seconds,
+                 f"RSS {before / 2**20:.0f} -> {after / 2**20:.0f} MB (+{(after - before) / 2**20:.0f})"))  # fmt: skip
+
+
+def table(rows, repeat):
+    baseline = {task: seconds for task, name, seconds, _ in rows if name.startswith("sklearn")}
+    lines = [
+        f"| task | contender | median s ({repeat} run{'s' * (repeat > 1)}) | x sklearn | reached |",
+        "|---|---|---|---|---|",
+    ]
+    for task, name, seconds, reached in rows:
+        ratio = f"{seconds / baseline[task]:.1f}" if task in baseline else "—"
+        lines.append(f"| {task} | {name} | {seconds:.2f} | {ratio} | {reached} |")
+    lines.append("")
+    lines.append(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()},"
+        f" Python {platform.python_version()}; TensorFlow {_version('tensorflow')},"
+        f" Keras {_version('keras')}, scikit-learn {_version('scikit-learn')},"
+        f" scikeras {_version('scikeras')}."
+    )
+    return "\n".join(lines)
+
+
+def _version(package):
+    from importlib.metadata import version
+
+    return version(package)
+
+
+def main(repeat):
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
+    rows = []
+    one_fit(repeat, rows)
+    initializer_grid(repeat, rows)
+    window_forecaster(repeat, rows)
+    memory(rows)
+    text = table(rows, repeat)
+    print(text)
+    out = Path(__file__).parent / "results" / "speed.md"
+    out.write_text(text + "\n")
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    main(parser.parse_args().repeat)

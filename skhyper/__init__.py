@@ -7,6 +7,10 @@ estimator.
 
 import importlib
 
+# Eager, and light (NumPy and scikit-learn only): the function shadows its
+# module's name, as ``skhyper.lr_find`` should be the function.
+from .lr_find import LRFinderResult, lr_find
+
 __version__ = "0.1.0"
 
 _PUBLIC = {
@@ -15,7 +19,7 @@ _PUBLIC = {
     "WindowForecaster": "skhyper.estimators",
 }
 
-__all__ = sorted(_PUBLIC)
+__all__ = sorted([*_PUBLIC, "LRFinderResult", "lr_find"])
 
 
 def __getattr__(name):

@@ -1,14 +1,36 @@
-"""Scorers that read MAE and accuracy the way the seeds quote them.
+"""Scorers that report MAE and accuracy the way the seeds quote them.
 
-Each is a ``scorer(estimator, X, y=None)`` for ``scoring=`` in any sklearn
-search, greater-is-better like sklearn's.  With a :class:`WindowForecaster`
-fitted on ``X`` alone, ``y=None`` scores the forecasts of ``X`` itself.
+Each scorer is a ``scorer(estimator, X, y=None)`` for ``scoring=`` in any
+sklearn search, greater-is-better as sklearn's are (errors come negated).
+With a :class:`~skhyper.WindowForecaster` fitted on ``X`` alone, ``y=None``
+scores the one-step forecasts of ``X`` itself.
+
+=================================  ==========================================
+``neg_mean_absolute_error``        minus MAE
+``neg_root_mean_squared_error``    minus RMSE
+``neg_mean_absolute_scaled_error`` minus MASE: MAE over the naive forecast's
+                                   MAE on the same rows (under 1 beats naive)
+``accuracy``                       share of right labels
+=================================  ==========================================
+
+:func:`scoring_for` picks the metrics for an estimator's kind, and
+:func:`report` turns a fitted search into a table with positive MAE and
+accuracy, best first.
 """
 
 import numpy as np
-from sklearn.metrics import mean_absolute_error
+import pandas as pd
+from sklearn.base import is_classifier
+from sklearn.metrics import accuracy_score, mean_absolute_error, root_mean_squared_error
 
-__all__ = ["neg_mean_absolute_error"]
+__all__ = [
+    "accuracy",
+    "neg_mean_absolute_error",
+    "neg_mean_absolute_scaled_error",
+    "neg_root_mean_squared_error",
+    "report",
+    "scoring_for",
+]
 
 
 def _true_and_predicted(estimator, X, y):
@@ -25,3 +47,88 @@ def _true_and_predicted(estimator, X, y):
 def neg_mean_absolute_error(estimator, X, y=None):
     """Minus the mean absolute error of ``estimator.predict(X)``."""
     return -mean_absolute_error(*_true_and_predicted(estimator, X, y))
+
+
+def neg_root_mean_squared_error(estimator, X, y=None):
+    """Minus the root mean squared error of ``estimator.predict(X)``."""
+    return -root_mean_squared_error(*_true_and_predicted(estimator, X, y))
+
+
+def neg_mean_absolute_scaled_error(estimator, X, y=None):
+    """Minus MASE: the MAE over the MAE of the naive forecast (the previous
+    value) on the same rows; under 1 means better than naive."""
+    y_true, y_pred = _true_and_predicted(estimator, X, y)
+    naive = mean_absolute_error(y_true[1:], y_true[:-1])
+    if naive == 0:
+        raise ValueError("MASE is undefined on a constant series: the naive forecast's MAE is 0.")
+    return -mean_absolute_error(y_true[1:], y_pred[1:]) / naive
+
+
+def accuracy(estimator, X, y):
+    """The share of rows whose predicted label is right."""
+    return accuracy_score(y, estimator.predict(X))
+
+
+def scoring_for(estimator):
+    """A multi-metric ``scoring`` dict for the estimator's kind.
+
+    Classifiers: accuracy and log loss; forecasters: MAE, RMSE and MASE;
+    other regressors: MAE, RMSE and R². Pass the first key as ``refit``.
+    """
+    if is_classifier(estimator):
+        return {"accuracy": accuracy, "neg_log_loss": "neg_log_loss"}
+    scoring = {"neg_mae": neg_mean_absolute_error, "neg_rmse": neg_root_mean_squared_error}
+    if hasattr(estimator, "forecast"):
+        scoring["neg_mase"] = neg_mean_absolute_scaled_error
+    else:
+        scoring["r2"] = "r2"
+    return scoring
+
+
+def report(search):
+    """One row per candidate of a fitted search, best first.
+
+    Columns: the candidate's parameters, then for every metric its mean and
+    std over the folds — errors as positive numbers (``mae``, not
+    ``neg_mae``) — its rank, and the mean fit time in seconds.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    results = pd.DataFrame(search.cv_results_)
+    table = pd.DataFrame(
+        {c.removeprefix("param_"): results[c] for c in results if c.startswith("param_")}
+    )
+    metrics = [c.removeprefix("mean_test_") for c in results if c.startswith("mean_test_")]
+    for metric in metrics:
+        name = _scoring_name(search.scoring) if metric == "score" else metric
+        sign, label = (-1, _error_name(name)) if name.startswith("neg_") else (1, name)
+        table[f"{label}_mean"] = sign * results[f"mean_test_{metric}"]
+        table[f"{label}_std"] = results[f"std_test_{metric}"]
+        table[f"{label}_rank"] = results[f"rank_test_{metric}"]
+    table["fit_time_s"] = results["mean_fit_time"]
+    ranks = [c for c in table if c.endswith("_rank")]
+    refit = search.refit if isinstance(search.refit, str) else None
+    rank = next((c for c in ranks if refit and c.startswith(_label(refit))), ranks[0])
+    return table.sort_values(rank, kind="stable").reset_index(drop=True)
+
+
+def _scoring_name(scoring):
+    if scoring is None:
+        return "score"
+    return scoring if isinstance(scoring, str) else getattr(scoring, "__name__", "score")
+
+
+def _label(metric):
+    return _error_name(metric) if metric.startswith("neg_") else metric
+
+
+def _error_name(metric):
+    short = {
+        "neg_mean_absolute_error": "mae",
+        "neg_root_mean_squared_error": "rmse",
+        "neg_mean_absolute_scaled_error": "mase",
+        "neg_mean_squared_error": "mse",
+    }
+    return short.get(metric, metric.removeprefix("neg_"))

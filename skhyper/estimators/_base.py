@@ -64,7 +64,7 @@ class KerasMLPBase:
             StrOptions(set(hyperparams.OPTIMIZERS)),
             HasMethods(["apply_gradients", "get_config"]),
         ],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "nesterov": ["boolean"],
         "beta_1": [Interval(Real, 0, 1, closed="left"), None],
@@ -221,16 +221,13 @@ class KerasMLPBase:
     def _fit(self, X, y, sample_weight, *, warm_start, epochs):
         name = type(self).__name__
         self._check_params()
-        if y is None:
-            raise ValueError(f"{name} requires y to be passed, but the target y is None.")
-        if warm_start and self.__sklearn_is_fitted__():
-            X, y = self._validate_data(X, y, reset=False)
-            initial_epoch = self.current_epoch
-        else:
-            X, y = self._initialize(X, y)
-            initial_epoch = 0
-        X, y, sample_weight = self._weighted_rows(X, y, sample_weight)
-        y_model = np.asarray(self.target_encoder_.transform(y), dtype=np.float32)
+        reset = not (warm_start and self.__sklearn_is_fitted__())
+        if reset:
+            self.learning_rate_ = 1e-3 if self.learning_rate == "auto" else float(self.learning_rate)
+        X, y, y_model, sample_weight = self._training_rows(X, y, sample_weight, reset=reset)
+        if reset and self.learning_rate == "auto":
+            self._find_learning_rate(X, y_model, sample_weight)
+        initial_epoch = 0 if reset else self.current_epoch
         history = self._train(X, y, y_model, sample_weight, epochs, initial_epoch)
         if initial_epoch == 0:
             self.history_ = {}
@@ -242,10 +239,37 @@ class KerasMLPBase:
             warnings.warn(
                 f"{name} diverged: the training loss is {self.loss_curve_[-1]} after"
                 f" {self.n_iter_} epochs. Lower the learning_rate"
-                f" (now {self.learning_rate}) or scale the inputs.",
+                f" (now {self.learning_rate_:g}) or scale the inputs.",
                 RuntimeWarning,
                 stacklevel=3,
             )
+
+    def _training_rows(self, X, y, sample_weight, *, reset):
+        """The checked rows to train on: ``(X, y, y_model, sample_weight)``.
+
+        ``y_model`` is ``y`` as the network sees it (encoded labels).  With
+        ``reset`` a new network is built; otherwise X and y are checked against
+        the fitted one.  Subclasses that derive rows from other data (windows
+        of a series) override this.
+        """
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
+        if reset:
+            X, y = self._initialize(X, y)
+        else:
+            X, y = self._validate_data(X, y, reset=False)
+        X, y, sample_weight = self._weighted_rows(X, y, sample_weight)
+        y_model = np.asarray(self.target_encoder_.transform(y), dtype=np.float32)
+        return X, y, y_model, sample_weight
+
+    def _find_learning_rate(self, X, y_model, sample_weight):
+        """``learning_rate="auto"``: a range test on the new network, then the
+        same (seeded) network again, to train with the suggested rate."""
+        from ..lr_find import range_test
+
+        self.lr_find_ = range_test(self, X, y_model, sample_weight)
+        self.learning_rate_ = self.lr_find_.suggestion
+        self.model_ = self._build_model(X.shape[1], self.model_.output_shape[-1])
 
     def _initialize(self, X, y):
         """Validate the data, fit the target encoder and build a new network."""
@@ -315,7 +339,7 @@ class KerasMLPBase:
             shuffle_seed=self._seeds["shuffle"],
             validation_data=validation_data,
             schedule=schedules.make_schedule(
-                self.lr_schedule, self.learning_rate, self.get_params(deep=False)
+                self.lr_schedule, self.learning_rate_, self.get_params(deep=False)
             ),
             early_stopping=early_stopping,
             engine=self.engine,
@@ -384,7 +408,7 @@ class KerasMLPBase:
         return model
 
     def _make_optimizer(self):
-        learning_rate = self.learning_rate
+        learning_rate = self.learning_rate_
         if schedules.is_keras_schedule(self.lr_schedule):  # stepped per batch
             schedule = self.lr_schedule
             learning_rate = type(schedule).from_config(schedule.get_config())

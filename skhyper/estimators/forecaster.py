@@ -89,32 +89,37 @@ class WindowForecaster(KerasMLPRegressor):
         -------
         self
         """
-        self._check_params()
+        self._fit(X, y, None, warm_start=False, epochs=self.epochs)
+        return self
+
+    def _training_rows(self, X, y, sample_weight, *, reset):
+        """Every window of the series and the values that follow it."""
         series = as_series(X, "X")
         target = series if y is None else as_series(y, "y")
         if len(target) != len(series):
             raise ValueError(f"X and y must have the same length; got {len(series)} and {len(target)}.")
         self._check_length(len(series), "the series")
-        self.n_features_in_ = series.values.shape[1]
-        if series.names is not None:
-            self.feature_names_in_ = series.names
-        elif hasattr(self, "feature_names_in_"):
-            del self.feature_names_in_
-        self.forecasts_itself_ = y is None
-        self.target_is_1d_ = target.one_dimensional
-        self.input_mean_, self.input_scale_ = _moments(series.values, self.scale)
-        self.target_mean_, self.target_scale_ = _moments(target.values, self.scale)
+        if reset:
+            self.n_features_in_ = series.values.shape[1]
+            if series.names is not None:
+                self.feature_names_in_ = series.names
+            elif hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+            self.forecasts_itself_ = y is None
+            self.target_is_1d_ = target.one_dimensional
+            self.input_mean_, self.input_scale_ = _moments(series.values, self.scale)
+            self.target_mean_, self.target_scale_ = _moments(target.values, self.scale)
+        # predict() continues the series trained on last.
+        self.context_ = series.values[-self.window_size :].copy()
+        self._training_head = series.values[: self.window_size].copy()
+        self._training_index = _time_index_summary(series.index)
         windows, next_values = sliding_windows(
             self._scaled_inputs(series.values),
             (target.values - self.target_mean_) / self.target_scale_,
             self.window_size,
             self.horizon,
         )
-        self._fit(windows, next_values, None, warm_start=False, epochs=self.epochs)
-        self.context_ = series.values[-self.window_size :].copy()
-        self._training_head = series.values[: self.window_size].copy()
-        self._training_index = _time_index_summary(series.index)
-        return self
+        return super()._training_rows(windows, next_values, sample_weight, reset=reset)
 
     def _check_length(self, n_rows, what):
         needed = self.window_size + self.horizon + 1

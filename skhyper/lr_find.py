@@ -1,0 +1,195 @@
+"""The learning-rate range test (seed 000), for any skhyper estimator.
+
+Seed 000 raises the rate every epoch, ``1e-8 * 10**(epoch / 20)`` for 100
+epochs, plots the loss against the rate on a log axis, and picks the rate
+where the loss is lowest and still stable.  :func:`lr_find` does that on a
+copy of the estimator: an exponential ramp from ``start_lr`` to ``end_lr``,
+stepped per batch (or per epoch, as the seed), a smoothed loss, a stop when
+the loss diverges, and a suggested rate.
+
+The suggestion rules:
+
+``"steepest"`` (default)
+    the rate where the smoothed loss falls fastest against ``log(rate)``,
+    looked for before the loss's minimum: training there is quick and still
+    stable.
+``"min_over_10"``
+    a tenth of the rate at the smoothed loss's minimum: the minimum sits at
+    the edge of stability, a decade lower is safe.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.base import clone
+
+__all__ = ["LRFinderResult", "lr_find"]
+
+RULES = ("steepest", "min_over_10")
+
+
+@dataclass
+class LRFinderResult:
+    """What a range test saw, and the rate it suggests.
+
+    Attributes
+    ----------
+    learning_rates, losses, smoothed_losses : ndarray
+        One entry per step run (the test stops early when the loss diverges).
+    suggestion : float
+        The rate ``rule`` picks.
+    rule : str
+    steepest_rate, min_loss_rate : float
+        What each rule looks at: the steepest descent and the minimum.
+    diverged : bool
+        Whether the test stopped because the loss blew up.
+    per : {"batch", "epoch"}
+    """
+
+    learning_rates: np.ndarray
+    losses: np.ndarray
+    smoothed_losses: np.ndarray
+    suggestion: float
+    rule: str
+    steepest_rate: float
+    min_loss_rate: float
+    diverged: bool
+    per: str = field(default="batch")
+
+    def plot(self, ax=None):
+        """Seed 000's figure: loss against rate on a log axis, suggestion marked."""
+        from .plotting import plot_lr_find
+
+        return plot_lr_find(self, ax=ax)
+
+
+def lr_find(
+    estimator,
+    X,
+    y=None,
+    *,
+    start_lr=1e-7,
+    end_lr=10.0,
+    num_steps=100,
+    per="batch",
+    smoothing=0.9,
+    divergence=4.0,
+    rule="steepest",
+    sample_weight=None,
+):
+    """Run a learning-rate range test on a copy of ``estimator``.
+
+    Parameters
+    ----------
+    estimator : a skhyper estimator (not modified; its network, optimizer,
+        batch size and seeds are used).
+    X, y : the training data, as for ``estimator.fit``.
+    start_lr, end_lr : float, the ends of the exponential ramp.
+    num_steps : int, rates tried.
+    per : {"batch", "epoch"}
+        Step the rate after every batch (fast), or after every epoch as seed
+        000 does (``start_lr=1e-8, end_lr=1e-3, num_steps=100, per="epoch"``
+        reproduces its ``1e-8 * 10**(epoch / 20)``).
+    smoothing : float in [0, 1), the exponential moving average's weight.
+    divergence : float, stop when the smoothed loss exceeds this multiple of
+        its best.
+    rule : {"steepest", "min_over_10"}, see the module's documentation.
+    sample_weight : array-like, optional.
+
+    Returns
+    -------
+    LRFinderResult
+    """
+    _check_settings(start_lr, end_lr, num_steps, per, smoothing, divergence, rule)
+    trial = clone(estimator).set_params(learning_rate=start_lr, lr_schedule="constant")
+    trial._check_params()
+    trial.learning_rate_ = float(start_lr)
+    X, _, y_model, weights = trial._training_rows(X, y, sample_weight, reset=True)
+    return range_test(trial, X, y_model, weights, start_lr=start_lr, end_lr=end_lr, num_steps=num_steps,
+                      per=per, smoothing=smoothing, divergence=divergence, rule=rule)  # fmt: skip
+
+
+def range_test(estimator, X, y_model, sample_weight, *, start_lr=1e-7, end_lr=10.0, num_steps=100,
+               per="batch", smoothing=0.9, divergence=4.0, rule="steepest"):  # fmt: skip
+    """The test itself, on ``estimator.model_`` (which it trains)."""
+    rates = start_lr * (end_lr / start_lr) ** (np.arange(num_steps) / max(num_steps - 1, 1))
+    if per == "epoch":
+        losses = _losses_per_epoch(estimator, X, y_model, sample_weight, rates)
+    else:
+        losses = _losses_per_batch(estimator, X, y_model, sample_weight, rates, smoothing, divergence)
+    return _summarize(rates[: len(losses)], np.asarray(losses), smoothing, divergence, rule, per)
+
+
+def _losses_per_batch(estimator, X, y_model, sample_weight, rates, smoothing, divergence):
+    model = estimator.model_
+    rng = np.random.RandomState(estimator._seeds["shuffle"])
+    batch_size = min(estimator.batch_size, len(X))
+    order, position = rng.permutation(len(X)), 0
+    losses, average, best = [], 0.0, np.inf
+    for step, rate in enumerate(rates):
+        if position + batch_size > len(X):
+            order, position = rng.permutation(len(X)), 0
+        rows = order[position : position + batch_size]
+        position += batch_size
+        model.optimizer.learning_rate = float(rate)
+        model.reset_metrics()
+        weights = None if sample_weight is None else sample_weight[rows]
+        logs = model.train_on_batch(X[rows], y_model[rows], sample_weight=weights, return_dict=True)
+        loss = float(logs["loss"])
+        losses.append(loss)
+        average = smoothing * average + (1 - smoothing) * loss
+        smoothed = average / (1 - smoothing ** (step + 1))
+        if not np.isfinite(loss) or (step > 5 and smoothed > divergence * best):
+            break
+        best = min(best, smoothed)
+    return losses
+
+
+def _losses_per_epoch(estimator, X, y_model, sample_weight, rates):
+    from . import engine
+    from .schedules import UserFunction
+
+    history = engine.train(
+        estimator.model_, X, y_model, sample_weight, engine=estimator.engine,
+        epochs=len(rates), batch_size=estimator.batch_size, shuffle=estimator.shuffle,
+        shuffle_seed=estimator._seeds["shuffle"],
+        schedule=UserFunction(lambda epoch, lr: float(rates[epoch])),
+    )  # fmt: skip
+    return history["loss"]
+
+
+def _summarize(rates, losses, smoothing, divergence, rule, per):
+    smoothed = np.empty(len(losses))
+    average = 0.0
+    for step, loss in enumerate(losses):
+        average = smoothing * average + (1 - smoothing) * (loss if np.isfinite(loss) else average)
+        smoothed[step] = average / (1 - smoothing ** (step + 1))
+    finite = np.isfinite(smoothed)
+    running_best = np.minimum.accumulate(np.where(finite, smoothed, np.inf))
+    blown = (~np.isfinite(losses)) | (smoothed > divergence * running_best)
+    blown[:5] = False
+    end = int(np.argmax(blown)) if blown.any() else len(losses)
+    usable = slice(0, max(end, 2))
+    lowest = int(np.nanargmin(smoothed[usable]))
+    slopes = np.gradient(smoothed[usable], np.log10(rates[usable]))
+    skip = min(len(rates) // 10, max(lowest - 1, 0))  # the first steps are noise
+    steepest = skip + int(np.argmin(slopes[skip : lowest + 1]))
+    steepest_rate, min_loss_rate = float(rates[steepest]), float(rates[lowest])
+    suggestion = steepest_rate if rule == "steepest" else min_loss_rate / 10
+    return LRFinderResult(rates, losses, smoothed, max(suggestion, float(rates[0])), rule,
+                          steepest_rate, min_loss_rate, bool(blown.any()), per)  # fmt: skip
+
+
+def _check_settings(start_lr, end_lr, num_steps, per, smoothing, divergence, rule):
+    if not (0 < start_lr < end_lr):
+        raise ValueError(f"Need 0 < start_lr < end_lr; got start_lr={start_lr}, end_lr={end_lr}.")
+    if int(num_steps) != num_steps or num_steps < 3:
+        raise ValueError(f"num_steps must be an integer of at least 3, got {num_steps!r}.")
+    if per not in ("batch", "epoch"):
+        raise ValueError(f"per must be 'batch' or 'epoch', got {per!r}.")
+    if not 0 <= smoothing < 1:
+        raise ValueError(f"smoothing must be in [0, 1), got {smoothing!r}.")
+    if divergence <= 1:
+        raise ValueError(f"divergence must be above 1, got {divergence!r}.")
+    if rule not in RULES:
+        raise ValueError(f"rule must be one of {RULES}, got {rule!r}.")

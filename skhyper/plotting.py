@@ -1,0 +1,164 @@
+"""The figures the seeds draw by hand (matplotlib, an optional extra).
+
+Every function returns the matplotlib ``Figure`` (and draws into ``ax`` when
+given one) and never calls ``show()``: save it, show it, or test it.
+
+- :func:`plot_history` — loss / validation loss, accuracy (or MAE), and the
+  learning rate per epoch, for one fitted estimator or several side by side
+  (seed 001 compares a fixed rate, a decaying rate and Adam on one axis).
+- :func:`plot_lr_find` — seed 000's figure: loss against rate, log axis.
+- :func:`plot_search` — score against one parameter with error bars, or a
+  heatmap for two.
+- :func:`plot_forecast` — a forecast against the actual series, the
+  train/validation split marked.
+"""
+
+import numpy as np
+
+__all__ = ["plot_forecast", "plot_history", "plot_lr_find", "plot_search"]
+
+
+def _pyplot():
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ImportError(
+            "skhyper's plots need matplotlib: pip install 'skhyper[plots]'"
+        ) from None
+    return plt
+
+
+def _figure_and_axes(ax, ncols=1, width=6.0):
+    plt = _pyplot()
+    if ax is not None:
+        axes = list(np.ravel(ax))
+        return axes[0].figure, axes
+    figure, axes = plt.subplots(1, ncols, figsize=(width * ncols, 4), squeeze=False)
+    return figure, list(axes[0])
+
+
+def plot_history(estimators, labels=None, ax=None):
+    """Per-epoch curves of fitted estimators.
+
+    Parameters
+    ----------
+    estimators : a fitted skhyper estimator, or a list (or dict label ->
+        estimator) of them, drawn on shared axes.
+    labels : list of str, optional (defaults: dict keys, or class names).
+    ax : three matplotlib Axes (loss, metric, learning rate), optional.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if isinstance(estimators, dict):
+        labels, estimators = list(estimators), list(estimators.values())
+    elif not isinstance(estimators, (list, tuple)):
+        estimators = [estimators]
+    labels = labels or [type(e).__name__ for e in estimators]
+    figure, (loss_ax, metric_ax, rate_ax) = _figure_and_axes(ax, ncols=3, width=4.5)
+    for estimator, label in zip(estimators, labels):
+        history = estimator.history_
+        epochs = np.arange(1, len(history["loss"]) + 1)
+        metric = "accuracy" if "accuracy" in history else "mae"
+        (line,) = loss_ax.plot(epochs, history["loss"], label=f"{label} train")
+        if "val_loss" in history:
+            loss_ax.plot(epochs, history["val_loss"], "--", color=line.get_color(), label=f"{label} validation")
+        metric_ax.plot(epochs, history[metric], color=line.get_color(), label=f"{label} train")
+        if f"val_{metric}" in history:
+            metric_ax.plot(epochs, history[f"val_{metric}"], "--", color=line.get_color(),
+                           label=f"{label} validation")  # fmt: skip
+        rate_ax.plot(epochs, history["learning_rate"], color=line.get_color(), label=label)
+        metric_ax.set_ylabel(metric)
+    loss_ax.set(title="loss", xlabel="epoch", ylabel="loss")
+    metric_ax.set(title=metric_ax.get_ylabel(), xlabel="epoch")
+    rate_ax.set(title="learning rate", xlabel="epoch", ylabel="learning rate", yscale="log")
+    for axis in (loss_ax, metric_ax, rate_ax):
+        axis.legend(fontsize="small")
+        axis.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure
+
+
+def plot_lr_find(result, ax=None):
+    """Loss (raw and smoothed) against learning rate, the suggestion marked."""
+    figure, (axis,) = _figure_and_axes(ax)
+    axis.semilogx(result.learning_rates, result.losses, alpha=0.35, label="loss")
+    axis.semilogx(result.learning_rates, result.smoothed_losses, label="smoothed loss")
+    axis.axvline(result.suggestion, color="tab:red", linestyle="--",
+                 label=f"suggestion {result.suggestion:.2g} ({result.rule})")  # fmt: skip
+    finite = result.smoothed_losses[np.isfinite(result.smoothed_losses)]
+    if finite.size:  # keep the divergence from squashing the curve, as seed 000's axis does
+        low, high = finite.min(), min(finite.max(), 4 * finite.min() + 1e-12)
+        axis.set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
+    axis.set(xlabel="learning rate", ylabel="loss", title=f"learning-rate range test (per {result.per})")
+    axis.legend()
+    axis.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure
+
+
+def plot_search(search, params, score="score", ax=None):
+    """Cross-validated score against one parameter (error bars) or two (heatmap).
+
+    Parameters
+    ----------
+    search : a fitted sklearn search.
+    params : str or a pair of str, the parameter name(s) as in ``cv_results_``
+        (without ``param_``).
+    score : the metric name for multi-metric searches (``"score"`` otherwise).
+    """
+    import pandas as pd
+
+    params = [params] if isinstance(params, str) else list(params)
+    if len(params) not in (1, 2):
+        raise ValueError(f"plot_search draws one or two parameters, got {len(params)}: {params}.")
+    results = pd.DataFrame(search.cv_results_)
+    missing = [p for p in params if f"param_{p}" not in results]
+    if missing:
+        known = [c.removeprefix("param_") for c in results if c.startswith("param_")]
+        raise ValueError(f"{missing} not among the search's parameters: {known}.")
+    mean, std = f"mean_test_{score}", f"std_test_{score}"
+    figure, (axis,) = _figure_and_axes(ax)
+    keys = [results[f"param_{p}"].astype(str) for p in params]
+    if len(params) == 1:
+        table = results.groupby(keys[0], sort=False)[[mean, std]].max()
+        positions = np.arange(len(table))
+        axis.errorbar(positions, table[mean], yerr=table[std], fmt="o-", capsize=4)
+        axis.set_xticks(positions, table.index, rotation=30, ha="right")
+        axis.set(xlabel=params[0], ylabel=f"mean CV {score}")
+        axis.grid(alpha=0.3)
+    else:
+        table = results.assign(_a=keys[0], _b=keys[1]).pivot_table(index="_a", columns="_b", values=mean, aggfunc="max", sort=False)
+        image = axis.imshow(table.to_numpy(), cmap="viridis", aspect="auto")
+        axis.set_xticks(np.arange(table.shape[1]), table.columns, rotation=30, ha="right")
+        axis.set_yticks(np.arange(table.shape[0]), table.index)
+        for (row, col), value in np.ndenumerate(table.to_numpy()):
+            axis.text(col, row, f"{value:.3g}", ha="center", va="center", color="white", fontsize="small")
+        axis.set(xlabel=params[1], ylabel=params[0])
+        figure.colorbar(image, ax=axis, label=f"mean CV {score}")
+    axis.set_title(f"{type(search).__name__}: {score}")
+    figure.tight_layout()
+    return figure
+
+
+def plot_forecast(actual, predicted, split=None, time=None, signal=None, ax=None):
+    """A forecast against the actual series, the train/validation split marked.
+
+    ``predicted`` may cover only the end of ``actual`` (the validation part):
+    it is aligned to the end.  ``signal`` (optional) draws the noise-free series.
+    """
+    actual, predicted = np.asarray(actual, dtype=float), np.asarray(predicted, dtype=float)
+    time = np.arange(len(actual)) if time is None else np.asarray(time)
+    figure, (axis,) = _figure_and_axes(ax, width=10.0)
+    axis.plot(time, actual, color="0.6", linewidth=0.8, label="actual")
+    if signal is not None:
+        axis.plot(time, signal, color="0.2", linewidth=0.8, linestyle=":", label="noise-free signal")
+    axis.plot(time[len(actual) - len(predicted) :], predicted, color="tab:orange", linewidth=1.2, label="forecast")
+    if split is not None:
+        axis.axvline(time[split], color="tab:red", linestyle="--", label="train | validation")
+    axis.set(xlabel="time", ylabel="value", title="forecast against the actual series")
+    axis.legend()
+    axis.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure

@@ -1,0 +1,85 @@
+"""The range test finds a rate below the one where training diverges."""
+
+import numpy as np
+import pytest
+from conftest import TINY
+
+from skhyper import KerasMLPClassifier, KerasMLPRegressor, WindowForecaster, lr_find
+
+
+@pytest.fixture(scope="module")
+def linear_problem():
+    """Least squares where plain gradient descent diverges above a known rate."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(256, 3))
+    X = (X - X.mean(0)) / X.std(0)
+    y = X @ np.array([1.5, -2.0, 0.5]) + 0.1 * rng.normal(size=256)
+    design = np.c_[X, np.ones(len(X))]
+    hessian = 2 * design.T @ design / len(X)  # of the mean squared error
+    critical_rate = 2 / np.linalg.eigvalsh(hessian).max()
+    return X, y, critical_rate
+
+
+def full_batch_gd(**params):
+    return KerasMLPRegressor(hidden_layer_sizes=(), optimizer="sgd", batch_size=256,
+                             shuffle=False, random_state=0, **params)  # fmt: skip
+
+
+@pytest.mark.parametrize("rule", ["steepest", "min_over_10"])
+def test_suggestion_lies_between_start_and_divergence(linear_problem, rule):
+    X, y, critical_rate = linear_problem
+    result = lr_find(full_batch_gd(), X, y, start_lr=1e-4, end_lr=100.0, num_steps=60, rule=rule)
+    assert result.diverged
+    assert 1e-4 < result.suggestion < critical_rate
+    assert result.learning_rates[-1] < 100.0  # stopped early, at the divergence
+    assert len(result.losses) == len(result.smoothed_losses) == len(result.learning_rates)
+
+
+def test_per_epoch_reproduces_seed_000s_ramp(linear_problem):
+    X, y, critical_rate = linear_problem
+    result = lr_find(full_batch_gd(), X, y, start_lr=1e-8, end_lr=1e-3, num_steps=101, per="epoch")
+    np.testing.assert_allclose(result.learning_rates, 1e-8 * 10 ** (np.arange(101) / 20))
+    assert result.per == "epoch" and not result.diverged
+    assert result.losses[-1] < result.losses[0]
+
+
+def test_the_callers_estimator_is_untouched(linear_problem):
+    X, y, _ = linear_problem
+    estimator = full_batch_gd(learning_rate=0.05)
+    params = estimator.get_params()
+    lr_find(estimator, X, y, num_steps=10)
+    assert estimator.get_params() == params and not hasattr(estimator, "model_")
+
+
+def test_learning_rate_auto_trains_with_the_suggestion(linear_problem):
+    X, y, critical_rate = linear_problem
+    model = full_batch_gd(learning_rate="auto", epochs=30).fit(X, y)
+    assert model.learning_rate_ == model.lr_find_.suggestion
+    assert 0 < model.learning_rate_ < critical_rate
+    assert model.history_["learning_rate"][0] == pytest.approx(model.learning_rate_)
+    assert model.score(X, y) > 0.9
+
+
+def test_auto_in_a_classifier_and_a_forecaster(digits):
+    X, y = digits
+    clf = KerasMLPClassifier(**TINY, learning_rate="auto").fit(X, y)
+    assert clf.lr_find_.learning_rates[0] == pytest.approx(1e-7)
+    series = np.sin(np.arange(200) / 8.0) + np.random.RandomState(0).normal(0, 0.1, 200)
+    forecaster = WindowForecaster(window_size=10, hidden_layer_sizes=(8,), epochs=3,
+                                  learning_rate="auto", random_state=0).fit(series)  # fmt: skip
+    assert forecaster.learning_rate_ > 0
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        (dict(start_lr=1.0, end_lr=0.1), "Need 0 < start_lr < end_lr"),
+        (dict(num_steps=2), "num_steps must be an integer of at least 3"),
+        (dict(per="step"), "per must be 'batch' or 'epoch'"),
+        (dict(rule="valley"), "rule must be one of"),
+    ],
+)
+def test_bad_settings(linear_problem, settings, message):
+    X, y, _ = linear_problem
+    with pytest.raises(ValueError, match=message):
+        lr_find(full_batch_gd(), X, y, **settings)

@@ -1,0 +1,66 @@
+import numpy as np
+import pytest
+from conftest import TINY
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+from skhyper import KerasMLPClassifier, KerasMLPRegressor, WindowForecaster
+from skhyper.datasets import book_series
+from skhyper.scorers import (
+    accuracy,
+    neg_mean_absolute_error,
+    neg_mean_absolute_scaled_error,
+    neg_root_mean_squared_error,
+    report,
+    scoring_for,
+)
+
+
+def test_error_scorers_are_negated_errors(diabetes):
+    X, y = diabetes
+    model = KerasMLPRegressor(**TINY).fit(X, y)
+    errors = model.predict(X) - y
+    assert neg_mean_absolute_error(model, X, y) == pytest.approx(-np.abs(errors).mean())
+    assert neg_root_mean_squared_error(model, X, y) == pytest.approx(-np.sqrt((errors**2).mean()))
+
+
+def test_accuracy(digits):
+    X, y = digits
+    model = KerasMLPClassifier(**TINY).fit(X, y)
+    assert accuracy(model, X, y) == pytest.approx((model.predict(X) == y).mean())
+
+
+def test_forecaster_scorers_with_y_none():
+    data = book_series(n_days=500, split=400)
+    model = WindowForecaster(window_size=10, hidden_layer_sizes=(16,), epochs=30, random_state=0).fit(data.train)
+    predictions = model.predict(data.valid)
+    assert neg_mean_absolute_error(model, data.valid) == pytest.approx(-np.abs(predictions - data.valid).mean())
+    mase = -neg_mean_absolute_scaled_error(model, data.valid)
+    naive = np.abs(np.diff(data.valid)).mean()
+    assert mase == pytest.approx(np.abs(predictions - data.valid)[1:].mean() / naive)
+    assert mase < 1  # better than the naive forecast
+
+
+def test_scoring_for_each_kind():
+    assert set(scoring_for(KerasMLPClassifier())) == {"accuracy", "neg_log_loss"}
+    assert set(scoring_for(KerasMLPRegressor())) == {"neg_mae", "neg_rmse", "r2"}
+    assert set(scoring_for(WindowForecaster())) == {"neg_mae", "neg_rmse", "neg_mase"}
+
+
+def test_report_of_a_multi_metric_forecaster_search():
+    data = book_series(n_days=300, period=100, split=250)
+    estimator = WindowForecaster(window_size=5, hidden_layer_sizes=(8,), epochs=5, random_state=0)
+    search = GridSearchCV(estimator, {"learning_rate": [1e-4, 1e-2]}, cv=TimeSeriesSplit(2),
+                          scoring=scoring_for(estimator), refit="neg_mae").fit(data.train)  # fmt: skip
+    table = report(search)
+    assert list(table["learning_rate"]) == [1e-2, 1e-4]  # best MAE first
+    assert (table["mae_mean"] > 0).all() and (table["mase_mean"] > 0).all()
+    assert table["mae_mean"].is_monotonic_increasing
+    assert {"mae_std", "rmse_mean", "mae_rank", "fit_time_s"} <= set(table)
+
+
+def test_report_of_a_single_metric_search(digits):
+    X, y = digits
+    search = GridSearchCV(KerasMLPClassifier(**TINY), {"learning_rate": [1e-4, 3e-2]}, cv=2).fit(X, y)
+    table = report(search)
+    assert list(table.columns[:1]) == ["learning_rate"] and "score_mean" in table
+    assert table["score_mean"].is_monotonic_decreasing

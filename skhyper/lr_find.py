@@ -7,15 +7,19 @@ copy of the estimator: an exponential ramp from ``start_lr`` to ``end_lr``,
 stepped per batch (or per epoch, as the seed), a smoothed loss, a stop when
 the loss diverges, and a suggested rate.
 
-The suggestion rules:
+The loss is smoothed with an exponential moving average run forwards and
+then backwards, so the smoothed curve does not lag behind the rates.  The
+suggestion rules:
 
-``"steepest"`` (default)
+``"steepest"``
     the rate where the smoothed loss falls fastest against ``log(rate)``,
     looked for before the loss's minimum: training there is quick and still
-    stable.
+    stable.  The default per batch.
 ``"min_over_10"``
     a tenth of the rate at the smoothed loss's minimum: the minimum sits at
-    the edge of stability, a decade lower is safe.
+    the edge of stability, a decade lower is safe.  The default per epoch,
+    where each step trains a whole epoch and the first epochs' steep fall is
+    the untrained network's, not the rate's doing.
 """
 
 from dataclasses import dataclass, field
@@ -25,7 +29,7 @@ from sklearn.base import clone
 
 __all__ = ["LRFinderResult", "lr_find"]
 
-RULES = ("steepest", "min_over_10")
+RULES = ("auto", "steepest", "min_over_10")
 
 
 @dataclass
@@ -74,7 +78,7 @@ def lr_find(
     per="batch",
     smoothing=0.9,
     divergence=4.0,
-    rule="steepest",
+    rule="auto",
     sample_weight=None,
 ):
     """Run a learning-rate range test on a copy of ``estimator``.
@@ -93,7 +97,8 @@ def lr_find(
     smoothing : float in [0, 1), the exponential moving average's weight.
     divergence : float, stop when the smoothed loss exceeds this multiple of
         its best.
-    rule : {"steepest", "min_over_10"}, see the module's documentation.
+    rule : {"auto", "steepest", "min_over_10"}, see the module's
+        documentation; "auto" is "steepest" per batch, "min_over_10" per epoch.
     sample_weight : array-like, optional.
 
     Returns
@@ -110,13 +115,15 @@ def lr_find(
 
 
 def range_test(estimator, X, y_model, sample_weight, *, start_lr=1e-7, end_lr=10.0, num_steps=100,
-               per="batch", smoothing=0.9, divergence=4.0, rule="steepest"):  # fmt: skip
+               per="batch", smoothing=0.9, divergence=4.0, rule="auto"):  # fmt: skip
     """The test itself, on ``estimator.model_`` (which it trains)."""
     rates = start_lr * (end_lr / start_lr) ** (np.arange(num_steps) / max(num_steps - 1, 1))
     if per == "epoch":
         losses = _losses_per_epoch(estimator, X, y_model, sample_weight, rates)
     else:
         losses = _losses_per_batch(estimator, X, y_model, sample_weight, rates, smoothing, divergence)
+    if rule == "auto":
+        rule = "min_over_10" if per == "epoch" else "steepest"
     return _summarize(rates[: len(losses)], np.asarray(losses), smoothing, divergence, rule, per)
 
 
@@ -139,7 +146,7 @@ def _losses_per_batch(estimator, X, y_model, sample_weight, rates, smoothing, di
         losses.append(loss)
         average = smoothing * average + (1 - smoothing) * loss
         smoothed = average / (1 - smoothing ** (step + 1))
-        if not np.isfinite(loss) or (step > 5 and smoothed > divergence * best):
+        if not np.isfinite(loss) or (step > 5 and smoothed > divergence * best):  # cheap early stop
             break
         best = min(best, smoothed)
     return losses
@@ -158,18 +165,33 @@ def _losses_per_epoch(estimator, X, y_model, sample_weight, rates):
     return history["loss"]
 
 
+def _ema(values, smoothing):
+    """Bias-corrected exponential moving average (NaN/inf carry the last value)."""
+    out, average, last = np.empty(len(values)), 0.0, 0.0
+    for step, value in enumerate(values):
+        last = value if np.isfinite(value) else last
+        average = smoothing * average + (1 - smoothing) * last
+        out[step] = average / (1 - smoothing ** (step + 1))
+    return out
+
+
 def _summarize(rates, losses, smoothing, divergence, rule, per):
-    smoothed = np.empty(len(losses))
-    average = 0.0
-    for step, loss in enumerate(losses):
-        average = smoothing * average + (1 - smoothing) * (loss if np.isfinite(loss) else average)
-        smoothed[step] = average / (1 - smoothing ** (step + 1))
-    finite = np.isfinite(smoothed)
-    running_best = np.minimum.accumulate(np.where(finite, smoothed, np.inf))
-    blown = (~np.isfinite(losses)) | (smoothed > divergence * running_best)
+    # Smoothed in log space: the loss spans decades when each step is an epoch.
+    positive = bool(np.all(losses[np.isfinite(losses)] > 0))
+    to_scale, from_scale = (np.log, np.exp) if positive else (np.asarray, np.asarray)
+    with np.errstate(invalid="ignore", over="ignore"):
+        forward = _ema(to_scale(losses), smoothing)
+    running_best = np.minimum.accumulate(forward)
+    limit = running_best + np.log(divergence) if positive else divergence * running_best
+    blown = (~np.isfinite(losses)) | (forward > limit)
     blown[:5] = False
-    end = int(np.argmax(blown)) if blown.any() else len(losses)
-    usable = slice(0, max(end, 2))
+    end = max(int(np.argmax(blown)) if blown.any() else len(losses), 2)
+    usable = slice(0, end)
+    # Run backwards too up to the divergence: no lag, and the blow-up does
+    # not leak back into the curve before it.
+    smoothed = forward.copy()
+    smoothed[usable] = _ema(forward[usable][::-1], smoothing)[::-1]
+    smoothed = from_scale(smoothed)
     lowest = int(np.nanargmin(smoothed[usable]))
     slopes = np.gradient(smoothed[usable], np.log10(rates[usable]))
     skip = min(len(rates) // 10, max(lowest - 1, 0))  # the first steps are noise

@@ -87,9 +87,12 @@ def plot_lr_find(result, ax=None):
     axis.semilogx(result.learning_rates, result.smoothed_losses, label="smoothed loss")
     axis.axvline(result.suggestion, color="tab:red", linestyle="--",
                  label=f"suggestion {result.suggestion:.2g} ({result.rule})")  # fmt: skip
-    finite = result.smoothed_losses[np.isfinite(result.smoothed_losses)]
-    if finite.size:  # keep the divergence from squashing the curve, as seed 000's axis does
-        low, high = finite.min(), min(finite.max(), 4 * finite.min() + 1e-12)
+    lowest = int(np.nanargmin(result.smoothed_losses))
+    before_minimum = result.losses[: lowest + 1]
+    before_minimum = before_minimum[np.isfinite(before_minimum)]
+    if before_minimum.size:  # the divergence would squash the curve; seed 000 clips its axis too
+        low = min(before_minimum.min(), result.smoothed_losses[lowest])
+        high = min(before_minimum.max(), 4 * result.smoothed_losses[lowest])
         axis.set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
     axis.set(xlabel="learning rate", ylabel="loss", title=f"learning-rate range test (per {result.per})")
     axis.legend()
@@ -122,11 +125,12 @@ def plot_search(search, params, score="score", ax=None):
     figure, (axis,) = _figure_and_axes(ax)
     keys = [results[f"param_{p}"].astype(str) for p in params]
     if len(params) == 1:
-        table = results.groupby(keys[0], sort=False)[[mean, std]].max()
+        best_rows = results.groupby(keys[0], sort=False)[mean].idxmax()
+        table = results.loc[best_rows, [mean, std]].set_axis(best_rows.index)
         positions = np.arange(len(table))
         axis.errorbar(positions, table[mean], yerr=table[std], fmt="o-", capsize=4)
         axis.set_xticks(positions, table.index, rotation=30, ha="right")
-        axis.set(xlabel=params[0], ylabel=f"mean CV {score}")
+        axis.set(xlabel=params[0], ylabel=f"mean CV {score} (best over the other parameters)")
         axis.grid(alpha=0.3)
     else:
         table = results.assign(_a=keys[0], _b=keys[1]).pivot_table(index="_a", columns="_b", values=mean, aggfunc="max", sort=False)

@@ -1,0 +1,80 @@
+"""Draw the README's figures into docs/images/ (about a minute on a laptop CPU).
+
+    python examples/make_figures.py
+
+1. seed 001: fixed-rate SGD, exponentially decaying SGD and Adam on digits;
+2. seed 000: the learning-rate range test on the book series, per epoch as
+   the book does it, and per batch on digits;
+3. a grid search's score against the learning rate and the optimizer;
+4. the searched WindowForecaster's one-step forecasts of the validation part.
+"""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from sklearn.model_selection import GridSearchCV  # noqa: E402
+
+from skhyper import KerasMLPClassifier, WindowForecaster, lr_find  # noqa: E402
+from skhyper.datasets import book_series, load_digits  # noqa: E402
+from skhyper.plotting import plot_forecast, plot_history, plot_search  # noqa: E402
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "images"
+
+
+def save(figure, name):
+    OUT.mkdir(parents=True, exist_ok=True)
+    figure.savefig(OUT / name, dpi=90)
+    plt.close(figure)
+    print(f"wrote {OUT / name}")
+
+
+def main():
+    X, y = load_digits(return_X_y=True)
+    data = book_series()
+
+    common = dict(hidden_layer_sizes=(128,), epochs=10, validation_split=0.2, random_state=0)
+    runs = {
+        "SGD, lr 0.01": KerasMLPClassifier(optimizer="sgd", learning_rate=0.01, **common),
+        "SGD, 0.1·exp(-0.1·epoch)": KerasMLPClassifier(
+            optimizer="sgd", learning_rate=0.1, lr_schedule="exponential", lr_decay=0.1, **common
+        ),
+        "Adam": KerasMLPClassifier(optimizer="adam", **common),
+    }
+    save(plot_history({name: model.fit(X, y) for name, model in runs.items()}), "seed001_history.png")
+
+    book_net = WindowForecaster(window_size=20, hidden_layer_sizes=(10, 10), optimizer="sgd",
+                                momentum=0.9, scale=False, random_state=0)  # fmt: skip
+    per_epoch = lr_find(book_net, data.train, start_lr=1e-8, end_lr=1e-3, num_steps=100, per="epoch")
+    per_batch = lr_find(KerasMLPClassifier(hidden_layer_sizes=(64,), random_state=0), X, y)
+    figure, axes = plt.subplots(1, 2, figsize=(12, 4))
+    per_epoch.plot(ax=axes[0])
+    per_batch.plot(ax=axes[1])
+    axes[0].set_title("book series, per epoch (seed 000)")
+    axes[1].set_title("digits, per batch")
+    save(figure, "lr_find.png")
+
+    search = GridSearchCV(
+        KerasMLPClassifier(hidden_layer_sizes=(32,), epochs=10, random_state=0),
+        {"learning_rate": [1e-3, 3e-3, 1e-2, 3e-2, 1e-1], "optimizer": ["sgd", "rmsprop", "adam"]},
+        cv=3,
+    ).fit(X, y)
+    figure, axes = plt.subplots(1, 2, figsize=(12, 4))
+    plot_search(search, "learning_rate", ax=axes[0])
+    plot_search(search, ["optimizer", "learning_rate"], ax=axes[1])
+    save(figure, "search.png")
+
+    forecaster = WindowForecaster(window_size=10, hidden_layer_sizes=(64,), learning_rate=0.01,
+                                  l2=1e-3, random_state=0).fit(data.train)  # fmt: skip
+    save(plot_forecast(data.series, forecaster.predict(data.valid), split=data.split, signal=data.signal),
+         "forecast.png")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -92,3 +92,11 @@ def test_callbacks_need_keras_loop(digits):
     assert seen == [0, 1, 2]
     with pytest.raises(ValueError, match="use engine='keras'"):
         KerasMLPClassifier(**TINY, callbacks=[callback], engine="compiled").fit(X, y)
+
+
+@pytest.mark.parametrize("engine", ["compiled", "keras"])
+def test_verbose_reports_each_epoch(digits, capsys, engine):
+    X, y = digits
+    KerasMLPClassifier(**TINY, verbose=1, engine=engine).fit(X, y)
+    out = capsys.readouterr().out
+    assert out.count("Epoch") >= 3 and "loss" in out

@@ -159,3 +159,19 @@ def test_book_series_matches_the_book():
     naive_mae = np.abs(data.series[1001:] - data.series[1000:-1]).mean()
     assert naive_mae == pytest.approx(5.94, abs=0.01)
     assert np.abs(data.series - data.signal)[1000:].mean() == pytest.approx(4.01, abs=0.01)
+
+
+def test_randomized_search_over_window_epochs_and_rate(series):
+    from scipy.stats import loguniform
+    from sklearn.model_selection import RandomizedSearchCV
+
+    search = RandomizedSearchCV(
+        WindowForecaster(**FAST),
+        {"window_size": [3, 5, 8], "epochs": [2, 4], "learning_rate": loguniform(1e-3, 1e-1)},
+        n_iter=4,
+        cv=TimeSeriesSplit(n_splits=2),
+        scoring=neg_mean_absolute_error,
+        random_state=0,
+    ).fit(series.train)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.best_estimator_.n_iter_ == search.best_params_["epochs"]

@@ -30,20 +30,20 @@ _CACHE_SIZE = 8
 _local = threading.local()
 
 
-def trainer_for(model):
-    """The cached trainer for ``model``'s architecture (built on first use)."""
+def trainer_for(model, metric):
+    """The cached trainer for ``model``'s architecture and ``metric``."""
     cache = getattr(_local, "trainers", None)
     if cache is None:
         cache = _local.trainers = OrderedDict()
-    key = _architecture_key(model)
-    trainer = cache.pop(key, None) or Trainer(model)
+    key = _architecture_key(model, metric)
+    trainer = cache.pop(key, None) or Trainer(model, metric)
     cache[key] = trainer
     while len(cache) > _CACHE_SIZE:
         cache.popitem(last=False)
     return trainer
 
 
-def _architecture_key(model):
+def _architecture_key(model, metric):
     """What a trace depends on, as a string: config minus weights' origins."""
 
     def strip(node):
@@ -65,7 +65,7 @@ def _architecture_key(model):
         "optimizer": [type(model.optimizer).__name__, optimizer],
         "schedule": learning_rate if isinstance(learning_rate, dict) else None,
         "loss": _describe(model.loss),
-        "metric": _metric_name(model),
+        "metric": metric,
     }
     return json.dumps(parts, sort_keys=True, default=repr)
 
@@ -76,12 +76,6 @@ def _describe(loss):
     if isinstance(loss, keras.losses.Loss):
         return [type(loss).__name__, loss.get_config()]
     return getattr(loss, "__qualname__", repr(loss))
-
-
-def _metric_name(model):
-    metrics = getattr(model, "_compile_metrics", None)
-    names = getattr(metrics, "_user_metrics", None) or ["accuracy"]
-    return str(names[0])
 
 
 def _per_sample_loss(loss):
@@ -96,16 +90,16 @@ def _per_sample_loss(loss):
 class Trainer:
     """A private copy of one architecture, with its traced epoch and evaluation."""
 
-    def __init__(self, model):
+    def __init__(self, model, metric):
         self.model = keras.Model.from_config(model.get_config())
         self.optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
         self.optimizer.build(self.model.trainable_variables)
         self._initial_optimizer_state = [np.asarray(v) for v in self.optimizer.variables]
         self._loss = _per_sample_loss(model.loss)
-        self._metric = _make_metric(_metric_name(model), model.output_shape[-1])
+        self._metric = _make_metric(metric, model.output_shape[-1])
         n_inputs, n_outputs = model.input_shape[-1], model.output_shape[-1]
         # Classifiers train on one column of class indices, regressors on targets.
-        n_targets = 1 if _metric_name(model) == "accuracy" else n_outputs
+        n_targets = 1 if metric == "accuracy" else n_outputs
         data = [
             tf.TensorSpec([None, n_inputs], tf.float32),
             tf.TensorSpec([None, n_targets], tf.float32),
@@ -199,58 +193,40 @@ def _make_metric(name, n_outputs):
     )
 
 
-def train_compiled(
-    model,
-    X,
-    y,
-    sample_weight=None,
-    *,
-    epochs,
-    batch_size,
-    shuffle=True,
-    shuffle_seed=0,
-    validation_data=None,
-    schedule=None,
-    early_stopping=None,
-    verbose=0,
-    initial_epoch=0,
-):
-    """``engine.train`` with the compiled loop; the same arguments and history."""
+def train_compiled(model, X, y, sample_weight, plan):
+    """``engine.train`` with the compiled loop: the same plan and history."""
     from .schedules import next_rate
 
-    trainer = trainer_for(model)
+    trainer = trainer_for(model, plan.metric)
     trainer.load(model)
     data = _as_tensors(X, y, sample_weight)
-    validation = None if validation_data is None else _as_tensors(*validation_data)
-    metric = _metric_name(model)
-    monitor = "val_loss" if validation is not None else "loss"
-    scalars = (
-        tf.constant(shuffle_seed, tf.int64),
-        tf.constant(min(batch_size, len(X)), tf.int64),
-        tf.constant(bool(shuffle)),
-    )
+    validation = None if plan.validation_data is None else _as_tensors(*plan.validation_data)
+    seed = tf.constant(plan.shuffle_seed, tf.int64)
+    batch_size = tf.constant(min(plan.batch_size, len(X)), tf.int64)
+    shuffle = tf.constant(bool(plan.shuffle))
     history = {}
-    stopper = _EarlyStopping(**early_stopping) if early_stopping else None
+    stopper = _EarlyStopping(**plan.early_stopping) if plan.early_stopping else None
     rate = previous_loss = None
-    for epoch in range(initial_epoch, initial_epoch + epochs):
-        if schedule is not None:
-            rate = next_rate(schedule, epoch, rate or _rate(trainer.optimizer), previous_loss)
+    last = plan.initial_epoch + plan.epochs
+    for epoch in range(plan.initial_epoch, last):
+        if plan.schedule is not None:
+            rate = next_rate(plan.schedule, epoch, rate or _rate(trainer.optimizer), previous_loss)
             trainer.optimizer.learning_rate = rate
         logs = {"learning_rate": _rate(trainer.optimizer)}
-        loss, score = trainer.run_epoch(*data, scalars[0], tf.constant(epoch, tf.int64), *scalars[1:])
-        logs.update({"loss": float(loss), metric: float(score)})
+        loss, score = trainer.run_epoch(*data, seed, tf.constant(epoch, tf.int64), batch_size, shuffle)
+        logs.update({"loss": float(loss), plan.metric: float(score)})
         if validation is not None:
             loss, score = trainer.evaluate(*validation)
-            logs.update({"val_loss": float(loss), f"val_{metric}": float(score)})
+            logs.update({"val_loss": float(loss), f"val_{plan.metric}": float(score)})
         for key, value in logs.items():
             history.setdefault(key, []).append(value)
-        if verbose:
+        if plan.verbose:
             shown = " - ".join(f"{k}: {v:.4g}" for k, v in logs.items())
-            print(f"Epoch {epoch + 1}/{initial_epoch + epochs} - {shown}", flush=True)
-        previous_loss = logs[monitor]
+            print(f"Epoch {epoch + 1}/{last} - {shown}", flush=True)
+        previous_loss = logs[plan.monitor]
         if not np.isfinite(logs["loss"]):  # as Keras' TerminateOnNaN
             break
-        if stopper is not None and stopper.should_stop(logs[monitor], trainer):
+        if stopper is not None and stopper.should_stop(logs[plan.monitor], trainer):
             break
     trainer.store(model)
     return history

@@ -13,6 +13,7 @@ global setting (such as op determinism) is switched on behind the user's back.
 """
 
 import math
+from dataclasses import dataclass
 
 import keras
 import numpy as np
@@ -20,7 +21,7 @@ import tensorflow as tf
 
 from .schedules import next_rate
 
-__all__ = ["ENGINES", "train", "predict"]
+__all__ = ["ENGINES", "TrainingPlan", "predict", "train"]
 
 #: Values of the estimators' ``engine`` parameter.
 ENGINES = ("auto", "compiled", "keras")
@@ -28,59 +29,11 @@ ENGINES = ("auto", "compiled", "keras")
 _PREDICT_CHUNK = 8192
 
 
-def train(model, X, y, sample_weight=None, *, engine="auto", callbacks=(), **settings):
-    """Train a compiled ``model`` and return its per-epoch history.
+@dataclass(frozen=True)
+class TrainingPlan:
+    """How to train: the same for both loops.
 
-    Parameters
-    ----------
-    model : keras.Model, compiled.
-    X, y, sample_weight : arrays with the same first dimension.
-    engine : {"auto", "compiled", "keras"}
-        "auto" is "compiled" unless Keras ``callbacks`` are given, which only
-        ``model.fit`` runs.
-    callbacks : more Keras callbacks.
-    **settings : epochs, batch_size, shuffle, shuffle_seed, validation_data,
-        schedule, early_stopping, verbose, initial_epoch (see
-        :func:`train_keras`).
-
-    Returns
-    -------
-    dict of str -> list of float
-        ``loss``, the compiled metric, their ``val_`` twins when there is
-        validation data, and ``learning_rate``, one value per epoch run.
-    """
-    if engine == "keras" or (engine == "auto" and callbacks):
-        return train_keras(model, X, y, sample_weight, callbacks=callbacks, **settings)
-    if callbacks:
-        raise ValueError(
-            "Keras callbacks run only in Keras' own loop: use engine='keras' (or"
-            " 'auto') with callbacks."
-        )
-    from ._compiled import train_compiled
-
-    return train_compiled(model, X, y, sample_weight, **settings)
-
-
-def train_keras(
-    model,
-    X,
-    y,
-    sample_weight=None,
-    *,
-    epochs,
-    batch_size,
-    shuffle=True,
-    shuffle_seed=0,
-    validation_data=None,
-    schedule=None,
-    early_stopping=None,
-    callbacks=(),
-    verbose=0,
-    initial_epoch=0,
-):
-    """Train with Keras' ``model.fit``; the arguments of :func:`train`.
-
-    Parameters
+    Attributes
     ----------
     epochs : int, epochs to run (counted from ``initial_epoch``).
     batch_size : int, clipped to the number of samples.
@@ -89,56 +42,99 @@ def train_keras(
     validation_data : ``(X_val, y_val)`` or ``(X_val, y_val, w_val)`` or None.
     schedule : :class:`skhyper.schedules.EpochSchedule` or None.
     early_stopping : dict of ``EarlyStopping`` arguments or None.
-    callbacks : more Keras callbacks.
-    verbose : Keras' verbosity.
+    verbose : int, one line per epoch when above 0.
     initial_epoch : int, the number of epochs already run (``partial_fit``).
+    metric : str, the metric logged per epoch: "accuracy" or "mae".
+    """
+
+    epochs: int
+    batch_size: int
+    shuffle: bool = True
+    shuffle_seed: int = 0
+    validation_data: tuple = None
+    schedule: object = None
+    early_stopping: dict = None
+    verbose: int = 0
+    initial_epoch: int = 0
+    metric: str = "accuracy"
+
+    @property
+    def monitor(self):
+        """What early stopping and the plateau schedule watch."""
+        return "val_loss" if self.validation_data is not None else "loss"
+
+
+def train(model, X, y, sample_weight, plan, *, engine="auto", callbacks=()):
+    """Train a compiled ``model`` by ``plan`` and return its per-epoch history.
+
+    Parameters
+    ----------
+    model : keras.Model, compiled.
+    X, y, sample_weight : arrays with the same first dimension (weights or None).
+    plan : TrainingPlan.
+    engine : {"auto", "compiled", "keras"}
+        "auto" is "compiled" unless Keras ``callbacks`` are given, which only
+        ``model.fit`` runs.
+    callbacks : more Keras callbacks.
 
     Returns
     -------
     dict of str -> list of float
-        ``loss``, the compiled metrics, their ``val_`` twins when there is
-        validation data, and ``learning_rate``, one value per epoch run.
+        ``loss``, the metric, their ``val_`` twins when there is validation
+        data, and ``learning_rate``, one value per epoch run.
     """
+    if engine == "keras" or (engine == "auto" and callbacks):
+        return train_keras(model, X, y, sample_weight, plan, callbacks)
+    if callbacks:
+        raise ValueError(
+            "Keras callbacks run only in Keras' own loop: use engine='keras' (or"
+            " 'auto') with callbacks."
+        )
+    from ._compiled import train_compiled
+
+    return train_compiled(model, X, y, sample_weight, plan)
+
+
+def train_keras(model, X, y, sample_weight, plan, callbacks=()):
+    """:func:`train` with Keras' ``model.fit``."""
     n_samples = len(X)
-    batch_size = int(min(batch_size, n_samples))
-    steps = math.ceil(n_samples / batch_size)
+    batch_size = int(min(plan.batch_size, n_samples))
     if sample_weight is None:
         sample_weight = np.ones(n_samples, dtype=np.float32)
     data = (tf.constant(X), tf.constant(y), tf.constant(sample_weight, tf.float32))
 
     def batches_of_epoch(epoch):
         order = tf.range(n_samples, dtype=tf.int64)
-        if shuffle:
-            seed = tf.stack([tf.constant(shuffle_seed, tf.int64), epoch])
+        if plan.shuffle:
+            seed = tf.stack([tf.constant(plan.shuffle_seed, tf.int64), epoch])
             keys = tf.random.stateless_uniform([n_samples], seed=seed)
             order = tf.cast(tf.argsort(keys, stable=True), tf.int64)
         return tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
 
+    first, last = plan.initial_epoch, plan.initial_epoch + plan.epochs
     dataset = (
-        tf.data.Dataset.range(initial_epoch, initial_epoch + epochs)
+        tf.data.Dataset.range(first, last)
         .flat_map(batches_of_epoch)
         .map(lambda rows: tuple(tf.gather(part, rows) for part in data))
         .prefetch(2)
     )
-
-    monitor = "val_loss" if validation_data is not None else "loss"
-    all_callbacks = [_EpochLearningRate(schedule, monitor), keras.callbacks.TerminateOnNaN()]
-    if early_stopping:
-        all_callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, **early_stopping))
-    all_callbacks += list(callbacks)
+    all_callbacks = [_EpochLearningRate(plan.schedule, plan.monitor), keras.callbacks.TerminateOnNaN()]
+    if plan.early_stopping:
+        all_callbacks.append(keras.callbacks.EarlyStopping(monitor=plan.monitor, **plan.early_stopping))
+    validation_data = plan.validation_data
     if validation_data is not None and len(validation_data) == 3:
         X_val, y_val, w_val = validation_data
         validation_data = (X_val, y_val, np.asarray(w_val, dtype=np.float32))
     result = model.fit(
         dataset,
-        epochs=initial_epoch + epochs,
-        initial_epoch=initial_epoch,
-        steps_per_epoch=steps,
+        epochs=last,
+        initial_epoch=first,
+        steps_per_epoch=math.ceil(n_samples / batch_size),
         shuffle=False,  # the dataset shuffles, seeded
         validation_data=validation_data,
         validation_batch_size=_PREDICT_CHUNK,
-        callbacks=all_callbacks,
-        verbose=verbose,
+        callbacks=all_callbacks + list(callbacks),
+        verbose=plan.verbose,
     )
     return {key: [float(v) for v in values] for key, values in result.history.items()}
 

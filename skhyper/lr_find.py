@@ -156,12 +156,12 @@ def _losses_per_epoch(estimator, X, y_model, sample_weight, rates):
     from . import engine
     from .schedules import UserFunction
 
-    history = engine.train(
-        estimator.model_, X, y_model, sample_weight, engine=estimator.engine,
+    plan = engine.TrainingPlan(
         epochs=len(rates), batch_size=estimator.batch_size, shuffle=estimator.shuffle,
-        shuffle_seed=estimator._seeds["shuffle"],
+        shuffle_seed=estimator._seeds["shuffle"], metric=estimator._metric,
         schedule=UserFunction(lambda epoch, lr: float(rates[epoch])),
     )  # fmt: skip
+    history = engine.train(estimator.model_, X, y_model, sample_weight, plan, engine=estimator.engine)
     return history["loss"]
 
 

@@ -47,12 +47,12 @@ def test_loops_agree_on_weighted_multi_output_regression(diabetes):
 def test_one_trace_serves_every_initializer_and_rate(digits):
     X, y = digits
     first = KerasMLPClassifier(**TINY).fit(X, y)
-    trainer = trainer_for(first.model_)
+    trainer = trainer_for(first.model_, "accuracy")
     for initializer, rate in [("he_uniform", 0.1), ("lecun_uniform", 1e-4), ("zero", 0.01)]:
         other = KerasMLPClassifier(**TINY, kernel_initializer=initializer, learning_rate=rate).fit(X, y)
-        assert trainer_for(other.model_) is trainer
+        assert trainer_for(other.model_, "accuracy") is trainer
     different = KerasMLPClassifier(**{**TINY, "hidden_layer_sizes": (9,)}).fit(X, y)
-    assert trainer_for(different.model_) is not trainer
+    assert trainer_for(different.model_, "accuracy") is not trainer
 
 
 def test_a_reused_trace_gives_the_fresh_result(digits):

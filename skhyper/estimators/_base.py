@@ -328,11 +328,7 @@ class KerasMLPBase:
                 "min_delta": self.min_delta,
                 "restore_best_weights": self.restore_best_weights,
             }
-        return engine.train(
-            self.model_,
-            X,
-            y_model,
-            sample_weight,
+        plan = engine.TrainingPlan(
             epochs=epochs,
             batch_size=self.batch_size,
             shuffle=self.shuffle,
@@ -342,11 +338,14 @@ class KerasMLPBase:
                 self.lr_schedule, self.learning_rate_, self.get_params(deep=False)
             ),
             early_stopping=early_stopping,
-            engine=self.engine,
-            callbacks=self.callbacks or (),
             verbose=self.verbose,
             initial_epoch=initial_epoch,
+            metric=self._metric,
         )
+        return engine.train(
+            self.model_, X, y_model, sample_weight, plan,
+            engine=self.engine, callbacks=self.callbacks or (),
+        )  # fmt: skip
 
     def _validation_rows(self, y):
         """Train and validation row indices: a seeded split, stratified for

@@ -22,6 +22,7 @@ suggestion rules:
     the untrained network's, not the rate's doing.
 """
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -197,6 +198,14 @@ def _summarize(rates, losses, smoothing, divergence, rule, per):
     skip = min(len(rates) // 10, max(lowest - 1, 0))  # the first steps are noise
     steepest = skip + int(np.argmin(slopes[skip : lowest + 1]))
     steepest_rate, min_loss_rate = float(rates[steepest]), float(rates[lowest])
+    if lowest <= 1:
+        warnings.warn(
+            "The loss never fell below its start over the range test"
+            f" ({rates[0]:.3g} to {rates[len(losses) - 1]:.3g} in {len(losses)} steps), so the"
+            " suggestion is only the start rate: try more steps, a lower start_lr, or per='epoch'.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
     suggestion = steepest_rate if rule == "steepest" else min_loss_rate / 10
     return LRFinderResult(rates, losses, smoothed, max(suggestion, float(rates[0])), rule,
                           steepest_rate, min_loss_rate, bool(blown.any()), per)  # fmt: skip

@@ -23,7 +23,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length
 
-from .. import engine, hyperparams, schedules
+from .. import _progress, engine, hyperparams, schedules
 from .._compat import (
     HasMethods,
     Interval,
@@ -235,6 +235,7 @@ class KerasMLPBase:
             self.history_.setdefault(key, []).extend(values)
         self.n_iter_ = len(self.history_.get("loss", []))
         self.loss_curve_ = list(self.history_.get("loss", []))
+        _progress.fit_finished()
         if self.loss_curve_ and not np.isfinite(self.loss_curve_[-1]):
             warnings.warn(
                 f"{name} diverged: the training loss is {self.loss_curve_[-1]} after"

@@ -1,0 +1,7 @@
+"""``python -m skhyper``: the ``skhyper`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,327 @@
+"""The ``skhyper`` command: ``demo``, ``search CONFIG`` and ``lr-find``.
+
+Each writes its results — the cross-validation results (CSV), the best
+parameters (JSON) and the figures (PNG) — into an output folder it names at
+the end.  A mistake in what the user gave (a config key, a file, a column) is
+one line on stderr and exit code 2, never a traceback.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+__all__ = ["main"]
+
+EXIT_USAGE = 2
+
+
+def main(argv=None):
+    """Run the command; returns the exit code."""
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    if not hasattr(arguments, "run"):
+        parser.print_help()
+        return EXIT_USAGE
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ log chatter
+    from .config import ConfigError
+
+    try:
+        return arguments.run(arguments)
+    except ConfigError as error:
+        print(f"skhyper: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nskhyper: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="skhyper",
+        description="Tune Keras models with scikit-learn's searches.",
+        epilog="Run 'skhyper COMMAND --help' for a command's options.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="tune a classifier on digits and a forecaster on the book series (no files needed)",
+        description="Seed 003's initializer grid and a learning-rate/schedule search on sklearn's "
+        "digits (cv=3), a WindowForecaster search on the book series (TimeSeriesSplit), "
+        "and a learning-rate range test; writes tables and figures to the output folder.",
+    )
+    demo.add_argument("--output", type=Path, help="output folder (default: skhyper-output/demo-TIME)")
+    demo.add_argument("--quick", action="store_true", help="tiny settings: seconds, not minutes")
+    demo.set_defaults(run=_run_demo)
+
+    search = commands.add_parser(
+        "search",
+        help="run the search a TOML config describes",
+        description="Run the search described in a TOML file (see skhyper.config for the format).",
+    )
+    search.add_argument("config", type=Path, help="the TOML search config")
+    search.add_argument("--output", type=Path, help="output folder (default: skhyper-output/search-TIME)")
+    search.set_defaults(run=_run_search)
+
+    lr_find = commands.add_parser(
+        "lr-find",
+        help="learning-rate range test on a dataset",
+        description="Raise the learning rate exponentially, plot the loss, suggest a rate.",
+    )
+    source = lr_find.add_mutually_exclusive_group()
+    source.add_argument("--dataset", default="digits",
+                        help="digits, breast_cancer, diabetes or book_series (default: digits)")  # fmt: skip
+    source.add_argument("--config", type=Path, help="take the estimator and data of a search config")
+    lr_find.add_argument("--per", choices=("batch", "epoch"), default="batch", help="step the rate per batch or epoch")
+    lr_find.add_argument("--start-lr", type=float, default=1e-7)
+    lr_find.add_argument("--end-lr", type=float, default=10.0)
+    lr_find.add_argument("--num-steps", type=int, default=100)
+    lr_find.add_argument("--output", type=Path, help="output folder (default: skhyper-output/lr-find-TIME)")
+    lr_find.set_defaults(run=_run_lr_find)
+    return parser
+
+
+# ------------------------------------------------------------------ commands
+
+
+def _run_search(arguments):
+    from .config import load_config
+
+    config = load_config(arguments.config)
+    X, y = config.data()
+    output = _output_folder(arguments.output, "search")
+    search = config.search()
+    _fit_with_progress(search, X, y, "search")
+    _write_search(search, output, "search")
+    print(f"\nResults in {output}")
+    return 0
+
+
+def _run_demo(arguments):
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    from . import KerasMLPClassifier, WindowForecaster, lr_find
+    from .datasets import book_series, load_digits
+    from .scorers import neg_mean_absolute_error
+
+    quick = arguments.quick
+    output = _output_folder(arguments.output, "demo")
+    X, y = load_digits(return_X_y=True)
+    epochs = 2 if quick else 10
+    initializers = ["uniform", "lecun_uniform", "normal", "zero", "glorot_normal",
+                    "glorot_uniform", "he_normal", "he_uniform"]  # fmt: skip
+    classifier = KerasMLPClassifier(hidden_layer_sizes=(64, 64), dropout=[0.1, 0.0], optimizer="rmsprop",
+                                    epochs=epochs, random_state=0)  # fmt: skip
+    print("1. Seed 003's initializer grid on digits (cv=3)")
+    grid = GridSearchCV(classifier, {"kernel_initializer": initializers[:2] if quick else initializers}, cv=3)
+    _fit_with_progress(grid, X, y, "initializers")
+    _write_search(grid, output, "initializers")
+
+    print("\n2. Optimizer x learning rate x schedule on digits (cv=3)")
+    rates = [0.01, 0.1] if quick else [0.003, 0.01, 0.03, 0.1]
+    schedule_grid = {"optimizer": ["sgd", "adam"], "learning_rate": rates,
+                     "lr_schedule": ["constant", "exponential"] if quick else ["constant", "exponential", "cosine"]}  # fmt: skip
+    best = grid.best_estimator_.set_params(momentum=0.8)
+    schedules = GridSearchCV(best, schedule_grid, cv=3)
+    _fit_with_progress(schedules, X, y, "schedules")
+    _write_search(schedules, output, "schedules")
+
+    print("\n3. WindowForecaster on the book series (TimeSeriesSplit, training part only)")
+    data = book_series()
+    forecaster = WindowForecaster(hidden_layer_sizes=(64,), l2=1e-3, epochs=5 if quick else 100, random_state=0)
+    window_grid = {"window_size": [10, 20] if quick else [10, 20, 40], "learning_rate": [1e-3, 1e-2]}
+    forecast_search = GridSearchCV(forecaster, window_grid, cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error)
+    _fit_with_progress(forecast_search, data.train, None, "forecaster")
+    _write_search(forecast_search, output, "forecaster")
+    predictions = forecast_search.predict(data.valid)
+    validation_mae = float(abs(predictions - data.valid).mean())
+    plotting = _plotting()
+    if plotting:
+        _save_figure(plotting.plot_forecast(data.series, predictions, split=data.split, signal=data.signal),
+                     output / "forecaster_forecast.png")  # fmt: skip
+
+    print("\n4. Learning-rate range test (digits, per batch)")
+    result = lr_find(KerasMLPClassifier(hidden_layer_sizes=(64,), random_state=0), X, y,
+                     start_lr=1e-5 if quick else 1e-7, num_steps=50 if quick else 100)  # fmt: skip
+    if plotting:
+        _save_figure(result.plot(), output / "lr_find.png")
+    print(f"   suggested learning rate: {result.suggestion:.3g} (rule: {result.rule})")
+
+    summary = {
+        "initializers": {"best": grid.best_params_, "cv_accuracy": grid.best_score_},
+        "schedules": {"best": schedules.best_params_, "cv_accuracy": schedules.best_score_},
+        "forecaster": {"best": forecast_search.best_params_, "cv_mae": -forecast_search.best_score_,
+                       "validation_mae": validation_mae},
+        "lr_find": {"suggestion": result.suggestion, "rule": result.rule},
+    }  # fmt: skip
+    (output / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+    print("\nSummary")
+    print(f"   best initializer: {grid.best_params_['kernel_initializer']:<15} CV accuracy {grid.best_score_:.3f}")
+    print(f"   best optimizer/rate/schedule: {schedules.best_params_}  CV accuracy {schedules.best_score_:.3f}")
+    print(f"   best forecaster: {forecast_search.best_params_}  CV MAE {-forecast_search.best_score_:.2f},"
+          f" validation MAE {validation_mae:.2f} (naive 5.94, noise floor 4.01)")  # fmt: skip
+    print(f"\nResults in {output}")
+    return 0
+
+
+def _run_lr_find(arguments):
+    from . import KerasMLPClassifier, KerasMLPRegressor, WindowForecaster, lr_find
+    from .config import ConfigError, load_config, load_dataset
+
+    if arguments.config is not None:
+        config = load_config(arguments.config)
+        estimator, (X, y) = config.estimator, config.data()
+    else:
+        forecasting = arguments.dataset == "book_series"
+        X, y = load_dataset(arguments.dataset, forecasting=forecasting, key="--dataset")
+        kind = {"digits": KerasMLPClassifier, "breast_cancer": KerasMLPClassifier}.get(arguments.dataset)
+        if forecasting:
+            estimator = WindowForecaster(hidden_layer_sizes=(10, 10), random_state=0)
+        else:
+            estimator = (kind or KerasMLPRegressor)(hidden_layer_sizes=(64,), random_state=0)
+    try:
+        result = lr_find(estimator, X, y, start_lr=arguments.start_lr, end_lr=arguments.end_lr,
+                         num_steps=arguments.num_steps, per=arguments.per)  # fmt: skip
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    output = _output_folder(arguments.output, "lr-find")
+    if _plotting():
+        _save_figure(result.plot(), output / "lr_find.png")
+    (output / "lr_find.json").write_text(json.dumps({
+        "suggestion": result.suggestion, "rule": result.rule, "steepest_rate": result.steepest_rate,
+        "min_loss_rate": result.min_loss_rate, "diverged": result.diverged,
+        "learning_rates": result.learning_rates.tolist(), "losses": [float(v) for v in result.losses],
+    }, indent=2))  # fmt: skip
+    print(f"Suggested learning rate: {result.suggestion:.3g} (rule: {result.rule};"
+          f" lowest loss at {result.min_loss_rate:.3g})")  # fmt: skip
+    print(f"Results in {output}")
+    return 0
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _output_folder(requested, kind):
+    folder = requested or Path("skhyper-output") / f"{kind}-{datetime.now():%Y%m%d-%H%M%S}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _fit_with_progress(search, X, y, label):
+    from . import _progress
+
+    bar = _ProgressBar(_planned_fits(search, X, y), label)
+    with _progress.observing(bar.tick):
+        if y is None:
+            search.fit(X)
+        else:
+            search.fit(X, y)
+    bar.close()
+
+
+def _planned_fits(search, X, y):
+    """Candidates x folds + the refit, when the search can tell in advance."""
+    from sklearn.model_selection import GridSearchCV, ParameterGrid, RandomizedSearchCV, check_cv
+    from sklearn.base import is_classifier
+
+    if search.n_jobs not in (None, 1):
+        return None
+    splits = check_cv(search.cv, y, classifier=is_classifier(search.estimator)).get_n_splits(X, y)
+    if isinstance(search, GridSearchCV):
+        return len(ParameterGrid(search.param_grid)) * splits + 1
+    if isinstance(search, RandomizedSearchCV):
+        return search.n_iter * splits + 1
+    return None
+
+
+class _ProgressBar:
+    """Fits done, fits left and time left, on stderr."""
+
+    def __init__(self, total, label, width=30):
+        self.total, self.label, self.width = total, label, width
+        self.done, self.started = 0, time.perf_counter()
+        self.interactive = sys.stderr.isatty()
+        self._last_quarter = -1
+        self._draw()
+
+    def tick(self):
+        self.done += 1
+        self._draw()
+
+    def _draw(self):
+        elapsed = time.perf_counter() - self.started
+        if self.total:
+            shown = min(self.done, self.total)
+            filled = int(self.width * shown / self.total)
+            left = elapsed / shown * (self.total - shown) if shown else float("nan")
+            text = (f"   {self.label} [{'#' * filled}{'.' * (self.width - filled)}] {shown}/{self.total} fits,"
+                    f" {self.total - shown} left, {_duration(elapsed)} elapsed, ~{_duration(left)} left")  # fmt: skip
+            quarter = 4 * shown // self.total
+        else:
+            text, quarter = f"   {self.label}: {self.done} fits, {_duration(elapsed)} elapsed", self.done
+        if self.interactive:
+            print(f"\r{text}", end="", file=sys.stderr, flush=True)
+        elif quarter != self._last_quarter:  # a log, not a terminal: a line per quarter
+            print(text, file=sys.stderr, flush=True)
+        self._last_quarter = quarter
+
+    def close(self):
+        if self.interactive:
+            print(file=sys.stderr)
+
+
+def _duration(seconds):
+    if seconds != seconds:  # NaN: nothing to estimate from yet
+        return "?"
+    minutes, seconds = divmod(int(round(seconds)), 60)
+    return f"{minutes}:{seconds:02d}"
+
+
+def _write_search(search, output, name):
+    import pandas as pd
+
+    from .scorers import report
+
+    pd.DataFrame(search.cv_results_).to_csv(output / f"{name}_cv_results.csv", index=False)
+    (output / f"{name}_best_params.json").write_text(json.dumps(search.best_params_, indent=2, default=str))
+    table = report(search)
+    shown = [c for c in table if not c.endswith("_rank")]
+    print(table[shown].head(8).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    params = [c.removeprefix("param_") for c in search.cv_results_ if c.startswith("param_")]
+    metric = search.refit if isinstance(search.refit, str) else "score"
+    plotting = _plotting()
+    if plotting is None:
+        return
+    _save_figure(plotting.plot_search(search, params[:2], score=metric), output / f"{name}_search.png")
+    if hasattr(search.best_estimator_, "history_"):
+        _save_figure(plotting.plot_history(search.best_estimator_, labels=["best"]), output / f"{name}_history.png")
+
+
+def _plotting():
+    """The plotting module, or None (said once) when matplotlib is missing."""
+    try:
+        import matplotlib
+    except ImportError:
+        if not getattr(_plotting, "warned", False):
+            print("   (no figures: matplotlib is missing; pip install 'skhyper[plots]')", file=sys.stderr)
+            _plotting.warned = True
+        return None
+    matplotlib.use("Agg")
+    from . import plotting
+
+    return plotting
+
+
+def _save_figure(figure, path):
+    import matplotlib.pyplot as plt
+
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

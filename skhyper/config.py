@@ -1,0 +1,275 @@
+"""Searches described in TOML: read, check and build (the ``skhyper search`` command).
+
+A config names an estimator and its fixed parameters, the values to search,
+the data and the search itself::
+
+    [estimator]
+    kind = "KerasMLPClassifier"          # KerasMLPRegressor, WindowForecaster
+    params = { hidden_layer_sizes = [64], epochs = 20, random_state = 0 }
+
+    [grid]                               # lists; distributions for kind = "random"
+    kernel_initializer = ["glorot_uniform", "he_uniform"]
+    learning_rate = { distribution = "loguniform", low = 1e-4, high = 1e-1 }
+
+    [data]
+    dataset = "digits"                   # digits, breast_cancer, diabetes, book_series
+    # csv = "data.csv" and target = "label" (a forecaster: column = "value")
+
+    [search]
+    kind = "random"                      # grid, random, halving (over epochs)
+    cv = 3                               # or { kind = "timeseries", n_splits = 3 }
+    n_iter = 10
+    scoring = "accuracy"                 # default: skhyper.scorers.scoring_for
+    n_jobs = 1
+    random_state = 0
+
+Every mistake raises :class:`ConfigError` with one line naming the key and the
+problem.
+"""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["ConfigError", "SearchConfig", "load_config"]
+
+ESTIMATORS = ("KerasMLPClassifier", "KerasMLPRegressor", "WindowForecaster")
+DATASETS = ("digits", "breast_cancer", "diabetes", "book_series")
+SEARCH_KINDS = ("grid", "random", "halving")
+DISTRIBUTIONS = {
+    "loguniform": ("low", "high"),
+    "uniform": ("low", "high"),
+    "randint": ("low", "high"),
+}
+_SECTIONS = {
+    "estimator": {"kind", "params"},
+    "grid": None,  # parameter names, checked against the estimator
+    "data": {"dataset", "csv", "target", "column"},
+    "search": {"kind", "cv", "n_iter", "scoring", "n_jobs", "random_state",
+               "min_resources", "max_resources", "factor"},  # fmt: skip
+}
+
+
+class ConfigError(ValueError):
+    """A mistake in a search config; its message is one line."""
+
+
+class SearchConfig:
+    """A checked config: ``estimator``, ``grid``, ``search`` and the data."""
+
+    def __init__(self, raw, base_dir):
+        self.raw, self.base_dir = raw, Path(base_dir)
+        _check_keys(raw, set(_SECTIONS), "")
+        for section, known in _SECTIONS.items():
+            if section in ("estimator", "grid", "data") and section not in raw:
+                raise ConfigError(f"[{section}]: the section is missing")
+            if known is not None:
+                _check_keys(raw.get(section, {}), known, f"{section}.")
+        self.estimator = self._estimator()
+        self.search_settings = raw.get("search", {})
+        self.kind = self.search_settings.get("kind", "grid")
+        if self.kind not in SEARCH_KINDS:
+            raise ConfigError(f"search.kind: {self.kind!r} is not one of {', '.join(SEARCH_KINDS)}")
+        self.grid = self._grid()
+
+    # ------------------------------------------------------------ estimator
+
+    def _estimator(self):
+        import skhyper
+
+        section = self.raw["estimator"]
+        kind = section.get("kind")
+        if kind not in ESTIMATORS:
+            raise ConfigError(f"estimator.kind: {kind!r} is not one of {', '.join(ESTIMATORS)}")
+        params = dict(section.get("params", {}))
+        estimator = getattr(skhyper, kind)()
+        for name, value in params.items():
+            self._check_value(estimator, f"estimator.params.{name}", name, value)
+        return estimator.set_params(**{k: _from_toml(k, v) for k, v in params.items()})
+
+    def _check_value(self, estimator, key, name, value):
+        from sklearn.utils._param_validation import InvalidParameterError
+
+        known = estimator.get_params()
+        if name not in known:
+            close = [p for p in known if p[:4] == name[:4]] or sorted(known)
+            raise ConfigError(f"{key}: {type(estimator).__name__} has no parameter {name!r} (e.g. {', '.join(close[:6])})")
+        trial = estimator.__class__(**{**known, name: _from_toml(name, value)})
+        try:
+            trial._check_params()
+        except (InvalidParameterError, ValueError, TypeError) as error:
+            raise ConfigError(f"{key}: {_one_line(error)}") from None
+
+    # ----------------------------------------------------------------- grid
+
+    def _grid(self):
+        from scipy import stats
+
+        grid = {}
+        for name, spec in self.raw["grid"].items():
+            key = f"grid.{name}"
+            if isinstance(spec, dict):
+                if self.kind == "grid":
+                    raise ConfigError(f"{key}: a distribution needs search.kind = 'random' or 'halving'; give a list for a grid")
+                distribution = spec.get("distribution")
+                if distribution not in DISTRIBUTIONS:
+                    raise ConfigError(f"{key}.distribution: {distribution!r} is not one of {', '.join(DISTRIBUTIONS)}")
+                args = DISTRIBUTIONS[distribution]
+                missing = [a for a in args if a not in spec]
+                if missing or set(spec) - {"distribution", *args}:
+                    raise ConfigError(f"{key}: a {distribution} distribution takes exactly {', '.join(args)}")
+                low, high = spec["low"], spec["high"]
+                if not (isinstance(low, (int, float)) and isinstance(high, (int, float)) and low < high):
+                    raise ConfigError(f"{key}: needs numbers low < high, got low={low!r}, high={high!r}")
+                if distribution == "loguniform" and low <= 0:
+                    raise ConfigError(f"{key}: a loguniform distribution needs low > 0, got {low!r}")
+                self._check_value(self.estimator, key, name, low if distribution != "randint" else int(low))
+                grid[name] = {
+                    "loguniform": lambda: stats.loguniform(low, high),
+                    "uniform": lambda: stats.uniform(low, high - low),
+                    "randint": lambda: stats.randint(low, high),
+                }[distribution]()
+            elif isinstance(spec, list) and spec:
+                for value in spec:
+                    self._check_value(self.estimator, key, name, value)
+                grid[name] = [_from_toml(name, v) for v in spec]
+            else:
+                raise ConfigError(f"{key}: give a non-empty list of values (or a distribution table)")
+        if self.kind == "halving" and "epochs" in grid:
+            raise ConfigError("grid.epochs: a halving search spends epochs as its resource; drop epochs from the grid")
+        return grid
+
+    # ----------------------------------------------------------------- data
+
+    def data(self):
+        """``(X, y)`` as the config says (``y`` is None for a forecaster's own series)."""
+        section = self.raw["data"]
+        if ("dataset" in section) == ("csv" in section):
+            raise ConfigError("data: give either dataset or csv (and target or column)")
+        if "dataset" in section:
+            return load_dataset(section["dataset"], forecasting=self.is_forecaster, key="data.dataset")
+        path = self.base_dir / section["csv"]
+        if not path.is_file():
+            raise ConfigError(f"data.csv: no file {str(path)!r}")
+        import pandas as pd
+
+        try:
+            frame = pd.read_csv(path)
+        except (ValueError, OSError) as error:
+            raise ConfigError(f"data.csv: cannot read {str(path)!r}: {_one_line(error)}") from None
+        name = "column" if self.is_forecaster else "target"
+        column = section.get(name)
+        if column is None:
+            raise ConfigError(f"data.{name}: which column of {path.name} to {'forecast' if self.is_forecaster else 'predict'}? (columns: {', '.join(map(str, frame.columns))})")
+        if column not in frame:
+            raise ConfigError(f"data.{name}: no column {column!r} in {path.name} (columns: {', '.join(map(str, frame.columns))})")
+        if self.is_forecaster:
+            return frame[column].to_numpy(dtype=float), None
+        return frame.drop(columns=[column]), frame[column].to_numpy()
+
+    @property
+    def is_forecaster(self):
+        return type(self.estimator).__name__ == "WindowForecaster"
+
+    # --------------------------------------------------------------- search
+
+    def search(self):
+        """The sklearn search object the config describes (not fitted)."""
+        from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+        from sklearn.model_selection import GridSearchCV, HalvingRandomSearchCV, RandomizedSearchCV
+
+        from .scorers import scoring_for
+
+        settings = self.search_settings
+        scoring = settings.get("scoring")
+        if scoring is None:
+            scoring = scoring_for(self.estimator)
+            if self.kind == "halving":
+                scoring = next(iter(scoring.values()))
+        common = dict(cv=self._cv(), n_jobs=settings.get("n_jobs", 1), error_score=np.nan)
+        refit = next(iter(scoring)) if isinstance(scoring, dict) else True
+        random_state = settings.get("random_state", 0)
+        if self.kind == "grid":
+            if any(not isinstance(v, list) for v in self.grid.values()):
+                raise ConfigError("grid: a grid search takes lists only")
+            return GridSearchCV(self.estimator, self.grid, scoring=scoring, refit=refit, **common)
+        if self.kind == "random":
+            return RandomizedSearchCV(self.estimator, self.grid, n_iter=settings.get("n_iter", 10),
+                                      scoring=scoring, refit=refit, random_state=random_state, **common)  # fmt: skip
+        return HalvingRandomSearchCV(
+            self.estimator, self.grid, resource="epochs", scoring=scoring, random_state=random_state,
+            max_resources=settings.get("max_resources", self.estimator.epochs),
+            min_resources=settings.get("min_resources", "exhaust"), factor=settings.get("factor", 3),
+            **common,
+        )  # fmt: skip
+
+    def _cv(self):
+        from sklearn.model_selection import TimeSeriesSplit
+
+        cv = self.search_settings.get("cv", 3)
+        if isinstance(cv, int) and not isinstance(cv, bool) and cv >= 2:
+            return TimeSeriesSplit(cv) if self.is_forecaster else cv
+        if isinstance(cv, dict) and cv.get("kind") == "timeseries":
+            n_splits = cv.get("n_splits", 3)
+            if not (isinstance(n_splits, int) and n_splits >= 2):
+                raise ConfigError(f"search.cv.n_splits: needs an integer >= 2, got {n_splits!r}")
+            return TimeSeriesSplit(n_splits)
+        raise ConfigError(f"search.cv: give an integer >= 2 or {{ kind = \"timeseries\", n_splits = 3 }}, got {cv!r}")
+
+
+def load_config(path):
+    """Read and check a TOML search config."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such config file")
+    try:
+        raw = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    return SearchConfig(raw, path.parent)
+
+
+def load_dataset(name, forecasting=False, key="dataset"):
+    """A built-in dataset as ``(X, y)``; the book series as ``(series, None)``."""
+    from sklearn import datasets as sk
+
+    from .datasets import book_series, load_digits
+
+    if name not in DATASETS:
+        raise ConfigError(f"{key}: {name!r} is not one of {', '.join(DATASETS)}")
+    if forecasting != (name == "book_series"):
+        need = "book_series (a series)" if forecasting else f"one of {', '.join(DATASETS[:3])}"
+        raise ConfigError(f"{key}: {name!r} does not fit this estimator; use {need}")
+    if name == "book_series":
+        return book_series().train, None
+    if name == "digits":
+        return load_digits(return_X_y=True)
+    X, y = getattr(sk, f"load_{name}")(return_X_y=True)
+    from sklearn.preprocessing import StandardScaler
+
+    return StandardScaler().fit_transform(X), (y - y.mean()) / y.std() if name == "diabetes" else y
+
+
+def _check_keys(table, known, prefix):
+    if not isinstance(table, dict):
+        raise ConfigError(f"{prefix.rstrip('.') or 'config'}: expected a table")
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{prefix}{key}: unknown key (known: {', '.join(sorted(known))})")
+
+
+def _from_toml(name, value):
+    """TOML arrays are lists; tuple-valued parameters want tuples."""
+    if name == "hidden_layer_sizes" and isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def _one_line(error):
+    return " ".join(str(error).split())

@@ -1,0 +1,153 @@
+"""The skhyper command, end to end on tiny settings."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skhyper.cli import main
+
+DIGITS_CONFIG = """
+[estimator]
+kind = "KerasMLPClassifier"
+params = { hidden_layer_sizes = [8], epochs = 2, random_state = 0 }
+
+[grid]
+kernel_initializer = ["glorot_uniform", "he_uniform"]
+{extra_grid}
+
+[data]
+dataset = "digits"
+
+[search]
+kind = "{kind}"
+cv = 2
+{extra_search}
+"""
+
+
+def write_config(tmp_path, text, name="config.toml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def digits_config(tmp_path, kind="grid", extra_grid="", extra_search=""):
+    text = DIGITS_CONFIG.replace("{kind}", kind).replace("{extra_grid}", extra_grid)
+    return write_config(tmp_path, text.replace("{extra_search}", extra_search))
+
+
+@pytest.mark.slow
+def test_demo_quick_writes_tables_and_figures(tmp_path, capsys):
+    assert main(["demo", "--quick", "--output", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr()
+    assert f"Results in {tmp_path / 'out'}" in out.out
+    assert "fits" in out.err and "left" in out.err  # the progress bar
+    files = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"initializers_cv_results.csv", "schedules_best_params.json", "forecaster_forecast.png",
+            "lr_find.png", "summary.json"} <= files  # fmt: skip
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert 0 < summary["initializers"]["cv_accuracy"] <= 1
+    assert summary["forecaster"]["validation_mae"] > 0
+
+
+@pytest.mark.parametrize(
+    "kind, extra_grid, extra_search",
+    [
+        ("grid", "", ""),
+        ("random", 'learning_rate = { distribution = "loguniform", low = 1e-4, high = 1e-1 }', "n_iter = 2"),
+        ("halving", "learning_rate = [1e-3, 1e-2, 1e-1]", "max_resources = 4\nmin_resources = 1\nfactor = 2"),
+    ],
+)
+def test_search_kinds(tmp_path, capsys, kind, extra_grid, extra_search):
+    config = digits_config(tmp_path, kind, extra_grid, extra_search)
+    assert main(["search", str(config), "--output", str(tmp_path / "out")]) == 0
+    results = pd.read_csv(tmp_path / "out" / "search_cv_results.csv")
+    assert len(results) >= 2
+    best = json.loads((tmp_path / "out" / "search_best_params.json").read_text())
+    assert best["kernel_initializer"] in ("glorot_uniform", "he_uniform")
+    assert (tmp_path / "out" / "search_search.png").is_file()
+
+
+def test_search_a_forecaster_on_a_csv_series(tmp_path):
+    series = pd.DataFrame({"day": np.arange(200), "value": np.sin(np.arange(200) / 7.0)})
+    series.to_csv(tmp_path / "series.csv", index=False)
+    config = write_config(tmp_path, """
+[estimator]
+kind = "WindowForecaster"
+params = { hidden_layer_sizes = [8], epochs = 2, random_state = 0 }
+[grid]
+window_size = [5, 10]
+[data]
+csv = "series.csv"
+column = "value"
+[search]
+cv = { kind = "timeseries", n_splits = 2 }
+""")
+    assert main(["search", str(config), "--output", str(tmp_path / "out")]) == 0
+    results = pd.read_csv(tmp_path / "out" / "search_cv_results.csv")
+    assert {"mean_test_neg_mae", "mean_test_neg_mase"} <= set(results)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("kind = \"grid\"", "kindd = \"grid\""), "search.kindd: unknown key"),
+        (("KerasMLPClassifier", "KerasMLPClassifer"), "estimator.kind: 'KerasMLPClassifer' is not one of"),
+        (("kernel_initializer =", "kernel_initialiser ="), "grid.kernel_initialiser: KerasMLPClassifier has no parameter"),
+        (("epochs = 2", "epochs = \"two\""), "estimator.params.epochs: The 'epochs' parameter"),
+        (("\"he_uniform\"]", "\"he_unifrom\"]"), "grid.kernel_initializer: The 'kernel_initializer' parameter"),
+        (("dataset = \"digits\"", "csv = \"missing.csv\"\ntarget = \"y\""), "data.csv: no file"),
+        (("dataset = \"digits\"", "dataset = \"mnist\""), "data.dataset: 'mnist' is not one of"),
+        (("cv = 2", "cv = 1"), "search.cv: give an integer >= 2"),
+        (("[grid]", "[grid]\nlearning_rate = { distribution = \"loguniform\", low = 1e-4, high = 1e-1 }"),
+         "grid.learning_rate: a distribution needs search.kind = 'random'"),
+        (("[data]", "[dat]"), "dat: unknown key"),
+    ],
+)
+def test_config_mistakes_are_one_line_and_exit_2(tmp_path, capsys, change, message):
+    config = digits_config(tmp_path)
+    config.write_text(config.read_text().replace(*change, 1))
+    assert main(["search", str(config)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("skhyper: ") and message in err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_missing_csv_column(tmp_path, capsys):
+    pd.DataFrame({"a": [1.0, 2.0], "b": [0, 1]}).to_csv(tmp_path / "data.csv", index=False)
+    config = digits_config(tmp_path)
+    config.write_text(config.read_text().replace('dataset = "digits"', 'csv = "data.csv"\ntarget = "label"'))
+    assert main(["search", str(config)]) == 2
+    assert "data.target: no column 'label' in data.csv (columns: a, b)" in capsys.readouterr().err
+
+
+def test_not_toml_and_no_file(tmp_path, capsys):
+    assert main(["search", str(tmp_path / "nope.toml")]) == 2
+    bad = write_config(tmp_path, "[estimator\nkind=")
+    assert main(["search", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "no such config file" in err and "not valid TOML" in err
+
+
+def test_lr_find_command(tmp_path, capsys):
+    assert main(["lr-find", "--dataset", "diabetes", "--start-lr", "1e-5", "--num-steps", "40",
+                 "--output", str(tmp_path)]) == 0  # fmt: skip
+    assert "Suggested learning rate:" in capsys.readouterr().out
+    assert (tmp_path / "lr_find.png").is_file()
+    saved = json.loads((tmp_path / "lr_find.json").read_text())
+    assert saved["suggestion"] > 0 and len(saved["losses"]) <= 40
+
+
+def test_lr_find_bad_range_is_one_line(tmp_path, capsys):
+    assert main(["lr-find", "--start-lr", "1", "--end-lr", "0.1", "--output", str(tmp_path)]) == 2
+    assert "Need 0 < start_lr < end_lr" in capsys.readouterr().err
+
+
+def test_python_dash_m_and_help():
+    done = subprocess.run([sys.executable, "-m", "skhyper", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "demo" in done.stdout and "lr-find" in done.stdout
+    assert main([]) == 2

@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import (  # noqa: F401  (re-exported)
     validate_parameter_constraints,
 )
 from sklearn.utils.validation import (  # noqa: F401  (re-exported)
+    _check_feature_names as check_feature_names,
     _check_sample_weight,
     validate_data,
 )
@@ -28,3 +29,15 @@ def check_keras_backend():
             f"skhyper needs Keras' TensorFlow backend, but KERAS_BACKEND is {backend!r}."
             " Unset KERAS_BACKEND or set it to 'tensorflow' before importing Keras."
         )
+
+
+def without_retracing_warning(function):
+    """Keep TensorFlow from warning that ``function`` retraces "too often".
+
+    TensorFlow counts traces per Python code object, so every trainer of the
+    compiled loop (one trace each, by design) adds to one count and, after
+    five architectures in a process, TensorFlow warns about retracing.  Its
+    ``tf.function`` has a private switch for that warning and no public one.
+    """
+    function._omit_frequent_tracing_warning = True
+    return function

@@ -24,6 +24,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ._compat import without_retracing_warning
+
 __all__ = ["train_compiled", "trainer_for"]
 
 _CACHE_SIZE = 8
@@ -71,11 +73,19 @@ def _architecture_key(model, metric):
 
 
 def _describe(loss):
+    """The loss, as part of a cache key.
+
+    Names and Keras' own loss classes are described by value.  Anything else
+    (a user's function, lambda or Loss subclass) by identity: two of those can
+    share a name yet differ, and a trace must never be shared between them.
+    The trainer keeps a reference to the loss, so its id is not reused while
+    the trace is cached.
+    """
     if isinstance(loss, str):
         return loss
-    if isinstance(loss, keras.losses.Loss):
+    if isinstance(loss, keras.losses.Loss) and type(loss).__module__.startswith("keras."):
         return [type(loss).__name__, loss.get_config()]
-    return getattr(loss, "__qualname__", repr(loss))
+    return f"object at {id(loss)}"
 
 
 def _per_sample_loss(loss):
@@ -106,14 +116,20 @@ class Trainer:
             tf.TensorSpec([None], tf.float32),
         ]
         scalars = [tf.TensorSpec([], tf.int64)] * 3 + [tf.TensorSpec([], tf.bool)]
-        self.run_epoch = tf.function(self._epoch, input_signature=data + scalars, reduce_retracing=True)
-        self.evaluate = tf.function(self._evaluate, input_signature=data)
+        self._loss_object = model.loss  # keeps the id in the cache key taken
+        self.run_epoch = without_retracing_warning(tf.function(self._epoch, input_signature=data + scalars))
+        self.evaluate = without_retracing_warning(tf.function(self._evaluate, input_signature=data))
 
     # The traced parts -------------------------------------------------------
 
     def _batch_loss(self, y, predicted, weights):
-        per_row = tf.reshape(self._loss(y, predicted), [-1])
-        loss = tf.reduce_sum(per_row * weights) / tf.cast(tf.shape(per_row)[0], tf.float32)
+        values = self._loss(y, predicted)
+        if values.shape.rank == 0:  # already a mean over the batch
+            loss = values * tf.reduce_mean(weights)
+        else:
+            if values.shape.rank > 1:  # per element: a mean per row, as Keras reduces
+                values = tf.reduce_mean(values, axis=list(range(1, values.shape.rank)))
+            loss = tf.reduce_sum(values * weights) / tf.cast(tf.shape(values)[0], tf.float32)
         if self.model.losses:  # L1/L2 penalties, as Keras adds them
             loss += tf.add_n(self.model.losses)
         return loss
@@ -175,10 +191,11 @@ class Trainer:
             theirs.assign(mine)
 
     def weights(self):
-        return [np.asarray(v) for v in self.model.variables]
+        """The layers' weights (as Keras' ``get_weights``: no seed-generator state)."""
+        return [np.asarray(v) for v in self.model.weights]
 
     def set_weights(self, values):
-        for variable, value in zip(self.model.variables, values):
+        for variable, value in zip(self.model.weights, values):
             variable.assign(value)
 
 
@@ -206,11 +223,11 @@ def train_compiled(model, X, y, sample_weight, plan):
     shuffle = tf.constant(bool(plan.shuffle))
     history = {}
     stopper = _EarlyStopping(**plan.early_stopping) if plan.early_stopping else None
-    rate = previous_loss = None
+    rate, previous_loss = None, plan.previous_loss
     last = plan.initial_epoch + plan.epochs
     for epoch in range(plan.initial_epoch, last):
         if plan.schedule is not None:
-            rate = next_rate(plan.schedule, epoch, rate or _rate(trainer.optimizer), previous_loss)
+            rate = next_rate(plan.schedule, epoch, _rate(trainer.optimizer) if rate is None else rate, previous_loss)
             trainer.optimizer.learning_rate = rate
         logs = {"learning_rate": _rate(trainer.optimizer)}
         loss, score = trainer.run_epoch(*data, seed, tf.constant(epoch, tf.int64), batch_size, shuffle)
@@ -228,6 +245,8 @@ def train_compiled(model, X, y, sample_weight, plan):
             break
         if stopper is not None and stopper.should_stop(logs[plan.monitor], trainer):
             break
+    if stopper is not None:
+        stopper.restore(trainer)
     trainer.store(model)
     return history
 
@@ -247,7 +266,11 @@ def _rate(optimizer):
 
 
 class _EarlyStopping:
-    """Keras' ``EarlyStopping`` on the monitored loss, restoring on stop."""
+    """Keras' ``EarlyStopping`` on the monitored loss.
+
+    As Keras 3 does, the best weights are restored when training ends, whether
+    patience ran out or not (and after a NaN loss too).
+    """
 
     def __init__(self, patience, min_delta, restore_best_weights):
         self.patience, self.min_delta = patience, min_delta
@@ -261,8 +284,8 @@ class _EarlyStopping:
                 self.best_weights = trainer.weights()
             return False
         self.waited += 1
-        if self.waited < self.patience:
-            return False
+        return self.waited >= self.patience
+
+    def restore(self, trainer):
         if self.best_weights is not None:
             trainer.set_weights(self.best_weights)
-        return True

@@ -45,6 +45,8 @@ class TrainingPlan:
     verbose : int, one line per epoch when above 0.
     initial_epoch : int, the number of epochs already run (``partial_fit``).
     metric : str, the metric logged per epoch: "accuracy" or "mae".
+    previous_loss : float or None, the monitored loss of the epoch before
+        ``initial_epoch`` (for a schedule that watches it).
     """
 
     epochs: int
@@ -57,6 +59,7 @@ class TrainingPlan:
     verbose: int = 0
     initial_epoch: int = 0
     metric: str = "accuracy"
+    previous_loss: float = None
 
     @property
     def monitor(self):
@@ -118,7 +121,8 @@ def train_keras(model, X, y, sample_weight, plan, callbacks=()):
         .map(lambda rows: tuple(tf.gather(part, rows) for part in data))
         .prefetch(2)
     )
-    all_callbacks = [_EpochLearningRate(plan.schedule, plan.monitor), keras.callbacks.TerminateOnNaN()]
+    rates = _EpochLearningRate(plan.schedule, plan.monitor, plan.previous_loss)
+    all_callbacks = [rates, keras.callbacks.TerminateOnNaN()]
     if plan.early_stopping:
         all_callbacks.append(keras.callbacks.EarlyStopping(monitor=plan.monitor, **plan.early_stopping))
     validation_data = plan.validation_data
@@ -142,10 +146,10 @@ def train_keras(model, X, y, sample_weight, plan, callbacks=()):
 class _EpochLearningRate(keras.callbacks.Callback):
     """Sets the rate at each epoch's start and logs the rate that was used."""
 
-    def __init__(self, schedule, monitor):
+    def __init__(self, schedule, monitor, previous_loss=None):
         super().__init__()
         self.schedule, self.monitor = schedule, monitor
-        self._rate = self._previous_loss = None
+        self._rate, self._previous_loss = None, previous_loss
 
     def on_epoch_begin(self, epoch, logs=None):
         self._rate = _current_rate(self.model.optimizer)

@@ -113,6 +113,8 @@ def make_initializer(spec, seed):
     if isinstance(spec, str):
         cls = getattr(keras.initializers, INITIALIZERS[spec])
         config = {}
+    elif not hasattr(spec, "get_config"):  # a plain function(shape, dtype=None)
+        return spec
     else:
         cls, config = type(spec), dict(spec.get_config())
     if "seed" in config or (not config and _takes_seed(cls)):

@@ -177,6 +177,11 @@ def _ema(values, smoothing):
 
 
 def _summarize(rates, losses, smoothing, divergence, rule, per):
+    if np.isfinite(losses[:2]).sum() < 2:
+        raise ValueError(
+            f"The loss was not finite from the range test's first steps (at rates from"
+            f" {rates[0]:.3g}): scale the inputs and targets, or start lower."
+        )
     # Smoothed in log space: the loss spans decades when each step is an epoch.
     positive = bool(np.all(losses[np.isfinite(losses)] > 0))
     to_scale, from_scale = (np.log, np.exp) if positive else (np.asarray, np.asarray)

@@ -117,9 +117,11 @@ class Plateau(EpochSchedule):
         self._best, self._waited = math.inf, 0
 
     def rate(self, epoch, previous_rate, previous_loss):
-        if epoch == 0 or previous_loss is None:
+        if epoch == 0:
             self._best, self._waited = math.inf, 0
             return self.lr0
+        if previous_loss is None:  # the first epoch of a partial_fit: no news
+            return previous_rate
         if previous_loss < self._best:
             self._best, self._waited = previous_loss, 0
             return previous_rate
@@ -157,28 +159,31 @@ SCHEDULES = {
 
 
 def make_schedule(spec, lr0, params):
-    """The per-epoch schedule for ``spec``, or ``None`` for a Keras schedule.
+    """The per-epoch schedule for ``spec``, or ``None`` when nothing changes
+    the rate per epoch.
 
     ``spec`` is a name of :data:`SCHEDULES`, a callable ``f(epoch, lr)``, or a
-    Keras ``LearningRateSchedule`` (stepped per batch by the optimizer itself,
-    so no per-epoch schedule is returned).  ``params`` holds the estimator's
+    Keras ``LearningRateSchedule`` (stepped per batch by the optimizer itself).
+    ``"constant"`` and Keras schedules give ``None``: the rate the optimizer
+    was built with stays (so a Keras ``ReduceLROnPlateau`` callback, say, is
+    not undone every epoch).  ``params`` holds the estimator's
     parameters; each schedule reads the ones :data:`SCHEDULES` lists.
     """
+    if spec == "constant" or is_keras_schedule(spec):
+        return None  # the optimizer's own rate, set once (or stepped by Keras)
     if isinstance(spec, str):
         cls, names = SCHEDULES[spec]
         return cls(float(lr0), **{name: params[name] for name in names})
-    if is_keras_schedule(spec):
-        return None
     return UserFunction(spec)
 
 
 def next_rate(schedule, epoch, previous_rate, previous_loss):
     """The rate ``schedule`` gives for ``epoch``, checked to be usable."""
     rate = float(schedule.rate(epoch, previous_rate, previous_loss))
-    if not (rate > 0 and math.isfinite(rate)):
+    if not (rate >= 0 and math.isfinite(rate)):
         raise ValueError(
             f"The learning-rate schedule gave {rate!r} for epoch {epoch};"
-            " a learning rate must be a positive finite number."
+            " a learning rate must be a finite number >= 0."
         )
     return rate
 

@@ -34,7 +34,7 @@ def as_series(data, name="X"):
     if isinstance(data, (pd.Series, pd.DataFrame)):
         frame = data.to_frame() if isinstance(data, pd.Series) else data
         bad = [str(c) for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-        if bad or any(pd.api.types.is_bool_dtype(frame[c]) for c in frame.columns):
+        if bad:
             raise ValueError(
                 f"{name} must hold numbers only; column(s) {bad} are not numeric."
                 " Encode or drop them first."

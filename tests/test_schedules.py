@@ -63,5 +63,17 @@ def test_user_function_gets_epoch_and_previous_rate():
 
 
 def test_every_named_schedule_starts_at_lr0():
-    for name in SCHEDULES:
+    for name in set(SCHEDULES) - {"constant"}:
         assert rates(name, 1)[0] == pytest.approx(0.1), name
+
+
+def test_constant_leaves_the_rate_to_the_optimizer():
+    assert make_schedule("constant", 0.1, PARAMS) is None
+
+
+def test_plateau_goes_on_after_a_pause():
+    schedule = make_schedule("plateau", 0.1, PARAMS)
+    rate = schedule.rate(0, 0.1, None)
+    for epoch, loss in enumerate([1.0, 1.0, 1.0], start=1):
+        rate = schedule.rate(epoch, rate, loss)
+    assert schedule.rate(4, rate, None) == rate  # partial_fit's first epoch: no reset

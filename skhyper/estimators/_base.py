@@ -223,8 +223,10 @@ class KerasMLPBase:
         self._check_params()
         reset = not (warm_start and self.__sklearn_is_fitted__())
         if reset:
-            self.learning_rate_ = 1e-3 if self.learning_rate == "auto" else float(self.learning_rate)
+            self.learning_rate_ = self._starting_rate()
         X, y, y_model, sample_weight = self._training_rows(X, y, sample_weight, reset=reset)
+        if not reset:
+            self._follow_rate_changes()
         if reset and self.learning_rate == "auto":
             self._find_learning_rate(X, y_model, sample_weight)
         initial_epoch = 0 if reset else self.current_epoch
@@ -244,6 +246,22 @@ class KerasMLPBase:
                 RuntimeWarning,
                 stacklevel=3,
             )
+
+    def _starting_rate(self):
+        """The rate training starts from: ``learning_rate``, or an optimizer
+        object's own rate, or a placeholder until the range test has run."""
+        if self.learning_rate == "auto":
+            return 1e-3
+        if isinstance(self.optimizer, str):
+            return float(self.learning_rate)
+        return float(np.asarray(self.optimizer.learning_rate))
+
+    def _follow_rate_changes(self):
+        """``partial_fit`` after ``set_params(learning_rate=...)`` uses the new rate."""
+        if isinstance(self.optimizer, str) and self.learning_rate != "auto":
+            if float(self.learning_rate) != self.learning_rate_ and _settable_rate(self.model_.optimizer):
+                self.learning_rate_ = float(self.learning_rate)
+                self.model_.optimizer.learning_rate = self.learning_rate_
 
     def _training_rows(self, X, y, sample_weight, *, reset):
         """The checked rows to train on: ``(X, y, y_model, sample_weight)``.
@@ -329,15 +347,22 @@ class KerasMLPBase:
                 "min_delta": self.min_delta,
                 "restore_best_weights": self.restore_best_weights,
             }
+        previous_loss = None
+        if initial_epoch == 0 or not hasattr(self, "_schedule"):
+            self._schedule = schedules.make_schedule(
+                self.lr_schedule, self.learning_rate_, self.get_params(deep=False)
+            )
+        else:  # partial_fit goes on with the schedule's state and the last loss
+            monitored = self.history_.get("val_loss" if validation_data else "loss", [None])
+            previous_loss = monitored[-1]
         plan = engine.TrainingPlan(
             epochs=epochs,
             batch_size=self.batch_size,
             shuffle=self.shuffle,
             shuffle_seed=self._seeds["shuffle"],
             validation_data=validation_data,
-            schedule=schedules.make_schedule(
-                self.lr_schedule, self.learning_rate_, self.get_params(deep=False)
-            ),
+            schedule=self._schedule,
+            previous_loss=previous_loss,
             early_stopping=early_stopping,
             verbose=self.verbose,
             initial_epoch=initial_epoch,
@@ -408,6 +433,11 @@ class KerasMLPBase:
         return model
 
     def _make_optimizer(self):
+        if not isinstance(self.optimizer, str):  # a copy, with its own settings and rate
+            optimizer = type(self.optimizer).from_config(self.optimizer.get_config())
+            if self.learning_rate == "auto":
+                optimizer.learning_rate = self.learning_rate_
+            return optimizer
         learning_rate = self.learning_rate_
         if schedules.is_keras_schedule(self.lr_schedule):  # stepped per batch
             schedule = self.lr_schedule
@@ -423,7 +453,9 @@ class KerasMLPBase:
 
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
-        return (sizes,) if isinstance(sizes, Integral) else tuple(sizes)
+        sizes = (sizes,) if isinstance(sizes, Integral) else tuple(sizes)
+        # NumPy integers (a grid of np.arange) are ints to Keras only once converted.
+        return tuple(int(s) if isinstance(s, Integral) and not isinstance(s, bool) else s for s in sizes)
 
     def _dropout_rates(self, n_layers):
         if isinstance(self.dropout, Real):
@@ -431,7 +463,8 @@ class KerasMLPBase:
         return tuple(float(rate) for rate in self.dropout)
 
     def _check_param_values(self):
-        """The checks a constraint table cannot express: sequence contents."""
+        """The checks a constraint table cannot express: sequence contents and
+        parameters that exclude each other."""
         sizes = self._hidden_sizes()
         if not all(isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in sizes):
             raise ValueError(
@@ -447,6 +480,20 @@ class KerasMLPBase:
                     "dropout must be a rate in [0, 1) or one such rate per hidden"
                     f" layer ({len(sizes)} here), got {self.dropout!r}."
                 )
+        optimizer_schedule = not isinstance(self.optimizer, str) and not _settable_rate(self.optimizer)
+        if optimizer_schedule and (self.lr_schedule != "constant" or self.learning_rate == "auto"):
+            raise ValueError(
+                "The optimizer's learning rate is a Keras schedule, which sets the rate"
+                f" itself: lr_schedule={self.lr_schedule!r} and learning_rate="
+                f"{self.learning_rate!r} cannot. Give the optimizer a plain rate, or keep"
+                " lr_schedule='constant' and a numeric learning_rate."
+            )
+        if schedules.is_keras_schedule(self.lr_schedule) and self.learning_rate == "auto":
+            raise ValueError(
+                "learning_rate='auto' picks one starting rate, but a Keras"
+                " LearningRateSchedule as lr_schedule sets the rate itself: give the"
+                " schedule its initial rate, or use a named lr_schedule with 'auto'."
+            )
 
     # ----------------------------------------------------------------- data
 
@@ -498,6 +545,11 @@ class KerasMLPBase:
 
     def _output_and_loss(self, n_outputs):
         raise NotImplementedError
+
+
+def _settable_rate(optimizer):
+    """Whether the optimizer's rate is a value (not a Keras schedule)."""
+    return not isinstance(optimizer.get_config()["learning_rate"], dict)
 
 
 def _draw_seeds(random_state):

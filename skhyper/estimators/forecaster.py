@@ -14,7 +14,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
-from .._compat import Interval
+from .._compat import Interval, check_feature_names
 from ..windows import as_series, sliding_windows
 from ._base import KerasMLPBase, signature_with
 from .mlp import KerasMLPRegressor
@@ -92,6 +92,12 @@ class WindowForecaster(KerasMLPRegressor):
         self._fit(X, y, None, warm_start=False, epochs=self.epochs)
         return self
 
+    def partial_fit(self, X, y=None):
+        """Train one more epoch on the windows of ``X`` (the first call builds
+        the network and fixes the scaling)."""
+        self._fit(X, y, None, warm_start=True, epochs=1)
+        return self
+
     def _training_rows(self, X, y, sample_weight, *, reset):
         """Every window of the series and the values that follow it."""
         series = as_series(X, "X")
@@ -109,17 +115,53 @@ class WindowForecaster(KerasMLPRegressor):
             self.target_is_1d_ = target.one_dimensional
             self.input_mean_, self.input_scale_ = _moments(series.values, self.scale)
             self.target_mean_, self.target_scale_ = _moments(target.values, self.scale)
-        # predict() continues the series trained on last.
-        self.context_ = series.values[-self.window_size :].copy()
-        self._training_head = series.values[: self.window_size].copy()
-        self._training_index = _time_index_summary(series.index)
+        else:
+            self._check_like_training(X, series, target, y)
         windows, next_values = sliding_windows(
             self._scaled_inputs(series.values),
             (target.values - self.target_mean_) / self.target_scale_,
             self.window_size,
             self.horizon,
         )
-        return super()._training_rows(windows, next_values, sample_weight, reset=reset)
+        rows = super()._training_rows(windows, next_values, sample_weight, reset=reset)
+        # predict() continues the series trained on last.
+        self.context_ = series.values[-self.window_size :].copy()
+        self._training_head = series.values[: self.window_size].copy()
+        self._training_index = _time_index_summary(series.index)
+        return rows
+
+    def _check_like_training(self, X, series, target, y):
+        """A warm start must see the same columns and target as the first fit."""
+        self._check_columns(X, series)
+        if (y is None) != self.forecasts_itself_:
+            raise ValueError(
+                "This forecaster was fit "
+                + ("on X alone (y=None)" if self.forecasts_itself_ else "with a separate y")
+                + "; partial_fit must be called the same way."
+            )
+        width = 1 if self.target_is_1d_ else len(self.target_mean_)
+        if target.values.shape[1] != width:
+            raise ValueError(f"y has {target.values.shape[1]} columns, but the forecaster was fit on {width}.")
+
+    def _check_columns(self, X, series):
+        if series.values.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {series.values.shape[1]} features, but {type(self).__name__}"
+                f" is expecting {self.n_features_in_} features as input."
+            )
+        check_feature_names(self, X if isinstance(X, pd.DataFrame) else series.values, reset=False)
+
+    def _validation_rows(self, y):
+        """The last windows in time, as Keras' ``validation_split`` takes them:
+        a random split of overlapping windows would leak the future."""
+        n_val = int(np.ceil(len(y) * self.validation_split))
+        if n_val >= len(y):
+            raise ValueError(
+                f"validation_split={self.validation_split} leaves no windows to train on"
+                f" out of {len(y)}."
+            )
+        rows = np.arange(len(y))
+        return rows[: len(y) - n_val], rows[len(y) - n_val :]
 
     def _check_length(self, n_rows, what):
         needed = self.window_size + self.horizon + 1
@@ -132,8 +174,19 @@ class WindowForecaster(KerasMLPRegressor):
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         # fit() builds the windows from a checked series; here they only
-        # change precision.
-        as_float32 = lambda a: None if a is None else np.asarray(a, dtype=np.float32)  # noqa: E731
+        # change precision, which must keep them finite.
+        def as_float32(values):
+            if values is None:
+                return None
+            with np.errstate(over="ignore"):
+                values = np.asarray(values, dtype=np.float32)
+            if not np.isfinite(values).all():
+                raise ValueError(
+                    "The series has values too large for float32, the precision Keras"
+                    " trains in" + ("; rescale it first." if not self.scale else ".")
+                )
+            return values
+
         return as_float32(X), as_float32(y)
 
     def _scaled_inputs(self, values):
@@ -141,12 +194,23 @@ class WindowForecaster(KerasMLPRegressor):
 
     # -------------------------------------------------------------- predict
 
-    def predict(self, X):
+    def predict(self, X, continues=None):
         """One-step-ahead predictions, one per row of ``X``.
 
         Row ``t`` is predicted from the ``window_size`` rows before it: from
         ``X`` itself, or, for the first rows, from the end of the training
         series when ``X`` continues it.
+
+        Parameters
+        ----------
+        X : the series to predict, laid out as in ``fit``.
+        continues : bool or None, default=None
+            Whether ``X`` starts right after the series ``fit`` saw.  None
+            decides: with time indexes, by the timestamps; with arrays, ``X``
+            continues unless it starts with the rows the training series
+            started with (an in-sample prediction).  Pass False for an
+            unrelated series: its first ``window_size`` rows then have no
+            window, and predicting them raises.
 
         Returns
         -------
@@ -154,27 +218,19 @@ class WindowForecaster(KerasMLPRegressor):
         """
         check_is_fitted(self)
         series = as_series(X, "X")
-        if series.values.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {series.values.shape[1]} features, but {type(self).__name__}"
-                f" is expecting {self.n_features_in_} features as input."
-            )
-        context = self.context_ if self._continues_training(series) else self.context_[:0]
-        if len(context) == 0 and len(series) <= self.window_size:
-            raise ValueError(
-                f"X has {len(series)} rows and does not continue the series fit saw, so"
-                f" no row of it has window_size={self.window_size} rows before it."
-            )
-        if len(context) == 0:
+        self._check_columns(X, series)
+        if continues is None:
+            continues = self._continues_training(series)
+        if not continues:
             raise ValueError(
                 f"The first {self.window_size} rows of X have no window of"
                 f" window_size={self.window_size} earlier rows: X does not continue the"
                 " series fit saw (it starts where the training series started, or its"
                 " time index does not follow the training one). Predict on rows that"
-                " follow the training series, or pass the earlier rows too and keep"
-                f" the predictions from row {self.window_size} on."
+                " follow the training series (continues=True), or pass the earlier rows"
+                f" too and keep the predictions from row {self.window_size} on."
             )
-        values = np.concatenate([context, series.values])
+        values = np.concatenate([self.context_, series.values])
         windows = sliding_window_rows(self._scaled_inputs(values), self.window_size)
         first_step = engine.predict(self.model_, windows)[:, : self._n_targets()]
         predictions = first_step * self.target_scale_ + self.target_mean_
@@ -228,7 +284,9 @@ class WindowForecaster(KerasMLPRegressor):
         """Whether ``series`` starts right after the training series ends."""
         summary = self._training_index
         if summary is not None and series.index is not None:
-            return series.index[0] == summary["next"]
+            if summary["next"] is not None:  # a regular index: the very next step
+                return series.index[0] == summary["next"]
+            return series.index[0] > summary["last"]  # irregular: any later time
         head = self._training_head
         starts_like_training = len(series) >= len(head) and np.array_equal(
             series.values[: len(head)], head
@@ -266,9 +324,7 @@ def _time_index_summary(index):
     if index is None:
         return None
     freq = index.freq if isinstance(index, pd.PeriodIndex) else (index.freq or _infer_freq(index))
-    if freq is None:
-        return {"freq": None, "next": None}
-    return {"freq": freq, "next": index[-1] + freq}
+    return {"freq": freq, "last": index[-1], "next": None if freq is None else index[-1] + freq}
 
 
 def _infer_freq(index):

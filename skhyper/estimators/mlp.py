@@ -42,7 +42,7 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseWrapper):
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, class_weight=None)
 
     def fit(self, X, y, sample_weight=None):
-        self.classes_ = None
+        self._given_classes = None
         return super().fit(X, y, sample_weight=sample_weight)
 
     fit.__doc__ = KerasMLPBase.fit.__doc__
@@ -54,13 +54,13 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseWrapper):
         first call when ``y`` does not hold them all.
         """
         if not self.__sklearn_is_fitted__():
-            self.classes_ = None if classes is None else np.asarray(classes)
+            self._given_classes = None if classes is None else np.unique(classes)
         self._fit(X, y, sample_weight, warm_start=True, epochs=1)
         return self
 
     @property
     def target_encoder(self):
-        classes = getattr(self, "classes_", None)
+        classes = getattr(self, "_given_classes", None)
         return ClassifierLabelEncoder(categories="auto" if classes is None else [classes])
 
     def predict_proba(self, X):
@@ -87,7 +87,7 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseWrapper):
     def _check_target(self, y, after_weighting=False):
         check_classification_targets(y)
         classes = np.unique(y)
-        if len(classes) < 2 and (after_weighting or getattr(self, "classes_", None) is None):
+        if len(classes) < 2 and (after_weighting or getattr(self, "_given_classes", None) is None):
             where = " with a non-zero sample_weight" if after_weighting else ""
             raise ValueError(
                 f"{type(self).__name__} needs at least 2 classes to learn from, but y"
@@ -100,23 +100,47 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseWrapper):
         return compute_sample_weight(self.class_weight, y)
 
     def _n_model_outputs(self, y):
-        return 1 if self._loss_name() == "binary_crossentropy" else self.n_classes_
+        return 1 if _is_binary_crossentropy(self._loss_name()) else self.n_classes_
 
     def _loss_name(self):
+        """The loss trained with: a name, or the user's loss object."""
         if self.loss is None:
             return "binary_crossentropy" if self.n_classes_ == 2 else "sparse_categorical_crossentropy"
         if isinstance(self.loss, str):
             return hyperparams.CLASSIFICATION_LOSSES[self.loss]
+        if _is_categorical_crossentropy(self.loss):
+            raise ValueError(
+                f"{type(self).__name__} trains on class indices, but the loss object"
+                f" {self.loss!r} expects one-hot targets: pass loss='categorical_crossentropy'"
+                " by name (trained as its sparse twin) or keras.losses.SparseCategoricalCrossentropy()."
+            )
         return self.loss
 
     def _output_and_loss(self, n_outputs):
         loss = self._loss_name()
-        if loss == "binary_crossentropy" and self.n_classes_ != 2:
+        if _is_binary_crossentropy(loss) and self.n_classes_ != 2:
             raise ValueError(
                 f"loss='binary_crossentropy' needs 2 classes, but y has {self.n_classes_};"
                 " use 'sparse_categorical_crossentropy' (or leave loss=None)."
             )
         return ("sigmoid" if n_outputs == 1 else "softmax"), loss
+
+
+def _is_binary_crossentropy(loss):
+    """A binary cross-entropy, named or as a Keras object: one sigmoid unit."""
+    import keras
+
+    return (
+        loss == "binary_crossentropy"
+        or isinstance(loss, keras.losses.BinaryCrossentropy)
+        or loss is keras.losses.binary_crossentropy
+    )
+
+
+def _is_categorical_crossentropy(loss):
+    import keras
+
+    return isinstance(loss, keras.losses.CategoricalCrossentropy) or loss is keras.losses.categorical_crossentropy
 
 
 class KerasMLPRegressor(RegressorMixin, KerasMLPBase, BaseWrapper):

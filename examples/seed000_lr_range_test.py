@@ -1,0 +1,55 @@
+"""Seed 000: find the learning rate of the book's forecaster with a range test.
+
+The book raises SGD's rate every epoch, ``1e-8 * 10**(epoch / 20)`` for 100
+epochs, plots loss against rate, retrains with the rate of lowest stable loss
+(1e-5 instead of 1e-6), then tries a 40-day window instead of 20.  The same
+with skhyper, MAE on the validation part before and after:
+
+    python examples/seed000_lr_range_test.py [--quick]
+"""
+
+import argparse
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+
+from skhyper import WindowForecaster, lr_find  # noqa: E402
+from skhyper.datasets import book_series  # noqa: E402
+
+
+def main(quick=False):
+    data = book_series()
+    epochs = 10 if quick else 100
+    # The book's network on raw values: Dense 10-10-1, SGD with momentum 0.9.
+    book = dict(hidden_layer_sizes=(10, 10), optimizer="sgd", momentum=0.9, batch_size=32,
+                epochs=epochs, scale=False, random_state=0)  # fmt: skip
+
+    def validation_mae(window_size, learning_rate):
+        model = WindowForecaster(window_size=window_size, learning_rate=learning_rate, **book)
+        return float(np.abs(model.fit(data.train).predict(data.valid) - data.valid).mean())
+
+    before = validation_mae(20, 1e-6)
+    test = lr_find(WindowForecaster(window_size=20, **book), data.train,
+                   start_lr=1e-8, end_lr=1e-3, num_steps=epochs, per="epoch")  # fmt: skip
+    print(f"range test: lowest smoothed loss at {test.min_loss_rate:.2g},"
+          f" suggestion {test.suggestion:.2g} ({test.rule})")  # fmt: skip
+    after = validation_mae(20, test.suggestion)
+    wider = validation_mae(40, test.suggestion)
+    print(f"validation MAE, window 20, lr 1e-6 (the book's first try): {before:.2f}")
+    print(f"validation MAE, window 20, lr {test.suggestion:.2g} (range test):  {after:.2f}")
+    print(f"validation MAE, window 40, lr {test.suggestion:.2g}:               {wider:.2f}")
+    if not quick:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        test.plot().savefig("seed000_lr_find.png", dpi=90)
+        print("figure: seed000_lr_find.png")
+    return before, after, wider
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10 epochs instead of 100")
+    main(quick=parser.parse_args().quick)

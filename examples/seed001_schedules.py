@@ -1,11 +1,11 @@
 """Seed 001: a fixed learning rate, an exponentially decaying one, and Adam.
 
 MNIST with Flatten-Dense(128, relu)-Dense(10, softmax) in the article; sklearn's
-digits here (nothing is downloaded).  SGD at 0.01, SGD at ``0.1 * exp(-0.1 *
+digits here, or MNIST with ``--mnist`` where it can be downloaded.  SGD at 0.01, SGD at ``0.1 * exp(-0.1 *
 epoch)``, and Adam, 10 epochs each; validation loss and accuracy per epoch on
 one figure:
 
-    python examples/seed001_schedules.py [--quick]
+    python examples/seed001_schedules.py [--quick] [--mnist]
 """
 
 import argparse
@@ -22,8 +22,21 @@ from skhyper.datasets import load_digits  # noqa: E402
 from skhyper.plotting import plot_history  # noqa: E402
 
 
-def main(quick=False):
-    X, y = load_digits(return_X_y=True)
+def load_data(mnist):
+    """MNIST when asked for and downloadable; sklearn's digits otherwise."""
+    if mnist:
+        try:
+            import keras
+
+            (X, y), _ = keras.datasets.mnist.load_data()
+            return X.reshape(len(X), -1) / 255.0, y
+        except Exception as error:  # no network: say so, and go on with digits
+            print(f"MNIST could not be loaded ({type(error).__name__}); using sklearn's digits.")
+    return load_digits(return_X_y=True)
+
+
+def main(quick=False, mnist=False):
+    X, y = load_data(mnist)
     common = dict(hidden_layer_sizes=(128,), epochs=3 if quick else 10, validation_split=0.2, random_state=0)
     runs = {
         "SGD, lr 0.01": KerasMLPClassifier(optimizer="sgd", learning_rate=0.01, **common),
@@ -45,4 +58,6 @@ def main(quick=False):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 epochs instead of 10")
-    main(quick=parser.parse_args().quick)
+    parser.add_argument("--mnist", action="store_true", help="use MNIST, as the article (needs a download)")
+    arguments = parser.parse_args()
+    main(quick=arguments.quick, mnist=arguments.mnist)

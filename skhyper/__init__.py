@@ -17,6 +17,7 @@ _PUBLIC = {
     "KerasMLPClassifier": "skhyper.estimators",
     "KerasMLPRegressor": "skhyper.estimators",
     "WindowForecaster": "skhyper.estimators",
+    "load": "skhyper.persistence",
 }
 
 __all__ = sorted([*_PUBLIC, "LRFinderResult", "lr_find"])

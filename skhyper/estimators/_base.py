@@ -189,6 +189,13 @@ class KerasMLPBase:
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
 
+    def save(self, path):
+        """Write this estimator to ``path`` in skhyper's safe format (no pickle);
+        ``skhyper.load(path)`` reads it back.  See :mod:`skhyper.persistence`."""
+        from ..persistence import save
+
+        return save(self, path)
+
     # ------------------------------------------------------------------ fit
 
     def fit(self, X, y, sample_weight=None):

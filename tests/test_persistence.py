@@ -1,0 +1,130 @@
+"""Estimators survive pickle, joblib, deepcopy and the safe format."""
+
+import copy
+import json
+import pickle
+import subprocess
+import sys
+import textwrap
+import zipfile
+
+import joblib
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import TINY
+
+import skhyper
+from skhyper import KerasMLPClassifier, KerasMLPRegressor, WindowForecaster
+
+
+@pytest.fixture(scope="module")
+def fitted(binary, diabetes):
+    X, y = binary
+    classifier = KerasMLPClassifier(**TINY, dropout=0.1, validation_split=0.2).fit(X, y)
+    Xr, yr = diabetes
+    regressor = KerasMLPRegressor(**TINY).fit(Xr, np.c_[yr, -yr])
+    index = pd.date_range("2021-01-01", periods=120, freq="D")
+    series = pd.Series(np.sin(np.arange(120) / 7.0), index=index)
+    forecaster = WindowForecaster(window_size=5, hidden_layer_sizes=(4,), epochs=2, random_state=0).fit(series[:100])
+    return {
+        "classifier": (classifier, X, lambda m, X: m.predict_proba(X)),
+        "regressor": (regressor, Xr, lambda m, X: m.predict(X)),
+        "forecaster": (forecaster, series[100:], lambda m, X: m.predict(X)),
+    }
+
+
+@pytest.mark.parametrize("name", ["classifier", "regressor", "forecaster"])
+@pytest.mark.parametrize("how", ["pickle", "joblib", "deepcopy", "safe"])
+def test_round_trips_predict_the_same(fitted, tmp_path, name, how):
+    model, X, predict = fitted[name]
+    if how == "pickle":
+        again = pickle.loads(pickle.dumps(model))
+    elif how == "joblib":
+        joblib.dump(model, tmp_path / "m.joblib")
+        again = joblib.load(tmp_path / "m.joblib")
+    elif how == "deepcopy":
+        again = copy.deepcopy(model)
+    else:
+        again = skhyper.load(model.save(tmp_path / "m.skhyper"))
+    np.testing.assert_array_equal(predict(again, X), predict(model, X))
+    assert again.get_params() == model.get_params()
+    assert again.history_ == model.history_
+
+
+def test_safe_format_keeps_classes_forecasts_and_partial_fit(fitted, tmp_path):
+    classifier, X, _ = fitted["classifier"]
+    again = skhyper.load(classifier.save(tmp_path / "c.skhyper"), kind=KerasMLPClassifier)
+    np.testing.assert_array_equal(again.classes_, classifier.classes_)
+    assert list(again.predict(X[:3])) == list(classifier.predict(X[:3]))
+    again.partial_fit(X, again.predict(X))  # trains on: optimizer state came along
+    forecaster = fitted["forecaster"][0]
+    loaded = skhyper.load(forecaster.save(tmp_path / "f.skhyper"))
+    pd.testing.assert_series_equal(loaded.forecast(4), forecaster.forecast(4))
+
+
+def test_unfitted_round_trip(tmp_path):
+    model = KerasMLPClassifier(hidden_layer_sizes=(5, 3), class_weight={0: 1.0, 1: 2.0}, dropout=[0.1, 0.2])
+    again = skhyper.load(model.save(tmp_path / "u.skhyper"))
+    assert again.get_params() == model.get_params() and not hasattr(again, "model_")
+
+
+def test_loads_in_a_fresh_process(fitted, tmp_path):
+    model, X, predict = fitted["regressor"]
+    model.save(tmp_path / "r.skhyper")
+    np.save(tmp_path / "X.npy", X)
+    script = textwrap.dedent(f"""
+        import numpy as np, skhyper
+        model = skhyper.load({str(tmp_path / "r.skhyper")!r})
+        np.save({str(tmp_path / "p.npy")!r}, model.predict(np.load({str(tmp_path / "X.npy")!r})))
+    """)
+    subprocess.run([sys.executable, "-c", script], check=True)
+    np.testing.assert_array_equal(np.load(tmp_path / "p.npy"), predict(model, X))
+
+
+def test_damaged_and_foreign_files_are_refused(fitted, tmp_path):
+    model = fitted["classifier"][0]
+    good = model.save(tmp_path / "good.skhyper")
+    (tmp_path / "noise.skhyper").write_bytes(np.random.RandomState(0).bytes(2000))
+    with pytest.raises(ValueError, match="not a readable zip archive"):
+        skhyper.load(tmp_path / "noise.skhyper")
+    data = good.read_bytes()
+    (tmp_path / "cut.skhyper").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="skhyper file"):
+        skhyper.load(tmp_path / "cut.skhyper")
+    with pytest.raises(ValueError, match="holds a KerasMLPClassifier, not a KerasMLPRegressor"):
+        skhyper.load(good, kind=KerasMLPRegressor)
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        skhyper.load(tmp_path / "missing.skhyper")
+
+
+def test_newer_format_and_missing_network_are_refused(fitted, tmp_path):
+    model = fitted["classifier"][0]
+    good = model.save(tmp_path / "good.skhyper")
+    with zipfile.ZipFile(good) as archive:
+        document = json.loads(archive.read("skhyper.json"))
+    for name, change, message in [
+        ("newer", {"format_version": 99}, "format version 99; this skhyper reads format versions up to 1"),
+        ("other", {"format": "something-else"}, "not a skhyper estimator file"),
+        ("unknown", {"class": "Evil"}, "unknown estimator class 'Evil'"),
+    ]:
+        with zipfile.ZipFile(tmp_path / f"{name}.skhyper", "w") as archive:
+            archive.writestr("skhyper.json", json.dumps({**document, **change}))
+        with pytest.raises(ValueError, match=message):
+            skhyper.load(tmp_path / f"{name}.skhyper")
+    with pytest.raises(ValueError, match="model.keras is missing"):
+        skhyper.load(_without_model(good, tmp_path))
+
+
+def _without_model(good, tmp_path):
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(tmp_path / "nomodel.skhyper", "w") as target:
+        target.writestr("skhyper.json", source.read("skhyper.json"))
+    return tmp_path / "nomodel.skhyper"
+
+
+def test_python_objects_as_parameters_are_refused_at_save(diabetes, tmp_path):
+    X, y = diabetes
+    model = KerasMLPRegressor(**TINY, optimizer=keras.optimizers.SGD(0.01)).fit(X, y)
+    with pytest.raises(ValueError, match="its parameter optimizer=.* is a Python object"):
+        model.save(tmp_path / "x.skhyper")

@@ -128,10 +128,23 @@ def test_validation_split_leaving_no_training_rows(diabetes):
         KerasMLPRegressor(**TINY, validation_split=0.9).fit(X[:2], y[:2])
 
 
-def test_diverging_fit_warns_with_the_learning_rate(diabetes):
+def test_diverging_fit_names_its_parameters(diabetes):
     X, y = diabetes
-    with pytest.warns(RuntimeWarning, match="diverged.*Lower the learning_rate \\(now 1e\\+30\\)"):
+    with pytest.raises(ValueError, match="learning_rate=1e\\+30.*diverged.*Lower the learning_rate \\(now 1e\\+30\\)"):
         KerasMLPRegressor(**TINY, optimizer="sgd", learning_rate=1e30).fit(X * 1e3, y * 1e3)
+
+
+def test_a_diverging_candidate_scores_nan_and_the_search_goes_on(diabetes):
+    from sklearn.exceptions import FitFailedWarning
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = diabetes
+    search = GridSearchCV(KerasMLPRegressor(**TINY, optimizer="sgd"), {"learning_rate": [1e-3, 1e30]}, cv=2)
+    with pytest.warns(FitFailedWarning, match="learning_rate=1e\\+30.*diverged"):
+        search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.isfinite(scores[0]) and np.isnan(scores[1])
+    assert search.best_params_ == {"learning_rate": 1e-3}
 
 
 def test_unknown_constructor_argument():

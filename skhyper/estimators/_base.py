@@ -246,13 +246,16 @@ class KerasMLPBase:
         self.loss_curve_ = list(self.history_.get("loss", []))
         _progress.fit_finished()
         if self.loss_curve_ and not np.isfinite(self.loss_curve_[-1]):
-            warnings.warn(
-                f"{name} diverged: the training loss is {self.loss_curve_[-1]} after"
-                f" {self.n_iter_} epochs. Lower the learning_rate"
-                f" (now {self.learning_rate_:g}) or scale the inputs.",
-                RuntimeWarning,
-                stacklevel=3,
+            message = (
+                f"{' '.join(repr(self).split())} diverged: the training loss is {self.loss_curve_[-1]} after"
+                f" {self.n_iter_} epochs. Lower the learning_rate (now {self.learning_rate_:g})"
+                " or scale the inputs."
             )
+            if not all(np.isfinite(w).all() for w in self.model_.get_weights()):
+                # As sklearn's MLP: no model from non-finite weights.  In a search
+                # the candidate scores error_score, and sklearn's warning quotes this.
+                raise ValueError(message)
+            warnings.warn(message + " The best weights were kept.", RuntimeWarning, stacklevel=3)
 
     def _starting_rate(self):
         """The rate training starts from: ``learning_rate``, or an optimizer

@@ -134,6 +134,7 @@ def test_diverging_fit_names_its_parameters(diabetes):
         KerasMLPRegressor(**TINY, optimizer="sgd", learning_rate=1e30).fit(X * 1e3, y * 1e3)
 
 
+@pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite")
 def test_a_diverging_candidate_scores_nan_and_the_search_goes_on(diabetes):
     from sklearn.exceptions import FitFailedWarning
     from sklearn.model_selection import GridSearchCV

@@ -132,8 +132,9 @@ def _takes_seed(cls):
 def make_optimizer(spec, learning_rate, settings):
     """A fresh Keras optimizer.
 
-    ``spec`` is a name of :data:`OPTIMIZERS` or a Keras optimizer, which is
-    copied through its config (the caller's object is never trained).
+    ``spec`` is a name of :data:`OPTIMIZERS`, or a Keras optimizer, which is
+    copied through its config with its own rate and settings (the caller's
+    object is never trained; ``learning_rate`` and ``settings`` are unused).
     ``settings`` maps estimator setting names to values; those the optimizer
     does not take, and those left at ``None`` (the optimizer's own default),
     are dropped.

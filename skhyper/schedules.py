@@ -45,14 +45,6 @@ class EpochSchedule:
 
 
 @dataclass
-class Constant(EpochSchedule):
-    lr0: float
-
-    def rate(self, epoch, previous_rate, previous_loss):
-        return self.lr0
-
-
-@dataclass
 class Exponential(EpochSchedule):
     lr0: float
     lr_decay: float
@@ -148,7 +140,7 @@ def _cosine(high, low, fraction):
 
 #: Schedule name -> (class, the estimator parameters it reads besides lr0).
 SCHEDULES = {
-    "constant": (Constant, ()),
+    "constant": (None, ()),  # no per-epoch change: the optimizer keeps its rate
     "exponential": (Exponential, ("lr_decay",)),
     "inverse_time": (InverseTime, ("lr_decay",)),
     "step": (Step, ("lr_drop", "lr_step")),

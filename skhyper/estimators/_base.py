@@ -444,7 +444,7 @@ class KerasMLPBase:
 
     def _make_optimizer(self):
         if not isinstance(self.optimizer, str):  # a copy, with its own settings and rate
-            optimizer = type(self.optimizer).from_config(self.optimizer.get_config())
+            optimizer = hyperparams.make_optimizer(self.optimizer, None, {})
             if self.learning_rate == "auto":
                 optimizer.learning_rate = self.learning_rate_
             return optimizer

@@ -65,6 +65,9 @@ def _parser():
     )
     search.add_argument("config", type=Path, help="the TOML search config")
     search.add_argument("--output", type=Path, help="output folder (default: skhyper-output/search-TIME)")
+    search.add_argument("--checkpoint", type=Path, metavar="FILE",
+                        help="keep finished candidates in FILE and skip them when run again"
+                        " (grid and random searches)")  # fmt: skip
     search.set_defaults(run=_run_search)
 
     lr_find = commands.add_parser(
@@ -89,16 +92,45 @@ def _parser():
 
 
 def _run_search(arguments):
-    from .config import load_config
+    from .config import ConfigError, load_config
 
     config = load_config(arguments.config)
     X, y = config.data()
-    output = _output_folder(arguments.output, "search")
     search = config.search()
-    _fit_with_progress(search, X, y, "search")
+    if arguments.checkpoint is not None:
+        if config.kind == "halving":
+            raise ConfigError("--checkpoint: works with search.kind 'grid' and 'random', not 'halving'")
+        search = _checkpointed(search, X, y, arguments.checkpoint)
+    else:
+        _fit_with_progress(search, X, y, "search")
+    output = _output_folder(arguments.output, "search")
     _write_search(search, output, "search")
     print(f"\nResults in {output}")
     return 0
+
+
+def _checkpointed(search, X, y, path):
+    from . import _progress
+    from .checkpoint import remaining, run_checkpointed
+
+    try:
+        left = remaining(search, path)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"--checkpoint: {error}") from None
+    splits = _splits(search, X, y)
+    if left == 0:
+        print(f"   {path}: every candidate is done; refitting the best")
+    bar = _ProgressBar(None if splits is None else left * splits + 1, "search")
+    try:
+        with _progress.observing(bar.tick):
+            result = run_checkpointed(search, X, y, path)
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"\nskhyper: interrupted; the finished candidates are in {path}:"
+              " run the same command to go on from there", file=sys.stderr)  # fmt: skip
+        raise SystemExit(130) from None
+    bar.close()
+    return result
 
 
 def _run_demo(arguments):
@@ -223,14 +255,22 @@ def _fit_with_progress(search, X, y, label):
     bar.close()
 
 
-def _planned_fits(search, X, y):
-    """Candidates x folds + the refit, when the search can tell in advance."""
-    from sklearn.model_selection import GridSearchCV, ParameterGrid, RandomizedSearchCV, check_cv
+def _splits(search, X, y):
     from sklearn.base import is_classifier
+    from sklearn.model_selection import check_cv
 
     if search.n_jobs not in (None, 1):
+        return None  # fits in other processes are not counted
+    return check_cv(search.cv, y, classifier=is_classifier(search.estimator)).get_n_splits(X, y)
+
+
+def _planned_fits(search, X, y):
+    """Candidates x folds + the refit, when the search can tell in advance."""
+    from sklearn.model_selection import GridSearchCV, ParameterGrid, RandomizedSearchCV
+
+    splits = _splits(search, X, y)
+    if splits is None:
         return None
-    splits = check_cv(search.cv, y, classifier=is_classifier(search.estimator)).get_n_splits(X, y)
     if isinstance(search, GridSearchCV):
         return len(ParameterGrid(search.param_grid)) * splits + 1
     if isinstance(search, RandomizedSearchCV):

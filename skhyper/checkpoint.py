@@ -1,0 +1,138 @@
+"""Searches that survive an interruption: finished candidates go to a file.
+
+``run_checkpointed(search, X, y, path)`` runs a ``GridSearchCV`` or
+``RandomizedSearchCV`` one candidate at a time.  Each finished candidate's
+fold scores and times are appended to ``path`` (one JSON line, flushed to
+disk), and a candidate already in the file is not fitted again — so a search
+stopped by Ctrl-C, a crash or a killed machine resumes where it was.  The
+result has what sklearn's searches give (``cv_results_``, ``best_params_``,
+``best_score_``, ``best_estimator_``), and equals an uninterrupted run.
+"""
+
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, ParameterGrid, ParameterSampler, RandomizedSearchCV
+from sklearn.model_selection import cross_validate
+
+from .persistence import _decode, _encode
+
+__all__ = ["CheckpointedSearch", "run_checkpointed"]
+
+
+class CheckpointedSearch:
+    """The outcome of :func:`run_checkpointed`, shaped like a fitted search."""
+
+    def __init__(self, search, cv_results, refit_metric, best_index, best_estimator):
+        self.estimator, self.scoring, self.refit = search.estimator, search.scoring, search.refit
+        self.cv_results_ = cv_results
+        self.best_index_ = best_index
+        self.best_params_ = cv_results["params"][best_index]
+        self.best_score_ = cv_results[f"mean_test_{refit_metric}"][best_index]
+        self.best_estimator_ = best_estimator
+
+    def predict(self, X):
+        return self.best_estimator_.predict(X)
+
+    def score(self, X, y=None):
+        return self.best_estimator_.score(X, y)
+
+
+def candidates_of(search):
+    """The candidates ``search`` would try, in its order."""
+    if isinstance(search, GridSearchCV):
+        return list(ParameterGrid(search.param_grid))
+    if isinstance(search, RandomizedSearchCV):
+        if not isinstance(search.random_state, (int, np.integer)):
+            raise ValueError(
+                "A checkpointed random search needs an integer random_state, so that a"
+                " resumed run draws the same candidates."
+            )
+        sampler = ParameterSampler(search.param_distributions, search.n_iter, random_state=search.random_state)
+        return list(sampler)
+    raise TypeError(f"Checkpoints work with GridSearchCV and RandomizedSearchCV, not {type(search).__name__}.")
+
+
+def remaining(search, path):
+    """How many of ``search``'s candidates ``path`` does not hold yet."""
+    done = _read(Path(path))
+    return sum(_key(params) not in done for params in candidates_of(search))
+
+
+def run_checkpointed(search, X, y, path):
+    """Run ``search`` candidate by candidate, keeping finished ones in ``path``."""
+    path = Path(path)
+    candidates = candidates_of(search)
+    done = _read(path)
+    with open(path, "a", encoding="utf-8") as log:
+        for params in candidates:
+            key = _key(params)
+            if key in done:
+                continue
+            estimator = clone(search.estimator).set_params(**params)
+            results = cross_validate(estimator, X, y, cv=search.cv, scoring=search.scoring,
+                                     n_jobs=search.n_jobs, error_score=search.error_score)  # fmt: skip
+            record = {"key": key, "params": _encode(params),
+                      "results": {k: np.asarray(v, dtype=float).tolist() for k, v in results.items()}}  # fmt: skip
+            log.write(json.dumps(record) + "\n")
+            log.flush()
+            os.fsync(log.fileno())
+            done[key] = record
+    return _summarize(search, candidates, done, X, y)
+
+
+def _summarize(search, candidates, done, X, y):
+    records = [done[_key(params)] for params in candidates]
+    metrics = sorted({k.removeprefix("test_") for k in records[0]["results"] if k.startswith("test_")})
+    cv_results = {"params": [_decode(r["params"]) for r in records]}
+    for name in sorted({n for params in cv_results["params"] for n in params}):
+        cv_results[f"param_{name}"] = np.ma.masked_array(
+            [params.get(name) for params in cv_results["params"]], dtype=object,
+            mask=[name not in params for params in cv_results["params"]],
+        )  # fmt: skip
+    for timing in ("fit_time", "score_time"):
+        values = np.array([r["results"][timing] for r in records])
+        cv_results[f"mean_{timing}"], cv_results[f"std_{timing}"] = values.mean(1), values.std(1)
+    for metric in metrics:
+        scores = np.array([r["results"][f"test_{metric}"] for r in records])
+        for split in range(scores.shape[1]):
+            cv_results[f"split{split}_test_{metric}"] = scores[:, split]
+        means = scores.mean(1)
+        cv_results[f"mean_test_{metric}"], cv_results[f"std_test_{metric}"] = means, scores.std(1)
+        # sklearn's ranking: higher is better, NaN last, ties share the lowest rank
+        ordered = np.where(np.isnan(means), -np.inf, means)
+        cv_results[f"rank_test_{metric}"] = (
+            np.searchsorted(np.sort(-ordered), -ordered, side="left") + 1
+        ).astype(np.int32)
+    refit_metric = search.refit if isinstance(search.refit, str) else metrics[0]
+    best = int(np.argmin(cv_results[f"rank_test_{refit_metric}"]))
+    started = time.perf_counter()
+    best_estimator = clone(search.estimator).set_params(**cv_results["params"][best])
+    best_estimator.fit(X) if y is None else best_estimator.fit(X, y)
+    result = CheckpointedSearch(search, cv_results, refit_metric, best, best_estimator)
+    result.refit_time_ = time.perf_counter() - started
+    return result
+
+
+def _key(params):
+    return json.dumps(_encode(dict(sorted(params.items()))))
+
+
+def _read(path):
+    """The finished candidates in ``path``; a torn last line (a crash mid-write) is dropped."""
+    done = {}
+    if not path.exists():
+        return done
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        try:
+            record = json.loads(line)
+            done[record["key"]] = record
+        except (json.JSONDecodeError, KeyError, TypeError):
+            if number != len(lines):
+                raise ValueError(f"{path}: line {number} is not a search checkpoint record.") from None
+    return done

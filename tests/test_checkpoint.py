@@ -1,0 +1,88 @@
+"""A search stopped halfway resumes without refitting, and equals one that never stopped."""
+
+import numpy as np
+import pytest
+from conftest import TINY
+from scipy.stats import loguniform
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+
+import skhyper.checkpoint as checkpoint
+from skhyper import KerasMLPClassifier, _progress
+from skhyper.cli import main
+from skhyper.scorers import report
+
+GRID = {"learning_rate": [1e-3, 1e-2, 3e-2], "kernel_initializer": ["glorot_uniform", "he_uniform"]}
+
+
+def grid_search():
+    return GridSearchCV(KerasMLPClassifier(**TINY), GRID, cv=2)
+
+
+def test_checkpointed_equals_sklearns_search(digits, tmp_path):
+    X, y = digits
+    ours = checkpoint.run_checkpointed(grid_search(), X, y, tmp_path / "c.jsonl")
+    theirs = grid_search().fit(X, y)
+    np.testing.assert_allclose(ours.cv_results_["mean_test_score"], theirs.cv_results_["mean_test_score"])
+    np.testing.assert_array_equal(ours.cv_results_["rank_test_score"], theirs.cv_results_["rank_test_score"])
+    assert ours.best_params_ == theirs.best_params_
+    assert list(report(ours)["learning_rate"]) == list(report(theirs)["learning_rate"])
+
+
+def test_an_interrupted_search_resumes_without_refitting(digits, tmp_path, monkeypatch):
+    X, y = digits
+    path = tmp_path / "c.jsonl"
+    uninterrupted = checkpoint.run_checkpointed(grid_search(), X, y, tmp_path / "whole.jsonl")
+
+    fits = []
+
+    def stop_after_five():
+        fits.append(1)
+        if len(fits) == 5:  # Ctrl-C during the third candidate
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt), _progress.observing(stop_after_five):
+        checkpoint.run_checkpointed(grid_search(), X, y, path)
+    assert checkpoint.remaining(grid_search(), path) == 4
+    fits.clear()
+    with _progress.observing(lambda: fits.append(1)):
+        resumed = checkpoint.run_checkpointed(grid_search(), X, y, path)
+    assert len(fits) == 4 * 2 + 1  # the remaining candidates' folds, and the refit
+    np.testing.assert_array_equal(resumed.cv_results_["mean_test_score"], uninterrupted.cv_results_["mean_test_score"])
+    np.testing.assert_array_equal(resumed.best_estimator_.predict_proba(X),
+                                  uninterrupted.best_estimator_.predict_proba(X))  # fmt: skip
+
+
+def test_a_torn_last_line_is_ignored_and_random_searches_need_a_seed(digits, tmp_path):
+    X, y = digits
+    path = tmp_path / "c.jsonl"
+    checkpoint.run_checkpointed(grid_search(), X, y, path)
+    with open(path, "a") as log:
+        log.write('{"key": "trunc')  # a crash while writing
+    assert checkpoint.remaining(grid_search(), path) == 0
+    unseeded = RandomizedSearchCV(KerasMLPClassifier(**TINY), {"learning_rate": loguniform(1e-3, 1e-1)}, n_iter=2)
+    with pytest.raises(ValueError, match="needs an integer random_state"):
+        checkpoint.run_checkpointed(unseeded, X, y, tmp_path / "r.jsonl")
+
+
+def test_cli_checkpoint_option(tmp_path, capsys):
+    config = tmp_path / "c.toml"
+    config.write_text("""
+[estimator]
+kind = "KerasMLPClassifier"
+params = { hidden_layer_sizes = [8], epochs = 2, random_state = 0 }
+[grid]
+learning_rate = [1e-3, 1e-2]
+[data]
+dataset = "digits"
+[search]
+kind = "grid"
+cv = 2
+""")
+    arguments = ["search", str(config), "--checkpoint", str(tmp_path / "c.jsonl"), "--output", str(tmp_path / "o")]
+    assert main(arguments) == 0
+    assert len((tmp_path / "c.jsonl").read_text().splitlines()) == 2
+    assert main(arguments) == 0  # everything done: only the refit
+    assert "every candidate is done" in capsys.readouterr().out
+    config.write_text(config.read_text().replace('kind = "grid"', 'kind = "halving"'))
+    assert main(arguments) == 2
+    assert "--checkpoint: works with search.kind 'grid' and 'random'" in capsys.readouterr().err

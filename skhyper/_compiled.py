@@ -223,7 +223,7 @@ def train_compiled(model, X, y, sample_weight, plan):
     shuffle = tf.constant(bool(plan.shuffle))
     history = {}
     stopper = _EarlyStopping(**plan.early_stopping) if plan.early_stopping else None
-    rate, previous_loss = None, plan.previous_loss
+    rate, previous_loss, best = None, plan.previous_loss, np.inf
     last = plan.initial_epoch + plan.epochs
     for epoch in range(plan.initial_epoch, last):
         if plan.schedule is not None:
@@ -241,6 +241,10 @@ def train_compiled(model, X, y, sample_weight, plan):
             shown = " - ".join(f"{k}: {v:.4g}" for k, v in logs.items())
             print(f"Epoch {epoch + 1}/{last} - {shown}", flush=True)
         previous_loss = logs[plan.monitor]
+        if plan.on_best is not None and previous_loss < best:
+            best = previous_loss
+            trainer.store(model)  # the model holds this epoch's weights
+            plan.on_best({k: list(v) for k, v in history.items()})
         if not np.isfinite(logs["loss"]):  # as Keras' TerminateOnNaN
             break
         if stopper is not None and stopper.should_stop(logs[plan.monitor], trainer):

@@ -47,6 +47,9 @@ class TrainingPlan:
     metric : str, the metric logged per epoch: "accuracy" or "mae".
     previous_loss : float or None, the monitored loss of the epoch before
         ``initial_epoch`` (for a schedule that watches it).
+    on_best : callable or None, called as ``on_best(history)`` with the
+        history so far whenever the monitored loss reaches a new best, while
+        the model holds that epoch's weights (a checkpoint).
     """
 
     epochs: int
@@ -60,6 +63,7 @@ class TrainingPlan:
     initial_epoch: int = 0
     metric: str = "accuracy"
     previous_loss: float = None
+    on_best: object = None
 
     @property
     def monitor(self):
@@ -123,6 +127,8 @@ def train_keras(model, X, y, sample_weight, plan, callbacks=()):
     )
     rates = _EpochLearningRate(plan.schedule, plan.monitor, plan.previous_loss)
     all_callbacks = [rates, keras.callbacks.TerminateOnNaN()]
+    if plan.on_best is not None:
+        all_callbacks.append(_OnBest(plan.on_best, plan.monitor))
     if plan.early_stopping:
         all_callbacks.append(keras.callbacks.EarlyStopping(monitor=plan.monitor, **plan.early_stopping))
     validation_data = plan.validation_data
@@ -162,6 +168,23 @@ class _EpochLearningRate(keras.callbacks.Callback):
         if logs is not None:
             self._previous_loss = logs.get(self.monitor, logs.get("loss"))
             logs["learning_rate"] = self._rate
+
+
+class _OnBest(keras.callbacks.Callback):
+    """Calls ``on_best(history so far)`` at each new best of the monitored loss."""
+
+    def __init__(self, on_best, monitor):
+        super().__init__()
+        self.on_best, self.monitor = on_best, monitor
+        self.best, self.history = np.inf, {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(float(value))
+        current = (logs or {}).get(self.monitor, np.inf)
+        if current < self.best:
+            self.best = current
+            self.on_best({k: list(v) for k, v in self.history.items()})
 
 
 def _current_rate(optimizer):

@@ -16,13 +16,14 @@ store it, for trusted files only.
 """
 
 import json
+import os
 import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["FORMAT_VERSION", "load", "save"]
+__all__ = ["FORMAT_VERSION", "check_savable", "load", "save"]
 
 FORMAT = "skhyper-estimator"
 FORMAT_VERSION = 1
@@ -177,10 +178,19 @@ def _encode_param(kind, name, value):
         ) from None
 
 
+def check_savable(estimator):
+    """Raise the error :func:`save` would raise for a parameter it cannot store."""
+    kind = type(estimator).__name__
+    for name, value in estimator.get_params(deep=False).items():
+        _encode_param(kind, name, value)
+
+
 def _encode(value):
     """Plain JSON, with tags for what JSON lacks (tuples, arrays, dict keys)."""
     if value is None or isinstance(value, (bool, str)):
         return value
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
     if isinstance(value, (int, float, np.integer, np.floating, np.bool_)):
         return value.item() if isinstance(value, np.generic) else value
     if isinstance(value, tuple):

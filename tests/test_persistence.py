@@ -128,3 +128,27 @@ def test_python_objects_as_parameters_are_refused_at_save(diabetes, tmp_path):
     model = KerasMLPRegressor(**TINY, optimizer=keras.optimizers.SGD(0.01)).fit(X, y)
     with pytest.raises(ValueError, match="its parameter optimizer=.* is a Python object"):
         model.save(tmp_path / "x.skhyper")
+
+
+@pytest.mark.parametrize("engine", ["compiled", "keras"])
+def test_checkpoint_keeps_the_best_epoch_and_training_resumes_from_it(diabetes, tmp_path, engine):
+    X, y = diabetes
+    path = tmp_path / "best.skhyper"
+    model = KerasMLPRegressor(hidden_layer_sizes=(8,), optimizer="sgd", learning_rate=0.3, epochs=8,
+                              batch_size=8, validation_split=0.3, random_state=0, engine=engine,
+                              checkpoint=path).fit(X, y)  # fmt: skip
+    val_loss = model.history_["val_loss"]
+    best = int(np.argmin(val_loss))
+    saved = skhyper.load(path)
+    assert saved.n_iter_ == best + 1
+    assert saved.history_["val_loss"] == val_loss[: best + 1]
+    assert model.n_iter_ == 8 and len(model.history_["loss"]) == 8  # the fit's own history is whole
+    saved.partial_fit(X, y)  # resume
+    assert saved.n_iter_ == best + 2
+
+
+def test_checkpoint_needs_a_savable_estimator(diabetes, tmp_path):
+    X, y = diabetes
+    model = KerasMLPRegressor(**TINY, optimizer=keras.optimizers.SGD(0.01), checkpoint=tmp_path / "x.skhyper")
+    with pytest.raises(ValueError, match="its parameter optimizer=.* is a Python object"):
+        model.fit(X, y)

@@ -13,6 +13,7 @@ for the whole process, after which every unseeded fit raises).
 
 import inspect
 import math
+import os
 import warnings
 from numbers import Integral, Real
 
@@ -92,6 +93,7 @@ class KerasMLPBase:
         "restore_best_weights": ["boolean"],
         "callbacks": [list, None],
         "engine": [StrOptions(set(engine.ENGINES))],
+        "checkpoint": [str, os.PathLike, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -134,6 +136,7 @@ class KerasMLPBase:
         restore_best_weights=True,
         callbacks=None,
         engine="auto",
+        checkpoint=None,
         random_state=None,
         verbose=0,
     ):
@@ -172,6 +175,7 @@ class KerasMLPBase:
         self.restore_best_weights = restore_best_weights
         self.callbacks = callbacks
         self.engine = engine
+        self.checkpoint = checkpoint
         self.random_state = random_state
         self.verbose = verbose
 
@@ -229,6 +233,10 @@ class KerasMLPBase:
         name = type(self).__name__
         self._check_params()
         reset = not (warm_start and self.__sklearn_is_fitted__())
+        if self.checkpoint is not None:
+            from ..persistence import check_savable
+
+            check_savable(self)  # fail now, not at the first checkpoint
         if reset:
             self.learning_rate_ = self._starting_rate()
         X, y, y_model, sample_weight = self._training_rows(X, y, sample_weight, reset=reset)
@@ -237,9 +245,9 @@ class KerasMLPBase:
         if reset and self.learning_rate == "auto":
             self._find_learning_rate(X, y_model, sample_weight)
         initial_epoch = 0 if reset else self.current_epoch
-        history = self._train(X, y, y_model, sample_weight, epochs, initial_epoch)
-        if initial_epoch == 0:
+        if reset:
             self.history_ = {}
+        history = self._train(X, y, y_model, sample_weight, epochs, initial_epoch)
         for key, values in history.items():
             self.history_.setdefault(key, []).extend(values)
         self.n_iter_ = len(self.history_.get("loss", []))
@@ -373,6 +381,7 @@ class KerasMLPBase:
             validation_data=validation_data,
             schedule=self._schedule,
             previous_loss=previous_loss,
+            on_best=None if self.checkpoint is None else self._save_checkpoint,
             early_stopping=early_stopping,
             verbose=self.verbose,
             initial_epoch=initial_epoch,
@@ -382,6 +391,26 @@ class KerasMLPBase:
             self.model_, X, y_model, sample_weight, plan,
             engine=self.engine, callbacks=self.callbacks or (),
         )  # fmt: skip
+
+    def _save_checkpoint(self, history):
+        """Write the estimator as it is at its best epoch so far to ``checkpoint``
+        (safe format, replaced atomically, so a crash leaves the last good one)."""
+        from ..persistence import save
+
+        fitted = ("history_", "n_iter_", "loss_curve_")
+        live = {name: getattr(self, name) for name in fitted if hasattr(self, name)}
+        merged = {key: list(self.history_.get(key, [])) + values for key, values in history.items()}
+        self.history_, self.n_iter_, self.loss_curve_ = merged, len(merged["loss"]), list(merged["loss"])
+        try:
+            partial = f"{self.checkpoint}.partial"
+            save(self, partial)
+            os.replace(partial, self.checkpoint)
+        finally:  # the fit goes on with its own bookkeeping
+            for name in fitted:
+                if name in live:
+                    setattr(self, name, live[name])
+                else:
+                    delattr(self, name)
 
     def _validation_rows(self, y):
         """Train and validation row indices: a seeded split, stratified for

@@ -7,6 +7,10 @@ estimator.
 
 import importlib
 
+from ._threads import share_cores_in_workers
+
+share_cores_in_workers()  # before anything imports TensorFlow in a worker
+
 # Eager, and light (NumPy and scikit-learn only): the function shadows its
 # module's name, as ``skhyper.lr_find`` should be the function.
 from .lr_find import LRFinderResult, lr_find

@@ -70,13 +70,19 @@ def test_unfitted_round_trip(tmp_path):
     assert again.get_params() == model.get_params() and not hasattr(again, "model_")
 
 
-def test_loads_in_a_fresh_process(fitted, tmp_path):
+@pytest.mark.parametrize("how", ["safe", "joblib"])
+def test_loads_in_a_fresh_process(fitted, tmp_path, how):
     model, X, predict = fitted["regressor"]
-    model.save(tmp_path / "r.skhyper")
+    if how == "safe":
+        model.save(tmp_path / "r.bin")
+        loader = "skhyper.load"
+    else:
+        joblib.dump(model, tmp_path / "r.bin")
+        loader = "joblib.load"
     np.save(tmp_path / "X.npy", X)
     script = textwrap.dedent(f"""
-        import numpy as np, skhyper
-        model = skhyper.load({str(tmp_path / "r.skhyper")!r})
+        import joblib, numpy as np, skhyper
+        model = {loader}({str(tmp_path / "r.bin")!r})
         np.save({str(tmp_path / "p.npy")!r}, model.predict(np.load({str(tmp_path / "X.npy")!r})))
     """)
     subprocess.run([sys.executable, "-c", script], check=True)

@@ -2,26 +2,26 @@
 
 The estimators report each finished fit here; nobody listens unless a caller
 (the ``skhyper`` command) installs an observer for the duration of a search.
-Searches in worker processes (``n_jobs > 1``) are not seen.
+Observers nest: an inner one does not silence an outer one.  Searches in
+worker processes (``n_jobs > 1``) are not seen.
 """
 
 import contextvars
 from contextlib import contextmanager
 
-_observer = contextvars.ContextVar("skhyper_fit_observer", default=None)
+_observers = contextvars.ContextVar("skhyper_fit_observers", default=())
 
 
 def fit_finished():
-    observer = _observer.get()
-    if observer is not None:
+    for observer in _observers.get():
         observer()
 
 
 @contextmanager
 def observing(callback):
     """Call ``callback()`` after every fit that finishes in this context."""
-    token = _observer.set(callback)
+    token = _observers.set((*_observers.get(), callback))
     try:
         yield
     finally:
-        _observer.reset(token)
+        _observers.reset(token)

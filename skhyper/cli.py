@@ -126,9 +126,9 @@ def _checkpointed(search, X, y, path):
             result = run_checkpointed(search, X, y, path)
     except KeyboardInterrupt:
         bar.close()
-        print(f"\nskhyper: interrupted; the finished candidates are in {path}:"
-              " run the same command to go on from there", file=sys.stderr)  # fmt: skip
-        raise SystemExit(130) from None
+        print(f"\nskhyper: the finished candidates are in {path}: run the same command"
+              " to go on from there", file=sys.stderr)  # fmt: skip
+        raise
     bar.close()
     return result
 

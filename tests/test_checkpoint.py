@@ -86,3 +86,32 @@ cv = 2
     config.write_text(config.read_text().replace('kind = "grid"', 'kind = "halving"'))
     assert main(arguments) == 2
     assert "--checkpoint: works with search.kind 'grid' and 'random'" in capsys.readouterr().err
+
+
+def test_ctrl_c_in_the_command_stops_cleanly(tmp_path, capsys, monkeypatch):
+    config = tmp_path / "c.toml"
+    config.write_text("""
+[estimator]
+kind = "KerasMLPClassifier"
+params = { hidden_layer_sizes = [8], epochs = 2, random_state = 0 }
+[grid]
+learning_rate = [1e-3, 1e-2, 3e-2]
+[data]
+dataset = "digits"
+[search]
+cv = 2
+""")
+    fits = []
+
+    def interrupt_at_third_fit():
+        fits.append(1)
+        if len(fits) == 3:
+            raise KeyboardInterrupt
+
+    arguments = ["search", str(config), "--checkpoint", str(tmp_path / "c.jsonl"), "--output", str(tmp_path / "o")]
+    with _progress.observing(interrupt_at_third_fit):
+        assert main(arguments) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "run the same command to go on" in err and "Traceback" not in err
+    assert len((tmp_path / "c.jsonl").read_text().splitlines()) == 1  # the first candidate is kept
+    assert main(arguments) == 0

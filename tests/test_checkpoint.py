@@ -64,21 +64,29 @@ def test_a_torn_last_line_is_ignored_and_random_searches_need_a_seed(digits, tmp
         checkpoint.run_checkpointed(unseeded, X, y, tmp_path / "r.jsonl")
 
 
-def test_cli_checkpoint_option(tmp_path, capsys):
-    config = tmp_path / "c.toml"
-    config.write_text("""
+CONFIG = """
 [estimator]
 kind = "KerasMLPClassifier"
 params = { hidden_layer_sizes = [8], epochs = 2, random_state = 0 }
 [grid]
-learning_rate = [1e-3, 1e-2]
+learning_rate = RATES
 [data]
 dataset = "digits"
 [search]
 kind = "grid"
 cv = 2
-""")
+"""
+
+
+def command(tmp_path, rates):
+    config = tmp_path / "c.toml"
+    config.write_text(CONFIG.replace("RATES", str(rates)))
     arguments = ["search", str(config), "--checkpoint", str(tmp_path / "c.jsonl"), "--output", str(tmp_path / "o")]
+    return config, arguments
+
+
+def test_cli_checkpoint_option(tmp_path, capsys):
+    config, arguments = command(tmp_path, [1e-3, 1e-2])
     assert main(arguments) == 0
     assert len((tmp_path / "c.jsonl").read_text().splitlines()) == 2
     assert main(arguments) == 0  # everything done: only the refit
@@ -88,19 +96,8 @@ cv = 2
     assert "--checkpoint: works with search.kind 'grid' and 'random'" in capsys.readouterr().err
 
 
-def test_ctrl_c_in_the_command_stops_cleanly(tmp_path, capsys, monkeypatch):
-    config = tmp_path / "c.toml"
-    config.write_text("""
-[estimator]
-kind = "KerasMLPClassifier"
-params = { hidden_layer_sizes = [8], epochs = 2, random_state = 0 }
-[grid]
-learning_rate = [1e-3, 1e-2, 3e-2]
-[data]
-dataset = "digits"
-[search]
-cv = 2
-""")
+def test_ctrl_c_in_the_command_stops_cleanly(tmp_path, capsys):
+    _, arguments = command(tmp_path, [1e-3, 1e-2, 3e-2])
     fits = []
 
     def interrupt_at_third_fit():
@@ -108,7 +105,6 @@ cv = 2
         if len(fits) == 3:
             raise KeyboardInterrupt
 
-    arguments = ["search", str(config), "--checkpoint", str(tmp_path / "c.jsonl"), "--output", str(tmp_path / "o")]
     with _progress.observing(interrupt_at_third_fit):
         assert main(arguments) == 130
     err = capsys.readouterr().err

@@ -83,23 +83,34 @@ class SearchConfig:
         if kind not in ESTIMATORS:
             raise ConfigError(f"estimator.kind: {kind!r} is not one of {', '.join(ESTIMATORS)}")
         params = dict(section.get("params", {}))
-        estimator = getattr(skhyper, kind)()
-        for name, value in params.items():
-            self._check_value(estimator, f"estimator.params.{name}", name, value)
-        return estimator.set_params(**{k: _from_toml(k, v) for k, v in params.items()})
+        if not isinstance(section.get("params", {}), dict):
+            raise ConfigError("estimator.params: expected a table of parameter = value")
+        defaults = getattr(skhyper, kind)()
+        known = defaults.get_params()
+        for name in params:
+            if name not in known:
+                self._unknown(defaults, f"estimator.params.{name}", name)
+        estimator = defaults.set_params(**{k: _from_toml(k, v) for k, v in params.items()})
+        # All fixed parameters together: some checks span several (dropout per layer).
+        error = _parameter_error(estimator)
+        if error is not None:
+            named = [p for p in params if f"'{p}'" in error or error.startswith(p)]
+            key = f"estimator.params.{named[0]}" if named else "estimator.params"
+            raise ConfigError(f"{key}: {error}")
+        return estimator
+
+    def _unknown(self, estimator, key, name):
+        known = estimator.get_params()
+        close = [p for p in known if p[:4] == name[:4]] or sorted(known)
+        raise ConfigError(f"{key}: {type(estimator).__name__} has no parameter {name!r} (e.g. {', '.join(close[:6])})")
 
     def _check_value(self, estimator, key, name, value):
-        from sklearn.utils._param_validation import InvalidParameterError
-
-        known = estimator.get_params()
-        if name not in known:
-            close = [p for p in known if p[:4] == name[:4]] or sorted(known)
-            raise ConfigError(f"{key}: {type(estimator).__name__} has no parameter {name!r} (e.g. {', '.join(close[:6])})")
-        trial = estimator.__class__(**{**known, name: _from_toml(name, value)})
-        try:
-            trial._check_params()
-        except (InvalidParameterError, ValueError, TypeError) as error:
-            raise ConfigError(f"{key}: {_one_line(error)}") from None
+        """A searched value, checked together with the fixed parameters."""
+        if name not in estimator.get_params():
+            self._unknown(estimator, key, name)
+        error = _parameter_error(estimator.__class__(**{**estimator.get_params(), name: _from_toml(name, value)}))
+        if error is not None:
+            raise ConfigError(f"{key}: {error}")
 
     # ----------------------------------------------------------------- grid
 
@@ -254,6 +265,17 @@ def load_dataset(name, forecasting=False, key="dataset"):
     from sklearn.preprocessing import StandardScaler
 
     return StandardScaler().fit_transform(X), (y - y.mean()) / y.std() if name == "diabetes" else y
+
+
+def _parameter_error(estimator):
+    """The one-line message of the estimator's parameter check, or None."""
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    try:
+        estimator._check_params()
+    except (InvalidParameterError, ValueError, TypeError) as error:
+        return _one_line(error)
+    return None
 
 
 def _check_keys(table, known, prefix):

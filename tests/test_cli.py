@@ -151,3 +151,22 @@ def test_python_dash_m_and_help():
     done = subprocess.run([sys.executable, "-m", "skhyper", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "demo" in done.stdout and "lr-find" in done.stdout
     assert main([]) == 2
+
+
+@pytest.mark.parametrize("name", ["search_digits.toml", "search_forecaster.toml"])
+def test_example_configs_are_valid(name):
+    from pathlib import Path
+
+    from skhyper.config import load_config
+
+    config = load_config(Path(__file__).resolve().parent.parent / "examples" / name)
+    search = config.search()
+    X, y = config.data()
+    assert len(X) > 100 and search.estimator.get_params()["random_state"] == 0
+
+
+def test_fixed_parameters_are_checked_together(tmp_path, capsys):
+    config = digits_config(tmp_path)
+    config.write_text(config.read_text().replace("hidden_layer_sizes = [8]", "hidden_layer_sizes = [8, 4], dropout = [0.1]"))
+    assert main(["search", str(config)]) == 2
+    assert "estimator.params.dropout: dropout must be a rate in [0, 1) or one such rate per hidden layer (2 here)" in capsys.readouterr().err

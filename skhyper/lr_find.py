@@ -77,7 +77,7 @@ def lr_find(
     end_lr=10.0,
     num_steps=100,
     per="batch",
-    smoothing=0.9,
+    smoothing=None,
     divergence=4.0,
     rule="auto",
     sample_weight=None,
@@ -95,7 +95,9 @@ def lr_find(
         Step the rate after every batch (fast), or after every epoch as seed
         000 does (``start_lr=1e-8, end_lr=1e-3, num_steps=100, per="epoch"``
         reproduces its ``1e-8 * 10**(epoch / 20)``).
-    smoothing : float in [0, 1), the exponential moving average's weight.
+    smoothing : float in [0, 1) or None, the exponential moving average's
+        weight; None (default) averages over about 5% of the steps
+        (``1 - 20 / num_steps``, kept within [0.5, 0.98]).
     divergence : float, stop when the smoothed loss exceeds this multiple of
         its best.
     rule : {"auto", "steepest", "min_over_10"}, see the module's
@@ -116,8 +118,10 @@ def lr_find(
 
 
 def range_test(estimator, X, y_model, sample_weight, *, start_lr=1e-7, end_lr=10.0, num_steps=100,
-               per="batch", smoothing=0.9, divergence=4.0, rule="auto"):  # fmt: skip
+               per="batch", smoothing=None, divergence=4.0, rule="auto"):  # fmt: skip
     """The test itself, on ``estimator.model_`` (which it trains)."""
+    if smoothing is None:
+        smoothing = min(max(1 - 20 / num_steps, 0.5), 0.98)
     rates = start_lr * (end_lr / start_lr) ** (np.arange(num_steps) / max(num_steps - 1, 1))
     if per == "epoch":
         losses = _losses_per_epoch(estimator, X, y_model, sample_weight, rates)
@@ -147,7 +151,7 @@ def _losses_per_batch(estimator, X, y_model, sample_weight, rates, smoothing, di
         losses.append(loss)
         average = smoothing * average + (1 - smoothing) * loss
         smoothed = average / (1 - smoothing ** (step + 1))
-        if not np.isfinite(loss) or (step > 5 and smoothed > divergence * best):  # cheap early stop
+        if not np.isfinite(loss) or (step > 5 and loss > divergence * best):  # cheap early stop
             break
         best = min(best, smoothed)
     return losses
@@ -189,7 +193,10 @@ def _summarize(rates, losses, smoothing, divergence, rule, per):
         forward = _ema(to_scale(losses), smoothing)
     running_best = np.minimum.accumulate(forward)
     limit = running_best + np.log(divergence) if positive else divergence * running_best
-    blown = (~np.isfinite(losses)) | (forward > limit)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raw = to_scale(losses)
+    # A step diverged when its own loss passes divergence x the best so far.
+    blown = (~np.isfinite(losses)) | (raw > limit)
     blown[:5] = False
     end = max(int(np.argmax(blown)) if blown.any() else len(losses), 2)
     usable = slice(0, end)
@@ -223,7 +230,7 @@ def _check_settings(start_lr, end_lr, num_steps, per, smoothing, divergence, rul
         raise ValueError(f"num_steps must be an integer of at least 3, got {num_steps!r}.")
     if per not in ("batch", "epoch"):
         raise ValueError(f"per must be 'batch' or 'epoch', got {per!r}.")
-    if not 0 <= smoothing < 1:
+    if smoothing is not None and not 0 <= smoothing < 1:
         raise ValueError(f"smoothing must be in [0, 1), got {smoothing!r}.")
     if divergence <= 1:
         raise ValueError(f"divergence must be above 1, got {divergence!r}.")

@@ -92,7 +92,8 @@ def plot_lr_find(result, ax=None):
     before_minimum = before_minimum[np.isfinite(before_minimum)]
     if before_minimum.size:  # the divergence would squash the curve; seed 000 clips its axis too
         low = min(before_minimum.min(), result.smoothed_losses[lowest])
-        high = min(before_minimum.max(), 4 * result.smoothed_losses[lowest])
+        typical = 1.2 * np.median(result.smoothed_losses[: lowest + 1])
+        high = min(before_minimum.max(), max(4 * result.smoothed_losses[lowest], typical))
         axis.set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
     axis.set(xlabel="learning rate", ylabel="loss", title=f"learning-rate range test (per {result.per})")
     axis.legend()

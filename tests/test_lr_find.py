@@ -83,3 +83,12 @@ def test_bad_settings(linear_problem, settings, message):
     X, y, _ = linear_problem
     with pytest.raises(ValueError, match=message):
         lr_find(full_batch_gd(), X, y, **settings)
+
+
+def test_a_short_test_with_a_late_dip_still_finds_it(digits):
+    X, y = digits
+    estimator = KerasMLPClassifier(hidden_layer_sizes=(64, 64), dropout=[0.1, 0.0], optimizer="rmsprop",
+                                   batch_size=32, random_state=0)  # fmt: skip
+    result = lr_find(estimator, X, y, num_steps=40)
+    assert result.diverged
+    assert 1e-4 < result.suggestion < result.learning_rates[-1]

@@ -34,6 +34,12 @@ def main(argv=None):
     except ConfigError as error:
         print(f"skhyper: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except ValueError as error:  # the data or a fit failed: the cause, not a traceback
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        cause = lines[-1] if lines else type(error).__name__
+        summary = f"{lines[0]} ... {cause}" if len(lines) > 1 and lines[0] != cause else cause
+        print(f"skhyper: {summary}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("\nskhyper: interrupted", file=sys.stderr)
         return 130

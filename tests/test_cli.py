@@ -170,3 +170,16 @@ def test_fixed_parameters_are_checked_together(tmp_path, capsys):
     config.write_text(config.read_text().replace("hidden_layer_sizes = [8]", "hidden_layer_sizes = [8, 4], dropout = [0.1]"))
     assert main(["search", str(config)]) == 2
     assert "estimator.params.dropout: dropout must be a rate in [0, 1) or one such rate per hidden layer (2 here)" in capsys.readouterr().err
+
+
+def test_data_a_model_cannot_use_is_one_message(tmp_path, capsys):
+    pd.DataFrame({"a": np.arange(40.0), "city": ["x", "y"] * 20, "label": [0, 1] * 20}).to_csv(
+        tmp_path / "data.csv", index=False
+    )
+    config = digits_config(tmp_path)
+    config.write_text(config.read_text().replace('dataset = "digits"', 'csv = "data.csv"\ntarget = "label"'))
+    assert main(["search", str(config)]) == 1
+    err = capsys.readouterr().err.strip()
+    last = err.splitlines()[-1]  # after the progress bar's line
+    assert last.startswith("skhyper: All the 4 fits failed.") and "could not convert string to float" in last
+    assert "Traceback" not in err

@@ -25,6 +25,7 @@ import numpy as np
 import tensorflow as tf
 
 from ._compat import without_retracing_warning
+from .hyperparams import current_rate
 
 __all__ = ["train_compiled", "trainer_for"]
 
@@ -179,7 +180,7 @@ class Trainer:
             for mine, value in zip(self.optimizer.variables, self._initial_optimizer_state):
                 mine.assign(value)
             if not isinstance(model.optimizer.get_config()["learning_rate"], dict):
-                self.optimizer.learning_rate = _rate(model.optimizer)
+                self.optimizer.learning_rate = current_rate(model.optimizer)
 
     def store(self, model):
         """Give ``model`` the trained weights and the optimizer's state."""
@@ -227,9 +228,9 @@ def train_compiled(model, X, y, sample_weight, plan):
     last = plan.initial_epoch + plan.epochs
     for epoch in range(plan.initial_epoch, last):
         if plan.schedule is not None:
-            rate = next_rate(plan.schedule, epoch, _rate(trainer.optimizer) if rate is None else rate, previous_loss)
+            rate = next_rate(plan.schedule, epoch, current_rate(trainer.optimizer) if rate is None else rate, previous_loss)
             trainer.optimizer.learning_rate = rate
-        logs = {"learning_rate": _rate(trainer.optimizer)}
+        logs = {"learning_rate": current_rate(trainer.optimizer)}
         loss, score = trainer.run_epoch(*data, seed, tf.constant(epoch, tf.int64), batch_size, shuffle)
         logs.update({"loss": float(loss), plan.metric: float(score)})
         if validation is not None:
@@ -263,10 +264,6 @@ def _as_tensors(X, y, sample_weight=None):
         tf.constant(y.reshape(len(y), -1)),
         tf.constant(weights, tf.float32),
     )
-
-
-def _rate(optimizer):
-    return float(np.asarray(optimizer.learning_rate))
 
 
 class _EarlyStopping:

@@ -19,6 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from .hyperparams import current_rate
 from .schedules import next_rate
 
 __all__ = ["ENGINES", "TrainingPlan", "predict", "train"]
@@ -158,7 +159,7 @@ class _EpochLearningRate(keras.callbacks.Callback):
         self._rate, self._previous_loss = None, previous_loss
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._rate = _current_rate(self.model.optimizer)
+        self._rate = current_rate(self.model.optimizer)
         if self.schedule is None:
             return
         self._rate = next_rate(self.schedule, epoch, self._rate, self._previous_loss)
@@ -185,10 +186,6 @@ class _OnBest(keras.callbacks.Callback):
         if current < self.best:
             self.best = current
             self.on_best({k: list(v) for k, v in self.history.items()})
-
-
-def _current_rate(optimizer):
-    return float(np.asarray(optimizer.learning_rate))
 
 
 def predict(model, X):

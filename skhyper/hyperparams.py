@@ -13,6 +13,7 @@ __all__ = [
     "OPTIMIZERS",
     "CLASSIFICATION_LOSSES",
     "REGRESSION_LOSSES",
+    "current_rate",
     "make_initializer",
     "make_optimizer",
 ]
@@ -148,6 +149,13 @@ def make_optimizer(spec, learning_rate, settings):
     kwargs = {k: _plain(settings[k]) for k in names if settings.get(k) is not None}
     cls = getattr(keras.optimizers, entry.keras_name)
     return cls(learning_rate=_plain(learning_rate), **kwargs)
+
+
+def current_rate(optimizer):
+    """The optimizer's learning rate now, as a float (a schedule evaluated)."""
+    import numpy as np
+
+    return float(np.asarray(optimizer.learning_rate))
 
 
 def _plain(value):

@@ -272,7 +272,7 @@ class KerasMLPBase:
             return 1e-3
         if isinstance(self.optimizer, str):
             return float(self.learning_rate)
-        return float(np.asarray(self.optimizer.learning_rate))
+        return hyperparams.current_rate(self.optimizer)
 
     def _follow_rate_changes(self):
         """``partial_fit`` after ``set_params(learning_rate=...)`` uses the new rate."""

@@ -36,7 +36,7 @@ _STATE = {
     "KerasMLPClassifier": ["classes_", "n_classes_"],
     "KerasMLPRegressor": [],
     "WindowForecaster": ["forecasts_itself_", "target_is_1d_", "input_mean_", "input_scale_",
-                         "target_mean_", "target_scale_", "context_", "_training_head"],
+                         "target_mean_", "target_scale_", "context_", "_training_head", "lags_", "level_rows_"],
 }  # fmt: skip
 
 
@@ -116,6 +116,9 @@ def load(path, kind=None):
             setattr(estimator, attribute, _decode(state[attribute]))
     if name == "WindowForecaster":
         estimator._training_index = _decode_index_summary(state.get("_training_index"))
+        if "lags_" not in state:  # written before seasonal windows: a plain window
+            estimator.lags_ = estimator._offsets()
+            estimator.level_rows_ = 0
     estimator.target_encoder_ = _target_encoder(estimator, state)
     with tempfile.TemporaryDirectory() as folder:
         model_file = Path(folder) / "model.keras"

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["Series", "as_series", "sliding_windows"]
+__all__ = ["Series", "as_series", "lag_offsets", "lagged_rows", "sliding_windows"]
 
 
 class Series:
@@ -72,17 +72,46 @@ def as_series(data, name="X"):
     return Series(values, index, names, one_dimensional)
 
 
-def sliding_windows(inputs, targets, window_size, horizon):
-    """Every ``(inputs[t-w:t], targets[t:t+h])`` pair, flattened to rows.
+def lag_offsets(window_size, horizon=1, seasonal_period=None, seasonal_window=0):
+    """The rows before ``t`` a window holds, as offsets ``k`` (row ``t - k``),
+    oldest first.
 
-    Returns ``windows`` of shape ``(n, w * n_inputs)`` and ``next_values`` of
-    shape ``(n, h * n_targets)`` with ``n = len(inputs) - w - h + 1``.
+    The ``window_size`` rows right before ``t``; with a ``seasonal_period``,
+    also the rows around the same point one season earlier: from
+    ``seasonal_window`` rows before ``t - seasonal_period`` to
+    ``seasonal_window`` rows after the last target's ``t + horizon - 1 -
+    seasonal_period``.  Rows both sets hold appear once.
     """
-    n = len(inputs) - window_size - horizon + 1
-    windows = sliding_window_view(inputs[: n + window_size - 1], window_size, axis=0)
-    following = sliding_window_view(targets[window_size:], horizon, axis=0)[:n]
-    # sliding_window_view puts the window axis last: (n, features, w) -> (n, w * features)
-    return (
-        windows.transpose(0, 2, 1).reshape(n, -1),
-        following.transpose(0, 2, 1).reshape(n, -1),
-    )
+    offsets = np.arange(window_size, 0, -1)
+    if seasonal_period is not None:
+        seasonal = np.arange(
+            seasonal_period + seasonal_window, seasonal_period - horizon - seasonal_window, -1
+        )
+        offsets = np.unique(np.concatenate([offsets, seasonal]))[::-1]
+    return offsets
+
+
+def lagged_rows(values, offsets, n):
+    """Rows ``values[t - offsets]`` for the ``n`` steps ``t = L, ..., L + n - 1``
+    (``L = offsets[0]``, the oldest), each flattened to ``len(offsets) * n_features``."""
+    lookback = int(offsets[0])
+    view = sliding_window_view(values[: n + lookback - 1], lookback, axis=0)
+    # view[i, :, j] is values[i + j] and step t = i + lookback, so offset k is j = lookback - k;
+    # sliding_window_view puts the window axis last: (n, features, k) -> (n, k * features)
+    return view[:, :, lookback - offsets].transpose(0, 2, 1).reshape(n, -1)
+
+
+def sliding_windows(inputs, targets, offsets, horizon):
+    """Every ``(inputs[t - offsets], targets[t:t+h])`` pair, flattened to rows.
+
+    ``offsets`` is an int ``w`` (the ``w`` rows before ``t``) or the array of
+    :func:`lag_offsets`.  Returns ``windows`` of shape ``(n, len(offsets) *
+    n_inputs)`` and ``next_values`` of shape ``(n, h * n_targets)`` with
+    ``n = len(inputs) - L - h + 1``, ``L`` the largest offset.
+    """
+    if np.ndim(offsets) == 0:
+        offsets = lag_offsets(int(offsets))
+    lookback = int(offsets[0])
+    n = len(inputs) - lookback - horizon + 1
+    following = sliding_window_view(targets[lookback:], horizon, axis=0)[:n]
+    return lagged_rows(inputs, offsets, n), following.transpose(0, 2, 1).reshape(n, -1)

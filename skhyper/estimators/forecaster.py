@@ -14,8 +14,8 @@ from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
-from .._compat import Interval, check_feature_names
-from ..windows import as_series, sliding_windows
+from .._compat import Interval, StrOptions, check_feature_names
+from ..windows import as_series, lag_offsets, lagged_rows, sliding_windows
 from ._base import KerasMLPBase, signature_with
 from .mlp import KerasMLPRegressor
 
@@ -33,6 +33,26 @@ class WindowForecaster(KerasMLPRegressor):
         Past rows the network sees for each prediction.
     horizon : int, default=1
         Rows it predicts at once (``forecast`` steps ``horizon`` at a time).
+    seasonal_period : int or None, default=None
+        The length of a season in rows (365 for daily data with a yearly
+        cycle, 7 for a weekly one).  When set, the network also sees the rows
+        around the same point one season earlier: for targets ``t`` to ``t +
+        horizon - 1``, the rows from ``t - seasonal_period - seasonal_window``
+        to ``t + horizon - 1 - seasonal_period + seasonal_window``, which shows
+        it what followed last season (a yearly jump, a weekday effect) where a
+        window of recent rows cannot.  Training then needs more than one
+        season of data.
+    seasonal_window : int, default=3
+        Rows either side of that point one season earlier.  Must leave them
+        all before ``t``: ``seasonal_window <= seasonal_period - horizon``.
+    relative_to : {None, "mean", "last"}, default=None
+        Express each window, and the values it predicts, relative to the
+        series' recent level: the mean of the window's ``window_size`` latest
+        rows, or its latest row; predictions add the level back.  A trend then
+        no longer carries the inputs outside the range training saw, which a
+        network extrapolates badly.  Needs a model of the series itself
+        (``fit(X)`` with ``y=None``).  None feeds the values as they are, as
+        seed 000 does.
     scale : bool, default=True
         Standardize the series and target with the mean and standard deviation
         of the training part, so default learning rates work on series of any
@@ -54,17 +74,39 @@ class WindowForecaster(KerasMLPRegressor):
         **KerasMLPRegressor._parameter_constraints,
         "window_size": [Interval(Integral, 1, None, closed="left")],
         "horizon": [Interval(Integral, 1, None, closed="left")],
+        "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
+        "seasonal_window": [Interval(Integral, 0, None, closed="left")],
+        "relative_to": [StrOptions({"mean", "last"}), None],
         "scale": ["boolean"],
     }
 
-    def __init__(self, *, window_size=20, horizon=1, scale=True, **params):
+    def __init__(
+        self,
+        *,
+        window_size=20,
+        horizon=1,
+        seasonal_period=None,
+        seasonal_window=3,
+        relative_to=None,
+        scale=True,
+        **params,
+    ):
         super().__init__(**params)
         self.window_size = window_size
         self.horizon = horizon
+        self.seasonal_period = seasonal_period
+        self.seasonal_window = seasonal_window
+        self.relative_to = relative_to
         self.scale = scale
 
     __init__.__signature__ = signature_with(
-        KerasMLPBase.__init__, window_size=20, horizon=1, scale=True
+        KerasMLPBase.__init__,
+        window_size=20,
+        horizon=1,
+        seasonal_period=None,
+        seasonal_window=3,
+        relative_to=None,
+        scale=True,
     )
 
     def __sklearn_tags__(self):
@@ -105,6 +147,12 @@ class WindowForecaster(KerasMLPRegressor):
         if len(target) != len(series):
             raise ValueError(f"X and y must have the same length; got {len(series)} and {len(target)}.")
         self._check_length(len(series), "the series")
+        if self.relative_to is not None and y is not None:
+            raise ValueError(
+                f"relative_to={self.relative_to!r} predicts the series relative to its own"
+                " recent level, so the series must be its own target: call fit(X) with"
+                " y=None, or set relative_to=None to predict a separate y."
+            )
         if reset:
             self.n_features_in_ = series.values.shape[1]
             if series.names is not None:
@@ -115,31 +163,44 @@ class WindowForecaster(KerasMLPRegressor):
             self.target_is_1d_ = target.one_dimensional
             self.input_mean_, self.input_scale_ = _moments(series.values, self.scale)
             self.target_mean_, self.target_scale_ = _moments(target.values, self.scale)
+            self.lags_ = self._offsets()
+            self.level_rows_ = self._level_rows()
         else:
             self._check_like_training(X, series, target, y)
         windows, next_values = sliding_windows(
             self._scaled_inputs(series.values),
             (target.values - self.target_mean_) / self.target_scale_,
-            self.window_size,
+            self.lags_,
             self.horizon,
         )
+        windows, next_values, _ = self._relative(windows, next_values)
         rows = super()._training_rows(windows, next_values, sample_weight, reset=reset)
         # predict() continues the series trained on last.
-        self.context_ = series.values[-self.window_size :].copy()
-        self._training_head = series.values[: self.window_size].copy()
+        self.context_ = series.values[-self.lags_[0] :].copy()
+        self._training_head = series.values[: self.lags_[0]].copy()
         self._training_index = _time_index_summary(series.index)
         return rows
 
     def _check_like_training(self, X, series, target, y):
-        """A warm start must see the same columns and target as the first fit."""
+        """A warm start must see the same columns, windows and target as the first fit."""
         self._check_columns(X, series)
+        if (
+            not np.array_equal(self._offsets(), self.lags_)
+            or self.horizon * _width(self) != self.n_outputs_
+            or self._level_rows() != self.level_rows_
+        ):
+            raise ValueError(
+                "window_size, horizon, seasonal_period, seasonal_window or relative_to changed since"
+                " this forecaster was fit, which changes its network's inputs or outputs:"
+                " call fit() to train a new one."
+            )
         if (y is None) != self.forecasts_itself_:
             raise ValueError(
                 "This forecaster was fit "
                 + ("on X alone (y=None)" if self.forecasts_itself_ else "with a separate y")
                 + "; partial_fit must be called the same way."
             )
-        width = 1 if self.target_is_1d_ else len(self.target_mean_)
+        width = _width(self)
         if target.values.shape[1] != width:
             raise ValueError(f"y has {target.values.shape[1]} columns, but the forecaster was fit on {width}.")
 
@@ -163,13 +224,54 @@ class WindowForecaster(KerasMLPRegressor):
         rows = np.arange(len(y))
         return rows[: len(y) - n_val], rows[len(y) - n_val :]
 
+    def _check_param_values(self):
+        super()._check_param_values()
+        if self.seasonal_period is not None and self.seasonal_window > self.seasonal_period - self.horizon:
+            raise ValueError(
+                f"seasonal_window={self.seasonal_window} with seasonal_period="
+                f"{self.seasonal_period} and horizon={self.horizon} would show the network"
+                " rows it is asked to predict: seasonal_window must be at most"
+                f" seasonal_period - horizon = {self.seasonal_period - self.horizon}."
+            )
+
+    def _offsets(self):
+        """The rows before each target the network sees (see ``lag_offsets``)."""
+        return lag_offsets(self.window_size, self.horizon, self.seasonal_period, self.seasonal_window)
+
+    def _level_rows(self):
+        """How many of a window's latest rows its level averages (0: none)."""
+        return {None: 0, "last": 1, "mean": self.window_size}[self.relative_to]
+
+    def _relative(self, windows, targets=None):
+        """Subtract each window's level (per column) from it and from its
+        targets; returns both and the levels, to add back to predictions."""
+        if not self.level_rows_:
+            return windows, targets, 0.0
+        n, n_features = len(windows), self.n_features_in_
+        rows = windows.reshape(n, -1, n_features)
+        level = rows[:, -self.level_rows_ :, :].mean(axis=1)
+        windows = (rows - level[:, None, :]).reshape(n, -1)
+        if targets is not None:
+            targets = (targets.reshape(n, -1, n_features) - level[:, None, :]).reshape(n, -1)
+        return windows, targets, level
+
+    def _describe_lookback(self, lags):
+        """The parameters that decide how far back a window reaches."""
+        if self.seasonal_period is None:
+            return f"window_size={self.window_size}"
+        return (
+            f"window_size={self.window_size}, seasonal_period={self.seasonal_period} and"
+            f" seasonal_window={self.seasonal_window}: a window reaches {lags[0]} rows back"
+        )
+
     def _check_length(self, n_rows, what):
-        needed = self.window_size + self.horizon + 1
+        lookback = int(self._offsets()[0])
+        needed = lookback + self.horizon + 1
         if n_rows < needed:
             raise ValueError(
-                f"{what} has {n_rows} rows, too short for window_size={self.window_size}"
-                f" and horizon={self.horizon}: training needs at least window_size +"
-                f" horizon + 1 = {needed} rows (two windows)."
+                f"{what} has {n_rows} rows, too short for {self._describe_lookback(self._offsets())}"
+                f" and horizon={self.horizon}: training needs at least {lookback} +"
+                f" {self.horizon} + 1 = {needed} rows (two windows)."
             )
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
@@ -197,7 +299,8 @@ class WindowForecaster(KerasMLPRegressor):
     def predict(self, X, continues=None):
         """One-step-ahead predictions, one per row of ``X``.
 
-        Row ``t`` is predicted from the ``window_size`` rows before it: from
+        Row ``t`` is predicted from the rows before it (the ``window_size``
+        last ones, and last season's with ``seasonal_period``): from
         ``X`` itself, or, for the first rows, from the end of the training
         series when ``X`` continues it.
 
@@ -209,8 +312,8 @@ class WindowForecaster(KerasMLPRegressor):
             decides: with time indexes, by the timestamps; with arrays, ``X``
             continues unless it starts with the rows the training series
             started with (an in-sample prediction).  Pass False for an
-            unrelated series: its first ``window_size`` rows then have no
-            window, and predicting them raises.
+            unrelated series: its first rows then have no window, and
+            predicting them raises.
 
         Returns
         -------
@@ -221,18 +324,20 @@ class WindowForecaster(KerasMLPRegressor):
         self._check_columns(X, series)
         if continues is None:
             continues = self._continues_training(series)
+        lookback = self.lags_[0]
         if not continues:
             raise ValueError(
-                f"The first {self.window_size} rows of X have no window of"
-                f" window_size={self.window_size} earlier rows: X does not continue the"
+                f"The first {lookback} rows of X have no window of earlier rows"
+                f" ({self._describe_lookback(self.lags_)}): X does not continue the"
                 " series fit saw (it starts where the training series started, or its"
                 " time index does not follow the training one). Predict on rows that"
                 " follow the training series (continues=True), or pass the earlier rows"
-                f" too and keep the predictions from row {self.window_size} on."
+                f" too and keep the predictions from row {lookback} on."
             )
         values = np.concatenate([self.context_, series.values])
-        windows = sliding_window_rows(self._scaled_inputs(values), self.window_size)
-        first_step = engine.predict(self.model_, windows)[:, : self._n_targets()]
+        windows = lagged_rows(self._scaled_inputs(values), self.lags_, len(series))
+        windows, _, level = self._relative(windows)
+        first_step = engine.predict(self.model_, windows)[:, : self._n_targets()] + level
         predictions = first_step * self.target_scale_ + self.target_mean_
         return predictions[:, 0] if self.target_is_1d_ else predictions
 
@@ -265,8 +370,8 @@ class WindowForecaster(KerasMLPRegressor):
         produced = []
         n_features = self.n_features_in_
         while len(produced) < steps:
-            window = np.asarray(history[-self.window_size :]).reshape(1, -1)
-            block = engine.predict(self.model_, window).reshape(self.horizon, n_features)
+            window, _, level = self._relative(np.asarray(history)[-self.lags_].reshape(1, -1))
+            block = engine.predict(self.model_, window).reshape(-1, n_features) + level
             # Model outputs are in target units; the inputs use the input scaling.
             values = block * self.target_scale_ + self.target_mean_
             produced.extend(values)
@@ -278,7 +383,7 @@ class WindowForecaster(KerasMLPRegressor):
     # ------------------------------------------------------------- helpers
 
     def _n_targets(self):
-        return self.n_outputs_ // self.horizon
+        return _width(self)
 
     def _continues_training(self, series):
         """Whether ``series`` starts right after the training series ends."""
@@ -294,11 +399,9 @@ class WindowForecaster(KerasMLPRegressor):
         return not starts_like_training
 
 
-def sliding_window_rows(values, window_size):
-    """The window before each row from ``window_size`` on, flattened."""
-    n = len(values) - window_size
-    view = np.lib.stride_tricks.sliding_window_view(values[:-1], window_size, axis=0)
-    return view.transpose(0, 2, 1).reshape(n, -1)
+def _width(estimator):
+    """Columns of the target the forecaster was fit on."""
+    return 1 if estimator.target_is_1d_ else len(estimator.target_mean_)
 
 
 def _moments(values, scale):

@@ -3,7 +3,9 @@
 The book raises SGD's rate every epoch, ``1e-8 * 10**(epoch / 20)`` for 100
 epochs, plots loss against rate, retrains with the rate of lowest stable loss
 (1e-5 instead of 1e-6), then tries a 40-day window instead of 20.  The same
-with skhyper, MAE on the validation part before and after:
+with skhyper, MAE on the validation part before and after, and last what
+two window options the book does not have add: last year's rows around the
+same day (seasonal_period) and windows relative to their level (relative_to).
 
     python examples/seed000_lr_range_test.py [--quick]
 """
@@ -40,13 +42,18 @@ def main(quick=False):
     print(f"validation MAE, window 20, lr 1e-6 (the book's first try): {before:.2f}")
     print(f"validation MAE, window 20, lr {test.suggestion:.2g} (range test):  {after:.2f}")
     print(f"validation MAE, window 40, lr {test.suggestion:.2g}:               {wider:.2f}")
+    seasonal = WindowForecaster(window_size=20, seasonal_period=365, relative_to="mean",
+                                hidden_layer_sizes=(64,), l2=1e-2, epochs=3 * epochs, early_stopping=True,
+                                validation_split=0.15, patience=20, random_state=0)  # fmt: skip
+    options = float(np.abs(seasonal.fit(data.train).predict(data.valid) - data.valid).mean())
+    print(f"validation MAE, window 20 + last year's rows, relative, Adam: {options:.2f}")
     if not quick:
         import matplotlib
 
         matplotlib.use("Agg")
         test.plot().savefig("seed000_lr_find.png", dpi=90)
         print("figure: seed000_lr_find.png")
-    return before, after, wider
+    return before, after, wider, options
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ the data and the search itself::
 
     [search]
     kind = "random"                      # grid, random, halving (over epochs)
-    cv = 3                               # or { kind = "timeseries", n_splits = 3 }
+    cv = 3                               # or { kind = "timeseries", n_splits = 3, test_size = 150 }
     n_iter = 10
     scoring = "accuracy"                 # default: skhyper.scorers.scoring_for
     n_jobs = 1
@@ -225,7 +225,13 @@ class SearchConfig:
             n_splits = cv.get("n_splits", 3)
             if not (isinstance(n_splits, int) and n_splits >= 2):
                 raise ConfigError(f"search.cv.n_splits: needs an integer >= 2, got {n_splits!r}")
-            return TimeSeriesSplit(n_splits)
+            test_size = cv.get("test_size")
+            if test_size is not None and not (isinstance(test_size, int) and not isinstance(test_size, bool) and test_size >= 1):
+                raise ConfigError(f"search.cv.test_size: needs a positive integer (rows per test fold), got {test_size!r}")
+            unknown = sorted(set(cv) - {"kind", "n_splits", "test_size"})
+            if unknown:
+                raise ConfigError(f"search.cv: unknown setting(s) {unknown}; a timeseries cv takes n_splits and test_size")
+            return TimeSeriesSplit(n_splits, test_size=test_size)
         raise ConfigError(f"search.cv: give an integer >= 2 or {{ kind = \"timeseries\", n_splits = 3 }}, got {cv!r}")
 
 

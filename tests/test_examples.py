@@ -28,7 +28,7 @@ def test_tune_digits(monkeypatch, tmp_path, capsys):
 def test_seed000_lr_range_test(monkeypatch, tmp_path, capsys):
     out = run_quick("seed000_lr_range_test.py", monkeypatch, tmp_path, capsys)
     assert "range test: lowest smoothed loss at" in out
-    assert out.count("validation MAE") == 3
+    assert out.count("validation MAE") == 4
 
 
 @pytest.mark.slow

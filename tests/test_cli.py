@@ -1,6 +1,7 @@
 """The skhyper command, end to end on tiny settings."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -90,6 +91,30 @@ cv = { kind = "timeseries", n_splits = 2 }
     assert main(["search", str(config), "--output", str(tmp_path / "out")]) == 0
     results = pd.read_csv(tmp_path / "out" / "search_cv_results.csv")
     assert {"mean_test_neg_mae", "mean_test_neg_mase"} <= set(results)
+
+
+def test_timeseries_cv_takes_a_test_size_and_names_a_wrong_one(tmp_path, capsys):
+    from skhyper.config import ConfigError, load_config
+
+    text = """
+[estimator]
+kind = "WindowForecaster"
+params = { hidden_layer_sizes = [8], epochs = 2, random_state = 0 }
+[grid]
+window_size = [5, 10]
+[data]
+dataset = "book_series"
+[search]
+cv = { kind = "timeseries", n_splits = 3, test_size = 150 }
+"""
+    config = write_config(tmp_path, text)
+    splits = list(load_config(config).search().cv.split(np.zeros(1000)))
+    assert [len(test) for _, test in splits] == [150, 150, 150] and len(splits[0][0]) == 550
+    for wrong, message in [("test_size = 0", "search.cv.test_size: needs a positive integer"),
+                           ("gap = 5", "search.cv: unknown setting(s) ['gap']")]:  # fmt: skip
+        write_config(tmp_path, text.replace("test_size = 150", wrong))
+        with pytest.raises(ConfigError, match=re.escape(message)):
+            load_config(config).search()
 
 
 @pytest.mark.parametrize(

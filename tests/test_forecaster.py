@@ -49,7 +49,7 @@ def test_first_rows_of_a_continuation_use_the_training_tail(series, fitted):
 
 
 def test_in_sample_predict_says_there_is_no_context(series, fitted):
-    with pytest.raises(ValueError, match=r"first 5 rows of X have no window of earlier rows \(window_size=5\)"):
+    with pytest.raises(ValueError, match=r"first 5 rows of X have no window of the 5 rows before them \(fit with window_size=5\)"):
         fitted.predict(series.train)
 
 

@@ -255,22 +255,23 @@ class WindowForecaster(KerasMLPRegressor):
             targets = (targets.reshape(n, -1, n_features) - level[:, None, :]).reshape(n, -1)
         return windows, targets, level
 
-    def _describe_lookback(self, lags):
+    def _window_params(self):
         """The parameters that decide how far back a window reaches."""
         if self.seasonal_period is None:
             return f"window_size={self.window_size}"
         return (
-            f"window_size={self.window_size}, seasonal_period={self.seasonal_period} and"
-            f" seasonal_window={self.seasonal_window}: a window reaches {lags[0]} rows back"
+            f"window_size={self.window_size}, seasonal_period={self.seasonal_period},"
+            f" seasonal_window={self.seasonal_window}"
         )
 
     def _check_length(self, n_rows, what):
         lookback = int(self._offsets()[0])
         needed = lookback + self.horizon + 1
         if n_rows < needed:
+            reach = "" if self.seasonal_period is None else f"a window reaches {lookback} rows back, so "
             raise ValueError(
-                f"{what} has {n_rows} rows, too short for {self._describe_lookback(self._offsets())}"
-                f" and horizon={self.horizon}: training needs at least {lookback} +"
+                f"{what} has {n_rows} rows, too short for {self._window_params()} and"
+                f" horizon={self.horizon}: {reach}training needs at least {lookback} +"
                 f" {self.horizon} + 1 = {needed} rows (two windows)."
             )
 
@@ -327,8 +328,8 @@ class WindowForecaster(KerasMLPRegressor):
         lookback = self.lags_[0]
         if not continues:
             raise ValueError(
-                f"The first {lookback} rows of X have no window of earlier rows"
-                f" ({self._describe_lookback(self.lags_)}): X does not continue the"
+                f"The first {lookback} rows of X have no window of the {lookback} rows"
+                f" before them (fit with {self._window_params()}): X does not continue the"
                 " series fit saw (it starts where the training series started, or its"
                 " time index does not follow the training one). Predict on rows that"
                 " follow the training series (continues=True), or pass the earlier rows"

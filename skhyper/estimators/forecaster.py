@@ -59,6 +59,23 @@ class WindowForecaster(KerasMLPRegressor):
         magnitude; predictions come back in the original units.  ``False``
         trains on raw values, as seed 000 does.
 
+    Attributes
+    ----------
+    Those of :class:`KerasMLPRegressor`, and:
+
+    lags_ : ndarray of int
+        The rows a window holds, as offsets ``k`` (row ``t - k``), oldest
+        first; fixed at ``fit`` (``predict`` and ``forecast`` use these even
+        if the parameters change afterwards).
+    level_rows_ : int
+        How many of a window's latest rows its level averages (0: windows are
+        fed as they are).
+    context_ : ndarray
+        The last rows of the training series, which ``predict`` continues
+        from and ``forecast`` starts at.
+    input_mean_, input_scale_, target_mean_, target_scale_ : ndarray
+        The scaling learned at ``fit`` (zeros and ones with ``scale=False``).
+
     Notes
     -----
     ``fit(X)`` models the series itself; ``fit(X, y)`` predicts ``y[t]`` from

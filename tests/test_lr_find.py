@@ -92,3 +92,30 @@ def test_a_short_test_with_a_late_dip_still_finds_it(digits):
     result = lr_find(estimator, X, y, num_steps=40)
     assert result.diverged
     assert 1e-4 < result.suggestion < result.learning_rates[-1]
+
+
+@pytest.mark.parametrize("kind", ["regressor", "forecaster"])
+def test_auto_range_test_never_sees_the_validation_rows(linear_problem, monkeypatch, kind):
+    import sys
+
+    module = sys.modules["skhyper.lr_find"]  # the attribute skhyper.lr_find is the function
+    seen = []
+    real = module.range_test
+
+    def recording(estimator, X, y_model, sample_weight, **kwargs):
+        seen.append(np.asarray(y_model).copy())
+        return real(estimator, X, y_model, sample_weight, **kwargs)
+
+    monkeypatch.setattr(module, "range_test", recording)
+    X, y, _ = linear_problem
+    if kind == "regressor":
+        model = full_batch_gd(learning_rate="auto", epochs=2, validation_split=0.25).fit(X, y)
+        train_rows, val_rows = model._validation_rows(y)
+        assert len(seen[0]) == len(train_rows) == 192
+        np.testing.assert_allclose(np.sort(seen[0].ravel()), np.sort(y[train_rows]), rtol=1e-5)
+    else:
+        series = np.sin(np.arange(200) / 8.0)
+        WindowForecaster(window_size=10, hidden_layer_sizes=(4,), epochs=2, validation_split=0.25,
+                         learning_rate="auto", scale=False, random_state=0).fit(series)  # fmt: skip
+        # 190 windows, the last 48 in time held out: the test saw targets 10 to 151.
+        np.testing.assert_allclose(seen[0].ravel(), series[10:152], rtol=1e-6)

@@ -243,7 +243,7 @@ class KerasMLPBase:
         if not reset:
             self._follow_rate_changes()
         if reset and self.learning_rate == "auto":
-            self._find_learning_rate(X, y_model, sample_weight)
+            self._find_learning_rate(X, y, y_model, sample_weight)
         initial_epoch = 0 if reset else self.current_epoch
         if reset:
             self.history_ = {}
@@ -299,11 +299,17 @@ class KerasMLPBase:
         y_model = np.asarray(self.target_encoder_.transform(y), dtype=np.float32)
         return X, y, y_model, sample_weight
 
-    def _find_learning_rate(self, X, y_model, sample_weight):
+    def _find_learning_rate(self, X, y, y_model, sample_weight):
         """``learning_rate="auto"``: a range test on the new network, then the
-        same (seeded) network again, to train with the suggested rate."""
+        same (seeded) network again, to train with the suggested rate.  The
+        test sees the training rows only, not those ``validation_split`` holds
+        out for early stopping."""
         from ..lr_find import range_test
 
+        if self.validation_split > 0:
+            rows, _ = self._validation_rows(y)
+            X, y_model = X[rows], y_model[rows]
+            sample_weight = None if sample_weight is None else sample_weight[rows]
         self.lr_find_ = range_test(self, X, y_model, sample_weight)
         self.learning_rate_ = self.lr_find_.suggestion
         self.model_ = self._build_model(X.shape[1], self.model_.output_shape[-1])

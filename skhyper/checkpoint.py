@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.model_selection import GridSearchCV, ParameterGrid, ParameterSampler, RandomizedSearchCV
-from sklearn.model_selection import cross_validate
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import GridSearchCV, ParameterGrid, ParameterSampler, RandomizedSearchCV, cross_validate
 
 from .persistence import _decode, _encode
 
@@ -34,12 +34,19 @@ class CheckpointedSearch:
         self.best_params_ = cv_results["params"][best_index]
         self.best_score_ = cv_results[f"mean_test_{refit_metric}"][best_index]
         self.best_estimator_ = best_estimator
+        self._refit_metric = refit_metric
 
     def predict(self, X):
+        """The best estimator's predictions, as ``search.predict``."""
         return self.best_estimator_.predict(X)
 
     def score(self, X, y=None):
-        return self.best_estimator_.score(X, y)
+        """The best estimator's score by the search's ``scoring`` (its refit
+        metric when there are several), as ``search.score``."""
+        if self.scoring is None:
+            return self.best_estimator_.score(X, y)
+        scores = check_scoring(self.best_estimator_, scoring=self.scoring)(self.best_estimator_, X, y)
+        return scores[self._refit_metric] if isinstance(scores, dict) else scores
 
 
 def candidates_of(search):

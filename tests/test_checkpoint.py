@@ -111,3 +111,37 @@ def test_ctrl_c_in_the_command_stops_cleanly(tmp_path, capsys):
     assert "interrupted" in err and "run the same command to go on" in err and "Traceback" not in err
     assert len((tmp_path / "c.jsonl").read_text().splitlines()) == 1  # the first candidate is kept
     assert main(arguments) == 0
+
+
+@pytest.mark.parametrize("scoring", [None, "neg_log_loss", ["accuracy", "neg_log_loss"]])
+def test_predict_and_score_are_the_searchs(digits, tmp_path, scoring):
+    X, y = digits
+    refit = "neg_log_loss" if isinstance(scoring, list) else True
+    grid = {"learning_rate": [1e-3, 3e-2]}
+
+    def search():
+        return GridSearchCV(KerasMLPClassifier(**TINY), grid, cv=2, scoring=scoring, refit=refit)
+
+    ours = checkpoint.run_checkpointed(search(), X, y, tmp_path / "c.jsonl")
+    theirs = search().fit(X, y)
+    np.testing.assert_array_equal(ours.predict(X[:50]), theirs.predict(X[:50]))
+    assert ours.score(X[:200], y[:200]) == pytest.approx(theirs.score(X[:200], y[:200]), rel=1e-6)
+    if scoring is not None:  # a loss, not the estimator's accuracy
+        assert ours.score(X[:200], y[:200]) < 0
+
+
+def test_a_forecaster_search_scores_without_y(tmp_path):
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from skhyper import WindowForecaster
+    from skhyper.scorers import neg_mean_absolute_error
+
+    series = np.sin(np.arange(160) / 6.0)
+
+    def search():
+        return GridSearchCV(WindowForecaster(window_size=5, hidden_layer_sizes=(4,), epochs=2, random_state=0),
+                            {"learning_rate": [1e-3, 1e-2]}, cv=TimeSeriesSplit(2), scoring=neg_mean_absolute_error)  # fmt: skip
+
+    ours = checkpoint.run_checkpointed(search(), series[:120], None, tmp_path / "f.jsonl")
+    theirs = search().fit(series[:120])
+    assert ours.score(series[120:]) == pytest.approx(theirs.score(series[120:]), rel=1e-6) and ours.score(series[120:]) < 0

@@ -67,6 +67,9 @@ def save(estimator, path):
         state["target_shape_tail"] = list(estimator.target_encoder_._y_shape[1:]) if kind != "KerasMLPClassifier" else []
         if kind == "WindowForecaster":
             state["_training_index"] = _encode_index_summary(estimator._training_index)
+        from .estimators._base import seed_states
+
+        state["seed_states"] = _encode(seed_states(estimator.model_))  # .keras leaves them out
         document["state"] = state
     path = Path(path)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -127,6 +130,13 @@ def load(path, kind=None):
             estimator.model_ = keras.saving.load_model(model_file, safe_mode=True)
         except Exception as error:  # Keras raises many kinds; the file is at fault
             raise ValueError(f"{path}: its network could not be read by Keras {keras.__version__}: {error}") from None
+    if "seed_states" in state:
+        from .estimators._base import restore_seed_states
+
+        try:
+            restore_seed_states(estimator.model_, _decode(state["seed_states"]))
+        except (TypeError, ValueError, AttributeError) as error:
+            raise ValueError(f"{path}: its dropout seed states do not fit its network: {error}") from None
     return estimator
 
 

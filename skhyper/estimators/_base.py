@@ -193,6 +193,21 @@ class KerasMLPBase:
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
 
+    # Keras saves a model without its dropout layers' seed-generator state, so a
+    # copy's next partial_fit would draw other masks: the state travels apart.
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        if "model_" in state:
+            state["_seed_states"] = seed_states(state["model_"])
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        seeds = state.pop("_seed_states", None)
+        super().__setstate__(state)
+        if seeds is not None and hasattr(self, "model_"):
+            restore_seed_states(self.model_, seeds)
+
     def save(self, path):
         """Write this estimator to ``path`` in skhyper's safe format (no pickle);
         ``skhyper.load(path)`` reads it back.  See :mod:`skhyper.persistence`."""
@@ -590,6 +605,21 @@ class KerasMLPBase:
 
     def _output_and_loss(self, n_outputs):
         raise NotImplementedError
+
+
+def seed_states(model):
+    """The state of each layer's seed generator (Keras' dropout), by layer name."""
+    return {
+        layer.name: np.asarray(layer.seed_generator.state.numpy())
+        for layer in model.layers
+        if getattr(layer, "seed_generator", None) is not None
+    }
+
+
+def restore_seed_states(model, states):
+    for layer in model.layers:
+        if layer.name in states and getattr(layer, "seed_generator", None) is not None:
+            layer.seed_generator.state.assign(np.asarray(states[layer.name], dtype=layer.seed_generator.state.dtype))
 
 
 def _settable_rate(optimizer):

@@ -109,6 +109,11 @@ def train_keras(model, X, y, sample_weight, plan, callbacks=()):
     batch_size = int(min(plan.batch_size, n_samples))
     if sample_weight is None:
         sample_weight = np.ones(n_samples, dtype=np.float32)
+    # Weights of shape (n, 1) with 2-D targets: Keras' weighting of a loss that
+    # returns one value per element (a user's callable) fails to broadcast
+    # (n,) weights in the gradient; (n, 1) ones give the same results for all.
+    weight_shape = (-1, 1) if np.ndim(y) > 1 else (-1,)
+    sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(weight_shape)
     data = (tf.constant(X), tf.constant(y), tf.constant(sample_weight, tf.float32))
 
     def batches_of_epoch(epoch):
@@ -135,7 +140,7 @@ def train_keras(model, X, y, sample_weight, plan, callbacks=()):
     validation_data = plan.validation_data
     if validation_data is not None and len(validation_data) == 3:
         X_val, y_val, w_val = validation_data
-        validation_data = (X_val, y_val, np.asarray(w_val, dtype=np.float32))
+        validation_data = (X_val, y_val, np.asarray(w_val, dtype=np.float32).reshape(weight_shape))
     result = model.fit(
         dataset,
         epochs=last,

@@ -44,6 +44,26 @@ def test_loops_agree_on_weighted_multi_output_regression(diabetes):
     np.testing.assert_allclose(compiled.predict(X), keras_fit.predict(X), atol=1e-4)
 
 
+def absolute_error_per_element(y_true, y_pred):
+    """A user's loss that returns one value per target element, unreduced."""
+    import keras
+
+    return keras.ops.abs(y_true - y_pred)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_loops_agree_on_a_per_element_loss_with_several_outputs(diabetes, weighted):
+    X, y = diabetes
+    Y = np.c_[y, -y] / y.std()
+    weights = np.linspace(0.1, 3, len(y)) if weighted else None
+    compiled, keras_fit = fit_both(
+        lambda **kw: KerasMLPRegressor(**TINY, loss=absolute_error_per_element, validation_split=0.2, **kw),
+        X, Y, sample_weight=weights,
+    )  # fmt: skip
+    for key in ("loss", "val_loss"):
+        np.testing.assert_allclose(compiled.history_[key], keras_fit.history_[key], rtol=2e-4)
+
+
 def test_one_trace_serves_every_initializer_and_rate(digits):
     X, y = digits
     first = KerasMLPClassifier(**TINY).fit(X, y)

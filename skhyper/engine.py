@@ -103,18 +103,25 @@ def train(model, X, y, sample_weight, plan, *, engine="auto", callbacks=()):
     return train_compiled(model, X, y, sample_weight, plan)
 
 
+def keras_weights(sample_weight, y):
+    """Sample weights as Keras' own training steps take them.
+
+    Shaped (n, 1) for 2-D targets: Keras' weighting of a loss that returns one
+    value per element (a user's callable) fails to broadcast (n,) weights in
+    the gradient; (n, 1) weights give the same results for every loss.
+    """
+    if sample_weight is None:
+        return None
+    return np.asarray(sample_weight, dtype=np.float32).reshape((-1, 1) if np.ndim(y) > 1 else (-1,))
+
+
 def train_keras(model, X, y, sample_weight, plan, callbacks=()):
     """:func:`train` with Keras' ``model.fit``."""
     n_samples = len(X)
     batch_size = int(min(plan.batch_size, n_samples))
     if sample_weight is None:
         sample_weight = np.ones(n_samples, dtype=np.float32)
-    # Weights of shape (n, 1) with 2-D targets: Keras' weighting of a loss that
-    # returns one value per element (a user's callable) fails to broadcast
-    # (n,) weights in the gradient; (n, 1) ones give the same results for all.
-    weight_shape = (-1, 1) if np.ndim(y) > 1 else (-1,)
-    sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(weight_shape)
-    data = (tf.constant(X), tf.constant(y), tf.constant(sample_weight, tf.float32))
+    data = (tf.constant(X), tf.constant(y), tf.constant(keras_weights(sample_weight, y)))
 
     def batches_of_epoch(epoch):
         order = tf.range(n_samples, dtype=tf.int64)
@@ -140,7 +147,7 @@ def train_keras(model, X, y, sample_weight, plan, callbacks=()):
     validation_data = plan.validation_data
     if validation_data is not None and len(validation_data) == 3:
         X_val, y_val, w_val = validation_data
-        validation_data = (X_val, y_val, np.asarray(w_val, dtype=np.float32).reshape(weight_shape))
+        validation_data = (X_val, y_val, keras_weights(w_val, y_val))
     result = model.fit(
         dataset,
         epochs=last,

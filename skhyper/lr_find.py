@@ -133,6 +133,8 @@ def range_test(estimator, X, y_model, sample_weight, *, start_lr=1e-7, end_lr=10
 
 
 def _losses_per_batch(estimator, X, y_model, sample_weight, rates, smoothing, divergence):
+    from . import engine
+
     model = estimator.model_
     rng = np.random.RandomState(estimator._seeds["shuffle"])
     batch_size = min(estimator.batch_size, len(X))
@@ -145,7 +147,7 @@ def _losses_per_batch(estimator, X, y_model, sample_weight, rates, smoothing, di
         position += batch_size
         model.optimizer.learning_rate = float(rate)
         model.reset_metrics()
-        weights = None if sample_weight is None else sample_weight[rows]
+        weights = None if sample_weight is None else engine.keras_weights(sample_weight[rows], y_model)
         logs = model.train_on_batch(X[rows], y_model[rows], sample_weight=weights, return_dict=True)
         loss = float(logs["loss"])
         losses.append(loss)

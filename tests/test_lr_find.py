@@ -119,3 +119,21 @@ def test_auto_range_test_never_sees_the_validation_rows(linear_problem, monkeypa
                          learning_rate="auto", scale=False, random_state=0).fit(series)  # fmt: skip
         # 190 windows, the last 48 in time held out: the test saw targets 10 to 151.
         np.testing.assert_allclose(seen[0].ravel(), series[10:152], rtol=1e-6)
+
+
+def test_auto_with_a_per_element_loss_and_weights_on_several_outputs(diabetes):
+    import keras
+
+    def absolute_error_per_element(y_true, y_pred):
+        return keras.ops.abs(y_true - y_pred)
+
+    X, y = diabetes
+    Y = np.c_[y, -y] / y.std()
+    for per in ("batch", "epoch"):
+        result = lr_find(KerasMLPRegressor(hidden_layer_sizes=(4,), loss=absolute_error_per_element, random_state=0),
+                         X, Y, sample_weight=np.linspace(0.1, 3, len(y)), num_steps=20, per=per)  # fmt: skip
+        assert np.isfinite(result.losses[:5]).all()
+    model = KerasMLPRegressor(hidden_layer_sizes=(4,), epochs=2, loss=absolute_error_per_element,
+                              learning_rate="auto", random_state=0)  # fmt: skip
+    model.fit(X, Y, sample_weight=np.linspace(0.1, 3, len(y)))
+    assert model.learning_rate_ > 0

@@ -84,6 +84,12 @@ def lag_offsets(window_size, horizon=1, seasonal_period=None, seasonal_window=0)
     """
     offsets = np.arange(window_size, 0, -1)
     if seasonal_period is not None:
+        if seasonal_period - horizon - seasonal_window < 0:
+            raise ValueError(
+                f"seasonal_window={seasonal_window} reaches the rows to predict: with"
+                f" seasonal_period={seasonal_period} and horizon={horizon} it can be at"
+                f" most {seasonal_period - horizon}."
+            )
         seasonal = np.arange(
             seasonal_period + seasonal_window, seasonal_period - horizon - seasonal_window, -1
         )

@@ -190,3 +190,28 @@ def test_relative_windows_with_a_separate_target_say_why_not():
     with pytest.raises(ValueError, match="relative_to='mean'.*fit\\(X\\) with y=None"):
         WindowForecaster(relative_to="mean", **FAST).fit(data, np.roll(series, 1))
     np.testing.assert_array_equal(data, series)
+
+
+def test_in_sample_rows_shorter_than_the_reach_still_say_there_is_no_context():
+    series = square_wave()
+    model = WindowForecaster(window_size=5, seasonal_period=20, **{**FAST, "epochs": 1}).fit(series[:300])
+    assert len(model._training_head) == 23  # rows a window reaches back
+    with pytest.raises(ValueError, match="first 23 rows of X have no window"):
+        model.predict(series[:10])  # the training series' own first rows, fewer than 23
+    assert model.predict(series[300:310]).shape == (10,)  # a continuation of 10 rows is fine
+
+
+def test_messages_after_set_params_speak_of_the_fit_not_the_new_parameters():
+    series = square_wave()
+    model = WindowForecaster(window_size=5, seasonal_period=20, **{**FAST, "epochs": 1}).fit(series[:300])
+    model.set_params(seasonal_period=None)
+    with pytest.raises(ValueError, match=r"first 23 rows of X have no window of the 23 rows before them: X"):
+        model.predict(series[:100])
+    model.set_params(seasonal_period=200)
+    with pytest.raises(ValueError, match="changed since this forecaster was fit"):
+        model.partial_fit(series[:150])  # too short for the new parameters, but that is not the news
+
+
+def test_lag_offsets_refuse_a_seasonal_window_that_reaches_the_targets():
+    with pytest.raises(ValueError, match="seasonal_window=1 reaches the rows to predict.*at most 0"):
+        lag_offsets(3, 2, 2, 1)

@@ -163,6 +163,8 @@ class WindowForecaster(KerasMLPRegressor):
         target = series if y is None else as_series(y, "y")
         if len(target) != len(series):
             raise ValueError(f"X and y must have the same length; got {len(series)} and {len(target)}.")
+        if not reset:  # first: a changed window explains a length error too
+            self._check_like_training(X, series, target, y)
         self._check_length(len(series), "the series")
         if self.relative_to is not None and y is not None:
             raise ValueError(
@@ -182,8 +184,6 @@ class WindowForecaster(KerasMLPRegressor):
             self.target_mean_, self.target_scale_ = _moments(target.values, self.scale)
             self.lags_ = self._offsets()
             self.level_rows_ = self._level_rows()
-        else:
-            self._check_like_training(X, series, target, y)
         windows, next_values = sliding_windows(
             self._scaled_inputs(series.values),
             (target.values - self.target_mean_) / self.target_scale_,
@@ -281,6 +281,15 @@ class WindowForecaster(KerasMLPRegressor):
             f" seasonal_window={self.seasonal_window}"
         )
 
+    def _fitted_window(self):
+        """`` (fit with window_size=...)``, when the parameters still say what
+        ``fit`` used (``lags_``); otherwise nothing."""
+        try:
+            unchanged = np.array_equal(self._offsets(), self.lags_)
+        except (TypeError, ValueError):
+            unchanged = False
+        return f" (fit with {self._window_params()})" if unchanged else ""
+
     def _check_length(self, n_rows, what):
         lookback = int(self._offsets()[0])
         needed = lookback + self.horizon + 1
@@ -346,7 +355,7 @@ class WindowForecaster(KerasMLPRegressor):
         if not continues:
             raise ValueError(
                 f"The first {lookback} rows of X have no window of the {lookback} rows"
-                f" before them (fit with {self._window_params()}): X does not continue the"
+                f" before them{self._fitted_window()}: X does not continue the"
                 " series fit saw (it starts where the training series started, or its"
                 " time index does not follow the training one). Predict on rows that"
                 " follow the training series (continues=True), or pass the earlier rows"
@@ -411,9 +420,8 @@ class WindowForecaster(KerasMLPRegressor):
                 return series.index[0] == summary["next"]
             return series.index[0] > summary["last"]  # irregular: any later time
         head = self._training_head
-        starts_like_training = len(series) >= len(head) and np.array_equal(
-            series.values[: len(head)], head
-        )
+        n = min(len(series), len(head))  # a short X may still be the training start
+        starts_like_training = np.array_equal(series.values[:n], head[:n])
         return not starts_like_training
 
 

@@ -32,9 +32,10 @@ class CheckpointedSearch:
         self.cv_results_ = cv_results
         self.best_index_ = best_index
         self.best_params_ = cv_results["params"][best_index]
-        self.best_score_ = cv_results[f"mean_test_{refit_metric}"][best_index]
+        # sklearn has no best_score_ when a callable picks the candidate
+        if not callable(search.refit):
+            self.best_score_ = cv_results[f"mean_test_{refit_metric}"][best_index]
         self.best_estimator_ = best_estimator
-        self._refit_metric = refit_metric
 
     def predict(self, X):
         """The best estimator's predictions, as ``search.predict``."""
@@ -46,7 +47,14 @@ class CheckpointedSearch:
         if self.scoring is None:
             return self.best_estimator_.score(X, y)
         scores = check_scoring(self.best_estimator_, scoring=self.scoring)(self.best_estimator_, X, y)
-        return scores[self._refit_metric] if isinstance(scores, dict) else scores
+        if not isinstance(scores, dict):
+            return scores
+        if not isinstance(self.refit, str):
+            raise ValueError(
+                "score() with several metrics needs refit to name one of them;"
+                f" refit is {self.refit!r}. Score best_estimator_ with the metric you want."
+            )
+        return scores[self.refit]
 
 
 def candidates_of(search):
@@ -116,7 +124,13 @@ def _summarize(search, candidates, done, X, y):
             np.searchsorted(np.sort(-ordered), -ordered, side="left") + 1
         ).astype(np.int32)
     refit_metric = search.refit if isinstance(search.refit, str) else metrics[0]
-    best = int(np.argmin(cv_results[f"rank_test_{refit_metric}"]))
+    if callable(search.refit):  # as sklearn: the callable picks the index
+        best = search.refit(cv_results)
+        if not isinstance(best, (int, np.integer)) or not 0 <= best < len(records):
+            raise ValueError(f"refit returned {best!r}, not the index of one of the {len(records)} candidates.")
+        best = int(best)
+    else:
+        best = int(np.argmin(cv_results[f"rank_test_{refit_metric}"]))
     started = time.perf_counter()
     best_estimator = clone(search.estimator).set_params(**cv_results["params"][best])
     best_estimator.fit(X) if y is None else best_estimator.fit(X, y)

@@ -145,3 +145,20 @@ def test_a_forecaster_search_scores_without_y(tmp_path):
     ours = checkpoint.run_checkpointed(search(), series[:120], None, tmp_path / "f.jsonl")
     theirs = search().fit(series[:120])
     assert ours.score(series[120:]) == pytest.approx(theirs.score(series[120:]), rel=1e-6) and ours.score(series[120:]) < 0
+
+
+def test_a_callable_refit_picks_the_candidate_as_in_sklearn(digits, tmp_path):
+    X, y = digits
+
+    def lowest_rate(results):  # not the best score: the first candidate
+        return int(np.argmin([params["learning_rate"] for params in results["params"]]))
+
+    def search():
+        return GridSearchCV(KerasMLPClassifier(**TINY), {"learning_rate": [3e-2, 1e-3]}, cv=2, refit=lowest_rate)
+
+    ours = checkpoint.run_checkpointed(search(), X, y, tmp_path / "c.jsonl")
+    theirs = search().fit(X, y)
+    assert ours.best_index_ == theirs.best_index_ == 1
+    assert ours.best_params_ == theirs.best_params_ == {"learning_rate": 1e-3}
+    assert not hasattr(ours, "best_score_") and not hasattr(theirs, "best_score_")
+    np.testing.assert_array_equal(ours.predict(X[:20]), theirs.predict(X[:20]))

@@ -50,6 +50,8 @@ def as_series(data, name="X"):
             names = np.asarray(data.columns, dtype=object)
         values = frame.to_numpy(dtype=np.float64)
         one_dimensional = isinstance(data, pd.Series)
+        if len(values) == 0:
+            raise ValueError(f"{name} is empty: a series needs rows (time along axis 0).")
     else:
         try:
             values = np.asarray(data, dtype=np.float64)
@@ -61,6 +63,8 @@ def as_series(data, name="X"):
                 f" (time steps x features); got {values.ndim} dimensions."
             )
         one_dimensional = values.ndim == 1
+        if len(values) == 0:
+            raise ValueError(f"{name} is empty: a series needs rows (time along axis 0).")
         values = values.reshape(len(values), -1)
     finite = np.isfinite(values).all(axis=1)
     if not finite.all():

@@ -48,6 +48,12 @@ def test_first_rows_of_a_continuation_use_the_training_tail(series, fitted):
     np.testing.assert_allclose(fitted.predict(series.valid), whole[fitted.window_size :], rtol=1e-12)
 
 
+def test_predicting_no_rows_says_so(fitted):
+    for empty in (np.array([]), pd.Series([], dtype=float)):
+        with pytest.raises(ValueError, match="X is empty"):
+            fitted.predict(empty)
+
+
 def test_in_sample_predict_says_there_is_no_context(series, fitted):
     with pytest.raises(ValueError, match=r"first 5 rows of X have no window of the 5 rows before them \(fit with window_size=5\)"):
         fitted.predict(series.train)
@@ -141,6 +147,7 @@ def test_default_score_is_r2_of_itself(series, fitted):
         (pd.Series(np.arange(10.0), index=pd.date_range("2020", periods=10)[::-1]), "not sorted"),
         (pd.Series(np.arange(10.0), index=pd.DatetimeIndex(["2020-01-01"] * 10)), "duplicate timestamps"),
         (np.zeros((10, 2, 2)), "got 3 dimensions"),
+        (np.array([]), "X is empty"),
     ],
 )
 def test_bad_series(data, message):

@@ -30,6 +30,19 @@ cv = 2
 """
 
 
+FORECASTER_CONFIG = """
+[estimator]
+kind = "WindowForecaster"
+params = {{ hidden_layer_sizes = [8], epochs = 2, random_state = 0 }}
+[grid]
+window_size = [5, 10]
+[data]
+{data}
+[search]
+cv = {cv}
+"""
+
+
 def write_config(tmp_path, text, name="config.toml"):
     path = tmp_path / name
     path.write_text(text)
@@ -76,37 +89,18 @@ def test_search_kinds(tmp_path, capsys, kind, extra_grid, extra_search):
 def test_search_a_forecaster_on_a_csv_series(tmp_path):
     series = pd.DataFrame({"day": np.arange(200), "value": np.sin(np.arange(200) / 7.0)})
     series.to_csv(tmp_path / "series.csv", index=False)
-    config = write_config(tmp_path, """
-[estimator]
-kind = "WindowForecaster"
-params = { hidden_layer_sizes = [8], epochs = 2, random_state = 0 }
-[grid]
-window_size = [5, 10]
-[data]
-csv = "series.csv"
-column = "value"
-[search]
-cv = { kind = "timeseries", n_splits = 2 }
-""")
+    config = write_config(tmp_path, FORECASTER_CONFIG.format(
+        data='csv = "series.csv"\ncolumn = "value"', cv='{ kind = "timeseries", n_splits = 2 }'))  # fmt: skip
     assert main(["search", str(config), "--output", str(tmp_path / "out")]) == 0
     results = pd.read_csv(tmp_path / "out" / "search_cv_results.csv")
     assert {"mean_test_neg_mae", "mean_test_neg_mase"} <= set(results)
 
 
-def test_timeseries_cv_takes_a_test_size_and_names_a_wrong_one(tmp_path, capsys):
+def test_timeseries_cv_takes_a_test_size_and_names_a_wrong_one(tmp_path):
     from skhyper.config import ConfigError, load_config
 
-    text = """
-[estimator]
-kind = "WindowForecaster"
-params = { hidden_layer_sizes = [8], epochs = 2, random_state = 0 }
-[grid]
-window_size = [5, 10]
-[data]
-dataset = "book_series"
-[search]
-cv = { kind = "timeseries", n_splits = 3, test_size = 150 }
-"""
+    text = FORECASTER_CONFIG.format(
+        data='dataset = "book_series"', cv='{ kind = "timeseries", n_splits = 3, test_size = 150 }')  # fmt: skip
     config = write_config(tmp_path, text)
     splits = list(load_config(config).search().cv.split(np.zeros(1000)))
     assert [len(test) for _, test in splits] == [150, 150, 150] and len(splits[0][0]) == 550

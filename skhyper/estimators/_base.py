@@ -644,16 +644,18 @@ def _draw_seeds(random_state):
     return dict(zip(("init", "dropout", "shuffle", "split"), seeds))
 
 
-def signature_with(init, **extra):
-    """The signature of ``init`` with ``extra`` keyword-only parameters added.
+def signature_with(init, own_init):
+    """The signature of ``init`` with the keyword-only parameters of
+    ``own_init`` (a subclass's ``__init__(self, *, new=..., **params)``) added.
 
-    A subclass that adds hyperparameters gives its ``__init__`` this
-    signature, so sklearn's ``get_params``/``clone`` (which read the
-    signature) see every parameter without the whole list being repeated.
+    The subclass gives its ``__init__`` this signature, so sklearn's
+    ``get_params``/``clone`` (which read the signature) see every parameter
+    without the whole list, or the new parameters' defaults, being repeated.
     """
     signature = inspect.signature(init)
     added = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
-        for name, default in extra.items()
+        parameter
+        for parameter in inspect.signature(own_init).parameters.values()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
     ]
     return signature.replace(parameters=[*signature.parameters.values(), *added])

@@ -116,15 +116,7 @@ class WindowForecaster(KerasMLPRegressor):
         self.relative_to = relative_to
         self.scale = scale
 
-    __init__.__signature__ = signature_with(
-        KerasMLPBase.__init__,
-        window_size=20,
-        horizon=1,
-        seasonal_period=None,
-        seasonal_window=3,
-        relative_to=None,
-        scale=True,
-    )
+    __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

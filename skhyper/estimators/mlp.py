@@ -39,7 +39,7 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseWrapper):
         super().__init__(**params)
         self.class_weight = class_weight
 
-    __init__.__signature__ = signature_with(KerasMLPBase.__init__, class_weight=None)
+    __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
 
     def fit(self, X, y, sample_weight=None):
         self._given_classes = None

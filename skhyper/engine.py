@@ -19,6 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from .forward import forward
 from .hyperparams import current_rate
 from .schedules import next_rate
 
@@ -201,7 +202,13 @@ class _OnBest(keras.callbacks.Callback):
 
 
 def predict(model, X):
-    """The model's outputs for ``X``, as float64, in chunks of in-memory rows."""
+    """The model's outputs for ``X``, as float64: a float64 pass over its
+    weights, the same for a row in any batch (see :mod:`skhyper.forward`), or
+    Keras' own in chunks of in-memory rows for a network that pass does not
+    know."""
+    outputs = forward(model, X)
+    if outputs is not None:
+        return outputs
     chunks = [
         np.asarray(model(X[start : start + _PREDICT_CHUNK], training=False))
         for start in range(0, len(X), _PREDICT_CHUNK)

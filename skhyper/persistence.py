@@ -36,8 +36,14 @@ _STATE = {
     "KerasMLPClassifier": ["classes_", "n_classes_"],
     "KerasMLPRegressor": [],
     "WindowForecaster": ["forecasts_itself_", "target_is_1d_", "input_mean_", "input_scale_",
-                         "target_mean_", "target_scale_", "context_", "_training_head", "lags_", "level_rows_"],
+                         "target_mean_", "target_scale_", "context_", "_training_head", "lags_", "level_rows_", "seasonal_period_"],
 }  # fmt: skip
+
+#: Parameters added after format version 1 was first written, with the value
+#: that matches how files without them were trained.
+_DEFAULTS_BEFORE = {
+    "WindowForecaster": {"relative_to": None, "linear_path": False},
+}
 
 
 def save(estimator, path):
@@ -106,6 +112,7 @@ def load(path, kind=None):
     cls = getattr(skhyper, name)
     try:
         params = {key: _decode(value) for key, value in document["params"].items()}
+        params = {**_DEFAULTS_BEFORE.get(name, {}), **params}
         estimator = cls(**params)
     except (TypeError, ValueError, KeyError) as error:
         raise ValueError(f"{path}: its parameters do not fit this skhyper's {name}: {error}") from None
@@ -122,6 +129,8 @@ def load(path, kind=None):
         if "lags_" not in state:  # written before seasonal windows: a plain window
             estimator.lags_ = estimator._offsets()
             estimator.level_rows_ = 0
+        if "seasonal_period_" not in state:  # written before seasonal_period="auto"
+            estimator.seasonal_period_ = estimator.seasonal_period
     estimator.target_encoder_ = _target_encoder(estimator, state)
     with tempfile.TemporaryDirectory() as folder:
         model_file = Path(folder) / "model.keras"

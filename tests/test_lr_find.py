@@ -116,7 +116,7 @@ def test_auto_range_test_never_sees_the_validation_rows(linear_problem, monkeypa
     else:
         series = np.sin(np.arange(200) / 8.0)
         WindowForecaster(window_size=10, hidden_layer_sizes=(4,), epochs=2, validation_split=0.25,
-                         learning_rate="auto", scale=False, random_state=0).fit(series)  # fmt: skip
+                         learning_rate="auto", scale=False, relative_to=None, random_state=0).fit(series)  # fmt: skip
         # 190 windows, the last 48 in time held out: the test saw targets 10 to 151.
         np.testing.assert_allclose(seen[0].ravel(), series[10:152], rtol=1e-6)
 

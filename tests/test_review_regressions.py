@@ -197,7 +197,12 @@ def test_many_architectures_do_not_warn_about_retracing(diabetes, caplog):
 
 def test_forecaster_values_too_large_for_float32_and_bool_series():
     with pytest.raises(ValueError, match="too large for float32"):
-        WindowForecaster(window_size=3, epochs=1, scale=False).fit(np.full(20, 1e39))
+        WindowForecaster(window_size=3, epochs=1, scale=False, relative_to=None).fit(np.full(20, 1e39))
+    with pytest.raises(ValueError, match="too large for float32"):  # steps too large, too
+        WindowForecaster(window_size=3, epochs=1, scale=False).fit(np.arange(20) * 1e39)
+    # Relative to their level, huge values with small steps train well.
+    huge = WindowForecaster(window_size=3, hidden_layer_sizes=(4,), epochs=1).fit(1e39 + np.arange(20) * 1e30)
+    assert np.isfinite(huge.forecast(2)).all() and huge.forecast(1)[0] > 1e39
     flags = pd.Series(np.arange(40) % 3 == 0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

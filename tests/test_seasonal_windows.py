@@ -72,11 +72,11 @@ def test_relative_windows_follow_a_trend_past_the_training_range():
     series = trending(n=400)
     train, valid = series[:150], series[150:]  # valid rises to twice what training saw
     kwargs = dict(window_size=10, **{**FAST, "epochs": 60})
-    plain = WindowForecaster(**kwargs).fit(train)
+    plain = WindowForecaster(relative_to=None, linear_path=False, **kwargs).fit(train)
     # A network fed raw values falls behind beyond the training range (about 1.8 low
     # on average here); relative to their level the windows look like training's.
     assert np.mean(plain.predict(valid) - valid) < -1.0
-    for relative_to in ["mean", "last"]:
+    for relative_to in ["auto", "mean", "last"]:  # "auto": the default, "last" here
         relative = WindowForecaster(relative_to=relative_to, **kwargs).fit(train)
         assert mae(relative.predict(valid), valid) < 0.5 * mae(plain.predict(valid), valid)
         assert abs(np.mean(relative.predict(valid) - valid)) < 0.3
@@ -146,14 +146,15 @@ def test_save_and_load_keep_the_windows(tmp_path):
 
 def test_files_from_before_seasonal_windows_still_load(tmp_path):
     series = square_wave()
-    model = WindowForecaster(window_size=5, **{**FAST, "epochs": 2}).fit(series[:300])
+    # Written before seasonal windows, relative windows and the linear path: a plain MLP.
+    model = WindowForecaster(window_size=5, relative_to=None, linear_path=False, **{**FAST, "epochs": 2}).fit(series[:300])
     path = model.save(tmp_path / "new.skh")
     old = tmp_path / "old.skh"
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(old, "w") as target:
         document = json.loads(source.read("skhyper.json"))
-        for key in ("lags_", "level_rows_"):
+        for key in ("lags_", "level_rows_", "seasonal_period_"):
             del document["state"][key]
-        for key in ("seasonal_period", "seasonal_window", "relative_to"):
+        for key in ("seasonal_period", "seasonal_window", "relative_to", "linear_path"):
             del document["params"][key]
         target.writestr("skhyper.json", json.dumps(document))
         target.writestr("model.keras", source.read("model.keras"))

@@ -255,6 +255,8 @@ class KerasMLPBase:
         if reset:
             self.learning_rate_ = self._starting_rate()
         X, y, y_model, sample_weight = self._training_rows(X, y, sample_weight, reset=reset)
+        if reset:
+            self._start_linear_path(X, y, y_model, sample_weight)
         if not reset:
             self._follow_rate_changes()
         if reset and self.learning_rate == "auto":
@@ -328,6 +330,7 @@ class KerasMLPBase:
         self.lr_find_ = range_test(self, X, y_model, sample_weight)
         self.learning_rate_ = self.lr_find_.suggestion
         self.model_ = self._build_model(X.shape[1], self.model_.output_shape[-1])
+        self._start_linear_path(X, y, y_model, sample_weight)
 
     def _initialize(self, X, y):
         """Validate the data, fit the target encoder and build a new network."""
@@ -487,10 +490,53 @@ class KerasMLPBase:
             if rate > 0:
                 x = keras.layers.Dropout(rate, seed=dropout_seed + index, name=f"dropout_{index}")(x)
         output_activation, loss = self._output_and_loss(n_outputs)
-        outputs = dense(n_outputs, output_activation, len(sizes), "output")(x)
+        if self._has_linear_path():
+            # A linear map of the inputs beside the hidden layers, starting at
+            # zero: the network's floor is a linear model of its inputs.
+            linear = keras.layers.Dense(
+                n_outputs,
+                use_bias=False,
+                kernel_initializer="zeros",
+                kernel_regularizer=regularizer,
+                name="linear_path",
+            )(inputs)
+            x = dense(n_outputs, None, len(sizes), "output")(x)
+            outputs = keras.layers.Add(name="hidden_plus_linear")([x, linear])
+            if output_activation not in (None, "linear"):
+                outputs = keras.layers.Activation(output_activation, name="output_activation")(outputs)
+        else:
+            outputs = dense(n_outputs, output_activation, len(sizes), "output")(x)
         model = keras.Model(inputs, outputs, name=type(self).__name__)
         model.compile(optimizer=self._make_optimizer(), loss=loss, metrics=[self._metric])
         return model
+
+    def _has_linear_path(self):
+        """Whether the network adds a linear map of its inputs to its output
+        (the forecaster's ``linear_path``)."""
+        return False
+
+    def _start_linear_path(self, X, y, y_model, sample_weight):
+        """Start a new network's linear path at the ridge fit of the rows it
+        trains on (not those ``validation_split`` holds out), with the hidden
+        layers' output at zero: training starts from the best linear model
+        and the hidden layers learn what it misses."""
+        if not self._has_linear_path():
+            return
+        if self.validation_split > 0:
+            rows, _ = self._validation_rows(y)
+            X, y_model = X[rows], y_model[rows]
+            sample_weight = None if sample_weight is None else sample_weight[rows]
+        kernel, intercept = ridge_fit(X, y_model.reshape(len(y_model), -1), sample_weight, self._ridge_alpha(len(X)))
+        linear, output = self.model_.get_layer("linear_path"), self.model_.get_layer("output")
+        linear.kernel.assign(kernel.astype(np.float32))
+        output.kernel.assign(np.zeros(output.kernel.shape, dtype=np.float32))
+        output.bias.assign(intercept.astype(np.float32))
+
+    def _ridge_alpha(self, n_rows):
+        """The ridge penalty of the linear path's start: the network's own L2
+        (Keras adds ``l2 * sum(w**2)`` to a mean loss, a ridge alpha of
+        ``l2 * n``), and at least sklearn's ``Ridge`` default of 1."""
+        return max(1.0, float(self.l2) * n_rows)
 
     def _make_optimizer(self):
         if not isinstance(self.optimizer, str):  # a copy, with its own settings and rate
@@ -605,6 +651,20 @@ class KerasMLPBase:
 
     def _output_and_loss(self, n_outputs):
         raise NotImplementedError
+
+
+def ridge_fit(X, y, sample_weight, alpha):
+    """The kernel and intercept of a ridge regression of ``y`` on ``X``
+    (intercept not penalized), in float64."""
+    X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    w = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    w = w / w.sum()
+    x_mean, y_mean = w @ X, w @ y
+    Xc, yc = (X - x_mean) * np.sqrt(w)[:, None], (y - y_mean) * np.sqrt(w)[:, None]
+    # Per-row weights sum to 1, so alpha is scaled by the number of rows.
+    gram = Xc.T @ Xc + (alpha / len(X)) * np.eye(X.shape[1])
+    kernel = np.linalg.solve(gram, Xc.T @ yc)
+    return kernel, y_mean - x_mean @ kernel
 
 
 def seed_states(model):

@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from .._compat import Interval, StrOptions, check_feature_names
+from ..seasonality import detect_period
 from ..windows import as_series, lag_offsets, lagged_rows, sliding_windows
 from ._base import KerasMLPBase, signature_with
 from .mlp import KerasMLPRegressor
@@ -33,9 +34,14 @@ class WindowForecaster(KerasMLPRegressor):
         Past rows the network sees for each prediction.
     horizon : int, default=1
         Rows it predicts at once (``forecast`` steps ``horizon`` at a time).
-    seasonal_period : int or None, default=None
+    seasonal_period : int, "auto" or None, default=None
         The length of a season in rows (365 for daily data with a yearly
-        cycle, 7 for a weekly one).  When set, the network also sees the rows
+        cycle, 7 for a weekly one).  ``"auto"`` finds it at ``fit`` (see
+        ``seasonal_period_``): from a regular time index's frequency (hourly
+        24, half-hourly 48, daily 7 or, with more than two years, 365, weekly
+        52, monthly 12, quarterly 4), otherwise from the autocorrelation of
+        the training series (None when no season stands out, or when the
+        series holds fewer than two).  When set, the network also sees the rows
         around the same point one season earlier: for targets ``t`` to ``t +
         horizon - 1``, the rows from ``t - seasonal_period - seasonal_window``
         to ``t + horizon - 1 - seasonal_period + seasonal_window``, which shows
@@ -45,24 +51,38 @@ class WindowForecaster(KerasMLPRegressor):
     seasonal_window : int, default=3
         Rows either side of that point one season earlier.  Must leave them
         all before ``t``: ``seasonal_window <= seasonal_period - horizon``.
-    relative_to : {None, "mean", "last"}, default=None
+    relative_to : {"auto", "last", "mean", None}, default="auto"
         Express each window, and the values it predicts, relative to the
-        series' recent level: the mean of the window's ``window_size`` latest
-        rows, or its latest row; predictions add the level back.  A trend then
-        no longer carries the inputs outside the range training saw, which a
-        network extrapolates badly.  Needs a model of the series itself
-        (``fit(X)`` with ``y=None``).  None feeds the values as they are, as
-        seed 000 does.
+        series' recent level: its latest row, or the mean of the window's
+        ``window_size`` latest rows; predictions add the level back, so the
+        network learns the change from the level.  A trend or a level shift
+        then no longer carries the inputs outside the range training saw,
+        which a network extrapolates badly.  Needs a model of the series
+        itself (``fit(X)`` with ``y=None``).  ``"auto"`` is ``"last"`` for a
+        model of the series itself and None for a separate ``y``.  None feeds
+        the values as they are, as seed 000 does.
+    linear_path : bool, default=True
+        Add a linear map from the window to the output beside the hidden
+        layers, starting at zero (with ``relative_to="last"``: at the naive
+        forecast).  A linear autoregression is then the model's floor, which
+        the hidden layers improve on; ``l1``/``l2`` pull it towards zero, that
+        is towards the level, not towards the training mean.  False is the
+        plain MLP of seed 000.
     scale : bool, default=True
-        Standardize the series and target with the mean and standard deviation
-        of the training part, so default learning rates work on series of any
-        magnitude; predictions come back in the original units.  ``False``
-        trains on raw values, as seed 000 does.
+        Standardize the series and target with statistics of the training
+        part, so default learning rates work on series of any magnitude:
+        the mean and standard deviation, or, for level-relative windows, the
+        standard deviation of the targets' distance from their level (the
+        size of a step).  Predictions come back in the original units.
+        ``False`` trains on raw values, as seed 000 does.
 
     Attributes
     ----------
     Those of :class:`KerasMLPRegressor`, and:
 
+    seasonal_period_ : int or None
+        The season length the windows use: ``seasonal_period``, or what
+        ``"auto"`` found.
     lags_ : ndarray of int
         The rows a window holds, as offsets ``k`` (row ``t - k``), oldest
         first; fixed at ``fit`` (``predict`` and ``forecast`` use these even
@@ -75,6 +95,10 @@ class WindowForecaster(KerasMLPRegressor):
         from and ``forecast`` starts at.
     input_mean_, input_scale_, target_mean_, target_scale_ : ndarray
         The scaling learned at ``fit`` (zeros and ones with ``scale=False``).
+
+    See Also
+    --------
+    predict_in_sample : one-step predictions over the training series itself.
 
     Notes
     -----
@@ -91,9 +115,10 @@ class WindowForecaster(KerasMLPRegressor):
         **KerasMLPRegressor._parameter_constraints,
         "window_size": [Interval(Integral, 1, None, closed="left")],
         "horizon": [Interval(Integral, 1, None, closed="left")],
-        "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
+        "seasonal_period": [Interval(Integral, 2, None, closed="left"), StrOptions({"auto"}), None],
         "seasonal_window": [Interval(Integral, 0, None, closed="left")],
-        "relative_to": [StrOptions({"mean", "last"}), None],
+        "relative_to": [StrOptions({"auto", "mean", "last"}), None],
+        "linear_path": ["boolean"],
         "scale": ["boolean"],
     }
 
@@ -104,7 +129,8 @@ class WindowForecaster(KerasMLPRegressor):
         horizon=1,
         seasonal_period=None,
         seasonal_window=3,
-        relative_to=None,
+        relative_to="auto",
+        linear_path=True,
         scale=True,
         **params,
     ):
@@ -114,6 +140,7 @@ class WindowForecaster(KerasMLPRegressor):
         self.seasonal_period = seasonal_period
         self.seasonal_window = seasonal_window
         self.relative_to = relative_to
+        self.linear_path = linear_path
         self.scale = scale
 
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
@@ -157,8 +184,10 @@ class WindowForecaster(KerasMLPRegressor):
             raise ValueError(f"X and y must have the same length; got {len(series)} and {len(target)}.")
         if not reset:  # first: a changed window explains a length error too
             self._check_like_training(X, series, target, y)
+        if reset:
+            self.seasonal_period_ = self._resolve_season(series)
         self._check_length(len(series), "the series")
-        if self.relative_to is not None and y is not None:
+        if self.relative_to not in (None, "auto") and y is not None:
             raise ValueError(
                 f"relative_to={self.relative_to!r} predicts the series relative to its own"
                 " recent level, so the series must be its own target: call fit(X) with"
@@ -175,7 +204,9 @@ class WindowForecaster(KerasMLPRegressor):
             self.input_mean_, self.input_scale_ = _moments(series.values, self.scale)
             self.target_mean_, self.target_scale_ = _moments(target.values, self.scale)
             self.lags_ = self._offsets()
-            self.level_rows_ = self._level_rows()
+            self.level_rows_ = self._level_rows(y is None)
+            if self.level_rows_ and self.scale:
+                self.input_scale_ = self.target_scale_ = self._step_scale(series.values)
         windows, next_values = sliding_windows(
             self._scaled_inputs(series.values),
             (target.values - self.target_mean_) / self.target_scale_,
@@ -193,21 +224,21 @@ class WindowForecaster(KerasMLPRegressor):
     def _check_like_training(self, X, series, target, y):
         """A warm start must see the same columns, windows and target as the first fit."""
         self._check_columns(X, series)
-        if (
-            not np.array_equal(self._offsets(), self.lags_)
-            or self.horizon * _width(self) != self.n_outputs_
-            or self._level_rows() != self.level_rows_
-        ):
-            raise ValueError(
-                "window_size, horizon, seasonal_period, seasonal_window or relative_to changed since"
-                " this forecaster was fit, which changes its network's inputs or outputs:"
-                " call fit() to train a new one."
-            )
         if (y is None) != self.forecasts_itself_:
             raise ValueError(
                 "This forecaster was fit "
                 + ("on X alone (y=None)" if self.forecasts_itself_ else "with a separate y")
                 + "; partial_fit must be called the same way."
+            )
+        if (
+            not np.array_equal(self._offsets(), self.lags_)
+            or self.horizon * _width(self) != self.n_outputs_
+            or self._level_rows(y is None) != self.level_rows_
+        ):
+            raise ValueError(
+                "window_size, horizon, seasonal_period, seasonal_window or relative_to changed since"
+                " this forecaster was fit, which changes its network's inputs or outputs:"
+                " call fit() to train a new one."
             )
         width = _width(self)
         if target.values.shape[1] != width:
@@ -235,7 +266,8 @@ class WindowForecaster(KerasMLPRegressor):
 
     def _check_param_values(self):
         super()._check_param_values()
-        if self.seasonal_period is not None and self.seasonal_window > self.seasonal_period - self.horizon:
+        explicit_season = isinstance(self.seasonal_period, Integral)
+        if explicit_season and self.seasonal_window > self.seasonal_period - self.horizon:
             raise ValueError(
                 f"seasonal_window={self.seasonal_window} with seasonal_period="
                 f"{self.seasonal_period} and horizon={self.horizon} would show the network"
@@ -243,13 +275,49 @@ class WindowForecaster(KerasMLPRegressor):
                 f" seasonal_period - horizon = {self.seasonal_period - self.horizon}."
             )
 
+    def _has_linear_path(self):
+        return self.linear_path
+
+    def _resolve_season(self, series):
+        """``seasonal_period``, or the one ``"auto"`` finds in the training series."""
+        if self.seasonal_period != "auto":
+            return self.seasonal_period
+        return detect_period(series.values, series.index)
+
+    def _season(self):
+        """The season length and the rows either side of it the windows use.
+
+        An ``"auto"`` season narrows ``seasonal_window`` to what it allows
+        (the rows must come before the targets), or is dropped when even its
+        own row would be one to predict (``horizon`` longer than the season).
+        """
+        period = self.seasonal_period
+        if period == "auto":
+            period = getattr(self, "seasonal_period_", None)
+            if period is None or period < self.horizon:
+                return None, 0
+            return period, min(self.seasonal_window, period - self.horizon)
+        return period, self.seasonal_window
+
     def _offsets(self):
         """The rows before each target the network sees (see ``lag_offsets``)."""
-        return lag_offsets(self.window_size, self.horizon, self.seasonal_period, self.seasonal_window)
+        period, seasonal_window = self._season()
+        return lag_offsets(self.window_size, self.horizon, period, seasonal_window)
 
-    def _level_rows(self):
+    def _level_rows(self, forecasts_itself):
         """How many of a window's latest rows its level averages (0: none)."""
-        return {None: 0, "last": 1, "mean": self.window_size}[self.relative_to]
+        relative_to = self.relative_to
+        if relative_to == "auto":
+            relative_to = "last" if forecasts_itself else None
+        return {None: 0, "last": 1, "mean": self.window_size}[relative_to]
+
+    def _step_scale(self, values):
+        """Per column, the spread of the training targets around their
+        windows' levels: the scale of level-relative windows and targets."""
+        windows, targets = sliding_windows(values, values, self.lags_, self.horizon)
+        _, relative, _ = self._relative(windows, targets)
+        spread = relative.reshape(len(relative), -1, values.shape[1]).std(axis=(0, 1))
+        return np.where(spread > 0, spread, 1.0)
 
     def _relative(self, windows, targets=None):
         """Subtract each window's level (per column) from it and from its
@@ -266,11 +334,13 @@ class WindowForecaster(KerasMLPRegressor):
 
     def _window_params(self):
         """The parameters that decide how far back a window reaches."""
-        if self.seasonal_period is None:
+        period, seasonal_window = self._season()
+        if period is None:
             return f"window_size={self.window_size}"
+        found = " (found by 'auto')" if self.seasonal_period == "auto" else ""
         return (
-            f"window_size={self.window_size}, seasonal_period={self.seasonal_period},"
-            f" seasonal_window={self.seasonal_window}"
+            f"window_size={self.window_size}, seasonal_period={period}{found},"
+            f" seasonal_window={seasonal_window}"
         )
 
     def _fitted_window(self):
@@ -286,7 +356,7 @@ class WindowForecaster(KerasMLPRegressor):
         lookback = int(self._offsets()[0])
         needed = lookback + self.horizon + 1
         if n_rows < needed:
-            reach = "" if self.seasonal_period is None else f"a window reaches {lookback} rows back, so "
+            reach = "" if self._season()[0] is None else f"a window reaches {lookback} rows back, so "
             raise ValueError(
                 f"{what} has {n_rows} rows, too short for {self._window_params()} and"
                 f" horizon={self.horizon}: {reach}training needs at least {lookback} +"
@@ -355,10 +425,49 @@ class WindowForecaster(KerasMLPRegressor):
             )
         values = np.concatenate([self.context_, series.values])
         windows = lagged_rows(self._scaled_inputs(values), self.lags_, len(series))
+        predictions = self._predict_windows(windows)
+        return predictions[:, 0] if self.target_is_1d_ else predictions
+
+    def predict_in_sample(self, X):
+        """One-step predictions over ``X`` itself, each row from the rows of
+        ``X`` before it: the fitted values of the training series (as
+        statsmodels' ``fittedvalues``), for the fitted-against-actual plot.
+
+        Unlike :meth:`predict`, nothing comes from the training series' end:
+        the first ``lags_[0]`` rows, which have no full window in ``X``, are
+        NaN.
+
+        Parameters
+        ----------
+        X : the series, laid out as in ``fit`` (usually the training series).
+
+        Returns
+        -------
+        ndarray of shape (n_steps,) or (n_steps, n_targets); a pandas Series
+        or DataFrame with the index of ``X`` when ``X`` is one.
+        """
+        check_is_fitted(self)
+        series = as_series(X, "X")
+        self._check_columns(X, series)
+        lookback = int(self.lags_[0])
+        predictions = np.full((len(series), _width(self)), np.nan)
+        n = len(series) - lookback
+        if n > 0:
+            windows = lagged_rows(self._scaled_inputs(series.values), self.lags_, n)
+            predictions[lookback:] = self._predict_windows(windows)
+        predictions = predictions[:, 0] if self.target_is_1d_ else predictions
+        if isinstance(X, pd.Series):
+            return pd.Series(predictions, index=X.index, name=X.name)
+        if isinstance(X, pd.DataFrame):
+            columns = X.columns if self.forecasts_itself_ else None
+            return pd.DataFrame(predictions, index=X.index, columns=columns)
+        return predictions
+
+    def _predict_windows(self, windows):
+        """The first-step predictions, in the target's units, of scaled windows."""
         windows, _, level = self._relative(windows)
         first_step = engine.predict(self.model_, windows)[:, : self._n_targets()] + level
-        predictions = first_step * self.target_scale_ + self.target_mean_
-        return predictions[:, 0] if self.target_is_1d_ else predictions
+        return first_step * self.target_scale_ + self.target_mean_
 
     def score(self, X, y=None, sample_weight=None):
         """R² of the one-step predictions; ``y=None`` scores ``X`` itself."""

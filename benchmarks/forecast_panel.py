@@ -1,0 +1,202 @@
+"""WindowForecaster on real series against the classical forecasters.
+
+    python benchmarks/forecast_panel.py                  # the panel, ~10 min on 2 cores
+    python benchmarks/forecast_panel.py --set holdout    # series nothing was tuned on (slower: seasonal ARIMA on 48 and 52)
+    python benchmarks/forecast_panel.py --quick          # two series, a smaller search
+
+For each series of ``series.py`` the last 20% (at least one season) is held
+out.  Reported, as MASE (the MAE over the in-sample MAE of the naive forecast
+on the training part: under 1 beats the naive forecast there):
+
+- one-step: each held-out row predicted from the true rows before it, with
+  the model fit on the training part once (rolling origin, no refit);
+- h-step: the first ``h`` held-out rows forecast from the end of the training
+  part (``h`` = one season, or 8 without one).
+
+Forecasters: those of ``baselines.py`` (naive, seasonal naive, Ridge on lags,
+ETS, ARIMA) and skhyper's ``WindowForecaster``:
+
+- defaults: ``WindowForecaster(seasonal_period="auto")`` — recursive h-step;
+- direct: the same with ``horizon=h`` (all ``h`` steps at once);
+- search: the README's small search, a ``GridSearchCV`` over ``SEARCH_GRID``
+  (window sizes that leave the first ``TimeSeriesSplit(3)`` fold two windows
+  at least) scored by one-step MAE on the training part, refit on all of it.
+
+Writes the tables and their geometric means to
+``benchmarks/results/forecast_panel[_holdout].md``.
+"""
+
+import argparse
+import os
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).parent))
+
+import numpy as np  # noqa: E402
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit  # noqa: E402
+
+import baselines  # noqa: E402
+import series as panel  # noqa: E402
+from skhyper import WindowForecaster  # noqa: E402
+from skhyper.scorers import neg_mean_absolute_error  # noqa: E402
+
+#: The README's recommended search: window sizes (those the data allows, see
+#: ``window_sizes``), two learning rates, and the linear model (no hidden
+#: layer) against the default hidden layer.
+WINDOW_SIZES = (5, 10, 20, 40)
+SEARCH_GRID = {"learning_rate": [1e-3, 1e-2], "hidden_layer_sizes": [(), (100,)]}
+QUICK = ("airline", "nile")
+
+
+def window_sizes(n_train, choices=WINDOW_SIZES, n_splits=3):
+    """The window sizes that leave the first TimeSeriesSplit fold at least
+    two windows (``window_size + 2`` rows)."""
+    first_fold = n_train - n_splits * (n_train // (n_splits + 1))
+    fitting = [w for w in choices if w + 2 <= first_fold]
+    return fitting or [max(1, first_fold - 2)]
+
+
+def skhyper_forecasts(case, h, seed, quick=False):
+    """One-step and h-step forecasts of skhyper's defaults, direct model and search."""
+    train, test = case.train, case.test
+    results, notes = {}, {}
+    defaults = WindowForecaster(seasonal_period="auto", random_state=seed).fit(train)
+    results["skhyper defaults"] = (defaults.predict(test), np.asarray(defaults.forecast(h)))
+    notes["seasonal_period_"] = defaults.seasonal_period_
+    direct = WindowForecaster(seasonal_period="auto", horizon=h, random_state=seed).fit(train)
+    results["skhyper direct (horizon=h)"] = (None, np.asarray(direct.forecast(h)))
+    grid = {"window_size": window_sizes(len(train)), **SEARCH_GRID}
+    if quick:
+        grid = {"window_size": grid["window_size"][:2], "learning_rate": [1e-3, 1e-2]}
+    search = GridSearchCV(WindowForecaster(seasonal_period="auto", random_state=seed), grid,
+                          cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error, n_jobs=2).fit(train)  # fmt: skip
+    best = search.best_estimator_
+    results["skhyper search"] = (best.predict(test), np.asarray(best.forecast(h)))
+    notes["search picks"] = ", ".join(f"{k}={v}" for k, v in search.best_params_.items())
+    return results, notes
+
+
+def mase(predicted, actual, scale):
+    return float(np.abs(np.asarray(predicted, dtype=float) - np.asarray(actual, dtype=float)).mean() / scale)
+
+
+def run_case(case, seed, quick):
+    h = min(case.period or 8, len(case.test))
+    scale = baselines.mase_scale(case.train.to_numpy())
+    test = case.test.to_numpy()
+    rows, seconds = {}, {}
+    for name, method in baselines.BASELINES.items():
+        if name == "seasonal naive" and not case.period:
+            continue
+        start = time.perf_counter()
+        one_step, multi = method(case, h)
+        seconds[name] = time.perf_counter() - start
+        rows[name] = (mase(one_step, test, scale), mase(multi, test[:h], scale))
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # early folds too short for a season: sklearn warns per fit
+        results, notes = skhyper_forecasts(case, h, seed, quick)
+    seconds["skhyper (all three)"] = time.perf_counter() - start
+    for name, (one_step, multi) in results.items():
+        rows[name] = (None if one_step is None else mase(one_step, test, scale), mase(multi, test[:h], scale))
+    return h, rows, notes, seconds
+
+
+def geometric_mean(values):
+    values = [v for v in values if v is not None]
+    return float(np.exp(np.mean(np.log(values)))) if values else None
+
+
+def fmt(value):
+    return "—" if value is None else f"{value:.3f}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", choices=["panel", "holdout"], default="panel")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help="two series and a smaller search")
+    parser.add_argument("--series", help="comma-separated names (default: the whole set)")
+    parser.add_argument("--out", help="where to write the Markdown (default: benchmarks/results/)")
+    args = parser.parse_args(argv)
+    names = list(panel.PANEL if args.set == "panel" else panel.HOLDOUT)
+    if args.series:
+        names = args.series.split(",")
+    elif args.quick:
+        names = list(QUICK)
+
+    started = time.perf_counter()
+    lines = [
+        f"# Forecast panel ({args.set}): MASE on the held-out part",
+        "",
+        f"`python benchmarks/forecast_panel.py{' --set holdout' if args.set == 'holdout' else ''}`"
+        f"{' --quick' if args.quick else ''}, seed {args.seed}; {platform.machine()}, {os.cpu_count()} cores,"
+        f" Python {platform.python_version()}. One-step: rolling origin, no refit. h-step: from the end"
+        " of the training part. Under 1 beats the in-sample naive forecast.",
+        "",
+    ]
+    table = {}
+    for name in names:
+        case = panel.load(name)
+        h, rows, notes, seconds = run_case(case, args.seed, args.quick)
+        table[name] = (case, rows)
+        block = len(lines)
+        lines += [
+            f"## {name}: {case.kind}",
+            "",
+            f"{len(case.train)} training rows, {len(case.test)} held out, h = {h}; season {case.period}"
+            f" (skhyper's \"auto\" found {notes['seasonal_period_']}); search picks {notes['search picks']}.",
+            "",
+            "| forecaster | one-step MASE | h-step MASE |",
+            "|---|---|---|",
+            *[f"| {method} | {fmt(one)} | {fmt(multi)} |" for method, (one, multi) in rows.items()],
+            "",
+            "Seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()),
+            "",
+        ]
+        print("\n".join(lines[block:]), flush=True)
+
+    methods = list(next(iter(table.values()))[1])
+    lines += ["## Geometric means over the series", "",
+              "| forecaster | one-step MASE | h-step MASE | one-step / Ridge on lags | series beating naive (one-step) |",
+              "|---|---|---|---|---|"]  # fmt: skip
+    for method in methods:
+        present = [rows for _, rows in table.values() if method in rows]
+        one = geometric_mean([rows[method][0] for rows in present])
+        multi = geometric_mean([rows[method][1] for rows in present])
+        ratio = geometric_mean(
+            [rows[method][0] / rows["Ridge on lags"][0] for rows in present if rows[method][0] is not None]
+        )
+        wins = sum(rows[method][0] is not None and rows[method][0] < rows["naive"][0] for rows in present)
+        counted = sum(rows[method][0] is not None for rows in present)
+        lines.append(f"| {method} | {fmt(one)} | {fmt(multi)} | {fmt(ratio)} | {wins if counted else '—'}"
+                     f"{f' of {counted}' if counted else ''} |")  # fmt: skip
+    lines += ["", "Goals (issue 11):", ""]
+    for name, (case, rows) in table.items():
+        naive, ridge = rows["naive"][0], rows["Ridge on lags"][0]
+        default = rows["skhyper defaults"][0]
+        if ridge < naive:
+            verdict = "beats naive" if default < naive else "LOSES to naive"
+            lines.append(f"- {name}: Ridge beats naive; skhyper's defaults {verdict} ({default / naive:.3f}x naive)")
+        else:
+            lines.append(f"- {name}: Ridge does not beat naive; skhyper's defaults at {default / naive:.3f}x naive")
+        if case.period:
+            classical = min(rows["ETS (AICc)"][0], rows["ARIMA (AICc)"][0])
+            lines.append(f"  - seasonal: search {rows['skhyper search'][0] / classical:.3f}x the best of ETS/ARIMA")
+    lines += ["", f"Whole run: {time.perf_counter() - started:.0f} s."]
+    text = "\n".join(lines) + "\n"
+    print("\n".join(lines[lines.index("## Geometric means over the series") :]))
+    out = Path(args.out) if args.out else Path(__file__).parent / "results" / (
+        "forecast_panel.md" if args.set == "panel" else "forecast_panel_holdout.md")  # fmt: skip
+    if not args.quick or args.out:
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

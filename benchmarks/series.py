@@ -1,0 +1,182 @@
+"""Real public series that ship inside packages (nothing is downloaded).
+
+Two sets, loaded by name:
+
+- ``PANEL``: the forecasting panel of ``forecast_panel.py`` — sktime's
+  Airline, Lynx, ShampooSales and PBS_dataset; statsmodels' Nile, elnino
+  (months in order) and macrodata's realgdp; and the book series (seed 000).
+- ``HOLDOUT``: series of the same kinds that no default or recommendation was
+  tuned on, to check the claims on — statsmodels' co2 (weekly, rising trend,
+  yearly season), sunspots (yearly, an ~11-year cycle) and macrodata's cpi and
+  unemployment; sktime's seatbelts (monthly deaths with a season and a level
+  shift in 1983), solar (half-hourly generation with a daily cycle) and
+  Uschange consumption (quarterly growth rates).
+
+Each loader returns a :class:`Case`: the series (a pandas Series with its time
+index where the data has one), its season length (None where there is no fixed
+season) and where the held-out part starts: the last 20%, at least one
+season (the book series keeps the book's split at day 1000).
+"""
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Case", "HOLDOUT", "PANEL", "load"]
+
+
+@dataclass
+class Case:
+    name: str
+    series: pd.Series
+    period: int | None  # the season length in rows, None without a fixed season
+    split: int  # rows before it train; rows from it on are held out
+    kind: str  # a few words on what the series is
+
+    @property
+    def train(self):
+        return self.series.iloc[: self.split]
+
+    @property
+    def test(self):
+        return self.series.iloc[self.split :]
+
+
+def _sktime_csv(name):
+    import sktime
+
+    return pd.read_csv(Path(sktime.__file__).parent / "datasets" / "data" / name / f"{name}.csv")
+
+
+def _statsmodels(name):
+    import statsmodels.api as sm
+
+    return getattr(sm.datasets, name).load_pandas().data
+
+
+def _split(n, period):
+    return n - max(math.ceil(0.2 * n), period or 0)
+
+
+def _case(name, series, period, kind, split=None):
+    series = series.astype(float).rename(name)
+    return Case(name, series, period, _split(len(series), period) if split is None else split, kind)
+
+
+def airline():
+    data = _sktime_csv("Airline")
+    index = pd.PeriodIndex(data["Date"], freq="M")
+    return _case("airline", pd.Series(data["Passengers"].to_numpy(), index=index), 12,
+                 "monthly passengers: trend, growing season")  # fmt: skip
+
+
+def lynx():
+    data = _sktime_csv("Lynx")
+    index = pd.PeriodIndex(data.iloc[:, 0].astype(str), freq="Y")
+    return _case("lynx", pd.Series(data.iloc[:, 1].to_numpy(), index=index), None,
+                 "yearly lynx trappings: a ~10-year cycle")  # fmt: skip
+
+
+def shampoo():
+    data = _sktime_csv("ShampooSales")
+    index = pd.PeriodIndex(data["Time"], freq="M")
+    return _case("shampoo", pd.Series(data["Sales"].to_numpy(), index=index), None,
+                 "monthly sales, 3 years: a rising trend")  # fmt: skip
+
+
+def pbs():
+    data = _sktime_csv("PBS_dataset")
+    index = pd.PeriodIndex(pd.to_datetime(data["Month"], format="%Y %b"), freq="M")
+    return _case("pbs", pd.Series(data["Scripts"].to_numpy(), index=index), 12,
+                 "monthly prescriptions: small intermittent counts")  # fmt: skip
+
+
+def nile():
+    data = _statsmodels("nile")
+    index = pd.PeriodIndex(data["year"].astype(int).astype(str), freq="Y")
+    return _case("nile", pd.Series(data["volume"].to_numpy(), index=index), None,
+                 "yearly river flow: a level shift, close to a random walk")  # fmt: skip
+
+
+def elnino():
+    data = _statsmodels("elnino")
+    values = data.drop(columns="YEAR").to_numpy().ravel()  # year by year, January first
+    index = pd.period_range(f"{int(data['YEAR'].iloc[0])}-01", periods=len(values), freq="M")
+    return _case("elnino", pd.Series(values, index=index), 12, "monthly sea temperature: a yearly season")
+
+
+def _macro(column, name, kind):
+    data = _statsmodels("macrodata")
+    index = pd.PeriodIndex(
+        [f"{int(y)}Q{int(q)}" for y, q in zip(data["year"], data["quarter"])], freq="Q"
+    )
+    return _case(name, pd.Series(data[column].to_numpy(), index=index), None, kind)
+
+
+def realgdp():
+    return _macro("realgdp", "realgdp", "quarterly US GDP, seasonally adjusted: a trend")
+
+
+def book():
+    from skhyper.datasets import book_series
+
+    data = book_series()
+    index = pd.date_range("2000-01-01", periods=len(data.series), freq="D")
+    return _case("book", pd.Series(data.series, index=index), 365,
+                 "the book's synthetic daily series (seed 000)", split=data.split)  # fmt: skip
+
+
+def co2():
+    data = _statsmodels("co2")["co2"].interpolate()  # 59 missing weeks, filled linearly
+    return _case("co2", data, 52, "weekly CO2: rising trend, yearly season")
+
+
+def sunspots():
+    data = _statsmodels("sunspots")
+    index = pd.PeriodIndex(data["YEAR"].astype(int).astype(str), freq="Y")
+    return _case("sunspots", pd.Series(data["SUNACTIVITY"].to_numpy(), index=index), None,
+                 "yearly sunspot counts: an ~11-year cycle")  # fmt: skip
+
+
+def seatbelts():
+    data = _sktime_csv("seatbelts")
+    index = pd.PeriodIndex(pd.to_datetime(data.iloc[:, 0]), freq="M")
+    return _case("seatbelts", pd.Series(data["KSI"].to_numpy(), index=index), 12,
+                 "monthly road deaths: a season and a level shift")  # fmt: skip
+
+
+def solar():
+    data = _sktime_csv("solar")
+    index = pd.DatetimeIndex(pd.to_datetime(data["datetime_gmt"]).dt.tz_localize(None), freq="30min")
+    return _case("solar", pd.Series(data["solar_gen"].to_numpy(), index=index), 48,
+                 "half-hourly solar generation: a daily cycle")  # fmt: skip
+
+
+def uschange():
+    data = _sktime_csv("Uschange")
+    index = pd.PeriodIndex(data["Quarter"].str.replace(" ", ""), freq="Q")
+    return _case("uschange", pd.Series(data["Consumption"].to_numpy(), index=index), None,
+                 "quarterly consumption growth: close to white noise")  # fmt: skip
+
+
+def cpi():
+    return _macro("cpi", "cpi", "quarterly US consumer prices: a bending trend")
+
+
+def unemployment():
+    return _macro("unemp", "unemployment", "quarterly US unemployment: persistent cycles")
+
+
+PANEL = {f.__name__: f for f in (airline, lynx, shampoo, pbs, nile, elnino, realgdp, book)}
+HOLDOUT = {f.__name__: f for f in (co2, sunspots, seatbelts, solar, uschange, cpi, unemployment)}
+
+
+def load(name):
+    loader = {**PANEL, **HOLDOUT}[name]
+    case = loader()
+    if not np.isfinite(case.series.to_numpy()).all():
+        raise ValueError(f"{name} has missing values")
+    return case

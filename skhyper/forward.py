@@ -1,0 +1,69 @@
+"""A float64 forward pass over a trained network's weights.
+
+Keras predicts in float32, and its matrix products are blocked differently for
+different numbers of rows, so a row's prediction changes in the 7th digit with
+the other rows of the batch.  scikit-learn expects a row's prediction to be
+the same whatever is predicted with it (``check_methods_subset_invariance``).
+Here each layer runs in float64 on the float32 weights (exactly representable
+in float64): the products differ from Keras' only by float32 round-off, and
+are the same for a row in any batch to float64 round-off.
+
+Only the layers skhyper builds are known (Dense, Dropout, Add, Activation);
+:func:`forward` returns None for any other network, which is then predicted by
+Keras as before.
+"""
+
+import numpy as np
+
+__all__ = ["forward"]
+
+
+class _Unknown(Exception):
+    """A layer this pass does not know."""
+
+
+def forward(model, X):
+    """The outputs of the functional Keras ``model`` for ``X`` in inference
+    mode, as float64, or None when the network holds a layer this pass does
+    not know."""
+    import keras
+
+    try:
+        values = {id(model.inputs[0]): np.asarray(X, dtype=np.float64)}
+        for layer in model.layers:
+            if isinstance(layer, keras.layers.InputLayer):
+                continue
+            inbound = layer.input if isinstance(layer.input, list) else [layer.input]
+            values[id(layer.output)] = _apply(layer, [values[id(t)] for t in inbound])
+        return values[id(model.outputs[0])]
+    except (_Unknown, KeyError, AttributeError, ValueError):
+        return None
+
+
+def _apply(layer, inputs):
+    import keras
+
+    kind = type(layer)
+    if kind is keras.layers.Dense:
+        (x,) = inputs
+        out = x @ np.asarray(layer.kernel, dtype=np.float64)
+        if layer.use_bias:
+            out += np.asarray(layer.bias, dtype=np.float64)
+        return _activate(layer.activation, out)
+    if kind is keras.layers.Dropout:  # the identity in inference
+        return inputs[0]
+    if kind is keras.layers.Add:
+        return sum(inputs[1:], inputs[0])
+    if kind is keras.layers.Activation:
+        return _activate(layer.activation, inputs[0])
+    raise _Unknown(kind.__name__)
+
+
+def _activate(activation, x):
+    """Keras' own activation, applied in float64 (elementwise, or per row
+    for softmax: independent of the other rows either way)."""
+    import keras
+
+    if activation is None or activation is keras.activations.linear:
+        return x
+    return np.asarray(keras.ops.convert_to_numpy(activation(keras.ops.convert_to_tensor(x, dtype="float64"))), dtype=np.float64)

@@ -1,0 +1,109 @@
+"""The season length of a series, for ``WindowForecaster(seasonal_period="auto")``.
+
+Pure NumPy and pandas.  From a regular time index when there is one (the
+calendar says what a season is), otherwise from the autocorrelation of the
+detrended series (a season is a lag at which it repeats).
+"""
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["detect_period", "period_from_index", "period_from_autocorrelation"]
+
+# Rows per season by the index's base frequency.  Daily data get a week, or a
+# year when the training part holds more than two; sub-daily data a day.
+_CALENDAR = {"W": 52, "M": 12, "MS": 12, "ME": 12, "Q": 4, "QS": 4, "QE": 4, "B": 5}
+_MIN_AUTOCORRELATION = 0.3
+_MIN_RISE = 0.3
+
+
+def detect_period(values, index=None):
+    """The season length in rows, or None when no season stands out.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_steps, n_features)
+        The training series (time along axis 0).
+    index : pandas DatetimeIndex or PeriodIndex, optional
+        Its time index; a regular one decides by the calendar.
+    """
+    n_rows = len(values)
+    period = period_from_index(index, n_rows)
+    if period is None:  # no index, or one without a calendar season (yearly)
+        period = period_from_autocorrelation(values)
+    # A season needs two of them in the data to be learned.
+    return period if period is not None and 2 * period <= n_rows else None
+
+
+def _frequency(index):
+    if isinstance(index, pd.PeriodIndex):
+        return index.freq
+    if isinstance(index, pd.DatetimeIndex):
+        if index.freq is not None:
+            return index.freq
+        if len(index) >= 3:
+            try:
+                inferred = pd.infer_freq(index)
+            except (TypeError, ValueError):
+                return None
+            return None if inferred is None else pd.tseries.frequencies.to_offset(inferred)
+    return None
+
+
+def period_from_index(index, n_rows):
+    """The season of a regular time index's frequency (None for yearly data,
+    irregular or missing indexes)."""
+    freq = _frequency(index)
+    if freq is None:
+        return None
+    name = freq.name.split("-")[0]  # "W-SUN" -> "W", "Q-DEC" -> "Q"
+    if name in _CALENDAR:
+        return _CALENDAR[name] if freq.n == 1 else None
+    if name == "D" and freq.n == 1:
+        return 365 if n_rows > 2 * 365 else 7
+    try:
+        step = pd.Timedelta(freq)
+    except (TypeError, ValueError):
+        return None  # yearly and other calendar offsets without a fixed length
+    day = pd.Timedelta(days=1)
+    if step < day and day % step == pd.Timedelta(0):
+        return int(day / step)  # hourly -> 24, half-hourly -> 48
+    return None
+
+
+def period_from_autocorrelation(values, max_lag=None):
+    """The first lag at which the series repeats, or None.
+
+    The autocorrelation of the series less its linear trend, averaged over
+    columns.  A season is its first local peak, from lag 2 to half the series,
+    that reaches 0.3, stands out of the noise (``2.5 / sqrt(n)``) and rises
+    at least 0.3 above the lowest value before it: a random walk's or an
+    AR(1)'s slowly decaying autocorrelation has no such peak.
+    """
+    values = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
+    n = len(values)
+    max_lag = n // 2 if max_lag is None else min(max_lag, n // 2)
+    if max_lag < 3:
+        return None
+    time = np.arange(n) - (n - 1) / 2
+    slope = (time[:, None] * (values - values.mean(axis=0))).sum(axis=0) / (time**2).sum()
+    centred = values - values.mean(axis=0) - time[:, None] * slope
+    variance = (centred**2).sum(axis=0)
+    usable = variance > 1e-12 * max(1.0, float(np.abs(values).max()) ** 2) * n
+    if not usable.any():
+        return None
+    centred, variance = centred[:, usable], variance[usable]
+    acf = np.array(
+        [1.0] + [((centred[lag:] * centred[:-lag]).sum(axis=0) / variance).mean() for lag in range(1, max_lag + 2)]
+    )  # acf[k] is lag k
+    threshold = max(_MIN_AUTOCORRELATION, 2.5 / np.sqrt(n))
+    for lag in range(2, max_lag + 1):
+        value = acf[lag]
+        if (
+            value >= threshold
+            and value >= acf[lag - 1]
+            and value >= acf[lag + 1]
+            and value - acf[1:lag].min() >= _MIN_RISE
+        ):
+            return lag
+    return None

@@ -17,10 +17,12 @@ Forecasters: those of ``baselines.py`` (naive, seasonal naive, Ridge on lags,
 ETS, ARIMA) and skhyper's ``WindowForecaster``:
 
 - defaults: ``WindowForecaster(seasonal_period="auto")`` — recursive h-step;
-- direct: the same with ``horizon=h`` (all ``h`` steps at once);
 - search: the README's small search, a ``GridSearchCV`` over ``SEARCH_GRID``
   (window sizes that leave the first ``TimeSeriesSplit(3)`` fold two windows
-  at least) scored by one-step MAE on the training part, refit on all of it.
+  at least) scored by one-step MAE on the training part, refit on all of it;
+  its h-step forecasts are recursive;
+- search, direct: the search's pick trained again with ``horizon=h`` (all
+  ``h`` steps at once).
 
 Writes the tables and their geometric means to
 ``benchmarks/results/forecast_panel[_holdout].md``.
@@ -38,6 +40,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).parent))
 
 import numpy as np  # noqa: E402
+from sklearn.base import clone  # noqa: E402
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit  # noqa: E402
 
 import baselines  # noqa: E402
@@ -62,14 +65,19 @@ def window_sizes(n_train, choices=WINDOW_SIZES, n_splits=3):
 
 
 def skhyper_forecasts(case, h, seed, quick=False):
-    """One-step and h-step forecasts of skhyper's defaults, direct model and search."""
+    """One-step and h-step forecasts of skhyper's defaults, its search's pick
+    (recursive h-step) and the same model trained direct (``horizon=h``)."""
     train, test = case.train, case.test
     results, notes = {}, {}
-    defaults = WindowForecaster(seasonal_period="auto", random_state=seed).fit(train)
-    results["skhyper defaults"] = (defaults.predict(test), np.asarray(defaults.forecast(h)))
-    notes["seasonal_period_"] = defaults.seasonal_period_
-    direct = WindowForecaster(seasonal_period="auto", horizon=h, random_state=seed).fit(train)
-    results["skhyper direct (horizon=h)"] = (None, np.asarray(direct.forecast(h)))
+    try:
+        defaults = WindowForecaster(seasonal_period="auto", random_state=seed).fit(train)
+    except ValueError as error:  # a series too short for the default window
+        results["skhyper defaults"] = (None, None)
+        notes["defaults"] = str(error)
+        notes["seasonal_period_"] = "—"
+    else:
+        results["skhyper defaults"] = (defaults.predict(test), np.asarray(defaults.forecast(h)))
+        notes["seasonal_period_"] = defaults.seasonal_period_
     grid = {"window_size": window_sizes(len(train)), **SEARCH_GRID}
     if quick:
         grid = {"window_size": grid["window_size"][:2], "learning_rate": [1e-3, 1e-2]}
@@ -78,6 +86,13 @@ def skhyper_forecasts(case, h, seed, quick=False):
     best = search.best_estimator_
     results["skhyper search"] = (best.predict(test), np.asarray(best.forecast(h)))
     notes["search picks"] = ", ".join(f"{k}={v}" for k, v in search.best_params_.items())
+    try:
+        direct = clone(best).set_params(horizon=h).fit(train)
+    except ValueError as error:  # h windows do not fit in the training part
+        results["skhyper search, direct (horizon=h)"] = (None, None)
+        notes["direct"] = str(error)
+    else:
+        results["skhyper search, direct (horizon=h)"] = (None, np.asarray(direct.forecast(h)))
     return results, notes
 
 
@@ -103,7 +118,7 @@ def run_case(case, seed, quick):
         results, notes = skhyper_forecasts(case, h, seed, quick)
     seconds["skhyper (all three)"] = time.perf_counter() - start
     for name, (one_step, multi) in results.items():
-        rows[name] = (None if one_step is None else mase(one_step, test, scale), mase(multi, test[:h], scale))
+        rows[name] = tuple(None if p is None else mase(p, a, scale) for p, a in ((one_step, test), (multi, test[:h])))
     return h, rows, notes, seconds
 
 
@@ -156,6 +171,7 @@ def main(argv=None):
             "|---|---|---|",
             *[f"| {method} | {fmt(one)} | {fmt(multi)} |" for method, (one, multi) in rows.items()],
             "",
+            *[f"{what} failed: {notes[what]}" for what in ("defaults", "direct") if what in notes],
             "Seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()),
             "",
         ]
@@ -180,14 +196,16 @@ def main(argv=None):
     for name, (case, rows) in table.items():
         naive, ridge = rows["naive"][0], rows["Ridge on lags"][0]
         default = rows["skhyper defaults"][0]
-        if ridge < naive:
+        if default is None:
+            lines.append(f"- {name}: the series is too short for the default window")
+        elif ridge < naive:
             verdict = "beats naive" if default < naive else "LOSES to naive"
             lines.append(f"- {name}: Ridge beats naive; skhyper's defaults {verdict} ({default / naive:.3f}x naive)")
         else:
             lines.append(f"- {name}: Ridge does not beat naive; skhyper's defaults at {default / naive:.3f}x naive")
         if case.period:
             classical = min(rows["ETS (AICc)"][0], rows["ARIMA (AICc)"][0])
-            lines.append(f"  - seasonal: search {rows['skhyper search'][0] / classical:.3f}x the best of ETS/ARIMA")
+            lines.append(f"  - seasonal: the search at {rows['skhyper search'][0] / classical:.3f}x the best of ETS/ARIMA")
     lines += ["", f"Whole run: {time.perf_counter() - started:.0f} s."]
     text = "\n".join(lines) + "\n"
     print("\n".join(lines[lines.index("## Geometric means over the series") :]))

@@ -224,6 +224,8 @@ def train_compiled(model, X, y, sample_weight, plan):
     shuffle = tf.constant(bool(plan.shuffle))
     history = {}
     stopper = _EarlyStopping(**plan.early_stopping) if plan.early_stopping else None
+    if stopper is not None and plan.start_is_candidate and validation is not None:
+        stopper.start(float(trainer.evaluate(*validation)[0]), trainer)
     rate, previous_loss, best = None, plan.previous_loss, np.inf
     last = plan.initial_epoch + plan.epochs
     for epoch in range(plan.initial_epoch, last):
@@ -277,6 +279,12 @@ class _EarlyStopping:
         self.patience, self.min_delta = patience, min_delta
         self.restore_best_weights = restore_best_weights
         self.best, self.best_weights, self.waited = np.inf, None, 0
+
+    def start(self, loss, trainer):
+        """Count the starting weights, of validation loss ``loss``, as the first candidate."""
+        self.best = loss
+        if self.restore_best_weights:
+            self.best_weights = trainer.weights()
 
     def should_stop(self, current, trainer):
         if current + self.min_delta < self.best:  # improved by more than min_delta

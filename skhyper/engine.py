@@ -52,6 +52,10 @@ class TrainingPlan:
     on_best : callable or None, called as ``on_best(history)`` with the
         history so far whenever the monitored loss reaches a new best, while
         the model holds that epoch's weights (a checkpoint).
+    start_is_candidate : bool, early stopping on a validation set counts the
+        starting weights as the first candidate: when no epoch beats their
+        validation loss, they are what training ends with (a network that
+        starts at a fitted model, as the forecaster's linear path does).
     """
 
     epochs: int
@@ -66,6 +70,7 @@ class TrainingPlan:
     metric: str = "accuracy"
     previous_loss: float = None
     on_best: object = None
+    start_is_candidate: bool = False
 
     @property
     def monitor(self):
@@ -143,12 +148,17 @@ def train_keras(model, X, y, sample_weight, plan, callbacks=()):
     all_callbacks = [rates, keras.callbacks.TerminateOnNaN()]
     if plan.on_best is not None:
         all_callbacks.append(_OnBest(plan.on_best, plan.monitor))
-    if plan.early_stopping:
-        all_callbacks.append(keras.callbacks.EarlyStopping(monitor=plan.monitor, **plan.early_stopping))
     validation_data = plan.validation_data
     if validation_data is not None and len(validation_data) == 3:
         X_val, y_val, w_val = validation_data
         validation_data = (X_val, y_val, keras_weights(w_val, y_val))
+    if plan.early_stopping and _starts_as_candidate(plan):
+        X_val, y_val, *w_val = validation_data
+        start = model.evaluate(X_val, y_val, sample_weight=w_val[0] if w_val else None,
+                               batch_size=_PREDICT_CHUNK, verbose=0, return_dict=True)["loss"]  # fmt: skip
+        all_callbacks.append(_StartingEarlyStopping(start, model.get_weights(), monitor=plan.monitor, **plan.early_stopping))
+    elif plan.early_stopping:
+        all_callbacks.append(keras.callbacks.EarlyStopping(monitor=plan.monitor, **plan.early_stopping))
     result = model.fit(
         dataset,
         epochs=last,
@@ -161,6 +171,25 @@ def train_keras(model, X, y, sample_weight, plan, callbacks=()):
         verbose=plan.verbose,
     )
     return {key: [float(v) for v in values] for key, values in result.history.items()}
+
+
+def _starts_as_candidate(plan):
+    return bool(plan.start_is_candidate and plan.early_stopping and plan.validation_data is not None)
+
+
+class _StartingEarlyStopping(keras.callbacks.EarlyStopping):
+    """Keras' ``EarlyStopping`` whose first candidate is the starting weights
+    (``TrainingPlan.start_is_candidate``)."""
+
+    def __init__(self, start_loss, start_weights, **kwargs):
+        super().__init__(**kwargs)
+        self._start = start_loss, start_weights
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self.best = self._start[0]
+        if self.restore_best_weights:
+            self.best_weights = self._start[1]
 
 
 class _EpochLearningRate(keras.callbacks.Callback):

@@ -36,7 +36,7 @@ _STATE = {
     "KerasMLPClassifier": ["classes_", "n_classes_"],
     "KerasMLPRegressor": [],
     "WindowForecaster": ["forecasts_itself_", "target_is_1d_", "input_mean_", "input_scale_",
-                         "target_mean_", "target_scale_", "context_", "_training_head", "lags_", "level_rows_", "seasonal_period_"],
+                         "target_mean_", "target_scale_", "context_", "_training_head", "lags_", "level_rows_", "seasonal_period_", "linear_alpha_"],
 }  # fmt: skip
 
 #: Parameters added after format version 1 was first written, with the value
@@ -131,6 +131,8 @@ def load(path, kind=None):
             estimator.level_rows_ = 0
         if "seasonal_period_" not in state:  # written before seasonal_period="auto"
             estimator.seasonal_period_ = estimator.seasonal_period
+        if "linear_alpha_" not in state:  # written before the linear path
+            estimator.linear_alpha_ = None
     estimator.target_encoder_ = _target_encoder(estimator, state)
     with tempfile.TemporaryDirectory() as folder:
         model_file = Path(folder) / "model.keras"

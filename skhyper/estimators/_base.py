@@ -25,6 +25,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length
 
 from .. import _progress, engine, hyperparams, schedules
+from ..linear import ridge_loo
 from .._compat import (
     HasMethods,
     Interval,
@@ -410,6 +411,7 @@ class KerasMLPBase:
             verbose=self.verbose,
             initial_epoch=initial_epoch,
             metric=self._metric,
+            start_is_candidate=self._has_linear_path(),  # it starts at the linear fit
         )
         return engine.train(
             self.model_, X, y_model, sample_weight, plan,
@@ -526,17 +528,13 @@ class KerasMLPBase:
             rows, _ = self._validation_rows(y)
             X, y_model = X[rows], y_model[rows]
             sample_weight = None if sample_weight is None else sample_weight[rows]
-        kernel, intercept = ridge_fit(X, y_model.reshape(len(y_model), -1), sample_weight, self._ridge_alpha(len(X)))
+        kernel, intercept, self.linear_alpha_ = ridge_loo(
+            X, y_model.reshape(len(y_model), -1), sample_weight, min_alpha=float(self.l2) * len(X)
+        )
         linear, output = self.model_.get_layer("linear_path"), self.model_.get_layer("output")
         linear.kernel.assign(kernel.astype(np.float32))
         output.kernel.assign(np.zeros(output.kernel.shape, dtype=np.float32))
         output.bias.assign(intercept.astype(np.float32))
-
-    def _ridge_alpha(self, n_rows):
-        """The ridge penalty of the linear path's start: the network's own L2
-        (Keras adds ``l2 * sum(w**2)`` to a mean loss, a ridge alpha of
-        ``l2 * n``), and at least sklearn's ``Ridge`` default of 1."""
-        return max(1.0, float(self.l2) * n_rows)
 
     def _make_optimizer(self):
         if not isinstance(self.optimizer, str):  # a copy, with its own settings and rate
@@ -653,20 +651,6 @@ class KerasMLPBase:
         raise NotImplementedError
 
 
-def ridge_fit(X, y, sample_weight, alpha):
-    """The kernel and intercept of a ridge regression of ``y`` on ``X``
-    (intercept not penalized), in float64."""
-    X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    w = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    w = w / w.sum()
-    x_mean, y_mean = w @ X, w @ y
-    Xc, yc = (X - x_mean) * np.sqrt(w)[:, None], (y - y_mean) * np.sqrt(w)[:, None]
-    # Per-row weights sum to 1, so alpha is scaled by the number of rows.
-    gram = Xc.T @ Xc + (alpha / len(X)) * np.eye(X.shape[1])
-    kernel = np.linalg.solve(gram, Xc.T @ yc)
-    return kernel, y_mean - x_mean @ kernel
-
-
 def seed_states(model):
     """The state of each layer's seed generator (Keras' dropout), by layer name."""
     return {
@@ -706,16 +690,18 @@ def _draw_seeds(random_state):
 
 def signature_with(init, own_init):
     """The signature of ``init`` with the keyword-only parameters of
-    ``own_init`` (a subclass's ``__init__(self, *, new=..., **params)``) added.
+    ``own_init`` (a subclass's ``__init__(self, *, new=..., **params)``)
+    added, or replacing those of the same name (a default of its own).
 
     The subclass gives its ``__init__`` this signature, so sklearn's
     ``get_params``/``clone`` (which read the signature) see every parameter
     without the whole list, or the new parameters' defaults, being repeated.
     """
     signature = inspect.signature(init)
-    added = [
-        parameter
-        for parameter in inspect.signature(own_init).parameters.values()
+    own = {
+        name: parameter
+        for name, parameter in inspect.signature(own_init).parameters.items()
         if parameter.kind is inspect.Parameter.KEYWORD_ONLY
-    ]
-    return signature.replace(parameters=[*signature.parameters.values(), *added])
+    }
+    inherited = [own.pop(name, parameter) for name, parameter in signature.parameters.items()]
+    return signature.replace(parameters=[*inherited, *own.values()])

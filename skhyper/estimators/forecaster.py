@@ -83,6 +83,10 @@ class WindowForecaster(KerasMLPRegressor):
     seasonal_period_ : int or None
         The season length the windows use: ``seasonal_period``, or what
         ``"auto"`` found.
+    linear_alpha_ : float or None
+        The ridge penalty the linear path started from, chosen by
+        leave-one-out error (see :mod:`skhyper.linear`); None without a
+        linear path.
     lags_ : ndarray of int
         The rows a window holds, as offsets ``k`` (row ``t - k``), oldest
         first; fixed at ``fit`` (``predict`` and ``forecast`` use these even
@@ -132,9 +136,11 @@ class WindowForecaster(KerasMLPRegressor):
         relative_to="auto",
         linear_path=True,
         scale=True,
+        early_stopping=True,
+        validation_split=0.1,
         **params,
     ):
-        super().__init__(**params)
+        super().__init__(early_stopping=early_stopping, validation_split=validation_split, **params)
         self.window_size = window_size
         self.horizon = horizon
         self.seasonal_period = seasonal_period
@@ -186,6 +192,7 @@ class WindowForecaster(KerasMLPRegressor):
             self._check_like_training(X, series, target, y)
         if reset:
             self.seasonal_period_ = self._resolve_season(series)
+            self.linear_alpha_ = None
         self._check_length(len(series), "the series")
         if self.relative_to not in (None, "auto") and y is not None:
             raise ValueError(

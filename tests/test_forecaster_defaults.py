@@ -1,0 +1,294 @@
+"""WindowForecaster's defaults on the shapes real series take (issue 11):
+level-relative windows, the linear path started at the ridge fit, early
+stopping that can keep that start, seasonal_period="auto", in-sample
+predictions; no look-ahead and persistence with all of them."""
+
+import json
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import Ridge
+
+import skhyper
+from skhyper import WindowForecaster
+from skhyper.linear import ridge_loo
+from skhyper.seasonality import detect_period, period_from_autocorrelation, period_from_index
+from skhyper.windows import lag_offsets, sliding_windows
+
+QUICK = dict(hidden_layer_sizes=(16,), epochs=30, random_state=0)
+
+
+def mae(a, b):
+    return float(np.abs(np.asarray(a) - np.asarray(b)).mean())
+
+
+def ar2(n, seed, phi=(1.2, -0.5)):
+    rs = np.random.RandomState(seed)
+    noise = rs.randn(n)
+    x = np.zeros(n)
+    for t in range(2, n):
+        x[t] = phi[0] * x[t - 1] + phi[1] * x[t - 2] + noise[t]
+    return x, noise
+
+
+# --------------------------------------------------- what the defaults do
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_defaults_follow_a_trend_past_everything_training_saw(seed):
+    t = np.arange(300)
+    series = 0.2 * t + 3 * np.sin(2 * np.pi * t / 25) + np.random.RandomState(seed).randn(300) * 0.3
+    train, valid = series[:150], series[150:]  # valid runs from 30 to 60, training stayed below 30
+    model = WindowForecaster(window_size=10, random_state=seed).fit(train)
+    predictions = model.predict(valid)
+    # Noise of 0.3 has an MAE of 0.24; the naive forecast's is about 0.58 here.
+    assert mae(predictions, valid) < 0.45
+    assert abs(np.mean(predictions - valid)) < 0.1  # no lag behind the trend
+    # The same network on raw values falls behind (its inputs leave the training range).
+    plain = WindowForecaster(window_size=10, relative_to=None, linear_path=False, random_state=seed).fit(train)
+    assert mae(plain.predict(valid), valid) > 2 * mae(predictions, valid)
+
+
+def test_defaults_follow_a_level_shift():
+    rs = np.random.RandomState(0)
+    series = np.zeros(400)
+    for t in range(1, 400):
+        series[t] = 0.6 * series[t - 1] + 0.5 * rs.randn()
+    series[300:] += 10.0  # a jump to a level training never saw
+    model = WindowForecaster(window_size=10, random_state=0).fit(series[:250])
+    predictions = model.predict(series[250:])
+    after = slice(60, 150)  # from ten rows after the jump
+    naive = mae(series[249:-1][after], series[250:][after])
+    assert mae(predictions[after], series[250:][after]) < 1.15 * naive
+    assert abs(np.mean(predictions[after] - series[250:][after])) < 0.15
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_defaults_stay_at_the_naive_forecast_on_a_random_walk(seed):
+    walk = np.cumsum(np.random.RandomState(seed).randn(600))
+    model = WindowForecaster(random_state=seed).fit(walk[:500])
+    ratio = mae(model.predict(walk[500:]), walk[500:]) / mae(walk[499:-1], walk[500:])
+    assert ratio < 1.05
+    # Nothing to learn: the ridge start is heavily penalized.
+    assert model.linear_alpha_ > 10.0
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_linear_path_learns_an_ar2_process_to_its_noise_floor(seed):
+    x, noise = ar2(700, seed)
+    floor = np.abs(noise[500:]).mean()  # the error of the true coefficients
+    # Raw windows: the linear path is an autoregression, the hidden layers add nothing.
+    model = WindowForecaster(window_size=5, relative_to=None, random_state=seed).fit(x[:500])
+    assert mae(model.predict(x[500:]), x[500:]) < 1.06 * floor
+    # The same network without the linear path, trained as long, does worse.
+    plain = WindowForecaster(window_size=5, relative_to=None, linear_path=False, random_state=seed).fit(x[:500])
+    assert mae(plain.predict(x[500:]), x[500:]) > mae(model.predict(x[500:]), x[500:])
+    # The defaults (windows relative to the last value) stay close.
+    default = WindowForecaster(window_size=5, random_state=seed).fit(x[:500])
+    assert mae(default.predict(x[500:]), x[500:]) < 1.15 * floor
+
+
+def test_the_linear_path_starts_at_the_ridge_fit_and_the_hidden_output_at_zero():
+    x, _ = ar2(300, 0)
+    model = WindowForecaster(window_size=4, relative_to=None, scale=False, early_stopping=False, validation_split=0.0,
+                             epochs=1, learning_rate=1e-12, random_state=0).fit(x)  # fmt: skip
+    windows, targets = sliding_windows(x[:, None], x[:, None], lag_offsets(4), 1)
+    kernel, intercept, alpha = ridge_loo(windows, targets)
+    assert alpha == model.linear_alpha_
+    np.testing.assert_allclose(model.model_.get_layer("linear_path").kernel.numpy(), kernel, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.model_.get_layer("output").kernel.numpy(), 0.0, atol=1e-9)
+    # With a learning rate of 1e-12 its predictions are the ridge's, which sklearn agrees with.
+    ridge = Ridge(alpha=alpha).fit(windows, targets[:, 0])
+    np.testing.assert_allclose(model.predict_in_sample(x)[4:], ridge.predict(windows), rtol=1e-4, atol=1e-4)
+
+
+def test_early_stopping_keeps_the_start_when_no_epoch_beats_it():
+    walk = np.cumsum(np.random.RandomState(3).randn(300))
+    model = WindowForecaster(window_size=10, learning_rate=0.1, random_state=0).fit(walk)  # too high a rate
+    start = WindowForecaster(window_size=10, learning_rate=0.1, epochs=1, random_state=0)
+    start.set_params(learning_rate=1e-12).fit(walk)
+    assert model.early_stopping and model.validation_split == 0.1
+    # Every epoch at rate 0.1 is worse on the last 10% than the ridge start: training ends there.
+    assert min(model.history_["val_loss"]) > start.history_["val_loss"][0] - 1e-6
+    np.testing.assert_allclose(model.forecast(5), start.forecast(5), rtol=1e-5)
+
+
+@pytest.mark.parametrize("engine", ["compiled", "keras"])
+def test_both_engines_count_the_start_as_a_candidate(engine):
+    walk = np.cumsum(np.random.RandomState(3).randn(200))
+    model = WindowForecaster(window_size=5, hidden_layer_sizes=(4,), learning_rate=0.5, epochs=5,
+                             engine=engine, random_state=0).fit(walk)  # fmt: skip
+    linear = model.model_.get_layer("linear_path").kernel.numpy()
+    kernel, _, _ = ridge_loo(*_relative_windows(model, walk))
+    np.testing.assert_allclose(linear, kernel, rtol=1e-4, atol=1e-5)
+
+
+def _relative_windows(model, series):
+    """The scaled, level-relative windows and targets the model trained on
+    (not the last 10% early stopping holds out)."""
+    scaled = (series[:, None] - model.input_mean_) / model.input_scale_
+    windows, targets = sliding_windows(scaled, scaled, model.lags_, 1)
+    windows, targets = windows - windows[:, -1:], targets - windows[:, -1:]
+    rows, _ = model._validation_rows(targets)
+    return windows[rows], targets[rows]
+
+
+def test_relative_to_auto_is_none_with_a_separate_target():
+    X = np.random.RandomState(0).randn(120, 2)
+    y = X[:, 0] * 2 + 1
+    model = WindowForecaster(window_size=3, **QUICK).fit(X, y)
+    assert model.level_rows_ == 0 and model.forecasts_itself_ is False
+    assert WindowForecaster(window_size=3, **QUICK).fit(X[:, 0]).level_rows_ == 1
+
+
+# ------------------------------------------------------- seasonal "auto"
+
+
+@pytest.mark.parametrize(
+    "freq, n, period",
+    [("h", 100, 24), ("30min", 200, 48), ("D", 100, 7), ("D", 800, 365), ("B", 60, 5), ("W", 200, 52),
+     ("W-MON", 200, 52), ("MS", 60, 12), ("ME", 60, 12), ("QS", 40, 4), ("QE", 40, 4), ("YS", 40, None)],
+)  # fmt: skip
+def test_auto_season_from_a_datetime_index(freq, n, period):
+    index = pd.date_range("2001-01-01", periods=n, freq=freq)
+    assert period_from_index(index, n) == period
+
+
+@pytest.mark.parametrize("freq, period", [("M", 12), ("Q", 4), ("W", 52), ("D", 7), ("h", 24), ("Y", None)])
+def test_auto_season_from_a_period_index(freq, period):
+    index = pd.period_range("2001-01-01", periods=120, freq=freq)
+    assert period_from_index(index, 120) == period
+
+
+def test_auto_season_from_an_index_without_freq_is_inferred():
+    index = pd.DatetimeIndex(pd.date_range("2001-01-01", periods=60, freq="MS").tolist())  # freq dropped
+    assert index.freq is None and period_from_index(index, 60) == 12
+
+
+@pytest.mark.parametrize("period", [7, 12, 24])
+def test_auto_season_of_an_unindexed_series_from_its_autocorrelation(period):
+    rs = np.random.RandomState(period)
+    t = np.arange(20 * period)
+    series = 0.05 * t + np.sin(2 * np.pi * t / period) + 0.3 * rs.randn(len(t))
+    assert detect_period(series[:, None]) == period
+
+
+@pytest.mark.parametrize("kind", ["random walk", "AR(1)", "white noise"])
+def test_auto_season_is_none_when_no_season_stands_out(kind):
+    rs = np.random.RandomState(0)
+    noise = rs.randn(400)
+    series = {"random walk": np.cumsum(noise), "white noise": noise}.get(kind)
+    if series is None:
+        series = np.zeros(400)
+        for t in range(1, 400):
+            series[t] = 0.9 * series[t - 1] + noise[t]
+    assert period_from_autocorrelation(series) is None
+
+
+def test_auto_season_needs_two_seasons_of_data():
+    index = pd.period_range("2001-01", periods=20, freq="M")
+    assert detect_period(np.zeros((20, 1)), index) is None  # 20 months: fewer than two years
+    assert detect_period(np.zeros((24, 1)), pd.period_range("2001-01", periods=24, freq="M")) == 12
+
+
+def test_the_forecaster_records_the_season_it_found_and_uses_it():
+    index = pd.period_range("2001-01", periods=96, freq="M")
+    rs = np.random.RandomState(0)
+    series = pd.Series(np.sin(2 * np.pi * np.arange(96) / 12) + 0.1 * rs.randn(96), index=index)
+    model = WindowForecaster(window_size=3, seasonal_period="auto", **QUICK).fit(series)
+    assert model.seasonal_period_ == 12
+    # Three recent rows and the rows around the same month a year before (seasonal_window=3).
+    np.testing.assert_array_equal(model.lags_, lag_offsets(3, 1, 12, 3))
+    assert model.get_params()["seasonal_period"] == "auto"  # the parameter is left as given
+    # With a horizon longer than the season allows, the window narrows to what comes before the targets.
+    narrowed = WindowForecaster(window_size=3, seasonal_period="auto", horizon=10, **QUICK).fit(series)
+    np.testing.assert_array_equal(narrowed.lags_, lag_offsets(3, 10, 12, 2))
+    # Unindexed, the same series is found by its autocorrelation.
+    assert WindowForecaster(window_size=3, seasonal_period="auto", **QUICK).fit(series.to_numpy()).seasonal_period_ == 12
+    plain = WindowForecaster(window_size=3, **QUICK).fit(series)
+    assert plain.seasonal_period_ is None
+
+
+# ------------------------------------------------- in-sample predictions
+
+
+def test_predict_in_sample_gives_the_fitted_values_with_nan_where_no_window_exists():
+    index = pd.date_range("2020-01-01", periods=200, freq="D")
+    rs = np.random.RandomState(0)
+    series = pd.Series(np.cumsum(rs.randn(200)) + np.sin(np.arange(200)), index=index, name="y")
+    model = WindowForecaster(window_size=6, **QUICK).fit(series[:150])
+    fitted = model.predict_in_sample(series)
+    assert isinstance(fitted, pd.Series) and fitted.index.equals(series.index) and fitted.name == "y"
+    assert fitted.iloc[:6].isna().all() and fitted.iloc[6:].notna().all()
+    # Row t comes from the rows before it: past the training part, what predict() gives.
+    np.testing.assert_allclose(fitted.iloc[150:], model.predict(series[150:]), rtol=1e-12)
+    # A row's fitted value does not depend on the rows after it.
+    np.testing.assert_allclose(model.predict_in_sample(series[:100]), fitted.iloc[:100], rtol=1e-12)
+    array = model.predict_in_sample(series.to_numpy())
+    assert isinstance(array, np.ndarray) and array.shape == (200,)
+
+
+def test_predict_in_sample_of_a_series_shorter_than_a_window_is_all_nan():
+    series = np.sin(np.arange(60) / 3)
+    model = WindowForecaster(window_size=6, **QUICK).fit(series)
+    assert np.isnan(model.predict_in_sample(series[:5])).all()
+
+
+# ---------------------------------------------------------- no look-ahead
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"seasonal_period": "auto"}, {"seasonal_period": "auto", "horizon": 3},
+     {"relative_to": "mean", "seasonal_period": 12}, {"relative_to": None}, {"linear_path": False}],
+)  # fmt: skip
+def test_no_look_ahead_with_the_new_options(params):
+    index = pd.period_range("2001-01", periods=240, freq="M")
+    rs = np.random.RandomState(0)
+    series = pd.Series(np.sin(2 * np.pi * np.arange(240) / 12) + np.arange(240) / 50 + 0.1 * rs.randn(240), index=index)
+    model = WindowForecaster(window_size=4, **{**QUICK, "epochs": 3}, **params).fit(series[:180])
+    valid = series[180:]
+    changed = valid.copy()
+    changed.iloc[30:] += 100.0
+    before, after = model.predict(valid), model.predict(changed)
+    np.testing.assert_array_equal(before[:31], after[:31])
+    assert not np.allclose(before[31:], after[31:])
+    in_before, in_after = model.predict_in_sample(valid), model.predict_in_sample(changed)
+    np.testing.assert_array_equal(in_before[:31], in_after[:31])
+
+
+# ------------------------------------------------------------ persistence
+
+
+def test_save_and_load_with_every_new_option(tmp_path):
+    index = pd.period_range("2001-01", periods=120, freq="M")
+    series = pd.Series(np.sin(2 * np.pi * np.arange(120) / 12) + np.arange(120) / 30, index=index)
+    model = WindowForecaster(window_size=4, seasonal_period="auto", **QUICK).fit(series[:100])
+    loaded = skhyper.load(model.save(tmp_path / "model.skh"))
+    assert loaded.seasonal_period_ == 12 and loaded.linear_alpha_ == model.linear_alpha_
+    assert loaded.get_params() == model.get_params()
+    np.testing.assert_allclose(loaded.predict(series[100:]), model.predict(series[100:]), rtol=1e-12)
+    pd.testing.assert_series_equal(loaded.forecast(5), model.forecast(5))
+
+
+def test_files_written_before_the_new_defaults_load_as_they_were_trained(tmp_path):
+    series = np.sin(np.arange(200) / 4) + np.arange(200) / 40
+    # How an earlier skhyper trained by default: raw windows, a plain MLP.
+    model = WindowForecaster(window_size=5, relative_to=None, linear_path=False, early_stopping=False,
+                             validation_split=0.0, **QUICK).fit(series[:150])  # fmt: skip
+    path = model.save(tmp_path / "new.skh")
+    old = tmp_path / "old.skh"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(old, "w") as target:
+        document = json.loads(source.read("skhyper.json"))
+        for key in ("seasonal_period_", "linear_alpha_"):
+            del document["state"][key]
+        for key in ("relative_to", "linear_path"):  # early_stopping, validation_split: always written
+            del document["params"][key]
+        target.writestr("skhyper.json", json.dumps(document))
+        target.writestr("model.keras", source.read("model.keras"))
+    loaded = skhyper.load(old)
+    assert loaded.relative_to is None and loaded.linear_path is False
+    assert loaded.early_stopping is False and loaded.validation_split == 0.0
+    np.testing.assert_allclose(loaded.predict(series[150:]), model.predict(series[150:]), rtol=1e-12)

@@ -10,7 +10,11 @@ MAE on the validation part (days 1000-1460) of
 - Ridge regression on the 20 previous values, and on the same inputs as the
   seasonal forecaster (those 20 and the 7 around the same day a year before);
 - the book's DNN through WindowForecaster: Dense 10-10-1, SGD lr 1e-6
-  momentum 0.9, window 20, batch 32, 100 epochs, raw values (scale=False);
+  momentum 0.9, window 20, batch 32, 100 epochs, raw values (scale=False,
+  relative_to=None, linear_path=False, no early stopping);
+- ``WindowForecaster(seasonal_period="auto")`` with its defaults, and the
+  best of a GridSearchCV of it over window size (10, 20, 40) and learning
+  rate (1e-3, 1e-2);
 - the best WindowForecaster (Dense 64) of a GridSearchCV over window size,
   seasonal rows (none, or a 365-day season), plain or level-relative windows,
   learning rate and L2 (epochs by early stopping on the last 15% of the
@@ -31,12 +35,11 @@ from sklearn.linear_model import Ridge  # noqa: E402
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit  # noqa: E402
 
 from skhyper import WindowForecaster  # noqa: E402
-from skhyper.datasets import book_series  # noqa: E402
+from skhyper.datasets import BOOK_FORECASTER, book_series  # noqa: E402
 from skhyper.scorers import neg_mean_absolute_error  # noqa: E402
 from skhyper.windows import lag_offsets, sliding_windows  # noqa: E402
 
-BOOK_RECIPE = dict(window_size=20, hidden_layer_sizes=(10, 10), optimizer="sgd", learning_rate=1e-6,
-                   momentum=0.9, batch_size=32, epochs=100, scale=False)  # fmt: skip
+BOOK_RECIPE = dict(BOOK_FORECASTER, learning_rate=1e-6)
 # Up to 300 epochs, stopped early on the last 15% of the windows (in time).
 SEARCHED = dict(hidden_layer_sizes=(64,), epochs=300, early_stopping=True, validation_split=0.15, patience=20)
 GRID = {
@@ -47,6 +50,8 @@ GRID = {
     "l2": [1e-3, 1e-2],
 }
 QUICK_GRID = {"window_size": [20], "learning_rate": [1e-3, 1e-2]}
+# The defaults (seasonal_period="auto" finds 365 here) and a plain window x rate grid.
+DEFAULTS_GRID = {"window_size": [10, 20, 40], "learning_rate": [1e-3, 1e-2]}
 
 
 def mae(predicted, actual):
@@ -69,7 +74,7 @@ def main(seeds, quick):
         "Ridge on 20 lags": [ridge_on_lags(data.series, split, lag_offsets(20))],
         "Ridge on 20 lags + 7 a year before": [ridge_on_lags(data.series, split, lag_offsets(20, 1, 365, 3))],
     }
-    book, searched, chosen, seconds = [], [], [], []
+    book, searched, chosen, seconds, defaults, defaults_searched = [], [], [], [], [], []
     # What each of the two window options adds: the search's pick refit with it off.
     ablations = {"seasonal_period": None, "relative_to": None}
     labels = {"seasonal_period": "without seasonal rows", "relative_to": "with plain windows"}
@@ -77,6 +82,11 @@ def main(seeds, quick):
     for seed in range(seeds):
         recipe = WindowForecaster(**{**BOOK_RECIPE, "epochs": 10 if quick else 100}, random_state=seed)
         book.append(mae(recipe.fit(data.train).predict(data.valid), data.valid))
+        default = WindowForecaster(seasonal_period="auto", random_state=seed, **({"epochs": 10} if quick else {}))
+        defaults.append(mae(default.fit(data.train).predict(data.valid), data.valid))
+        grid = GridSearchCV(default, QUICK_GRID if quick else DEFAULTS_GRID, cv=TimeSeriesSplit(n_splits=3, test_size=150),
+                            scoring=neg_mean_absolute_error, n_jobs=1 if quick else 2).fit(data.train)  # fmt: skip
+        defaults_searched.append(mae(grid.predict(data.valid), data.valid))
         started = time.perf_counter()
         search = GridSearchCV(
             WindowForecaster(**{**SEARCHED, "epochs": 20 if quick else 300}, random_state=seed),
@@ -95,6 +105,8 @@ def main(seeds, quick):
         print(f"seed {seed}: book {book[-1]:.3f}, searched {searched[-1]:.3f} "
               f"{search.best_params_} ({seconds[-1]:.0f} s)", flush=True)  # fmt: skip
     rows["book's DNN via WindowForecaster"] = book
+    rows["WindowForecaster(seasonal_period='auto'), defaults"] = defaults
+    rows["the defaults, window x rate grid (CV, training part)"] = defaults_searched
     rows["best of the CV search (training part only)"] = searched
     for name, values in without.items():
         if values:

@@ -49,10 +49,13 @@ from skhyper import WindowForecaster  # noqa: E402
 from skhyper.scorers import neg_mean_absolute_error  # noqa: E402
 
 #: The README's recommended search: window sizes (those the data allows, see
-#: ``window_sizes``), two learning rates, and the linear model (no hidden
-#: layer) against the default hidden layer.
+#: ``window_sizes``) and two learning rates.  Adding the linear model
+#: (``hidden_layer_sizes=()``) or raw windows (``relative_to=None``) to it
+#: made the picks worse over these series and the holdout ones (geometric
+#: mean 0.83 and 0.84 of Ridge's MASE against 0.80): more candidates, more
+#: chances for the small folds to mislead.
 WINDOW_SIZES = (5, 10, 20, 40)
-SEARCH_GRID = {"learning_rate": [1e-3, 1e-2], "hidden_layer_sizes": [(), (100,)]}
+SEARCH_GRID = {"learning_rate": [1e-3, 1e-2]}
 QUICK = ("airline", "nile")
 
 
@@ -80,7 +83,7 @@ def skhyper_forecasts(case, h, seed, quick=False):
         notes["seasonal_period_"] = defaults.seasonal_period_
     grid = {"window_size": window_sizes(len(train)), **SEARCH_GRID}
     if quick:
-        grid = {"window_size": grid["window_size"][:2], "learning_rate": [1e-3, 1e-2]}
+        grid["window_size"] = grid["window_size"][:2]
     search = GridSearchCV(WindowForecaster(seasonal_period="auto", random_state=seed), grid,
                           cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error, n_jobs=2).fit(train)  # fmt: skip
     best = search.best_estimator_

@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from sklearn.model_selection import GridSearchCV  # noqa: E402
 
 from skhyper import KerasMLPClassifier, WindowForecaster, lr_find  # noqa: E402
-from skhyper.datasets import book_series, load_digits  # noqa: E402
+from skhyper.datasets import BOOK_FORECASTER, book_series, load_digits  # noqa: E402
 from skhyper.plotting import plot_forecast, plot_history, plot_search  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "images"
@@ -49,8 +49,7 @@ def main():
     }
     save(plot_history({name: model.fit(X, y) for name, model in runs.items()}), "seed001_history.png")
 
-    book_net = WindowForecaster(window_size=20, hidden_layer_sizes=(10, 10), optimizer="sgd",
-                                momentum=0.9, scale=False, random_state=0)  # fmt: skip
+    book_net = WindowForecaster(**BOOK_FORECASTER, random_state=0)
     per_epoch = lr_find(book_net, data.train, start_lr=1e-8, end_lr=1e-3, num_steps=100, per="epoch")
     per_batch = lr_find(KerasMLPClassifier(hidden_layer_sizes=(64,), random_state=0), X, y)
     figure, axes = plt.subplots(1, 2, figsize=(12, 4))

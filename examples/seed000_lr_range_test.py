@@ -18,15 +18,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 
 from skhyper import WindowForecaster, lr_find  # noqa: E402
-from skhyper.datasets import book_series  # noqa: E402
+from skhyper.datasets import BOOK_FORECASTER, book_series  # noqa: E402
 
 
 def main(quick=False):
     data = book_series()
     epochs = 10 if quick else 100
     # The book's network on raw values: Dense 10-10-1, SGD with momentum 0.9.
-    book = dict(hidden_layer_sizes=(10, 10), optimizer="sgd", momentum=0.9, batch_size=32,
-                epochs=epochs, scale=False, random_state=0)  # fmt: skip
+    book = dict(BOOK_FORECASTER, epochs=epochs, random_state=0)
+    del book["window_size"]
 
     def validation_mae(window_size, learning_rate):
         model = WindowForecaster(window_size=window_size, learning_rate=learning_rate, **book)

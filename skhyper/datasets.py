@@ -1,7 +1,9 @@
 """Data that ships with skhyper or is generated: nothing is downloaded.
 
 - :func:`book_series` — the synthetic daily series of seed 000's book
-  (trend + seasonality + Gaussian noise), with its noise-free signal.
+  (trend + seasonality + Gaussian noise), with its noise-free signal;
+  :data:`BOOK_FORECASTER`, the book's network as ``WindowForecaster``
+  parameters.
 - :func:`load_digits` — sklearn's bundled 8x8 digits, scaled to [0, 1]: the
   stand-in for MNIST in the examples and tests.
 """
@@ -9,7 +11,17 @@
 import numpy as np
 from sklearn.utils import Bunch
 
-__all__ = ["book_series", "load_digits"]
+__all__ = ["BOOK_FORECASTER", "book_series", "load_digits"]
+
+#: The book's DNN (seed 000) as ``WindowForecaster`` parameters: Dense
+#: 10-10-1 on 20 raw values (no scaling, no level-relative windows, no linear
+#: path), SGD with momentum 0.9, batch 32, 100 epochs with no early stopping.
+#: ``WindowForecaster(**BOOK_FORECASTER, learning_rate=1e-6)`` is the book's
+#: first model; its learning rate is what seed 000 tunes.
+BOOK_FORECASTER = dict(
+    window_size=20, hidden_layer_sizes=(10, 10), optimizer="sgd", momentum=0.9, batch_size=32, epochs=100,
+    scale=False, relative_to=None, linear_path=False, early_stopping=False, validation_split=0.0,
+)  # fmt: skip
 
 
 def book_series(

@@ -36,7 +36,7 @@ from sklearn.model_selection import GridSearchCV, train_test_split  # noqa: E402
 from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
 
 from skhyper import KerasMLPClassifier, WindowForecaster  # noqa: E402
-from skhyper.datasets import book_series, load_digits  # noqa: E402
+from skhyper.datasets import BOOK_FORECASTER, book_series, load_digits  # noqa: E402
 from skhyper.windows import sliding_windows  # noqa: E402
 
 INITIALIZERS = ["uniform", "lecun_uniform", "normal", "zero", "glorot_normal",
@@ -159,9 +159,8 @@ def window_forecaster(repeat, rows):
         return lambda X: model.predict(X, verbose=0)[:, 0]
 
     def skhyper_forecaster():
-        model = WindowForecaster(window_size=20, hidden_layer_sizes=(10, 10), optimizer="sgd",
-                                 learning_rate=1e-6, momentum=0.9, epochs=100, scale=False,
-                                 random_state=0).fit(data.train)  # fmt: skip
+        # The book's network as the peers train it (raw windows, every epoch).
+        model = WindowForecaster(**BOOK_FORECASTER, learning_rate=1e-6, random_state=0).fit(data.train)
         return lambda X: model.predict(data.valid)
 
     def sklearn_regressor():

@@ -8,7 +8,7 @@ detrended series (a season is a lag at which it repeats).
 import numpy as np
 import pandas as pd
 
-__all__ = ["detect_period", "period_from_index", "period_from_autocorrelation"]
+__all__ = ["detect_period", "irregular_time_index", "period_from_index", "period_from_autocorrelation"]
 
 # Rows per season by the index's base frequency.  Daily data get a week, or a
 # year when the training part holds more than two; sub-daily data a day.
@@ -48,6 +48,12 @@ def _frequency(index):
                 return None
             return None if inferred is None else pd.tseries.frequencies.to_offset(inferred)
     return None
+
+
+def irregular_time_index(index):
+    """Whether ``index`` is a DatetimeIndex with no frequency, given or
+    inferable (missing timestamps, holidays, uneven steps)."""
+    return isinstance(index, pd.DatetimeIndex) and len(index) >= 3 and _frequency(index) is None
 
 
 def period_from_index(index, n_rows):

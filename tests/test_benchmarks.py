@@ -19,3 +19,26 @@ def test_book_forecast_quick(monkeypatch, capsys):
     assert mae("naive (yesterday's value)") == 5.94 and mae("noise-free signal (floor)") == 4.01
     assert mae("Ridge on 20 lags + 7 a year before") < mae("Ridge on 20 lags") < 5.94
     assert 4.01 < mae("best of the CV search (training part only)") < 5.94
+
+
+def test_forecast_panel_quick(monkeypatch, capsys, tmp_path):
+    out_file = tmp_path / "panel.md"
+    monkeypatch.setattr(sys, "argv", ["forecast_panel.py", "--quick", "--out", str(out_file)])
+    runpy.run_path(str(BENCHMARKS / "forecast_panel.py"), run_name="__main__")
+    text = out_file.read_text()
+
+    def row(series, method):
+        section = text.split(f"## {series}:")[1].split("\n## ")[0]
+        one, multi = re.search(rf"^\| {re.escape(method)} \| ([0-9.—]+) \| ([0-9.—]+) \|", section, re.MULTILINE).groups()
+        return (None if one == "—" else float(one)), float(multi)
+
+    # The classical baselines are deterministic: naive on Airline's last 29 months.
+    assert row("airline", "naive")[0] == 2.124 and row("airline", "seasonal naive")[1] == 1.357
+    assert 'skhyper\'s "auto" found 12' in text and 'found None' in text  # Airline monthly, Nile yearly
+    for series in ("airline", "nile"):
+        naive, ridge = row(series, "naive")[0], row(series, "Ridge on lags")[0]
+        assert ridge < naive
+        assert row(series, "skhyper defaults")[0] < naive  # the issue's first goal, on these two
+        assert row(series, "skhyper search")[0] < naive
+        assert row(series, "skhyper search, direct (horizon=h)")[0] is None
+    assert "## Geometric means over the series" in text

@@ -292,3 +292,29 @@ def test_files_written_before_the_new_defaults_load_as_they_were_trained(tmp_pat
     assert loaded.relative_to is None and loaded.linear_path is False
     assert loaded.early_stopping is False and loaded.validation_split == 0.0
     np.testing.assert_allclose(loaded.predict(series[150:]), model.predict(series[150:]), rtol=1e-12)
+
+
+# ----------------------------------------------------------------- errors
+
+
+def test_auto_season_on_an_index_with_missing_timestamps_says_so():
+    index = pd.date_range("2020-01-01", periods=100, freq="D")
+    series = pd.Series(np.sin(np.arange(100)), index=index).drop(index[50])
+    with pytest.warns(UserWarning, match=r"no regular frequency \(missing timestamps\?\)"):
+        WindowForecaster(window_size=5, seasonal_period="auto", **{**QUICK, "epochs": 1}).fit(series)
+
+
+@pytest.mark.parametrize(
+    "series, message",
+    [(pd.Series([1.0, np.nan] + [0.0] * 40), "contains NaN at row 1"),
+     (pd.Series(np.arange(40.0), index=pd.date_range("2020", periods=40, freq="D")[::-1]), "not sorted"),
+     (np.arange(4.0), "too short")],
+)  # fmt: skip
+def test_bad_series_keep_their_errors_with_the_new_defaults(series, message):
+    with pytest.raises(ValueError, match=message):
+        WindowForecaster(window_size=3, seasonal_period="auto", **QUICK).fit(series)
+
+
+def test_an_explicit_season_longer_than_the_series_is_refused():
+    with pytest.raises(ValueError, match=r"too short for window_size=3, seasonal_period=12"):
+        WindowForecaster(window_size=3, seasonal_period=12, **QUICK).fit(np.arange(10.0))

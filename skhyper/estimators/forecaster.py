@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from .._compat import Interval, StrOptions, check_feature_names
-from ..seasonality import detect_period
+from ..seasonality import detect_period, irregular_time_index
 from ..windows import as_series, lag_offsets, lagged_rows, sliding_windows
 from ._base import KerasMLPBase, signature_with
 from .mlp import KerasMLPRegressor
@@ -63,11 +63,21 @@ class WindowForecaster(KerasMLPRegressor):
         the values as they are, as seed 000 does.
     linear_path : bool, default=True
         Add a linear map from the window to the output beside the hidden
-        layers, starting at zero (with ``relative_to="last"``: at the naive
-        forecast).  A linear autoregression is then the model's floor, which
-        the hidden layers improve on; ``l1``/``l2`` pull it towards zero, that
-        is towards the level, not towards the training mean.  False is the
-        plain MLP of seed 000.
+        layers.  It starts at the ridge regression of the training windows
+        (penalty chosen by leave-one-out error, ``linear_alpha_``), with the
+        hidden layers' output at zero: a linear autoregression is the model's
+        starting point and floor, which the hidden layers improve on.  With
+        level-relative windows, a penalty pulls it towards the level (the
+        naive forecast), not towards the training mean.  False is the plain
+        MLP of seed 000.
+    early_stopping : bool, default=True
+        As :class:`KerasMLPRegressor`'s (whose default is False), on the last
+        ``validation_split`` of the windows in time; with a linear path the
+        starting point counts as the first candidate, so training that does
+        not beat the linear start on those windows ends there.
+    validation_split : float, default=0.1
+        The share of the windows, the latest in time, held out for early
+        stopping.
     scale : bool, default=True
         Standardize the series and target with statistics of the training
         part, so default learning rates work on series of any magnitude:
@@ -75,6 +85,9 @@ class WindowForecaster(KerasMLPRegressor):
         standard deviation of the targets' distance from their level (the
         size of a step).  Predictions come back in the original units.
         ``False`` trains on raw values, as seed 000 does.
+
+    :data:`skhyper.datasets.BOOK_FORECASTER` holds seed 000's network as
+    these parameters (raw values, no linear path, no early stopping).
 
     Attributes
     ----------
@@ -289,6 +302,14 @@ class WindowForecaster(KerasMLPRegressor):
         """``seasonal_period``, or the one ``"auto"`` finds in the training series."""
         if self.seasonal_period != "auto":
             return self.seasonal_period
+        if irregular_time_index(series.index):
+            warnings.warn(
+                "seasonal_period='auto': X's DatetimeIndex has no regular frequency (missing"
+                " timestamps?), so the season is read from the autocorrelation of the rows as"
+                " they are; fill the gaps (e.g. X.asfreq('D')) or pass seasonal_period.",
+                UserWarning,
+                stacklevel=4,
+            )
         return detect_period(series.values, series.index)
 
     def _season(self):

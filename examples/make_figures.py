@@ -70,7 +70,7 @@ def main():
     save(figure, "search.png")
 
     # The setting benchmarks/book_forecast.py's search picks on days 0-999.
-    forecaster = WindowForecaster(window_size=10, seasonal_period=365, relative_to="mean",
+    forecaster = WindowForecaster(window_size=10, seasonal_period=365, relative_to="mean", linear_path=False,
                                   hidden_layer_sizes=(64,), learning_rate=1e-3, l2=1e-2, epochs=300,
                                   early_stopping=True, validation_split=0.15, patience=20,
                                   random_state=0).fit(data.train)  # fmt: skip

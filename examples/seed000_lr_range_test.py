@@ -42,7 +42,7 @@ def main(quick=False):
     print(f"validation MAE, window 20, lr 1e-6 (the book's first try): {before:.2f}")
     print(f"validation MAE, window 20, lr {test.suggestion:.2g} (range test):  {after:.2f}")
     print(f"validation MAE, window 40, lr {test.suggestion:.2g}:               {wider:.2f}")
-    seasonal = WindowForecaster(window_size=20, seasonal_period=365, relative_to="mean",
+    seasonal = WindowForecaster(window_size=20, seasonal_period=365, relative_to="mean", linear_path=False,
                                 hidden_layer_sizes=(64,), l2=1e-2, epochs=3 * epochs, early_stopping=True,
                                 validation_split=0.15, patience=20, random_state=0)  # fmt: skip
     options = float(np.abs(seasonal.fit(data.train).predict(data.valid) - data.valid).mean())

@@ -170,11 +170,12 @@ def _run_demo(arguments):
 
     print("\n3. WindowForecaster on the book series (TimeSeriesSplit, training part only)")
     data = book_series()
-    # Last year's rows around the same day, windows relative to their level
-    # (benchmarks/book_forecast.py shows what each adds); epochs by early stopping.
+    # Last year's rows around the same day, windows relative to their level, a
+    # plain MLP (benchmarks/book_forecast.py shows what each adds); epochs by
+    # early stopping.
     forecaster = WindowForecaster(hidden_layer_sizes=(64,), l2=1e-2, seasonal_period=365, relative_to="mean",
-                                  epochs=5 if quick else 300, early_stopping=True, validation_split=0.15,
-                                  patience=20, random_state=0)  # fmt: skip
+                                  linear_path=False, epochs=5 if quick else 300, early_stopping=True,
+                                  validation_split=0.15, patience=20, random_state=0)  # fmt: skip
     window_grid = {"window_size": [10, 20] if quick else [10, 20, 40], "learning_rate": [1e-3, 1e-2]}
     # Test folds of 150 days leave each training fold more than a year.
     forecast_search = GridSearchCV(forecaster, window_grid, cv=TimeSeriesSplit(3, test_size=150),

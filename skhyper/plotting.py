@@ -147,19 +147,36 @@ def plot_search(search, params, score="score", ax=None):
     return figure
 
 
+def _plot_times(index):
+    """An index matplotlib can draw: periods as their start times."""
+    import pandas as pd
+
+    return np.asarray(index.to_timestamp() if isinstance(index, pd.PeriodIndex) else index)
+
+
 def plot_forecast(actual, predicted, split=None, time=None, signal=None, ax=None):
     """A forecast against the actual series, the train/validation split marked.
 
-    ``predicted`` may cover only the end of ``actual`` (the validation part):
-    it is aligned to the end.  ``signal`` (optional) draws the noise-free series.
+    When both are pandas Series with time indexes, each is drawn at its own
+    times: ``forecast(steps)`` past the end of the series, or
+    ``predict_in_sample`` over it.  Otherwise ``predicted`` may cover only the
+    end of ``actual`` (the validation part): it is aligned to the end.
+    ``signal`` (optional) draws the noise-free series.
     """
+    import pandas as pd
+
+    indexed = time is None and isinstance(actual, pd.Series) and isinstance(predicted, pd.Series)
+    if indexed:
+        time, predicted_time = _plot_times(actual.index), _plot_times(predicted.index)
     actual, predicted = np.asarray(actual, dtype=float), np.asarray(predicted, dtype=float)
     time = np.arange(len(actual)) if time is None else np.asarray(time)
+    if not indexed:
+        predicted_time = time[len(actual) - len(predicted) :]
     figure, (axis,) = _figure_and_axes(ax, width=10.0)
     axis.plot(time, actual, color="0.6", linewidth=0.8, label="actual")
     if signal is not None:
         axis.plot(time, signal, color="0.2", linewidth=0.8, linestyle=":", label="noise-free signal")
-    axis.plot(time[len(actual) - len(predicted) :], predicted, color="tab:orange", linewidth=1.2, label="forecast")
+    axis.plot(predicted_time, predicted, color="tab:orange", linewidth=1.2, label="forecast")
     if split is not None:
         axis.axvline(time[split], color="tab:red", linestyle="--", label="train | validation")
     axis.set(xlabel="time", ylabel="value", title="forecast against the actual series")

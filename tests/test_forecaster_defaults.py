@@ -318,3 +318,29 @@ def test_bad_series_keep_their_errors_with_the_new_defaults(series, message):
 def test_an_explicit_season_longer_than_the_series_is_refused():
     with pytest.raises(ValueError, match=r"too short for window_size=3, seasonal_period=12"):
         WindowForecaster(window_size=3, seasonal_period=12, **QUICK).fit(np.arange(10.0))
+
+
+def test_predict_in_sample_with_a_separate_target_is_a_series():
+    index = pd.period_range("2001Q1", periods=80, freq="Q")
+    X = pd.DataFrame({"a": np.sin(np.arange(80.0)), "b": np.cos(np.arange(80.0))}, index=index)
+    y = pd.Series(X["a"].shift(-1).fillna(0.0).to_numpy(), index=index, name="target")
+    model = WindowForecaster(window_size=3, **QUICK).fit(X, y)
+    fitted = model.predict_in_sample(X)
+    assert isinstance(fitted, pd.Series) and fitted.index.equals(index) and fitted.shape == (80,)
+
+
+def test_plot_forecast_draws_a_forecast_after_the_series_it_continues():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from skhyper.plotting import plot_forecast
+
+    index = pd.period_range("2001-01", periods=60, freq="M")
+    series = pd.Series(np.sin(np.arange(60) / 2), index=index)
+    model = WindowForecaster(window_size=4, **QUICK).fit(series)
+    figure = plot_forecast(series, model.forecast(6))
+    actual_line, forecast_line = figure.axes[0].get_lines()[:2]
+    # The forecast starts after the last month of the series, not over its last six.
+    assert forecast_line.get_xdata()[0] > actual_line.get_xdata()[-1]
+    fitted = plot_forecast(series, model.predict_in_sample(series))
+    assert len(fitted.axes[0].get_lines()[1].get_xdata()) == 60

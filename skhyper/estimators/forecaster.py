@@ -484,12 +484,11 @@ class WindowForecaster(KerasMLPRegressor):
             windows = lagged_rows(self._scaled_inputs(series.values), self.lags_, n)
             predictions[lookback:] = self._predict_windows(windows)
         predictions = predictions[:, 0] if self.target_is_1d_ else predictions
-        if isinstance(X, pd.Series):
-            return pd.Series(predictions, index=X.index, name=X.name)
-        if isinstance(X, pd.DataFrame):
-            columns = X.columns if self.forecasts_itself_ else None
-            return pd.DataFrame(predictions, index=X.index, columns=columns)
-        return predictions
+        if not isinstance(X, (pd.Series, pd.DataFrame)):
+            return predictions
+        if self.target_is_1d_:
+            return pd.Series(predictions, index=X.index, name=getattr(X, "name", None) if self.forecasts_itself_ else None)
+        return pd.DataFrame(predictions, index=X.index, columns=X.columns if self.forecasts_itself_ else None)
 
     def _predict_windows(self, windows):
         """The first-step predictions, in the target's units, of scaled windows."""

@@ -1,9 +1,7 @@
-"""Every version quirk of scikeras, scikit-learn and Keras, and only those.
+"""Every version quirk of scikit-learn and Keras, and only those.
 
 scikit-learn's private helpers that skhyper relies on are imported here and
 nowhere else, so that a rename in a new release is mended in one place.
-scikeras' tag quirk is avoided by the estimators' base order (see
-``skhyper.estimators.mlp``).
 """
 
 from sklearn.utils._param_validation import (  # noqa: F401  (re-exported)

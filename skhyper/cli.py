@@ -118,6 +118,7 @@ def _run_search(arguments):
 def _checkpointed(search, X, y, path):
     from . import _progress
     from .checkpoint import remaining, run_checkpointed
+    from .config import ConfigError
 
     try:
         left = remaining(search, path)

@@ -1,14 +1,12 @@
 """What every skhyper Keras estimator shares: its hyperparameters, their
 validation, the network it builds, and the fit that trains it.
 
-The estimators are scikeras wrappers: ``sklearn mixin, KerasMLPBase,
-scikeras.wrappers.BaseWrapper``.  From scikeras they keep the wrapper
-skeleton, its target encoders and its pickling of Keras models; this class
-replaces what does not hold up on current scikit-learn and Keras: data
-validation (``n_features_in_``, ``feature_names_in_`` and sklearn's messages),
-explicit hyperparameters instead of ``**kwargs`` routing, and seeding that
-never touches global state (scikeras switches TensorFlow's op determinism on
-for the whole process, after which every unseeded fit raises).
+The estimators are ``sklearn mixin, KerasMLPBase, BaseEstimator``.  From
+scikeras they keep its target encoders only; Keras 3 models pickle by
+themselves.  Data validation (``n_features_in_``, ``feature_names_in_`` and
+sklearn's messages), explicit hyperparameters and seeding that never touches
+global state are this class's (scikeras switches TensorFlow's op determinism
+on for the whole process, after which every unseeded fit raises).
 """
 
 import inspect
@@ -19,7 +17,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import BaseEstimator, is_classifier
+from sklearn.base import is_classifier
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length
@@ -43,15 +41,8 @@ class KerasMLPBase:
     """Hyperparameters, validation, model building and training of a Keras MLP.
 
     Not an estimator by itself: subclasses put it between sklearn's mixin and
-    scikeras' ``BaseWrapper`` and set ``_metric``.
+    ``BaseEstimator`` and set ``_metric``.
     """
-
-    # scikeras reads these attributes; in skhyper they are fixed, not tuned.
-    model = None
-    build_fn = None
-    warm_start = False
-    metrics = None
-    run_eagerly = False
 
     _metric = None  # the Keras metric logged per epoch in history_
 
@@ -180,12 +171,6 @@ class KerasMLPBase:
         self.random_state = random_state
         self.verbose = verbose
 
-    # sklearn's parameter handling, not scikeras' ``**kwargs`` routing: the
-    # parameters are exactly the signature of ``__init__``.
-    _get_param_names = BaseEstimator.__dict__["_get_param_names"]
-    set_params = BaseEstimator.set_params
-    __repr__ = BaseEstimator.__repr__
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True  # densified: MLP inputs are small
@@ -193,6 +178,11 @@ class KerasMLPBase:
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
+
+    @property
+    def current_epoch(self):
+        """The number of epochs trained so far (0 before ``fit``)."""
+        return len(self.history_["loss"]) if hasattr(self, "history_") else 0
 
     # Keras saves a model without its dropout layers' seed-generator state, so a
     # copy's next partial_fit would draw other masks: the state travels apart.
@@ -246,7 +236,6 @@ class KerasMLPBase:
         self._check_param_values()
 
     def _fit(self, X, y, sample_weight, *, warm_start, epochs):
-        name = type(self).__name__
         self._check_params()
         reset = not (warm_start and self.__sklearn_is_fitted__())
         if self.checkpoint is not None:

@@ -3,19 +3,16 @@
 They differ only in what differs: the target (labels or numbers), the output
 layer and loss, class weights and ``predict_proba``.
 
-Both stand on scikeras' ``BaseWrapper`` with sklearn's mixin first, in the
-order sklearn requires.  scikeras' own ``KerasClassifier(BaseWrapper,
-ClassifierMixin)`` puts the mixin after ``BaseEstimator``: on scikit-learn >=
-1.7 its tags are then ``BaseEstimator``'s, ``is_classifier`` is False and
-``GridSearchCV(cv=3)`` silently stops stratifying; and no subclass of it can
-reorder the bases (MRO error).  Subclassing ``BaseWrapper`` directly avoids
-the quirk instead of patching it.
+Both are plain scikit-learn estimators, sklearn's mixin first as sklearn
+requires (scikeras' ``KerasClassifier(BaseWrapper, ClassifierMixin)`` puts it
+after ``BaseEstimator``, so on scikit-learn >= 1.7 ``is_classifier`` is False
+and ``GridSearchCV(cv=3)`` stops stratifying; its ``BaseWrapper`` defines only
+the pre-1.6 ``_more_tags``).  From scikeras they keep its target encoders.
 """
 
 import numpy as np
 from scikeras.utils.transformers import ClassifierLabelEncoder, RegressorTargetEncoder
-from scikeras.wrappers import BaseWrapper
-from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import check_array, column_or_1d
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
@@ -27,7 +24,7 @@ from ._base import KerasMLPBase, signature_with
 __all__ = ["KerasMLPClassifier", "KerasMLPRegressor"]
 
 
-class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseWrapper):
+class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
     _metric = "accuracy"
     _parameter_constraints = {
         **KerasMLPBase._parameter_constraints,
@@ -143,7 +140,7 @@ def _is_categorical_crossentropy(loss):
     return isinstance(loss, keras.losses.CategoricalCrossentropy) or loss is keras.losses.categorical_crossentropy
 
 
-class KerasMLPRegressor(RegressorMixin, KerasMLPBase, BaseWrapper):
+class KerasMLPRegressor(RegressorMixin, KerasMLPBase, BaseEstimator):
     _metric = "mae"
     _parameter_constraints = {
         **KerasMLPBase._parameter_constraints,

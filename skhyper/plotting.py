@@ -123,6 +123,12 @@ def plot_search(search, params, score="score", ax=None):
         known = [c.removeprefix("param_") for c in results if c.startswith("param_")]
         raise ValueError(f"{missing} not among the search's parameters: {known}.")
     mean, std = f"mean_test_{score}", f"std_test_{score}"
+    if score == "score":  # name it by what it is
+        from .scorers import scoring_name
+
+        score_label = scoring_name(search)
+    else:
+        score_label = score
     figure, (axis,) = _figure_and_axes(ax)
     keys = [results[f"param_{p}"].astype(str) for p in params]
     if len(params) == 1:
@@ -131,7 +137,7 @@ def plot_search(search, params, score="score", ax=None):
         positions = np.arange(len(table))
         axis.errorbar(positions, table[mean], yerr=table[std], fmt="o-", capsize=4)
         axis.set_xticks(positions, table.index, rotation=30, ha="right")
-        axis.set(xlabel=params[0], ylabel=f"mean CV {score} (best over the other parameters)")
+        axis.set(xlabel=params[0], ylabel=f"mean CV {score_label} (best over the other parameters)")
         axis.grid(alpha=0.3)
     else:
         table = results.assign(_a=keys[0], _b=keys[1]).pivot_table(index="_a", columns="_b", values=mean, aggfunc="max", sort=False)
@@ -141,8 +147,8 @@ def plot_search(search, params, score="score", ax=None):
         for (row, col), value in np.ndenumerate(table.to_numpy()):
             axis.text(col, row, f"{value:.3g}", ha="center", va="center", color="white", fontsize="small")
         axis.set(xlabel=params[1], ylabel=params[0])
-        figure.colorbar(image, ax=axis, label=f"mean CV {score}")
-    axis.set_title(f"{type(search).__name__}: {score}")
+        figure.colorbar(image, ax=axis, label=f"mean CV {score_label}")
+    axis.set_title(f"{type(search).__name__}: {score_label}")
     figure.tight_layout()
     return figure
 

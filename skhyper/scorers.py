@@ -102,7 +102,7 @@ def report(search):
     )
     metrics = [c.removeprefix("mean_test_") for c in results if c.startswith("mean_test_")]
     for metric in metrics:
-        name = _scoring_name(search.scoring) if metric == "score" else metric
+        name = scoring_name(search) if metric == "score" else metric
         sign, label = (-1, _error_name(name)) if name.startswith("neg_") else (1, name)
         table[f"{label}_mean"] = sign * results[f"mean_test_{metric}"]
         table[f"{label}_std"] = results[f"std_test_{metric}"]
@@ -114,9 +114,17 @@ def report(search):
     return table.sort_values(rank, kind="stable").reset_index(drop=True)
 
 
-def _scoring_name(scoring):
+def scoring_name(search):
+    """What a single-metric search's ``score`` is: the scoring's name, or for
+    ``scoring=None`` the estimator's own ``score`` — ``"accuracy"`` for a
+    classifier, ``"r2"`` for a regressor (and a forecaster)."""
+    from sklearn.base import is_classifier, is_regressor
+
+    scoring = search.scoring
     if scoring is None:
-        return "score"
+        if is_classifier(search.estimator):
+            return "accuracy"
+        return "r2" if is_regressor(search.estimator) else "score"
     return scoring if isinstance(scoring, str) else getattr(scoring, "__name__", "score")
 
 

@@ -62,5 +62,21 @@ def test_report_of_a_single_metric_search(digits):
     X, y = digits
     search = GridSearchCV(KerasMLPClassifier(**TINY), {"learning_rate": [1e-4, 3e-2]}, cv=2).fit(X, y)
     table = report(search)
-    assert list(table.columns[:1]) == ["learning_rate"] and "score_mean" in table
-    assert table["score_mean"].is_monotonic_decreasing
+    # The default score is named by what it is: a classifier's accuracy.
+    assert list(table.columns[:1]) == ["learning_rate"] and "accuracy_mean" in table and "score_mean" not in table
+    assert table["accuracy_mean"].is_monotonic_decreasing
+
+
+def test_a_regressors_default_score_is_named_r2_in_the_report_and_the_plot(diabetes):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from skhyper.plotting import plot_search
+
+    X, y = diabetes
+    search = GridSearchCV(KerasMLPRegressor(**TINY), {"learning_rate": [1e-3, 1e-2]}, cv=2).fit(X, y)
+    table = report(search)
+    assert {"r2_mean", "r2_std", "r2_rank"} <= set(table) and "score_mean" not in table
+    np.testing.assert_allclose(sorted(table["r2_mean"]), sorted(search.cv_results_["mean_test_score"]))
+    axis = plot_search(search, "learning_rate").axes[0]
+    assert "r2" in axis.get_ylabel() and "r2" in axis.get_title()

@@ -188,3 +188,17 @@ def test_sparse_input_is_accepted(digits):
     X, y = digits
     clf = KerasMLPClassifier(**TINY).fit(sparse.csr_matrix(X), y)
     np.testing.assert_allclose(clf.predict_proba(sparse.csr_matrix(X)), clf.predict_proba(X))
+
+
+def test_predict_log_proba_is_the_log_of_predict_proba(digits):
+    X, y = digits
+    model = KerasMLPClassifier(**TINY).fit(X, y)
+    np.testing.assert_allclose(np.exp(model.predict_log_proba(X[:20])), model.predict_proba(X[:20]), rtol=1e-12)
+
+
+def test_partial_fit_with_other_classes_than_the_first_call_is_refused(digits):
+    X, y = digits
+    model = KerasMLPClassifier(**TINY).partial_fit(X, y, classes=np.arange(10))
+    model.partial_fit(X, y, classes=np.arange(10)[::-1])  # the same set, in another order
+    with pytest.raises(ValueError, match=r"classes=\[0, 1, 2\] is not the same as on the first call"):
+        model.partial_fit(X, y, classes=[0, 1, 2])

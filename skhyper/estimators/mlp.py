@@ -52,6 +52,11 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
         """
         if not self.__sklearn_is_fitted__():
             self._given_classes = None if classes is None else np.unique(classes)
+        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(
+                f"classes={np.unique(classes).tolist()!r} is not the same as on the first call to"
+                f" partial_fit, which fixed {self.classes_.tolist()!r}; call fit() to start again."
+            )
         self._fit(X, y, sample_weight, warm_start=True, epochs=1)
         return self
 
@@ -71,6 +76,12 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
         if proba.shape[1] == 1:  # one sigmoid unit: P(classes_[1])
             proba = np.hstack([1.0 - proba, proba])
         return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict_log_proba(self, X):
+        """The logarithm of :meth:`predict_proba` (``-inf`` where a
+        probability is 0), as sklearn's ``MLPClassifier`` gives it."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
 
     def predict(self, X):
         """The most probable class of each row."""

@@ -202,3 +202,15 @@ def test_partial_fit_with_other_classes_than_the_first_call_is_refused(digits):
     model.partial_fit(X, y, classes=np.arange(10)[::-1])  # the same set, in another order
     with pytest.raises(ValueError, match=r"classes=\[0, 1, 2\] is not the same as on the first call"):
         model.partial_fit(X, y, classes=[0, 1, 2])
+
+
+def test_early_stopping_without_validation_split_holds_out_ten_percent(digits):
+    X, y = digits
+    clf = KerasMLPClassifier(**{**TINY, "epochs": 3}, early_stopping=True).fit(X, y)
+    assert "val_loss" in clf.history_ and clf.validation_split == 0.0  # the parameter is left as given
+    train_rows, val_rows = clf._validation_rows(y)
+    assert len(val_rows) == math.ceil(0.1 * len(y)) and len(train_rows) + len(val_rows) == len(y)
+    # Without early stopping, nothing is held out.
+    assert "val_loss" not in KerasMLPClassifier(**{**TINY, "epochs": 1}).fit(X, y).history_
+    with pytest.raises(ValueError, match=r"early_stopping=True holds out 10% \(validation_split=0\), which leaves no rows"):
+        KerasMLPRegressor(**TINY, early_stopping=True)._validation_rows(np.zeros(1))

@@ -36,6 +36,9 @@ from .._compat import (
 
 _SEED_LIMIT = 2**31 - 1
 
+#: What ``early_stopping=True`` holds out when ``validation_split`` is 0.
+DEFAULT_VALIDATION_FRACTION = 0.1
+
 
 class KerasMLPBase:
     """Hyperparameters, validation, model building and training of a Keras MLP.
@@ -313,7 +316,7 @@ class KerasMLPBase:
         out for early stopping."""
         from ..lr_find import range_test
 
-        if self.validation_split > 0:
+        if self._validation_fraction() > 0:
             rows, _ = self._validation_rows(y)
             X, y_model = X[rows], y_model[rows]
             sample_weight = None if sample_weight is None else sample_weight[rows]
@@ -364,7 +367,7 @@ class KerasMLPBase:
     def _train(self, X, y, y_model, sample_weight, epochs, initial_epoch):
         """Split off the validation rows and run the training engine."""
         validation_data = None
-        if self.validation_split > 0:
+        if self._validation_fraction() > 0:
             train_rows, val_rows = self._validation_rows(y)
             w = sample_weight
             validation_data = (X[val_rows], y_model[val_rows])
@@ -431,10 +434,10 @@ class KerasMLPBase:
         """Train and validation row indices: a seeded split, stratified for
         classifiers where every class can give a row to each side."""
         n_samples = len(y)
-        n_val = math.ceil(n_samples * self.validation_split)
+        n_val = math.ceil(n_samples * self._validation_fraction())
         if n_val >= n_samples:
             raise ValueError(
-                f"validation_split={self.validation_split} leaves no rows to train on"
+                f"{self._validation_description()} leaves no rows to train on"
                 f" out of {n_samples} samples."
             )
         stratify = None
@@ -501,6 +504,20 @@ class KerasMLPBase:
         model.compile(optimizer=self._make_optimizer(), loss=loss, metrics=[self._metric])
         return model
 
+    def _validation_fraction(self):
+        """The share of the rows held out for validation: ``validation_split``,
+        or 10% when ``early_stopping`` is on and ``validation_split`` is 0
+        (sklearn's ``MLPClassifier(early_stopping=True)`` holds out its
+        ``validation_fraction=0.1`` the same way)."""
+        if self.validation_split == 0 and self.early_stopping:
+            return DEFAULT_VALIDATION_FRACTION
+        return self.validation_split
+
+    def _validation_description(self):
+        if self.validation_split == 0 and self.early_stopping:
+            return f"early_stopping=True holds out {DEFAULT_VALIDATION_FRACTION:.0%} (validation_split=0), which"
+        return f"validation_split={self.validation_split}"
+
     def _has_linear_path(self):
         """Whether the network adds a linear map of its inputs to its output
         (the forecaster's ``linear_path``)."""
@@ -513,7 +530,7 @@ class KerasMLPBase:
         and the hidden layers learn what it misses."""
         if not self._has_linear_path():
             return
-        if self.validation_split > 0:
+        if self._validation_fraction() > 0:
             rows, _ = self._validation_rows(y)
             X, y_model = X[rows], y_model[rows]
             sample_weight = None if sample_weight is None else sample_weight[rows]

@@ -275,10 +275,10 @@ class WindowForecaster(KerasMLPRegressor):
     def _validation_rows(self, y):
         """The last windows in time, as Keras' ``validation_split`` takes them:
         a random split of overlapping windows would leak the future."""
-        n_val = int(np.ceil(len(y) * self.validation_split))
+        n_val = int(np.ceil(len(y) * self._validation_fraction()))
         if n_val >= len(y):
             raise ValueError(
-                f"validation_split={self.validation_split} leaves no windows to train on"
+                f"{self._validation_description()} leaves no windows to train on"
                 f" out of {len(y)}."
             )
         rows = np.arange(len(y))

@@ -164,3 +164,28 @@ def test_nothing_the_user_passed_is_modified(digits):
     np.testing.assert_array_equal(y, y_before)
     assert sizes == [8, 4] and dropout == [0.1, 0.1]
     assert clf.get_params()["hidden_layer_sizes"] is sizes
+
+
+@pytest.mark.parametrize("engine", ["compiled", "keras"])
+def test_a_fit_that_diverges_never_gives_back_a_model_that_predicts_non_finite_values(diabetes, engine):
+    X, y = diabetes
+    diverging = dict(TINY, optimizer="sgd", learning_rate=1e30, engine=engine)
+    # Without early stopping: refused, by both engines.
+    with pytest.raises(ValueError, match="diverged"):
+        KerasMLPRegressor(**diverging).fit(X * 1e3, y * 1e3)
+    # With early stopping: the starting weights are kept (no epoch beat them), with a warning.
+    with pytest.warns(RuntimeWarning, match="diverged.*The best finite weights were kept"):
+        model = KerasMLPRegressor(**diverging, early_stopping=True).fit(X * 1e3, y * 1e3)
+    assert np.isfinite(model.predict(X)).all()
+    assert all(np.isfinite(w).all() for w in model.model_.get_weights())
+
+
+def test_both_engines_keep_the_same_weights_when_a_fit_diverges(diabetes):
+    X, y = diabetes
+    predictions = []
+    for engine in ("compiled", "keras"):
+        with pytest.warns(RuntimeWarning, match="diverged"):
+            model = KerasMLPRegressor(**TINY, optimizer="sgd", learning_rate=1e30, early_stopping=True,
+                                      engine=engine).fit(X * 1e3, y * 1e3)  # fmt: skip
+        predictions.append(model.predict(X))
+    np.testing.assert_allclose(predictions[0], predictions[1], rtol=1e-6)

@@ -263,17 +263,19 @@ class KerasMLPBase:
         self.n_iter_ = len(self.history_.get("loss", []))
         self.loss_curve_ = list(self.history_.get("loss", []))
         _progress.fit_finished()
-        if self.loss_curve_ and not np.isfinite(self.loss_curve_[-1]):
+        finite_weights = all(np.isfinite(w).all() for w in self.model_.get_weights())
+        if not finite_weights or (self.loss_curve_ and not np.isfinite(self.loss_curve_).all()):
+            worst = next((v for v in self.loss_curve_ if not np.isfinite(v)), None)
             message = (
-                f"{' '.join(repr(self).split())} diverged: the training loss is {self.loss_curve_[-1]} after"
-                f" {self.n_iter_} epochs. Lower the learning_rate (now {self.learning_rate_:g})"
-                " or scale the inputs."
+                f"{' '.join(repr(self).split())} diverged: the training loss"
+                f"{'' if worst is None else f' reached {worst}'} within {self.n_iter_} epochs. Lower the"
+                f" learning_rate (now {self.learning_rate_:g}) or scale the inputs."
             )
-            if not all(np.isfinite(w).all() for w in self.model_.get_weights()):
+            if not finite_weights:
                 # As sklearn's MLP: no model from non-finite weights.  In a search
                 # the candidate scores error_score, and sklearn's warning quotes this.
                 raise ValueError(message)
-            warnings.warn(message + " The best weights were kept.", RuntimeWarning, stacklevel=3)
+            warnings.warn(message + " The best finite weights were kept.", RuntimeWarning, stacklevel=3)
 
     def _starting_rate(self):
         """The rate training starts from: ``learning_rate``, or an optimizer
@@ -403,7 +405,9 @@ class KerasMLPBase:
             verbose=self.verbose,
             initial_epoch=initial_epoch,
             metric=self._metric,
-            start_is_candidate=self._has_linear_path(),  # it starts at the linear fit
+            # The starting weights are the first candidate: a forecaster's
+            # linear start, or, when training diverges, finite weights to keep.
+            start_is_candidate=True,
         )
         return engine.train(
             self.model_, X, y_model, sample_weight, plan,

@@ -175,3 +175,17 @@ def test_a_copy_trains_on_with_the_same_dropout_masks(binary, tmp_path, how):
     model.partial_fit(X, y)
     again.partial_fit(X, y)
     np.testing.assert_array_equal(again.predict_proba(X), model.predict_proba(X))
+
+
+# A user's own loss function, not registered with Keras.
+def absolute_error(y_true, y_pred):
+    return keras.ops.mean(keras.ops.abs(y_true - y_pred), axis=-1)
+
+
+def test_a_users_own_loss_function_pickles_and_deepcopies(diabetes):
+    X, y = diabetes
+    model = KerasMLPRegressor(**TINY, loss=absolute_error).fit(X, y)
+    for copied in (pickle.loads(pickle.dumps(model)), copy.deepcopy(model)):
+        np.testing.assert_array_equal(copied.predict(X), model.predict(X))
+        copied.partial_fit(X, y)  # and it trains on
+        assert copied.n_iter_ == model.n_iter_ + 1

@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_consistent_length
 
 from .. import _progress, engine, hyperparams, schedules
 from ..linear import ridge_loo
+from ._pickle import PickledModel, custom_objects
 from .._compat import (
     HasMethods,
     Interval,
@@ -193,6 +194,9 @@ class KerasMLPBase:
         state = dict(super().__getstate__())
         if "model_" in state:
             state["_seed_states"] = seed_states(state["model_"])
+            objects = custom_objects(self)
+            if objects:  # a user's loss or initializer: it travels with the network
+                state["model_"] = PickledModel(state["model_"], objects)
         return state
 
     def __setstate__(self, state):

@@ -33,13 +33,17 @@ _CACHE_SIZE = 8
 _local = threading.local()
 
 
-def trainer_for(model, metric):
-    """The cached trainer for ``model``'s architecture and ``metric``."""
+def trainer_for(model, metric, n_targets=None):
+    """The cached trainer for ``model``'s architecture, ``metric`` and the
+    number of target columns (default: one column of class indices for
+    ``"accuracy"``, one per output otherwise)."""
     cache = getattr(_local, "trainers", None)
     if cache is None:
         cache = _local.trainers = OrderedDict()
-    key = _architecture_key(model, metric)
-    trainer = cache.pop(key, None) or Trainer(model, metric)
+    if n_targets is None:
+        n_targets = 1 if metric == "accuracy" else model.output_shape[-1]
+    key = _architecture_key(model, metric) + f"|targets={n_targets}"
+    trainer = cache.pop(key, None) or Trainer(model, metric, n_targets)
     cache[key] = trainer
     while len(cache) > _CACHE_SIZE:
         cache.popitem(last=False)
@@ -101,16 +105,17 @@ def _per_sample_loss(loss):
 class Trainer:
     """A private copy of one architecture, with its traced epoch and evaluation."""
 
-    def __init__(self, model, metric):
+    def __init__(self, model, metric, n_targets):
         self.model = keras.Model.from_config(model.get_config())
         self.optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
         self.optimizer.build(self.model.trainable_variables)
         self._initial_optimizer_state = [np.asarray(v) for v in self.optimizer.variables]
         self._loss = _per_sample_loss(model.loss)
-        self._metric = _make_metric(metric, model.output_shape[-1])
         n_inputs, n_outputs = model.input_shape[-1], model.output_shape[-1]
-        # Classifiers train on one column of class indices, regressors on targets.
-        n_targets = 1 if metric == "accuracy" else n_outputs
+        # Classifiers train on one column of class indices, or on one column
+        # per label (multilabel, one-hot); regressors on their targets.
+        softmax = getattr(model.layers[-1], "activation", None) is keras.activations.softmax
+        self._metric = _make_metric(metric, n_outputs, n_targets, softmax)
         data = [
             tf.TensorSpec([None, n_inputs], tf.float32),
             tf.TensorSpec([None, n_targets], tf.float32),
@@ -200,10 +205,15 @@ class Trainer:
             variable.assign(value)
 
 
-def _make_metric(name, n_outputs):
-    """Per-row metric values: accuracy for classifiers, MAE for regressors."""
+def _make_metric(name, n_outputs, n_targets, softmax):
+    """Per-row metric values: accuracy for classifiers (as Keras resolves
+    ``"accuracy"`` for the loss), MAE for regressors."""
     if name in ("mae", "mean_absolute_error"):
         return lambda y, p: tf.reduce_mean(tf.abs(y - p), axis=-1)
+    if n_targets > 1 and softmax:  # one-hot rows
+        return lambda y, p: tf.cast(tf.equal(tf.argmax(y, axis=-1), tf.argmax(p, axis=-1)), tf.float32)
+    if n_targets > 1:  # multilabel: the share of labels right, as binary_accuracy
+        return lambda y, p: tf.reduce_mean(tf.cast(tf.equal(y, tf.round(p)), tf.float32), axis=-1)
     if n_outputs == 1:  # one sigmoid unit
         return lambda y, p: tf.cast(tf.equal(y[:, 0], tf.round(p[:, 0])), tf.float32)
     return lambda y, p: tf.cast(
@@ -215,7 +225,7 @@ def train_compiled(model, X, y, sample_weight, plan):
     """``engine.train`` with the compiled loop: the same plan and history."""
     from .schedules import next_rate
 
-    trainer = trainer_for(model, plan.metric)
+    trainer = trainer_for(model, plan.metric, y.shape[1] if np.ndim(y) == 2 else 1)
     trainer.load(model)
     data = _as_tensors(X, y, sample_weight)
     validation = None if plan.validation_data is None else _as_tensors(*plan.validation_data)

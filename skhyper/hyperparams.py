@@ -115,7 +115,9 @@ def make_initializer(spec, seed):
         cls = getattr(keras.initializers, INITIALIZERS[spec])
         config = {}
     elif not hasattr(spec, "get_config"):  # a plain function(shape, dtype=None)
-        return spec
+        from ._keras_objects import FunctionInitializer
+
+        return FunctionInitializer(spec)
     else:
         cls, config = type(spec), dict(spec.get_config())
     if "seed" in config or (not config and _takes_seed(cls)):

@@ -33,7 +33,7 @@ _MEMBERS = ("skhyper.json", "model.keras")
 _STATE = {
     "base": ["n_features_in_", "feature_names_in_", "history_", "n_iter_", "loss_curve_",
              "learning_rate_", "_seeds", "n_outputs_", "n_outputs_expected_"],
-    "KerasMLPClassifier": ["classes_", "n_classes_"],
+    "KerasMLPClassifier": ["classes_", "n_classes_", "target_type_", "_label_dtype"],
     "KerasMLPRegressor": [],
     "WindowForecaster": ["forecasts_itself_", "target_is_1d_", "input_mean_", "input_scale_",
                          "target_mean_", "target_scale_", "context_", "_training_head", "lags_", "level_rows_", "seasonal_period_", "linear_alpha_"],

@@ -182,3 +182,16 @@ def test_randomized_search_over_window_epochs_and_rate(series):
     ).fit(series.train)
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert search.best_estimator_.n_iter_ == search.best_params_["epochs"]
+
+
+def test_warm_start_fit_goes_on_training_the_forecaster():
+    series = np.sin(np.arange(120) / 5.0) + np.arange(120) / 60.0
+    params = dict(window_size=5, hidden_layer_sizes=(8,), epochs=2, early_stopping=False, random_state=0)
+    warm = WindowForecaster(**params, warm_start=True).fit(series)
+    network = warm.model_
+    warm.fit(series)
+    assert warm.model_ is network and warm.n_iter_ == 4
+    stepped = WindowForecaster(**params).fit(series).partial_fit(series).partial_fit(series)
+    np.testing.assert_allclose(warm.loss_curve_, stepped.loss_curve_, rtol=1e-6)
+    with pytest.raises(ValueError, match="window_size.*changed since"):
+        warm.set_params(window_size=6).fit(series)

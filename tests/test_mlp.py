@@ -216,3 +216,37 @@ def test_early_stopping_without_validation_split_holds_out_ten_percent(digits):
     assert "val_loss" not in KerasMLPClassifier(**{**TINY, "epochs": 1}).fit(X, y).history_
     with pytest.raises(ValueError, match=r"early_stopping=True holds out 10% \(validation_split=0\), which leaves no rows"):
         KerasMLPRegressor(**TINY, early_stopping=True)._validation_rows(np.zeros(1))
+
+
+def test_warm_start_continues_the_fitted_network(digits):
+    X, y = digits
+    cold = KerasMLPClassifier(**TINY).fit(X, y)
+    warm = KerasMLPClassifier(**TINY, warm_start=True).fit(X, y)
+    np.testing.assert_array_equal(warm.predict_proba(X), cold.predict_proba(X))  # first fit: the same
+    network = warm.model_
+    warm.fit(X, y)  # epochs more, on the same network (as sklearn's warm_start)
+    assert warm.model_ is network and warm.n_iter_ == 2 * TINY["epochs"]
+    assert len(warm.loss_curve_) == 2 * TINY["epochs"]
+    assert warm.loss_curve_[TINY["epochs"]] < warm.loss_curve_[0]
+    cold.fit(X, y)  # warm_start=False: a new network, the same as the first
+    assert cold.n_iter_ == TINY["epochs"]
+    # Continuing by fit equals continuing by partial_fit, epoch for epoch.
+    stepped = KerasMLPClassifier(**TINY).fit(X, y)
+    for _ in range(TINY["epochs"]):
+        stepped.partial_fit(X, y)
+    np.testing.assert_allclose(warm.loss_curve_, stepped.loss_curve_, rtol=1e-6)
+
+
+def test_warm_start_refuses_a_changed_network_and_new_classes(digits):
+    X, y = digits
+    clf = KerasMLPClassifier(**TINY, warm_start=True).fit(X[y < 5], y[y < 5])
+    with pytest.raises(ValueError, match=r"labels \[5, 6, 7, 8, 9\].*cannot add classes"):
+        clf.fit(X, y)
+    with pytest.raises(ValueError, match=r"hidden_layer_sizes=\(16,\) \(fitted with \(8,\)\).*warm_start=False"):
+        clf.set_params(hidden_layer_sizes=(16,)).fit(X[y < 5], y[y < 5])
+    with pytest.raises(ValueError, match=r"l2=0.01 \(fitted with 0.0\)"):
+        clf.set_params(hidden_layer_sizes=(8,), l2=0.01).partial_fit(X[y < 5], y[y < 5])
+    clf.set_params(l2=0.0, learning_rate=0.01).fit(X[y < 5], y[y < 5])  # the rate may change
+    assert clf.learning_rate_ == 0.01 and clf.n_iter_ == 2 * TINY["epochs"]
+    clf.set_params(warm_start=False, hidden_layer_sizes=(16,)).fit(X, y)
+    assert clf.n_iter_ == TINY["epochs"] and len(clf.classes_) == 10

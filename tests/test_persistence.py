@@ -189,3 +189,54 @@ def test_a_users_own_loss_function_pickles_and_deepcopies(diabetes):
         np.testing.assert_array_equal(copied.predict(X), model.predict(X))
         copied.partial_fit(X, y)  # and it trains on
         assert copied.n_iter_ == model.n_iter_ + 1
+
+
+# A user's initializer function, not registered with Keras.
+def small_constant(shape, dtype=None):
+    return keras.ops.full(shape, 0.05, dtype=dtype)
+
+
+@pytest.mark.parametrize("engine", ["compiled", "keras"])
+def test_a_users_initializer_function_trains_pickles_and_deepcopies(diabetes, engine):
+    X, y = diabetes
+    untrained = KerasMLPRegressor(**{**TINY, "epochs": 1}, learning_rate=1e-12, kernel_initializer=small_constant)
+    untrained.set_params(engine=engine).fit(X, y)
+    np.testing.assert_allclose(untrained.model_.get_layer("hidden_0").kernel.numpy(), 0.05, rtol=1e-6)
+    model = KerasMLPRegressor(**TINY, kernel_initializer=small_constant, engine=engine).fit(X, y)
+    for copied in (pickle.loads(pickle.dumps(model)), copy.deepcopy(model)):
+        assert copied.kernel_initializer is small_constant
+        np.testing.assert_array_equal(copied.predict(X), model.predict(X))
+        copied.partial_fit(X, y)
+        assert copied.n_iter_ == model.n_iter_ + 1
+
+
+@keras.saving.register_keras_serializable(package="skhyper_tests")
+class ScaledSquaredError(keras.losses.Loss):
+    def __init__(self, factor=2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def call(self, y_true, y_pred):
+        return self.factor * keras.ops.mean(keras.ops.square(y_true - y_pred), axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}
+
+
+def test_a_registered_loss_class_clones_pickles_and_searches(diabetes):
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = diabetes
+    loss = ScaledSquaredError(3.0)
+    model = KerasMLPRegressor(**TINY, loss=loss).fit(X, y)
+    assert model.model_.loss is loss
+    assert model.loss is loss  # the user's object, untouched
+    cloned = clone(model)
+    assert isinstance(cloned.loss, ScaledSquaredError) and cloned.loss.factor == 3.0
+    for copied in (pickle.loads(pickle.dumps(model)), copy.deepcopy(model)):
+        assert isinstance(copied.loss, ScaledSquaredError) and copied.loss.factor == 3.0
+        np.testing.assert_array_equal(copied.predict(X), model.predict(X))
+    search = GridSearchCV(KerasMLPRegressor(**TINY, loss=loss), {"learning_rate": [1e-3, 1e-2]}, cv=2).fit(X, y)
+    assert search.best_estimator_.loss.factor == 3.0
+

@@ -36,6 +36,7 @@ from .._compat import (
 )
 
 _SEED_LIMIT = 2**31 - 1
+_OBJECT = "<a Python object>"  # a parameter's value that _network_settings does not compare
 
 #: What ``early_stopping=True`` holds out when ``validation_split`` is 0.
 DEFAULT_VALIDATION_FRACTION = 0.1
@@ -82,6 +83,7 @@ class KerasMLPBase:
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
+        "warm_start": ["boolean"],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
         "patience": [Interval(Integral, 0, None, closed="left")],
@@ -125,6 +127,7 @@ class KerasMLPBase:
         batch_size=32,
         epochs=100,
         shuffle=True,
+        warm_start=False,
         validation_split=0.0,
         early_stopping=False,
         patience=10,
@@ -164,6 +167,7 @@ class KerasMLPBase:
         self.batch_size = batch_size
         self.epochs = epochs
         self.shuffle = shuffle
+        self.warm_start = warm_start
         self.validation_split = validation_split
         self.early_stopping = early_stopping
         self.patience = patience
@@ -216,7 +220,9 @@ class KerasMLPBase:
     # ------------------------------------------------------------------ fit
 
     def fit(self, X, y, sample_weight=None):
-        """Build a new network and train it on ``(X, y)`` for ``epochs`` epochs.
+        """Build a new network and train it on ``(X, y)`` for ``epochs`` epochs
+        (with ``warm_start=True`` and a fitted network: train that one for
+        ``epochs`` more, as sklearn's ``MLPClassifier(warm_start=True)``).
 
         Parameters
         ----------
@@ -230,7 +236,7 @@ class KerasMLPBase:
         -------
         self
         """
-        self._fit(X, y, sample_weight, warm_start=False, epochs=self.epochs)
+        self._fit(X, y, sample_weight, warm_start=self.warm_start, epochs=self.epochs)
         return self
 
     def _check_params(self):
@@ -255,6 +261,7 @@ class KerasMLPBase:
         if reset:
             self._start_linear_path(X, y, y_model, sample_weight)
         if not reset:
+            self._check_same_network()
             self._follow_rate_changes()
         if reset and self.learning_rate == "auto":
             self._find_learning_rate(X, y, y_model, sample_weight)
@@ -290,6 +297,38 @@ class KerasMLPBase:
             return float(self.learning_rate)
         return hyperparams.current_rate(self.optimizer)
 
+    def _network_settings(self):
+        """The parameters baked into the built network and its optimizer, as
+        plain values (a Python object given as a parameter is not compared)."""
+        names = (
+            "activation", "l1", "l2", "optimizer", "momentum", "nesterov", "beta_1",
+            "beta_2", "rho", "epsilon", "weight_decay", "clipnorm", "loss",
+        )  # fmt: skip
+        settings = {name: getattr(self, name) for name in names}
+        settings["hidden_layer_sizes"] = self._hidden_sizes()
+        settings["dropout"] = self._dropout_rates(len(settings["hidden_layer_sizes"]))
+        settings["linear_path"] = self._has_linear_path()
+        plain = (str, bool, int, float, tuple, type(None))
+        return {name: value if isinstance(value, plain) else _OBJECT for name, value in settings.items()}
+
+    def _check_same_network(self):
+        """A warm start (``partial_fit``, ``warm_start=True``) trains the fitted
+        network: refuse when a parameter it was built with has changed since."""
+        built = getattr(self, "_built_with", None)
+        if built is None:  # unpickled from an earlier version, or loaded
+            return
+        changed = [
+            f"{name}={value!r} (fitted with {built[name]!r})"
+            for name, value in self._network_settings().items()
+            if name in built and value != built[name]
+        ]
+        if changed:
+            raise ValueError(
+                f"{', '.join(changed)}: these build the network, and this one was built"
+                " before they changed. A warm start trains the fitted network; call fit()"
+                " with warm_start=False to build a new one."
+            )
+
     def _follow_rate_changes(self):
         """``partial_fit`` after ``set_params(learning_rate=...)`` uses the new rate."""
         if isinstance(self.optimizer, str) and self.learning_rate != "auto":
@@ -312,8 +351,7 @@ class KerasMLPBase:
         else:
             X, y = self._validate_data(X, y, reset=False)
         X, y, sample_weight = self._weighted_rows(X, y, sample_weight)
-        y_model = np.asarray(self.target_encoder_.transform(y), dtype=np.float32)
-        return X, y, y_model, sample_weight
+        return X, y, self._encode_target(y), sample_weight
 
     def _find_learning_rate(self, X, y, y_model, sample_weight):
         """``learning_rate="auto"``: a range test on the new network, then the
@@ -341,9 +379,7 @@ class KerasMLPBase:
             )
         self._check_target(y)
         self._seeds = _draw_seeds(self.random_state)
-        self.target_encoder_ = self.target_encoder.fit(y)
-        for key, value in self.target_encoder_.get_metadata().items():
-            setattr(self, key, value)
+        self._fit_target_encoder(y)
         self.model_ = self._build_model(X.shape[1], self._n_model_outputs(y))
         return X, y
 
@@ -448,11 +484,11 @@ class KerasMLPBase:
                 f"{self._validation_description()} leaves no rows to train on"
                 f" out of {n_samples} samples."
             )
-        stratify = None
-        if is_classifier(self):
-            _, counts = np.unique(y, return_counts=True)
-            if counts.min() >= 2 and min(n_val, n_samples - n_val) >= len(counts):
-                stratify = y
+        stratify = self._stratify_labels(y)
+        if stratify is not None:
+            _, counts = np.unique(stratify, return_counts=True)
+            if counts.min() < 2 or min(n_val, n_samples - n_val) < len(counts):
+                stratify = None
         return train_test_split(
             np.arange(n_samples),
             test_size=n_val,
@@ -510,6 +546,7 @@ class KerasMLPBase:
             outputs = dense(n_outputs, output_activation, len(sizes), "output")(x)
         model = keras.Model(inputs, outputs, name=type(self).__name__)
         model.compile(optimizer=self._make_optimizer(), loss=loss, metrics=[self._metric])
+        self._built_with = self._network_settings()
         return model
 
     def _validation_fraction(self):
@@ -635,7 +672,7 @@ class KerasMLPBase:
                     " trains in; scale the features first (e.g. StandardScaler)."
                 )
         if y is not None:
-            y = self._validate_target(y)
+            y = self._validate_target(y, reset=reset)
         if X is not None and y is not None:
             check_consistent_length(X, y)
         return X, y
@@ -649,8 +686,22 @@ class KerasMLPBase:
 
     # Subclass hooks -------------------------------------------------------
 
-    def _validate_target(self, y):
+    def _validate_target(self, y, reset=True):
         raise NotImplementedError
+
+    def _fit_target_encoder(self, y):
+        """Fit ``target_encoder_`` and take its metadata (``classes_``, ...)."""
+        self.target_encoder_ = self.target_encoder.fit(y)
+        for key, value in self.target_encoder_.get_metadata().items():
+            setattr(self, key, value)
+
+    def _encode_target(self, y):
+        """``y`` as the network trains on it."""
+        return np.asarray(self.target_encoder_.transform(y), dtype=np.float32)
+
+    def _stratify_labels(self, y):
+        """The labels the validation split stratifies on (None: no stratifying)."""
+        return y if is_classifier(self) else None
 
     def _check_target(self, y, after_weighting=False):
         """Raise if ``y`` cannot be learned from (e.g. one class)."""

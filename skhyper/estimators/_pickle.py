@@ -6,9 +6,12 @@ user's objects up by name among those registered with
 "Could not locate function".  Here the network travels with those objects
 (pickled by reference, as pickle does any function or class), and is loaded
 in a ``custom_object_scope`` that names them.  ``copy.deepcopy`` goes the
-same way.  (Not yet: a plain-function initializer, which Keras does not look
-up in the scope, and a ``Loss`` subclass instance, which Keras pickles as its
-name.)
+same way; a plain-function initializer is wrapped in skhyper's registered
+``FunctionInitializer``, which looks its function up in that scope.  A
+``Loss`` subclass instance, which Keras copies and pickles through its config
+(so ``copy.deepcopy`` and sklearn's ``clone`` of it fail where its class is
+not registered), needs ``@keras.saving.register_keras_serializable()``, as
+Keras asks.
 """
 
 import numbers
@@ -50,6 +53,8 @@ class PickledModel:
 
 def _load(rebuild, args, objects):
     import keras
+
+    from .. import _keras_objects  # noqa: F401  (registers skhyper's own)
 
     with keras.saving.custom_object_scope(objects):
         return rebuild(*args)

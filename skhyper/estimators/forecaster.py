@@ -186,7 +186,7 @@ class WindowForecaster(KerasMLPRegressor):
         -------
         self
         """
-        self._fit(X, y, None, warm_start=False, epochs=self.epochs)
+        self._fit(X, y, None, warm_start=self.warm_start, epochs=self.epochs)
         return self
 
     def partial_fit(self, X, y=None):

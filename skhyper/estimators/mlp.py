@@ -15,7 +15,7 @@ from scikeras.utils.transformers import ClassifierLabelEncoder, RegressorTargetE
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import check_array, column_or_1d
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from .. import hyperparams
 from .._compat import StrOptions
@@ -24,7 +24,26 @@ from ._base import KerasMLPBase, signature_with
 __all__ = ["KerasMLPClassifier", "KerasMLPRegressor"]
 
 
+#: The 2-d targets: a binary indicator matrix, one column per label.
+MULTILABEL, ONE_HOT = "multilabel-indicator", "multiclass-onehot"
+
+
 class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
+    """A Keras MLP classifier; every training hyperparameter is a constructor
+    argument (see the README's table).
+
+    ``y`` is a 1-d array of labels (binary or multiclass: one sigmoid unit or
+    a softmax), or a binary indicator matrix of shape (n_samples, n_labels):
+    multilabel (one sigmoid unit per label, binary cross-entropy; ``predict``
+    returns the indicator matrix, label j where its probability is above
+    0.5), or, when every row has exactly one 1, one-hot classes (a softmax;
+    ``predict`` returns one-hot rows).  ``loss="binary_crossentropy"`` makes
+    one-hot rows multilabel.  ``target_type_`` says which was fitted:
+    ``"binary"``, ``"multiclass"``, ``"multilabel-indicator"`` or
+    ``"multiclass-onehot"``; for the 2-d ones ``classes_`` is
+    ``arange(n_labels)``, as in sklearn's ``MLPClassifier``.
+    """
+
     _metric = "accuracy"
     _parameter_constraints = {
         **KerasMLPBase._parameter_constraints,
@@ -39,7 +58,8 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
 
     def fit(self, X, y, sample_weight=None):
-        self._given_classes = None
+        if not (self.warm_start and self.__sklearn_is_fitted__()):
+            self._given_classes = None
         return super().fit(X, y, sample_weight=sample_weight)
 
     fit.__doc__ = KerasMLPBase.fit.__doc__
@@ -52,6 +72,8 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
         """
         if not self.__sklearn_is_fitted__():
             self._given_classes = None if classes is None else np.unique(classes)
+            if self._given_classes is not None and np.ndim(y) == 2 and np.shape(y)[1] > 1:
+                self._given_classes = None  # a label matrix names its labels by column
         elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
             raise ValueError(
                 f"classes={np.unique(classes).tolist()!r} is not the same as on the first call to"
@@ -73,6 +95,8 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
         ndarray of shape (n_samples, n_classes), rows summing to 1.
         """
         proba = self._predict_raw(X)
+        if self._target_type() == MULTILABEL:  # one probability per label
+            return proba
         if proba.shape[1] == 1:  # one sigmoid unit: P(classes_[1])
             proba = np.hstack([1.0 - proba, proba])
         return proba / proba.sum(axis=1, keepdims=True)
@@ -84,16 +108,89 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
             return np.log(self.predict_proba(X))
 
     def predict(self, X):
-        """The most probable class of each row."""
+        """The most probable class of each row (for a 2-d ``y``: the indicator
+        matrix of the labels above 0.5, or one-hot rows)."""
         proba = self.predict_proba(X)
+        kind = self._target_type()
+        if kind == MULTILABEL:
+            return (proba > 0.5).astype(self._label_dtype)
+        if kind == ONE_HOT:
+            return np.eye(self.n_classes_, dtype=self._label_dtype)[np.argmax(proba, axis=1)]
         return self.classes_[np.argmax(proba, axis=1)]
 
-    def _validate_target(self, y):
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    def _target_type(self):
+        """What was fitted; estimators saved before 2-d targets are 1-d."""
+        kind = getattr(self, "target_type_", None)
+        return kind or ("binary" if self.n_classes_ == 2 else "multiclass")
+
+    def _validate_target(self, y, reset=True):
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
-        return column_or_1d(y, warn=True)
+        if y.ndim == 2 and y.shape[1] > 1:
+            kind = type_of_target(y)
+            if kind != MULTILABEL or not np.isin(y, (0, 1)).all():
+                values = np.unique(y)
+                shown = ", ".join(map(str, values[:5])) + (", ..." if len(values) > 5 else "")
+                raise ValueError(
+                    f"{type(self).__name__} takes a 2-d y only as a binary indicator matrix of 0"
+                    f" and 1 (multilabel, or one-hot rows); got a {kind!r} y of shape {y.shape}"
+                    f" with values {shown}."
+                )
+        else:
+            y = column_or_1d(y, warn=True)
+        if not reset and self.__sklearn_is_fitted__():
+            self._check_same_kind_of_target(y)
+        return y
+
+    def _check_same_kind_of_target(self, y):
+        """A warm start sees the labels (or label columns) of the first fit."""
+        fitted_2d = self._target_type() in (MULTILABEL, ONE_HOT)
+        if fitted_2d != (y.ndim == 2) or (fitted_2d and y.shape[1] != self.n_classes_):
+            fitted = f"{self.n_classes_} label columns" if fitted_2d else "a 1-d y of labels"
+            raise ValueError(
+                f"y has shape {y.shape}, but {type(self).__name__} was fitted on {fitted};"
+                " call fit() to start again."
+            )
+        if not fitted_2d:
+            known = set(self.classes_.tolist())
+            unseen = [label for label in np.unique(y).tolist() if label not in known]
+            if unseen:
+                raise ValueError(
+                    f"y has labels {unseen!r} that the fitted network has no output for"
+                    f" (classes_={self.classes_.tolist()!r}). A warm start cannot add classes:"
+                    " call fit() with warm_start=False, or give partial_fit every class on its first call."
+                )
+
+    def _fit_target_encoder(self, y):
+        super()._fit_target_encoder(y)
+        if y.ndim == 1:
+            self.target_type_ = "binary" if self.n_classes_ == 2 else "multiclass"
+        elif (y.sum(axis=1) == 1).all() and not _is_binary_crossentropy(self.loss):
+            self.target_type_ = ONE_HOT
+        else:
+            self.target_type_ = MULTILABEL
+        self._label_dtype = y.dtype.str if y.ndim == 2 else None
+
+    def _encode_target(self, y):
+        if y.ndim == 1:
+            return super()._encode_target(y)
+        if self.target_type_ == ONE_HOT and not _user_loss(self.loss):
+            return np.argmax(y, axis=1).astype(np.float32).reshape(-1, 1)  # as sparse classes
+        return np.asarray(y, dtype=np.float32)
+
+    def _stratify_labels(self, y):
+        if y.ndim == 1:
+            return y
+        return np.argmax(y, axis=1) if self.target_type_ == ONE_HOT else None
 
     def _check_target(self, y, after_weighting=False):
         check_classification_targets(y)
+        if y.ndim == 2:
+            return  # a label column may be all 0 (sklearn's MLP learns it too)
         classes = np.unique(y)
         if len(classes) < 2 and (after_weighting or getattr(self, "_given_classes", None) is None):
             where = " with a non-zero sample_weight" if after_weighting else ""
@@ -105,13 +202,22 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
     def _class_sample_weight(self, y):
         if self.class_weight is None:
             return None
+        if y.ndim == 2 and self.target_type_ == ONE_HOT:
+            y = np.argmax(y, axis=1)  # weights keyed by column
         return compute_sample_weight(self.class_weight, y)
 
     def _n_model_outputs(self, y):
+        if y.ndim == 2:
+            return y.shape[1]
         return 1 if _is_binary_crossentropy(self._loss_name()) else self.n_classes_
 
     def _loss_name(self):
         """The loss trained with: a name, or the user's loss object."""
+        kind = self._target_type()
+        if kind == MULTILABEL:
+            return self._multilabel_loss()
+        if kind == ONE_HOT and _user_loss(self.loss):
+            return self.loss  # trained on the one-hot rows as given
         if self.loss is None:
             return "binary_crossentropy" if self.n_classes_ == 2 else "sparse_categorical_crossentropy"
         if isinstance(self.loss, str):
@@ -124,8 +230,21 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
             )
         return self.loss
 
+    def _multilabel_loss(self):
+        if _user_loss(self.loss):
+            return self.loss
+        if self.loss not in (None, "binary_crossentropy"):
+            raise ValueError(
+                f"y is multilabel (rows with no label or several), which trains one sigmoid unit"
+                f" per label with loss='binary_crossentropy', not loss={self.loss!r}; leave loss=None."
+            )
+        return "binary_crossentropy"
+
     def _output_and_loss(self, n_outputs):
         loss = self._loss_name()
+        kind = self._target_type()
+        if kind in (MULTILABEL, ONE_HOT):
+            return ("sigmoid" if kind == MULTILABEL else "softmax"), loss
         if _is_binary_crossentropy(loss) and self.n_classes_ != 2:
             raise ValueError(
                 f"loss='binary_crossentropy' needs 2 classes, but y has {self.n_classes_};"
@@ -143,6 +262,11 @@ def _is_binary_crossentropy(loss):
         or isinstance(loss, keras.losses.BinaryCrossentropy)
         or loss is keras.losses.binary_crossentropy
     )
+
+
+def _user_loss(loss):
+    """A loss given as an object or function rather than by name."""
+    return loss is not None and not isinstance(loss, str)
 
 
 def _is_categorical_crossentropy(loss):
@@ -177,7 +301,7 @@ class KerasMLPRegressor(RegressorMixin, KerasMLPBase, BaseEstimator):
     def target_encoder(self):
         return RegressorTargetEncoder()
 
-    def _validate_target(self, y):
+    def _validate_target(self, y, reset=True):
         return check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
 
     def _n_model_outputs(self, y):

@@ -1,0 +1,116 @@
+"""2-d classification targets: multilabel indicator matrices and one-hot rows."""
+
+import pickle
+
+import numpy as np
+import pytest
+from conftest import TINY
+from sklearn.datasets import make_multilabel_classification
+from sklearn.metrics import accuracy_score, hamming_loss
+
+from skhyper import KerasMLPClassifier, load
+
+
+@pytest.fixture(scope="module")
+def multilabel():
+    X, Y = make_multilabel_classification(n_samples=300, n_features=10, n_classes=4, random_state=0)
+    return (X - X.mean(axis=0)) / X.std(axis=0), Y
+
+
+def one_hot(y, n_classes=10):
+    return np.eye(n_classes, dtype=int)[y]
+
+
+@pytest.mark.parametrize("engine", ["compiled", "keras"])
+def test_multilabel_learns_each_label(multilabel, engine):
+    X, Y = multilabel
+    clf = KerasMLPClassifier(**{**TINY, "hidden_layer_sizes": (32,), "epochs": 30},
+                             learning_rate=0.01, engine=engine).fit(X, Y)  # fmt: skip
+    assert clf.target_type_ == "multilabel-indicator"
+    np.testing.assert_array_equal(clf.classes_, np.arange(4))
+    assert clf.model_.layers[-1].units == 4
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 4) and ((proba >= 0) & (proba <= 1)).all()
+    assert not np.allclose(proba.sum(axis=1), 1.0)  # one probability per label, not a softmax
+    predicted = clf.predict(X)
+    np.testing.assert_array_equal(predicted, (proba > 0.5).astype(int))
+    assert predicted.dtype == Y.dtype and predicted.shape == Y.shape
+    # Far better than the best constant indicator (each label's majority).
+    majority = np.tile(Y.mean(axis=0) > 0.5, (len(Y), 1)).astype(int)
+    assert hamming_loss(Y, predicted) < 0.6 * hamming_loss(Y, majority)
+    assert clf.score(X, Y) == pytest.approx(accuracy_score(Y, predicted))  # subset accuracy
+    assert 0 <= clf.history_["accuracy"][-1] <= 1  # the share of labels right
+
+
+@pytest.mark.parametrize("engine", ["compiled", "keras"])
+def test_one_hot_rows_train_as_their_labels(digits, engine):
+    X, y = digits
+    params = dict(**TINY, learning_rate=0.01, validation_split=0.2, engine=engine)
+    labels = KerasMLPClassifier(**params).fit(X, y)
+    rows = KerasMLPClassifier(**params).fit(X, one_hot(y))
+    assert rows.target_type_ == "multiclass-onehot"
+    # The same network, split (stratified by class) and training.
+    np.testing.assert_allclose(rows.predict_proba(X), labels.predict_proba(X), rtol=1e-6)
+    np.testing.assert_allclose(rows.history_["val_accuracy"], labels.history_["val_accuracy"])
+    predicted = rows.predict(X)
+    np.testing.assert_array_equal(predicted, one_hot(labels.predict(X)))
+    assert rows.score(X, one_hot(y)) == labels.score(X, y)
+
+
+def test_one_hot_class_weight_is_keyed_by_column(digits):
+    X, y = digits
+    weights = {k: 1.0 + k for k in range(10)}
+    labels = KerasMLPClassifier(**TINY, class_weight=weights).fit(X, y)
+    rows = KerasMLPClassifier(**TINY, class_weight=weights).fit(X, one_hot(y))
+    np.testing.assert_allclose(rows.predict_proba(X), labels.predict_proba(X), rtol=1e-6)
+
+
+def test_binary_crossentropy_makes_one_hot_rows_multilabel(digits):
+    X, y = digits
+    clf = KerasMLPClassifier(**TINY, loss="binary_crossentropy").fit(X, one_hot(y))
+    assert clf.target_type_ == "multilabel-indicator"
+    assert clf.model_.layers[-1].activation.__name__ == "sigmoid"
+
+
+def test_categorical_crossentropy_object_trains_on_the_rows(digits):
+    import keras
+
+    X, y = digits
+    by_name = KerasMLPClassifier(**TINY, loss="categorical_crossentropy").fit(X, one_hot(y))
+    by_object = KerasMLPClassifier(**TINY, loss=keras.losses.CategoricalCrossentropy()).fit(X, one_hot(y))
+    np.testing.assert_allclose(by_object.history_["loss"], by_name.history_["loss"], rtol=1e-5)
+    np.testing.assert_allclose(by_object.history_["accuracy"], by_name.history_["accuracy"])
+
+
+def test_partial_fit_and_persistence_keep_the_target_kind(multilabel, tmp_path):
+    X, Y = multilabel
+    clf = KerasMLPClassifier(**TINY).partial_fit(X, Y).partial_fit(X, Y)
+    assert clf.n_iter_ == 2 and clf.target_type_ == "multilabel-indicator"
+    for copy in (pickle.loads(pickle.dumps(clf)), load(clf.save(tmp_path / "multilabel.skhyper"))):
+        assert copy.target_type_ == "multilabel-indicator"
+        np.testing.assert_array_equal(copy.predict(X), clf.predict(X))
+        np.testing.assert_allclose(copy.predict_proba(X), clf.predict_proba(X))
+    with pytest.raises(ValueError, match=r"y has shape \(300, 3\).*fitted on 4 label columns"):
+        clf.partial_fit(X, Y[:, :3])
+    with pytest.raises(ValueError, match="fitted on 4 label columns"):
+        clf.partial_fit(X, Y[:, 0])
+
+
+def test_a_label_matrix_after_labels_is_refused(digits):
+    X, y = digits
+    clf = KerasMLPClassifier(**TINY).fit(X, y)
+    with pytest.raises(ValueError, match="fitted on a 1-d y of labels"):
+        clf.partial_fit(X, one_hot(y))
+
+
+def test_bad_2d_targets_say_what_is_wrong(multilabel, digits):
+    X, Y = multilabel
+    with pytest.raises(ValueError, match="indicator matrix of 0 and 1.*'multiclass-multioutput'.*values 0, 1, 2"):
+        KerasMLPClassifier(**TINY).fit(X, Y + np.roll(Y, 1, axis=1))
+    with pytest.raises(ValueError, match="indicator matrix of 0 and 1.*values 0, 2"):
+        KerasMLPClassifier(**TINY).fit(X, Y * 2)  # two values, but not 0 and 1
+    with pytest.raises(ValueError, match="is multilabel.*not loss='sparse_categorical_crossentropy'"):
+        KerasMLPClassifier(**TINY, loss="sparse_categorical_crossentropy").fit(X, Y)
+    before = Y.copy()
+    KerasMLPClassifier(**TINY).fit(X, Y)
+    np.testing.assert_array_equal(Y, before)

@@ -22,6 +22,7 @@ _PUBLIC = {
     "KerasMLPRegressor": "skhyper.estimators",
     "WindowForecaster": "skhyper.estimators",
     "load": "skhyper.persistence",
+    "progress_bar": "skhyper.progress",
 }
 
 __all__ = sorted([*_PUBLIC, "LRFinderResult", "lr_find"])

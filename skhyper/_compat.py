@@ -4,6 +4,8 @@ scikit-learn's private helpers that skhyper relies on are imported here and
 nowhere else, so that a rename in a new release is mended in one place.
 """
 
+from sklearn.model_selection._search import BaseSearchCV  # noqa: F401  (re-exported)
+from sklearn.model_selection._validation import _fit_and_predict, _fit_and_score
 from sklearn.utils._param_validation import (  # noqa: F401  (re-exported)
     HasMethods,
     Interval,
@@ -15,6 +17,11 @@ from sklearn.utils.validation import (  # noqa: F401  (re-exported)
     _check_sample_weight,
     validate_data,
 )
+
+#: scikit-learn's joblib tasks that fit one estimator each: a search's candidate
+#: on one fold, ``cross_validate``'s folds (``_fit_and_score``) and
+#: ``cross_val_predict``'s (``_fit_and_predict``).  The progress bar counts them.
+ONE_FIT_TASKS = (_fit_and_score, _fit_and_predict)
 
 
 def check_keras_backend():

@@ -7,6 +7,8 @@ disk), and a candidate already in the file is not fitted again — so a search
 stopped by Ctrl-C, a crash or a killed machine resumes where it was.  The
 result has what sklearn's searches give (``cv_results_``, ``best_params_``,
 ``best_score_``, ``best_estimator_``), and equals an uninterrupted run.
+Under ``skhyper.progress_bar`` it plans the folds of the candidates left and
+the refit.
 """
 
 import json
@@ -17,8 +19,16 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import check_scoring
-from sklearn.model_selection import GridSearchCV, ParameterGrid, ParameterSampler, RandomizedSearchCV, cross_validate
+from sklearn.model_selection import (
+    GridSearchCV,
+    ParameterGrid,
+    ParameterSampler,
+    RandomizedSearchCV,
+    check_cv,
+    cross_validate,
+)
 
+from . import _progress
 from .persistence import _decode, _encode
 
 __all__ = ["CheckpointedSearch", "run_checkpointed"]
@@ -83,6 +93,9 @@ def run_checkpointed(search, X, y, path):
     path = Path(path)
     candidates = candidates_of(search)
     done = _read(path)
+    if _progress.listeners():  # a progress bar: the folds of the candidates left, and the refit
+        left = sum(_key(params) not in done for params in candidates)
+        _progress.fits_planned(left * check_cv(search.cv).get_n_splits(X, y) + 1)
     with open(path, "a", encoding="utf-8") as log:
         for params in candidates:
             key = _key(params)
@@ -133,7 +146,8 @@ def _summarize(search, candidates, done, X, y):
         best = int(np.argmin(cv_results[f"rank_test_{refit_metric}"]))
     started = time.perf_counter()
     best_estimator = clone(search.estimator).set_params(**cv_results["params"][best])
-    best_estimator.fit(X) if y is None else best_estimator.fit(X, y)
+    with _progress.one_fit():  # whatever the estimator is, and however much it fits inside
+        best_estimator.fit(X) if y is None else best_estimator.fit(X, y)
     result = CheckpointedSearch(search, cv_results, refit_metric, best, best_estimator)
     result.refit_time_ = time.perf_counter() - started
     return result

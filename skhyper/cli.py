@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -116,28 +115,23 @@ def _run_search(arguments):
 
 
 def _checkpointed(search, X, y, path):
-    from . import _progress
     from .checkpoint import remaining, run_checkpointed
     from .config import ConfigError
+    from .progress import progress_bar
 
     try:
         left = remaining(search, path)
     except (TypeError, ValueError) as error:
         raise ConfigError(f"--checkpoint: {error}") from None
-    splits = _splits(search, X, y)
     if left == 0:
         print(f"   {path}: every candidate is done; refitting the best")
-    bar = _ProgressBar(None if splits is None else left * splits + 1, "search")
     try:
-        with _progress.observing(bar.tick):
-            result = run_checkpointed(search, X, y, path)
+        with progress_bar(desc="   search"):  # the folds of the candidates left, and the refit
+            return run_checkpointed(search, X, y, path)
     except KeyboardInterrupt:
-        bar.close()
         print(f"\nskhyper: the finished candidates are in {path}: run the same command"
               " to go on from there", file=sys.stderr)  # fmt: skip
         raise
-    bar.close()
-    return result
 
 
 def _run_demo(arguments):
@@ -258,81 +252,13 @@ def _output_folder(requested, kind):
 
 
 def _fit_with_progress(search, X, y, label):
-    from . import _progress
+    from .progress import progress_bar
 
-    bar = _ProgressBar(_planned_fits(search, X, y), label)
-    with _progress.observing(bar.tick):
+    with progress_bar(desc=f"   {label}"):
         if y is None:
             search.fit(X)
         else:
             search.fit(X, y)
-    bar.close()
-
-
-def _splits(search, X, y):
-    from sklearn.base import is_classifier
-    from sklearn.model_selection import check_cv
-
-    if search.n_jobs not in (None, 1):
-        return None  # fits in other processes are not counted
-    return check_cv(search.cv, y, classifier=is_classifier(search.estimator)).get_n_splits(X, y)
-
-
-def _planned_fits(search, X, y):
-    """Candidates x folds + the refit, when the search can tell in advance."""
-    from sklearn.model_selection import GridSearchCV, ParameterGrid, RandomizedSearchCV
-
-    splits = _splits(search, X, y)
-    if splits is None:
-        return None
-    if isinstance(search, GridSearchCV):
-        return len(ParameterGrid(search.param_grid)) * splits + 1
-    if isinstance(search, RandomizedSearchCV):
-        return search.n_iter * splits + 1
-    return None
-
-
-class _ProgressBar:
-    """Fits done, fits left and time left, on stderr."""
-
-    def __init__(self, total, label, width=30):
-        self.total, self.label, self.width = total, label, width
-        self.done, self.started = 0, time.perf_counter()
-        self.interactive = sys.stderr.isatty()
-        self._last_quarter = -1
-        self._draw()
-
-    def tick(self):
-        self.done += 1
-        self._draw()
-
-    def _draw(self):
-        elapsed = time.perf_counter() - self.started
-        if self.total:
-            shown = min(self.done, self.total)
-            filled = int(self.width * shown / self.total)
-            left = elapsed / shown * (self.total - shown) if shown else float("nan")
-            text = (f"   {self.label} [{'#' * filled}{'.' * (self.width - filled)}] {shown}/{self.total} fits,"
-                    f" {self.total - shown} left, {_duration(elapsed)} elapsed, ~{_duration(left)} left")  # fmt: skip
-            quarter = 4 * shown // self.total
-        else:
-            text, quarter = f"   {self.label}: {self.done} fits, {_duration(elapsed)} elapsed", self.done
-        if self.interactive:
-            print(f"\r{text}", end="", file=sys.stderr, flush=True)
-        elif quarter != self._last_quarter:  # a log, not a terminal: a line per quarter
-            print(text, file=sys.stderr, flush=True)
-        self._last_quarter = quarter
-
-    def close(self):
-        if self.interactive:
-            print(file=sys.stderr)
-
-
-def _duration(seconds):
-    if seconds != seconds:  # NaN: nothing to estimate from yet
-        return "?"
-    minutes, seconds = divmod(int(round(seconds)), 60)
-    return f"{minutes}:{seconds:02d}"
 
 
 def _write_search(search, output, name):

@@ -73,7 +73,7 @@ def save(estimator, path):
         state["target_shape_tail"] = list(estimator.target_encoder_._y_shape[1:]) if kind != "KerasMLPClassifier" else []
         if kind == "WindowForecaster":
             state["_training_index"] = _encode_index_summary(estimator._training_index)
-        from .estimators._base import seed_states
+        from .estimators._network import seed_states
 
         state["seed_states"] = _encode(seed_states(estimator.model_))  # .keras leaves them out
         document["state"] = state
@@ -142,7 +142,7 @@ def load(path, kind=None):
         except Exception as error:  # Keras raises many kinds; the file is at fault
             raise ValueError(f"{path}: its network could not be read by Keras {keras.__version__}: {error}") from None
     if "seed_states" in state:
-        from .estimators._base import restore_seed_states
+        from .estimators._network import restore_seed_states
 
         try:
             restore_seed_states(estimator.model_, _decode(state["seed_states"]))

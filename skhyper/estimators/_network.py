@@ -1,0 +1,180 @@
+"""The network a fit trains: the Keras model built from the hyperparameters,
+its optimizer, the linear path's ridge start, and the seeds of every random
+part.  A warm start refuses a network whose building parameters changed.
+"""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from .. import hyperparams, schedules
+from ..linear import ridge_loo
+
+__all__ = ["NetworkBuilder", "draw_seeds", "restore_seed_states", "seed_states"]
+
+_SEED_LIMIT = 2**31 - 1
+_OBJECT = "<a Python object>"  # a parameter's value that _network_settings does not compare
+
+
+class NetworkBuilder:
+    """Builds the Keras MLP of an estimator's hyperparameters (a mixin of
+    :class:`~._base.KerasMLPBase`, which sets ``_seeds`` before building)."""
+
+    def _build_model(self, n_inputs, n_outputs):
+        """A new compiled Keras MLP, every random layer explicitly seeded."""
+        import keras
+
+        sizes = self._hidden_sizes()
+        rates = self._dropout_rates(len(sizes))
+        regularizer = None
+        if self.l1 or self.l2:
+            regularizer = keras.regularizers.L1L2(l1=float(self.l1), l2=float(self.l2))
+        init_seed, dropout_seed = self._seeds["init"], self._seeds["dropout"]
+
+        def dense(units, activation, index, name):
+            initializer = hyperparams.make_initializer(self.kernel_initializer, init_seed + index)
+            return keras.layers.Dense(
+                units,
+                activation=activation,
+                kernel_initializer=initializer,
+                kernel_regularizer=regularizer,
+                name=name,
+            )
+
+        # Fixed layer names: networks of one architecture then have one config,
+        # which is what lets the compiled loop reuse its traces across fits.
+        inputs = keras.Input(shape=(n_inputs,), name="inputs")
+        x = inputs
+        for index, (units, rate) in enumerate(zip(sizes, rates)):
+            x = dense(units, self.activation, index, f"hidden_{index}")(x)
+            if rate > 0:
+                x = keras.layers.Dropout(rate, seed=dropout_seed + index, name=f"dropout_{index}")(x)
+        output_activation, loss = self._output_and_loss(n_outputs)
+        if self._has_linear_path():
+            # A linear map of the inputs beside the hidden layers, starting at
+            # zero: the network's floor is a linear model of its inputs.
+            linear = keras.layers.Dense(
+                n_outputs,
+                use_bias=False,
+                kernel_initializer="zeros",
+                kernel_regularizer=regularizer,
+                name="linear_path",
+            )(inputs)
+            x = dense(n_outputs, None, len(sizes), "output")(x)
+            outputs = keras.layers.Add(name="hidden_plus_linear")([x, linear])
+            if output_activation not in (None, "linear"):
+                outputs = keras.layers.Activation(output_activation, name="output_activation")(outputs)
+        else:
+            outputs = dense(n_outputs, output_activation, len(sizes), "output")(x)
+        model = keras.Model(inputs, outputs, name=type(self).__name__)
+        model.compile(optimizer=self._make_optimizer(), loss=loss, metrics=[self._metric])
+        self._built_with = self._network_settings()
+        return model
+
+    def _make_optimizer(self):
+        if not isinstance(self.optimizer, str):  # a copy, with its own settings and rate
+            optimizer = hyperparams.make_optimizer(self.optimizer, None, {})
+            if self.learning_rate == "auto":
+                optimizer.learning_rate = self.learning_rate_
+            return optimizer
+        learning_rate = self.learning_rate_
+        if schedules.is_keras_schedule(self.lr_schedule):  # stepped per batch
+            schedule = self.lr_schedule
+            learning_rate = type(schedule).from_config(schedule.get_config())
+        settings = {
+            name: getattr(self, name)
+            for name in (
+                "momentum", "nesterov", "beta_1", "beta_2", "rho",
+                "epsilon", "weight_decay", "clipnorm",
+            )
+        }  # fmt: skip
+        return hyperparams.make_optimizer(self.optimizer, learning_rate, settings)
+
+    def _has_linear_path(self):
+        """Whether the network adds a linear map of its inputs to its output
+        (the forecaster's ``linear_path``)."""
+        return False
+
+    def _start_linear_path(self, X, y, y_model, sample_weight):
+        """Start a new network's linear path at the ridge fit of the rows it
+        trains on (not those ``validation_split`` holds out), with the hidden
+        layers' output at zero: training starts from the best linear model
+        and the hidden layers learn what it misses."""
+        if not self._has_linear_path():
+            return
+        if self._validation_fraction() > 0:
+            rows, _ = self._validation_rows(y)
+            X, y_model = X[rows], y_model[rows]
+            sample_weight = None if sample_weight is None else sample_weight[rows]
+        kernel, intercept, self.linear_alpha_ = ridge_loo(
+            X, y_model.reshape(len(y_model), -1), sample_weight, min_alpha=float(self.l2) * len(X)
+        )
+        linear, output = self.model_.get_layer("linear_path"), self.model_.get_layer("output")
+        linear.kernel.assign(kernel.astype(np.float32))
+        output.kernel.assign(np.zeros(output.kernel.shape, dtype=np.float32))
+        output.bias.assign(intercept.astype(np.float32))
+
+    def _network_settings(self):
+        """The parameters baked into the built network and its optimizer, as
+        plain values (a Python object given as a parameter is not compared)."""
+        names = (
+            "activation", "l1", "l2", "optimizer", "momentum", "nesterov", "beta_1",
+            "beta_2", "rho", "epsilon", "weight_decay", "clipnorm", "loss",
+        )  # fmt: skip
+        settings = {name: getattr(self, name) for name in names}
+        settings["hidden_layer_sizes"] = self._hidden_sizes()
+        settings["dropout"] = self._dropout_rates(len(settings["hidden_layer_sizes"]))
+        settings["linear_path"] = self._has_linear_path()
+        plain = (str, bool, int, float, tuple, type(None))
+        return {name: value if isinstance(value, plain) else _OBJECT for name, value in settings.items()}
+
+    def _check_same_network(self):
+        """A warm start (``partial_fit``, ``warm_start=True``) trains the fitted
+        network: refuse when a parameter it was built with has changed since."""
+        built = getattr(self, "_built_with", None)
+        if built is None:  # unpickled from an earlier version, or loaded
+            return
+        changed = [
+            f"{name}={value!r} (fitted with {built[name]!r})"
+            for name, value in self._network_settings().items()
+            if name in built and value != built[name]
+        ]
+        if changed:
+            raise ValueError(
+                f"{', '.join(changed)}: these build the network, and this one was built"
+                " before they changed. A warm start trains the fitted network; call fit()"
+                " with warm_start=False to build a new one."
+            )
+
+
+def seed_states(model):
+    """The state of each layer's seed generator (Keras' dropout), by layer name."""
+    return {
+        layer.name: np.asarray(layer.seed_generator.state.numpy())
+        for layer in model.layers
+        if getattr(layer, "seed_generator", None) is not None
+    }
+
+
+def restore_seed_states(model, states):
+    for layer in model.layers:
+        if layer.name in states and getattr(layer, "seed_generator", None) is not None:
+            layer.seed_generator.state.assign(np.asarray(states[layer.name], dtype=layer.seed_generator.state.dtype))
+
+
+def draw_seeds(random_state):
+    """Independent seeds for each random part of one fit, from ``random_state``.
+
+    An int gives the same seeds in any process; None draws from NumPy's global
+    generator (so unseeded fits differ, as in sklearn); a RandomState is drawn
+    from.
+    """
+    if isinstance(random_state, Integral):
+        entropy = int(random_state)
+    else:
+        entropy = int(check_random_state(random_state).randint(_SEED_LIMIT))
+    states = np.random.SeedSequence(entropy).generate_state(4)
+    # Room above each seed: layer i uses seed + i.
+    seeds = [int(s) % (_SEED_LIMIT - 1000) for s in states]
+    return dict(zip(("init", "dropout", "shuffle", "split"), seeds))

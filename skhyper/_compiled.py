@@ -169,7 +169,8 @@ class Trainer:
     def _evaluate(self, X, y, weights):
         predicted = self.model(X, training=False)
         loss = self._batch_loss(y, predicted, weights)
-        return loss, tf.reduce_mean(self._metric(y, predicted))
+        squared_errors = tf.reduce_sum(tf.square(y - predicted), axis=0)  # per output, for R²
+        return loss, tf.reduce_mean(self._metric(y, predicted)), squared_errors
 
     # State in and out -------------------------------------------------------
 
@@ -223,6 +224,7 @@ def _make_metric(name, n_outputs, n_targets, softmax):
 
 def train_compiled(model, X, y, sample_weight, plan):
     """``engine.train`` with the compiled loop: the same plan and history."""
+    from .engine import r2_from_errors
     from .schedules import next_rate
 
     trainer = trainer_for(model, plan.metric, y.shape[1] if np.ndim(y) == 2 else 1)
@@ -246,8 +248,10 @@ def train_compiled(model, X, y, sample_weight, plan):
         loss, score = trainer.run_epoch(*data, seed, tf.constant(epoch, tf.int64), batch_size, shuffle)
         logs.update({"loss": float(loss), plan.metric: float(score)})
         if validation is not None:
-            loss, score = trainer.evaluate(*validation)
+            loss, score, squared_errors = trainer.evaluate(*validation)
             logs.update({"val_loss": float(loss), f"val_{plan.metric}": float(score)})
+            if plan.metric == "mae":
+                logs["val_r2"] = r2_from_errors(np.asarray(squared_errors), plan.validation_data[1])
         for key, value in logs.items():
             history.setdefault(key, []).append(value)
         if plan.verbose:

@@ -152,6 +152,8 @@ def train_keras(model, X, y, sample_weight, plan, callbacks=()):
     if validation_data is not None and len(validation_data) == 3:
         X_val, y_val, w_val = validation_data
         validation_data = (X_val, y_val, keras_weights(w_val, y_val))
+    if validation_data is not None and plan.metric == "mae":
+        all_callbacks.append(_ValidationR2(*validation_data[:2]))
     if plan.early_stopping and _starts_as_candidate(plan):
         X_val, y_val, *w_val = validation_data
         start = model.evaluate(X_val, y_val, sample_weight=w_val[0] if w_val else None,
@@ -171,6 +173,31 @@ def train_keras(model, X, y, sample_weight, plan, callbacks=()):
         verbose=plan.verbose,
     )
     return {key: [float(v) for v in values] for key, values in result.history.items()}
+
+
+def r2_from_errors(squared_errors, y):
+    """sklearn's ``r2_score`` of a regressor's validation rows (unweighted,
+    the uniform average over outputs, 1 or 0 for a constant output) from
+    the per-output sums of squared errors."""
+    y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    total = ((y - y.mean(axis=0)) ** 2).sum(axis=0)
+    errors = np.asarray(squared_errors, dtype=np.float64).reshape(-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scores = np.where(total > 0, 1.0 - errors / total, np.where(errors == 0, 1.0, 0.0))
+    return float(scores.mean())
+
+
+class _ValidationR2(keras.callbacks.Callback):
+    """Logs ``val_r2`` at each epoch's end, as the compiled loop does."""
+
+    def __init__(self, X, y):
+        super().__init__()
+        self.X, self.y = X, np.asarray(y, dtype=np.float32).reshape(len(y), -1)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            predicted = np.asarray(self.model(self.X, training=False), dtype=np.float32)
+            logs["val_r2"] = r2_from_errors(((self.y - predicted) ** 2).sum(axis=0), self.y)
 
 
 def _starts_as_candidate(plan):

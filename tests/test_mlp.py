@@ -250,3 +250,34 @@ def test_warm_start_refuses_a_changed_network_and_new_classes(digits):
     assert clf.learning_rate_ == 0.01 and clf.n_iter_ == 2 * TINY["epochs"]
     clf.set_params(warm_start=False, hidden_layer_sizes=(16,)).fit(X, y)
     assert clf.n_iter_ == TINY["epochs"] and len(clf.classes_) == 10
+
+
+@pytest.mark.parametrize("engine", ["compiled", "keras"])
+def test_validation_scores_are_sklearns_scores_of_the_validation_rows(diabetes, digits, engine):
+    from sklearn.metrics import accuracy_score, r2_score
+
+    X, y = diabetes
+    reg = KerasMLPRegressor(**TINY, learning_rate=0.01, validation_split=0.25, engine=engine).fit(X, y)
+    rows = reg._validation_rows(y)[1]
+    assert len(reg.validation_scores_) == reg.n_iter_
+    assert reg.validation_scores_[-1] == pytest.approx(r2_score(y[rows], reg.predict(X[rows])), rel=1e-5)
+    assert reg.best_validation_score_ == max(reg.validation_scores_)
+    assert reg.best_loss_ == pytest.approx(min(reg.loss_curve_))
+    Xd, yd = digits
+    clf = KerasMLPClassifier(**TINY, learning_rate=0.01, validation_split=0.25, engine=engine).fit(Xd, yd)
+    rows = clf._validation_rows(yd)[1]
+    assert clf.validation_scores_[-1] == pytest.approx(accuracy_score(yd[rows], clf.predict(Xd[rows])))
+
+
+def test_best_loss_and_validation_scores_follow_sklearns_mlp(digits):
+    X, y = digits
+    plain = KerasMLPClassifier(**TINY)
+    assert not hasattr(plain, "best_loss_") and not hasattr(plain, "validation_scores_")
+    plain.fit(X, y)
+    assert plain.validation_scores_ is None and plain.best_validation_score_ is None
+    assert plain.best_loss_ == min(plain.loss_curve_)
+    stopped = KerasMLPClassifier(**TINY, early_stopping=True).fit(X, y)
+    assert stopped.best_loss_ is None  # early stopping watches the validation loss, as sklearn
+    assert len(stopped.validation_scores_) == stopped.n_iter_
+    stopped.partial_fit(X, y)
+    assert len(stopped.validation_scores_) == stopped.n_iter_ == TINY["epochs"] + 1

@@ -54,6 +54,37 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         """The number of epochs trained so far (0 before ``fit``)."""
         return len(self.history_["loss"]) if hasattr(self, "history_") else 0
 
+    # sklearn's MLP reports these; here they read history_, so that they
+    # follow partial_fit and need no saving of their own.
+
+    @property
+    def best_loss_(self):
+        """The lowest training loss of the fit (None with ``early_stopping``,
+        which watches the validation loss), as sklearn's MLP."""
+        history = self._fitted_history()
+        return None if self.early_stopping else float(np.nanmin(history["loss"]))
+
+    @property
+    def validation_scores_(self):
+        """The score of the validation rows after each epoch (None without
+        validation rows): accuracy for classifiers (for multilabel targets the
+        share of labels right), R² of the network's targets for regressors
+        (for the forecaster: of its scaled, level-relative targets); unweighted."""
+        history = self._fitted_history()
+        scores = history.get("val_accuracy" if self._metric == "accuracy" else "val_r2")
+        return list(scores) if scores else None
+
+    @property
+    def best_validation_score_(self):
+        """The best of ``validation_scores_`` (None without validation rows)."""
+        scores = self.validation_scores_
+        return None if scores is None else float(np.nanmax(scores))
+
+    def _fitted_history(self):
+        if not hasattr(self, "history_"):
+            raise AttributeError(f"This {type(self).__name__} is not fitted yet: it has no training history.")
+        return self.history_
+
     # Keras saves a model without its dropout layers' seed-generator state, so a
     # copy's next partial_fit would draw other masks: the state travels apart.
     def __getstate__(self):

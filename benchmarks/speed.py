@@ -12,7 +12,11 @@ Compares skhyper with sklearn's MLPClassifier/MLPRegressor, plain Keras
    dropout 0.1 and RMSprop (sklearn: 8 alphas x cv=3 of a 64-64 MLP);
 3. the book's window forecaster (seed 000): window 20, Dense 10-10-1, 100
    epochs on 980 windows;
-4. 200 skhyper fits in a row: the process' resident memory before and after.
+4. 200 skhyper fits in a row: the process' resident memory before and after;
+5. predict with a fitted 64-unit classifier, on 10 rows and on all 1797:
+   skhyper's float64 forward pass (the same output for a row in any batch)
+   against sklearn's predict and Keras' ``model.predict`` and ``model(X)``
+   on the same network.
 
 Prints a Markdown table of medians over ``--repeat`` runs, the ratio to
 sklearn, and the accuracy or MAE each reached (the speed must not come from
@@ -194,6 +198,27 @@ def memory(rows, fits=200):
                  f"RSS {before / 2**20:.0f} -> {after / 2**20:.0f} MB (+{(after - before) / 2**20:.0f})"))  # fmt: skip
 
 
+def predict_speed(repeat, rows, calls=200):
+    X, y = load_digits(return_X_y=True)
+    clf = KerasMLPClassifier(hidden_layer_sizes=(64,), epochs=10, batch_size=128, random_state=0).fit(X, y)
+    sk = sklearn_classifier(10).fit(X, y)
+    model = clf.model_
+    for n_rows in (10, len(X)):
+        part = X[:n_rows].astype(np.float32)
+        contenders = [
+            ("sklearn MLPClassifier.predict_proba", lambda: sk.predict_proba(part)),
+            ("skhyper predict_proba (float64 forward pass)", lambda: clf.predict_proba(part)),
+            ("Keras model.predict", lambda: model.predict(part, verbose=0)),
+            ("Keras model(X)", lambda: np.asarray(model(part, training=False))),
+        ]
+        reference = clf.predict_proba(part)
+        for name, call in contenders:
+            call()  # warm: traces, caches
+            seconds, out = timed(lambda call=call: [call() for _ in range(calls)][-1], repeat)
+            agreement = "—" if name.startswith("sklearn") else f"max |diff| {np.abs(np.asarray(out) - reference).max():.1e}"
+            rows.append((f"5. predict {n_rows} rows (ms per call)", name, seconds / calls * 1000, agreement))
+
+
 def table(rows, repeat):
     baseline = {task: seconds for task, name, seconds, _ in rows if name.startswith("sklearn")}
     lines = [
@@ -226,6 +251,7 @@ def main(repeat):
     initializer_grid(repeat, rows)
     window_forecaster(repeat, rows)
     memory(rows)
+    predict_speed(repeat, rows)
     text = table(rows, repeat)
     print(text)
     out = Path(__file__).parent / "results" / "speed.md"

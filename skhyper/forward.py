@@ -14,6 +14,7 @@ Keras as before.
 """
 
 import numpy as np
+from scipy.special import expit
 
 __all__ = ["forward"]
 
@@ -59,11 +60,29 @@ def _apply(layer, inputs):
     raise _Unknown(kind.__name__)
 
 
+def _softmax(x):
+    shifted = np.exp(x - x.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+#: The common activations in NumPy (float64; the same values as Keras' own to
+#: float64 round-off, without a round trip through TensorFlow per layer).
+_NUMPY_ACTIVATIONS = {
+    "relu": lambda x: np.maximum(x, 0.0),
+    "sigmoid": expit,
+    "tanh": np.tanh,
+    "softmax": _softmax,
+}
+
+
 def _activate(activation, x):
-    """Keras' own activation, applied in float64 (elementwise, or per row
-    for softmax: independent of the other rows either way)."""
+    """The layer's activation, applied in float64 (elementwise, or per row
+    for softmax: independent of the other rows either way): in NumPy for the
+    common ones, Keras' own for the rest."""
     import keras
 
     if activation is None or activation is keras.activations.linear:
         return x
+    if getattr(activation, "__module__", "").startswith("keras.") and activation.__name__ in _NUMPY_ACTIVATIONS:
+        return _NUMPY_ACTIVATIONS[activation.__name__](x)
     return np.asarray(keras.ops.convert_to_numpy(activation(keras.ops.convert_to_tensor(x, dtype="float64"))), dtype=np.float64)

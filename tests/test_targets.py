@@ -114,3 +114,37 @@ def test_bad_2d_targets_say_what_is_wrong(multilabel, digits):
     before = Y.copy()
     KerasMLPClassifier(**TINY).fit(X, Y)
     np.testing.assert_array_equal(Y, before)
+
+
+def test_the_output_starts_at_the_class_shares(digits):
+    X, y = digits
+    frozen = dict(**{**TINY, "epochs": 1}, learning_rate=1e-12)  # a step that changes nothing
+    rare = np.r_[np.flatnonzero(y == 0)[:30], np.flatnonzero(y == 1)[:6]]
+    binary = KerasMLPClassifier(**frozen).fit(X[rare], y[rare])
+    share = 6 / 36
+    bias = binary.model_.get_layer("output").bias.numpy()
+    np.testing.assert_allclose(bias, [np.log(share / (1 - share))], rtol=1e-5)
+    # class_weight counts: weighted 5:1 the other way, class 1 is the common one.
+    weighted = KerasMLPClassifier(**frozen, class_weight={0: 1.0, 1: 25.0}).fit(X[rare], y[rare])
+    share = 150 / 180
+    np.testing.assert_allclose(weighted.model_.get_layer("output").bias.numpy(), [np.log(share / (1 - share))], rtol=1e-5)
+    # Balanced classes start as Keras does: bias 0.
+    balanced = np.r_[[np.flatnonzero(y == k)[:20] for k in range(10)]].ravel()
+    even = KerasMLPClassifier(**frozen).fit(X[balanced], y[balanced])
+    np.testing.assert_allclose(even.model_.get_layer("output").bias.numpy(), 0.0, atol=1e-9)
+    # A class partial_fit is told of but has no row starts at the average.
+    some = y < 3
+    streamed = KerasMLPClassifier(**frozen).partial_fit(X[some], y[some], classes=np.arange(10))
+    bias = streamed.model_.get_layer("output").bias.numpy()
+    np.testing.assert_allclose(bias[3:], bias[:3].mean(), atol=1e-9)
+    assert np.ptp(bias[:3]) > 0.01  # the seen classes keep their shares
+
+
+def test_class_weight_check_passes_where_training_is_short():
+    from sklearn.utils.estimator_checks import check_class_weight_classifiers
+
+    # 30 single-batch epochs at a decaying rate: too few steps to learn the
+    # classes' weights, but the output starts at the weighted shares.
+    slow = KerasMLPClassifier(optimizer="rmsprop", lr_schedule="step", lr_step=5, dropout=0.3,
+                              epochs=30, batch_size=64, random_state=0)  # fmt: skip
+    check_class_weight_classifiers(type(slow).__name__, slow)

@@ -144,7 +144,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
             self.learning_rate_ = self._starting_rate()
         X, y, y_model, sample_weight = self._training_rows(X, y, sample_weight, reset=reset)
         if reset:
-            self._start_linear_path(X, y, y_model, sample_weight)
+            self._start_output(X, y, y_model, sample_weight)
         if not reset:
             self._check_same_network()
             self._follow_rate_changes()
@@ -222,7 +222,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         self.lr_find_ = range_test(self, X, y_model, sample_weight)
         self.learning_rate_ = self.lr_find_.suggestion
         self.model_ = self._build_model(X.shape[1], self.model_.output_shape[-1])
-        self._start_linear_path(X, y, y_model, sample_weight)
+        self._start_output(X, y, y_model, sample_weight)
 
     def _initialize(self, X, y):
         """Validate the data, fit the target encoder and build a new network."""

@@ -96,17 +96,28 @@ class NetworkBuilder:
         (the forecaster's ``linear_path``)."""
         return False
 
-    def _start_linear_path(self, X, y, y_model, sample_weight):
-        """Start a new network's linear path at the ridge fit of the rows it
-        trains on (not those ``validation_split`` holds out), with the hidden
-        layers' output at zero: training starts from the best linear model
-        and the hidden layers learn what it misses."""
-        if not self._has_linear_path():
-            return
+    def _start_output(self, X, y, y_model, sample_weight):
+        """Start a new network's output at a simple model of the rows it
+        trains on (not those ``validation_split`` holds out): the linear
+        path at their ridge fit (see ``_start_linear_path``), or what the
+        subclass starts from (a classifier: its classes' shares)."""
         if self._validation_fraction() > 0:
             rows, _ = self._validation_rows(y)
             X, y_model = X[rows], y_model[rows]
             sample_weight = None if sample_weight is None else sample_weight[rows]
+        if self._has_linear_path():
+            self._start_linear_path(X, y_model, sample_weight)
+        else:
+            self._start_output_bias(y_model, sample_weight)
+
+    def _start_output_bias(self, y_model, sample_weight):
+        """Set the output layer's bias from the training rows (a hook: the
+        regressors keep Keras' zeros)."""
+
+    def _start_linear_path(self, X, y_model, sample_weight):
+        """The linear path at the ridge fit of the rows, with the hidden
+        layers' output at zero: training starts from the best linear model
+        and the hidden layers learn what it misses."""
         kernel, intercept, self.linear_alpha_ = ridge_loo(
             X, y_model.reshape(len(y_model), -1), sample_weight, min_alpha=float(self.l2) * len(X)
         )

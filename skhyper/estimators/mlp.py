@@ -24,6 +24,10 @@ from ._base import KerasMLPBase, signature_with
 __all__ = ["KerasMLPClassifier", "KerasMLPRegressor"]
 
 
+#: The smallest class share an output's starting bias stands for (log 1e-3
+#: = -6.9): a rarer class still moves within a few hundred steps.
+_PRIOR_FLOOR = 1e-3
+
 #: The 2-d targets: a binary indicator matrix, one column per label.
 MULTILABEL, ONE_HOT = "multilabel-indicator", "multiclass-onehot"
 
@@ -229,6 +233,37 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
                 " by name (trained as its sparse twin) or keras.losses.SparseCategoricalCrossentropy()."
             )
         return self.loss
+
+    def _start_output_bias(self, y_model, sample_weight):
+        """Start the output at the (weighted) class shares of the training
+        rows: log-shares under a softmax, log-odds under sigmoids, as
+        TensorFlow's tutorial on imbalanced data recommends.  A class that is rare, or
+        weighted down by ``class_weight``, is then rare in the first
+        predictions too, and training does not spend its first epochs
+        learning the prior.  Shares are floored at ``_PRIOR_FLOOR``; a class
+        with no row (``partial_fit`` told of it by ``classes``) starts at
+        the average.  Balanced classes start as before (bias 0)."""
+        output = self.model_.get_layer("output")
+        if not output.use_bias:
+            return
+        weights = np.ones(len(y_model)) if sample_weight is None else np.asarray(sample_weight, np.float64)
+        n_outputs = output.units
+        if y_model.shape[1] == 1 and n_outputs > 1:  # class indices under a softmax
+            share = np.bincount(y_model[:, 0].astype(int), weights=weights, minlength=n_outputs)
+        else:  # one sigmoid (binary), a sigmoid per label, or one-hot rows
+            share = (weights[:, None] * y_model).sum(axis=0)
+        share = share / weights.sum()
+        seen = share > 0
+        if not seen.any():
+            return
+        share = np.clip(share, _PRIOR_FLOOR, 1 - _PRIOR_FLOOR)
+        if n_outputs > 1 and self._target_type() != MULTILABEL:  # softmax: log-shares, centred
+            bias = np.log(share)
+            bias[~seen] = bias[seen].mean()
+            bias -= bias.mean()
+        else:  # sigmoids: log-odds
+            bias = np.where(seen, np.log(share) - np.log1p(-share), 0.0)
+        output.bias.assign(bias.astype(np.float32))
 
     def _multilabel_loss(self):
         if _user_loss(self.loss):

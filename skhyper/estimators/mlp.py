@@ -25,7 +25,8 @@ __all__ = ["KerasMLPClassifier", "KerasMLPRegressor"]
 
 
 #: The smallest class share an output's starting bias stands for (log 1e-3
-#: = -6.9): a rarer class still moves within a few hundred steps.
+#: = -6.9): a rarer class does not start further down, where the gradient
+#: steps would take long to lift it.
 _PRIOR_FLOOR = 1e-3
 
 #: The 2-d targets: a binary indicator matrix, one column per label.

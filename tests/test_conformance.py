@@ -2,12 +2,15 @@
 settings: the default constructor as a user runs it, a tiny network, a
 regularized one with a schedule, and full-batch training.
 
-Only the sample-weight equivalence pair is expected to fail, and only where
-minibatches make a weighted fit and the fit on repeated rows draw different
-batches (the tiny and regularized settings).  At the defaults (the checks'
-data fit in about one batch of 32) and with full batches and no shuffling
-they pass: the weighted mean loss is the repeated rows' mean, to float32
-round-off.
+Only the sample-weight equivalence pair is expected to fail.  Where
+minibatches are drawn (the tiny and regularized settings) a weighted fit and
+the fit on repeated rows see different batches.  At the defaults (the checks'
+data fit in about one batch of 32) and with full batches and no shuffling the
+weighted mean loss is the repeated rows' mean, and the two fits agree to
+float32 round-off: the regressor's within the check's rtol of 1e-7, the
+classifier's just past it (1.1e-7 measured on one probability of 45), so it
+is expected to fail there too; ``tests/test_mlp.py`` holds both estimators
+to 1e-5.
 
 The learning-quality checks (``check_classifiers_train``,
 ``check_regressors_train``, ``check_class_weight_classifiers``) fit the
@@ -39,13 +42,23 @@ _MINIBATCH = (
 MINIBATCH_SETTINGS = ("tiny", "regularized")
 
 
+_ROUND_OFF = (
+    "float32 round-off: with full batches the weighted fit and the fit on repeated rows"
+    " agree to about 1e-7 relative, the check's own tolerance (1.1e-7 measured)"
+)
+
+
 def expected_failures(estimator):
     params = estimator.get_params()
-    if not any(all(params[k] == v for k, v in SETTINGS[name].items()) for name in MINIBATCH_SETTINGS):
+    if any(all(params[k] == v for k, v in SETTINGS[name].items()) for name in MINIBATCH_SETTINGS):
+        reason = _MINIBATCH
+    elif isinstance(estimator, KerasMLPClassifier):
+        reason = _ROUND_OFF
+    else:
         return {}
     return {
-        "check_sample_weight_equivalence_on_dense_data": _MINIBATCH,
-        "check_sample_weight_equivalence_on_sparse_data": _MINIBATCH,
+        "check_sample_weight_equivalence_on_dense_data": reason,
+        "check_sample_weight_equivalence_on_sparse_data": reason,
     }
 
 
@@ -56,7 +69,8 @@ def test_sklearn_estimator_checks(estimator, check):
 
 def test_every_setting_is_checked():
     assert len(ESTIMATORS) == 2 * len(SETTINGS)
-    assert sum(not expected_failures(estimator) for estimator in ESTIMATORS) == 4  # defaults, full batch
+    # The regressor at the defaults and with full batches passes the whole suite.
+    assert sum(not expected_failures(estimator) for estimator in ESTIMATORS) == 2
 
 
 @pytest.mark.parametrize("cls", [KerasMLPClassifier, KerasMLPRegressor])

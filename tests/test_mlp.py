@@ -159,6 +159,20 @@ def test_sample_weight_equals_repeating_rows_to_float32_precision(diabetes):
     np.testing.assert_allclose(weighted.predict(X), repeated.predict(X), rtol=1e-5, atol=1e-6)
 
 
+def test_class_weights_equal_repeating_rows_to_float32_precision(digits):
+    X, y = digits
+    X, y = X[:60], (y[:60] < 3).astype(int)  # imbalanced: the starting shares count
+    weights = np.r_[np.full(20, 3.0), np.ones(40)]
+    repeated_X, repeated_y = np.r_[X[:20], X[:20], X], np.r_[y[:20], y[:20], y]
+    params = dict(hidden_layer_sizes=(8,), epochs=5, batch_size=200, random_state=0, shuffle=False)
+    weighted = KerasMLPClassifier(**params).fit(X, y, sample_weight=weights)
+    repeated = KerasMLPClassifier(**params).fit(repeated_X, repeated_y)
+    np.testing.assert_array_equal(
+        weighted.model_.get_layer("output").bias.numpy() != 0, True
+    )  # the shares are not even: the start is not Keras' zeros
+    np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X), rtol=1e-5, atol=1e-6)
+
+
 def test_regressor_multi_output(diabetes):
     X, y = diabetes
     Y = np.c_[y, -y]

@@ -259,7 +259,10 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         if not keep.all():
             X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
             self._check_target(y, after_weighting=True)
-        return X, y, (sample_weight / sample_weight.mean()).astype(np.float32)
+        # float64 here (the engines train on their float32 values): what is
+        # derived from them, a classifier's starting class shares, is then the
+        # same as from repeated rows.
+        return X, y, sample_weight / sample_weight.mean()
 
     def _train(self, X, y, y_model, sample_weight, epochs, initial_epoch):
         """Split off the validation rows and run the training engine."""

@@ -137,3 +137,21 @@ def test_auto_with_a_per_element_loss_and_weights_on_several_outputs(diabetes):
                               learning_rate="auto", random_state=0)  # fmt: skip
     model.fit(X, Y, sample_weight=np.linspace(0.1, 3, len(y)))
     assert model.learning_rate_ > 0
+
+
+def test_auto_rate_with_a_validation_split_starts_the_output_on_the_training_rows(digits):
+    from sklearn.base import clone
+
+    from skhyper import KerasMLPClassifier, WindowForecaster
+
+    X, y = digits
+    clf = KerasMLPClassifier(hidden_layer_sizes=(8,), epochs=2, learning_rate="auto",
+                             validation_split=0.25, random_state=0).fit(X, (y < 3).astype(int))  # fmt: skip
+    assert np.isfinite(clf.learning_rate_) and clf.n_iter_ >= 1
+    # The forecaster's linear path starts at the ridge fit of the same rows
+    # whether the rate is given or found.
+    series = np.sin(np.arange(200) / 8.0) + np.arange(200) / 100.0
+    found = WindowForecaster(window_size=10, hidden_layer_sizes=(4,), epochs=1, learning_rate="auto", random_state=0)
+    found.fit(series)
+    given = clone(found).set_params(learning_rate=found.learning_rate_).fit(series)
+    assert found.linear_alpha_ == given.linear_alpha_

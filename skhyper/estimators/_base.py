@@ -215,14 +215,15 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         out for early stopping."""
         from ..lr_find import range_test
 
+        X_test, y_test, w_test = X, y_model, sample_weight
         if self._validation_fraction() > 0:
             rows, _ = self._validation_rows(y)
-            X, y_model = X[rows], y_model[rows]
-            sample_weight = None if sample_weight is None else sample_weight[rows]
-        self.lr_find_ = range_test(self, X, y_model, sample_weight)
+            X_test, y_test = X[rows], y_model[rows]
+            w_test = None if sample_weight is None else sample_weight[rows]
+        self.lr_find_ = range_test(self, X_test, y_test, w_test)
         self.learning_rate_ = self.lr_find_.suggestion
         self.model_ = self._build_model(X.shape[1], self.model_.output_shape[-1])
-        self._start_output(X, y, y_model, sample_weight)
+        self._start_output(X, y, y_model, sample_weight)  # all rows: it splits them itself
 
     def _initialize(self, X, y):
         """Validate the data, fit the target encoder and build a new network."""

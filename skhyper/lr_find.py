@@ -208,7 +208,7 @@ def _summarize(rates, losses, smoothing, divergence, rule, per):
     smoothed[usable] = _ema(forward[usable][::-1], smoothing)[::-1]
     smoothed = from_scale(smoothed)
     lowest = int(np.nanargmin(smoothed[usable]))
-    slopes = np.gradient(smoothed[usable], np.log10(rates[usable]))
+    slopes = _slopes(smoothed[usable], np.log10(rates[usable]))
     skip = min(len(rates) // 10, max(lowest - 1, 0))  # the first steps are noise
     steepest = skip + int(np.argmin(slopes[skip : lowest + 1]))
     steepest_rate, min_loss_rate = float(rates[steepest]), float(rates[lowest])
@@ -223,6 +223,18 @@ def _summarize(rates, losses, smoothing, divergence, rule, per):
     suggestion = steepest_rate if rule == "steepest" else min_loss_rate / 10
     return LRFinderResult(rates, losses, smoothed, max(suggestion, float(rates[0])), rule,
                           steepest_rate, min_loss_rate, bool(blown.any()), per)  # fmt: skip
+
+
+def _slopes(values, log_rates, span=1.0):
+    """The slope of ``values`` against ``log10(rate)`` at each step, over the
+    ``span`` decades around it (clipped at the ends): per-batch losses of a
+    small data set wiggle within a fraction of a decade, and a pointwise
+    slope mistakes a wiggle at the first, useless rates for the descent."""
+    low = np.searchsorted(log_rates, log_rates - span / 2, side="left")
+    high = np.minimum(np.searchsorted(log_rates, log_rates + span / 2, side="right") - 1, len(values) - 1)
+    width = log_rates[high] - log_rates[low]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(width > 0, (values[high] - values[low]) / np.where(width > 0, width, 1.0), 0.0)
 
 
 def _check_settings(start_lr, end_lr, num_steps, per, smoothing, divergence, rule):

@@ -155,3 +155,16 @@ def test_auto_rate_with_a_validation_split_starts_the_output_on_the_training_row
     found.fit(series)
     given = clone(found).set_params(learning_rate=found.learning_rate_).fit(series)
     assert found.linear_alpha_ == given.linear_alpha_
+
+
+def test_the_steepest_descent_is_not_a_wiggle_at_the_first_rates():
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.utils.estimator_checks import _regression_dataset
+
+    # sklearn's check_regressors_train data: 200 rows, 7 noisy batches an epoch.
+    # A pointwise slope of the smoothed per-batch loss suggested 5e-7 here.
+    X, y = _regression_dataset()
+    X, y = StandardScaler().fit_transform(X), StandardScaler().fit_transform(y.reshape(-1, 1)).ravel()
+    model = KerasMLPRegressor(learning_rate="auto", hidden_layer_sizes=(32,), epochs=15, random_state=0).fit(X, y)
+    assert 1e-4 < model.learning_rate_ < 1e-1
+    assert model.score(X, y) > 0.5

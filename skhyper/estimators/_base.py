@@ -215,12 +215,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         out for early stopping."""
         from ..lr_find import range_test
 
-        X_test, y_test, w_test = X, y_model, sample_weight
-        if self._validation_fraction() > 0:
-            rows, _ = self._validation_rows(y)
-            X_test, y_test = X[rows], y_model[rows]
-            w_test = None if sample_weight is None else sample_weight[rows]
-        self.lr_find_ = range_test(self, X_test, y_test, w_test)
+        self.lr_find_ = range_test(self, *self._training_part(y, X, y_model, sample_weight))
         self.learning_rate_ = self.lr_find_.suggestion
         self.model_ = self._build_model(X.shape[1], self.model_.output_shape[-1])
         self._start_output(X, y, y_model, sample_weight)  # all rows: it splits them itself
@@ -332,6 +327,14 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
                     setattr(self, name, live[name])
                 else:
                     delattr(self, name)
+
+    def _training_part(self, y, X, y_model, sample_weight):
+        """``(X, y_model, sample_weight)`` without the rows the validation
+        split holds out (all of them when there is no validation split)."""
+        if self._validation_fraction() == 0:
+            return X, y_model, sample_weight
+        rows, _ = self._validation_rows(y)
+        return X[rows], y_model[rows], None if sample_weight is None else sample_weight[rows]
 
     def _validation_rows(self, y):
         """Train and validation row indices: a seeded split, stratified for

@@ -101,10 +101,7 @@ class NetworkBuilder:
         trains on (not those ``validation_split`` holds out): the linear
         path at their ridge fit (see ``_start_linear_path``), or what the
         subclass starts from (a classifier: its classes' shares)."""
-        if self._validation_fraction() > 0:
-            rows, _ = self._validation_rows(y)
-            X, y_model = X[rows], y_model[rows]
-            sample_weight = None if sample_weight is None else sample_weight[rows]
+        X, y_model, sample_weight = self._training_part(y, X, y_model, sample_weight)
         if self._has_linear_path():
             self._start_linear_path(X, y_model, sample_weight)
         else:

@@ -12,12 +12,14 @@ eight initializers, say — thus trace once.
 
 A cached :class:`Trainer` owns a private copy of the network and optimizer.
 Each fit copies the estimator's freshly initialized (or warm) variables into
-it, trains, and copies the result back, so a fit that reuses a trace computes
-exactly what a fit in a fresh process computes.
+it, trains, and copies the result back (into the estimator's Keras model, or
+its :class:`~skhyper._weights.NetworkWeights` when it has none), so a fit
+that reuses a trace computes exactly what a fit in a fresh process computes.
 """
 
 import json
 import threading
+import weakref
 from collections import OrderedDict
 
 import keras
@@ -25,24 +27,33 @@ import numpy as np
 import tensorflow as tf
 
 from ._compat import without_retracing_warning
+from ._weights import NetworkWeights
 from .hyperparams import current_rate
 
 __all__ = ["train_compiled", "trainer_for"]
 
 _CACHE_SIZE = 8
 _local = threading.local()
+_TEMPLATE_KEYS = weakref.WeakKeyDictionary()
 
 
-def trainer_for(model, metric, n_targets=None):
+def trainer_for(model, metric, n_targets=None, *, template=False):
     """The cached trainer for ``model``'s architecture, ``metric`` and the
     number of target columns (default: one column of class indices for
-    ``"accuracy"``, one per output otherwise)."""
+    ``"accuracy"``, one per output otherwise).  A ``template`` (see
+    :mod:`skhyper._weights`) never changes, so its key is computed once."""
     cache = getattr(_local, "trainers", None)
     if cache is None:
         cache = _local.trainers = OrderedDict()
     if n_targets is None:
         n_targets = 1 if metric == "accuracy" else model.output_shape[-1]
-    key = _architecture_key(model, metric) + f"|targets={n_targets}"
+    if template:
+        if model not in _TEMPLATE_KEYS:
+            _TEMPLATE_KEYS[model] = _architecture_key(model, metric)
+        key = _TEMPLATE_KEYS[model]
+    else:
+        key = _architecture_key(model, metric)
+    key += f"|targets={n_targets}"
     trainer = cache.pop(key, None) or Trainer(model, metric, n_targets)
     cache[key] = trainer
     while len(cache) > _CACHE_SIZE:
@@ -110,6 +121,10 @@ class Trainer:
         self.optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
         self.optimizer.build(self.model.trainable_variables)
         self._initial_optimizer_state = [np.asarray(v) for v in self.optimizer.variables]
+        # (No rate variable when the rate is a Keras schedule: such networks
+        # are never NetworkWeights.)
+        paths = [v.path for v in self.optimizer.variables]
+        self._rate_index = paths.index("optimizer/learning_rate") if "optimizer/learning_rate" in paths else None
         self._loss = _per_sample_loss(model.loss)
         n_inputs, n_outputs = model.input_shape[-1], model.output_shape[-1]
         # Classifiers train on one column of class indices, or on one column
@@ -123,8 +138,37 @@ class Trainer:
         ]
         scalars = [tf.TensorSpec([], tf.int64)] * 3 + [tf.TensorSpec([], tf.bool)]
         self._loss_object = model.loss  # keeps the id in the cache key taken
-        self.run_epoch = without_retracing_warning(tf.function(self._epoch, input_signature=data + scalars))
-        self.evaluate = without_retracing_warning(tf.function(self._evaluate, input_signature=data))
+        self.stepped_rate = isinstance(self.optimizer.get_config()["learning_rate"], dict)
+        # State in and out in one call each (not one per variable).
+        self._variables = list(self.model.variables) + list(self.optimizer.variables)
+        # Traced on first use; called as concrete functions, which skip the
+        # argument binding a tf.function call pays (about a millisecond).
+        self._traced = {
+            "epoch": without_retracing_warning(tf.function(self._epoch, input_signature=data + scalars)),
+            "evaluate": without_retracing_warning(tf.function(self._evaluate, input_signature=data)),
+            "assign": without_retracing_warning(tf.function(self._assign_all)),
+            "read": without_retracing_warning(tf.function(self._read_all)),
+        }
+        self._concrete = {}
+
+    def _call(self, name, *args):
+        function = self._concrete.get(name)
+        if function is None:
+            if name == "assign":
+                specs = [tf.TensorSpec(v.shape, v.dtype) for v in self._variables]
+                function = self._traced[name].get_concrete_function(*specs)
+            else:
+                function = self._traced[name].get_concrete_function()
+            self._concrete[name] = function
+        return function(*args)
+
+    def run_epoch(self, X, y, weights, seed, epoch, batch_size, shuffle):
+        """One epoch: the mean training loss and metric over its rows."""
+        return self._call("epoch", X, y, weights, seed, epoch, batch_size, shuffle)
+
+    def evaluate(self, X, y, weights):
+        """Loss, metric and per-output squared errors of ``(X, y)``."""
+        return self._call("evaluate", X, y, weights)
 
     # The traced parts -------------------------------------------------------
 
@@ -175,7 +219,11 @@ class Trainer:
     # State in and out -------------------------------------------------------
 
     def load(self, model):
-        """Take ``model``'s weights (and its optimizer's state when it has one)."""
+        """Take ``model``'s weights (and its optimizer's state when it has
+        one); ``model`` is a Keras model or a :class:`NetworkWeights`."""
+        if isinstance(model, NetworkWeights):
+            self._load_arrays(model)
+            return
         for mine, theirs in zip(self.model.variables, model.variables):
             mine.assign(theirs)
         source = model.optimizer.variables if model.optimizer.built else None
@@ -188,8 +236,27 @@ class Trainer:
             if not isinstance(model.optimizer.get_config()["learning_rate"], dict):
                 self.optimizer.learning_rate = current_rate(model.optimizer)
 
+    def _assign_all(self, *values):
+        for variable, value in zip(self._variables, values):
+            variable.assign(value)
+
+    def _read_all(self):
+        return [tf.identity(variable) for variable in self._variables]
+
+    def _load_arrays(self, weights):
+        optimizer = weights.optimizer_values
+        if optimizer is None:  # a new optimizer, at the network's rate
+            optimizer = list(self._initial_optimizer_state)
+            optimizer[self._rate_index] = np.asarray(weights.rate, dtype=optimizer[self._rate_index].dtype)
+        self._call("assign", *[tf.constant(value) for value in list(weights.values) + list(optimizer)])
+
     def store(self, model):
-        """Give ``model`` the trained weights and the optimizer's state."""
+        """Give ``model`` (a Keras model or a :class:`NetworkWeights`) the
+        trained weights and the optimizer's state."""
+        if isinstance(model, NetworkWeights):
+            values = [value.numpy() for value in self._call("read")]
+            model.values, model.optimizer_values = values[: len(model.values)], values[len(model.values) :]
+            return
         for mine, theirs in zip(self.model.variables, model.variables):
             theirs.assign(mine)
         if not model.optimizer.built:
@@ -227,7 +294,11 @@ def train_compiled(model, X, y, sample_weight, plan):
     from .engine import r2_from_errors
     from .schedules import next_rate
 
-    trainer = trainer_for(model, plan.metric, y.shape[1] if np.ndim(y) == 2 else 1)
+    n_targets = y.shape[1] if np.ndim(y) == 2 else 1
+    if isinstance(model, NetworkWeights):
+        trainer = trainer_for(model.template, plan.metric, n_targets, template=True)
+    else:
+        trainer = trainer_for(model, plan.metric, n_targets)
     trainer.load(model)
     data = _as_tensors(X, y, sample_weight)
     validation = None if plan.validation_data is None else _as_tensors(*plan.validation_data)
@@ -238,13 +309,18 @@ def train_compiled(model, X, y, sample_weight, plan):
     stopper = _EarlyStopping(**plan.early_stopping) if plan.early_stopping else None
     if stopper is not None and plan.start_is_candidate and validation is not None:
         stopper.start(float(trainer.evaluate(*validation)[0]), trainer)
-    rate, previous_loss, best = None, plan.previous_loss, np.inf
+    # The rate is read from the optimizer once (reading a variable costs
+    # about a millisecond), then followed here; a Keras schedule (stepped per
+    # batch) is read each epoch.
+    rate, previous_loss, best = current_rate(trainer.optimizer), plan.previous_loss, np.inf
     last = plan.initial_epoch + plan.epochs
     for epoch in range(plan.initial_epoch, last):
         if plan.schedule is not None:
-            rate = next_rate(plan.schedule, epoch, current_rate(trainer.optimizer) if rate is None else rate, previous_loss)
+            rate = next_rate(plan.schedule, epoch, rate, previous_loss)
             trainer.optimizer.learning_rate = rate
-        logs = {"learning_rate": current_rate(trainer.optimizer)}
+        elif trainer.stepped_rate:
+            rate = current_rate(trainer.optimizer)
+        logs = {"learning_rate": float(np.float32(rate))}  # as the optimizer holds it
         loss, score = trainer.run_epoch(*data, seed, tf.constant(epoch, tf.int64), batch_size, shuffle)
         logs.update({"loss": float(loss), plan.metric: float(score)})
         if validation is not None:

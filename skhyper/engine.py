@@ -261,7 +261,12 @@ def predict(model, X):
     """The model's outputs for ``X``, as float64: a float64 pass over its
     weights, the same for a row in any batch (see :mod:`skhyper.forward`), or
     Keras' own in chunks of in-memory rows for a network that pass does not
-    know."""
+    know.  ``model`` is a Keras model or a
+    :class:`~skhyper._weights.NetworkWeights`."""
+    from ._weights import NetworkWeights
+
+    if isinstance(model, NetworkWeights):  # built by skhyper: layers the pass knows
+        return forward(model.template, X, model.values)
     outputs = forward(model, X)
     if outputs is not None:
         return outputs

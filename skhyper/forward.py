@@ -23,33 +23,43 @@ class _Unknown(Exception):
     """A layer this pass does not know."""
 
 
-def forward(model, X):
+def forward(model, X, values=None):
     """The outputs of the functional Keras ``model`` for ``X`` in inference
     mode, as float64, or None when the network holds a layer this pass does
-    not know."""
+    not know.  With ``values`` (arrays in the order of ``model.variables``)
+    the network's weights are those, not the model's own."""
     import keras
 
+    weight = _reader(model, values)
     try:
-        values = {id(model.inputs[0]): np.asarray(X, dtype=np.float64)}
+        outputs = {id(model.inputs[0]): np.asarray(X, dtype=np.float64)}
         for layer in model.layers:
             if isinstance(layer, keras.layers.InputLayer):
                 continue
             inbound = layer.input if isinstance(layer.input, list) else [layer.input]
-            values[id(layer.output)] = _apply(layer, [values[id(t)] for t in inbound])
-        return values[id(model.outputs[0])]
+            outputs[id(layer.output)] = _apply(layer, [outputs[id(t)] for t in inbound], weight)
+        return outputs[id(model.outputs[0])]
     except (_Unknown, KeyError, AttributeError, ValueError):
         return None
 
 
-def _apply(layer, inputs):
+def _reader(model, values):
+    """A function from a model's variable to its value as float64."""
+    if values is None:
+        return lambda variable: np.asarray(variable, dtype=np.float64)
+    index = {id(variable): i for i, variable in enumerate(model.variables)}
+    return lambda variable: np.asarray(values[index[id(variable)]], dtype=np.float64)
+
+
+def _apply(layer, inputs, weight):
     import keras
 
     kind = type(layer)
     if kind is keras.layers.Dense:
         (x,) = inputs
-        out = x @ np.asarray(layer.kernel, dtype=np.float64)
+        out = x @ weight(layer.kernel)
         if layer.use_bias:
-            out += np.asarray(layer.bias, dtype=np.float64)
+            out += weight(layer.bias)
         return _activate(layer.activation, out)
     if kind is keras.layers.Dropout:  # the identity in inference
         return inputs[0]

@@ -25,6 +25,7 @@ from sklearn.utils.validation import check_consistent_length
 
 from .. import _progress, engine, hyperparams, schedules
 from .._compat import _check_sample_weight, check_keras_backend, validate_data
+from .._weights import NetworkWeights
 from ._network import NetworkBuilder, draw_seeds, restore_seed_states, seed_states
 from ._params import Hyperparameters, settable_rate, signature_with
 from ._pickle import PickledModel, custom_objects
@@ -47,7 +48,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         return tags
 
     def __sklearn_is_fitted__(self):
-        return hasattr(self, "model_")
+        return self._has_network()
 
     @property
     def current_epoch(self):
@@ -89,7 +90,14 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
     # copy's next partial_fit would draw other masks: the state travels apart.
     def __getstate__(self):
         state = dict(super().__getstate__())
-        if "model_" in state:
+        # Pickles hold a Keras model as model_, however the network is held.
+        model = state.pop("_keras_model", None)
+        weights = state.pop("_network_weights", None)
+        state.pop("_network_params", None)
+        if weights is not None:
+            model = self._keras_model_of(weights)
+        if model is not None:
+            state["model_"] = model
             state["_seed_states"] = seed_states(state["model_"])
             objects = custom_objects(self)
             if objects:  # a user's loss or initializer: it travels with the network
@@ -99,9 +107,12 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
     def __setstate__(self, state):
         state = dict(state)
         seeds = state.pop("_seed_states", None)
+        model = state.pop("model_", None)
         super().__setstate__(state)
-        if seeds is not None and hasattr(self, "model_"):
-            restore_seed_states(self.model_, seeds)
+        if model is not None:
+            self.model_ = model
+            if seeds is not None:
+                restore_seed_states(model, seeds)
 
     def save(self, path):
         """Write this estimator to ``path`` in skhyper's safe format (no pickle);
@@ -159,7 +170,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         self.n_iter_ = len(self.history_.get("loss", []))
         self.loss_curve_ = list(self.history_.get("loss", []))
         _progress.fit_finished()
-        finite_weights = all(np.isfinite(w).all() for w in self.model_.get_weights())
+        finite_weights = all(np.isfinite(w).all() for w in self._layer_weights())
         if not finite_weights or (self.loss_curve_ and not np.isfinite(self.loss_curve_).all()):
             worst = next((v for v in self.loss_curve_ if not np.isfinite(v)), None)
             message = (
@@ -187,9 +198,14 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
     def _follow_rate_changes(self):
         """``partial_fit`` after ``set_params(learning_rate=...)`` uses the new rate."""
         if isinstance(self.optimizer, str) and self.learning_rate != "auto":
-            if float(self.learning_rate) != self.learning_rate_ and settable_rate(self.model_.optimizer):
+            network = self._network()
+            if isinstance(network, NetworkWeights):
+                if float(self.learning_rate) != self.learning_rate_:
+                    self.learning_rate_ = float(self.learning_rate)
+                    network.set_rate(self.learning_rate_)
+            elif float(self.learning_rate) != self.learning_rate_ and settable_rate(network.optimizer):
                 self.learning_rate_ = float(self.learning_rate)
-                self.model_.optimizer.learning_rate = self.learning_rate_
+                network.optimizer.learning_rate = self.learning_rate_
 
     def _training_rows(self, X, y, sample_weight, *, reset):
         """The checked rows to train on: ``(X, y, y_model, sample_weight)``.
@@ -231,7 +247,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         self._check_target(y)
         self._seeds = draw_seeds(self.random_state)
         self._fit_target_encoder(y)
-        self.model_ = self._build_model(X.shape[1], self._n_model_outputs(y))
+        self._new_network(X.shape[1], self._n_model_outputs(y))
         return X, y
 
     def _weighted_rows(self, X, y, sample_weight):
@@ -303,8 +319,11 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
             # linear start, or, when training diverges, finite weights to keep.
             start_is_candidate=True,
         )
+        # Keras' loop and checkpoints need the Keras model; the compiled loop
+        # trains the network where it is.
+        keras_needed = self.engine == "keras" or self.callbacks or self.checkpoint is not None
         return engine.train(
-            self.model_, X, y_model, sample_weight, plan,
+            self.model_ if keras_needed else self._network(), X, y_model, sample_weight, plan,
             engine=self.engine, callbacks=self.callbacks or (),
         )  # fmt: skip
 
@@ -401,7 +420,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
 
         check_is_fitted(self)
         X, _ = self._validate_data(X, reset=False)
-        return engine.predict(self.model_, X)
+        return engine.predict(self._network(), X)
 
     # Subclass hooks -------------------------------------------------------
 

@@ -3,12 +3,14 @@ its optimizer, the linear path's ridge start, and the seeds of every random
 part.  A warm start refuses a network whose building parameters changed.
 """
 
+import json
 from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state
 
 from .. import hyperparams, schedules
+from .._weights import NetworkWeights, initial_weights, remember_template, template_for
 from ..linear import ridge_loo
 
 __all__ = ["NetworkBuilder", "draw_seeds", "restore_seed_states", "seed_states"]
@@ -19,7 +21,111 @@ _OBJECT = "<a Python object>"  # a parameter's value that _network_settings does
 
 class NetworkBuilder:
     """Builds the Keras MLP of an estimator's hyperparameters (a mixin of
-    :class:`~._base.KerasMLPBase`, which sets ``_seeds`` before building)."""
+    :class:`~._base.KerasMLPBase`, which sets ``_seeds`` before building).
+
+    The fitted network lives in ``_keras_model`` (a Keras model) or in
+    ``_network_weights`` (:class:`~skhyper._weights.NetworkWeights`: arrays,
+    when a fit with plain hyperparameters reused its architecture's
+    template); ``model_`` gives a Keras model either way.
+    """
+
+    # ------------------------------------------------- where the network lives
+
+    @property
+    def model_(self):
+        """The fitted Keras model (built from the trained weights when first
+        asked for, and kept: changes made to it are the estimator's)."""
+        model = self.__dict__.get("_keras_model")
+        if model is None:
+            weights = self.__dict__.get("_network_weights")
+            if weights is None:
+                raise AttributeError(f"This {type(self).__name__} has no model_: it is not fitted yet.")
+            model = self.__dict__["_keras_model"] = self._keras_model_of(weights)
+            del self.__dict__["_network_weights"]
+        return model
+
+    @model_.setter
+    def model_(self, model):
+        self.__dict__.pop("_network_weights", None)
+        self.__dict__["_keras_model"] = model
+
+    def _network(self):
+        """The fitted network as it is held: a Keras model or NetworkWeights."""
+        model = self.__dict__.get("_keras_model")
+        return self.__dict__["_network_weights"] if model is None else model
+
+    def _has_network(self):
+        return "_keras_model" in self.__dict__ or "_network_weights" in self.__dict__
+
+    def _keras_model_of(self, weights):
+        """A new Keras model holding ``weights``, built with the
+        hyperparameters the network was built with."""
+        # The estimator as it was when its network was built (a shallow copy:
+        # copy.copy would pickle, which builds this very model).
+        fitted = object.__new__(type(self))
+        fitted.__dict__.update(self.__dict__)
+        fitted.__dict__.update(self._network_params)
+        fitted.learning_rate_ = weights.rate
+        template = weights.template
+        return weights.to_keras(fitted._build_model(template.input_shape[-1], template.output_shape[-1]))
+
+    def _set_weight(self, path, value):
+        """Set the variable at ``path`` (``"output/bias"``) of the network."""
+        network = self._network()
+        if isinstance(network, NetworkWeights):
+            network.set(path, value)
+        else:
+            next(v for v in network.variables if v.path == path).assign(np.asarray(value, dtype=np.float32))
+
+    def _weight_shape(self, path):
+        network = self._network()
+        if isinstance(network, NetworkWeights):
+            return network.get(path).shape
+        return tuple(next(v for v in network.variables if v.path == path).shape)
+
+    def _layer_weights(self):
+        """The network's weights, as Keras' ``get_weights`` lists them."""
+        network = self._network()
+        return network.layer_weights() if isinstance(network, NetworkWeights) else network.get_weights()
+
+    def _new_network(self, n_inputs, n_outputs):
+        """A new network for a fit: weights drawn for the architecture's
+        template when there is one (no Keras model built), else a Keras model
+        (which becomes the template of later fits)."""
+        key = self._template_key(n_inputs, n_outputs)
+        template = template_for(key)
+        if template is None:
+            self.model_ = self._build_model(n_inputs, n_outputs)
+            remember_template(key, self._keras_model)
+            return
+        values = initial_weights(template, self.kernel_initializer, self._seeds, len(self._hidden_sizes()))
+        self.__dict__.pop("_keras_model", None)
+        self._network_weights = NetworkWeights(template, values, self.learning_rate_)
+        self._network_params = self.get_params(deep=False)
+        self._built_with = self._network_settings()
+
+    def _template_key(self, n_inputs, n_outputs):
+        """What a network built now would share with others of its
+        architecture, as a string; None when a fit must build its own Keras
+        model (a Python object among the hyperparameters, Keras' own loop or
+        callbacks, checkpoints, the range test)."""
+        settings = self._network_settings()
+        output_activation, loss = self._output_and_loss(n_outputs)
+        plain = (
+            self.engine != "keras"
+            and not self.callbacks
+            and self.checkpoint is None
+            and self.learning_rate != "auto"
+            and isinstance(self.kernel_initializer, str)
+            and not schedules.is_keras_schedule(self.lr_schedule)
+            and isinstance(loss, str)
+            and isinstance(output_activation, str)
+            and _OBJECT not in settings.values()
+        )
+        if not plain:
+            return None
+        parts = [type(self).__name__, n_inputs, n_outputs, output_activation, loss, self._metric, settings]
+        return json.dumps(parts, sort_keys=True)
 
     def _build_model(self, n_inputs, n_outputs):
         """A new compiled Keras MLP, every random layer explicitly seeded."""
@@ -118,10 +224,9 @@ class NetworkBuilder:
         kernel, intercept, self.linear_alpha_ = ridge_loo(
             X, y_model.reshape(len(y_model), -1), sample_weight, min_alpha=float(self.l2) * len(X)
         )
-        linear, output = self.model_.get_layer("linear_path"), self.model_.get_layer("output")
-        linear.kernel.assign(kernel.astype(np.float32))
-        output.kernel.assign(np.zeros(output.kernel.shape, dtype=np.float32))
-        output.bias.assign(intercept.astype(np.float32))
+        self._set_weight("linear_path/kernel", kernel)
+        self._set_weight("output/kernel", np.zeros(self._weight_shape("output/kernel")))
+        self._set_weight("output/bias", intercept)
 
     def _network_settings(self):
         """The parameters baked into the built network and its optimizer, as

@@ -493,7 +493,7 @@ class WindowForecaster(KerasMLPRegressor):
     def _predict_windows(self, windows):
         """The first-step predictions, in the target's units, of scaled windows."""
         windows, _, level = self._relative(windows)
-        first_step = engine.predict(self.model_, windows)[:, : self._n_targets()] + level
+        first_step = engine.predict(self._network(), windows)[:, : self._n_targets()] + level
         return first_step * self.target_scale_ + self.target_mean_
 
     def score(self, X, y=None, sample_weight=None):
@@ -526,7 +526,7 @@ class WindowForecaster(KerasMLPRegressor):
         n_features = self.n_features_in_
         while len(produced) < steps:
             window, _, level = self._relative(np.asarray(history)[-self.lags_].reshape(1, -1))
-            block = engine.predict(self.model_, window).reshape(-1, n_features) + level
+            block = engine.predict(self._network(), window).reshape(-1, n_features) + level
             # Model outputs are in target units; the inputs use the input scaling.
             values = block * self.target_scale_ + self.target_mean_
             produced.extend(values)

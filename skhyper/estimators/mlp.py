@@ -244,11 +244,8 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
         learning the prior.  Shares are floored at ``_PRIOR_FLOOR``; a class
         with no row (``partial_fit`` told of it by ``classes``) starts at
         the average.  Balanced classes start as before (bias 0)."""
-        output = self.model_.get_layer("output")
-        if not output.use_bias:
-            return
         weights = np.ones(len(y_model)) if sample_weight is None else np.asarray(sample_weight, np.float64)
-        n_outputs = output.units
+        (n_outputs,) = self._weight_shape("output/bias")
         if y_model.shape[1] == 1 and n_outputs > 1:  # class indices under a softmax
             share = np.bincount(y_model[:, 0].astype(int), weights=weights, minlength=n_outputs)
         else:  # one sigmoid (binary), a sigmoid per label, or one-hot rows
@@ -264,7 +261,7 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
             bias -= bias.mean()
         else:  # sigmoids: log-odds
             bias = np.where(seen, np.log(share) - np.log1p(-share), 0.0)
-        output.bias.assign(bias.astype(np.float32))
+        self._set_weight("output/bias", bias)
 
     def _multilabel_loss(self):
         if _user_loss(self.loss):

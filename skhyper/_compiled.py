@@ -235,6 +235,10 @@ class Trainer:
                 mine.assign(value)
             if not isinstance(model.optimizer.get_config()["learning_rate"], dict):
                 self.optimizer.learning_rate = current_rate(model.optimizer)
+        if "assign" not in self._concrete:
+            # Trace the one-call state copies now, in the fit that traces the
+            # epoch anyway: the later fits of this architecture use them.
+            self._call("assign", *self._call("read"))
 
     def _assign_all(self, *values):
         for variable, value in zip(self._variables, values):

@@ -25,7 +25,7 @@ __all__ = ["NetworkWeights", "initial_weights", "remember_template", "template_f
 _TEMPLATES = OrderedDict()
 _TEMPLATES_SIZE = 32
 _KERNELS = OrderedDict()
-_KERNELS_SIZE = 256  # a few MB for networks of a few hundred units
+_KERNELS_BYTES = 32 * 2**20  # the drawn kernels kept for the next fit
 _lock = threading.Lock()
 
 
@@ -141,7 +141,7 @@ def _kernel(name, seed, shape, dtype):
     kernel = np.asarray(hyperparams.make_initializer(name, seed)(shape, dtype=dtype))
     with _lock:
         _KERNELS[key] = kernel
-        while len(_KERNELS) > _KERNELS_SIZE:
+        while sum(k.nbytes for k in _KERNELS.values()) > _KERNELS_BYTES:
             _KERNELS.popitem(last=False)
     return kernel
 

@@ -125,3 +125,14 @@ def test_objects_and_keras_loop_build_their_own_model(digits):
                      {"optimizer": keras.optimizers.Adam()}, {"learning_rate": "auto"}):  # fmt: skip
         fitted = KerasMLPClassifier(**TINY, **settings).fit(X, y)
         assert "_keras_model" in vars(fitted), settings
+
+
+def test_drawn_kernels_kept_for_the_next_fit_stay_within_their_budget(digits, monkeypatch):
+    X, y = digits
+    KerasMLPClassifier(**TINY).fit(X, y)  # the template
+    monkeypatch.setattr(_weights, "_KERNELS_BYTES", 3000)  # 64 x 8 float32 kernels are 2048 bytes
+    _weights._KERNELS.clear()
+    for seed in range(3):
+        KerasMLPClassifier(**{**TINY, "random_state": seed}).fit(X, y)
+        assert sum(k.nbytes for k in _weights._KERNELS.values()) <= 3000
+    assert _weights._KERNELS  # the last ones are kept

@@ -23,11 +23,13 @@ trains prepared members and returns their histories.
 """
 
 import math
+import threading
+from collections import OrderedDict
 
 import numpy as np
 import tensorflow as tf
 
-from ._weights import NetworkWeights
+from ._compat import without_retracing_warning
 
 __all__ = ["fusable", "supported_optimizer", "train_members"]
 
@@ -87,13 +89,15 @@ def train_members(members):
     template = first.network.template
     n_targets = first.y.shape[1] if first.y.ndim == 2 else 1
     trainer = trainer_for(template, first.plan.metric, n_targets, template=True)
-    stack = _Stack(trainer, members)
+    stack = _stack_for(trainer, members)
+    stack.load(members)
     rates = [m.network.rate for m in members]
     previous = [m.plan.previous_loss for m in members]
     histories = [{} for _ in members]
     last = max(m.plan.epochs for m in members)
+    stopped = np.zeros(len(members), bool)  # a non-finite loss ends a fit, as Keras' TerminateOnNaN
     for epoch in range(last):
-        active = np.array([epoch < m.plan.epochs for m in members])
+        active = np.array([epoch < m.plan.epochs for m in members]) & ~stopped
         for k, member in enumerate(members):
             if active[k] and member.plan.schedule is not None:
                 rates[k] = next_rate(member.plan.schedule, epoch, rates[k], previous[k])
@@ -105,8 +109,29 @@ def train_members(members):
             for key, value in logs.items():
                 histories[k].setdefault(key, []).append(value)
             previous[k] = logs["loss"]
+            stopped[k] = not np.isfinite(logs["loss"])
     stack.store(rates)
     return histories
+
+
+_local = threading.local()
+_STACKS_SIZE = 4
+
+
+def _stack_for(trainer, members):
+    """The cached stack (variables and traced epoch) for a group of this
+    shape: the same search run again, or its next batch of candidates, does
+    not trace again."""
+    sizes = tuple(len(m.X) for m in members)
+    key = (id(trainer), sizes, members[0].plan.batch_size, bool(members[0].plan.shuffle))
+    cache = getattr(_local, "stacks", None)
+    if cache is None:
+        cache = _local.stacks = OrderedDict()
+    stack = cache.pop(key, None) or _Stack(trainer, members)
+    cache[key] = stack
+    while len(cache) > _STACKS_SIZE:
+        cache.popitem(last=False)
+    return stack
 
 
 class _Stack:
@@ -114,8 +139,8 @@ class _Stack:
     epoch that trains them all."""
 
     def __init__(self, trainer, members):
-        self.members = members
-        K = len(members)
+        self.trainer = trainer  # (keeps its id, in the cache key, taken)
+        K = self.K = len(members)
         template = members[0].network.template
         variables = list(template.variables)
         index = {id(v): i for i, v in enumerate(variables)}
@@ -123,6 +148,7 @@ class _Stack:
         self.layers = _layers(template, index)
         self.loss_fn, self.metric_fn = trainer._loss, trainer._metric
         self.vars = [tf.Variable(np.stack([m.network.values[i] for m in members])) for i in range(len(variables))]
+        self.n_inputs, self.n_targets = members[0].X.shape[1], members[0].y.reshape(len(members[0].y), -1).shape[1]
         config = trainer.optimizer.get_config()
         self.kind = type(trainer.optimizer).__name__.lower()
         self.config = config
@@ -133,39 +159,52 @@ class _Stack:
         self.slot_paths = {i: variables[i].path.replace("/", "_") for i in self.trainable}
         self.slots = {(name, i): tf.Variable(tf.zeros_like(self.vars[i])) for name in self.slot_names for i in self.trainable}
         self.iterations = tf.Variable(tf.zeros([K], tf.int64))
-        penalties = [(float(m.estimator.l1), float(m.estimator.l2)) for m in members]
         self.regularized = [index[id(layer.kernel)] for layer in template.layers
                             if getattr(layer, "kernel_regularizer", None) is not None]  # fmt: skip
-        self.l1 = tf.constant([np.float32(a) for a, _ in penalties])
-        self.l2 = tf.constant([np.float32(b) for _, b in penalties])
         # Rows: every member's rows one after another.
         self.sizes = [len(m.X) for m in members]
         self.offsets = np.cumsum([0] + self.sizes)[:-1]
-        self.X = tf.constant(np.concatenate([m.X for m in members]).astype(np.float32))
-        self.y = tf.constant(np.concatenate([m.y.reshape(len(m.y), -1) for m in members]).astype(np.float32))
-        self.w = tf.constant(np.concatenate([m.weights for m in members]))
         batch_size = members[0].plan.batch_size
         self.batches = [min(batch_size, n) for n in self.sizes]
         self.shuffle = bool(members[0].plan.shuffle)
-        self.shuffle_seeds = [m.plan.shuffle_seed for m in members]
         self.steps = max(math.ceil(n / b) for n, b in zip(self.sizes, self.batches))
         self.width = max(self.batches)
-        self._epoch = tf.function(self._run, input_signature=[
-            tf.TensorSpec([], tf.int64), tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.bool)])  # fmt: skip
+        signature = [tf.TensorSpec([], tf.int64), tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.bool),
+                     tf.TensorSpec([None, self.n_inputs], tf.float32), tf.TensorSpec([None, self.n_targets], tf.float32),
+                     tf.TensorSpec([None], tf.float32), tf.TensorSpec([K], tf.int64),
+                     tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.float32)]  # fmt: skip
+        self._epoch = without_retracing_warning(tf.function(self._run, input_signature=signature))
+
+    def load(self, members):
+        """Start from these members' weights, a new optimizer each, their rows."""
+        self.members = members
+        for i, variable in enumerate(self.vars):
+            variable.assign(np.stack([m.network.values[i] for m in members]))
+        for variable in self.slots.values():
+            variable.assign(tf.zeros_like(variable))
+        self.iterations.assign(tf.zeros_like(self.iterations))
+        self.data = (
+            tf.constant(np.concatenate([m.X for m in members]).astype(np.float32)),
+            tf.constant(np.concatenate([m.y.reshape(len(m.y), -1) for m in members]).astype(np.float32)),
+            tf.constant(np.concatenate([m.weights for m in members])),
+            tf.constant([m.plan.shuffle_seed for m in members], tf.int64),
+            tf.constant([np.float32(m.estimator.l1) for m in members]),
+            tf.constant([np.float32(m.estimator.l2) for m in members]),
+        )
 
     def run_epoch(self, epoch, rates, active):
-        losses, scores = self._epoch(tf.constant(epoch, tf.int64), tf.constant(rates), tf.constant(active))
+        losses, scores = self._epoch(tf.constant(epoch, tf.int64), tf.constant(rates), tf.constant(active), *self.data)
         return losses.numpy(), scores.numpy()
 
     # ----------------------------------------------------------- the traced epoch
 
-    def _orders(self, epoch):
+    def _orders(self, epoch, seeds):
         """Each member's rows in this epoch's order (rows of the stacked
         data), cut into its batches and padded: ``[K, steps, width]``."""
         rows = []
         for k, n in enumerate(self.sizes):
             if self.shuffle:
-                seed = tf.stack([tf.constant(self.shuffle_seeds[k], tf.int64), epoch])
+                seed = tf.stack([seeds[k], epoch])
                 order = tf.cast(tf.argsort(tf.random.stateless_uniform([n], seed=seed), stable=True), tf.int64)
             else:
                 order = tf.range(n, dtype=tf.int64)
@@ -175,9 +214,9 @@ class _Stack:
             rows.append(padded)
         return tf.stack(rows)
 
-    def _run(self, epoch, rates, active):
-        K = len(self.members)
-        rows = self._orders(epoch)
+    def _run(self, epoch, rates, active, X_all, y_all, w_all, seeds, l1, l2):
+        K = self.K
+        rows = self._orders(epoch, seeds)
         loss_sum = tf.zeros([K])
         metric_sum = tf.zeros([K])
         trainable = [self.vars[i] for i in self.trainable]
@@ -187,7 +226,7 @@ class _Stack:
             counts = tf.reduce_sum(tf.cast(mask, tf.int32), axis=1)
             live = tf.logical_and(active, counts > 0)
             safe = tf.maximum(batch_rows, 0)
-            X, y, w = tf.gather(self.X, safe), tf.gather(self.y, safe), tf.gather(self.w, safe)
+            X, y, w = tf.gather(X_all, safe), tf.gather(y_all, safe), tf.gather(w_all, safe)
             maskf = tf.cast(mask, tf.float32)
             with tf.GradientTape() as tape:
                 predicted = self._forward(X, counts, live)
@@ -195,7 +234,7 @@ class _Stack:
                 n = tf.cast(tf.maximum(counts, 1), tf.float32)
                 losses = tf.reduce_sum(per_row * w * maskf, axis=1) / n
                 if self.regularized:
-                    losses += self._penalties()
+                    losses += self._penalties(l1, l2)
                 total = tf.reduce_sum(tf.where(live, losses, 0.0))
             grads = tape.gradient(total, trainable)
             self._apply(grads, rates, live)
@@ -223,31 +262,36 @@ class _Stack:
 
     def _dropout(self, h, layer, counts, live):
         """Each member's mask drawn as Keras' Dropout draws it from that
-        member's seed generator, at the member's batch size."""
+        member's seed generator: a stateless uniform draw per member (a
+        member's short last batch uses the first rows of the full draw, which
+        are what a draw of its own size gives), then one masking for all."""
         state = self.vars[layer["state"]]
-        outputs = []
-        for k in range(len(self.members)):
-            rows = h[k, : counts[k]]
-            seed = tf.cast(tf.math.floormod(state[k], tf.int32.max - 1), tf.int32)
-            dropped = tf.nn.experimental.stateless_dropout(rows, rate=layer["rate"], seed=seed)
-            outputs.append(tf.pad(dropped, [[0, tf.shape(h)[1] - counts[k]], [0, 0]]))
+        seeds = tf.cast(tf.math.floormod(state, tf.int32.max - 1), tf.int32)
+        shape = [tf.shape(h)[1], h.shape[-1]]
+        noise = tf.stack([tf.random.stateless_uniform(shape, seed=seeds[k]) for k in range(self.K)])
+        rate = layer["rate"]
+        dropped = tf.where(noise >= rate, h * tf.constant(1 / (1 - rate), tf.float32), tf.zeros_like(h))
         step = tf.cast(live, state.dtype)
         state.assign_add(tf.stack([tf.zeros_like(step), step], axis=1))
-        return tf.stack(outputs)
+        return dropped
 
     def _per_row_loss(self, y, predicted):
-        values = self.loss_fn(_flat(y), _flat(predicted))
+        flat = _flat(predicted)
+        if hasattr(predicted, "_keras_logits"):
+            # Keras' softmax and sigmoid mark their outputs with the logits, from
+            # which its cross-entropies compute the loss (as the member's own fit does).
+            flat._keras_logits = _flat(predicted._keras_logits)
+        values = self.loss_fn(_flat(y), flat)
         if values.shape.rank > 1:
             values = tf.reduce_mean(values, axis=list(range(1, values.shape.rank)))
         return tf.reshape(values, tf.shape(y)[:2])
 
-    def _penalties(self):
+    def _penalties(self, l1, l2):
         """Each member's L1/L2 terms, as Keras' L1L2 adds them per kernel."""
         terms = []
         for i in self.regularized:
             kernel = self.vars[i]
-            terms.append(self.l1 * tf.reduce_sum(tf.abs(kernel), axis=[1, 2])
-                         + self.l2 * tf.reduce_sum(tf.square(kernel), axis=[1, 2]))  # fmt: skip
+            terms.append(l1 * tf.reduce_sum(tf.abs(kernel), axis=[1, 2]) + l2 * tf.reduce_sum(tf.square(kernel), axis=[1, 2]))
         return tf.add_n(terms)
 
     def _apply(self, grads, rates, live):

@@ -140,11 +140,25 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         -------
         self
         """
+        if not self.warm_start:
+            from ..model_selection import take_result
+
+            fused = take_result(self, X, y, sample_weight)  # a fused search trained this fit
+            if fused is not None:
+                self.__dict__.update(fused.__dict__)  # (counted as finished when it was)
+                return self
         self._fit(X, y, sample_weight, warm_start=self.warm_start, epochs=self.epochs)
         return self
 
 
     def _fit(self, X, y, sample_weight, *, warm_start, epochs):
+        X, y, y_model, sample_weight, initial_epoch = self._prepare_fit(X, y, sample_weight, warm_start=warm_start)
+        self._finish_fit(self._train(X, y, y_model, sample_weight, epochs, initial_epoch))
+
+    def _prepare_fit(self, X, y, sample_weight, *, warm_start):
+        """Everything a fit does before training: checks, rows, a new (or the
+        warm) network and its start.  Returns ``(X, y, y_model,
+        sample_weight, initial_epoch)``."""
         self._check_params()
         reset = not (warm_start and self.__sklearn_is_fitted__())
         if self.checkpoint is not None:
@@ -164,7 +178,11 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         initial_epoch = 0 if reset else self.current_epoch
         if reset:
             self.history_ = {}
-        history = self._train(X, y, y_model, sample_weight, epochs, initial_epoch)
+        return X, y, y_model, sample_weight, initial_epoch
+
+    def _finish_fit(self, history):
+        """Everything a fit does after training: the history, the fitted
+        attributes, the divergence check."""
         for key, values in history.items():
             self.history_.setdefault(key, []).extend(values)
         self.n_iter_ = len(self.history_.get("loss", []))
@@ -278,6 +296,18 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
 
     def _train(self, X, y, y_model, sample_weight, epochs, initial_epoch):
         """Split off the validation rows and run the training engine."""
+        X, y_model, sample_weight, plan = self._training_plan(X, y, y_model, sample_weight, epochs, initial_epoch)
+        # Keras' loop and checkpoints need the Keras model; the compiled loop
+        # trains the network where it is.
+        keras_needed = self.engine == "keras" or self.callbacks or self.checkpoint is not None
+        return engine.train(
+            self.model_ if keras_needed else self._network(), X, y_model, sample_weight, plan,
+            engine=self.engine, callbacks=self.callbacks or (),
+        )  # fmt: skip
+
+    def _training_plan(self, X, y, y_model, sample_weight, epochs, initial_epoch):
+        """The rows to train on (without the validation rows) and the
+        engine's plan: ``(X, y_model, sample_weight, plan)``."""
         validation_data = None
         if self._validation_fraction() > 0:
             train_rows, val_rows = self._validation_rows(y)
@@ -319,13 +349,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
             # linear start, or, when training diverges, finite weights to keep.
             start_is_candidate=True,
         )
-        # Keras' loop and checkpoints need the Keras model; the compiled loop
-        # trains the network where it is.
-        keras_needed = self.engine == "keras" or self.callbacks or self.checkpoint is not None
-        return engine.train(
-            self.model_ if keras_needed else self._network(), X, y_model, sample_weight, plan,
-            engine=self.engine, callbacks=self.callbacks or (),
-        )  # fmt: skip
+        return X, y_model, sample_weight, plan
 
     def _save_checkpoint(self, history):
         """Write the estimator as it is at its best epoch so far to ``checkpoint``

@@ -1,0 +1,384 @@
+"""Many fits of one architecture trained together, as one stacked network.
+
+A search's candidates and folds train copies of one architecture on slices of
+the same data.  Here K such fits ("members") are one network whose weights
+have a leading member axis (kernels ``[K, n_in, n_out]``, batched matrix
+products): one traced call per epoch trains all K, so the per-step cost of
+TensorFlow is paid once, not K times (PyTorch's ``torch.func`` model
+ensembling and JAX's ``vmap`` do the same).
+
+Each member computes what its own fit computes in the compiled loop
+(:mod:`skhyper._compiled`): its rows, its shuffles (the same stateless
+draws), its dropout masks (the same seeds, drawn at its own batch sizes),
+its loss and penalties, and its optimizer's update written out as Keras
+writes it (SGD with momentum or Nesterov, RMSprop, Adam), with its own
+learning rate, schedule and hyperparameters.  Members differ in rows,
+initializer, seeds, learning rate and schedule, optimizer settings, L1/L2,
+sample and class weights and epochs; a group shares the architecture
+(layers, activation, dropout layout, output, loss), the optimizer kind and
+the batch size.
+
+:func:`fusable` says whether a fit can join a group; :func:`train_members`
+trains prepared members and returns their histories.
+"""
+
+import math
+import threading
+from collections import OrderedDict
+
+import numpy as np
+import tensorflow as tf
+
+from ._compat import without_retracing_warning
+
+__all__ = ["fusable", "supported_optimizer", "train_members"]
+
+_OPTIMIZERS = ("sgd", "rmsprop", "adam")
+
+
+def fusable(estimator):
+    """Whether a fit of ``estimator`` can train in a fused group (else it
+    is fitted on its own, with the same result)."""
+    from .estimators.forecaster import WindowForecaster
+
+    if isinstance(estimator, WindowForecaster):
+        return False
+    return (
+        estimator.optimizer in _OPTIMIZERS
+        and estimator.engine in ("auto", "compiled")
+        and not estimator.callbacks
+        and estimator.checkpoint is None
+        and estimator.learning_rate != "auto"
+        and not estimator.warm_start
+        and not estimator.early_stopping
+        and not estimator.validation_split
+        and not estimator.weight_decay
+        and estimator.clipnorm is None
+        and not (estimator.optimizer == "rmsprop" and getattr(estimator, "centered", False))
+        and isinstance(estimator.kernel_initializer, str)
+        and (estimator.lr_schedule is None or isinstance(estimator.lr_schedule, str))
+        and (estimator.loss is None or isinstance(estimator.loss, str))
+        and isinstance(estimator.activation, str)
+    )
+
+
+def supported_optimizer(config):
+    """Whether the fused update writes out this Keras optimizer's step."""
+    return not any(config.get(name) for name in (
+        "weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema", "centered",
+        "amsgrad", "loss_scale_factor", "gradient_accumulation_steps"))  # fmt: skip
+
+
+class Member:
+    """One prepared fit: its estimator (network drawn, output started), its
+    training rows and its plan."""
+
+    def __init__(self, estimator, X, y_model, sample_weight, plan):
+        self.estimator, self.X, self.y, self.plan = estimator, X, y_model, plan
+        self.weights = np.ones(len(X), np.float32) if sample_weight is None else np.asarray(sample_weight, np.float32)
+        self.network = estimator._network()
+
+
+def train_members(members):
+    """Train prepared ``members`` (one group) together; return one history
+    per member, as the compiled loop logs it."""
+    from ._compiled import trainer_for
+    from .schedules import next_rate
+
+    first = members[0]
+    template = first.network.template
+    n_targets = first.y.shape[1] if first.y.ndim == 2 else 1
+    trainer = trainer_for(template, first.plan.metric, n_targets, template=True)
+    stack = _stack_for(trainer, members)
+    stack.load(members)
+    rates = [m.network.rate for m in members]
+    previous = [m.plan.previous_loss for m in members]
+    histories = [{} for _ in members]
+    last = max(m.plan.epochs for m in members)
+    stopped = np.zeros(len(members), bool)  # a non-finite loss ends a fit, as Keras' TerminateOnNaN
+    for epoch in range(last):
+        active = np.array([epoch < m.plan.epochs for m in members]) & ~stopped
+        for k, member in enumerate(members):
+            if active[k] and member.plan.schedule is not None:
+                rates[k] = next_rate(member.plan.schedule, epoch, rates[k], previous[k])
+        losses, scores = stack.run_epoch(epoch, np.asarray(rates, np.float32), active)
+        for k, member in enumerate(members):
+            if not active[k]:
+                continue
+            logs = {"learning_rate": float(np.float32(rates[k])), "loss": float(losses[k]), member.plan.metric: float(scores[k])}
+            for key, value in logs.items():
+                histories[k].setdefault(key, []).append(value)
+            previous[k] = logs["loss"]
+            stopped[k] = not np.isfinite(logs["loss"])
+    stack.store(rates)
+    return histories
+
+
+_local = threading.local()
+_STACKS_SIZE = 4
+
+
+def _stack_for(trainer, members):
+    """The cached stack (variables and traced epoch) for a group of this
+    shape: the same search run again, or its next batch of candidates, does
+    not trace again."""
+    sizes = tuple(len(m.X) for m in members)
+    key = (id(trainer), sizes, members[0].plan.batch_size, bool(members[0].plan.shuffle))
+    cache = getattr(_local, "stacks", None)
+    if cache is None:
+        cache = _local.stacks = OrderedDict()
+    stack = cache.pop(key, None) or _Stack(trainer, members)
+    cache[key] = stack
+    while len(cache) > _STACKS_SIZE:
+        cache.popitem(last=False)
+    return stack
+
+
+class _Stack:
+    """The members' variables stacked along a leading axis, and the traced
+    epoch that trains them all."""
+
+    def __init__(self, trainer, members):
+        self.trainer = trainer  # (keeps its id, in the cache key, taken)
+        K = self.K = len(members)
+        template = members[0].network.template
+        variables = list(template.variables)
+        index = {id(v): i for i, v in enumerate(variables)}
+        self.trainable = [index[id(v)] for v in template.trainable_variables]
+        self.layers = _layers(template, index)
+        self.loss_fn, self.metric_fn = trainer._loss, trainer._metric
+        self.vars = [tf.Variable(np.stack([m.network.values[i] for m in members])) for i in range(len(variables))]
+        self.n_inputs, self.n_targets = members[0].X.shape[1], members[0].y.reshape(len(members[0].y), -1).shape[1]
+        config = trainer.optimizer.get_config()
+        self.kind = type(trainer.optimizer).__name__.lower()
+        self.config = config
+        self.optimizer_layout = [(v.path, v.dtype, tuple(v.shape)) for v in trainer.optimizer.variables]
+        self.slot_names = {"sgd": ("momentum",) if config.get("momentum") else (),
+                           "rmsprop": ("velocity", "momentum") if config.get("momentum") else ("velocity",),
+                           "adam": ("momentum", "velocity")}[self.kind]  # fmt: skip
+        self.slot_paths = {i: variables[i].path.replace("/", "_") for i in self.trainable}
+        self.slots = {(name, i): tf.Variable(tf.zeros_like(self.vars[i])) for name in self.slot_names for i in self.trainable}
+        self.iterations = tf.Variable(tf.zeros([K], tf.int64))
+        self.regularized = [index[id(layer.kernel)] for layer in template.layers
+                            if getattr(layer, "kernel_regularizer", None) is not None]  # fmt: skip
+        # Rows: every member's rows one after another.
+        self.sizes = [len(m.X) for m in members]
+        self.offsets = np.cumsum([0] + self.sizes)[:-1]
+        batch_size = members[0].plan.batch_size
+        self.batches = [min(batch_size, n) for n in self.sizes]
+        self.shuffle = bool(members[0].plan.shuffle)
+        self.steps = max(math.ceil(n / b) for n, b in zip(self.sizes, self.batches))
+        self.width = max(self.batches)
+        signature = [tf.TensorSpec([], tf.int64), tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.bool),
+                     tf.TensorSpec([None, self.n_inputs], tf.float32), tf.TensorSpec([None, self.n_targets], tf.float32),
+                     tf.TensorSpec([None], tf.float32), tf.TensorSpec([K], tf.int64),
+                     tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.float32)]  # fmt: skip
+        self._epoch = without_retracing_warning(tf.function(self._run, input_signature=signature))
+
+    def load(self, members):
+        """Start from these members' weights, a new optimizer each, their rows."""
+        self.members = members
+        for i, variable in enumerate(self.vars):
+            variable.assign(np.stack([m.network.values[i] for m in members]))
+        for variable in self.slots.values():
+            variable.assign(tf.zeros_like(variable))
+        self.iterations.assign(tf.zeros_like(self.iterations))
+        self.data = (
+            tf.constant(np.concatenate([m.X for m in members]).astype(np.float32)),
+            tf.constant(np.concatenate([m.y.reshape(len(m.y), -1) for m in members]).astype(np.float32)),
+            tf.constant(np.concatenate([m.weights for m in members])),
+            tf.constant([m.plan.shuffle_seed for m in members], tf.int64),
+            tf.constant([np.float32(m.estimator.l1) for m in members]),
+            tf.constant([np.float32(m.estimator.l2) for m in members]),
+        )
+
+    def run_epoch(self, epoch, rates, active):
+        losses, scores = self._epoch(tf.constant(epoch, tf.int64), tf.constant(rates), tf.constant(active), *self.data)
+        return losses.numpy(), scores.numpy()
+
+    # ----------------------------------------------------------- the traced epoch
+
+    def _orders(self, epoch, seeds):
+        """Each member's rows in this epoch's order (rows of the stacked
+        data), cut into its batches and padded: ``[K, steps, width]``."""
+        rows = []
+        for k, n in enumerate(self.sizes):
+            if self.shuffle:
+                seed = tf.stack([seeds[k], epoch])
+                order = tf.cast(tf.argsort(tf.random.stateless_uniform([n], seed=seed), stable=True), tf.int64)
+            else:
+                order = tf.range(n, dtype=tf.int64)
+            b = self.batches[k]
+            padded = tf.concat([order + int(self.offsets[k]), -tf.ones([self.steps * b - n], tf.int64)], 0)
+            padded = tf.pad(tf.reshape(padded, [self.steps, b]), [[0, 0], [0, self.width - b]], constant_values=-1)
+            rows.append(padded)
+        return tf.stack(rows)
+
+    def _run(self, epoch, rates, active, X_all, y_all, w_all, seeds, l1, l2):
+        K = self.K
+        rows = self._orders(epoch, seeds)
+        loss_sum = tf.zeros([K])
+        metric_sum = tf.zeros([K])
+        trainable = [self.vars[i] for i in self.trainable]
+        for step in tf.range(self.steps):
+            batch_rows = rows[:, step]
+            mask = batch_rows >= 0
+            counts = tf.reduce_sum(tf.cast(mask, tf.int32), axis=1)
+            live = tf.logical_and(active, counts > 0)
+            safe = tf.maximum(batch_rows, 0)
+            X, y, w = tf.gather(X_all, safe), tf.gather(y_all, safe), tf.gather(w_all, safe)
+            maskf = tf.cast(mask, tf.float32)
+            with tf.GradientTape() as tape:
+                predicted = self._forward(X, counts, live)
+                per_row = self._per_row_loss(y, predicted)
+                n = tf.cast(tf.maximum(counts, 1), tf.float32)
+                losses = tf.reduce_sum(per_row * w * maskf, axis=1) / n
+                if self.regularized:
+                    losses += self._penalties(l1, l2)
+                total = tf.reduce_sum(tf.where(live, losses, 0.0))
+            grads = tape.gradient(total, trainable)
+            self._apply(grads, rates, live)
+            loss_sum += tf.where(live, losses * tf.cast(counts, tf.float32), 0.0)
+            metric = tf.reshape(self.metric_fn(_flat(y), _flat(predicted)), tf.shape(maskf))
+            metric_sum += tf.where(live, tf.reduce_sum(metric * maskf, axis=1), 0.0)
+        sizes = tf.constant(self.sizes, tf.float32)
+        return loss_sum / sizes, metric_sum / sizes
+
+    def _forward(self, X, counts, live):
+        h = X
+        for layer in self.layers:
+            kind = layer["kind"]
+            if kind == "dense":
+                h = tf.matmul(h, self.vars[layer["kernel"]])
+                if layer["bias"] is not None:
+                    h = h + self.vars[layer["bias"]][:, None, :]
+                if layer["activation"] is not None:
+                    h = layer["activation"](h)
+            elif kind == "dropout":
+                h = self._dropout(h, layer, counts, live)
+            else:  # activation
+                h = layer["activation"](h)
+        return h
+
+    def _dropout(self, h, layer, counts, live):
+        """Each member's mask drawn as Keras' Dropout draws it from that
+        member's seed generator: a stateless uniform draw per member (a
+        member's short last batch uses the first rows of the full draw, which
+        are what a draw of its own size gives), then one masking for all."""
+        state = self.vars[layer["state"]]
+        seeds = tf.cast(tf.math.floormod(state, tf.int32.max - 1), tf.int32)
+        shape = [tf.shape(h)[1], h.shape[-1]]
+        noise = tf.stack([tf.random.stateless_uniform(shape, seed=seeds[k]) for k in range(self.K)])
+        rate = layer["rate"]
+        dropped = tf.where(noise >= rate, h * tf.constant(1 / (1 - rate), tf.float32), tf.zeros_like(h))
+        step = tf.cast(live, state.dtype)
+        state.assign_add(tf.stack([tf.zeros_like(step), step], axis=1))
+        return dropped
+
+    def _per_row_loss(self, y, predicted):
+        flat = _flat(predicted)
+        if hasattr(predicted, "_keras_logits"):
+            # Keras' softmax and sigmoid mark their outputs with the logits, from
+            # which its cross-entropies compute the loss (as the member's own fit does).
+            flat._keras_logits = _flat(predicted._keras_logits)
+        values = self.loss_fn(_flat(y), flat)
+        if values.shape.rank > 1:
+            values = tf.reduce_mean(values, axis=list(range(1, values.shape.rank)))
+        return tf.reshape(values, tf.shape(y)[:2])
+
+    def _penalties(self, l1, l2):
+        """Each member's L1/L2 terms, as Keras' L1L2 adds them per kernel."""
+        terms = []
+        for i in self.regularized:
+            kernel = self.vars[i]
+            terms.append(l1 * tf.reduce_sum(tf.abs(kernel), axis=[1, 2]) + l2 * tf.reduce_sum(tf.square(kernel), axis=[1, 2]))
+        return tf.add_n(terms)
+
+    def _apply(self, grads, rates, live):
+        """One optimizer step per live member, as Keras writes it."""
+        c = self.config
+        for i, grad in zip(self.trainable, grads):
+            variable = self.vars[i]
+            shape = [-1] + [1] * (len(variable.shape) - 1)
+            lr = tf.reshape(rates, shape)
+            keep = tf.reshape(live, shape)
+            if self.kind == "sgd":
+                if c.get("momentum"):
+                    m = self.slots[("momentum", i)]
+                    new_m = m * c["momentum"] - grad * lr
+                    m.assign(tf.where(keep, new_m, m))
+                    step = new_m * c["momentum"] - grad * lr if c.get("nesterov") else new_m
+                    variable.assign(tf.where(keep, variable + step, variable))
+                else:
+                    variable.assign(tf.where(keep, variable - grad * lr, variable))
+            elif self.kind == "rmsprop":
+                v = self.slots[("velocity", i)]
+                new_v = c["rho"] * v + (1 - c["rho"]) * tf.square(grad)
+                v.assign(tf.where(keep, new_v, v))
+                increment = (lr * grad) / tf.sqrt(new_v + c["epsilon"])
+                if c.get("momentum"):
+                    m = self.slots[("momentum", i)]
+                    increment = c["momentum"] * m + increment
+                    m.assign(tf.where(keep, increment, m))
+                variable.assign(tf.where(keep, variable - increment, variable))
+            else:  # adam
+                m, v = self.slots[("momentum", i)], self.slots[("velocity", i)]
+                local_step = tf.cast(self.iterations + 1, tf.float32)
+                beta_1_power = tf.pow(tf.cast(c["beta_1"], tf.float32), local_step)
+                beta_2_power = tf.pow(tf.cast(c["beta_2"], tf.float32), local_step)
+                alpha = tf.reshape(rates * tf.sqrt(1 - beta_2_power) / (1 - beta_1_power), shape)
+                new_m = m + (grad - m) * (1 - c["beta_1"])
+                new_v = v + (tf.square(grad) - v) * (1 - c["beta_2"])
+                m.assign(tf.where(keep, new_m, m))
+                v.assign(tf.where(keep, new_v, v))
+                update = (new_m * alpha) / (tf.sqrt(new_v) + c["epsilon"])
+                variable.assign(tf.where(keep, variable - update, variable))
+        self.iterations.assign_add(tf.cast(live, tf.int64))
+
+    # ------------------------------------------------------------ state out
+
+    def store(self, rates):
+        """Give each member's NetworkWeights its trained weights and the
+        state a Keras optimizer of its own would hold."""
+        values = [variable.numpy() for variable in self.vars]
+        slots = {key: variable.numpy() for key, variable in self.slots.items()}
+        iterations = self.iterations.numpy()
+        by_path = {f"optimizer/{self.slot_paths[i]}_{name}": (name, i) for (name, i) in self.slots}
+        for k, member in enumerate(self.members):
+            member.network.values = [value[k] for value in values]
+            state = []
+            for path, dtype, shape in self.optimizer_layout:
+                if path == "optimizer/iteration":
+                    state.append(np.asarray(iterations[k], dtype=dtype))
+                elif path == "optimizer/learning_rate":
+                    state.append(np.asarray(rates[k], dtype=dtype))
+                else:
+                    state.append(slots[by_path[path]][k].astype(dtype).reshape(shape))
+            member.network.optimizer_values = state
+            member.network.rate = float(rates[k])
+
+
+def _flat(t):
+    return tf.reshape(t, tf.concat([[-1], tf.shape(t)[2:]], 0))
+
+
+def _layers(model, index):
+    """The template's layers in order, as the stacked forward pass runs them
+    (variables by their position in ``model.variables``)."""
+    import keras
+
+    layers = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        if isinstance(layer, keras.layers.Dense):
+            activation = None if layer.activation is keras.activations.linear else layer.activation
+            layers.append({"kind": "dense", "kernel": index[id(layer.kernel)],
+                           "bias": index[id(layer.bias)] if layer.use_bias else None, "activation": activation})  # fmt: skip
+        elif isinstance(layer, keras.layers.Dropout):
+            layers.append({"kind": "dropout", "rate": layer.rate, "state": index[id(layer.seed_generator.state)]})
+        elif isinstance(layer, keras.layers.Activation):
+            layers.append({"kind": "activation", "activation": layer.activation})
+        else:
+            raise ValueError(f"a {type(layer).__name__} layer cannot be fused")
+    return layers

@@ -1,0 +1,123 @@
+"""skhyper.model_selection's searches: the fits that can share a network train
+together (skhyper.fused), each exactly as its own fit would."""
+
+import warnings
+
+import numpy as np
+import pytest
+from conftest import TINY
+from sklearn import model_selection as sklearn_search
+from sklearn.base import clone
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skhyper import KerasMLPClassifier, KerasMLPRegressor, fused
+from skhyper import model_selection as skhyper_search
+
+
+@pytest.fixture
+def count_groups(monkeypatch):
+    """The sizes of the fused groups trained."""
+    sizes = []
+    train = fused.train_members
+    monkeypatch.setattr(fused, "train_members", lambda members: sizes.append(len(members)) or train(members))
+    return sizes
+
+
+def both(estimator, grid, X, y, **search):
+    plain = sklearn_search.GridSearchCV(clone(estimator), grid, **search).fit(X, y)
+    fused_search = skhyper_search.GridSearchCV(clone(estimator), grid, **search).fit(X, y)
+    return plain, fused_search
+
+
+def assert_same_results(plain, fused_search):
+    assert plain.cv_results_.keys() == fused_search.cv_results_.keys()
+    for key, values in plain.cv_results_.items():
+        if key.startswith(("split", "mean_test", "mean_train", "std_test", "rank")):
+            np.testing.assert_allclose(fused_search.cv_results_[key], values, atol=1e-6, err_msg=key)
+    assert fused_search.best_params_ == plain.best_params_
+
+
+@pytest.mark.parametrize(
+    "settings, grid",
+    [
+        ({"dropout": 0.2, "optimizer": "rmsprop"}, {"kernel_initializer": ["he_normal", "uniform"], "random_state": [0, 1]}),
+        ({"optimizer": "sgd", "momentum": 0.9, "nesterov": True}, {"learning_rate": [1e-2, 3e-2], "lr_schedule": ["constant", "step"]}),
+        ({"optimizer": "adam", "l2": 1e-3, "hidden_layer_sizes": (8, 6), "dropout": [0.1, 0.0]},
+         {"learning_rate": [1e-3, 1e-2], "epochs": [2, 4]}),
+        ({"optimizer": "sgd", "class_weight": "balanced", "lr_schedule": "plateau", "lr_patience": 0}, {"learning_rate": [0.05, 0.5]}),
+    ],
+)
+def test_fused_classifier_search_equals_sklearns(digits, count_groups, settings, grid):
+    X, y = digits
+    plain, fused_search = both(KerasMLPClassifier(**{**TINY, **settings}), grid, X, y, cv=3, return_train_score=True)
+    assert_same_results(plain, fused_search)
+    assert sum(count_groups) == 3 * len(sklearn_search.ParameterGrid(grid))  # every fit was fused
+    np.testing.assert_array_equal(fused_search.predict_proba(X), plain.predict_proba(X))
+
+
+def test_members_train_exactly_as_their_own_fits(digits):
+    X, y = digits
+    estimators = [KerasMLPClassifier(**{**TINY, "epochs": 5, "optimizer": "adam", "dropout": 0.2,
+                                        "learning_rate": rate, "random_state": seed})
+                  for rate in (1e-3, 1e-2) for seed in (0, 1)]  # fmt: skip
+    alone = [clone(e).fit(X[: 200 + 20 * i], y[: 200 + 20 * i]) for i, e in enumerate(estimators)]
+    members = [skhyper_search._prepare(clone(e), X[: 200 + 20 * i], y[: 200 + 20 * i]) for i, e in enumerate(estimators)]
+    histories = fused.train_members(members)
+    for member, history, own in zip(members, histories, alone):
+        np.testing.assert_allclose(history["loss"], own.history_["loss"], rtol=1e-5)
+        member.estimator._finish_fit(history)
+        np.testing.assert_array_equal(member.estimator.predict(X), own.predict(X))
+        np.testing.assert_allclose(member.estimator.predict_proba(X), own.predict_proba(X), atol=1e-6)
+
+
+def test_partial_fit_after_a_fused_fit_goes_on_as_after_its_own(digits):
+    X, y = digits
+    estimator = KerasMLPClassifier(**TINY, optimizer="rmsprop", dropout=0.1)
+    own = clone(estimator).fit(X, y)
+    search = skhyper_search.GridSearchCV(estimator, {"random_state": [0, 5]}, cv=2).fit(X, y)
+    refit = search.best_estimator_
+    twin = clone(estimator).set_params(**search.best_params_).fit(X, y)
+    for fitted in (refit, twin):
+        fitted.partial_fit(X, y)
+    np.testing.assert_allclose(refit.history_["loss"], twin.history_["loss"], rtol=1e-6)
+    assert own.history_["loss"] != []
+
+
+def test_regressor_and_multimetric_and_randomized(diabetes, count_groups):
+    X, y = diabetes
+    estimator = KerasMLPRegressor(**TINY, optimizer="sgd", learning_rate=0.01)
+    grid = {"l2": [0.0], "learning_rate": [0.01, 0.02], "random_state": [0, 3]}
+    plain, fused_search = both(estimator, grid, X, y, cv=3, scoring=["r2", "neg_mean_absolute_error"], refit="r2")
+    assert_same_results(plain, fused_search)
+    plain = sklearn_search.RandomizedSearchCV(estimator, grid, n_iter=3, cv=2, random_state=0).fit(X, y)
+    fused_search = skhyper_search.RandomizedSearchCV(estimator, grid, n_iter=3, cv=2, random_state=0).fit(X, y)
+    assert_same_results(plain, fused_search)
+    assert count_groups
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        KerasMLPClassifier(**TINY, early_stopping=True, validation_split=0.2),
+        KerasMLPClassifier(**TINY, optimizer="adagrad"),
+        make_pipeline(StandardScaler(), KerasMLPClassifier(**TINY)),
+    ],
+    ids=["early stopping", "adagrad", "pipeline"],
+)
+def test_what_cannot_be_fused_is_fitted_as_sklearn_fits_it(digits, count_groups, estimator):
+    X, y = digits
+    name = "kerasmlpclassifier__random_state" if hasattr(estimator, "steps") else "random_state"
+    plain, fused_search = both(estimator, {name: [0, 1]}, X, y, cv=2)
+    assert_same_results(plain, fused_search)
+    assert count_groups == []
+
+
+def test_a_diverging_member_scores_as_in_sklearn(digits):
+    X, y = digits
+    estimator = KerasMLPClassifier(**TINY, optimizer="sgd")
+    grid = {"learning_rate": [0.01, 1e6]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # sklearn's FitFailedWarning, the divergence warnings
+        plain, fused_search = both(estimator, grid, X * 1e3, y, cv=2, error_score=np.nan)
+    assert_same_results(plain, fused_search)  # the diverged candidate kept its best finite weights in both

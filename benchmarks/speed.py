@@ -24,6 +24,15 @@ Compares skhyper with sklearn's MLPClassifier/MLPRegressor, plain Keras
    compiled loop's epoch and evaluation calls, in ms per fit; for the folds
    of one candidate (same seeds: the drawn kernels are reused) and for a new
    seed each fit.
+7. fused searches (``skhyper.model_selection``) against the same search
+   through sklearn's own GridSearchCV and sklearn's MLP grid of the same size:
+   seed 003's grid; the demo's optimizer x learning rate x schedule grid (72
+   fits); a RandomizedSearchCV of 30 candidates x 3 folds; and seconds per
+   fit as the number of fits K grows (written as a plot,
+   docs/images/fused_scaling.png). Each fused row says how far its scores are
+   from the unfused search's.
+
+    python benchmarks/speed.py --tasks 7     # only the fused searches
 
 Prints a Markdown table of medians over ``--repeat`` runs, the ratio to
 sklearn, and the accuracy or MAE each reached (the speed must not come from
@@ -269,6 +278,76 @@ def fit_overhead(repeat, rows, fits=50):
                      f"epochs {epochs / fits * 1000:.1f} ms, outside them {(total - epochs) / fits * 1000:.1f} ms"))  # fmt: skip
 
 
+def fused_searches(repeat, rows):
+    from scipy.stats import loguniform
+    from sklearn.model_selection import RandomizedSearchCV
+
+    from skhyper import model_selection as fused
+
+    X, y = load_digits(return_X_y=True)
+    network = dict(hidden_layer_sizes=(64, 64), dropout=[0.1, 0.0], batch_size=128, epochs=10, random_state=0)
+
+    def compare(task, estimator, grid, sklearn_search, make=GridSearchCV, fused_make=fused.GridSearchCV, **options):
+        seconds, sk = timed(lambda: sklearn_search.fit(X, y), repeat)
+        rows.append((task, "sklearn MLPClassifier", seconds, f"best CV accuracy {sk.best_score_:.3f}"))
+        seconds, plain = timed(lambda: make(estimator, grid, cv=3, **options).fit(X, y), repeat)
+        rows.append((task, "skhyper, sklearn's search", seconds, f"best CV accuracy {plain.best_score_:.3f}"))
+        seconds, fast = timed(lambda: fused_make(estimator, grid, cv=3, **options).fit(X, y), repeat)
+        gap = np.abs(fast.cv_results_["mean_test_score"] - plain.cv_results_["mean_test_score"]).max()
+        rows.append((task, "skhyper, fused search", seconds,
+                     f"best CV accuracy {fast.best_score_:.3f}; scores vs unfused: max |diff| {gap:.1e}"))  # fmt: skip
+        return seconds
+
+    compare("7a. seed 003's grid, 24 fits", KerasMLPClassifier(optimizer="rmsprop", **network),
+            {"kernel_initializer": INITIALIZERS},
+            GridSearchCV(sklearn_classifier(10, hidden=(64, 64)), {"alpha": np.logspace(-5, 2, 8)}, cv=3))  # fmt: skip
+    demo = {"optimizer": ["sgd", "adam"], "learning_rate": [0.003, 0.01, 0.03, 0.1],
+            "lr_schedule": ["constant", "exponential", "cosine"]}  # fmt: skip
+    sk_demo = {"solver": ["sgd", "adam"], "learning_rate_init": [0.003, 0.01, 0.03, 0.1],
+               "learning_rate": ["constant", "invscaling", "adaptive"]}  # fmt: skip
+    compare("7b. the demo's optimizer x rate x schedule grid, 72 fits",
+            KerasMLPClassifier(momentum=0.8, kernel_initializer="he_uniform", **network), demo,
+            GridSearchCV(sklearn_classifier(10, hidden=(64, 64)).set_params(momentum=0.8), sk_demo, cv=3))  # fmt: skip
+    distributions = {"learning_rate": loguniform(1e-4, 1e-2), "kernel_initializer": INITIALIZERS}
+    compare("7c. RandomizedSearchCV, 30 candidates x 3 folds", KerasMLPClassifier(optimizer="rmsprop", **network),
+            distributions,
+            RandomizedSearchCV(sklearn_classifier(10, hidden=(64, 64)),
+                               {"alpha": loguniform(1e-5, 1e2), "learning_rate_init": loguniform(1e-4, 1e-2)},
+                               n_iter=30, cv=3, random_state=0),
+            make=RandomizedSearchCV, fused_make=fused.RandomizedSearchCV, n_iter=30, random_state=0)  # fmt: skip
+    scaling = []
+    for n_candidates in (1, 4, 16, 64):
+        estimator = KerasMLPClassifier(optimizer="rmsprop", **{**network, "random_state": None})
+        grid = {"random_state": list(range(n_candidates))}
+        sk_grid = {"random_state": list(range(n_candidates))}
+        K = 3 * n_candidates
+        compare(f"7d. {K} fits", estimator, grid, GridSearchCV(sklearn_classifier(10, hidden=(64, 64)), sk_grid, cv=3))
+        scaling.append((K, *[seconds / K for _, _, seconds, _ in rows[-3:]]))
+    _plot_scaling(scaling)
+
+
+def _plot_scaling(scaling):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    K = [row[0] for row in scaling]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for column, label in [(1, "sklearn MLPClassifier grid"), (2, "skhyper, sklearn's GridSearchCV"),
+                          (3, "skhyper.model_selection.GridSearchCV (fused)")]:  # fmt: skip
+        ax.plot(K, [row[column] * 1000 for row in scaling], marker="o", label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("fits in the search (candidates x 3 folds)")
+    ax.set_ylabel("ms per fit (64-64 MLP, 10 epochs, digits)")
+    ax.set_title("Seconds per fit as a search grows")
+    ax.legend()
+    fig.tight_layout()
+    out = Path(__file__).parents[1] / "docs" / "images" / "fused_scaling.png"
+    fig.savefig(out, dpi=110)
+    print(f"written to {out}")
+
+
 def table(rows, repeat):
     baseline = {task: seconds for task, name, seconds, _ in rows if name.startswith("sklearn")}
     lines = [
@@ -294,18 +373,19 @@ def _version(package):
     return version(package)
 
 
-def main(repeat):
+def main(repeat, tasks):
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     rows = []
-    one_fit(repeat, rows)
-    initializer_grid(repeat, rows)
-    window_forecaster(repeat, rows)
-    memory(rows)
-    predict_speed(repeat, rows)
-    fit_overhead(repeat, rows)
+    runs = {1: lambda: one_fit(repeat, rows), 2: lambda: initializer_grid(repeat, rows),
+            3: lambda: window_forecaster(repeat, rows), 4: lambda: memory(rows),
+            5: lambda: predict_speed(repeat, rows), 6: lambda: fit_overhead(repeat, rows),
+            7: lambda: fused_searches(repeat, rows)}  # fmt: skip
+    for task in tasks:
+        runs[task]()
     text = table(rows, repeat)
     print(text)
-    out = Path(__file__).parent / "results" / "speed.md"
+    name = "speed.md" if tasks == sorted(runs) else f"speed_tasks_{'_'.join(map(str, tasks))}.md"
+    out = Path(__file__).parent / "results" / name
     out.write_text(text + "\n")
     print(f"written to {out}")
 
@@ -313,4 +393,6 @@ def main(repeat):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    main(parser.parse_args().repeat)
+    parser.add_argument("--tasks", default="1,2,3,4,5,6,7", help="comma-separated task numbers (default: all)")
+    arguments = parser.parse_args()
+    main(arguments.repeat, sorted(int(t) for t in arguments.tasks.split(",")))

@@ -123,8 +123,10 @@ class Trainer:
         self._initial_optimizer_state = [np.asarray(v) for v in self.optimizer.variables]
         # (No rate variable when the rate is a Keras schedule: such networks
         # are never NetworkWeights.)
-        paths = [v.path for v in self.optimizer.variables]
-        self._rate_index = paths.index("optimizer/learning_rate") if "optimizer/learning_rate" in paths else None
+        # (By name: the optimizer's own name, which prefixes paths, differs
+        # between fits that share this trainer.)
+        names = [v.name for v in self.optimizer.variables]
+        self._rate_index = names.index("learning_rate") if "learning_rate" in names else None
         self._loss = _per_sample_loss(model.loss)
         n_inputs, n_outputs = model.input_shape[-1], model.output_shape[-1]
         # Classifiers train on one column of class indices, or on one column

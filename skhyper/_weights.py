@@ -89,7 +89,7 @@ class NetworkWeights:
         """Set the learning rate the optimizer goes on with."""
         self.rate = float(rate)
         if self.optimizer_values is not None:
-            index = [v.path for v in self.template.optimizer.variables].index("optimizer/learning_rate")
+            index = [v.name for v in self.template.optimizer.variables].index("learning_rate")
             self.optimizer_values[index] = np.asarray(rate, dtype=self.optimizer_values[index].dtype)
 
     def to_keras(self, model):

@@ -152,7 +152,8 @@ class _Stack:
         config = trainer.optimizer.get_config()
         self.kind = type(trainer.optimizer).__name__.lower()
         self.config = config
-        self.optimizer_layout = [(v.path, v.dtype, tuple(v.shape)) for v in trainer.optimizer.variables]
+        # By name (the optimizer's own name prefixes the paths).
+        self.optimizer_layout = [(v.name, v.dtype, tuple(v.shape)) for v in trainer.optimizer.variables]
         self.slot_names = {"sgd": ("momentum",) if config.get("momentum") else (),
                            "rmsprop": ("velocity", "momentum") if config.get("momentum") else ("velocity",),
                            "adam": ("momentum", "velocity")}[self.kind]  # fmt: skip
@@ -343,17 +344,17 @@ class _Stack:
         values = [variable.numpy() for variable in self.vars]
         slots = {key: variable.numpy() for key, variable in self.slots.items()}
         iterations = self.iterations.numpy()
-        by_path = {f"optimizer/{self.slot_paths[i]}_{name}": (name, i) for (name, i) in self.slots}
+        by_name = {f"{self.slot_paths[i]}_{name}": (name, i) for (name, i) in self.slots}
         for k, member in enumerate(self.members):
             member.network.values = [value[k] for value in values]
             state = []
             for path, dtype, shape in self.optimizer_layout:
-                if path == "optimizer/iteration":
+                if path == "iteration":
                     state.append(np.asarray(iterations[k], dtype=dtype))
-                elif path == "optimizer/learning_rate":
+                elif path == "learning_rate":
                     state.append(np.asarray(rates[k], dtype=dtype))
                 else:
-                    state.append(slots[by_path[path]][k].astype(dtype).reshape(shape))
+                    state.append(slots[by_name[path]][k].astype(dtype).reshape(shape))
             member.network.optimizer_values = state
             member.network.rate = float(rates[k])
 

@@ -136,3 +136,17 @@ def test_drawn_kernels_kept_for_the_next_fit_stay_within_their_budget(digits, mo
         KerasMLPClassifier(**{**TINY, "random_state": seed}).fit(X, y)
         assert sum(k.nbytes for k in _weights._KERNELS.values()) <= 3000
     assert _weights._KERNELS  # the last ones are kept
+
+
+def test_a_trainer_first_made_for_a_keras_optimizer_object_serves_drawn_weights(diabetes):
+    import keras
+
+    X, y = diabetes
+    _weights._TEMPLATES.clear()
+    # The compiled loop's trainer for this architecture comes from an optimizer
+    # object, whose own name prefixes its variables' paths (not "optimizer/").
+    KerasMLPRegressor(**TINY, optimizer=keras.optimizers.SGD(learning_rate=0.1, name="my_sgd")).fit(X, y)
+    built, drawn = fit_without_then_with_template(lambda: KerasMLPRegressor(**TINY, optimizer="sgd", learning_rate=0.1), X, y)
+    np.testing.assert_array_equal(drawn.predict(X), built.predict(X))
+    drawn.set_params(learning_rate=0.05).partial_fit(X, y)
+    assert drawn.history_["learning_rate"][-1] == np.float32(0.05)

@@ -340,7 +340,7 @@ def _plot_scaling(scaling):
     ax.set_xscale("log")
     ax.set_xlabel("fits in the search (candidates x 3 folds)")
     ax.set_ylabel("ms per fit (64-64 MLP, 10 epochs, digits)")
-    ax.set_title("Time per fit as a search grows")
+    ax.set_title("Seconds per fit as a search grows")
     ax.legend()
     fig.tight_layout()
     out = Path(__file__).parents[1] / "docs" / "images" / "fused_scaling.png"

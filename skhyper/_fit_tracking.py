@@ -200,11 +200,14 @@ def _fits_one(task):
 
 def _planned_fits(search, X, y, groups):
     """Candidates x folds + the refit, for the searches that know in advance."""
+    from .model_selection import _Fused  # skhyper's searches run sklearn's own search
+
     run_search = type(search)._run_search
+    fused = isinstance(search, _Fused)
     try:
-        if run_search is GridSearchCV._run_search:
+        if run_search is GridSearchCV._run_search or (fused and isinstance(search, GridSearchCV)):
             candidates = len(ParameterGrid(search.param_grid))
-        elif run_search is RandomizedSearchCV._run_search:
+        elif run_search is RandomizedSearchCV._run_search or (fused and isinstance(search, RandomizedSearchCV)):
             sampler = ParameterSampler(
                 search.param_distributions,
                 search.n_iter,

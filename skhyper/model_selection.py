@@ -142,7 +142,11 @@ def _train_groups(members):
         size = max(1, int(MEMORY_BUDGET // _member_bytes(group[0])))
         for start in range(0, len(group), size):
             chunk = group[start : start + size]
-            for member, history in zip(chunk, train_members(chunk)):
+            try:
+                histories = train_members(chunk)
+            except Exception:  # noqa: BLE001 - sklearn fits them one by one, and reports what fails
+                continue
+            for member, history in zip(chunk, histories):
                 try:
                     member.estimator._finish_fit(history)
                 except Exception:  # noqa: BLE001 - diverged: sklearn's fit raises it again

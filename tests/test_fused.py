@@ -121,3 +121,26 @@ def test_a_diverging_member_scores_as_in_sklearn(digits):
         warnings.simplefilter("ignore")  # sklearn's FitFailedWarning, the divergence warnings
         plain, fused_search = both(estimator, grid, X * 1e3, y, cv=2, error_score=np.nan)
     assert_same_results(plain, fused_search)  # the diverged candidate kept its best finite weights in both
+
+
+def test_the_progress_bar_counts_a_fused_search_once(digits, count_groups):
+    import skhyper
+
+    X, y = digits
+    estimator = KerasMLPClassifier(**TINY)
+    skhyper_search.GridSearchCV(estimator, {"random_state": [0]}, cv=3).fit(X, y)  # the template
+    with skhyper.progress_bar(disable=True) as bar:
+        skhyper_search.GridSearchCV(estimator, {"random_state": [0, 1, 2]}, cv=3).fit(X, y)
+    assert count_groups[-1] == 9
+    assert bar.n == bar.total == 10  # 9 fits and the refit
+
+
+def test_a_group_that_fails_to_train_is_fitted_one_by_one(digits, monkeypatch):
+    X, y = digits
+
+    def broken(members):
+        raise RuntimeError("a failure inside the fused epoch")
+
+    monkeypatch.setattr(fused, "train_members", broken)
+    plain, fused_search = both(KerasMLPClassifier(**TINY), {"random_state": [0, 1]}, X, y, cv=2)
+    assert_same_results(plain, fused_search)

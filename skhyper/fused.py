@@ -12,11 +12,12 @@ Each member computes what its own fit computes in the compiled loop
 draws), its dropout masks (the same seeds, drawn at its own batch sizes),
 its loss and penalties, and its optimizer's update written out as Keras
 writes it (SGD with momentum or Nesterov, RMSprop, Adam), with its own
-learning rate, schedule and hyperparameters.  Members differ in rows,
-initializer, seeds, learning rate and schedule, optimizer settings, L1/L2,
-sample and class weights and epochs; a group shares the architecture
-(layers, activation, dropout layout, output, loss), the optimizer kind and
-the batch size.
+learning rate and schedule.  Members may differ in rows, initial weights,
+seeds, learning rate and schedule, L1/L2 strengths, sample and class weights
+and epochs; the optimizer and its settings come from the group's trainer.
+The groups :mod:`skhyper.model_selection` forms share the architecture's
+template (layers, activation, dropout, L1/L2, output, loss, optimizer and its
+settings), the batch size and the shuffling.
 
 :func:`fusable` says whether a fit can join a group; :func:`train_members`
 trains prepared members and returns their histories.
@@ -54,7 +55,6 @@ def fusable(estimator):
         and not estimator.validation_split
         and not estimator.weight_decay
         and estimator.clipnorm is None
-        and not (estimator.optimizer == "rmsprop" and getattr(estimator, "centered", False))
         and isinstance(estimator.kernel_initializer, str)
         and (estimator.lr_schedule is None or isinstance(estimator.lr_schedule, str))
         and (estimator.loss is None or isinstance(estimator.loss, str))

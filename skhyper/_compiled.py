@@ -121,10 +121,10 @@ class Trainer:
         self.optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
         self.optimizer.build(self.model.trainable_variables)
         self._initial_optimizer_state = [np.asarray(v) for v in self.optimizer.variables]
-        # (No rate variable when the rate is a Keras schedule: such networks
-        # are never NetworkWeights.)
-        # (By name: the optimizer's own name, which prefixes paths, differs
-        # between fits that share this trainer.)
+        # Found by name: the optimizer's own name, which prefixes the paths,
+        # differs between fits that share this trainer.  (No rate variable
+        # when the rate is a Keras schedule: such networks are never
+        # NetworkWeights.)
         names = [v.name for v in self.optimizer.variables]
         self._rate_index = names.index("learning_rate") if "learning_rate" in names else None
         self._loss = _per_sample_loss(model.loss)

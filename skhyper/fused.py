@@ -46,19 +46,13 @@ def fusable(estimator):
         return False
     return (
         estimator.optimizer in _OPTIMIZERS
-        and estimator.engine in ("auto", "compiled")
-        and not estimator.callbacks
-        and estimator.checkpoint is None
-        and estimator.learning_rate != "auto"
         and not estimator.warm_start
         and not estimator.early_stopping
         and not estimator.validation_split
         and not estimator.weight_decay
         and estimator.clipnorm is None
-        and isinstance(estimator.kernel_initializer, str)
         and (estimator.lr_schedule is None or isinstance(estimator.lr_schedule, str))
-        and (estimator.loss is None or isinstance(estimator.loss, str))
-        and isinstance(estimator.activation, str)
+        and estimator._draws_weights()  # (Keras' loop, callbacks, objects, "auto": their own model)
     )
 
 
@@ -230,7 +224,7 @@ class _Stack:
             X, y, w = tf.gather(X_all, safe), tf.gather(y_all, safe), tf.gather(w_all, safe)
             maskf = tf.cast(mask, tf.float32)
             with tf.GradientTape() as tape:
-                predicted = self._forward(X, counts, live)
+                predicted = self._forward(X, live)
                 per_row = self._per_row_loss(y, predicted)
                 n = tf.cast(tf.maximum(counts, 1), tf.float32)
                 losses = tf.reduce_sum(per_row * w * maskf, axis=1) / n
@@ -245,7 +239,7 @@ class _Stack:
         sizes = tf.constant(self.sizes, tf.float32)
         return loss_sum / sizes, metric_sum / sizes
 
-    def _forward(self, X, counts, live):
+    def _forward(self, X, live):
         h = X
         for layer in self.layers:
             kind = layer["kind"]
@@ -256,12 +250,12 @@ class _Stack:
                 if layer["activation"] is not None:
                     h = layer["activation"](h)
             elif kind == "dropout":
-                h = self._dropout(h, layer, counts, live)
+                h = self._dropout(h, layer, live)
             else:  # activation
                 h = layer["activation"](h)
         return h
 
-    def _dropout(self, h, layer, counts, live):
+    def _dropout(self, h, layer, live):
         """Each member's mask drawn as Keras' Dropout draws it from that
         member's seed generator: a stateless uniform draw per member (a
         member's short last batch uses the first rows of the full draw, which

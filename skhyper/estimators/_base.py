@@ -217,13 +217,13 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         """``partial_fit`` after ``set_params(learning_rate=...)`` uses the new rate."""
         if isinstance(self.optimizer, str) and self.learning_rate != "auto":
             network = self._network()
-            if isinstance(network, NetworkWeights):
-                if float(self.learning_rate) != self.learning_rate_:
-                    self.learning_rate_ = float(self.learning_rate)
-                    network.set_rate(self.learning_rate_)
-            elif float(self.learning_rate) != self.learning_rate_ and settable_rate(network.optimizer):
+            drawn = isinstance(network, NetworkWeights)  # always a settable rate
+            if float(self.learning_rate) != self.learning_rate_ and (drawn or settable_rate(network.optimizer)):
                 self.learning_rate_ = float(self.learning_rate)
-                network.optimizer.learning_rate = self.learning_rate_
+                if drawn:
+                    network.set_rate(self.learning_rate_)
+                else:
+                    network.optimizer.learning_rate = self.learning_rate_
 
     def _training_rows(self, X, y, sample_weight, *, reset):
         """The checked rows to train on: ``(X, y, y_model, sample_weight)``.

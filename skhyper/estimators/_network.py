@@ -109,23 +109,25 @@ class NetworkBuilder:
         architecture, as a string; None when a fit must build its own Keras
         model (a Python object among the hyperparameters, Keras' own loop or
         callbacks, checkpoints, the range test)."""
-        settings = self._network_settings()
         output_activation, loss = self._output_and_loss(n_outputs)
-        plain = (
+        if not (self._draws_weights() and isinstance(loss, str) and isinstance(output_activation, str)):
+            return None
+        parts = [type(self).__name__, n_inputs, n_outputs, output_activation, loss, self._metric,
+                 self._network_settings()]  # fmt: skip
+        return json.dumps(parts, sort_keys=True)
+
+    def _draws_weights(self):
+        """Whether a new network of these hyperparameters can be drawn for
+        its architecture's template (else a fit builds its own Keras model)."""
+        return (
             self.engine != "keras"
             and not self.callbacks
             and self.checkpoint is None
             and self.learning_rate != "auto"
             and isinstance(self.kernel_initializer, str)
             and not schedules.is_keras_schedule(self.lr_schedule)
-            and isinstance(loss, str)
-            and isinstance(output_activation, str)
-            and _OBJECT not in settings.values()
+            and _OBJECT not in self._network_settings().values()
         )
-        if not plain:
-            return None
-        parts = [type(self).__name__, n_inputs, n_outputs, output_activation, loss, self._metric, settings]
-        return json.dumps(parts, sort_keys=True)
 
     def _build_model(self, n_inputs, n_outputs):
         """A new compiled Keras MLP, every random layer explicitly seeded."""

@@ -36,6 +36,14 @@ def check_keras_backend():
         )
 
 
+def traced(function, **options):
+    """``tf.function(function)`` without AutoGraph (loops are written as
+    ``tf.while_loop``) and without the retracing warning (see below)."""
+    import tensorflow as tf
+
+    return without_retracing_warning(tf.function(function, autograph=False, **options))
+
+
 def without_retracing_warning(function):
     """Keep TensorFlow from warning that ``function`` retraces "too often".
 

@@ -26,7 +26,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ._compat import without_retracing_warning
+from ._compat import traced
 from ._weights import NetworkWeights
 from .hyperparams import current_rate
 
@@ -145,11 +145,14 @@ class Trainer:
         self._variables = list(self.model.variables) + list(self.optimizer.variables)
         # Traced on first use; called as concrete functions, which skip the
         # argument binding a tf.function call pays (about a millisecond).
+        # No AutoGraph: the step loop is an explicit while loop, and
+        # converting the Python of every function the trace calls (Keras'
+        # layers, losses, optimizer) took most of a first fit's trace.
         self._traced = {
-            "epoch": without_retracing_warning(tf.function(self._epoch, input_signature=data + scalars)),
-            "evaluate": without_retracing_warning(tf.function(self._evaluate, input_signature=data)),
-            "assign": without_retracing_warning(tf.function(self._assign_all)),
-            "read": without_retracing_warning(tf.function(self._read_all)),
+            "epoch": traced(self._epoch, input_signature=data + scalars),
+            "evaluate": traced(self._evaluate, input_signature=data),
+            "assign": traced(self._assign_all),
+            "read": traced(self._read_all),
         }
         self._concrete = {}
 
@@ -198,8 +201,8 @@ class Trainer:
         )
         steps = (n + batch_size - 1) // batch_size
         variables = self.model.trainable_variables
-        loss_sum = metric_sum = tf.constant(0.0)
-        for step in tf.range(steps):
+
+        def step_once(step, loss_sum, metric_sum):
             rows = order[step * batch_size : tf.minimum((step + 1) * batch_size, n)]
             X_batch, y_batch, w_batch = tf.gather(X, rows), tf.gather(y, rows), tf.gather(weights, rows)
             with tf.GradientTape() as tape:
@@ -209,6 +212,11 @@ class Trainer:
             loss_sum += loss * tf.cast(tf.shape(rows)[0], tf.float32)
             # Like Keras' compiled ``metrics`` (not ``weighted_metrics``): unweighted.
             metric_sum += tf.reduce_sum(self._metric(y_batch, predicted))
+            return step + 1, loss_sum, metric_sum
+
+        _, loss_sum, metric_sum = tf.while_loop(
+            lambda step, *_: step < steps, step_once, [tf.constant(0, tf.int64), tf.constant(0.0), tf.constant(0.0)]
+        )
         n_rows = tf.cast(n, tf.float32)
         return loss_sum / n_rows, metric_sum / n_rows
 

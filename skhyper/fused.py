@@ -30,7 +30,7 @@ from collections import OrderedDict
 import numpy as np
 import tensorflow as tf
 
-from ._compat import without_retracing_warning
+from ._compat import traced
 
 __all__ = ["fusable", "supported_optimizer", "train_members"]
 
@@ -159,8 +159,9 @@ class _Stack:
         # Rows: every member's rows one after another.
         self.sizes = [len(m.X) for m in members]
         self.offsets = np.cumsum([0] + self.sizes)[:-1]
-        batch_size = members[0].plan.batch_size
+        self.batch_size = batch_size = members[0].plan.batch_size
         self.batches = [min(batch_size, n) for n in self.sizes]
+        self.size_groups = [(n, np.flatnonzero(np.array(self.sizes) == n)) for n in sorted(set(self.sizes))]
         self.shuffle = bool(members[0].plan.shuffle)
         self.steps = max(math.ceil(n / b) for n, b in zip(self.sizes, self.batches))
         self.width = max(self.batches)
@@ -168,7 +169,7 @@ class _Stack:
                      tf.TensorSpec([None, self.n_inputs], tf.float32), tf.TensorSpec([None, self.n_targets], tf.float32),
                      tf.TensorSpec([None], tf.float32), tf.TensorSpec([K], tf.int64),
                      tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.float32)]  # fmt: skip
-        self._epoch = without_retracing_warning(tf.function(self._run, input_signature=signature))
+        self._epoch = traced(self._run, input_signature=signature)
 
     def load(self, members):
         """Start from these members' weights, a new optimizer each, their rows."""
@@ -195,19 +196,29 @@ class _Stack:
 
     def _orders(self, epoch, seeds):
         """Each member's rows in this epoch's order (rows of the stacked
-        data), cut into its batches and padded: ``[K, steps, width]``."""
-        rows = []
-        for k, n in enumerate(self.sizes):
+        data), cut into its batches and padded: ``[K, steps, width]``.
+
+        Members of one size draw their orders in one mapped op (the same
+        draw each makes on its own), so the traced graph does not grow with
+        the number of members."""
+        parts, members = [], []
+        for n, group in self.size_groups:
+            offsets = tf.constant(self.offsets[group][:, None], tf.int64)
             if self.shuffle:
-                seed = tf.stack([seeds[k], epoch])
-                order = tf.cast(tf.argsort(tf.random.stateless_uniform([n], seed=seed), stable=True), tf.int64)
+                orders = tf.map_fn(
+                    lambda seed, n=n: tf.argsort(tf.random.stateless_uniform([n], seed=tf.stack([seed, epoch])), stable=True),
+                    tf.gather(seeds, group),
+                    fn_output_signature=tf.int32,
+                )
+                orders = tf.cast(orders, tf.int64) + offsets
             else:
-                order = tf.range(n, dtype=tf.int64)
-            b = self.batches[k]
-            padded = tf.concat([order + int(self.offsets[k]), -tf.ones([self.steps * b - n], tf.int64)], 0)
-            padded = tf.pad(tf.reshape(padded, [self.steps, b]), [[0, 0], [0, self.width - b]], constant_values=-1)
-            rows.append(padded)
-        return tf.stack(rows)
+                orders = tf.range(n, dtype=tf.int64)[None, :] + offsets
+            b = min(self.batch_size, n)
+            padded = tf.concat([orders, -tf.ones([len(group), self.steps * b - n], tf.int64)], 1)
+            padded = tf.reshape(padded, [len(group), self.steps, b])
+            parts.append(tf.pad(padded, [[0, 0], [0, 0], [0, self.width - b]], constant_values=-1))
+            members.extend(group)
+        return tf.gather(tf.concat(parts, 0), np.argsort(members))
 
     def _run(self, epoch, rates, active, X_all, y_all, w_all, seeds, l1, l2):
         K = self.K
@@ -215,7 +226,8 @@ class _Stack:
         loss_sum = tf.zeros([K])
         metric_sum = tf.zeros([K])
         trainable = [self.vars[i] for i in self.trainable]
-        for step in tf.range(self.steps):
+
+        def step_once(step, loss_sum, metric_sum):
             batch_rows = rows[:, step]
             mask = batch_rows >= 0
             counts = tf.reduce_sum(tf.cast(mask, tf.int32), axis=1)
@@ -236,6 +248,11 @@ class _Stack:
             loss_sum += tf.where(live, losses * tf.cast(counts, tf.float32), 0.0)
             metric = tf.reshape(self.metric_fn(_flat(y), _flat(predicted)), tf.shape(maskf))
             metric_sum += tf.where(live, tf.reduce_sum(metric * maskf, axis=1), 0.0)
+            return step + 1, loss_sum, metric_sum
+
+        _, loss_sum, metric_sum = tf.while_loop(
+            lambda step, *_: step < self.steps, step_once, [tf.constant(0), loss_sum, metric_sum]
+        )
         sizes = tf.constant(self.sizes, tf.float32)
         return loss_sum / sizes, metric_sum / sizes
 
@@ -257,13 +274,14 @@ class _Stack:
 
     def _dropout(self, h, layer, live):
         """Each member's mask drawn as Keras' Dropout draws it from that
-        member's seed generator: a stateless uniform draw per member (a
+        member's seed generator: a stateless uniform draw per member (mapped
+        over the members: one op in the graph however many there are; a
         member's short last batch uses the first rows of the full draw, which
         are what a draw of its own size gives), then one masking for all."""
         state = self.vars[layer["state"]]
         seeds = tf.cast(tf.math.floormod(state, tf.int32.max - 1), tf.int32)
         shape = [tf.shape(h)[1], h.shape[-1]]
-        noise = tf.stack([tf.random.stateless_uniform(shape, seed=seeds[k]) for k in range(self.K)])
+        noise = tf.map_fn(lambda seed: tf.random.stateless_uniform(shape, seed=seed), seeds, fn_output_signature=tf.float32)
         rate = layer["rate"]
         dropped = tf.where(noise >= rate, h * tf.constant(1 / (1 - rate), tf.float32), tf.zeros_like(h))
         step = tf.cast(live, state.dtype)

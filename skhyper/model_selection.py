@@ -103,7 +103,6 @@ class _Fused:
 def _prepare(estimator, X, y):
     """A fused member of ``estimator``'s fit on ``(X, y)``, or None (then
     sklearn fits it, and raises what it raises)."""
-    from ._weights import NetworkWeights
     from .fused import Member
 
     key = _key(estimator, X, y)
@@ -111,7 +110,7 @@ def _prepare(estimator, X, y):
         rows = estimator._prepare_fit(X, y, None, warm_start=False)
     except Exception:  # noqa: BLE001 - sklearn's own fit reports it
         return None
-    if not isinstance(estimator._network(), NetworkWeights):  # the first of its architecture
+    if not estimator._as_drawn():  # (the first of its architecture is, once built)
         try:
             estimator._finish_fit(estimator._train(*rows[:4], estimator.epochs, 0))
         except Exception:  # noqa: BLE001

@@ -56,6 +56,18 @@ def test_fused_classifier_search_equals_sklearns(digits, count_groups, settings,
     np.testing.assert_array_equal(fused_search.predict_proba(X), plain.predict_proba(X))
 
 
+def test_the_first_fit_of_an_architecture_joins_its_group(digits, count_groups):
+    """A search that meets an architecture first builds one Keras model (its
+    template) and trains that fit in the group too, as its own fit would."""
+    X, y = digits
+    estimator = KerasMLPClassifier(**{**TINY, "hidden_layer_sizes": (7, 3), "dropout": 0.1})  # built by no other test
+    grid = {"random_state": [0, 1]}
+    fused_search = skhyper_search.GridSearchCV(clone(estimator), grid, cv=3).fit(X, y)
+    assert count_groups == [6]
+    plain = sklearn_search.GridSearchCV(clone(estimator), grid, cv=3).fit(X, y)
+    assert_same_results(plain, fused_search)
+
+
 def test_members_train_exactly_as_their_own_fits(digits):
     X, y = digits
     estimators = [KerasMLPClassifier(**{**TINY, "epochs": 5, "optimizer": "adam", "dropout": 0.2,

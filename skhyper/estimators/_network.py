@@ -104,6 +104,22 @@ class NetworkBuilder:
         self._network_params = self.get_params(deep=False)
         self._built_with = self._network_settings()
 
+    def _as_drawn(self):
+        """Hold a new, untrained Keras network as arrays of its architecture's
+        template (which its build made), as a fit that draws its weights
+        holds them; False when it cannot (no template, or trained)."""
+        model = self.__dict__.get("_keras_model")
+        if model is None or model.optimizer.built:
+            return model is None
+        template = template_for(self._template_key(model.inputs[0].shape[-1], model.outputs[0].shape[-1]))
+        if template is None:
+            return False
+        weights = NetworkWeights(template, [v.numpy() for v in model.variables], self.learning_rate_)
+        self.__dict__.pop("_keras_model")
+        self._network_weights = weights
+        self._network_params = self.get_params(deep=False)
+        return True
+
     def _template_key(self, n_inputs, n_outputs):
         """What a network built now would share with others of its
         architecture, as a string; None when a fit must build its own Keras

@@ -165,7 +165,15 @@ class Trainer:
             else:
                 function = self._traced[name].get_concrete_function()
             self._concrete[name] = function
-        return function(*args)
+        # A concrete function's own __call__ binds its arguments to its
+        # signature (0.2-0.6 ms a call, a tenth of a warm epoch); the
+        # arguments made here are tensors of the traced dtypes, so they go
+        # straight to the graph (TensorFlow's own fast path, by its private
+        # name; the public call where a TensorFlow version lacks it).
+        call_flat = getattr(function, "_call_flat", None)
+        if call_flat is None:
+            return function(*args)
+        return call_flat(list(args), function.captured_inputs)
 
     def run_epoch(self, X, y, weights, seed, epoch, batch_size, shuffle):
         """One epoch: the mean training loss and metric over its rows."""

@@ -111,7 +111,7 @@ def initial_weights(template, kernel_initializer, seeds, hidden_layers):
     (layer ``i`` with ``seeds["init"] + i``), biases and the linear path at
     zero, each dropout layer's seed state ``[seeds["dropout"] + i, 0]``."""
     seed_ids = {id(v) for v in _seed_states(template)}
-    values = {}
+    values, kernels = {}, []
     for layer in template.layers:
         for variable in layer.variables:
             name, shape, dtype = layer.name, tuple(variable.shape), variable.dtype
@@ -120,30 +120,84 @@ def initial_weights(template, kernel_initializer, seeds, hidden_layers):
                 values[id(variable)] = np.array([seeds["dropout"] + index, 0], dtype=dtype)
             elif variable is getattr(layer, "kernel", None) and name != "linear_path":
                 index = hidden_layers if name == "output" else int(name.rsplit("_", 1)[1])
-                values[id(variable)] = _kernel(kernel_initializer, seeds["init"] + index, shape, dtype).copy()
+                kernels.append((id(variable), (kernel_initializer, seeds["init"] + index, shape, dtype)))
             else:  # biases, the linear path
                 values[id(variable)] = np.zeros(shape, dtype=dtype)
+    for (key, _), kernel in zip(kernels, _kernels([request for _, request in kernels])):
+        values[key] = kernel.copy()
     return [values[id(variable)] for variable in template.variables]
 
 
-def _kernel(name, seed, shape, dtype):
-    """A kernel from the initializer ``name`` seeded with ``seed``, kept for
-    the next fit that asks for it (each fold of a search draws the same
-    kernels: its seeds come from ``random_state``, not from the rows)."""
-    key = (name, seed, shape, dtype)
-    with _lock:
-        kernel = _KERNELS.get(key)
-        if kernel is not None:
-            _KERNELS.move_to_end(key)
-            return kernel
-    from . import hyperparams
+def _kernels(requests):
+    """The kernels ``(initializer name, seed, shape, dtype)`` asks for.
 
-    kernel = np.asarray(hyperparams.make_initializer(name, seed)(shape, dtype=dtype))
+    Kept for the next fit that asks (each fold of a search draws the same
+    kernels: its seeds come from ``random_state``, not from the rows); the
+    others are drawn together, in one traced call per initializer.
+    """
+    found = {}
     with _lock:
-        _KERNELS[key] = kernel
-        while sum(k.nbytes for k in _KERNELS.values()) > _KERNELS_BYTES:
-            _KERNELS.popitem(last=False)
-    return kernel
+        for key in requests:
+            kernel = _KERNELS.get(key)
+            if kernel is not None:
+                _KERNELS.move_to_end(key)
+                found[key] = kernel
+    missing = [key for key in requests if key not in found]
+    for name in dict.fromkeys(key[0] for key in missing):
+        asked = [key for key in missing if key[0] == name]
+        drawn = _draw(name, tuple((shape, dtype) for _, _, shape, dtype in asked), [seed for _, seed, _, _ in asked])
+        found.update(zip(asked, drawn))
+        with _lock:
+            _KERNELS.update(zip(asked, drawn))
+            while sum(k.nbytes for k in _KERNELS.values()) > _KERNELS_BYTES:
+                _KERNELS.popitem(last=False)
+    return [found[key] for key in requests]
+
+
+_DRAWS = OrderedDict()  # (initializer name, shapes) -> traced draw and its seed states
+_DRAWS_SIZE = 32
+
+
+def _draw(name, shapes, seeds):
+    """Kernels of ``shapes`` ((shape, dtype) pairs) from the initializer
+    ``name``, kernel ``i`` seeded with ``seeds[i]``: the values
+    ``make_initializer(name, seeds[i])(shape)`` gives, in one traced call.
+
+    Keras seeds an initializer given the int ``s`` with ``[s, 0]``, which is
+    the first state of a ``SeedGenerator(s)``; each kernel's initializer here
+    has a generator whose state the call sets (called under a lock: the state
+    is shared).
+    """
+    import keras
+    import tensorflow as tf
+
+    from . import hyperparams
+    from ._compat import traced
+
+    key = (name, shapes)
+    with _lock:
+        entry = _DRAWS.get(key)
+        if entry is not None:
+            _DRAWS.move_to_end(key)
+    if entry is None:
+        generators = [keras.random.SeedGenerator(0) for _ in shapes]
+        initializers = [hyperparams.make_initializer(name, generator) for generator in generators]
+
+        def draw(states):
+            for index, generator in enumerate(generators):
+                generator.state.assign(states[index])
+            return [init(shape, dtype=dtype) for init, (shape, dtype) in zip(initializers, shapes)]
+
+        state_dtype = generators[0].state.dtype
+        entry = (traced(draw, input_signature=[tf.TensorSpec([len(shapes), 2], state_dtype)]), state_dtype)
+        with _lock:
+            _DRAWS[key] = entry
+            while len(_DRAWS) > _DRAWS_SIZE:
+                _DRAWS.popitem(last=False)
+    function, state_dtype = entry
+    states = tf.constant([[seed, 0] for seed in seeds], state_dtype)
+    with _lock:
+        return [np.asarray(kernel) for kernel in function(states)]
 
 
 def _seed_states(model):

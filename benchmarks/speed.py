@@ -30,7 +30,12 @@ Compares skhyper with sklearn's MLPClassifier/MLPRegressor, plain Keras
    fits); a RandomizedSearchCV of 30 candidates x 3 folds; and seconds per
    fit as the number of fits K grows (written as a plot,
    docs/images/fused_scaling.png). Each fused row says how far its scores are
-   from the unfused search's.
+   from the unfused search's, and how long its first run took (the process
+   has built the network and traced the ordinary loop already, in the same
+   search through sklearn's GridSearchCV; the first fused run traces the
+   stacked epoch). 7e: seed 003's grid as the first search of a new process
+   (importing excluded; building and every trace included), beside sklearn's
+   MLP grid in the same process.
 
     python benchmarks/speed.py --tasks 7     # only the fused searches
 
@@ -63,9 +68,10 @@ INITIALIZERS = ["uniform", "lecun_uniform", "normal", "zero", "glorot_normal",
                 "glorot_uniform", "he_normal", "he_uniform"]  # fmt: skip
 
 
-def timed(run, repeat):
-    """Median seconds of ``run()`` over ``repeat`` calls, and its last result."""
-    times, result = [], None
+def timed(run, repeat, times=None):
+    """Median seconds of ``run()`` over ``repeat`` calls, and its last result
+    (each call's seconds appended to ``times`` when given)."""
+    times, result = [] if times is None else times, None
     for _ in range(repeat):
         started = time.perf_counter()
         result = run()
@@ -292,10 +298,12 @@ def fused_searches(repeat, rows):
         rows.append((task, "sklearn MLPClassifier", seconds, f"best CV accuracy {sk.best_score_:.3f}"))
         seconds, plain = timed(lambda: make(estimator, grid, cv=3, **options).fit(X, y), repeat)
         rows.append((task, "skhyper, sklearn's search", seconds, f"best CV accuracy {plain.best_score_:.3f}"))
-        seconds, fast = timed(lambda: fused_make(estimator, grid, cv=3, **options).fit(X, y), repeat)
+        times = []
+        seconds, fast = timed(lambda: fused_make(estimator, grid, cv=3, **options).fit(X, y), repeat, times)
         gap = np.abs(fast.cv_results_["mean_test_score"] - plain.cv_results_["mean_test_score"]).max()
         rows.append((task, "skhyper, fused search", seconds,
-                     f"best CV accuracy {fast.best_score_:.3f}; scores vs unfused: max |diff| {gap:.1e}"))  # fmt: skip
+                     f"best CV accuracy {fast.best_score_:.3f}; scores vs unfused: max |diff| {gap:.1e};"
+                     f" first run {times[0]:.2f} s (traces its stacked epoch)"))  # fmt: skip
         return seconds
 
     compare("7a. seed 003's grid, 24 fits", KerasMLPClassifier(optimizer="rmsprop", **network),
@@ -315,6 +323,7 @@ def fused_searches(repeat, rows):
                                {"alpha": loguniform(1e-5, 1e2), "learning_rate_init": loguniform(1e-4, 1e-2)},
                                n_iter=30, cv=3, random_state=0),
             make=RandomizedSearchCV, fused_make=fused.RandomizedSearchCV, n_iter=30, random_state=0)  # fmt: skip
+    first_search_in_a_new_process(repeat, rows)
     scaling = []
     for n_candidates in (1, 4, 16, 64):
         estimator = KerasMLPClassifier(optimizer="rmsprop", **{**network, "random_state": None})
@@ -324,6 +333,39 @@ def fused_searches(repeat, rows):
         compare(f"7d. {K} fits", estimator, grid, GridSearchCV(sklearn_classifier(10, hidden=(64, 64)), sk_grid, cv=3))
         scaling.append((K, *[seconds / K for _, _, seconds, _ in rows[-3:]]))
     _plot_scaling(scaling)
+
+
+def first_search_in_a_new_process(repeat, rows):
+    """7e: seed 003's grid as a user's first search in a fresh process (the
+    network built, every function traced), against sklearn's MLP grid run
+    first in the same process; the median over ``repeat`` new processes."""
+    import json
+    import subprocess
+    import sys
+
+    results = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, __file__, "--first-search"], capture_output=True, text=True, check=True)
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    task = "7e. seed 003's grid, first search in a new process"
+    for name, key in (("sklearn MLPClassifier", "sklearn"), ("skhyper, fused search", "fused")):
+        rows.append((task, name, statistics.median(r[key] for r in results), "one run per process"))
+
+
+def _first_search():
+    import json
+
+    from skhyper import model_selection as fused
+
+    X, y = load_digits(return_X_y=True)
+    started = time.perf_counter()
+    GridSearchCV(sklearn_classifier(10, hidden=(64, 64)), {"alpha": np.logspace(-5, 2, 8)}, cv=3).fit(X, y)
+    sklearn_seconds = time.perf_counter() - started
+    estimator = KerasMLPClassifier(hidden_layer_sizes=(64, 64), dropout=[0.1, 0.0], optimizer="rmsprop",
+                                   batch_size=128, epochs=10, random_state=0)  # fmt: skip
+    started = time.perf_counter()
+    fused.GridSearchCV(estimator, {"kernel_initializer": INITIALIZERS}, cv=3).fit(X, y)
+    print(json.dumps({"sklearn": sklearn_seconds, "fused": time.perf_counter() - started}))
 
 
 def _plot_scaling(scaling):
@@ -394,5 +436,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--tasks", default="1,2,3,4,5,6,7", help="comma-separated task numbers (default: all)")
+    parser.add_argument("--first-search", action="store_true", help=argparse.SUPPRESS)  # task 7e's child
     arguments = parser.parse_args()
+    if arguments.first_search:
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        _first_search()
+        raise SystemExit
     main(arguments.repeat, sorted(int(t) for t in arguments.tasks.split(",")))

@@ -154,14 +154,16 @@ def _kernels(requests):
     return [found[key] for key in requests]
 
 
-_DRAWS = OrderedDict()  # (initializer name, shapes) -> traced draw and its seed states
+_DRAWS = OrderedDict()  # (initializer name, shapes) -> draws so far, then the traced draw
 _DRAWS_SIZE = 32
+_EAGER_DRAWS = 2  # (a trace costs about 30 eager draws: an initializer used once is drawn eagerly)
 
 
 def _draw(name, shapes, seeds):
     """Kernels of ``shapes`` ((shape, dtype) pairs) from the initializer
     ``name``, kernel ``i`` seeded with ``seeds[i]``: the values
-    ``make_initializer(name, seeds[i])(shape)`` gives, in one traced call.
+    ``make_initializer(name, seeds[i])(shape)`` gives; after the first
+    ``_EAGER_DRAWS`` draws of these shapes, in one traced call.
 
     Keras seeds an initializer given the int ``s`` with ``[s, 0]``, which is
     the first state of a ``SeedGenerator(s)``; each kernel's initializer here
@@ -176,10 +178,16 @@ def _draw(name, shapes, seeds):
 
     key = (name, shapes)
     with _lock:
-        entry = _DRAWS.get(key)
-        if entry is not None:
-            _DRAWS.move_to_end(key)
-    if entry is None:
+        entry = _DRAWS.get(key, 0)
+        if isinstance(entry, int):  # draws so far: trace only for an initializer in use
+            _DRAWS[key] = entry + 1
+        _DRAWS.move_to_end(key)
+        while len(_DRAWS) > _DRAWS_SIZE:
+            _DRAWS.popitem(last=False)
+    if isinstance(entry, int) and entry < _EAGER_DRAWS:
+        return [np.asarray(hyperparams.make_initializer(name, seed)(shape, dtype=dtype))
+                for seed, (shape, dtype) in zip(seeds, shapes)]  # fmt: skip
+    if isinstance(entry, int):
         generators = [keras.random.SeedGenerator(0) for _ in shapes]
         initializers = [hyperparams.make_initializer(name, generator) for generator in generators]
 

@@ -2,6 +2,7 @@
 exactly what a fit that builds one computes (skhyper._weights)."""
 
 import pickle
+from collections import OrderedDict
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from sklearn.model_selection import GridSearchCV
 
 from skhyper import KerasMLPClassifier, KerasMLPRegressor, WindowForecaster, _weights
 from skhyper._weights import NetworkWeights
+from skhyper.hyperparams import make_initializer
 from skhyper.estimators._network import draw_seeds
 
 INITIALIZERS = ["uniform", "lecun_uniform", "normal", "zero", "glorot_normal", "glorot_uniform",
@@ -39,6 +41,20 @@ def test_drawn_weights_equal_those_keras_gives_a_new_network(initializer):
     assert [v.shape for v in drawn] == [v.shape for v in built]
     for expected, value in zip(built, drawn):
         np.testing.assert_array_equal(value, expected)
+
+
+@pytest.mark.parametrize("initializer", INITIALIZERS)
+def test_kernels_drawn_in_one_traced_call_equal_keras_draws(initializer, monkeypatch):
+    """An initializer in use draws a network's kernels in one traced call:
+    the values the Keras initializer seeded with each kernel's seed gives."""
+    monkeypatch.setattr(_weights, "_DRAWS", OrderedDict())
+    shapes = (((4, 6), "float32"), ((6, 3), "float32"))
+    for seed in range(_weights._EAGER_DRAWS + 2):  # eager draws, then the traced one
+        drawn = _weights._draw(initializer, shapes, [seed, seed + 1])
+        for kernel, (shape, dtype), own in zip(drawn, shapes, [seed, seed + 1]):
+            expected = make_initializer(initializer, own)(shape, dtype=dtype)
+            np.testing.assert_array_equal(kernel, np.asarray(expected))
+    assert not isinstance(_weights._DRAWS[(initializer, shapes)], int)  # the traced call ran
 
 
 @pytest.mark.parametrize(

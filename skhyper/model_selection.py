@@ -1,7 +1,9 @@
 """sklearn's searches, with the fits that can share a network trained together.
 
-``skhyper.model_selection.GridSearchCV`` and ``RandomizedSearchCV`` are
-sklearn's, with the same parameters, attributes and ``cv_results_``.  Before
+``skhyper.model_selection.GridSearchCV``, ``RandomizedSearchCV``,
+``HalvingGridSearchCV`` and ``HalvingRandomSearchCV`` are sklearn's, with the
+same parameters, attributes and ``cv_results_`` (each round of a halving
+search fuses its candidates' fits, at that round's resource).  Before
 sklearn evaluates a batch of candidates, the candidate x fold fits of a
 skhyper classifier or regressor that can be fused (see :func:`skhyper.fused.fusable`)
 are trained in groups of one architecture, optimizer and batch size, each
@@ -10,8 +12,9 @@ own evaluation, in which each such fit returns its fused result instead of
 training again.  Scoring, ``refit``, ``error_score``, ``return_train_score``
 and multi-metric scoring are sklearn's own.  Anything that cannot be fused
 (another estimator, a Pipeline, fit parameters, a user's callback or Keras
-object, early stopping, ``n_jobs`` other than 1) is fitted as sklearn fits
-it, with the same result.
+object, early stopping, ``n_jobs`` other than 1, a splitter that splits
+differently each time it is asked) is fitted as sklearn fits it, with the
+same result.
 """
 
 import hashlib
@@ -19,11 +22,12 @@ import threading
 
 import numpy as np
 from sklearn import model_selection as _sklearn
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401 - sklearn's halving searches
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 
-__all__ = ["GridSearchCV", "RandomizedSearchCV"]
+__all__ = ["GridSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "RandomizedSearchCV"]
 
 #: The memory a fused group may take (weights, optimizer state, gradients and
 #: a batch's activations of all its members); larger groups train in chunks.
@@ -88,7 +92,11 @@ class _Fused:
 
         if cv is None:  # as sklearn's evaluate_candidates takes it
             cv = getattr(self, "_checked_cv_orig", None) or check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-        splits = list(cv.split(X, y, params.get("groups")))
+        split = {"groups": params["groups"]} if "groups" in params else {}  # (as sklearn routes it)
+        splits = list(cv.split(X, y, **split))
+        again = cv.split(X, y, **split)
+        if any(not np.array_equal(a, b) for split, other in zip(splits, again) for a, b in zip(split, other)):
+            return  # a splitter that splits differently each time: sklearn's fits would not be these
         members = []
         for candidate in candidates:
             for train, _ in splits:
@@ -161,6 +169,14 @@ def _member_bytes(member):
     units = sum(v.shape[-1] for v in member.network.values if v.ndim == 2)
     batch = min(member.plan.batch_size, len(member.X))
     return 4 * weights + 3 * 4 * batch * units + member.X.nbytes + member.y.nbytes
+
+
+class HalvingGridSearchCV(_Fused, _sklearn.HalvingGridSearchCV):
+    __doc__ = _sklearn.HalvingGridSearchCV.__doc__
+
+
+class HalvingRandomSearchCV(_Fused, _sklearn.HalvingRandomSearchCV):
+    __doc__ = _sklearn.HalvingRandomSearchCV.__doc__
 
 
 class GridSearchCV(_Fused, _sklearn.GridSearchCV):

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from conftest import TINY
 from sklearn import model_selection as sklearn_search
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -113,6 +114,29 @@ def test_regressor_and_multimetric_and_randomized(diabetes, count_groups):
     fused_search = skhyper_search.RandomizedSearchCV(estimator, grid, n_iter=3, cv=2, random_state=0).fit(X, y)
     assert_same_results(plain, fused_search)
     assert count_groups
+
+
+@pytest.mark.parametrize("options", [{}, {"resource": "epochs", "max_resources": 4, "min_resources": 1}])
+@pytest.mark.parametrize("kind", ["HalvingGridSearchCV", "HalvingRandomSearchCV"])
+def test_halving_searches_fuse_each_round(digits, count_groups, kind, options):
+    X, y = digits
+    estimator = KerasMLPClassifier(**TINY, optimizer="rmsprop")
+    grid = {"learning_rate": [1e-3, 3e-3, 1e-2, 3e-2], "random_state": [0, 1]}
+    search = dict(cv=3, factor=2, random_state=0, **options)
+    if kind == "HalvingRandomSearchCV":
+        search["n_candidates"] = 6
+    plain = getattr(sklearn_search, kind)(estimator, grid, **search).fit(X, y)
+    fused_search = getattr(skhyper_search, kind)(estimator, grid, **search).fit(X, y)
+    assert_same_results(plain, fused_search)
+    np.testing.assert_array_equal(fused_search.cv_results_["n_resources"], plain.cv_results_["n_resources"])
+    assert sum(count_groups) == 3 * len(plain.cv_results_["params"])  # every round's fits were fused
+
+
+def test_a_splitter_that_splits_differently_each_time_is_not_fused(digits, count_groups):
+    X, y = digits
+    cv = sklearn_search.KFold(3, shuffle=True)  # no random_state: new folds each time it is asked
+    skhyper_search.GridSearchCV(KerasMLPClassifier(**TINY), {"random_state": [0, 1]}, cv=cv).fit(X, y)
+    assert count_groups == []
 
 
 @pytest.mark.parametrize(

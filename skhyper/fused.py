@@ -15,9 +15,9 @@ writes it (SGD with momentum or Nesterov, RMSprop, Adam), with its own
 learning rate and schedule.  Members may differ in rows, initial weights,
 seeds, learning rate and schedule, L1/L2 strengths, sample and class weights
 and epochs; the optimizer and its settings come from the group's trainer.
-The groups :mod:`skhyper.model_selection` forms share the architecture's
-template (layers, activation, dropout, L1/L2, output, loss, optimizer and its
-settings), the batch size and the shuffling.
+The groups :mod:`skhyper.model_selection` forms share the architecture
+(layers, activation, dropout, output, loss, optimizer and its settings: the
+template's, L1/L2 aside), the batch size and the shuffling.
 
 :func:`fusable` says whether a fit can join a group; :func:`train_members`
 trains prepared members and returns their histories.
@@ -117,7 +117,8 @@ def _stack_for(trainer, members):
     shape: the same search run again, or its next batch of candidates, does
     not trace again."""
     sizes = tuple(len(m.X) for m in members)
-    key = (id(trainer), sizes, members[0].plan.batch_size, bool(members[0].plan.shuffle))
+    penalized = any(m.estimator.l1 or m.estimator.l2 for m in members)
+    key = (id(trainer), sizes, members[0].plan.batch_size, bool(members[0].plan.shuffle), penalized)
     cache = getattr(_local, "stacks", None)
     if cache is None:
         cache = _local.stacks = OrderedDict()
@@ -154,8 +155,11 @@ class _Stack:
         self.slot_paths = {i: variables[i].path.replace("/", "_") for i in self.trainable}
         self.slots = {(name, i): tf.Variable(tf.zeros_like(self.vars[i])) for name in self.slot_names for i in self.trainable}
         self.iterations = tf.Variable(tf.zeros([K], tf.int64))
+        # Members may differ in L1/L2 (each adds its own terms, as Keras' L1L2
+        # regularizer adds them to every kernel; a member without adds zero).
+        penalized = any(m.estimator.l1 or m.estimator.l2 for m in members)
         self.regularized = [index[id(layer.kernel)] for layer in template.layers
-                            if getattr(layer, "kernel_regularizer", None) is not None]  # fmt: skip
+                            if penalized and getattr(layer, "kernel", None) is not None]  # fmt: skip
         # Rows: every member's rows one after another.
         self.sizes = [len(m.X) for m in members]
         self.offsets = np.cumsum([0] + self.sizes)[:-1]

@@ -18,6 +18,7 @@ same result.
 """
 
 import hashlib
+import json
 import threading
 
 import numpy as np
@@ -143,7 +144,8 @@ def _train_groups(members):
         trainer = trainer_for(template, member.plan.metric, n_targets, template=True)
         if not supported_optimizer(trainer.optimizer.get_config()):
             continue
-        key = (id(template), member.plan.batch_size, member.plan.shuffle, member.plan.metric, n_targets)
+        key = (_architecture(member.estimator, member.X.shape[1], template), member.plan.batch_size,
+               member.plan.shuffle, member.plan.metric, n_targets)  # fmt: skip
         groups.setdefault(key, []).append(member)
     for group in groups.values():
         size = max(1, int(MEMORY_BUDGET // _member_bytes(group[0])))
@@ -160,6 +162,16 @@ def _train_groups(members):
                     continue
                 with _lock:
                     _results[member.key] = member.estimator
+
+
+def _architecture(estimator, n_inputs, template):
+    """What the members of a group share: the template's key (see
+    ``_template_key``) without the L1/L2 strengths, in which they may differ."""
+    kind, n_in, n_out, output, loss, metric, settings = json.loads(
+        estimator._template_key(n_inputs, template.outputs[0].shape[-1])
+    )
+    settings = {name: value for name, value in settings.items() if name not in ("l1", "l2")}
+    return json.dumps([kind, n_in, n_out, output, loss, metric, settings], sort_keys=True)
 
 
 def _member_bytes(member):

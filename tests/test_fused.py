@@ -57,6 +57,15 @@ def test_fused_classifier_search_equals_sklearns(digits, count_groups, settings,
     np.testing.assert_array_equal(fused_search.predict_proba(X), plain.predict_proba(X))
 
 
+def test_members_differing_in_l1_and_l2_train_in_one_group(digits, count_groups):
+    X, y = digits
+    estimator = KerasMLPClassifier(**{**TINY, "optimizer": "adam", "dropout": 0.1})
+    grid = {"l2": [0.0, 1e-3, 1e-1], "l1": [0.0, 1e-3]}
+    plain, fused_search = both(estimator, grid, X, y, cv=3, return_train_score=True)
+    assert_same_results(plain, fused_search)
+    assert count_groups == [18]
+
+
 def test_the_first_fit_of_an_architecture_joins_its_group(digits, count_groups):
     """A search that meets an architecture first builds one Keras model (its
     template) and trains that fit in the group too, as its own fit would."""

@@ -13,8 +13,11 @@ draws), its dropout masks (the same seeds, drawn at its own batch sizes),
 its loss and penalties, and its optimizer's update written out as Keras
 writes it (SGD with momentum or Nesterov, RMSprop, Adam), with its own
 learning rate and schedule.  Members may differ in rows, initial weights,
-seeds, learning rate and schedule, L1/L2 strengths, sample and class weights
-and epochs; the optimizer and its settings come from the group's trainer.
+seeds, learning rate and schedule, L1/L2 strengths, sample and class weights,
+epochs and early stopping (each evaluates its own validation rows every
+epoch, as the compiled loop does; one that is done stops changing and gets
+its best weights back); the optimizer and its settings come from the
+group's trainer.
 The groups :mod:`skhyper.model_selection` forms share the architecture
 (layers, activation, dropout, output, loss, optimizer and its settings: the
 template's, L1/L2 aside), the batch size and the shuffling.
@@ -47,8 +50,7 @@ def fusable(estimator):
     return (
         estimator.optimizer in _OPTIMIZERS
         and not estimator.warm_start
-        and not estimator.early_stopping
-        and not estimator.validation_split
+        and not estimator.verbose  # (the compiled loop prints each epoch)
         and not estimator.weight_decay
         and estimator.clipnorm is None
         and (estimator.lr_schedule is None or isinstance(estimator.lr_schedule, str))
@@ -76,7 +78,8 @@ class Member:
 def train_members(members):
     """Train prepared ``members`` (one group) together; return one history
     per member, as the compiled loop logs it."""
-    from ._compiled import trainer_for
+    from ._compiled import _EarlyStopping, trainer_for
+    from .engine import r2_from_errors
     from .schedules import next_rate
 
     first = members[0]
@@ -89,23 +92,58 @@ def train_members(members):
     previous = [m.plan.previous_loss for m in members]
     histories = [{} for _ in members]
     last = max(m.plan.epochs for m in members)
-    stopped = np.zeros(len(members), bool)  # a non-finite loss ends a fit, as Keras' TerminateOnNaN
+    stopped = np.zeros(len(members), bool)  # a non-finite loss or early stopping ends a fit
+    # Early stopping as the compiled loop's: the starting weights are the
+    # first candidate, the best weights come back at the end.
+    stoppers = [_EarlyStopping(**m.plan.early_stopping) if m.plan.early_stopping else None for m in members]
+    if stack.validating and any(stoppers):
+        val_losses, _, _ = stack.validate()
+        for k, stopper in enumerate(stoppers):
+            if stopper is not None and members[k].plan.start_is_candidate:
+                stopper.start(float(val_losses[k]), _MemberView(stack, k))
     for epoch in range(last):
         active = np.array([epoch < m.plan.epochs for m in members]) & ~stopped
+        if not active.any():
+            break
         for k, member in enumerate(members):
             if active[k] and member.plan.schedule is not None:
                 rates[k] = next_rate(member.plan.schedule, epoch, rates[k], previous[k])
         losses, scores = stack.run_epoch(epoch, np.asarray(rates, np.float32), active)
+        if stack.validating:
+            val_losses, val_scores, squared_errors = stack.validate()
         for k, member in enumerate(members):
             if not active[k]:
                 continue
-            logs = {"learning_rate": float(np.float32(rates[k])), "loss": float(losses[k]), member.plan.metric: float(scores[k])}
+            metric = member.plan.metric
+            logs = {"learning_rate": float(np.float32(rates[k])), "loss": float(losses[k]), metric: float(scores[k])}
+            if stack.validating:
+                logs.update({"val_loss": float(val_losses[k]), f"val_{metric}": float(val_scores[k])})
+                if metric == "mae":
+                    logs["val_r2"] = r2_from_errors(squared_errors[k], member.plan.validation_data[1])
             for key, value in logs.items():
                 histories[k].setdefault(key, []).append(value)
-            previous[k] = logs["loss"]
-            stopped[k] = not np.isfinite(logs["loss"])
+            previous[k] = logs[member.plan.monitor]
+            if not np.isfinite(logs["loss"]):  # as Keras' TerminateOnNaN
+                stopped[k] = True
+            elif stoppers[k] is not None and stoppers[k].should_stop(logs[member.plan.monitor], _MemberView(stack, k)):
+                stopped[k] = True
     stack.store(rates)
+    for member, stopper in zip(members, stoppers):
+        if stopper is not None and stopper.best_weights is not None:
+            for i, value in zip(stack.weight_indices, stopper.best_weights):
+                member.network.values[i] = np.array(value)
     return histories
+
+
+class _MemberView:
+    """One member's layer weights in the stack, as the early stopping of the
+    compiled loop reads a trainer's (``weights()``)."""
+
+    def __init__(self, stack, k):
+        self.stack, self.k = stack, k
+
+    def weights(self):
+        return self.stack.member_weights(self.k)
 
 
 _local = threading.local()
@@ -118,7 +156,8 @@ def _stack_for(trainer, members):
     not trace again."""
     sizes = tuple(len(m.X) for m in members)
     penalized = any(m.estimator.l1 or m.estimator.l2 for m in members)
-    key = (id(trainer), sizes, members[0].plan.batch_size, bool(members[0].plan.shuffle), penalized)
+    validating = members[0].plan.validation_data is not None
+    key = (id(trainer), sizes, members[0].plan.batch_size, bool(members[0].plan.shuffle), penalized, validating)
     cache = getattr(_local, "stacks", None)
     if cache is None:
         cache = _local.stacks = OrderedDict()
@@ -174,6 +213,16 @@ class _Stack:
                      tf.TensorSpec([None], tf.float32), tf.TensorSpec([K], tf.int64),
                      tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.float32)]  # fmt: skip
         self._epoch = traced(self._run, input_signature=signature)
+        from ._weights import _seed_states
+
+        seed_ids = {id(v) for v in _seed_states(template)}
+        self.weight_indices = [i for i, v in enumerate(variables) if id(v) not in seed_ids]
+        self.validating = members[0].plan.validation_data is not None
+        if self.validating:
+            validation = [tf.TensorSpec([None, self.n_inputs], tf.float32), tf.TensorSpec([None, self.n_targets], tf.float32),
+                          tf.TensorSpec([None], tf.float32), tf.TensorSpec([K, None], tf.int64),
+                          tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.float32)]  # fmt: skip
+            self._validate = traced(self._evaluate, input_signature=validation)
 
     def load(self, members):
         """Start from these members' weights, a new optimizer each, their rows."""
@@ -191,10 +240,38 @@ class _Stack:
             tf.constant([np.float32(m.estimator.l1) for m in members]),
             tf.constant([np.float32(m.estimator.l2) for m in members]),
         )
+        self._snapshot = None
+        if self.validating:
+            parts = [m.plan.validation_data for m in members]
+            sizes = [len(part[0]) for part in parts]
+            starts = np.cumsum([0] + sizes)[:-1]
+            rows = -np.ones((len(members), max(sizes)), np.int64)
+            for k, (start, n) in enumerate(zip(starts, sizes)):
+                rows[k, :n] = np.arange(start, start + n)
+            self.validation = (
+                tf.constant(np.concatenate([part[0] for part in parts]).astype(np.float32)),
+                tf.constant(np.concatenate([np.asarray(part[1]).reshape(len(part[1]), -1) for part in parts]).astype(np.float32)),
+                tf.constant(np.concatenate([part[2] if len(part) > 2 else np.ones(len(part[0])) for part in parts]).astype(np.float32)),
+                tf.constant(rows),
+                self.data[4],
+                self.data[5],
+            )
 
     def run_epoch(self, epoch, rates, active):
+        self._snapshot = None
         losses, scores = self._epoch(tf.constant(epoch, tf.int64), tf.constant(rates), tf.constant(active), *self.data)
         return losses.numpy(), scores.numpy()
+
+    def validate(self):
+        """Each member's loss, metric and per-output squared errors on its
+        validation rows, as the compiled loop's ``evaluate`` computes them."""
+        return [value.numpy() for value in self._validate(*self.validation)]
+
+    def member_weights(self, k):
+        """Member ``k``'s layer weights now (no dropout seed states)."""
+        if self._snapshot is None:
+            self._snapshot = [variable.numpy() for variable in self.vars]
+        return [self._snapshot[i][k] for i in self.weight_indices]
 
     # ----------------------------------------------------------- the traced epoch
 
@@ -260,7 +337,21 @@ class _Stack:
         sizes = tf.constant(self.sizes, tf.float32)
         return loss_sum / sizes, metric_sum / sizes
 
-    def _forward(self, X, live):
+    def _evaluate(self, X_all, y_all, w_all, rows, l1, l2):
+        mask = rows >= 0
+        maskf = tf.cast(mask, tf.float32)
+        safe = tf.maximum(rows, 0)
+        X, y, w = tf.gather(X_all, safe), tf.gather(y_all, safe), tf.gather(w_all, safe)
+        predicted = self._forward(X, None, training=False)
+        n = tf.maximum(tf.reduce_sum(maskf, axis=1), 1.0)
+        losses = tf.reduce_sum(self._per_row_loss(y, predicted) * w * maskf, axis=1) / n
+        if self.regularized:
+            losses += self._penalties(l1, l2)
+        metric = tf.reshape(self.metric_fn(_flat(y), _flat(predicted)), tf.shape(maskf))
+        squared_errors = tf.reduce_sum(tf.square(y - predicted) * maskf[:, :, None], axis=1)  # per output, for R²
+        return losses, tf.reduce_sum(metric * maskf, axis=1) / n, squared_errors
+
+    def _forward(self, X, live, training=True):
         h = X
         for layer in self.layers:
             kind = layer["kind"]
@@ -271,7 +362,8 @@ class _Stack:
                 if layer["activation"] is not None:
                     h = layer["activation"](h)
             elif kind == "dropout":
-                h = self._dropout(h, layer, live)
+                if training:
+                    h = self._dropout(h, layer, live)
             else:  # activation
                 h = layer["activation"](h)
         return h

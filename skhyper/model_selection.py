@@ -12,7 +12,7 @@ own evaluation, in which each such fit returns its fused result instead of
 training again.  Scoring, ``refit``, ``error_score``, ``return_train_score``
 and multi-metric scoring are sklearn's own.  Anything that cannot be fused
 (another estimator, a Pipeline, fit parameters, a user's callback or Keras
-object, early stopping, ``n_jobs`` other than 1, a splitter that splits
+object, ``verbose``, ``n_jobs`` other than 1, a splitter that splits
 differently each time it is asked) is fitted as sklearn fits it, with the
 same result.
 """
@@ -145,7 +145,7 @@ def _train_groups(members):
         if not supported_optimizer(trainer.optimizer.get_config()):
             continue
         key = (_architecture(member.estimator, member.X.shape[1], template), member.plan.batch_size,
-               member.plan.shuffle, member.plan.metric, n_targets)  # fmt: skip
+               member.plan.shuffle, member.plan.metric, n_targets, member.plan.validation_data is not None)  # fmt: skip
         groups.setdefault(key, []).append(member)
     for group in groups.values():
         size = max(1, int(MEMORY_BUDGET // _member_bytes(group[0])))

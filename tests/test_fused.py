@@ -47,6 +47,7 @@ def assert_same_results(plain, fused_search):
         ({"optimizer": "adam", "l2": 1e-3, "hidden_layer_sizes": (8, 6), "dropout": [0.1, 0.0]},
          {"learning_rate": [1e-3, 1e-2], "epochs": [2, 4]}),
         ({"optimizer": "sgd", "class_weight": "balanced", "lr_schedule": "plateau", "lr_patience": 0}, {"learning_rate": [0.05, 0.5]}),
+        ({"early_stopping": True, "validation_split": 0.2, "patience": 1, "epochs": 8}, {"learning_rate": [1e-3, 0.1]}),
     ],
 )
 def test_fused_classifier_search_equals_sklearns(digits, count_groups, settings, grid):
@@ -91,6 +92,36 @@ def test_members_train_exactly_as_their_own_fits(digits):
         member.estimator._finish_fit(history)
         np.testing.assert_array_equal(member.estimator.predict(X), own.predict(X))
         np.testing.assert_allclose(member.estimator.predict_proba(X), own.predict_proba(X), atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "make, settings",
+    [
+        (KerasMLPClassifier, {"optimizer": "rmsprop", "dropout": 0.1, "early_stopping": True, "patience": 2,
+                              "validation_split": 0.2, "class_weight": "balanced"}),
+        (KerasMLPClassifier, {"optimizer": "sgd", "early_stopping": True, "patience": 1, "min_delta": 1e-3,
+                              "restore_best_weights": False, "lr_schedule": "plateau", "lr_patience": 0}),
+        (KerasMLPRegressor, {"optimizer": "adam", "validation_split": 0.25, "l2": 1e-3}),
+    ],
+    ids=["early stopping", "early stopping, no restore, plateau", "validation only"],
+)
+def test_members_with_validation_and_early_stopping_train_as_their_own_fits(digits, diabetes, make, settings):
+    X, y = digits if make is KerasMLPClassifier else diabetes
+    estimators = [make(**{**TINY, "epochs": 15, **settings, "learning_rate": rate, "random_state": seed})
+                  for rate in (1e-3, 3e-2, 0.3) for seed in (0, 1)]  # fmt: skip
+    alone = [clone(e).fit(X[: 300 + 20 * i], y[: 300 + 20 * i]) for i, e in enumerate(estimators)]
+    members = [skhyper_search._prepare(clone(e), X[: 300 + 20 * i], y[: 300 + 20 * i]) for i, e in enumerate(estimators)]
+    histories = fused.train_members(members)
+    lengths = set()
+    for member, history, own in zip(members, histories, alone):
+        assert history.keys() == own.history_.keys()
+        for key, values in own.history_.items():
+            np.testing.assert_allclose(history[key], values, rtol=1e-4, atol=1e-6, err_msg=key)
+        lengths.add(len(history["loss"]))
+        member.estimator._finish_fit(history)
+        np.testing.assert_allclose(member.estimator.predict(X), own.predict(X), rtol=1e-4, atol=1e-5)
+    if settings.get("early_stopping"):
+        assert len(lengths) > 1  # some stopped early, at different epochs
 
 
 def test_partial_fit_after_a_fused_fit_goes_on_as_after_its_own(digits):
@@ -151,11 +182,11 @@ def test_a_splitter_that_splits_differently_each_time_is_not_fused(digits, count
 @pytest.mark.parametrize(
     "estimator",
     [
-        KerasMLPClassifier(**TINY, early_stopping=True, validation_split=0.2),
+        KerasMLPClassifier(**TINY, verbose=1),
         KerasMLPClassifier(**TINY, optimizer="adagrad"),
         make_pipeline(StandardScaler(), KerasMLPClassifier(**TINY)),
     ],
-    ids=["early stopping", "adagrad", "pipeline"],
+    ids=["verbose", "adagrad", "pipeline"],
 )
 def test_what_cannot_be_fused_is_fitted_as_sklearn_fits_it(digits, count_groups, estimator):
     X, y = digits

@@ -37,7 +37,11 @@ Compares skhyper with sklearn's MLPClassifier/MLPRegressor, plain Keras
    (importing excluded; building and every trace included), beside sklearn's
    MLP grid in the same process.
 
-    python benchmarks/speed.py --tasks 7     # only the fused searches
+8. seed 003's grid with early stopping (a tenth of the rows for validation,
+   patience 3, at most 50 epochs) through sklearn's search and fused, beside
+   sklearn's MLP grid with its own early stopping.
+
+    python benchmarks/speed.py --tasks 7,8   # only the fused searches
 
 Prints a Markdown table of medians over ``--repeat`` runs, the ratio to
 sklearn, and the accuracy or MAE each reached (the speed must not come from
@@ -335,6 +339,31 @@ def fused_searches(repeat, rows):
     _plot_scaling(scaling)
 
 
+def early_stopping_search(repeat, rows):
+    """8: seed 003's grid with early stopping on a tenth of the rows (patience
+    3, at most 50 epochs), each contender's own: sklearn's MLP
+    ``early_stopping=True`` (validation_fraction 0.1, n_iter_no_change 3)."""
+    from skhyper import model_selection as fused
+
+    X, y = load_digits(return_X_y=True)
+    estimator = KerasMLPClassifier(hidden_layer_sizes=(64, 64), dropout=[0.1, 0.0], optimizer="rmsprop", batch_size=128,
+                                   epochs=50, early_stopping=True, validation_split=0.1, patience=3, random_state=0)  # fmt: skip
+    grid = {"kernel_initializer": INITIALIZERS}
+    sk = GridSearchCV(MLPClassifier(hidden_layer_sizes=(64, 64), batch_size=128, max_iter=50, early_stopping=True,
+                                    validation_fraction=0.1, n_iter_no_change=3, random_state=0),
+                      {"alpha": np.logspace(-5, 2, 8)}, cv=3)  # fmt: skip
+    task = "8. seed 003's grid with early stopping (<= 50 epochs)"
+    seconds, result = timed(lambda: sk.fit(X, y), repeat)
+    epochs = np.mean([len(result.best_estimator_.loss_curve_)])
+    rows.append((task, "sklearn MLPClassifier", seconds, f"best CV accuracy {result.best_score_:.3f}; refit ran {epochs:.0f} epochs"))
+    for name, make in (("skhyper, sklearn's search", GridSearchCV), ("skhyper, fused search", fused.GridSearchCV)):
+        times = []
+        seconds, result = timed(lambda make=make: make(estimator, grid, cv=3).fit(X, y), repeat, times)
+        epochs = len(result.best_estimator_.history_["loss"])
+        rows.append((task, name, seconds, f"best CV accuracy {result.best_score_:.3f}; refit ran {epochs} epochs;"
+                                          f" first run {times[0]:.2f} s"))  # fmt: skip
+
+
 def first_search_in_a_new_process(repeat, rows):
     """7e: seed 003's grid as a user's first search in a fresh process (the
     network built, every function traced), against sklearn's MLP grid run
@@ -421,7 +450,7 @@ def main(repeat, tasks):
     runs = {1: lambda: one_fit(repeat, rows), 2: lambda: initializer_grid(repeat, rows),
             3: lambda: window_forecaster(repeat, rows), 4: lambda: memory(rows),
             5: lambda: predict_speed(repeat, rows), 6: lambda: fit_overhead(repeat, rows),
-            7: lambda: fused_searches(repeat, rows)}  # fmt: skip
+            7: lambda: fused_searches(repeat, rows), 8: lambda: early_stopping_search(repeat, rows)}  # fmt: skip
     for task in tasks:
         runs[task]()
     text = table(rows, repeat)
@@ -435,7 +464,7 @@ def main(repeat, tasks):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--tasks", default="1,2,3,4,5,6,7", help="comma-separated task numbers (default: all)")
+    parser.add_argument("--tasks", default="1,2,3,4,5,6,7,8", help="comma-separated task numbers (default: all)")
     parser.add_argument("--first-search", action="store_true", help=argparse.SUPPRESS)  # task 7e's child
     arguments = parser.parse_args()
     if arguments.first_search:

@@ -5,13 +5,14 @@
 same parameters, attributes and ``cv_results_`` (each round of a halving
 search fuses its candidates' fits, at that round's resource).  Before
 sklearn evaluates a batch of candidates, the candidate x fold fits of a
-skhyper classifier or regressor that can be fused (see :func:`skhyper.fused.fusable`)
-are trained in groups of one architecture, optimizer and batch size, each
+skhyper classifier or regressor that can be fused (see :func:`skhyper.fused.fusable`;
+also as a Pipeline's last step, on the rows its earlier steps, fitted on the
+fold as the Pipeline fits them, give it) are trained in groups of one architecture, optimizer and batch size, each
 group as one stacked network (:mod:`skhyper.fused`); sklearn then runs its
 own evaluation, in which each such fit returns its fused result instead of
 training again.  Scoring, ``refit``, ``error_score``, ``return_train_score``
 and multi-metric scoring are sklearn's own.  Anything that cannot be fused
-(another estimator, a Pipeline, fit parameters, a user's callback or Keras
+(another estimator, fit parameters, a user's callback or Keras
 object, ``verbose``, ``n_jobs`` other than 1, a splitter that splits
 differently each time it is asked) is fitted as sklearn fits it, with the
 same result.
@@ -26,6 +27,7 @@ from sklearn import model_selection as _sklearn
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401 - sklearn's halving searches
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import check_cv
+from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing
 
 __all__ = ["GridSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "RandomizedSearchCV"]
@@ -85,7 +87,7 @@ class _Fused:
         from .estimators._base import KerasMLPBase
 
         X, y, params = self._fusing
-        if not isinstance(self.estimator, KerasMLPBase) or set(params) - {"groups"}:
+        if not isinstance(_final_step(self.estimator), KerasMLPBase) or set(params) - {"groups"}:
             return
         if self.n_jobs not in (None, 1):
             return
@@ -102,11 +104,25 @@ class _Fused:
         for candidate in candidates:
             for train, _ in splits:
                 estimator = clone(self.estimator).set_params(**clone(candidate, safe=False))
-                if fusable(estimator):
-                    member = _prepare(estimator, _safe_indexing(X, train), _safe_indexing(y, train))
-                    if member is not None:
-                        members.append(member)
+                final = _final_step(estimator)
+                if not isinstance(final, KerasMLPBase) or not fusable(final):
+                    continue
+                X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+                if final is not estimator:  # a Pipeline: its earlier steps fitted as its fit fits them
+                    try:
+                        X_train = estimator[:-1].fit_transform(X_train, y_train)
+                    except Exception:  # noqa: BLE001 - sklearn's own fit reports it
+                        continue
+                member = _prepare(final, X_train, y_train)
+                if member is not None:
+                    members.append(member)
         _train_groups(members)
+
+
+def _final_step(estimator):
+    """The estimator a fit trains last: a Pipeline's final step (its earlier
+    steps transform the rows first), or the estimator itself."""
+    return estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
 
 
 def _prepare(estimator, X, y):

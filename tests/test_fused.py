@@ -9,6 +9,7 @@ from conftest import TINY
 from sklearn import model_selection as sklearn_search
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.base import clone
+from sklearn.decomposition import PCA
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -172,6 +173,20 @@ def test_halving_searches_fuse_each_round(digits, count_groups, kind, options):
     assert sum(count_groups) == 3 * len(plain.cv_results_["params"])  # every round's fits were fused
 
 
+def test_a_pipelines_last_step_is_fused_after_its_earlier_steps(digits, count_groups, monkeypatch):
+    X, y = digits
+    taken = []
+    take = skhyper_search.take_result
+    monkeypatch.setattr(skhyper_search, "take_result", lambda *args: taken.append(take(*args)) or taken[-1])
+    pipeline = make_pipeline(StandardScaler(), PCA(20, random_state=0), KerasMLPClassifier(**TINY, dropout=0.1))
+    grid = {"kerasmlpclassifier__random_state": [0, 1], "pca__n_components": [10, 20]}
+    plain, fused_search = both(pipeline, grid, X, y, cv=3)
+    assert_same_results(plain, fused_search)
+    assert count_groups == [6, 6]  # one group per input width (PCA's components)
+    assert sum(result is not None for result in taken) == 12  # sklearn's fits took every fused result
+    np.testing.assert_array_equal(fused_search.predict_proba(X), plain.predict_proba(X))
+
+
 def test_a_splitter_that_splits_differently_each_time_is_not_fused(digits, count_groups):
     X, y = digits
     cv = sklearn_search.KFold(3, shuffle=True)  # no random_state: new folds each time it is asked
@@ -184,9 +199,9 @@ def test_a_splitter_that_splits_differently_each_time_is_not_fused(digits, count
     [
         KerasMLPClassifier(**TINY, verbose=1),
         KerasMLPClassifier(**TINY, optimizer="adagrad"),
-        make_pipeline(StandardScaler(), KerasMLPClassifier(**TINY)),
+        make_pipeline(StandardScaler(), KerasMLPClassifier(**TINY, optimizer="adagrad")),
     ],
-    ids=["verbose", "adagrad", "pipeline"],
+    ids=["verbose", "adagrad", "pipeline of what is not fused"],
 )
 def test_what_cannot_be_fused_is_fitted_as_sklearn_fits_it(digits, count_groups, estimator):
     X, y = digits

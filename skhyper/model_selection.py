@@ -5,16 +5,17 @@
 same parameters, attributes and ``cv_results_`` (each round of a halving
 search fuses its candidates' fits, at that round's resource).  Before
 sklearn evaluates a batch of candidates, the candidate x fold fits of a
-skhyper classifier or regressor that can be fused (see :func:`skhyper.fused.fusable`;
-also as a Pipeline's last step, on the rows its earlier steps, fitted on the
-fold as the Pipeline fits them, give it) are trained in groups of one architecture, optimizer and batch size, each
+skhyper classifier or regressor that can be fused (see
+:func:`skhyper.fused.fusable`; also as a Pipeline's last step, on the rows
+its earlier steps, fitted on the fold as the Pipeline fits them, give it) are
+trained in groups of one architecture, optimizer and batch size, each
 group as one stacked network (:mod:`skhyper.fused`); sklearn then runs its
 own evaluation, in which each such fit returns its fused result instead of
 training again.  Scoring, ``refit``, ``error_score``, ``return_train_score``
 and multi-metric scoring are sklearn's own.  Anything that cannot be fused
-(another estimator, fit parameters, a user's callback or Keras
-object, ``verbose``, ``n_jobs`` other than 1, a splitter that splits
-differently each time it is asked) is fitted as sklearn fits it, with the
+(another estimator, fit parameters, a user's callback or Keras object,
+``verbose``, ``n_jobs`` other than 1, a splitter that splits differently
+each time it is asked) is fitted as sklearn fits it, with the
 same result.
 """
 
@@ -98,7 +99,7 @@ class _Fused:
         split = {"groups": params["groups"]} if "groups" in params else {}  # (as sklearn routes it)
         splits = list(cv.split(X, y, **split))
         again = cv.split(X, y, **split)
-        if any(not np.array_equal(a, b) for split, other in zip(splits, again) for a, b in zip(split, other)):
+        if any(not np.array_equal(a, b) for fold, other in zip(splits, again) for a, b in zip(fold, other)):
             return  # a splitter that splits differently each time: sklearn's fits would not be these
         members = []
         for candidate in candidates:

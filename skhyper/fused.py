@@ -34,6 +34,7 @@ import numpy as np
 import tensorflow as tf
 
 from ._compat import traced
+from ._weights import _seed_states
 
 __all__ = ["fusable", "supported_optimizer", "train_members"]
 
@@ -155,9 +156,8 @@ def _stack_for(trainer, members):
     shape: the same search run again, or its next batch of candidates, does
     not trace again."""
     sizes = tuple(len(m.X) for m in members)
-    penalized = any(m.estimator.l1 or m.estimator.l2 for m in members)
     validating = members[0].plan.validation_data is not None
-    key = (id(trainer), sizes, members[0].plan.batch_size, bool(members[0].plan.shuffle), penalized, validating)
+    key = (id(trainer), sizes, members[0].plan.batch_size, bool(members[0].plan.shuffle), _penalized(members), validating)
     cache = getattr(_local, "stacks", None)
     if cache is None:
         cache = _local.stacks = OrderedDict()
@@ -166,6 +166,12 @@ def _stack_for(trainer, members):
     while len(cache) > _STACKS_SIZE:
         cache.popitem(last=False)
     return stack
+
+
+def _penalized(members):
+    """Whether any member has an L1/L2 penalty (then the stack adds every
+    member's terms)."""
+    return any(m.estimator.l1 or m.estimator.l2 for m in members)
 
 
 class _Stack:
@@ -196,7 +202,7 @@ class _Stack:
         self.iterations = tf.Variable(tf.zeros([K], tf.int64))
         # Members may differ in L1/L2 (each adds its own terms, as Keras' L1L2
         # regularizer adds them to every kernel; a member without adds zero).
-        penalized = any(m.estimator.l1 or m.estimator.l2 for m in members)
+        penalized = _penalized(members)
         self.regularized = [index[id(layer.kernel)] for layer in template.layers
                             if penalized and getattr(layer, "kernel", None) is not None]  # fmt: skip
         # Rows: every member's rows one after another.
@@ -213,8 +219,6 @@ class _Stack:
                      tf.TensorSpec([None], tf.float32), tf.TensorSpec([K], tf.int64),
                      tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.float32)]  # fmt: skip
         self._epoch = traced(self._run, input_signature=signature)
-        from ._weights import _seed_states
-
         seed_ids = {id(v) for v in _seed_states(template)}
         self.weight_indices = [i for i, v in enumerate(variables) if id(v) not in seed_ids]
         self.validating = members[0].plan.validation_data is not None

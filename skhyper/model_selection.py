@@ -184,11 +184,9 @@ def _train_groups(members):
 def _architecture(estimator, n_inputs, template):
     """What the members of a group share: the template's key (see
     ``_template_key``) without the L1/L2 strengths, in which they may differ."""
-    kind, n_in, n_out, output, loss, metric, settings = json.loads(
-        estimator._template_key(n_inputs, template.outputs[0].shape[-1])
-    )
-    settings = {name: value for name, value in settings.items() if name not in ("l1", "l2")}
-    return json.dumps([kind, n_in, n_out, output, loss, metric, settings], sort_keys=True)
+    parts = json.loads(estimator._template_key(n_inputs, template.outputs[0].shape[-1]))
+    parts[-1] = {name: value for name, value in parts[-1].items() if name not in ("l1", "l2")}  # the settings
+    return json.dumps(parts, sort_keys=True)
 
 
 def _member_bytes(member):

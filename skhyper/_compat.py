@@ -44,6 +44,21 @@ def traced(function, **options):
     return without_retracing_warning(tf.function(function, autograph=False, **options))
 
 
+def flat_call(concrete):
+    """Call the concrete function ``concrete`` on TensorFlow's flat fast path.
+
+    A concrete function's own ``__call__`` binds its arguments to its
+    signature (0.2-0.6 ms a call); the callers here pass tensors of the
+    traced dtypes, so they can go straight to the graph (TensorFlow's own
+    fast path, by its private name; the public call where a TensorFlow
+    version lacks it).
+    """
+    call = getattr(concrete, "_call_flat", None)
+    if call is None:
+        return concrete
+    return lambda *args: call(list(args), concrete.captured_inputs)
+
+
 def without_retracing_warning(function):
     """Keep TensorFlow from warning that ``function`` retraces "too often".
 

@@ -174,7 +174,7 @@ def _draw(name, shapes, seeds):
     import tensorflow as tf
 
     from . import hyperparams
-    from ._compat import traced
+    from ._compat import flat_call, traced
 
     key = (name, shapes)
     with _lock:
@@ -197,7 +197,8 @@ def _draw(name, shapes, seeds):
             return [init(shape, dtype=dtype) for init, (shape, dtype) in zip(initializers, shapes)]
 
         state_dtype = generators[0].state.dtype
-        entry = (traced(draw, input_signature=[tf.TensorSpec([len(shapes), 2], state_dtype)]), state_dtype)
+        function = traced(draw, input_signature=[tf.TensorSpec([len(shapes), 2], state_dtype)])
+        entry = (flat_call(function.get_concrete_function()), state_dtype)
         with _lock:
             _DRAWS[key] = entry
             while len(_DRAWS) > _DRAWS_SIZE:

@@ -180,12 +180,12 @@ def _read_archive(path):
 
 
 def _target_encoder(estimator, state):
-    from scikeras.utils.transformers import ClassifierLabelEncoder, RegressorTargetEncoder
+    from .estimators._targets import LabelEncoder, TargetShaper
 
     if hasattr(estimator, "classes_"):
-        return ClassifierLabelEncoder(categories=[estimator.classes_]).fit(estimator.classes_)
+        return LabelEncoder(categories=[estimator.classes_]).fit(estimator.classes_)
     tail = tuple(state.get("target_shape_tail", []))
-    return RegressorTargetEncoder().fit(np.zeros((2, *tail)))
+    return TargetShaper().fit(np.zeros((2, *tail)))
 
 
 # ----------------------------------------------------------- JSON encoding

@@ -133,3 +133,48 @@ def test_fits_reuse_the_same_variable_names(digits):
         return sorted(v.path for v in model.variables + model.optimizer.variables)
 
     assert variable_paths(0) == variable_paths(1)
+
+
+def _epoch_by_epoch(monkeypatch):
+    """Make the compiled loop run one call per epoch, as it does when
+    something (validation, a schedule, a checkpoint) runs between epochs."""
+    from skhyper import _compiled
+
+    monkeypatch.setattr(_compiled, "_no_epoch_hooks", lambda *args: False)
+
+
+@pytest.mark.parametrize(
+    "make, data",
+    [
+        (lambda: KerasMLPClassifier(**{**TINY, "epochs": 6}, dropout=0.2, optimizer="rmsprop"), "digits"),
+        (lambda: KerasMLPRegressor(**TINY, l2=1e-3), "diabetes"),
+    ],
+)
+def test_all_epochs_in_one_call_equal_the_epoch_by_epoch_loop(request, monkeypatch, make, data):
+    X, y = request.getfixturevalue(data)
+    weights = np.linspace(0.5, 2.0, len(y))
+    one_call = make().fit(X, y, sample_weight=weights)
+    _epoch_by_epoch(monkeypatch)
+    per_epoch = make().fit(X, y, sample_weight=weights)
+    assert one_call.history_ == per_epoch.history_  # exactly: the same ops in the same order
+    np.testing.assert_array_equal(one_call.predict(X), per_epoch.predict(X))
+    # A warm start goes on from the epoch it reached (its shuffles and dropout masks).
+    trained = one_call.n_iter_
+    one_call.set_params(warm_start=True, epochs=2).fit(X, y, sample_weight=weights)
+    per_epoch.set_params(warm_start=True, epochs=2).fit(X, y, sample_weight=weights)
+    assert one_call.history_ == per_epoch.history_ and one_call.n_iter_ == trained + 2
+
+
+def test_all_epochs_in_one_call_end_after_the_first_non_finite_loss(diabetes, monkeypatch):
+    X, y = diabetes
+    diverging = dict(TINY, epochs=8, optimizer="sgd", learning_rate=1e30)
+    with pytest.raises(ValueError, match="diverged"):
+        one_call = KerasMLPRegressor(**diverging)
+        one_call.fit(X * 1e3, y * 1e3)
+    _epoch_by_epoch(monkeypatch)
+    with pytest.raises(ValueError, match="diverged"):
+        per_epoch = KerasMLPRegressor(**diverging)
+        per_epoch.fit(X * 1e3, y * 1e3)
+    assert one_call.n_iter_ == per_epoch.n_iter_ < 8
+    assert not np.isfinite(one_call.loss_curve_[-1]) and np.isfinite(one_call.loss_curve_[:-1]).all()
+    np.testing.assert_array_equal(one_call.loss_curve_, per_epoch.loss_curve_)

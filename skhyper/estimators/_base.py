@@ -7,8 +7,8 @@ fitted state, pickling), data validation (``n_features_in_``,
 on, their weights, the validation split, and the training engine's plan.
 
 The estimators are ``sklearn mixin, KerasMLPBase, BaseEstimator``.  From
-scikeras they keep its target encoders only; Keras 3 models pickle by
-themselves.  Seeding never touches global state (scikeras switches
+scikeras they keep the interface of its target encoders (:mod:`._targets`);
+Keras 3 models pickle by themselves.  Seeding never touches global state (scikeras switches
 TensorFlow's op determinism on for the whole process, after which every
 unseeded fit raises).
 """

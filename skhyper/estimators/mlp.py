@@ -7,11 +7,11 @@ Both are plain scikit-learn estimators, sklearn's mixin first as sklearn
 requires (scikeras' ``KerasClassifier(BaseWrapper, ClassifierMixin)`` puts it
 after ``BaseEstimator``, so on scikit-learn >= 1.7 ``is_classifier`` is False
 and ``GridSearchCV(cv=3)`` stops stratifying; its ``BaseWrapper`` defines only
-the pre-1.6 ``_more_tags``).  From scikeras they keep its target encoders.
+the pre-1.6 ``_more_tags``).  Their target encoders have scikeras' interface
+(``_targets``).
 """
 
 import numpy as np
-from scikeras.utils.transformers import ClassifierLabelEncoder, RegressorTargetEncoder
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import check_array, column_or_1d
 from sklearn.utils.class_weight import compute_sample_weight
@@ -20,6 +20,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from .. import hyperparams
 from .._compat import StrOptions
 from ._base import KerasMLPBase, signature_with
+from ._targets import LabelEncoder, TargetShaper
 
 __all__ = ["KerasMLPClassifier", "KerasMLPRegressor"]
 
@@ -90,7 +91,7 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
     @property
     def target_encoder(self):
         classes = getattr(self, "_given_classes", None)
-        return ClassifierLabelEncoder(categories="auto" if classes is None else [classes])
+        return LabelEncoder(categories="auto" if classes is None else [classes])
 
     def predict_proba(self, X):
         """Class probabilities, one column per class of ``classes_``.
@@ -193,7 +194,8 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
         return np.argmax(y, axis=1) if self.target_type_ == ONE_HOT else None
 
     def _check_target(self, y, after_weighting=False):
-        check_classification_targets(y)
+        if not (y.ndim == 1 and y.dtype.kind in "biu"):  # integer labels: always classes
+            check_classification_targets(y)
         if y.ndim == 2:
             return  # a label column may be all 0 (sklearn's MLP learns it too)
         classes = np.unique(y)
@@ -332,7 +334,7 @@ class KerasMLPRegressor(RegressorMixin, KerasMLPBase, BaseEstimator):
 
     @property
     def target_encoder(self):
-        return RegressorTargetEncoder()
+        return TargetShaper()
 
     def _validate_target(self, y, reset=True):
         return check_array(y, ensure_2d=False, dtype="numeric", input_name="y")

@@ -186,9 +186,9 @@ class SearchConfig:
     # --------------------------------------------------------------- search
 
     def search(self):
-        """The sklearn search object the config describes (not fitted)."""
-        from sklearn.experimental import enable_halving_search_cv  # noqa: F401
-        from sklearn.model_selection import GridSearchCV, HalvingRandomSearchCV, RandomizedSearchCV
+        """The search object the config describes (not fitted): sklearn's,
+        as :mod:`skhyper.model_selection` fuses its fits."""
+        from .model_selection import GridSearchCV, HalvingRandomSearchCV, RandomizedSearchCV
 
         from .scorers import scoring_for
 

@@ -14,14 +14,23 @@ own evaluation, in which each such fit returns its fused result instead of
 training again.  Scoring, ``refit``, ``error_score``, ``return_train_score``
 and multi-metric scoring are sklearn's own.  Anything that cannot be fused
 (another estimator, fit parameters, a user's callback or Keras object,
-``verbose``, ``n_jobs`` other than 1, a splitter that splits differently
-each time it is asked) is fitted as sklearn fits it, with the
-same result.
+``verbose``, a splitter that splits differently each time it is asked) is
+fitted as sklearn fits it, with the same result.
+
+With ``n_jobs`` other than 1 (loky processes, or the joblib backend in use:
+Dask), a grid or random search over a skhyper classifier or regressor whose
+parameters are plain values splits its candidate x fold fits into one part
+per job; each worker fuses what it can of its part and fits the rest one by
+one, and sends the fitted estimators back (a drawn network as arrays);
+sklearn then evaluates the candidates in the search's process, taking them.
+Other searches with ``n_jobs`` (Pipelines, halving searches, Python objects
+as parameters) are sklearn's, unfused, spread over its workers.
 """
 
 import hashlib
 import json
 import threading
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn import model_selection as _sklearn
@@ -66,12 +75,55 @@ class _Fused:
 
     def fit(self, X, y=None, **params):
         self._fusing = (X, y, params)
+        jobs = self.n_jobs
+        # With n_jobs, the fits are trained in worker processes (fused by
+        # parts) before sklearn evaluates the candidates, which it then does
+        # here, taking each fit's result: sklearn's own workers could not.
+        self._fuse_jobs = jobs if jobs not in (None, 1) and self._fuses_in_workers(X, y, params) else None
+        if self._fuse_jobs is not None:
+            self.n_jobs = 1
         try:
             return super().fit(X, y, **params)
         finally:
-            del self._fusing
+            self.n_jobs = jobs
+            del self._fusing, self._fuse_jobs
             with _lock:
                 _results.clear()
+
+    def _fuses_in_workers(self, X, y, params):
+        """Whether a search with ``n_jobs`` can train its fits in workers and
+        evaluate them here: a skhyper classifier or regressor (not a Pipeline),
+        no fit parameters but ``groups``, plain values as parameters (their
+        results are found again by their repr), a grid or random search (a
+        halving search subsamples each round), and folds that are the same
+        each time they are asked for."""
+        from .estimators.forecaster import WindowForecaster
+        from .estimators.mlp import KerasMLPClassifier, KerasMLPRegressor
+
+        if not isinstance(self, (GridSearchCV, RandomizedSearchCV)) or set(params) - {"groups"}:
+            return False
+        if not isinstance(self.estimator, (KerasMLPClassifier, KerasMLPRegressor)) or isinstance(self.estimator, WindowForecaster):
+            return False
+        values = list(self.estimator.get_params(deep=False).values())
+        grids = getattr(self, "param_grid", None) or getattr(self, "param_distributions", None)
+        for grid in grids if isinstance(grids, list) else [grids]:
+            for options in grid.values():
+                if not hasattr(options, "rvs"):  # a distribution samples numbers
+                    values.extend(options)
+        if not all(_plain(value) for value in values):
+            return False
+        return self._same_splits(self.cv, X, y, params) is not None
+
+    def _same_splits(self, cv, X, y, params):
+        """The folds of ``cv``, or None when it gives others each time it is asked."""
+        if cv is None or isinstance(cv, Integral) or not hasattr(cv, "split"):
+            cv = check_cv(self.cv if cv is None else cv, y, classifier=is_classifier(self.estimator))
+        split = {"groups": params["groups"]} if "groups" in params else {}  # (as sklearn routes it)
+        splits = list(cv.split(X, y, **split))
+        again = cv.split(X, y, **split)
+        if any(not np.array_equal(a, b) for fold, other in zip(splits, again) for a, b in zip(fold, other)):
+            return None
+        return splits
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         # sklearn >= 1.9 passes its callback context (and looks for the name).
@@ -92,32 +144,118 @@ class _Fused:
             return
         if self.n_jobs not in (None, 1):
             return
-        from .fused import fusable
-
         if cv is None:  # as sklearn's evaluate_candidates takes it
-            cv = getattr(self, "_checked_cv_orig", None) or check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-        split = {"groups": params["groups"]} if "groups" in params else {}  # (as sklearn routes it)
-        splits = list(cv.split(X, y, **split))
-        again = cv.split(X, y, **split)
-        if any(not np.array_equal(a, b) for fold, other in zip(splits, again) for a, b in zip(fold, other)):
+            cv = getattr(self, "_checked_cv_orig", None)
+        splits = self._same_splits(cv, X, y, params)
+        if splits is None:
             return  # a splitter that splits differently each time: sklearn's fits would not be these
-        members = []
-        for candidate in candidates:
-            for train, _ in splits:
-                estimator = clone(self.estimator).set_params(**clone(candidate, safe=False))
-                final = _final_step(estimator)
-                if not isinstance(final, KerasMLPBase) or not fusable(final):
-                    continue
-                X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
-                if final is not estimator:  # a Pipeline: its earlier steps fitted as its fit fits them
-                    try:
-                        X_train = estimator[:-1].fit_transform(X_train, y_train)
-                    except Exception:  # noqa: BLE001 - sklearn's own fit reports it
-                        continue
-                member = _prepare(final, X_train, y_train)
-                if member is not None:
-                    members.append(member)
-        _train_groups(members)
+        pairs = [(candidate, train) for candidate in candidates for train, _ in splits]
+        if self._fuse_jobs is None:
+            _fit_fused(self.estimator, X, y, pairs)
+            return
+        from joblib import Parallel, delayed, effective_n_jobs
+
+        n_parts = max(1, min(effective_n_jobs(self._fuse_jobs), len(pairs)))
+        parts = [pairs[index::n_parts] for index in range(n_parts)]
+        done = Parallel(n_jobs=self._fuse_jobs, pre_dispatch=self.pre_dispatch)(
+            delayed(_fit_part)(self.estimator, X, y, part) for part in parts
+        )
+        with _lock:
+            for results in done:
+                _results.update((key, _restored(result)) for key, result in results.items())
+
+
+def _plain(value):
+    """A value that is found again by its repr: None, a bool, number or string,
+    or a tuple or list of them."""
+    if isinstance(value, (tuple, list)):
+        return all(_plain(item) for item in value)
+    return value is None or isinstance(value, (bool, Integral, Real, str))
+
+
+def _fit_fused(estimator, X, y, pairs):
+    """Train the fits ``pairs`` ((candidate parameters, training rows)) of
+    ``estimator`` that can be fused, in groups; each fused result is kept
+    for sklearn's fit of the same parameters on the same rows to take."""
+    from .estimators._base import KerasMLPBase
+    from .fused import fusable
+
+    members = []
+    for candidate, train in pairs:
+        fitted = clone(estimator).set_params(**clone(candidate, safe=False))
+        final = _final_step(fitted)
+        if not isinstance(final, KerasMLPBase) or not fusable(final):
+            continue
+        X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+        if final is not fitted:  # a Pipeline: its earlier steps fitted as its fit fits them
+            try:
+                X_train = fitted[:-1].fit_transform(X_train, y_train)
+            except Exception:  # noqa: BLE001 - sklearn's own fit reports it
+                continue
+        member = _prepare(final, X_train, y_train)
+        if member is not None:
+            members.append(member)
+    _train_groups(members)
+
+
+def _fit_part(estimator, X, y, pairs):
+    """In a worker: the fits ``pairs`` of ``estimator``, fused where they can
+    be and fitted one by one where not, as ``{key: result}`` (see
+    :func:`_portable`).  A fit that fails is left out: sklearn's fit of it,
+    in the search's process, raises what it raises."""
+    _fit_fused(estimator, X, y, pairs)
+    with _lock:
+        results = dict(_results)
+        _results.clear()
+    for candidate, train in pairs:
+        fitted = clone(estimator).set_params(**clone(candidate, safe=False))
+        X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+        key = _key(fitted, X_train, y_train)
+        if key not in results:
+            try:
+                results[key] = fitted.fit(X_train, y_train)
+            except Exception:  # noqa: BLE001
+                continue
+    return {key: _portable(result) for key, result in results.items()}
+
+
+class _Drawn:
+    """A fitted estimator whose network is arrays, as a worker sends it back:
+    its state and arrays, without its architecture's template (a Keras
+    model, which pickles as a ``.keras`` archive: tens of milliseconds)."""
+
+    def __init__(self, estimator):
+        state = dict(estimator.__dict__)
+        weights = state.pop("_network_weights")
+        template = weights.template
+        self.kind, self.state = type(estimator), state
+        self.values, self.optimizer_values, self.rate = weights.values, weights.optimizer_values, weights.rate
+        self.shape = (template.input_shape[-1], template.output_shape[-1])
+
+
+def _portable(estimator):
+    if "_network_weights" in estimator.__dict__:
+        return _Drawn(estimator)
+    return estimator  # a Keras model: pickled as any estimator
+
+
+def _restored(result):
+    """The fitted estimator a worker sent (:func:`_portable`), with this
+    process's template of its architecture (built if it has none)."""
+    if not isinstance(result, _Drawn):
+        return result
+    from ._weights import NetworkWeights, remember_template, template_for
+
+    estimator = object.__new__(result.kind)
+    estimator.__dict__.update(result.state)
+    key = estimator._template_key(*result.shape)
+    if template_for(key) is None:
+        built = object.__new__(result.kind)
+        built.__dict__.update(result.state)
+        built.__dict__.update(result.state["_network_params"])
+        remember_template(key, built._build_model(*result.shape))
+    estimator._network_weights = NetworkWeights(template_for(key), result.values, result.rate, result.optimizer_values)
+    return estimator
 
 
 def _final_step(estimator):

@@ -242,3 +242,69 @@ def test_a_group_that_fails_to_train_is_fitted_one_by_one(digits, monkeypatch):
     monkeypatch.setattr(fused, "train_members", broken)
     plain, fused_search = both(KerasMLPClassifier(**TINY), {"random_state": [0, 1]}, X, y, cv=2)
     assert_same_results(plain, fused_search)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "settings, grid",
+    [
+        ({"dropout": 0.2}, {"kernel_initializer": ["he_normal", "uniform"], "random_state": [0, 1]}),
+        ({"optimizer": "adagrad"}, {"random_state": [0, 1]}),  # not fused: fitted one by one in the workers
+    ],
+    ids=["fused", "one by one"],
+)
+def test_with_n_jobs_the_fits_are_trained_in_worker_processes(digits, monkeypatch, settings, grid):
+    from skhyper.estimators._base import KerasMLPBase
+
+    X, y = digits
+    estimator = KerasMLPClassifier(**TINY, **settings)
+    plain = sklearn_search.GridSearchCV(clone(estimator), grid, cv=3, return_train_score=True).fit(X, y)
+    trained_here = []
+    train = KerasMLPBase._train
+    monkeypatch.setattr(KerasMLPBase, "_train", lambda self, *args: trained_here.append(self) or train(self, *args))
+    spread = skhyper_search.GridSearchCV(clone(estimator), grid, cv=3, n_jobs=2, return_train_score=True).fit(X, y)
+    assert_same_results(plain, spread)
+    assert len(trained_here) == 1  # the refit: every other fit came back from the workers
+    assert spread.n_jobs == 2
+    np.testing.assert_array_equal(spread.predict_proba(X), plain.predict_proba(X))
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite")
+def test_with_n_jobs_a_fit_that_fails_in_a_worker_fails_as_in_sklearn(digits):
+    from sklearn.exceptions import FitFailedWarning
+
+    X, y = digits
+    estimator = KerasMLPClassifier(**TINY, optimizer="sgd")
+    grid = {"learning_rate": [0.01, 1e30]}
+    with pytest.warns(FitFailedWarning, match="learning_rate=1e\\+30.*diverged"):
+        plain = sklearn_search.GridSearchCV(clone(estimator), grid, cv=2).fit(X * 1e3, y)
+    with pytest.warns(FitFailedWarning, match="learning_rate=1e\\+30.*diverged"):
+        spread = skhyper_search.GridSearchCV(clone(estimator), grid, cv=2, n_jobs=2).fit(X * 1e3, y)
+    assert_same_results(plain, spread)
+    assert np.isnan(spread.cv_results_["mean_test_score"][1])
+
+
+class _Loss:  # a Python object as a hyperparameter: its repr changes between processes
+    def __repr__(self):
+        return f"<loss at {id(self):#x}>"
+
+
+@pytest.mark.parametrize(
+    "search, fits_in_workers",
+    [
+        (lambda: skhyper_search.GridSearchCV(KerasMLPClassifier(), {"random_state": [0, 1]}, n_jobs=2), True),
+        (lambda: skhyper_search.RandomizedSearchCV(KerasMLPClassifier(), {"learning_rate": [1e-3]}, n_jobs=2), True),
+        (lambda: skhyper_search.GridSearchCV(make_pipeline(StandardScaler(), KerasMLPClassifier()),
+                                             {"kerasmlpclassifier__random_state": [0]}, n_jobs=2), False),
+        (lambda: skhyper_search.HalvingGridSearchCV(KerasMLPClassifier(), {"random_state": [0, 1]}, n_jobs=2), False),
+        (lambda: skhyper_search.GridSearchCV(KerasMLPClassifier(), {"loss": [_Loss()]}, n_jobs=2), False),
+        (lambda: skhyper_search.GridSearchCV(KerasMLPClassifier(), {"random_state": [0]},
+                                             cv=sklearn_search.KFold(2, shuffle=True), n_jobs=2), False),
+    ],
+    ids=["grid", "random", "pipeline", "halving", "python object", "new folds each time"],
+)
+def test_which_searches_with_n_jobs_train_in_workers(digits, search, fits_in_workers):
+    X, y = digits
+    assert search()._fuses_in_workers(X, y, {}) is fits_in_workers
+    assert search()._fuses_in_workers(X, y, {"sample_weight": np.ones(len(y))}) is False

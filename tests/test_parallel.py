@@ -5,14 +5,15 @@ import pytest
 from sklearn.model_selection import GridSearchCV
 
 from skhyper import KerasMLPClassifier
+from skhyper import model_selection as skhyper_search
 
 GRID = {"learning_rate": [1e-3, 1e-2], "kernel_initializer": ["glorot_uniform", "he_uniform"]}
 
 
-def search(digits, **options):
+def search(digits, make=GridSearchCV, **options):
     X, y = digits
     estimator = KerasMLPClassifier(hidden_layer_sizes=(8,), epochs=3, dropout=0.2, random_state=0)
-    return GridSearchCV(estimator, GRID, cv=2, **options).fit(X, y).cv_results_["split0_test_score"]
+    return make(estimator, GRID, cv=2, **options).fit(X, y).cv_results_["split0_test_score"]
 
 
 @pytest.mark.slow
@@ -30,8 +31,10 @@ def test_dask_worker_processes_give_the_serial_scores(digits):
                                        dashboard_address=None)  # fmt: skip
     with distributed.Client(cluster), joblib.parallel_backend("dask"):
         spread = search(digits)
+        fused = search(digits, make=skhyper_search.GridSearchCV, n_jobs=2)  # fused in the Dask workers
     cluster.close()
     np.testing.assert_array_equal(spread, serial)
+    np.testing.assert_allclose(fused, serial, atol=1e-12)
 
 
 def kill_worker_once(marker):

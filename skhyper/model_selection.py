@@ -157,9 +157,12 @@ class _Fused:
 
         n_parts = max(1, min(effective_n_jobs(self._fuse_jobs), len(pairs)))
         parts = [pairs[index::n_parts] for index in range(n_parts)]
-        done = Parallel(n_jobs=self._fuse_jobs, pre_dispatch=self.pre_dispatch)(
-            delayed(_fit_part)(self.estimator, X, y, part) for part in parts
-        )
+        try:
+            done = Parallel(n_jobs=self._fuse_jobs, pre_dispatch=self.pre_dispatch)(
+                delayed(_fit_part)(self.estimator, X, y, part) for part in parts
+            )
+        except Exception:  # noqa: BLE001 - the workers' machinery (a fit's own error is caught there)
+            return  # sklearn's evaluation fits them, here
         with _lock:
             for results in done:
                 _results.update((key, _restored(result)) for key, result in results.items())

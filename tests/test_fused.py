@@ -308,3 +308,19 @@ def test_which_searches_with_n_jobs_train_in_workers(digits, search, fits_in_wor
     X, y = digits
     assert search()._fuses_in_workers(X, y, {}) is fits_in_workers
     assert search()._fuses_in_workers(X, y, {"sample_weight": np.ones(len(y))}) is False
+
+
+def test_with_n_jobs_a_failure_of_the_workers_machinery_leaves_the_fits_to_sklearn(digits, monkeypatch):
+    import joblib
+
+    from skhyper import model_selection
+
+    def broken(*args):
+        raise RuntimeError("a worker lost")
+
+    monkeypatch.setattr(model_selection, "_fit_part", broken)  # threads: the workers see it
+    X, y = digits
+    plain = sklearn_search.GridSearchCV(KerasMLPClassifier(**TINY), {"random_state": [0, 1]}, cv=2).fit(X, y)
+    with joblib.parallel_backend("threading"):
+        spread = skhyper_search.GridSearchCV(KerasMLPClassifier(**TINY), {"random_state": [0, 1]}, cv=2, n_jobs=2).fit(X, y)
+    assert_same_results(plain, spread)

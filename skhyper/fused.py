@@ -16,11 +16,12 @@ learning rate and schedule.  Members may differ in rows, initial weights,
 seeds, learning rate and schedule, L1/L2 strengths, sample and class weights,
 epochs and early stopping (each evaluates its own validation rows every
 epoch, as the compiled loop does; one that is done stops changing and gets
-its best weights back); the optimizer and its settings come from the
-group's trainer.
+its best weights back), the optimizer's settings (momentum, Nesterov, rho,
+epsilon, the betas) and the dropout rates; the kind of optimizer comes from
+the group's trainer.
 The groups :mod:`skhyper.model_selection` forms share the architecture
-(layers, activation, dropout, output, loss, optimizer and its settings: the
-template's, L1/L2 aside), the batch size and the shuffling.
+(layers, activation, which layers have dropout, output, loss, kind of
+optimizer), the batch size and the shuffling.
 
 :func:`fusable` says whether a fit can join a group; :func:`train_members`
 trains prepared members and returns their histories.
@@ -157,7 +158,8 @@ def _stack_for(trainer, members):
     not trace again."""
     sizes = tuple(len(m.X) for m in members)
     validating = members[0].plan.validation_data is not None
-    key = (id(trainer), sizes, members[0].plan.batch_size, bool(members[0].plan.shuffle), _penalized(members), validating)
+    key = (id(trainer), sizes, members[0].plan.batch_size, bool(members[0].plan.shuffle), _penalized(members), validating,
+           _with_momentum(members))  # fmt: skip
     cache = getattr(_local, "stacks", None)
     if cache is None:
         cache = _local.stacks = OrderedDict()
@@ -189,14 +191,15 @@ class _Stack:
         self.loss_fn, self.metric_fn = trainer._loss, trainer._metric
         self.vars = [tf.Variable(np.stack([m.network.values[i] for m in members])) for i in range(len(variables))]
         self.n_inputs, self.n_targets = members[0].X.shape[1], members[0].y.reshape(len(members[0].y), -1).shape[1]
-        config = trainer.optimizer.get_config()
         self.kind = type(trainer.optimizer).__name__.lower()
-        self.config = config
-        # By name (the optimizer's own name prefixes the paths).
-        self.optimizer_layout = [(v.name, v.dtype, tuple(v.shape)) for v in trainer.optimizer.variables]
-        self.slot_names = {"sgd": ("momentum",) if config.get("momentum") else (),
-                           "rmsprop": ("velocity", "momentum") if config.get("momentum") else ("velocity",),
+        # Members may differ in the optimizer's settings (momentum, Nesterov,
+        # rho, epsilon, the betas: per-member values, see _settings); a
+        # momentum slot is kept when any member has momentum.
+        momentum = _with_momentum(members)
+        self.slot_names = {"sgd": ("momentum",) if momentum else (),
+                           "rmsprop": ("velocity", "momentum") if momentum else ("velocity",),
                            "adam": ("momentum", "velocity")}[self.kind]  # fmt: skip
+        self.n_dropout = sum(layer["kind"] == "dropout" for layer in self.layers)
         self.slot_paths = {i: variables[i].path.replace("/", "_") for i in self.trainable}
         self.slots = {(name, i): tf.Variable(tf.zeros_like(self.vars[i])) for name in self.slot_names for i in self.trainable}
         self.iterations = tf.Variable(tf.zeros([K], tf.int64))
@@ -217,7 +220,9 @@ class _Stack:
         signature = [tf.TensorSpec([], tf.int64), tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.bool),
                      tf.TensorSpec([None, self.n_inputs], tf.float32), tf.TensorSpec([None, self.n_targets], tf.float32),
                      tf.TensorSpec([None], tf.float32), tf.TensorSpec([K], tf.int64),
-                     tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.float32)]  # fmt: skip
+                     tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.float32),
+                     tf.TensorSpec([K, len(_SETTINGS)], tf.float32), tf.TensorSpec([K, 2], tf.bool),
+                     tf.TensorSpec([K, self.n_dropout], tf.float32), tf.TensorSpec([K, self.n_dropout], tf.float32)]  # fmt: skip
         self._epoch = traced(self._run, input_signature=signature)
         seed_ids = {id(v) for v in _seed_states(template)}
         self.weight_indices = [i for i, v in enumerate(variables) if id(v) not in seed_ids]
@@ -243,7 +248,11 @@ class _Stack:
             tf.constant([m.plan.shuffle_seed for m in members], tf.int64),
             tf.constant([np.float32(m.estimator.l1) for m in members]),
             tf.constant([np.float32(m.estimator.l2) for m in members]),
+            *_settings(members),
         )
+        # Each member's optimizer state as its own Keras optimizer holds it
+        # (by name: the optimizer's own name prefixes the paths).
+        self.optimizer_layouts = [_optimizer_layout(m) for m in members]
         self._snapshot = None
         if self.validating:
             parts = [m.plan.validation_data for m in members]
@@ -305,7 +314,7 @@ class _Stack:
             members.extend(group)
         return tf.gather(tf.concat(parts, 0), np.argsort(members))
 
-    def _run(self, epoch, rates, active, X_all, y_all, w_all, seeds, l1, l2):
+    def _run(self, epoch, rates, active, X_all, y_all, w_all, seeds, l1, l2, settings, flags, drop, scale):
         K = self.K
         rows = self._orders(epoch, seeds)
         loss_sum = tf.zeros([K])
@@ -321,7 +330,7 @@ class _Stack:
             X, y, w = tf.gather(X_all, safe), tf.gather(y_all, safe), tf.gather(w_all, safe)
             maskf = tf.cast(mask, tf.float32)
             with tf.GradientTape() as tape:
-                predicted = self._forward(X, live)
+                predicted = self._forward(X, live, dropout=(drop, scale))
                 per_row = self._per_row_loss(y, predicted)
                 n = tf.cast(tf.maximum(counts, 1), tf.float32)
                 losses = tf.reduce_sum(per_row * w * maskf, axis=1) / n
@@ -329,7 +338,7 @@ class _Stack:
                     losses += self._penalties(l1, l2)
                 total = tf.reduce_sum(tf.where(live, losses, 0.0))
             grads = tape.gradient(total, trainable)
-            self._apply(grads, rates, live)
+            self._apply(grads, rates, live, settings, flags)
             loss_sum += tf.where(live, losses * tf.cast(counts, tf.float32), 0.0)
             metric = tf.reshape(self.metric_fn(_flat(y), _flat(predicted)), tf.shape(maskf))
             metric_sum += tf.where(live, tf.reduce_sum(metric * maskf, axis=1), 0.0)
@@ -355,8 +364,9 @@ class _Stack:
         squared_errors = tf.reduce_sum(tf.square(y - predicted) * maskf[:, :, None], axis=1)  # per output, for R²
         return losses, tf.reduce_sum(metric * maskf, axis=1) / n, squared_errors
 
-    def _forward(self, X, live, training=True):
+    def _forward(self, X, live, training=True, dropout=None):
         h = X
+        position = 0
         for layer in self.layers:
             kind = layer["kind"]
             if kind == "dense":
@@ -367,23 +377,25 @@ class _Stack:
                     h = layer["activation"](h)
             elif kind == "dropout":
                 if training:
-                    h = self._dropout(h, layer, live)
+                    h = self._dropout(h, layer, live, dropout[0][:, position], dropout[1][:, position])
+                position += 1
             else:  # activation
                 h = layer["activation"](h)
         return h
 
-    def _dropout(self, h, layer, live):
+    def _dropout(self, h, layer, live, rate, scale):
         """Each member's mask drawn as Keras' Dropout draws it from that
         member's seed generator: a stateless uniform draw per member (mapped
         over the members: one op in the graph however many there are; a
         member's short last batch uses the first rows of the full draw, which
-        are what a draw of its own size gives), then one masking for all."""
+        are what a draw of its own size gives), then one masking for all, at
+        each member's own ``rate`` (kept units scaled by its ``scale``, 1 /
+        (1 - rate) as TensorFlow's dropout computes it)."""
         state = self.vars[layer["state"]]
         seeds = tf.cast(tf.math.floormod(state, tf.int32.max - 1), tf.int32)
         shape = [tf.shape(h)[1], h.shape[-1]]
         noise = tf.map_fn(lambda seed: tf.random.stateless_uniform(shape, seed=seed), seeds, fn_output_signature=tf.float32)
-        rate = layer["rate"]
-        dropped = tf.where(noise >= rate, h * tf.constant(1 / (1 - rate), tf.float32), tf.zeros_like(h))
+        dropped = tf.where(noise >= rate[:, None, None], h * scale[:, None, None], tf.zeros_like(h))
         step = tf.cast(live, state.dtype)
         state.assign_add(tf.stack([tf.zeros_like(step), step], axis=1))
         return dropped
@@ -407,44 +419,52 @@ class _Stack:
             terms.append(l1 * tf.reduce_sum(tf.abs(kernel), axis=[1, 2]) + l2 * tf.reduce_sum(tf.square(kernel), axis=[1, 2]))
         return tf.add_n(terms)
 
-    def _apply(self, grads, rates, live):
-        """One optimizer step per live member, as Keras writes it."""
-        c = self.config
+    def _apply(self, grads, rates, live, settings, flags):
+        """One optimizer step per live member, as Keras writes it, with each
+        member's own settings (columns of ``settings``, see ``_SETTINGS``;
+        ``flags``: has momentum, Nesterov)."""
+        column = {name: settings[:, j] for j, name in enumerate(_SETTINGS)}
         for i, grad in zip(self.trainable, grads):
             variable = self.vars[i]
             shape = [-1] + [1] * (len(variable.shape) - 1)
             lr = tf.reshape(rates, shape)
             keep = tf.reshape(live, shape)
+            per = {name: tf.reshape(values, shape) for name, values in column.items()}
+            with_momentum = tf.reshape(flags[:, 0], shape)
             if self.kind == "sgd":
-                if c.get("momentum"):
-                    m = self.slots[("momentum", i)]
-                    new_m = m * c["momentum"] - grad * lr
-                    m.assign(tf.where(keep, new_m, m))
-                    step = new_m * c["momentum"] - grad * lr if c.get("nesterov") else new_m
-                    variable.assign(tf.where(keep, variable + step, variable))
+                if "momentum" in self.slot_names:
+                    m, momentum = self.slots[("momentum", i)], per["momentum"]
+                    new_m = m * momentum - grad * lr
+                    m.assign(tf.where(keep & with_momentum, new_m, m))
+                    nesterov = tf.reshape(flags[:, 1], shape)
+                    step = tf.where(nesterov, new_m * momentum - grad * lr, new_m)
+                    # (A member without momentum steps as Keras' plain SGD does.)
+                    updated = tf.where(with_momentum, variable + step, variable - grad * lr)
+                    variable.assign(tf.where(keep, updated, variable))
                 else:
                     variable.assign(tf.where(keep, variable - grad * lr, variable))
             elif self.kind == "rmsprop":
                 v = self.slots[("velocity", i)]
-                new_v = c["rho"] * v + (1 - c["rho"]) * tf.square(grad)
+                new_v = per["rho"] * v + per["one_minus_rho"] * tf.square(grad)
                 v.assign(tf.where(keep, new_v, v))
-                increment = (lr * grad) / tf.sqrt(new_v + c["epsilon"])
-                if c.get("momentum"):
+                increment = (lr * grad) / tf.sqrt(new_v + per["epsilon"])
+                if "momentum" in self.slot_names:
                     m = self.slots[("momentum", i)]
-                    increment = c["momentum"] * m + increment
-                    m.assign(tf.where(keep, increment, m))
+                    new_m = per["momentum"] * m + increment
+                    m.assign(tf.where(keep & with_momentum, new_m, m))
+                    increment = tf.where(with_momentum, new_m, increment)
                 variable.assign(tf.where(keep, variable - increment, variable))
             else:  # adam
                 m, v = self.slots[("momentum", i)], self.slots[("velocity", i)]
                 local_step = tf.cast(self.iterations + 1, tf.float32)
-                beta_1_power = tf.pow(tf.cast(c["beta_1"], tf.float32), local_step)
-                beta_2_power = tf.pow(tf.cast(c["beta_2"], tf.float32), local_step)
+                beta_1_power = tf.pow(column["beta_1"], local_step)
+                beta_2_power = tf.pow(column["beta_2"], local_step)
                 alpha = tf.reshape(rates * tf.sqrt(1 - beta_2_power) / (1 - beta_1_power), shape)
-                new_m = m + (grad - m) * (1 - c["beta_1"])
-                new_v = v + (tf.square(grad) - v) * (1 - c["beta_2"])
+                new_m = m + (grad - m) * per["one_minus_beta_1"]
+                new_v = v + (tf.square(grad) - v) * per["one_minus_beta_2"]
                 m.assign(tf.where(keep, new_m, m))
                 v.assign(tf.where(keep, new_v, v))
-                update = (new_m * alpha) / (tf.sqrt(new_v) + c["epsilon"])
+                update = (new_m * alpha) / (tf.sqrt(new_v) + per["epsilon"])
                 variable.assign(tf.where(keep, variable - update, variable))
         self.iterations.assign_add(tf.cast(live, tf.int64))
 
@@ -460,7 +480,7 @@ class _Stack:
         for k, member in enumerate(self.members):
             member.network.values = [value[k] for value in values]
             state = []
-            for path, dtype, shape in self.optimizer_layout:
+            for path, dtype, shape in self.optimizer_layouts[k]:
                 if path == "iteration":
                     state.append(np.asarray(iterations[k], dtype=dtype))
                 elif path == "learning_rate":
@@ -469,6 +489,50 @@ class _Stack:
                     state.append(slots[by_name[path]][k].astype(dtype).reshape(shape))
             member.network.optimizer_values = state
             member.network.rate = float(rates[k])
+
+
+#: The optimizer settings members may differ in, one column each (the ``1 -``
+#: ones computed in float64, as Keras computes them from its Python floats).
+_SETTINGS = ("momentum", "rho", "one_minus_rho", "epsilon", "beta_1", "one_minus_beta_1", "beta_2", "one_minus_beta_2")
+
+
+def _config(member):
+    """The member's optimizer settings: those of its architecture's template."""
+    return member.network.template.optimizer.get_config()
+
+
+def _with_momentum(members):
+    return any(_config(m).get("momentum") for m in members)
+
+
+def _settings(members):
+    """Per member: its optimizer settings (``_SETTINGS``), whether it has
+    momentum and Nesterov, and each dropout layer's rate and scale."""
+    import keras
+
+    rows, flags, rates = [], [], []
+    for member in members:
+        c = _config(member)
+        momentum, rho = float(c.get("momentum") or 0.0), float(c.get("rho", 0.0))
+        beta_1, beta_2 = float(c.get("beta_1", 0.0)), float(c.get("beta_2", 0.0))
+        rows.append([momentum, rho, 1 - rho, float(c.get("epsilon", 0.0)), beta_1, 1 - beta_1, beta_2, 1 - beta_2])
+        flags.append([momentum > 0, bool(c.get("nesterov", False))])
+        rates.append([float(layer.rate) for layer in member.network.template.layers
+                      if isinstance(layer, keras.layers.Dropout)])  # fmt: skip
+    rates = np.asarray(rates, np.float64).reshape(len(members), -1)
+    scale = 1 / (1 - rates)  # as TensorFlow's dropout: in float64, then float32
+    return (tf.constant(np.asarray(rows, np.float32)), tf.constant(np.asarray(flags, bool)),
+            tf.constant(rates.astype(np.float32)), tf.constant(scale.astype(np.float32)))  # fmt: skip
+
+
+def _optimizer_layout(member):
+    """``(name, dtype, shape)`` of each variable the member's own Keras
+    optimizer holds, in order."""
+    from ._compiled import trainer_for
+
+    n_targets = member.y.shape[1] if member.y.ndim == 2 else 1
+    trainer = trainer_for(member.network.template, member.plan.metric, n_targets, template=True)
+    return [(v.name, v.dtype, tuple(v.shape)) for v in trainer.optimizer.variables]
 
 
 def _flat(t):

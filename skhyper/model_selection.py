@@ -322,11 +322,20 @@ def _train_groups(members):
                     _results[member.key] = member.estimator
 
 
+#: Settings of the template's key that members of a group may differ in
+#: (each member's own values go into the stacked epoch).
+_PER_MEMBER = ("l1", "l2", "momentum", "nesterov", "rho", "epsilon", "beta_1", "beta_2")
+
+
 def _architecture(estimator, n_inputs, template):
     """What the members of a group share: the template's key (see
-    ``_template_key``) without the L1/L2 strengths, in which they may differ."""
+    ``_template_key``) without the settings they may differ in: L1/L2, the
+    optimizer's momentum, Nesterov, rho, epsilon and betas, and the dropout
+    rates (not which layers have dropout: a rate of 0 builds no layer)."""
     parts = json.loads(estimator._template_key(n_inputs, template.outputs[0].shape[-1]))
-    parts[-1] = {name: value for name, value in parts[-1].items() if name not in ("l1", "l2")}  # the settings
+    settings = {name: value for name, value in parts[-1].items() if name not in _PER_MEMBER}
+    settings["dropout"] = [rate > 0 for rate in settings["dropout"]]
+    parts[-1] = settings
     return json.dumps(parts, sort_keys=True)
 
 

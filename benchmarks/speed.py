@@ -40,9 +40,10 @@ Compares skhyper with sklearn's MLPClassifier/MLPRegressor, plain Keras
 8. seed 003's grid with early stopping (a tenth of the rows for validation,
    patience 3, at most 50 epochs) through sklearn's search and fused, beside
    sklearn's MLP grid with its own early stopping.
-9. seed 003's grid and 7d's 192 fits with ``n_jobs=2`` (loky worker
-   processes) for every contender: the first run (starting the workers'
-   TensorFlow and traces) reported, the median over the runs after it.
+9. seed 003's grid, 7d's 192 fits and 96 fits at batch 32 with
+   ``n_jobs=2`` (loky worker processes) for every contender: the first run
+   (starting the workers' TensorFlow and traces) reported, the median over
+   the runs after it.
 
     python benchmarks/speed.py --tasks 7,8,9   # only the searches
 
@@ -368,8 +369,9 @@ def early_stopping_search(repeat, rows):
 
 
 def parallel_searches(repeat, rows):
-    """9: seed 003's grid and the 192-fit grid of 7d with ``n_jobs=2`` (loky
-    worker processes), each contender's search spread over 2 workers.  The
+    """9: seed 003's grid, the 192-fit grid of 7d and 96 fits at batch 32
+    with ``n_jobs=2`` (loky worker processes), each contender's search spread
+    over 2 workers.  The
     first run of each starts what its workers need (skhyper's: importing
     TensorFlow, the traces); its time is reported, the median is over the
     runs after it."""
@@ -382,6 +384,9 @@ def parallel_searches(repeat, rows):
          {"kernel_initializer": INITIALIZERS}, {"alpha": np.logspace(-5, 2, 8)}),
         ("9b. 192 fits (64 seeds x 3 folds), n_jobs=2", KerasMLPClassifier(**network),
          {"random_state": list(range(64))}, {"random_state": list(range(64))}),
+        ("9c. 96 fits (32 seeds x 3 folds) at batch 32, skhyper's default, n_jobs=2",
+         KerasMLPClassifier(**{**network, "batch_size": 32}), {"random_state": list(range(32))},
+         {"random_state": list(range(32)), "batch_size": [32]}),
     ]  # fmt: skip
     for task, estimator, grid, sk_grid in cases:
         contenders = [

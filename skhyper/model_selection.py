@@ -155,8 +155,10 @@ class _Fused:
             return
         from joblib import Parallel, delayed, effective_n_jobs
 
-        n_parts = max(1, min(effective_n_jobs(self._fuse_jobs), len(pairs)))
-        parts = [pairs[index::n_parts] for index in range(n_parts)]
+        # Whole candidates per part: the parts hold the same folds in the same
+        # order, so a worker traces one stacked epoch whichever part it gets.
+        n_parts = max(1, min(effective_n_jobs(self._fuse_jobs), len(candidates)))
+        parts = [[(c, train) for c in candidates[i::n_parts] for train, _ in splits] for i in range(n_parts)]
         try:
             done = Parallel(n_jobs=self._fuse_jobs, pre_dispatch=self.pre_dispatch)(
                 delayed(_fit_part)(self.estimator, X, y, part) for part in parts
@@ -179,12 +181,13 @@ def _plain(value):
 def _fit_fused(estimator, X, y, pairs):
     """Train the fits ``pairs`` ((candidate parameters, training rows)) of
     ``estimator`` that can be fused, in groups; each fused result is kept
-    for sklearn's fit of the same parameters on the same rows to take."""
+    for sklearn's fit of the same parameters on the same rows to take.
+    Returns the key of each pair it tried, by the pair's index."""
     from .estimators._base import KerasMLPBase
     from .fused import fusable
 
-    members = []
-    for candidate, train in pairs:
+    members, tried = [], {}
+    for index, (candidate, train) in enumerate(pairs):
         fitted = clone(estimator).set_params(**clone(candidate, safe=False))
         final = _final_step(fitted)
         if not isinstance(final, KerasMLPBase) or not fusable(final):
@@ -195,10 +198,11 @@ def _fit_fused(estimator, X, y, pairs):
                 X_train = fitted[:-1].fit_transform(X_train, y_train)
             except Exception:  # noqa: BLE001 - sklearn's own fit reports it
                 continue
-        member = _prepare(final, X_train, y_train)
+        member, tried[index] = _prepare(final, X_train, y_train)
         if member is not None:
             members.append(member)
     _train_groups(members)
+    return tried
 
 
 def _fit_part(estimator, X, y, pairs):
@@ -206,19 +210,19 @@ def _fit_part(estimator, X, y, pairs):
     be and fitted one by one where not, as ``{key: result}`` (see
     :func:`_portable`).  A fit that fails is left out: sklearn's fit of it,
     in the search's process, raises what it raises."""
-    _fit_fused(estimator, X, y, pairs)
+    tried = _fit_fused(estimator, X, y, pairs)
     with _lock:
         results = dict(_results)
         _results.clear()
-    for candidate, train in pairs:
+    for index, (candidate, train) in enumerate(pairs):
+        if index in tried:
+            continue  # fused (or failed as it would on its own)
         fitted = clone(estimator).set_params(**clone(candidate, safe=False))
         X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
-        key = _key(fitted, X_train, y_train)
-        if key not in results:
-            try:
-                results[key] = fitted.fit(X_train, y_train)
-            except Exception:  # noqa: BLE001
-                continue
+        try:
+            results[_key(fitted, X_train, y_train)] = fitted.fit(X_train, y_train)
+        except Exception:  # noqa: BLE001
+            continue
     return {key: _portable(result) for key, result in results.items()}
 
 
@@ -269,26 +273,26 @@ def _final_step(estimator):
 
 def _prepare(estimator, X, y):
     """A fused member of ``estimator``'s fit on ``(X, y)``, or None (then
-    sklearn fits it, and raises what it raises)."""
+    sklearn fits it, and raises what it raises), and the fit's key."""
     from .fused import Member
 
     key = _key(estimator, X, y)
     try:
         rows = estimator._prepare_fit(X, y, None, warm_start=False)
     except Exception:  # noqa: BLE001 - sklearn's own fit reports it
-        return None
+        return None, key
     if not estimator._as_drawn():  # (the first of its architecture is, once built)
         try:
             estimator._finish_fit(estimator._train(*rows[:4], estimator.epochs, 0))
         except Exception:  # noqa: BLE001
-            return None
+            return None, key
         with _lock:
             _results[key] = estimator
-        return None
+        return None, key
     X_train, y_model, weights, plan = estimator._training_plan(*rows[:4], estimator.epochs, 0)
     member = Member(estimator, X_train, y_model, weights, plan)
     member.key = key
-    return member
+    return member, key
 
 
 def _train_groups(members):

@@ -74,13 +74,16 @@ class _Fused:
     """The fusing part of the searches below."""
 
     def fit(self, X, y=None, **params):
-        self._fusing = (X, y, params)
         jobs = self.n_jobs
         # With n_jobs, the fits are trained in worker processes (fused by
         # parts) before sklearn evaluates the candidates, which it then does
         # here, taking each fit's result: sklearn's own workers could not.
-        self._fuse_jobs = jobs if jobs not in (None, 1) and self._fuses_in_workers(X, y, params) else None
-        if self._fuse_jobs is not None:
+        try:
+            in_workers = jobs not in (None, 1) and self._fuses_in_workers(X, y, params)
+        except Exception:  # noqa: BLE001 - bad data or folds: sklearn's fit says what is wrong
+            in_workers = False
+        self._fusing, self._fuse_jobs = (X, y, params), jobs if in_workers else None
+        if in_workers:
             self.n_jobs = 1
         try:
             return super().fit(X, y, **params)

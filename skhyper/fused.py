@@ -553,7 +553,7 @@ def _layers(model, index):
             layers.append({"kind": "dense", "kernel": index[id(layer.kernel)],
                            "bias": index[id(layer.bias)] if layer.use_bias else None, "activation": activation})  # fmt: skip
         elif isinstance(layer, keras.layers.Dropout):
-            layers.append({"kind": "dropout", "rate": layer.rate, "state": index[id(layer.seed_generator.state)]})
+            layers.append({"kind": "dropout", "state": index[id(layer.seed_generator.state)]})  # rates: per member
         elif isinstance(layer, keras.layers.Activation):
             layers.append({"kind": "activation", "activation": layer.activation})
         else:

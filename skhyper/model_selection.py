@@ -260,10 +260,7 @@ def _restored(result):
     estimator.__dict__.update(result.state)
     key = estimator._template_key(*result.shape)
     if template_for(key) is None:
-        built = object.__new__(result.kind)
-        built.__dict__.update(result.state)
-        built.__dict__.update(result.state["_network_params"])
-        remember_template(key, built._build_model(*result.shape))
+        remember_template(key, estimator._build_as_fitted(*result.shape, result.rate))
     estimator._network_weights = NetworkWeights(template_for(key), result.values, result.rate, result.optimizer_values)
     return estimator
 

@@ -60,14 +60,19 @@ class NetworkBuilder:
     def _keras_model_of(self, weights):
         """A new Keras model holding ``weights``, built with the
         hyperparameters the network was built with."""
+        template = weights.template
+        return weights.to_keras(self._build_as_fitted(template.input_shape[-1], template.output_shape[-1], weights.rate))
+
+    def _build_as_fitted(self, n_inputs, n_outputs, rate):
+        """A new Keras model of the architecture and optimizer (at ``rate``)
+        the fitted network was built with."""
         # The estimator as it was when its network was built (a shallow copy:
         # copy.copy would pickle, which builds this very model).
         fitted = object.__new__(type(self))
         fitted.__dict__.update(self.__dict__)
         fitted.__dict__.update(self._network_params)
-        fitted.learning_rate_ = weights.rate
-        template = weights.template
-        return weights.to_keras(fitted._build_model(template.input_shape[-1], template.output_shape[-1]))
+        fitted.learning_rate_ = rate
+        return fitted._build_model(n_inputs, n_outputs)
 
     def _set_weight(self, path, value):
         """Set the variable at ``path`` (``"output/bias"``) of the network."""

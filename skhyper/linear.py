@@ -1,26 +1,42 @@
 """The ridge regression a network's linear path starts from.
 
 A forecaster's linear path (``WindowForecaster(linear_path=True)``) starts at
-the ridge fit of its training rows, with the penalty chosen by efficient
-leave-one-out cross-validation over a grid (as sklearn's ``RidgeCV`` does by
-default): on a series with little to learn, such as a random walk's steps,
-the penalty grows and the start is close to the naive forecast; on a series a
-linear autoregression describes, it is that autoregression.
+the ridge fit of its training rows, with the penalty chosen over a grid by a
+Bayesian information criterion on the fit's effective number of parameters
+``df`` (the trace of its hat matrix, intercept included; Hastie, Tibshirani &
+Friedman, *The Elements of Statistical Learning*, 7.6-7.7)::
+
+    n log(RSS) - log(n) n log(1 - df / n)
+
+which is generalized cross-validation's ``n log(RSS) - 2 n log(1 - df / n)``
+with BIC's ``log(n)`` per parameter in place of the 2 of leave-one-out error
+and AIC: for ``df`` small against ``n`` it is BIC, ``n log(RSS) + log(n)
+df``, and unlike BIC it grows without bound as ``df`` nears ``n`` (a short
+series whose windows hold almost as many lags as there are windows).  The grid
+ends with an infinite penalty, the intercept alone: on windows relative to
+their last value, the naive forecast plus the mean step.  On a series with
+little to learn, such as a random walk's steps, the criterion keeps the start
+at or near the naive forecast where leave-one-out error fits the noise of a
+few hundred windows; on a series a linear autoregression describes, it is
+that autoregression.
 """
 
 import numpy as np
 
-__all__ = ["ALPHAS_PER_ROW", "ridge_loo"]
+__all__ = ["ALPHAS_PER_ROW", "ridge_bic"]
 
-#: The penalties tried, per training row (the features are standardized, so
-#: ``X.T @ X / n`` is of order 1 and these span "almost none" to "almost all").
+#: The finite penalties tried, per training row (the features are
+#: standardized, so ``X.T @ X / n`` is of order 1 and these span "almost none"
+#: to "almost all"); an infinite penalty is tried after them.
 ALPHAS_PER_ROW = np.logspace(-5, 2, 15)
 
 
-def ridge_loo(X, y, sample_weight=None, min_alpha=0.0):
+def ridge_bic(X, y, sample_weight=None, min_alpha=0.0):
     """The kernel, intercept and penalty of the ridge regression of ``y`` on
     ``X`` (intercept not penalized, float64) whose penalty, at least
-    ``min_alpha``, has the lowest leave-one-out squared error.
+    ``min_alpha``, has the lowest criterion of the module's docstring
+    (``RSS``: the weighted residual sum of squares, over every column of
+    ``y``).
 
     Parameters
     ----------
@@ -31,7 +47,8 @@ def ridge_loo(X, y, sample_weight=None, min_alpha=0.0):
 
     Returns
     -------
-    kernel : array of shape (p, k); intercept : array of shape (k,); alpha : float
+    kernel : array of shape (p, k); intercept : array of shape (k,);
+    alpha : float (``inf``: the intercept alone, kernel zero)
     """
     X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
     n = len(X)
@@ -45,15 +62,15 @@ def ridge_loo(X, y, sample_weight=None, min_alpha=0.0):
     alphas = ALPHAS_PER_ROW * n
     alphas = np.unique(np.concatenate([alphas[alphas >= min_alpha], [min_alpha] if min_alpha > 0 else []]))
     best = None
-    for alpha in alphas:
+    for alpha in [*alphas, np.inf]:
         # The weights sum to 1, so a penalty of alpha on n rows is alpha / n here.
         shrink = s**2 / (s**2 + alpha / n)
         residual = yw - U @ (shrink[:, None] * Uty)
-        leverage = (U**2) @ shrink + w  # the intercept's leverage is w_i
-        loo = residual / np.clip(1.0 - leverage, 1e-12, None)[:, None]
-        error = float((loo**2).sum())
-        if best is None or error < best[0]:
-            best = (error, alpha)
+        rss = max(float((residual**2).sum()), np.finfo(float).tiny)
+        df = float(shrink.sum()) + 1.0  # the intercept's too
+        criterion = n * np.log(rss) - np.log(n) * n * np.log(max(1.0 - df / n, 1e-12))
+        if best is None or criterion < best[0]:
+            best = (criterion, alpha)
     alpha = best[1]
     kernel = Vt.T @ ((s / (s**2 + alpha / n))[:, None] * Uty)
     return kernel, y_mean - x_mean @ kernel, float(alpha)

@@ -36,13 +36,14 @@ _STATE = {
     "KerasMLPClassifier": ["classes_", "n_classes_", "target_type_", "_label_dtype"],
     "KerasMLPRegressor": [],
     "WindowForecaster": ["forecasts_itself_", "target_is_1d_", "input_mean_", "input_scale_",
-                         "target_mean_", "target_scale_", "context_", "_training_head", "lags_", "level_rows_", "seasonal_period_", "linear_alpha_"],
+                         "target_mean_", "target_scale_", "context_", "_training_head", "lags_", "level_rows_", "seasonal_period_", "linear_alpha_",
+                         "linear_start_kept_"],
 }  # fmt: skip
 
 #: Parameters added after format version 1 was first written, with the value
 #: that matches how files without them were trained.
 _DEFAULTS_BEFORE = {
-    "WindowForecaster": {"relative_to": None, "linear_path": False},
+    "WindowForecaster": {"relative_to": None, "linear_path": False, "linear_margin": 0.0},
 }
 
 
@@ -133,6 +134,8 @@ def load(path, kind=None):
             estimator.seasonal_period_ = estimator.seasonal_period
         if "linear_alpha_" not in state:  # written before the linear path
             estimator.linear_alpha_ = None
+        if "linear_start_kept_" not in state:  # written before linear_margin: not checked
+            estimator.linear_start_kept_ = None
     estimator.target_encoder_ = _target_encoder(estimator, state)
     with tempfile.TemporaryDirectory() as folder:
         model_file = Path(folder) / "model.keras"

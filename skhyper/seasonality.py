@@ -81,14 +81,16 @@ def period_from_autocorrelation(values, max_lag=None):
     """The first lag at which the series repeats, or None.
 
     The autocorrelation of the series less its linear trend, averaged over
-    columns.  A season is its first local peak, from lag 2 to half the series,
+    columns.  A season is its first local peak, from lag 2 to a third of the
+    series (three seasons in the data: a peak seen only twice is as likely a
+    slow cycle, such as an interest rate's, as a season),
     that reaches 0.3, stands out of the noise (``2.5 / sqrt(n)``) and rises
     at least 0.3 above the lowest value before it: a random walk's or an
     AR(1)'s slowly decaying autocorrelation has no such peak.
     """
     values = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
     n = len(values)
-    max_lag = n // 2 if max_lag is None else min(max_lag, n // 2)
+    max_lag = n // 3 if max_lag is None else min(max_lag, n // 3)
     if max_lag < 3:
         return None
     time = np.arange(n) - (n - 1) / 2

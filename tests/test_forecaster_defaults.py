@@ -13,7 +13,7 @@ from sklearn.linear_model import Ridge
 
 import skhyper
 from skhyper import WindowForecaster
-from skhyper.linear import ridge_loo
+from skhyper.linear import ridge_bic
 from skhyper.seasonality import detect_period, period_from_autocorrelation, period_from_index
 from skhyper.windows import lag_offsets, sliding_windows
 
@@ -95,7 +95,7 @@ def test_the_linear_path_starts_at_the_ridge_fit_and_the_hidden_output_at_zero()
     model = WindowForecaster(window_size=4, relative_to=None, scale=False, early_stopping=False, validation_split=0.0,
                              epochs=1, learning_rate=1e-12, random_state=0).fit(x)  # fmt: skip
     windows, targets = sliding_windows(x[:, None], x[:, None], lag_offsets(4), 1)
-    kernel, intercept, alpha = ridge_loo(windows, targets)
+    kernel, intercept, alpha = ridge_bic(windows, targets)
     assert alpha == model.linear_alpha_
     np.testing.assert_allclose(model.model_.get_layer("linear_path").kernel.numpy(), kernel, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(model.model_.get_layer("output").kernel.numpy(), 0.0, atol=1e-9)
@@ -104,15 +104,57 @@ def test_the_linear_path_starts_at_the_ridge_fit_and_the_hidden_output_at_zero()
     np.testing.assert_allclose(model.predict_in_sample(x)[4:], ridge.predict(windows), rtol=1e-4, atol=1e-4)
 
 
+def test_the_penalty_criterion_keeps_a_signal_and_drops_noise():
+    rs = np.random.RandomState(0)
+    X = rs.randn(200, 10)
+    # Targets unrelated to X: the intercept alone (an infinite penalty).
+    kernel, intercept, alpha = ridge_bic(X, 0.3 + rs.randn(200, 1))
+    assert alpha == np.inf and np.all(kernel == 0) and abs(intercept[0] - 0.3) < 0.2
+    # A linear signal: a light penalty and its coefficients.
+    coef = np.linspace(-1, 1, 10)[:, None]
+    kernel, _, alpha = ridge_bic(X, X @ coef + 0.1 * rs.randn(200, 1))
+    assert alpha < 1.0 and np.abs(kernel - coef).max() < 0.05
+
+
+def test_the_penalty_criterion_does_not_fit_every_row_of_a_short_series():
+    # 24 rows and 30 noise features: plain BIC (n log RSS + log(n) df) picks
+    # the lightest penalty, which fits every row; the criterion's
+    # log(1 - df/n) term does not.
+    rs = np.random.RandomState(1)
+    X, y = rs.randn(24, 30), rs.randn(24, 1)
+    _, _, alpha = ridge_bic(X, y)
+    assert alpha == np.inf
+
+
 def test_early_stopping_keeps_the_start_when_no_epoch_beats_it():
     walk = np.cumsum(np.random.RandomState(3).randn(300))
-    model = WindowForecaster(window_size=10, learning_rate=0.1, random_state=0).fit(walk)  # too high a rate
-    start = WindowForecaster(window_size=10, learning_rate=0.1, epochs=1, random_state=0)
-    start.set_params(learning_rate=1e-12).fit(walk)
+    # No margin: early stopping alone decides.
+    model = WindowForecaster(window_size=10, learning_rate=0.3, linear_margin=0.0, random_state=0).fit(walk)
+    start = WindowForecaster(window_size=10, learning_rate=1e-12, epochs=1, random_state=0).fit(walk)
     assert model.early_stopping and model.validation_split == 0.1
-    # Every epoch at rate 0.1 is worse on the last 10% than the ridge start: training ends there.
+    # Every epoch at rate 0.3 (too high) is worse on the last 10% than the ridge start: training ends there.
     assert min(model.history_["val_loss"]) > start.history_["val_loss"][0] - 1e-6
     np.testing.assert_allclose(model.forecast(5), start.forecast(5), rtol=1e-5)
+
+
+def test_the_linear_start_is_kept_unless_training_beats_it_by_the_margin():
+    walk = np.cumsum(np.random.RandomState(3).randn(300))
+    start = WindowForecaster(window_size=10, learning_rate=1e-12, epochs=1, random_state=0).fit(walk)
+    # At rate 0.1 an epoch beats the start on the 29 validation windows, by
+    # less than two standard errors of the per-window differences.
+    fitted = {margin: WindowForecaster(window_size=10, learning_rate=0.1, linear_margin=margin,
+                                       random_state=0).fit(walk) for margin in (0.0, 2.0)}  # fmt: skip
+    assert min(fitted[2.0].history_["val_loss"]) < start.history_["val_loss"][0]
+    assert fitted[0.0].linear_start_kept_ is False
+    assert fitted[2.0].linear_start_kept_ is True
+    np.testing.assert_allclose(fitted[2.0].forecast(5), start.forecast(5), rtol=1e-5)
+    assert not np.allclose(fitted[0.0].forecast(5), start.forecast(5), rtol=1e-3)
+    # The history is training's, as it ran; only the weights went back.
+    np.testing.assert_array_equal(fitted[2.0].history_["val_loss"], fitted[0.0].history_["val_loss"])
+    # Nothing to compare without early stopping, or when a fit goes on.
+    assert WindowForecaster(window_size=10, early_stopping=False, epochs=2, random_state=0).fit(walk).linear_start_kept_ is None
+    fitted[2.0].partial_fit(walk)
+    assert fitted[2.0].linear_start_kept_ is None
 
 
 @pytest.mark.parametrize("engine", ["compiled", "keras"])
@@ -121,7 +163,7 @@ def test_both_engines_count_the_start_as_a_candidate(engine):
     model = WindowForecaster(window_size=5, hidden_layer_sizes=(4,), learning_rate=0.5, epochs=5,
                              engine=engine, random_state=0).fit(walk)  # fmt: skip
     linear = model.model_.get_layer("linear_path").kernel.numpy()
-    kernel, _, _ = ridge_loo(*_relative_windows(model, walk))
+    kernel, _, _ = ridge_bic(*_relative_windows(model, walk))
     np.testing.assert_allclose(linear, kernel, rtol=1e-4, atol=1e-5)
 
 
@@ -185,6 +227,13 @@ def test_auto_season_is_none_when_no_season_stands_out(kind):
         for t in range(1, 400):
             series[t] = 0.9 * series[t - 1] + noise[t]
     assert period_from_autocorrelation(series) is None
+
+
+def test_a_cycle_seen_only_twice_in_the_autocorrelation_is_not_a_season():
+    t = np.arange(100)
+    cycle = np.sin(2 * np.pi * t / 40) + 0.05 * np.random.RandomState(0).randn(100)
+    assert period_from_autocorrelation(cycle) is None  # 2.5 cycles
+    assert period_from_autocorrelation(np.tile(cycle[:40], 3)) == 40  # three of them
 
 
 def test_auto_season_needs_two_seasons_of_data():

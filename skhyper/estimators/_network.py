@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 
 from .. import hyperparams, schedules
 from .._weights import NetworkWeights, initial_weights, remember_template, template_for
-from ..linear import ridge_loo
+from ..linear import ridge_bic
 
 __all__ = ["NetworkBuilder", "draw_seeds", "restore_seed_states", "seed_states"]
 
@@ -244,12 +244,13 @@ class NetworkBuilder:
         """The linear path at the ridge fit of the rows, with the hidden
         layers' output at zero: training starts from the best linear model
         and the hidden layers learn what it misses."""
-        kernel, intercept, self.linear_alpha_ = ridge_loo(
+        kernel, intercept, self.linear_alpha_ = ridge_bic(
             X, y_model.reshape(len(y_model), -1), sample_weight, min_alpha=float(self.l2) * len(X)
         )
         self._set_weight("linear_path/kernel", kernel)
         self._set_weight("output/kernel", np.zeros(self._weight_shape("output/kernel")))
         self._set_weight("output/bias", intercept)
+        self._linear_start = kernel, intercept  # for the forecaster's check after training
 
     def _network_settings(self):
         """The parameters baked into the built network and its optimizer, as

@@ -6,7 +6,7 @@ network — as a regressor that sklearn's searches tune with ``TimeSeriesSplit``
 """
 
 import warnings
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -64,12 +64,23 @@ class WindowForecaster(KerasMLPRegressor):
     linear_path : bool, default=True
         Add a linear map from the window to the output beside the hidden
         layers.  It starts at the ridge regression of the training windows
-        (penalty chosen by leave-one-out error, ``linear_alpha_``), with the
-        hidden layers' output at zero: a linear autoregression is the model's
+        (penalty chosen by BIC, ``linear_alpha_``; an infinite penalty, the
+        intercept alone, is one choice), with the hidden layers' output at
+        zero: a linear autoregression is the model's
         starting point and floor, which the hidden layers improve on.  With
         level-relative windows, a penalty pulls it towards the level (the
         naive forecast), not towards the training mean.  False is the plain
         MLP of seed 000.
+    linear_margin : float, default=2.0
+        With a linear path and early stopping: by how many standard errors
+        the trained network must beat the linear start on the validation
+        windows to replace it (the standard error of the mean per-window
+        difference of their losses; ``linear_start_kept_`` says which won).
+        Early stopping picks the best of many epochs on a few dozen windows,
+        which noise alone wins now and then; on a series with nothing more to
+        learn (a random walk, a short series) the margin keeps the linear
+        start instead of the noise the hidden layers fitted.  0 keeps the
+        trained network whenever it is better on average.
     early_stopping : bool, default=True
         As :class:`KerasMLPRegressor`'s (whose default is False), on the last
         ``validation_split`` of the windows in time; with a linear path the
@@ -97,9 +108,17 @@ class WindowForecaster(KerasMLPRegressor):
         The season length the windows use: ``seasonal_period``, or what
         ``"auto"`` found.
     linear_alpha_ : float or None
-        The ridge penalty the linear path started from, chosen by
-        leave-one-out error (see :mod:`skhyper.linear`); None without a
-        linear path.
+        The ridge penalty the linear path started from, chosen by the
+        Bayesian information criterion (see :mod:`skhyper.linear`); ``inf``
+        when the intercept alone won (with level-relative windows, the naive
+        forecast plus the mean step); None without a linear path.
+    linear_start_kept_ : bool or None
+        Whether the linear start was kept after training because the trained
+        network did not beat it by ``linear_margin`` standard errors on the
+        validation windows (True), or the trained network was (False); None
+        when there was nothing to compare (no linear path, no early stopping
+        or validation windows, or a ``partial_fit`` / warm start that went on
+        from an earlier fit).
     lags_ : ndarray of int
         The rows a window holds, as offsets ``k`` (row ``t - k``), oldest
         first; fixed at ``fit`` (``predict`` and ``forecast`` use these even
@@ -136,6 +155,7 @@ class WindowForecaster(KerasMLPRegressor):
         "seasonal_window": [Interval(Integral, 0, None, closed="left")],
         "relative_to": [StrOptions({"auto", "mean", "last"}), None],
         "linear_path": ["boolean"],
+        "linear_margin": [Interval(Real, 0, None, closed="left")],
         "scale": ["boolean"],
     }
 
@@ -148,6 +168,7 @@ class WindowForecaster(KerasMLPRegressor):
         seasonal_window=3,
         relative_to="auto",
         linear_path=True,
+        linear_margin=2.0,
         scale=True,
         early_stopping=True,
         validation_split=0.1,
@@ -160,6 +181,7 @@ class WindowForecaster(KerasMLPRegressor):
         self.seasonal_window = seasonal_window
         self.relative_to = relative_to
         self.linear_path = linear_path
+        self.linear_margin = linear_margin
         self.scale = scale
 
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
@@ -297,6 +319,40 @@ class WindowForecaster(KerasMLPRegressor):
 
     def _has_linear_path(self):
         return self.linear_path
+
+    def _train(self, X, y, y_model, sample_weight, epochs, initial_epoch):
+        start, self._linear_start = getattr(self, "_linear_start", None), None
+        history = super()._train(X, y, y_model, sample_weight, epochs, initial_epoch)
+        self.linear_start_kept_ = None
+        if initial_epoch == 0 and start is not None and self.early_stopping and self._validation_fraction() > 0:
+            self.linear_start_kept_ = self._keep_start_unless_beaten(start, X, y, y_model, sample_weight)
+        return history
+
+    def _keep_start_unless_beaten(self, start, X, y, y_model, sample_weight):
+        """Put the linear start back unless the trained network beats it on
+        the validation windows by more than ``linear_margin`` standard errors
+        of the mean per-window difference of their losses (in the spirit of
+        the one-standard-error rule of Breiman et al., *Classification and
+        Regression Trees*, 1984: prefer the simpler model unless the data
+        clearly favour the other).  Returns whether the start was kept."""
+        from .._compiled import _per_sample_loss
+
+        _, rows = self._validation_rows(y)
+        X_val = X[rows].astype(np.float32)
+        y_val = y_model[rows].reshape(len(rows), -1).astype(np.float32)
+        kernel, intercept = start
+        per_row = _per_sample_loss(self._output_and_loss(y_val.shape[1])[1])
+        trained = np.asarray(per_row(y_val, engine.predict(self._network(), X_val)), dtype=np.float64)
+        started = np.asarray(per_row(y_val, (X_val @ kernel + intercept).astype(np.float32)), dtype=np.float64)
+        gain = started - trained
+        if sample_weight is not None:
+            gain = gain * sample_weight[rows] / np.mean(sample_weight[rows])
+        if len(gain) >= 2 and gain.mean() > self.linear_margin * gain.std(ddof=1) / np.sqrt(len(gain)):
+            return False
+        self._set_weight("linear_path/kernel", kernel)
+        self._set_weight("output/kernel", np.zeros(self._weight_shape("output/kernel")))
+        self._set_weight("output/bias", intercept)
+        return True
 
     def _resolve_season(self, series):
         """``seasonal_period``, or the one ``"auto"`` finds in the training series."""

@@ -17,6 +17,10 @@ _MIN_AUTOCORRELATION = 0.3
 _MIN_RISE = 0.3
 
 
+#: Bartlett standard errors a seasonal peak must reach (a two-sided 95% band).
+_BARTLETT_BAND = 1.96
+
+
 def detect_period(values, index=None):
     """The season length in rows, or None when no season stands out.
 
@@ -81,16 +85,18 @@ def period_from_autocorrelation(values, max_lag=None):
     """The first lag at which the series repeats, or None.
 
     The autocorrelation of the series less its linear trend, averaged over
-    columns.  A season is its first local peak, from lag 2 to a third of the
-    series (three seasons in the data: a peak seen only twice is as likely a
-    slow cycle, such as an interest rate's, as a season),
-    that reaches 0.3, stands out of the noise (``2.5 / sqrt(n)``) and rises
-    at least 0.3 above the lowest value before it: a random walk's or an
-    AR(1)'s slowly decaying autocorrelation has no such peak.
+    columns.  A season is its first local peak, from lag 2 to half the series,
+    that reaches 0.3, stands out of the noise (``2.5 / sqrt(n)``, and 1.96 of
+    Bartlett's standard errors at that lag, ``sqrt((1 + 2 sum_{j<k} r_j^2) /
+    n)``, the 95% band statsmodels' ``plot_acf`` draws) and rises at least 0.3
+    above the lowest value before it: a random walk's or an AR(1)'s slowly
+    decaying autocorrelation has no such peak, and the peak of a slow cycle
+    seen twice in a short series (an interest rate's) does not stand out of
+    Bartlett's band.
     """
     values = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
     n = len(values)
-    max_lag = n // 3 if max_lag is None else min(max_lag, n // 3)
+    max_lag = n // 2 if max_lag is None else min(max_lag, n // 2)
     if max_lag < 3:
         return None
     time = np.arange(n) - (n - 1) / 2
@@ -105,10 +111,13 @@ def period_from_autocorrelation(values, max_lag=None):
         [1.0] + [((centred[lag:] * centred[:-lag]).sum(axis=0) / variance).mean() for lag in range(1, max_lag + 2)]
     )  # acf[k] is lag k
     threshold = max(_MIN_AUTOCORRELATION, 2.5 / np.sqrt(n))
+    # Bartlett's standard error of the autocorrelation at lag k (index k - 1).
+    bartlett = np.sqrt((1.0 + 2.0 * np.concatenate([[0.0], np.cumsum(acf[1:] ** 2)])) / n)[:-1]
     for lag in range(2, max_lag + 1):
         value = acf[lag]
         if (
             value >= threshold
+            and value >= _BARTLETT_BAND * bartlett[lag - 1]
             and value >= acf[lag - 1]
             and value >= acf[lag + 1]
             and value - acf[1:lag].min() >= _MIN_RISE

@@ -151,9 +151,19 @@ def _epoch_by_epoch(monkeypatch):
     ],
 )
 def test_all_epochs_in_one_call_equal_the_epoch_by_epoch_loop(request, monkeypatch, make, data):
+    from skhyper import _compiled
+
     X, y = request.getfixturevalue(data)
     weights = np.linspace(0.5, 2.0, len(y))
+    calls, run_epochs = [], _compiled.Trainer.run_epochs
+
+    def counted(self, *args):
+        calls.append(int(args[5]))  # n_epochs
+        return run_epochs(self, *args)
+
+    monkeypatch.setattr(_compiled.Trainer, "run_epochs", counted)
     one_call = make().fit(X, y, sample_weight=weights)
+    assert calls == [one_call.epochs]  # the path under test was taken: one call for every epoch
     _epoch_by_epoch(monkeypatch)
     per_epoch = make().fit(X, y, sample_weight=weights)
     assert one_call.history_ == per_epoch.history_  # exactly: the same ops in the same order

@@ -16,6 +16,7 @@ store it, for trusted files only.
 """
 
 import json
+import math
 import os
 import tempfile
 import zipfile
@@ -219,7 +220,10 @@ def _encode(value):
     if isinstance(value, os.PathLike):
         return os.fspath(value)
     if isinstance(value, (int, float, np.integer, np.floating, np.bool_)):
-        return value.item() if isinstance(value, np.generic) else value
+        value = value.item() if isinstance(value, np.generic) else value
+        if isinstance(value, float) and not math.isfinite(value):
+            return {"float": str(value)}  # "inf", "-inf", "nan": JSON has no such numbers
+        return value
     if isinstance(value, tuple):
         return {"tuple": [_encode(v) for v in value]}
     if isinstance(value, list):
@@ -241,6 +245,8 @@ def _decode(value):
         return value
     if "tuple" in value:
         return tuple(_decode(v) for v in value["tuple"])
+    if "float" in value:
+        return float(value["float"])
     if "dict" in value:
         return {_decode(k): _decode(v) for k, v in value["dict"]}
     if "ndarray" in value:

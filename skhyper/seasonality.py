@@ -86,13 +86,16 @@ def period_from_autocorrelation(values, max_lag=None):
 
     The autocorrelation of the series less its linear trend, averaged over
     columns.  A season is its first local peak, from lag 2 to half the series,
-    that reaches 0.3, stands out of the noise (``2.5 / sqrt(n)``, and 1.96 of
-    Bartlett's standard errors at that lag, ``sqrt((1 + 2 sum_{j<k} r_j^2) /
-    n)``, the 95% band statsmodels' ``plot_acf`` draws) and rises at least 0.3
-    above the lowest value before it: a random walk's or an AR(1)'s slowly
-    decaying autocorrelation has no such peak, and the peak of a slow cycle
-    seen twice in a short series (an interest rate's) does not stand out of
-    Bartlett's band.
+    that reaches 0.3, stands out of the noise (``2.5 / sqrt(n)``) and rises at
+    least 0.3 above the lowest value before it: a random walk's or an AR(1)'s
+    slowly decaying autocorrelation has no such peak.  A peak the series holds
+    fewer than three times (a lag above ``n / 3``) must also reach 1.96 of
+    Bartlett's standard errors at its lag, ``sqrt((1 + 2 sum_{j<k} r_j^2) /
+    n)`` (the 95% band statsmodels' ``plot_acf`` draws): a slow cycle seen
+    about twice in a short series (an interest rate's) is as likely as a
+    season there, and does not stand out of that band.  (Below three cycles
+    only: a clean season's own correlations widen the band so much that it
+    would hide seasons seen four times.)
     """
     values = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
     n = len(values)
@@ -117,7 +120,7 @@ def period_from_autocorrelation(values, max_lag=None):
         value = acf[lag]
         if (
             value >= threshold
-            and value >= _BARTLETT_BAND * bartlett[lag - 1]
+            and (3 * lag <= n or value >= _BARTLETT_BAND * bartlett[lag - 1])
             and value >= acf[lag - 1]
             and value >= acf[lag + 1]
             and value - acf[1:lag].min() >= _MIN_RISE

@@ -126,6 +126,41 @@ def test_the_penalty_criterion_does_not_fit_every_row_of_a_short_series():
     assert alpha == np.inf
 
 
+def test_the_margin_check_compares_losses_row_by_row_and_counts_overlapping_targets():
+    from skhyper.estimators.forecaster import _mean_beats
+
+    rs = np.random.RandomState(0)
+    assert _mean_beats(0.5 + rs.randn(100), 2.0)  # mean 0.5, standard error 0.1
+    assert not _mean_beats(0.1 + rs.randn(100), 2.0)
+    assert _mean_beats([0.1], 0.0) and not _mean_beats([0.1], 2.0) and not _mean_beats([-0.1], 0.0)
+    # Positively correlated differences (overlapping multi-step targets): a
+    # wider standard error than the plain one.
+    noise = np.convolve(rs.randn(203), np.ones(4), mode="valid") / 2  # MA(3), variance 1, long-run 4
+    smooth = noise - noise.mean() + 0.2  # plain standard error ~0.07, with the covariances ~0.14
+    assert _mean_beats(smooth, 2.0, lags=0) and not _mean_beats(smooth, 2.0, lags=3)
+
+
+def test_the_margin_check_with_a_loss_that_reduces_over_rows_and_a_checkpoint(tmp_path):
+    import keras
+
+    from skhyper.persistence import load
+
+    walk = np.cumsum(np.random.RandomState(3).randn(300))
+
+    def reduced(y_true, y_pred):  # one number for the batch, not one per row
+        return keras.ops.mean(keras.ops.square(y_true - y_pred))
+
+    params = dict(window_size=10, learning_rate=0.1, random_state=0)
+    per_row = WindowForecaster(**params).fit(walk)
+    batch = WindowForecaster(**params, loss=reduced).fit(walk)
+    assert batch.linear_start_kept_ == per_row.linear_start_kept_ is True
+    # The checkpoint holds what the fit ended with: the start put back.
+    path = tmp_path / "best.skhyper"
+    kept = WindowForecaster(**params, checkpoint=path).fit(walk)
+    assert kept.linear_start_kept_ is True
+    np.testing.assert_allclose(load(path).forecast(3), kept.forecast(3), rtol=1e-6)
+
+
 def test_early_stopping_keeps_the_start_when_no_epoch_beats_it():
     walk = np.cumsum(np.random.RandomState(3).randn(300))
     # No margin: early stopping alone decides.
@@ -244,6 +279,13 @@ def test_a_slow_cycle_seen_twice_is_not_a_season_where_a_noisy_season_is():
     assert period_from_autocorrelation(book.series[: book.split]) == 365
 
 
+@pytest.mark.parametrize("period, cycles", [(4, 8), (7, 4), (12, 3), (12, 4.5), (24, 4)])
+def test_a_clean_season_seen_three_times_or_more_is_found(period, cycles):
+    t = np.arange(int(period * cycles))
+    series = np.sin(2 * np.pi * t / period) + 0.3 * np.random.RandomState(period).randn(len(t))
+    assert period_from_autocorrelation(series) == period
+
+
 def test_auto_season_needs_two_seasons_of_data():
     index = pd.period_range("2001-01", periods=20, freq="M")
     assert detect_period(np.zeros((20, 1)), index) is None  # 20 months: fewer than two years
@@ -328,6 +370,20 @@ def test_save_and_load_with_every_new_option(tmp_path):
     assert loaded.get_params() == model.get_params()
     np.testing.assert_allclose(loaded.predict(series[100:]), model.predict(series[100:]), rtol=1e-12)
     pd.testing.assert_series_equal(loaded.forecast(5), model.forecast(5))
+    assert loaded.linear_start_kept_ == model.linear_start_kept_
+
+
+def test_an_infinite_penalty_is_saved_as_plain_json(tmp_path):
+    import json
+    import zipfile
+
+    walk = np.cumsum(np.random.RandomState(0).randn(300))
+    model = WindowForecaster(window_size=10, **QUICK).fit(walk)
+    assert model.linear_alpha_ == np.inf  # a random walk: the intercept alone
+    path = model.save(tmp_path / "walk.skh")
+    text = zipfile.ZipFile(path).read("skhyper.json").decode()
+    json.loads(text, parse_constant=lambda name: pytest.fail(f"non-standard JSON constant {name}"))
+    assert skhyper.load(path).linear_alpha_ == np.inf
 
 
 def test_files_written_before_the_new_defaults_load_as_they_were_trained(tmp_path):

@@ -41,7 +41,8 @@ class WindowForecaster(KerasMLPRegressor):
         24, half-hourly 48, daily 7 or, with more than two years, 365, weekly
         52, monthly 12, quarterly 4), otherwise from the autocorrelation of
         the training series (None when no season stands out, or when the
-        series holds fewer than two).  When set, the network also sees the rows
+        series holds fewer than two; see
+        :func:`skhyper.seasonality.period_from_autocorrelation`).  When set, the network also sees the rows
         around the same point one season earlier: for targets ``t`` to ``t +
         horizon - 1``, the rows from ``t - seasonal_period - seasonal_window``
         to ``t + horizon - 1 - seasonal_period + seasonal_window``, which shows
@@ -321,11 +322,13 @@ class WindowForecaster(KerasMLPRegressor):
         return self.linear_path
 
     def _train(self, X, y, y_model, sample_weight, epochs, initial_epoch):
-        start, self._linear_start = getattr(self, "_linear_start", None), None
-        history = super()._train(X, y, y_model, sample_weight, epochs, initial_epoch)
+        start = self.__dict__.pop("_linear_start", None)
         self.linear_start_kept_ = None
+        history = super()._train(X, y, y_model, sample_weight, epochs, initial_epoch)
         if initial_epoch == 0 and start is not None and self.early_stopping and self._validation_fraction() > 0:
             self.linear_start_kept_ = self._keep_start_unless_beaten(start, X, y, y_model, sample_weight)
+            if self.linear_start_kept_ and self.checkpoint is not None:
+                self._save_checkpoint(history)  # the file holds what the fit ends with
         return history
 
     def _keep_start_unless_beaten(self, start, X, y, y_model, sample_weight):
@@ -334,25 +337,38 @@ class WindowForecaster(KerasMLPRegressor):
         of the mean per-window difference of their losses (in the spirit of
         the one-standard-error rule of Breiman et al., *Classification and
         Regression Trees*, 1984: prefer the simpler model unless the data
-        clearly favour the other).  Returns whether the start was kept."""
-        from .._compiled import _per_sample_loss
-
+        clearly favour the other).  With ``horizon=h`` the windows' targets
+        overlap, so the standard error counts the differences' covariances
+        up to lag ``h - 1``, as Diebold and Mariano's test of two forecasts
+        does.  Returns whether the start was kept."""
         _, rows = self._validation_rows(y)
         X_val = X[rows].astype(np.float32)
         y_val = y_model[rows].reshape(len(rows), -1).astype(np.float32)
         kernel, intercept = start
-        per_row = _per_sample_loss(self._output_and_loss(y_val.shape[1])[1])
-        trained = np.asarray(per_row(y_val, engine.predict(self._network(), X_val)), dtype=np.float64)
-        started = np.asarray(per_row(y_val, (X_val @ kernel + intercept).astype(np.float32)), dtype=np.float64)
-        gain = started - trained
+        started = X_val @ kernel.astype(np.float32) + intercept.astype(np.float32)
+        trained = np.asarray(engine.predict(self._network(), X_val), dtype=np.float32).reshape(started.shape)
+        if np.allclose(trained, started, rtol=1e-5, atol=1e-6):
+            return True  # early stopping already ended at the start
+        gain = self._per_row_loss(y_val, started) - self._per_row_loss(y_val, trained)
         if sample_weight is not None:
             gain = gain * sample_weight[rows] / np.mean(sample_weight[rows])
-        if len(gain) >= 2 and gain.mean() > self.linear_margin * gain.std(ddof=1) / np.sqrt(len(gain)):
+        if _mean_beats(gain, self.linear_margin, lags=self.horizon - 1):
             return False
         self._set_weight("linear_path/kernel", kernel)
         self._set_weight("output/kernel", np.zeros(self._weight_shape("output/kernel")))
         self._set_weight("output/bias", intercept)
         return True
+
+    def _per_row_loss(self, y_true, y_pred):
+        """The training loss of each row (a loss that reduces over the rows
+        is called on one row at a time)."""
+        from .._compiled import _per_sample_loss
+
+        loss = _per_sample_loss(self._output_and_loss(y_true.shape[1])[1])
+        values = np.asarray(loss(y_true, y_pred), dtype=np.float64)
+        if values.shape != (len(y_true),):
+            values = np.array([float(np.asarray(loss(y_true[i : i + 1], y_pred[i : i + 1])).mean()) for i in range(len(y_true))])
+        return values
 
     def _resolve_season(self, series):
         """``seasonal_period``, or the one ``"auto"`` finds in the training series."""
@@ -667,3 +683,19 @@ def _with_future_index(values, summary, names):
     if values.ndim == 1:
         return pd.Series(values, index=index, name="forecast")
     return pd.DataFrame(values, index=index, columns=names)
+
+
+def _mean_beats(gain, margin, lags=0):
+    """Whether the mean of ``gain`` is above ``margin`` standard errors of
+    itself, the variance taking the autocovariances up to ``lags`` into
+    account (Diebold & Mariano, 1995; their plain variance when those make it
+    negative).  With fewer than two values: whether it is positive, and only
+    without a margin."""
+    gain = np.asarray(gain, dtype=np.float64)
+    n, mean = len(gain), float(gain.mean())
+    if n < 2:
+        return margin == 0 and mean > 0
+    centred = gain - mean
+    variance = float(centred @ centred) / n
+    long_run = variance + 2 * sum(float(centred[k:] @ centred[:-k]) / n for k in range(1, min(lags, n - 1) + 1))
+    return mean > margin * np.sqrt((long_run if long_run > 0 else variance) / (n - 1))

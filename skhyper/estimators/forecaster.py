@@ -42,8 +42,9 @@ class WindowForecaster(KerasMLPRegressor):
         52, monthly 12, quarterly 4), otherwise from the autocorrelation of
         the training series (None when no season stands out, or when the
         series holds fewer than two; see
-        :func:`skhyper.seasonality.period_from_autocorrelation`).  When set, the network also sees the rows
-        around the same point one season earlier: for targets ``t`` to ``t +
+        :func:`skhyper.seasonality.period_from_autocorrelation`).  When set,
+        the network also sees the rows around the same point one season
+        earlier: for targets ``t`` to ``t +
         horizon - 1``, the rows from ``t - seasonal_period - seasonal_window``
         to ``t + horizon - 1 - seasonal_period + seasonal_window``, which shows
         it what followed last season (a yearly jump, a weekday effect) where a
@@ -65,9 +66,9 @@ class WindowForecaster(KerasMLPRegressor):
     linear_path : bool, default=True
         Add a linear map from the window to the output beside the hidden
         layers.  It starts at the ridge regression of the training windows
-        (penalty chosen by BIC, ``linear_alpha_``; an infinite penalty, the
-        intercept alone, is one choice), with the hidden layers' output at
-        zero: a linear autoregression is the model's
+        (penalty chosen by a BIC-type criterion, ``linear_alpha_``; an
+        infinite penalty, the intercept alone, is one choice), with the hidden
+        layers' output at zero: a linear autoregression is the model's
         starting point and floor, which the hidden layers improve on.  With
         level-relative windows, a penalty pulls it towards the level (the
         naive forecast), not towards the training mean.  False is the plain
@@ -109,8 +110,8 @@ class WindowForecaster(KerasMLPRegressor):
         The season length the windows use: ``seasonal_period``, or what
         ``"auto"`` found.
     linear_alpha_ : float or None
-        The ridge penalty the linear path started from, chosen by the
-        Bayesian information criterion (see :mod:`skhyper.linear`); ``inf``
+        The ridge penalty the linear path started from, chosen by a
+        BIC-type criterion (see :mod:`skhyper.linear`); ``inf``
         when the intercept alone won (with level-relative windows, the naive
         forecast plus the mean step); None without a linear path.
     linear_start_kept_ : bool or None
@@ -367,7 +368,9 @@ class WindowForecaster(KerasMLPRegressor):
         loss = _per_sample_loss(self._output_and_loss(y_true.shape[1])[1])
         values = np.asarray(loss(y_true, y_pred), dtype=np.float64)
         if values.shape != (len(y_true),):
-            values = np.array([float(np.asarray(loss(y_true[i : i + 1], y_pred[i : i + 1])).mean()) for i in range(len(y_true))])
+            values = np.array(
+                [float(np.asarray(loss(y_true[i : i + 1], y_pred[i : i + 1])).mean()) for i in range(len(y_true))]
+            )
         return values
 
     def _resolve_season(self, series):

@@ -185,11 +185,11 @@ def _fit_fused(estimator, X, y, pairs):
     """Train the fits ``pairs`` ((candidate parameters, training rows)) of
     ``estimator`` that can be fused, in groups; each fused result is kept
     for sklearn's fit of the same parameters on the same rows to take.
-    Returns the key of each pair it tried, by the pair's index."""
+    Returns the indexes of the pairs it tried."""
     from .estimators._base import KerasMLPBase
     from .fused import fusable
 
-    members, tried = [], {}
+    members, tried = [], set()
     for index, (candidate, train) in enumerate(pairs):
         fitted = clone(estimator).set_params(**clone(candidate, safe=False))
         final = _final_step(fitted)
@@ -201,7 +201,8 @@ def _fit_fused(estimator, X, y, pairs):
                 X_train = fitted[:-1].fit_transform(X_train, y_train)
             except Exception:  # noqa: BLE001 - sklearn's own fit reports it
                 continue
-        member, tried[index] = _prepare(final, X_train, y_train)
+        member = _prepare(final, X_train, y_train)
+        tried.add(index)
         if member is not None:
             members.append(member)
     _train_groups(members)
@@ -273,26 +274,26 @@ def _final_step(estimator):
 
 def _prepare(estimator, X, y):
     """A fused member of ``estimator``'s fit on ``(X, y)``, or None (then
-    sklearn fits it, and raises what it raises), and the fit's key."""
+    sklearn fits it, and raises what it raises)."""
     from .fused import Member
 
     key = _key(estimator, X, y)
     try:
         rows = estimator._prepare_fit(X, y, None, warm_start=False)
     except Exception:  # noqa: BLE001 - sklearn's own fit reports it
-        return None, key
+        return None
     if not estimator._as_drawn():  # (the first of its architecture is, once built)
         try:
             estimator._finish_fit(estimator._train(*rows[:4], estimator.epochs, 0))
         except Exception:  # noqa: BLE001
-            return None, key
+            return None
         with _lock:
             _results[key] = estimator
-        return None, key
+        return None
     X_train, y_model, weights, plan = estimator._training_plan(*rows[:4], estimator.epochs, 0)
     member = Member(estimator, X_train, y_model, weights, plan)
     member.key = key
-    return member, key
+    return member
 
 
 def _train_groups(members):

@@ -105,7 +105,7 @@ def test_members_train_exactly_as_their_own_fits(digits):
                                         "learning_rate": rate, "random_state": seed})
                   for rate in (1e-3, 1e-2) for seed in (0, 1)]  # fmt: skip
     alone = [clone(e).fit(X[: 200 + 20 * i], y[: 200 + 20 * i]) for i, e in enumerate(estimators)]
-    members = [skhyper_search._prepare(clone(e), X[: 200 + 20 * i], y[: 200 + 20 * i])[0] for i, e in enumerate(estimators)]
+    members = [skhyper_search._prepare(clone(e), X[: 200 + 20 * i], y[: 200 + 20 * i]) for i, e in enumerate(estimators)]
     histories = fused.train_members(members)
     for member, history, own in zip(members, histories, alone):
         np.testing.assert_allclose(history["loss"], own.history_["loss"], rtol=1e-5)
@@ -130,7 +130,7 @@ def test_members_with_validation_and_early_stopping_train_as_their_own_fits(digi
     estimators = [make(**{**TINY, "epochs": 15, **settings, "learning_rate": rate, "random_state": seed})
                   for rate in (1e-3, 3e-2, 0.3) for seed in (0, 1)]  # fmt: skip
     alone = [clone(e).fit(X[: 300 + 20 * i], y[: 300 + 20 * i]) for i, e in enumerate(estimators)]
-    members = [skhyper_search._prepare(clone(e), X[: 300 + 20 * i], y[: 300 + 20 * i])[0] for i, e in enumerate(estimators)]
+    members = [skhyper_search._prepare(clone(e), X[: 300 + 20 * i], y[: 300 + 20 * i]) for i, e in enumerate(estimators)]
     histories = fused.train_members(members)
     lengths = set()
     for member, history, own in zip(members, histories, alone):
@@ -151,7 +151,7 @@ def test_partial_fit_after_a_fused_fit_goes_on_as_after_its_own(digits):
     alone = [clone(e).fit(X, y) for e in estimators]  # (also the templates)
     by_optimizer = {}
     for estimator in estimators:
-        member, _ = skhyper_search._prepare(clone(estimator), X, y)
+        member = skhyper_search._prepare(clone(estimator), X, y)
         by_optimizer.setdefault(estimator.optimizer, []).append(member)
     members = [m for group in by_optimizer.values() for m in group]
     for group in by_optimizer.values():

@@ -82,6 +82,13 @@ class NetworkBuilder:
         else:
             next(v for v in network.variables if v.path == path).assign(np.asarray(value, dtype=np.float32))
 
+    def _get_weight(self, path):
+        """A copy of the variable at ``path`` of the network."""
+        network = self._network()
+        if isinstance(network, NetworkWeights):
+            return np.array(network.get(path))
+        return next(v for v in network.variables if v.path == path).numpy()
+
     def _weight_shape(self, path):
         network = self._network()
         if isinstance(network, NetworkWeights):
@@ -250,7 +257,6 @@ class NetworkBuilder:
         self._set_weight("linear_path/kernel", kernel)
         self._set_weight("output/kernel", np.zeros(self._weight_shape("output/kernel")))
         self._set_weight("output/bias", intercept)
-        self._linear_start = kernel, intercept  # for the forecaster's check after training
 
     def _network_settings(self):
         """The parameters baked into the built network and its optimizer, as

@@ -323,10 +323,12 @@ class WindowForecaster(KerasMLPRegressor):
         return self.linear_path
 
     def _train(self, X, y, y_model, sample_weight, epochs, initial_epoch):
-        start = self.__dict__.pop("_linear_start", None)
         self.linear_start_kept_ = None
+        start = None
+        if initial_epoch == 0 and self.linear_path and self.early_stopping and self._validation_fraction() > 0:
+            start = self._get_weight("linear_path/kernel"), self._get_weight("output/bias")  # a new network's start
         history = super()._train(X, y, y_model, sample_weight, epochs, initial_epoch)
-        if initial_epoch == 0 and start is not None and self.early_stopping and self._validation_fraction() > 0:
+        if start is not None:
             self.linear_start_kept_ = self._keep_start_unless_beaten(start, X, y, y_model, sample_weight)
             if self.linear_start_kept_ and self.checkpoint is not None:
                 self._save_checkpoint(history)  # the file holds what the fit ends with

@@ -1,14 +1,22 @@
-"""The season length of a series, for ``WindowForecaster(seasonal_period="auto")``.
+"""Seasons of a series, for ``WindowForecaster``: their length
+(``seasonal_period="auto"``) and their shape (``deseasonalize``).
 
-Pure NumPy and pandas.  From a regular time index when there is one (the
-calendar says what a season is), otherwise from the autocorrelation of the
-detrended series (a season is a lag at which it repeats).
+Pure NumPy and pandas.  The length comes from a regular time index when there
+is one (the calendar says what a season is), otherwise from the
+autocorrelation of the detrended series (a season is a lag at which it
+repeats).  The shape is the classical decomposition's seasonal indices.
 """
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["detect_period", "irregular_time_index", "period_from_index", "period_from_autocorrelation"]
+__all__ = [
+    "detect_period",
+    "irregular_time_index",
+    "period_from_autocorrelation",
+    "period_from_index",
+    "seasonal_indices",
+]
 
 # Rows per season by the index's base frequency.  Daily data get a week, or a
 # year when the training part holds more than two; sub-daily data a day.
@@ -127,3 +135,42 @@ def period_from_autocorrelation(values, max_lag=None):
         ):
             return lag
     return None
+
+
+def seasonal_indices(values, period, multiplicative=False):
+    """The seasonal indices of the classical decomposition (Hyndman &
+    Athanasopoulos, *Forecasting: Principles and Practice*, 3.4; statsmodels'
+    ``seasonal_decompose``, sktime's ``Deseasonalizer``): the trend is the
+    centred moving average over one season (``2 x period`` for an even
+    period), and the index of each position in the season is the mean of the
+    series' departures from it there, the differences (additive) or the
+    ratios (multiplicative), normalized to average 0 (or 1) over a season.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_steps, n_features)
+        The training series; row 0 is position 0 of the season.  Needs at
+        least two seasons; multiplicative indices need positive values.
+    period : int
+    multiplicative : bool
+
+    Returns
+    -------
+    ndarray of shape (period, n_features)
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if period % 2 == 0:
+        weights = np.r_[0.5, np.ones(period - 1), 0.5] / period
+    else:
+        weights = np.ones(period) / period
+    half = (len(weights) - 1) // 2
+    trend = np.stack(
+        [np.convolve(column, weights, mode="valid") for column in values.T], axis=1
+    )
+    middle = values[half : half + len(trend)]
+    departures = middle / trend if multiplicative else middle - trend
+    positions = (np.arange(len(trend)) + half) % period
+    indices = np.stack([departures[positions == k].mean(axis=0) for k in range(period)])
+    if multiplicative:
+        return indices / indices.mean(axis=0)
+    return indices - indices.mean(axis=0)

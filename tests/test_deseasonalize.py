@@ -43,6 +43,10 @@ def test_the_season_comes_back_at_the_right_point(mode):
     in_sample = model.predict_in_sample(train)
     assert np.isnan(in_sample[: model.lags_[0]]).all()
     np.testing.assert_allclose(in_sample[model.lags_[0] :], train[model.lags_[0] :], rtol=1e-3)
+    # The training series itself is recognised (its first rows are kept as given).
+    np.testing.assert_array_equal(model.context_[:, 0], train[-model.lags_[0] :])
+    with pytest.raises(ValueError, match="does not continue"):
+        model.predict(train)
 
 
 def test_auto_picks_by_sign_and_keeps_the_time_index():

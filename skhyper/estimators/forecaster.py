@@ -67,7 +67,8 @@ class WindowForecaster(KerasMLPRegressor):
         season's shape holds, and hurts where it drifts, which is why it is
         a choice for a search (the README's recommends ``[None, "auto"]``).
         Needs two seasons of training data and a model of the series itself
-        (``fit(X)``).  Nothing is removed without a season.
+        (``fit(X)``).  Nothing is removed without a season.  ``partial_fit``
+        takes its series to start at the point of the season ``fit``'s did.
     relative_to : {"auto", "last", "mean", None}, default="auto"
         Express each window, and the values it predicts, relative to the
         series' recent level: its latest row, or the mean of the window's
@@ -267,8 +268,9 @@ class WindowForecaster(KerasMLPRegressor):
                 f"deseasonalize gives {mode!r} for this series, but the forecaster was fit with"
                 f" {self.deseasonalize_!r}: call fit() to train a new one."
             )
+        raw = series.values
         if self.deseasonalize_ is not None:
-            series = Series(self._deseasonalized(series.values, 0), series.index, series.names, series.one_dimensional)
+            series = Series(self._deseasonalized(raw, 0), series.index, series.names, series.one_dimensional)
             target = series
         if self.relative_to not in (None, "auto") and y is not None:
             raise ValueError(
@@ -299,7 +301,6 @@ class WindowForecaster(KerasMLPRegressor):
         windows, next_values, _ = self._relative(windows, next_values)
         rows = super()._training_rows(windows, next_values, sample_weight, reset=reset)
         # predict() continues the series trained on last.
-        raw = self._reseasonalized(series.values, 0)
         self.context_ = raw[-self.lags_[0] :].copy()
         self._training_head = raw[: self.lags_[0]].copy()
         self._training_length = len(raw)
@@ -336,6 +337,11 @@ class WindowForecaster(KerasMLPRegressor):
                 " so it needs positive values; this series has values <= 0: use 'additive'."
             )
         return self.deseasonalize
+
+    def _end(self):
+        """The row after the training series (the point of the season
+        ``predict`` and ``forecast`` continue from)."""
+        return getattr(self, "_training_length", len(self.context_))
 
     def _season_of(self, n_rows, first_row):
         """The seasonal indices of ``n_rows`` rows from row ``first_row`` of
@@ -621,7 +627,7 @@ class WindowForecaster(KerasMLPRegressor):
                 " follow the training series (continues=True), or pass the earlier rows"
                 f" too and keep the predictions from row {lookback} on."
             )
-        end = self._training_length
+        end = self._end()
         values = self._deseasonalized(np.concatenate([self.context_, series.values]), end - len(self.context_))
         windows = lagged_rows(self._scaled_inputs(values), self.lags_, len(series))
         predictions = self._reseasonalized(self._predict_windows(windows), end)
@@ -696,7 +702,7 @@ class WindowForecaster(KerasMLPRegressor):
                 "forecast() needs a model of the series itself (fit(X) with y=None);"
                 " this one predicts y from X: call predict() on future X rows instead."
             )
-        end = self._training_length
+        end = self._end()
         history = list(self._scaled_inputs(self._deseasonalized(self.context_, end - len(self.context_))))
         produced = []
         n_features = self.n_features_in_

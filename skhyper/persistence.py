@@ -139,7 +139,6 @@ def load(path, kind=None):
             estimator.linear_start_kept_ = None
         if "deseasonalize_" not in state:  # written before deseasonalize: nothing removed
             estimator.deseasonalize_ = estimator.seasonal_indices_ = None
-            estimator._training_length = len(estimator.context_)
     estimator.target_encoder_ = _target_encoder(estimator, state)
     with tempfile.TemporaryDirectory() as folder:
         model_file = Path(folder) / "model.keras"

@@ -261,8 +261,7 @@ class WindowForecaster(KerasMLPRegressor):
             self.deseasonalize_ = mode
             self.seasonal_indices_ = None
             if mode is not None:
-                period = self._season_length()
-                self.seasonal_indices_ = seasonal_indices(series.values, period, mode == "multiplicative")
+                self.seasonal_indices_ = seasonal_indices(series.values, self.seasonal_period_, mode == "multiplicative")
         elif mode != self.deseasonalize_:
             raise ValueError(
                 f"deseasonalize gives {mode!r} for this series, but the forecaster was fit with"
@@ -307,14 +306,10 @@ class WindowForecaster(KerasMLPRegressor):
         self._training_index = _time_index_summary(series.index)
         return rows
 
-    def _season_length(self):
-        """The season in rows: ``seasonal_period``, or what ``"auto"`` found."""
-        return self.seasonal_period_ if self.seasonal_period == "auto" else self.seasonal_period
-
     def _deseasonalize_mode(self, series, y):
         """What ``deseasonalize`` does to ``series``: "additive",
         "multiplicative" or None (no season); raises where it cannot."""
-        period = self._season_length()
+        period = self.seasonal_period_  # the fitted season ("auto" resolved)
         if self.deseasonalize is None or period is None:
             return None
         if y is not None:

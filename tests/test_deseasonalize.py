@@ -8,7 +8,7 @@ import pytest
 
 import skhyper
 from skhyper import WindowForecaster
-from skhyper.seasonality import seasonal_indices
+from skhyper.seasonality import seasonal_indices, seasonal_mode
 
 SEASON = np.array([1.3, 0.6, 1.1, 1.0])  # averages 1: multiplicative indices
 SMALL = dict(window_size=3, seasonal_period=4, hidden_layer_sizes=(4,), epochs=3, random_state=0)
@@ -17,6 +17,18 @@ SMALL = dict(window_size=3, seasonal_period=4, hidden_layer_sizes=(4,), epochs=3
 def seasonal_series(n=48, level=10.0, start=0):
     """A constant level times a fixed season, from point ``start`` of it."""
     return level * SEASON[(start + np.arange(n)) % 4]
+
+
+def growing_series(n=48, multiplicative=True, seed=0):
+    """A level growing 3% a row with a season that swings with it
+    (multiplicative) or by a fixed amount (additive), and noise of the same
+    kind."""
+    t = np.arange(n)
+    level = 10 * 1.03**t
+    noise = np.random.default_rng(seed).normal(0, 0.02, n)
+    if multiplicative:
+        return level * SEASON[t % 4] * np.exp(noise)
+    return level + 10 * (SEASON[t % 4] - 1) + 10 * noise
 
 
 def test_indices_of_a_trend_plus_a_season_are_the_season():
@@ -49,14 +61,27 @@ def test_the_season_comes_back_at_the_right_point(mode):
         model.predict(train)
 
 
-def test_auto_picks_by_sign_and_keeps_the_time_index():
+@pytest.mark.parametrize("seed", range(5))
+def test_the_mode_follows_the_shape_of_the_season(seed):
+    # Both series are positive and grow; only the season's swing tells them apart.
+    for multiplicative in (True, False):
+        values = growing_series(60, multiplicative, seed)[:, None]
+        assert seasonal_mode(values, 4) == ("multiplicative" if multiplicative else "additive")
+        # The units do not matter (the comparison is a likelihood's, not a variance's).
+        assert seasonal_mode(values * 1000, 4) == seasonal_mode(values, 4)
+
+
+def test_auto_picks_by_shape_and_sign_and_keeps_the_time_index():
     index = pd.period_range("2000-01", periods=48, freq="Q")
     positive = pd.Series(seasonal_series(48), index=index)
     model = WindowForecaster(deseasonalize="auto", **{**SMALL, "seasonal_period": "auto"}).fit(positive)
-    assert model.seasonal_period_ == 4 and model.deseasonalize_ == "multiplicative"
+    assert model.seasonal_period_ == 4
     forecast = model.forecast(4)
     assert forecast.index[0] == pd.Period("2012Q1", freq="Q")
     np.testing.assert_allclose(forecast.to_numpy(), seasonal_series(4, start=48), rtol=1e-3)
+    growing = WindowForecaster(deseasonalize="auto", **SMALL)
+    assert growing.fit(growing_series(48)).deseasonalize_ == "multiplicative"
+    assert growing.fit(growing_series(48, multiplicative=False)).deseasonalize_ == "additive"
     shifted = positive - 12  # negative values: additive
     assert WindowForecaster(deseasonalize="auto", **SMALL).fit(shifted).deseasonalize_ == "additive"
 
@@ -83,14 +108,14 @@ def test_bad_uses_name_the_problem_and_leave_the_input_alone():
     np.testing.assert_array_equal(series, before)
     model = WindowForecaster(deseasonalize="auto", **SMALL).fit(series)  # additive
     with pytest.raises(ValueError, match="call fit"):
-        model.partial_fit(seasonal_series(48))  # positive: multiplicative now
+        model.partial_fit(growing_series(48))  # a swing growing with the level: multiplicative now
 
 
 def test_save_and_load_keep_the_indices(tmp_path):
-    train = seasonal_series(45) + np.random.default_rng(1).normal(0, 0.2, 45)
+    train = growing_series(45)
     model = WindowForecaster(deseasonalize="auto", **SMALL).fit(train)
     loaded = skhyper.load(model.save(tmp_path / "seasonal.skh"))
-    assert loaded.deseasonalize_ == "multiplicative"
+    assert loaded.deseasonalize_ == model.deseasonalize_ == "multiplicative"
     np.testing.assert_allclose(loaded.seasonal_indices_, model.seasonal_indices_)
     test = seasonal_series(8, start=45)
     np.testing.assert_allclose(loaded.predict(test), model.predict(test), rtol=1e-6)

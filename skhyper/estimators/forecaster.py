@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from .._compat import Interval, StrOptions, check_feature_names
-from ..seasonality import detect_period, irregular_time_index, seasonal_indices
+from ..seasonality import detect_period, irregular_time_index, seasonal_indices, seasonal_mode
 from ..windows import Series, as_series, lag_offsets, lagged_rows, sliding_windows
 from ._base import KerasMLPBase, signature_with
 from .mlp import KerasMLPRegressor
@@ -61,8 +61,12 @@ class WindowForecaster(KerasMLPRegressor):
         ``Deseasonalizer`` does the same), so the network learns the
         seasonally adjusted series.  ``"multiplicative"`` divides by the
         indices (a season whose swing grows with the level; positive series
-        only), ``"additive"`` subtracts them, ``"auto"`` is multiplicative
-        for a positive training series and additive otherwise.  The indices
+        only), ``"additive"`` subtracts them, ``"auto"`` is additive for a
+        series with values <= 0 and otherwise the one of the two that leaves
+        the smaller irregular part (a likelihood comparison of the series
+        and its logarithm, X-13ARIMA-SEATS' test; see
+        :func:`skhyper.seasonality.seasonal_mode`): multiplicative for sales
+        whose swing grows with them, additive for temperatures.  The indices
         are fixed at ``fit`` (``seasonal_indices_``): it helps where the
         season's shape holds, and hurts where it drifts, which is why it is
         a choice for a search (the README's recommends ``[None, "auto"]``).
@@ -325,7 +329,7 @@ class WindowForecaster(KerasMLPRegressor):
             )
         positive = bool((series.values > 0).all())
         if self.deseasonalize == "auto":
-            return "multiplicative" if positive else "additive"
+            return seasonal_mode(series.values, period) if positive else "additive"
         if self.deseasonalize == "multiplicative" and not positive:
             raise ValueError(
                 "deseasonalize='multiplicative' divides the series by its seasonal indices,"

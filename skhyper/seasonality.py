@@ -159,7 +159,10 @@ def seasonal_indices(values, period, multiplicative=False):
     -------
     ndarray of shape (period, n_features)
     """
-    trend, middle, positions = _centred_trend(values, period)
+    return _indices(*_centred_trend(values, period), period, multiplicative)
+
+
+def _indices(trend, middle, positions, period, multiplicative):
     departures = middle / trend if multiplicative else middle - trend
     indices = np.stack([departures[positions == k].mean(axis=0) for k in range(period)])
     if multiplicative:
@@ -183,24 +186,25 @@ def _centred_trend(values, period):
 
 def seasonal_mode(values, period):
     """``"multiplicative"`` or ``"additive"``: which classical decomposition
-    of the positive series ``values`` leaves the smaller irregular part, as
-    the Box-Cox likelihood compares a series with its logarithm (X-13ARIMA-
-    SEATS' automatic transformation test; Hyndman & Athanasopoulos 3.1): the
-    additive remainder's variance against the multiplicative one's (of the
-    logarithms) times the series' geometric mean squared (the Jacobian of the
-    logarithm).  A season whose swing grows with the level is multiplicative,
-    one of a fixed size (temperatures) additive.
+    of the positive series ``values`` leaves the smaller irregular part,
+    compared as Gaussian likelihoods of the series and of its logarithm (the
+    Box-Cox comparison of lambda 1 against 0, with the logarithm's Jacobian):
+    the additive remainder's mean square against the multiplicative one's,
+    in logarithms, times the series' geometric mean squared.  X-13ARIMA-SEATS'
+    automatic transformation test makes the same comparison between regARIMA
+    fits of the series and of its logarithm.  A season whose swing grows
+    with the level is multiplicative, one of a fixed size (temperatures)
+    additive.
 
     Parameters
     ----------
     values : ndarray of shape (n_steps, n_features), positive, two seasons or more
     period : int
     """
-    values = np.asarray(values, dtype=np.float64)
-    trend, middle, positions = _centred_trend(values, period)
-    additive = middle - trend - seasonal_indices(values, period)[positions]
+    parts = trend, middle, positions = _centred_trend(values, period)
+    additive = middle - trend - _indices(*parts, period, False)[positions]
     logs = np.log(middle)
-    multiplicative = logs - np.log(trend) - np.log(seasonal_indices(values, period, True)[positions])
+    multiplicative = logs - np.log(trend) - np.log(_indices(*parts, period, True)[positions])
     tiny = np.finfo(float).tiny
     scores = [
         np.log(np.maximum((additive**2).mean(axis=0), tiny)).sum(),

@@ -64,7 +64,7 @@ class WindowForecaster(KerasMLPRegressor):
         only), ``"additive"`` subtracts them, ``"auto"`` is additive for a
         series with values <= 0 and otherwise the one of the two that leaves
         the smaller irregular part (a likelihood comparison of the series
-        and its logarithm, X-13ARIMA-SEATS' test; see
+        and its logarithm, as X-13ARIMA-SEATS' transformation test; see
         :func:`skhyper.seasonality.seasonal_mode`): multiplicative for sales
         whose swing grows with them, additive for temperatures.  The indices
         are fixed at ``fit`` (``seasonal_indices_``): it helps where the

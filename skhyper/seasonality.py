@@ -163,6 +163,7 @@ def seasonal_indices(values, period, multiplicative=False):
 
 
 def _indices(trend, middle, positions, period, multiplicative):
+    """:func:`seasonal_indices` from the parts :func:`_centred_trend` returns."""
     departures = middle / trend if multiplicative else middle - trend
     indices = np.stack([departures[positions == k].mean(axis=0) for k in range(period)])
     if multiplicative:

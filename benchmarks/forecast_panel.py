@@ -104,14 +104,20 @@ def skhyper_forecasts(case, h, seed, quick=False):
                           cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error, n_jobs=2)
     differenced = GridSearchCV(WindowForecaster(seasonal_period="auto", deseasonalize="difference", random_state=seed),
                                differenced_grid, cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error, n_jobs=2)
-    ensemble = EnsembleForecaster([("levels", search), ("changes", differenced)]).fit(train)  # fmt: skip
+    try:
+        ensemble = EnsembleForecaster([("levels", search), ("changes", differenced)]).fit(train)  # fmt: skip
+    except ValueError as error:  # too short to difference by a season and still cut windows
+        notes["differenced"] = f"{error} The row repeats the search alone."
+        ensemble = EnsembleForecaster([("levels", search)]).fit(train)
+        notes["differenced picks"] = "nothing"
+    else:
+        notes["differenced picks"] = ", ".join(
+            f"{k}={v}" for k, v in ensemble.named_forecasters_["changes"].best_params_.items())
     search = ensemble.named_forecasters_["levels"]
     best = search.best_estimator_
     results["skhyper search"] = (best.predict(test), np.asarray(best.forecast(h)))
     results["skhyper search + differenced, mean"] = (ensemble.predict(test), np.asarray(ensemble.forecast(h)))
     notes["search picks"] = ", ".join(f"{k}={v}" for k, v in search.best_params_.items())
-    notes["differenced picks"] = ", ".join(
-        f"{k}={v}" for k, v in ensemble.named_forecasters_["changes"].best_params_.items())
     try:
         direct = clone(best).set_params(horizon=h).fit(train)
     except ValueError as error:  # h windows do not fit in the training part
@@ -200,7 +206,7 @@ def main(argv=None):
             "|---|---|---|",
             *[f"| {method} | {fmt(one)} | {fmt(multi)} |" for method, (one, multi) in rows.items()],
             "",
-            *[f"{what} failed: {notes[what]}" for what in ("defaults", "direct") if what in notes],
+            *[f"{what} failed: {notes[what]}" for what in ("defaults", "direct", "differenced") if what in notes],
             "Seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()),
             "",
         ]

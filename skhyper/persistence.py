@@ -38,13 +38,14 @@ _STATE = {
     "KerasMLPRegressor": [],
     "WindowForecaster": ["forecasts_itself_", "target_is_1d_", "input_mean_", "input_scale_",
                          "target_mean_", "target_scale_", "context_", "_training_head", "lags_", "level_rows_", "seasonal_period_", "linear_alpha_",
-                         "linear_start_kept_", "deseasonalize_", "seasonal_indices_", "_training_length"],
+                         "linear_start_kept_", "deseasonalize_", "seasonal_indices_", "_training_length",
+                         "seasonal_strength_"],
 }  # fmt: skip
 
 #: Parameters added after format version 1 was first written, with the value
 #: that matches how files without them were trained.
 _DEFAULTS_BEFORE = {
-    "WindowForecaster": {"relative_to": None, "linear_path": False, "linear_margin": 0.0},
+    "WindowForecaster": {"relative_to": None, "linear_path": False, "linear_margin": 0.0, "min_seasonal_strength": 0.0},
 }
 
 
@@ -128,6 +129,8 @@ def load(path, kind=None):
             setattr(estimator, attribute, _decode(state[attribute]))
     if name == "WindowForecaster":
         estimator._training_index = _decode_index_summary(state.get("_training_index"))
+        if "seasonal_strength_" not in state:  # written before min_seasonal_strength
+            estimator.seasonal_strength_ = None
         if "lags_" not in state:  # written before seasonal windows: a plain window
             estimator.lags_ = estimator._offsets()
             estimator.level_rows_ = 0

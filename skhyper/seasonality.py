@@ -17,6 +17,7 @@ __all__ = [
     "period_from_index",
     "seasonal_indices",
     "seasonal_mode",
+    "seasonal_strength",
 ]
 
 # Rows per season by the index's base frequency.  Daily data get a week, or a
@@ -212,3 +213,35 @@ def seasonal_mode(values, period):
         (np.log(np.maximum((multiplicative**2).mean(axis=0), tiny)) + 2 * logs.mean(axis=0)).sum(),
     ]
     return "multiplicative" if scores[1] < scores[0] else "additive"
+
+
+def seasonal_strength(values, period, multiplicative=False):
+    """How much of the series' variation, once its trend is gone, the season
+    explains: ``max(0, 1 - Var(R) / Var(S + R))`` of the classical
+    decomposition's seasonal part ``S`` and remainder ``R`` (Wang, Smith &
+    Hyndman, 2006; *Forecasting: Principles and Practice*, 3rd ed., 4.3), in
+    logarithms for a multiplicative season.  0: no season; near 1: the
+    season dominates the irregular part.  R's ``forecast::nsdiffs`` takes a
+    seasonal difference when it is above 0.64.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_steps, n_features), two seasons or more
+        (positive for ``multiplicative``).
+    period : int
+    multiplicative : bool
+
+    Returns
+    -------
+    ndarray of shape (n_features,)
+    """
+    parts = trend, middle, positions = _centred_trend(values, period)
+    if multiplicative:
+        season = np.log(_indices(*parts, period, True))[positions]
+        remainder = np.log(middle) - np.log(trend) - season
+    else:
+        season = _indices(*parts, period, False)[positions]
+        remainder = middle - trend - season
+    spread = (season + remainder).var(axis=0)
+    safe = np.where(spread > 0, spread, 1.0)
+    return np.where(spread > 0, np.maximum(0.0, 1 - remainder.var(axis=0) / safe), 0.0)

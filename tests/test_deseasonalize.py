@@ -202,3 +202,39 @@ def test_difference_saves_continues_and_names_its_limits(tmp_path):
         WindowForecaster(deseasonalize="difference", **{**SMALL, "seasonal_window": 0}).fit(series[:8])
     plain = WindowForecaster(deseasonalize="difference", **{**SMALL, "seasonal_period": None}).fit(series)
     assert plain.deseasonalize_ is None and len(plain.context_) == plain.lags_[0]  # no season, nothing removed
+
+
+def test_seasonal_strength_is_the_share_of_variation_the_season_explains():
+    from skhyper.seasonality import seasonal_strength
+
+    rng = np.random.default_rng(0)
+    t = np.arange(96)
+    season = np.tile([3.0, -1.0, -2.5, 0.5], 24)
+    trend = 50 + 0.4 * t
+    strong = trend + season + rng.normal(0, 0.2, 96)
+    noise = trend + rng.normal(0, 1.0, 96)
+    walk = 50 + np.cumsum(rng.normal(0, 1.0, 96))
+    strengths = seasonal_strength(np.c_[strong, noise, walk], 4)
+    assert strengths[0] > 0.95 and strengths[1] < 0.2 and strengths[2] < 0.3
+    growing = seasonal_strength(growing_series(96)[:, None], 4, multiplicative=True)
+    assert growing[0] > 0.9  # in logarithms a season that swings with the level is a fixed one
+    assert seasonal_strength(np.full((16, 1), 7.0), 4)[0] == 0.0  # nothing varies: no season
+
+
+def test_a_weak_season_is_left_in_at_min_seasonal_strength():
+    rng = np.random.default_rng(3)
+    index = pd.period_range("1990Q1", periods=80, freq="Q")
+    walk = pd.Series(100 + np.cumsum(rng.normal(0, 1.0, 80)), index=index)  # quarterly, no season
+    seasonal = pd.Series(trend_and_season(80) + rng.normal(0, 0.1, 80), index=index)
+    settings = {**SMALL, "seasonal_period": "auto", "min_seasonal_strength": 0.64}
+    for mode in ("difference", "auto"):
+        weak = WindowForecaster(deseasonalize=mode, **settings).fit(walk)
+        assert weak.deseasonalize_ is None and weak.seasonal_strength_ < 0.64
+        plain = WindowForecaster(**{**settings, "min_seasonal_strength": 0.0}).fit(walk)
+        np.testing.assert_array_equal(weak.forecast(5), plain.forecast(5))  # nothing was removed
+        strong = WindowForecaster(deseasonalize=mode, **settings).fit(seasonal)
+        assert strong.deseasonalize_ is not None and strong.seasonal_strength_ > 0.9
+    always = WindowForecaster(deseasonalize="difference", **{**settings, "min_seasonal_strength": 0.0}).fit(walk)
+    assert always.deseasonalize_ == "difference" and always.seasonal_strength_ is None
+    with pytest.raises(ValueError, match="min_seasonal_strength"):
+        WindowForecaster(min_seasonal_strength=1.5).fit(walk)

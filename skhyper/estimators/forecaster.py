@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from .._compat import Interval, StrOptions, check_feature_names
-from ..seasonality import detect_period, irregular_time_index, seasonal_indices, seasonal_mode
+from ..seasonality import detect_period, irregular_time_index, seasonal_indices, seasonal_mode, seasonal_strength
 from ..windows import Series, as_series, lag_offsets, lagged_rows, sliding_windows
 from ._base import KerasMLPBase, signature_with
 from .mlp import KerasMLPRegressor
@@ -76,10 +76,21 @@ class WindowForecaster(KerasMLPRegressor):
         back), and predictions add the value a season before back, so the
         season can drift; forecasts past the first season add to the
         forecasts themselves.  The indices need two seasons of training
-        data; every way needs a model of the series itself (``fit(X)``).  Nothing is removed without a season.  ``partial_fit``
-        keeps the mode and indices ``fit`` chose (they are not measured again
-        on each chunk) and takes its series to start at the point of the
-        season ``fit``'s did.
+        data; every way needs a model of the series itself (``fit(X)``).
+        Nothing is removed without a season.  ``partial_fit`` keeps the
+        mode and indices ``fit`` chose (they are not measured again on each
+        chunk) and takes its series to start at the point of the season
+        ``fit``'s did.
+    min_seasonal_strength : float in [0, 1], default=0.0
+        Take the season out (any ``deseasonalize``) only when its strength
+        reaches this (:func:`skhyper.seasonality.seasonal_strength`: the
+        share of the detrended series' variance the season explains, 0 to
+        1); below it nothing is removed (``deseasonalize_`` is None).  0
+        always removes it.  0.64 is the threshold at which R's
+        ``forecast::nsdiffs`` (and so ``auto.arima``) takes a seasonal
+        difference: a season found in a calendar index (quarterly GDP) or
+        a cycle found in the autocorrelation (lynx) is not one to difference
+        away.
     relative_to : {"auto", "last", "mean", None}, default="auto"
         Express each window, and the values it predicts, relative to the
         series' recent level: its latest row, or the mean of the window's
@@ -138,6 +149,10 @@ class WindowForecaster(KerasMLPRegressor):
         ``"auto"`` found.
     deseasonalize_ : {"additive", "multiplicative", "difference"} or None
         What ``deseasonalize`` did at ``fit`` (None: nothing removed).
+    seasonal_strength_ : float or None
+        The season's strength measured at ``fit`` (the weakest column's)
+        when ``min_seasonal_strength`` is above 0 and there was a season to
+        remove; None otherwise.
     seasonal_indices_ : ndarray of shape (season, n_features) or None
         The indices taken out of the series, per position in the season
         (position 0: the training series' first row); None when
@@ -193,6 +208,7 @@ class WindowForecaster(KerasMLPRegressor):
         "linear_path": ["boolean"],
         "linear_margin": [Interval(Real, 0, None, closed="left")],
         "deseasonalize": [StrOptions({"auto", "additive", "multiplicative", "difference"}), None],
+        "min_seasonal_strength": [Interval(Real, 0, 1, closed="both")],
         "scale": ["boolean"],
     }
 
@@ -207,6 +223,7 @@ class WindowForecaster(KerasMLPRegressor):
         linear_path=True,
         linear_margin=2.0,
         deseasonalize=None,
+        min_seasonal_strength=0.0,
         scale=True,
         early_stopping=True,
         validation_split=0.1,
@@ -221,6 +238,7 @@ class WindowForecaster(KerasMLPRegressor):
         self.linear_path = linear_path
         self.linear_margin = linear_margin
         self.deseasonalize = deseasonalize
+        self.min_seasonal_strength = min_seasonal_strength
         self.scale = scale
 
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
@@ -267,29 +285,31 @@ class WindowForecaster(KerasMLPRegressor):
         if reset:
             self.seasonal_period_ = self._resolve_season(series)
             self.linear_alpha_ = None
-        if reset:
             differenced = self.deseasonalize == "difference" and self.seasonal_period_ is not None
             self._check_length(len(series), "the series", self.seasonal_period_ if differenced else 0)
-        else:
-            self._check_length(len(series), "the series", self._difference_lag())
-        if reset:
             mode = self._deseasonalize_mode(series, y)
+            self.seasonal_strength_ = None
+            if mode is not None and self.min_seasonal_strength > 0:
+                self.seasonal_strength_ = self._strength(series.values, mode)
+                if self.seasonal_strength_ < self.min_seasonal_strength:
+                    mode = None  # too weak a season to take out
             self.deseasonalize_ = mode
             self.seasonal_indices_ = None
             if mode in ("additive", "multiplicative"):
                 self.seasonal_indices_ = seasonal_indices(series.values, self.seasonal_period_, mode == "multiplicative")
-        elif self.deseasonalize_ == "multiplicative" and not (series.values > 0).all():
-            # A continuation keeps fit's mode and indices; it is not re-decided per chunk.
-            raise ValueError(
-                "This forecaster divides the series by multiplicative seasonal indices (fit chose"
-                " deseasonalize_='multiplicative'), so partial_fit needs positive values; this"
-                " series has values <= 0: call fit() to train a new one."
-            )
+        else:  # a continuation keeps fit's mode and indices; they are not decided per chunk
+            self._check_length(len(series), "the series", self._difference_lag())
+            if self.deseasonalize_ == "multiplicative" and not (series.values > 0).all():
+                raise ValueError(
+                    "This forecaster divides the series by multiplicative seasonal indices (fit chose"
+                    " deseasonalize_='multiplicative'), so partial_fit needs positive values; this"
+                    " series has values <= 0: call fit() to train a new one."
+                )
         raw = series.values
         lag = self._difference_lag()
         if lag:  # the model learns the change from one season before
             index = None if series.index is None else series.index[lag:]
-            series = Series(raw[lag:] - raw[:-lag], index, series.names, series.one_dimensional)
+            series = Series(_changes(raw, lag), index, series.names, series.one_dimensional)
             target = series
         elif self.deseasonalize_ is not None:
             series = Series(self._deseasonalized(raw, 0), series.index, series.names, series.one_dimensional)
@@ -341,7 +361,7 @@ class WindowForecaster(KerasMLPRegressor):
                 " puts it back into its forecasts, so the series must be its own target:"
                 " call fit(X) with y=None, or set deseasonalize=None to predict a separate y."
             )
-        if self.deseasonalize == "difference":
+        if self.deseasonalize == "difference":  # windows of changes hold two seasons already
             return "difference"
         if len(series) < 2 * period:
             raise ValueError(
@@ -357,6 +377,15 @@ class WindowForecaster(KerasMLPRegressor):
                 " so it needs positive values; this series has values <= 0: use 'additive'."
             )
         return self.deseasonalize
+
+    def _strength(self, values, mode):
+        """The season's strength (the weakest column's), on the scale of its
+        ``mode``: in logarithms for a multiplicative season, and for a
+        seasonal difference, where ``seasonal_mode`` finds one."""
+        multiplicative = mode == "multiplicative" or (
+            mode == "difference" and bool((values > 0).all()) and seasonal_mode(values, self.seasonal_period_) == "multiplicative"
+        )
+        return float(np.min(seasonal_strength(values, self.seasonal_period_, multiplicative)))
 
     def _end(self):
         """The row after the training series (the point of the season
@@ -666,7 +695,7 @@ class WindowForecaster(KerasMLPRegressor):
         values = np.concatenate([self.context_, series.values])
         lag = self._difference_lag()
         if lag:
-            windows = lagged_rows(self._scaled_inputs(values[lag:] - values[:-lag]), self.lags_, len(series))
+            windows = lagged_rows(self._scaled_inputs(_changes(values, lag)), self.lags_, len(series))
             predictions = self._predict_windows(windows) + values[len(self.context_) - lag : len(values) - lag]
         else:
             values = self._deseasonalized(values, end - len(self.context_))
@@ -704,7 +733,7 @@ class WindowForecaster(KerasMLPRegressor):
         n = len(series) - lookback
         if n > 0 and lag:
             values = series.values
-            windows = lagged_rows(self._scaled_inputs(values[lag:] - values[:-lag]), self.lags_, n)
+            windows = lagged_rows(self._scaled_inputs(_changes(values, lag)), self.lags_, n)
             predictions[lookback:] = self._predict_windows(windows) + values[lookback - lag : len(values) - lag]
         elif n > 0:
             values = self._deseasonalized(series.values, 0)
@@ -750,9 +779,7 @@ class WindowForecaster(KerasMLPRegressor):
             )
         end = self._end()
         lag = self._difference_lag()
-        context = self.context_
-        if lag:
-            context = context[lag:] - context[:-lag]
+        context = _changes(self.context_, lag) if lag else self.context_
         history = list(self._scaled_inputs(self._deseasonalized(context, end - len(context))))
         produced = []
         n_features = self.n_features_in_
@@ -786,6 +813,11 @@ class WindowForecaster(KerasMLPRegressor):
         n = min(len(series), len(head))  # a short X may still be the training start
         starts_like_training = np.array_equal(series.values[:n], head[:n])
         return not starts_like_training
+
+
+def _changes(values, lag):
+    """Each row's change from the row ``lag`` before it (one row per row from ``lag`` on)."""
+    return values[lag:] - values[:-lag]
 
 
 def _width(estimator):

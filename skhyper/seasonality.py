@@ -1,5 +1,6 @@
 """Seasons of a series, for ``WindowForecaster``: their length
-(``seasonal_period="auto"``) and their shape (``deseasonalize``).
+(``seasonal_period="auto"``), their shape (``deseasonalize``) and their
+strength (``min_seasonal_strength``).
 
 Pure NumPy and pandas.  The length comes from a regular time index when there
 is one (the calendar says what a season is), otherwise from the

@@ -187,6 +187,18 @@ def _centred_trend(values, period):
     return trend, values[half : half + len(trend)], (np.arange(len(trend)) + half) % period
 
 
+def _season_and_remainder(parts, period, multiplicative):
+    """The classical decomposition's seasonal part and remainder at the rows
+    where its trend is defined (``parts``: what :func:`_centred_trend`
+    returns), in logarithms for a multiplicative season."""
+    trend, middle, positions = parts
+    indices = _indices(*parts, period, multiplicative)[positions]
+    if multiplicative:
+        season = np.log(indices)
+        return season, np.log(middle) - np.log(trend) - season
+    return indices, middle - trend - indices
+
+
 def seasonal_mode(values, period):
     """``"multiplicative"`` or ``"additive"``: which classical decomposition
     of the positive series ``values`` leaves the smaller irregular part,
@@ -204,10 +216,10 @@ def seasonal_mode(values, period):
     values : ndarray of shape (n_steps, n_features), positive, two seasons or more
     period : int
     """
-    parts = trend, middle, positions = _centred_trend(values, period)
-    additive = middle - trend - _indices(*parts, period, False)[positions]
-    logs = np.log(middle)
-    multiplicative = logs - np.log(trend) - np.log(_indices(*parts, period, True)[positions])
+    parts = _centred_trend(values, period)
+    _, additive = _season_and_remainder(parts, period, False)
+    _, multiplicative = _season_and_remainder(parts, period, True)
+    logs = np.log(parts[1])
     tiny = np.finfo(float).tiny
     scores = [
         np.log(np.maximum((additive**2).mean(axis=0), tiny)).sum(),
@@ -236,13 +248,7 @@ def seasonal_strength(values, period, multiplicative=False):
     -------
     ndarray of shape (n_features,)
     """
-    parts = trend, middle, positions = _centred_trend(values, period)
-    if multiplicative:
-        season = np.log(_indices(*parts, period, True))[positions]
-        remainder = np.log(middle) - np.log(trend) - season
-    else:
-        season = _indices(*parts, period, False)[positions]
-        remainder = middle - trend - season
+    season, remainder = _season_and_remainder(_centred_trend(values, period), period, multiplicative)
     spread = (season + remainder).var(axis=0)
     safe = np.where(spread > 0, spread, 1.0)
     return np.where(spread > 0, np.maximum(0.0, 1 - remainder.var(axis=0) / safe), 0.0)

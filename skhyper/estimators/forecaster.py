@@ -402,16 +402,6 @@ class WindowForecaster(KerasMLPRegressor):
         """The lag of the seasonal difference the model learns (0: none)."""
         return self.seasonal_period_ if getattr(self, "deseasonalize_", None) == "difference" else 0
 
-    def _undifferenced(self, changes, before):
-        """Values from their seasonal ``changes``: ``before`` holds the ``lag``
-        values before the first; a change past the first season adds to the
-        value it produced one season earlier."""
-        lag = len(before)
-        values = np.concatenate([before, np.zeros_like(changes)])
-        for row in range(len(changes)):
-            values[lag + row] = changes[row] + values[row]
-        return values[lag:]
-
     def _deseasonalized(self, values, first_row):
         """``values`` (rows from ``first_row`` of the training series on)
         without their seasonal indices; unchanged without them."""
@@ -691,16 +681,8 @@ class WindowForecaster(KerasMLPRegressor):
                 " follow the training series (continues=True), or pass the earlier rows"
                 f" too and keep the predictions from row {lookback} on."
             )
-        end = self._end()
         values = np.concatenate([self.context_, series.values])
-        lag = self._difference_lag()
-        if lag:
-            windows = lagged_rows(self._scaled_inputs(_changes(values, lag)), self.lags_, len(series))
-            predictions = self._predict_windows(windows) + values[len(self.context_) - lag : len(values) - lag]
-        else:
-            values = self._deseasonalized(values, end - len(self.context_))
-            windows = lagged_rows(self._scaled_inputs(values), self.lags_, len(series))
-            predictions = self._reseasonalized(self._predict_windows(windows), end)
+        predictions = self._one_step(values, len(series), self._end() - len(self.context_))
         return predictions[:, 0] if self.target_is_1d_ else predictions
 
     def predict_in_sample(self, X):
@@ -731,20 +713,25 @@ class WindowForecaster(KerasMLPRegressor):
         lookback = int(self.lags_[0]) + lag
         predictions = np.full((len(series), _width(self)), np.nan)
         n = len(series) - lookback
-        if n > 0 and lag:
-            values = series.values
-            windows = lagged_rows(self._scaled_inputs(_changes(values, lag)), self.lags_, n)
-            predictions[lookback:] = self._predict_windows(windows) + values[lookback - lag : len(values) - lag]
-        elif n > 0:
-            values = self._deseasonalized(series.values, 0)
-            windows = lagged_rows(self._scaled_inputs(values), self.lags_, n)
-            predictions[lookback:] = self._reseasonalized(self._predict_windows(windows), lookback)
+        if n > 0:
+            predictions[lookback:] = self._one_step(series.values, n, 0)
         predictions = predictions[:, 0] if self.target_is_1d_ else predictions
         if not isinstance(X, (pd.Series, pd.DataFrame)):
             return predictions
         if self.target_is_1d_:
             return pd.Series(predictions, index=X.index, name=getattr(X, "name", None) if self.forecasts_itself_ else None)
         return pd.DataFrame(predictions, index=X.index, columns=X.columns if self.forecasts_itself_ else None)
+
+    def _one_step(self, values, n, first_row):
+        """One-step predictions of the last ``n`` rows of ``values``, each from
+        the rows before it (row 0 of ``values`` is row ``first_row`` of the
+        training series), with the season taken out and put back."""
+        lag = self._difference_lag()
+        if lag:  # the change from a season before, plus the value a season before
+            windows = lagged_rows(self._scaled_inputs(_changes(values, lag)), self.lags_, n)
+            return self._predict_windows(windows) + values[len(values) - n - lag : len(values) - lag]
+        windows = lagged_rows(self._scaled_inputs(self._deseasonalized(values, first_row)), self.lags_, n)
+        return self._reseasonalized(self._predict_windows(windows), first_row + len(values) - n)
 
     def _predict_windows(self, windows):
         """The first-step predictions, in the target's units, of scaled windows."""
@@ -792,7 +779,7 @@ class WindowForecaster(KerasMLPRegressor):
             history.extend(self._scaled_inputs(values))
         result = np.asarray(produced[:steps])
         if lag:
-            result = self._undifferenced(result, self.context_[-lag:])
+            result = _undifferenced(result, self.context_[-lag:])
         result = self._reseasonalized(result, end)
         result = result[:, 0] if self.target_is_1d_ else result
         return _with_future_index(result, self._training_index, getattr(self, "feature_names_in_", None))
@@ -818,6 +805,17 @@ class WindowForecaster(KerasMLPRegressor):
 def _changes(values, lag):
     """Each row's change from the row ``lag`` before it (one row per row from ``lag`` on)."""
     return values[lag:] - values[:-lag]
+
+
+def _undifferenced(changes, before):
+    """The inverse of :func:`_changes`: ``before`` holds the ``lag`` values
+    before the first change; a change past the first season adds to the
+    value it produced one season earlier."""
+    lag = len(before)
+    values = np.concatenate([before, np.zeros_like(changes)])
+    for row in range(len(changes)):
+        values[lag + row] = changes[row] + values[row]
+    return values[lag:]
 
 
 def _width(estimator):

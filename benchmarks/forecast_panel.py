@@ -26,8 +26,8 @@ ETS, ARIMA) and skhyper's ``WindowForecaster``:
   its h-step forecasts are recursive;
 - search, direct: the search's pick trained again with ``horizon=h`` (all
   ``h`` steps at once);
-- search + differenced, mean: the README's recommendation for seasonal
-  series, an ``EnsembleForecaster`` averaging that search and a second one
+- search + differenced, mean: the README's averaged option (better h-step
+  forecasts, worse after a level shift), an ``EnsembleForecaster`` averaging that search and a second one
   over ``DIFFERENCED_GRID`` whose forecasters learn the change from one
   season before (``deseasonalize="difference"``, as seasonal ARIMA's D=1)
   where the season is strong (``min_seasonal_strength=0.64``).
@@ -69,7 +69,7 @@ from skhyper.scorers import neg_mean_absolute_error  # noqa: E402
 #: are taken out first (with no season found, both are the same model).
 WINDOW_SIZES = (5, 10, 20, 40)
 SEARCH_GRID = {"learning_rate": [1e-3, 1e-2], "linear_margin": [0.0, 2.0], "deseasonalize": [None, "auto"]}
-#: The second search of the recommended ensemble: the same grid, with the
+#: The second search of the README's averaged option: the same grid, with the
 #: season taken out by differencing instead of (or as well as) the indices.
 #: It differences only a season that explains at least 64% of the detrended
 #: series' variance (forecast::nsdiffs' rule): a calendar "season" of a

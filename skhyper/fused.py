@@ -34,7 +34,7 @@ from collections import OrderedDict
 import numpy as np
 import tensorflow as tf
 
-from ._compat import traced
+from ._compat import flat_call, traced
 from ._weights import _seed_states
 
 __all__ = ["fusable", "supported_optimizer", "train_members"]
@@ -223,7 +223,9 @@ class _Stack:
                      tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.float32),
                      tf.TensorSpec([K, len(_SETTINGS)], tf.float32), tf.TensorSpec([K, 2], tf.bool),
                      tf.TensorSpec([K, self.n_dropout], tf.float32), tf.TensorSpec([K, self.n_dropout], tf.float32)]  # fmt: skip
-        self._epoch = traced(self._run, input_signature=signature)
+        # Called as concrete functions on TensorFlow's flat path (as the
+        # compiled loop's), which skips binding the arguments to the signature.
+        self._epoch = _concrete(traced(self._run, input_signature=signature))
         seed_ids = {id(v) for v in _seed_states(template)}
         self.weight_indices = [i for i, v in enumerate(variables) if id(v) not in seed_ids]
         self.validating = members[0].plan.validation_data is not None
@@ -231,7 +233,7 @@ class _Stack:
             validation = [tf.TensorSpec([None, self.n_inputs], tf.float32), tf.TensorSpec([None, self.n_targets], tf.float32),
                           tf.TensorSpec([None], tf.float32), tf.TensorSpec([K, None], tf.int64),
                           tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.float32)]  # fmt: skip
-            self._validate = traced(self._evaluate, input_signature=validation)
+            self._validate = _concrete(traced(self._evaluate, input_signature=validation))
 
     def load(self, members):
         """Start from these members' weights, a new optimizer each, their rows."""
@@ -538,6 +540,19 @@ def _optimizer_layout(member):
     n_targets = member.y.shape[1] if member.y.ndim == 2 else 1
     trainer = trainer_for(member.network.template, member.plan.metric, n_targets, template=True)
     return [(v.name, v.dtype, tuple(v.shape)) for v in trainer.optimizer.variables]
+
+
+def _concrete(function):
+    """A traced function's concrete function, called on the flat fast path
+    (traced at the first call)."""
+    concrete = []
+
+    def call(*args):
+        if not concrete:
+            concrete.append(flat_call(function.get_concrete_function()))
+        return concrete[0](*args)
+
+    return call
 
 
 def _flat(t):

@@ -236,5 +236,15 @@ def test_a_weak_season_is_left_in_at_min_seasonal_strength():
         assert strong.deseasonalize_ is not None and strong.seasonal_strength_ > 0.9
     always = WindowForecaster(deseasonalize="difference", **{**settings, "min_seasonal_strength": 0.0}).fit(walk)
     assert always.deseasonalize_ == "difference" and always.seasonal_strength_ is None
+    # Too short for windows of changes (14 rows) but not for plain ones (10):
+    # the season's strength is measured first, and a weak one (none: a
+    # straight line) is left in, so the series fits as plain windows.
+    short = {**settings, "window_size": 8, "seasonal_window": 0}
+    line = pd.Series(50.0 + np.arange(13), index=index[:13])
+    gated = WindowForecaster(deseasonalize="difference", **short).fit(line)
+    assert gated.deseasonalize_ is None and gated.seasonal_strength_ == 0.0
+    for series, gate in ((line, 0.0), (seasonal[:13], 0.64)):  # kept: refused with the reason
+        with pytest.raises(ValueError, match="changes from a season before.*at least 12 \\+ 1 \\+ 1 = 14 rows"):
+            WindowForecaster(deseasonalize="difference", **{**short, "min_seasonal_strength": gate}).fit(series)
     with pytest.raises(ValueError, match="min_seasonal_strength"):
         WindowForecaster(min_seasonal_strength=1.5).fit(walk)

@@ -285,14 +285,18 @@ class WindowForecaster(KerasMLPRegressor):
         if reset:
             self.seasonal_period_ = self._resolve_season(series)
             self.linear_alpha_ = None
-            differenced = self.deseasonalize == "difference" and self.seasonal_period_ is not None
-            self._check_length(len(series), "the series", self.seasonal_period_ if differenced else 0)
+            self._check_length(len(series), "the series")
             mode = self._deseasonalize_mode(series, y)
             self.seasonal_strength_ = None
-            if mode is not None and self.min_seasonal_strength > 0:
+            # (A season's strength takes two seasons; a shorter series keeps
+            # the seasonal difference, and the length check below refuses it.)
+            measurable = mode != "difference" or len(series) >= 2 * self.seasonal_period_
+            if mode is not None and self.min_seasonal_strength > 0 and measurable:
                 self.seasonal_strength_ = self._strength(series.values, mode)
                 if self.seasonal_strength_ < self.min_seasonal_strength:
                     mode = None  # too weak a season to take out
+            if mode == "difference":  # windows of changes reach a season further back
+                self._check_length(len(series), "the series", self.seasonal_period_)
             self.deseasonalize_ = mode
             self.seasonal_indices_ = None
             if mode in ("additive", "multiplicative"):

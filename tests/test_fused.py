@@ -114,6 +114,34 @@ def test_members_train_exactly_as_their_own_fits(digits):
         np.testing.assert_allclose(member.estimator.predict_proba(X), own.predict_proba(X), atol=1e-6)
 
 
+
+def test_a_step_xla_cannot_compile_runs_as_tensorflow_runs_it(digits, monkeypatch):
+    """The stacked gradient step is compiled by XLA; where XLA cannot compile
+    it (an operation it lacks: a Python function here), the group trains
+    with TensorFlow's own kernels from its starting state, with the same
+    results as each fit on its own."""
+    import tensorflow as tf
+
+    step = fused._Stack._train_step
+    compiled = []
+
+    def with_python_inside(self, X, *rest):
+        compiled.append(self.jit)
+        X = tf.ensure_shape(tf.py_function(tf.identity, [X], tf.float32), X.shape)  # no XLA kernel: EagerPyFunc
+        return step(self, X, *rest)
+
+    monkeypatch.setattr(fused._Stack, "_train_step", with_python_inside)
+    monkeypatch.setattr(fused._local, "stacks", None, raising=False)  # (no stack traced by another test)
+    X, y = digits
+    estimators = [KerasMLPClassifier(**{**TINY, "epochs": 3, "optimizer": "rmsprop", "dropout": 0.2, "random_state": seed})
+                  for seed in (0, 1)]  # fmt: skip
+    alone = [clone(e).fit(X[:200], y[:200]) for e in estimators]
+    members = [skhyper_search._prepare(clone(e), X[:200], y[:200]) for e in estimators]
+    histories = fused.train_members(members)
+    assert compiled[0] is True and compiled[-1] is False  # tried with XLA, trained without
+    for history, own in zip(histories, alone):
+        np.testing.assert_allclose(history["loss"], own.history_["loss"], rtol=1e-5)
+
 @pytest.mark.parametrize(
     "make, settings",
     [

@@ -99,7 +99,12 @@ def test_the_first_fit_of_an_architecture_joins_its_group(digits, count_groups):
     assert_same_results(plain, fused_search)
 
 
-def test_members_train_exactly_as_their_own_fits(digits):
+@pytest.mark.parametrize("xla", [False, True], ids=["tensorflow", "xla"])
+def test_members_train_exactly_as_their_own_fits(digits, monkeypatch, xla):
+    """Whether the group's step runs as TensorFlow runs it (a small group) or
+    compiled by XLA (a large one), each member trains as its own fit."""
+    monkeypatch.setattr(fused, "XLA_MEMBER_STEPS", 0 if xla else 10**9)
+    monkeypatch.setattr(fused._local, "stacks", None, raising=False)  # (no stack traced by another test)
     X, y = digits
     estimators = [KerasMLPClassifier(**{**TINY, "epochs": 5, "optimizer": "adam", "dropout": 0.2,
                                         "learning_rate": rate, "random_state": seed})
@@ -107,6 +112,7 @@ def test_members_train_exactly_as_their_own_fits(digits):
     alone = [clone(e).fit(X[: 200 + 20 * i], y[: 200 + 20 * i]) for i, e in enumerate(estimators)]
     members = [skhyper_search._prepare(clone(e), X[: 200 + 20 * i], y[: 200 + 20 * i]) for i, e in enumerate(estimators)]
     histories = fused.train_members(members)
+    assert [stack.jit for stack in fused._local.stacks.values()] == [xla]
     for member, history, own in zip(members, histories, alone):
         np.testing.assert_allclose(history["loss"], own.history_["loss"], rtol=1e-5)
         member.estimator._finish_fit(history)
@@ -131,6 +137,7 @@ def test_a_step_xla_cannot_compile_runs_as_tensorflow_runs_it(digits, monkeypatc
         return step(self, X, *rest)
 
     monkeypatch.setattr(fused._Stack, "_train_step", with_python_inside)
+    monkeypatch.setattr(fused, "XLA_MEMBER_STEPS", 0)
     monkeypatch.setattr(fused._local, "stacks", None, raising=False)  # (no stack traced by another test)
     X, y = digits
     estimators = [KerasMLPClassifier(**{**TINY, "epochs": 3, "optimizer": "rmsprop", "dropout": 0.2, "random_state": seed})

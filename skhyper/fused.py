@@ -164,16 +164,26 @@ def _stack_for(trainer, members):
     not trace again."""
     sizes = tuple(len(m.X) for m in members)
     validating = members[0].plan.validation_data is not None
+    # (Whether XLA compiles the step is part of the key: a group's results
+    # never depend on which groups the process trained before.)
+    jit = _worth_compiling(members)
     key = (id(trainer), sizes, members[0].plan.batch_size, bool(members[0].plan.shuffle), _penalized(members), validating,
-           _with_momentum(members))  # fmt: skip
+           _with_momentum(members), jit)  # fmt: skip
     cache = getattr(_local, "stacks", None)
     if cache is None:
         cache = _local.stacks = OrderedDict()
-    stack = cache.pop(key, None) or _Stack(trainer, members)
+    stack = cache.pop(key, None) or _Stack(trainer, members, jit)
     cache[key] = stack
     while len(cache) > _STACKS_SIZE:
         cache.popitem(last=False)
     return stack
+
+
+def _worth_compiling(members):
+    """Whether the group has ``XLA_MEMBER_STEPS`` member-steps to train
+    (members x steps per epoch x epochs)."""
+    steps = max(math.ceil(len(m.X) / min(m.plan.batch_size, len(m.X))) for m in members)
+    return len(members) * steps * max(m.plan.epochs for m in members) >= XLA_MEMBER_STEPS
 
 
 def _penalized(members):
@@ -186,7 +196,7 @@ class _Stack:
     """The members' variables stacked along a leading axis, and the traced
     epoch that trains them all."""
 
-    def __init__(self, trainer, members):
+    def __init__(self, trainer, members, jit=False):
         self.trainer = trainer  # (keeps its id, in the cache key, taken)
         K = self.K = len(members)
         template = members[0].network.template
@@ -230,8 +240,7 @@ class _Stack:
                      tf.TensorSpec([K, len(_SETTINGS)], tf.float32), tf.TensorSpec([K, 2], tf.bool),
                      tf.TensorSpec([K, self.n_dropout], tf.float32), tf.TensorSpec([K, self.n_dropout], tf.float32)]  # fmt: skip
         self._signature = signature
-        work = K * self.steps * max(m.plan.epochs for m in members)
-        self._compile_steps(work >= XLA_MEMBER_STEPS)
+        self._compile_steps(jit)
         seed_ids = {id(v) for v in _seed_states(template)}
         self.weight_indices = [i for i, v in enumerate(variables) if id(v) not in seed_ids]
         self.validating = members[0].plan.validation_data is not None
@@ -301,8 +310,8 @@ class _Stack:
         except tf.errors.OpError:
             if self._epoch_ran or not self.jit:
                 raise
-            # A step XLA cannot compile (a user's loss or activation): the
-            # step as TensorFlow runs it, from the members' starting state.
+            # A step XLA cannot compile (an operation it has no kernel for):
+            # the step as TensorFlow runs it, from the members' starting state.
             self._compile_steps(False)
             self.load(self.members)
             losses, scores = self._epoch(*arguments)

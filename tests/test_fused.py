@@ -121,6 +121,21 @@ def test_members_train_exactly_as_their_own_fits(digits, monkeypatch, xla):
 
 
 
+def test_xla_compiles_only_groups_with_enough_member_steps(digits, monkeypatch):
+    """Two members of 200 rows at batch 64 train 2 x 4 member-steps an
+    epoch: 3 epochs stay under a threshold of 40, 5 reach it, and the two
+    groups get stacks of their own (a group's step never depends on which
+    groups trained before it in the process)."""
+    monkeypatch.setattr(fused, "XLA_MEMBER_STEPS", 40)
+    monkeypatch.setattr(fused._local, "stacks", None, raising=False)
+    X, y = digits
+    for epochs in (3, 5, 3):
+        members = [skhyper_search._prepare(KerasMLPClassifier(**{**TINY, "epochs": epochs, "random_state": seed}), X[:200], y[:200])
+                   for seed in (0, 1)]  # fmt: skip
+        fused.train_members(members)
+    assert sorted(stack.jit for stack in fused._local.stacks.values()) == [False, True]
+
+
 def test_a_step_xla_cannot_compile_runs_as_tensorflow_runs_it(digits, monkeypatch):
     """The stacked gradient step is compiled by XLA; where XLA cannot compile
     it (an operation it lacks: a Python function here), the group trains

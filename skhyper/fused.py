@@ -248,7 +248,7 @@ class _Stack:
             validation = [tf.TensorSpec([None, self.n_inputs], tf.float32), tf.TensorSpec([None, self.n_targets], tf.float32),
                           tf.TensorSpec([None], tf.float32), tf.TensorSpec([K, None], tf.int64),
                           tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.float32)]  # fmt: skip
-            self._validate = _concrete(traced(self._evaluate, input_signature=validation))
+            self._validate = flat_call(traced(self._evaluate, input_signature=validation).get_concrete_function())
 
     def load(self, members):
         """Start from these members' weights, a new optimizer each, their rows."""
@@ -299,7 +299,7 @@ class _Stack:
         self._step = traced(self._train_step, jit_compile=True) if jit else self._train_step
         # Called as a concrete function on TensorFlow's flat path (as the
         # compiled loop's), which skips binding the arguments to the signature.
-        self._epoch = _concrete(traced(self._run, input_signature=self._signature))
+        self._epoch = flat_call(traced(self._run, input_signature=self._signature).get_concrete_function())
         self._epoch_ran = False
 
     def run_epoch(self, epoch, rates, active):
@@ -590,19 +590,6 @@ def _optimizer_layout(member):
     n_targets = member.y.shape[1] if member.y.ndim == 2 else 1
     trainer = trainer_for(member.network.template, member.plan.metric, n_targets, template=True)
     return [(v.name, v.dtype, tuple(v.shape)) for v in trainer.optimizer.variables]
-
-
-def _concrete(function):
-    """A traced function's concrete function, called on the flat fast path
-    (traced at the first call)."""
-    concrete = []
-
-    def call(*args):
-        if not concrete:
-            concrete.append(flat_call(function.get_concrete_function()))
-        return concrete[0](*args)
-
-    return call
 
 
 def _flat(t):

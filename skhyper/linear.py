@@ -23,24 +23,43 @@ little to learn, such as a random walk's steps, the criterion keeps the start
 at or near the naive forecast where leave-one-out error fits the noise of a
 few hundred windows; on a series a linear autoregression describes, it is
 that autoregression.
+
+Given nested sets of columns (a forecaster's lags: the latest row, the two
+latest, ... with and without the rows a season before), the same criterion
+also chooses the order: each set gets its own penalty, and the smallest
+set whose criterion is within ``EVIDENCE`` (2) of the lowest wins, as an
+autoregression's order is chosen by an information criterion (Box, Jenkins
+& Reinsel; ``forecast::auto.arima``), the simpler model where the evidence
+for a larger one is weak (on 21 windows of a Danish money series, orders 3
+to 14 were within 1.5 of each other).  A penalty alone shrinks every lag alike, so on a short
+series it keeps a little of each of twenty lags where two would do: a pull
+towards the values of five years before, which a turn of the trend makes a
+forecast of a rebound (fpp2's euretail, the Johnson & Johnson earnings).
 """
 
 import numpy as np
 
-__all__ = ["ALPHAS_PER_ROW", "ridge_bic"]
+__all__ = ["ALPHAS_PER_ROW", "EVIDENCE", "ridge_bic"]
 
 #: The finite penalties tried, per training row (the features are
 #: standardized, so ``X.T @ X / n`` is of order 1 and these span "almost none"
 #: to "almost all"); an infinite penalty is tried after them.
 ALPHAS_PER_ROW = np.logspace(-5, 2, 15)
 
+#: How much lower a larger set's criterion must be to be chosen over a smaller
+#: one: a difference of 2 in BIC is "not worth more than a bare mention"
+#: (Kass & Raftery, 1995), and the lowest of many nearly equal criteria is
+#: as often luck as signal.
+EVIDENCE = 2.0
 
-def ridge_bic(X, y, sample_weight=None, min_alpha=0.0):
+
+def ridge_bic(X, y, sample_weight=None, min_alpha=0.0, subsets=None):
     """The kernel, intercept and penalty of the ridge regression of ``y`` on
     ``X`` (intercept not penalized, float64) whose penalty, at least
     ``min_alpha``, has the lowest criterion of the module's docstring
     (``RSS``: the weighted residual sum of squares, over every column of
-    ``y``).
+    ``y``); with ``subsets``, of the regression on the columns of one of them
+    (the others' coefficients 0) whose criterion is lowest.
 
     Parameters
     ----------
@@ -48,16 +67,38 @@ def ridge_bic(X, y, sample_weight=None, min_alpha=0.0):
     y : array of shape (n, k)
     sample_weight : array of shape (n,) or None
     min_alpha : float, the smallest penalty allowed (the network's own L2).
+    subsets : sequence of boolean arrays of shape (p,), or None
+        The sets of columns to choose from (None: all the columns), smaller
+        ones first: the first whose criterion is within ``EVIDENCE`` of the
+        lowest wins.
 
     Returns
     -------
     kernel : array of shape (p, k); intercept : array of shape (k,);
-    alpha : float (``inf``: the intercept alone, kernel zero)
+    alpha : float (``inf``: the intercept alone, kernel zero); and with
+    ``subsets``, the index of the chosen one
     """
     X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
     n = len(X)
     w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     w = w / w.sum()
+    if subsets is None:
+        _, kernel, intercept, alpha = _best_penalty(X, y, w, min_alpha)
+        return kernel, intercept, alpha
+    fits = [_best_penalty(X[:, columns], y, w, min_alpha) for columns in subsets]
+    lowest = min(fit[0] for fit in fits)
+    # The first (smallest) set within EVIDENCE of the lowest criterion.
+    number = next(number for number, fit in enumerate(fits) if fit[0] <= lowest + EVIDENCE)
+    _, kernel, intercept, alpha = fits[number]
+    full = np.zeros((X.shape[1], y.shape[1]))
+    full[np.asarray(subsets[number], dtype=bool)] = kernel
+    return full, intercept, alpha, number
+
+
+def _best_penalty(X, y, w, min_alpha):
+    """``(criterion, kernel, intercept, alpha)`` of the penalty with the
+    lowest criterion, rows weighted by ``w`` (summing to 1)."""
+    n = len(X)
     x_mean, y_mean = w @ X, w @ y
     root = np.sqrt(w)[:, None]
     Xw, yw = (X - x_mean) * root, (y - y_mean) * root
@@ -77,6 +118,6 @@ def ridge_bic(X, y, sample_weight=None, min_alpha=0.0):
         criterion = n * np.log(rss) - np.log(n) * n * np.log(max(1.0 - df / n, 1e-12))
         if best is None or criterion < best[0]:
             best = (criterion, alpha)
-    alpha = best[1]
+    criterion, alpha = best
     kernel = Vt.T @ ((s / (s**2 + alpha / n))[:, None] * Uty)
-    return kernel, y_mean - x_mean @ kernel, float(alpha)
+    return criterion, kernel, y_mean - x_mean @ kernel, float(alpha)

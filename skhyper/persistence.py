@@ -38,7 +38,7 @@ _STATE = {
     "KerasMLPRegressor": [],
     "WindowForecaster": ["forecasts_itself_", "target_is_1d_", "input_mean_", "input_scale_",
                          "target_mean_", "target_scale_", "context_", "_training_head", "lags_", "level_rows_", "seasonal_period_", "linear_alpha_",
-                         "linear_start_kept_", "deseasonalize_", "seasonal_indices_", "_training_length",
+                         "linear_start_kept_", "linear_lags_", "deseasonalize_", "seasonal_indices_", "_training_length",
                          "seasonal_strength_"],
 }  # fmt: skip
 
@@ -140,6 +140,8 @@ def load(path, kind=None):
             estimator.linear_alpha_ = None
         if "linear_start_kept_" not in state:  # written before linear_margin: not checked
             estimator.linear_start_kept_ = None
+        if "linear_lags_" not in state:  # written before the start chose its order
+            estimator.linear_lags_ = None
         if "deseasonalize_" not in state:  # written before deseasonalize: nothing removed
             estimator.deseasonalize_ = estimator.seasonal_indices_ = None
     estimator.target_encoder_ = _target_encoder(estimator, state)

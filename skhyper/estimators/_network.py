@@ -251,12 +251,26 @@ class NetworkBuilder:
         """The linear path at the ridge fit of the rows, with the hidden
         layers' output at zero: training starts from the best linear model
         and the hidden layers learn what it misses."""
-        kernel, intercept, self.linear_alpha_ = ridge_bic(
-            X, y_model.reshape(len(y_model), -1), sample_weight, min_alpha=float(self.l2) * len(X)
+        choices = self._linear_start_choices(X.shape[1])
+        fit = ridge_bic(
+            X, y_model.reshape(len(y_model), -1), sample_weight, min_alpha=float(self.l2) * len(X),
+            subsets=None if choices is None else [columns for _, columns in choices],
         )
+        kernel, intercept, self.linear_alpha_ = fit[:3]
+        if choices is not None:
+            self._chose_linear_start(choices[fit[3]][0], self.linear_alpha_)
         self._set_weight("linear_path/kernel", kernel)
         self._set_weight("output/kernel", np.zeros(self._weight_shape("output/kernel")))
         self._set_weight("output/bias", intercept)
+
+    def _linear_start_choices(self, n_columns):
+        """``[(label, columns), ...]``: the sets of input columns the linear
+        start chooses from with its penalty (see :func:`skhyper.linear.ridge_bic`),
+        smallest first; None: all of them (a hook)."""
+        return None
+
+    def _chose_linear_start(self, label, alpha):
+        """Record the chosen set's label (a hook)."""
 
     def _network_settings(self):
         """The parameters baked into the built network and its optimizer, as

@@ -162,6 +162,13 @@ class WindowForecaster(KerasMLPRegressor):
         BIC-type criterion (see :mod:`skhyper.linear`); ``inf``
         when the intercept alone won (with level-relative windows, the naive
         forecast plus the mean step); None without a linear path.
+    linear_lags_ : ndarray of int or None
+        The rows before ``t`` (as in ``lags_``) the linear start uses: the
+        latest few, with or without those a season before, chosen with its
+        penalty by the same criterion (an autoregression's order; see
+        :mod:`skhyper.linear`); the other lags start at 0 and training may
+        move them.  Empty when the intercept alone won; None without a
+        linear path.
     linear_start_kept_ : bool or None
         Whether the linear start was kept after training because the trained
         network did not beat it by ``linear_margin`` standard errors on the
@@ -284,7 +291,7 @@ class WindowForecaster(KerasMLPRegressor):
             self._check_like_training(X, series, target, y)
         if reset:
             self.seasonal_period_ = self._resolve_season(series)
-            self.linear_alpha_ = None
+            self.linear_alpha_ = self.linear_lags_ = None
             self._check_length(len(series), "the series")
             mode = self._deseasonalize_mode(series, y)
             self.seasonal_strength_ = None
@@ -477,6 +484,26 @@ class WindowForecaster(KerasMLPRegressor):
 
     def _has_linear_path(self):
         return self.linear_path
+
+    def _linear_start_choices(self, n_columns):
+        """The linear start's orders: the latest ``k`` rows for each ``k`` up
+        to ``window_size``, each alone and with the rows around the same point
+        a season before; fewest lags first (see :func:`skhyper.linear.ridge_bic`:
+        ``linear_lags_`` records the choice)."""
+        lags = np.asarray(self.lags_)
+        column_lags = np.repeat(lags, n_columns // len(lags))  # lag-major, as lagged_rows lays them out
+        period, seasonal_window = self._season()
+        seasonal = lag_offsets(0, self.horizon, period, seasonal_window) if period is not None else []
+        sets = {}
+        for order in range(1, self.window_size + 1):
+            for extra in ([], seasonal):
+                chosen = np.unique(np.concatenate([np.arange(1, order + 1), extra]).astype(int))[::-1]
+                sets.setdefault(tuple(chosen), chosen)
+        ordered = sorted(sets.values(), key=len)  # stable: by order within a size
+        return [(chosen, np.isin(column_lags, chosen)) for chosen in ordered]
+
+    def _chose_linear_start(self, label, alpha):
+        self.linear_lags_ = label if np.isfinite(alpha) else label[:0]
 
     def _train(self, X, y, y_model, sample_weight, epochs, initial_epoch):
         self.linear_start_kept_ = None

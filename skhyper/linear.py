@@ -116,7 +116,7 @@ def _best_penalty(X, y, w, min_alpha):
             continue  # fewer than two rows per parameter: see the module's docstring
         rss = max(float((residual**2).sum()), np.finfo(float).tiny)
         criterion = n * np.log(rss) - np.log(n) * n * np.log(max(1.0 - df / n, 1e-12))
-        if best is None or criterion < best[0]:
+        if best is None or criterion <= best[0]:  # a tie (columns that are all 0): the larger penalty
             best = (criterion, alpha)
     criterion, alpha = best
     kernel = Vt.T @ ((s / (s**2 + alpha / n))[:, None] * Uty)

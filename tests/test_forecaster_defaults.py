@@ -95,13 +95,18 @@ def test_the_linear_path_starts_at_the_ridge_fit_and_the_hidden_output_at_zero()
     model = WindowForecaster(window_size=4, relative_to=None, scale=False, early_stopping=False, validation_split=0.0,
                              epochs=1, learning_rate=1e-12, random_state=0).fit(x)  # fmt: skip
     windows, targets = sliding_windows(x[:, None], x[:, None], lag_offsets(4), 1)
-    kernel, intercept, alpha = ridge_bic(windows, targets)
+    # An AR(2): of the latest 1, 2, 3 or 4 rows, the start uses the latest two.
+    np.testing.assert_array_equal(model.linear_lags_, [2, 1])
+    columns = np.isin(lag_offsets(4), [2, 1])
+    kernel, intercept, alpha = ridge_bic(windows[:, columns], targets)
     assert alpha == model.linear_alpha_
-    np.testing.assert_allclose(model.model_.get_layer("linear_path").kernel.numpy(), kernel, rtol=1e-5, atol=1e-6)
+    start = model.model_.get_layer("linear_path").kernel.numpy()
+    np.testing.assert_allclose(start[columns], kernel, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(start[~columns], 0.0, atol=1e-9)  # one epoch at a rate of 1e-12
     np.testing.assert_allclose(model.model_.get_layer("output").kernel.numpy(), 0.0, atol=1e-9)
     # With a learning rate of 1e-12 its predictions are the ridge's, which sklearn agrees with.
-    ridge = Ridge(alpha=alpha).fit(windows, targets[:, 0])
-    np.testing.assert_allclose(model.predict_in_sample(x)[4:], ridge.predict(windows), rtol=1e-4, atol=1e-4)
+    ridge = Ridge(alpha=alpha).fit(windows[:, columns], targets[:, 0])
+    np.testing.assert_allclose(model.predict_in_sample(x)[4:], ridge.predict(windows[:, columns]), rtol=1e-4, atol=1e-4)
 
 
 def test_the_penalty_criterion_keeps_a_signal_and_drops_noise():
@@ -114,6 +119,45 @@ def test_the_penalty_criterion_keeps_a_signal_and_drops_noise():
     coef = np.linspace(-1, 1, 10)[:, None]
     kernel, _, alpha = ridge_bic(X, X @ coef + 0.1 * rs.randn(200, 1))
     assert alpha < 1.0 and np.abs(kernel - coef).max() < 0.05
+
+
+def test_the_criterion_chooses_the_smallest_set_of_columns_the_evidence_supports():
+    rs = np.random.RandomState(0)
+    X = rs.randn(200, 10)
+    nested = [np.arange(10) < k for k in range(1, 11)]  # the first k columns
+    # A signal in the first two columns: the first two, the others' coefficients 0.
+    kernel, _, alpha, number = ridge_bic(X, X[:, :2] @ [[1.0], [-0.5]] + 0.1 * rs.randn(200, 1), subsets=nested)
+    assert number == 1 and alpha < 1.0
+    np.testing.assert_allclose(kernel[:2, 0], [1.0, -0.5], atol=0.05)
+    assert np.all(kernel[2:] == 0)
+    # Noise: the intercept alone, reported with the first set.
+    kernel, _, alpha, number = ridge_bic(X, rs.randn(200, 1), subsets=nested)
+    assert alpha == np.inf and number == 0 and np.all(kernel == 0)
+    # Columns that are all 0 (the latest row, relative to itself): the intercept alone, not a light penalty.
+    _, _, alpha = ridge_bic(np.zeros((50, 1)), rs.randn(50, 1))
+    assert alpha == np.inf
+
+
+def test_the_linear_start_of_a_short_series_uses_a_few_lags_not_a_little_of_twenty():
+    # statsmodels' Danish log real money, 44 quarters to train on: a penalty
+    # alone kept a little of each of 20 lags, and the lowest criterion over
+    # the orders chose 11 of them (2.2x naive); orders 3 to 14 were within
+    # 1.5 of each other, so the latest three win.
+    import statsmodels.api as sm
+
+    money = sm.datasets.danish_data.load_pandas().data["lrm"].to_numpy()
+    model = WindowForecaster(random_state=0).fit(money[:44])
+    np.testing.assert_array_equal(model.linear_lags_, [3, 2, 1])
+    assert mae(model.predict(money[44:]), money[44:]) < 0.85 * mae(money[43:-1], money[44:])
+
+
+def test_the_linear_start_chooses_the_rows_a_season_before_beyond_the_window():
+    # A yearly season of 52 weeks with windows of 5: the start uses the rows
+    # around the same week a year before, which the window does not hold.
+    t = np.arange(520)
+    series = np.sin(2 * np.pi * t / 52) * 5 + np.random.RandomState(0).randn(520) * 0.3
+    model = WindowForecaster(window_size=5, seasonal_period=52, **QUICK).fit(series)
+    assert np.any(model.linear_lags_ > 5) and set(model.linear_lags_) <= set(model.lags_)
 
 
 def test_the_penalty_criterion_does_not_fit_every_row_of_a_short_series():
@@ -387,6 +431,7 @@ def test_save_and_load_with_every_new_option(tmp_path):
     np.testing.assert_allclose(loaded.predict(series[100:]), model.predict(series[100:]), rtol=1e-12)
     pd.testing.assert_series_equal(loaded.forecast(5), model.forecast(5))
     assert loaded.linear_start_kept_ == model.linear_start_kept_
+    np.testing.assert_array_equal(loaded.linear_lags_, model.linear_lags_)
 
 
 def test_an_infinite_penalty_is_saved_as_plain_json(tmp_path):
@@ -411,13 +456,14 @@ def test_files_written_before_the_new_defaults_load_as_they_were_trained(tmp_pat
     old = tmp_path / "old.skh"
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(old, "w") as target:
         document = json.loads(source.read("skhyper.json"))
-        for key in ("seasonal_period_", "linear_alpha_"):
+        for key in ("seasonal_period_", "linear_alpha_", "linear_lags_"):
             del document["state"][key]
         for key in ("relative_to", "linear_path"):  # early_stopping, validation_split: always written
             del document["params"][key]
         target.writestr("skhyper.json", json.dumps(document))
         target.writestr("model.keras", source.read("model.keras"))
     loaded = skhyper.load(old)
+    assert loaded.linear_lags_ is None  # not recorded then
     assert loaded.relative_to is None and loaded.linear_path is False
     assert loaded.early_stopping is False and loaded.validation_split == 0.0
     np.testing.assert_allclose(loaded.predict(series[150:]), model.predict(series[150:]), rtol=1e-12)

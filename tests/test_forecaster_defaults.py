@@ -198,6 +198,11 @@ def test_the_margin_check_compares_losses_row_by_row_and_counts_overlapping_targ
     noise = np.convolve(rs.randn(203), np.ones(4), mode="valid") / 2  # MA(3), variance 1, long-run 4
     smooth = noise - noise.mean() + 0.2  # plain standard error ~0.07, with the covariances ~0.14
     assert _mean_beats(smooth, 2.0, lags=0) and not _mean_beats(smooth, 2.0, lags=3)
+    # Three windows whose mean is 2.05 standard errors above 0: past 2 on a
+    # normal quantile, not on Student's t with 2 degrees of freedom at the
+    # same level (4.5); past 1 standard error (1.3 on that t).
+    few = [0.1, 1.0, 0.5]
+    assert not _mean_beats(few, 2.0) and _mean_beats(few, 1.0) and _mean_beats(few, 0.0)
 
 
 def test_the_margin_check_with_a_loss_that_reduces_over_rows_and_a_checkpoint(tmp_path):

@@ -115,7 +115,11 @@ class WindowForecaster(KerasMLPRegressor):
         With a linear path and early stopping: by how many standard errors
         the trained network must beat the linear start on the validation
         windows to replace it (the standard error of the mean per-window
-        difference of their losses; ``linear_start_kept_`` says which won).
+        difference of their losses, read as a normal quantile and asked of
+        Student's t at the same level when there are few windows, as
+        Harvey, Leybourne & Newbold's small-sample Diebold-Mariano test
+        does: about 4.5 standard errors on 3 windows, 2.3 on 10;
+        ``linear_start_kept_`` says which won).
         Early stopping picks the best of many epochs on a few dozen windows,
         which noise alone wins now and then; on a series with nothing more to
         learn (a random walk, a short series) the margin keeps the linear
@@ -913,8 +917,15 @@ def _mean_beats(gain, margin, lags=0):
     """Whether the mean of ``gain`` is above ``margin`` standard errors of
     itself, the variance taking the autocovariances up to ``lags`` into
     account (Diebold & Mariano, 1995; their plain variance when those make it
-    negative).  With fewer than two values: whether it is positive, and only
+    negative).  ``margin`` is read as the normal quantile it is on many
+    values and asked of Student's t with ``n - 1`` degrees of freedom at the
+    same level, as Harvey, Leybourne & Newbold (1997) compare Diebold and
+    Mariano's statistic on few forecasts: 2 standard errors on 100 windows,
+    about 4.5 on 3 (a standard error from three differences is itself a
+    guess).  With fewer than two values: whether it is positive, and only
     without a margin."""
+    from scipy.stats import norm, t
+
     gain = np.asarray(gain, dtype=np.float64)
     n, mean = len(gain), float(gain.mean())
     if n < 2:
@@ -922,4 +933,5 @@ def _mean_beats(gain, margin, lags=0):
     centred = gain - mean
     variance = float(centred @ centred) / n
     long_run = variance + 2 * sum(float(centred[k:] @ centred[:-k]) / n for k in range(1, min(lags, n - 1) + 1))
-    return mean > margin * np.sqrt((long_run if long_run > 0 else variance) / (n - 1))
+    quantile = float(t.ppf(norm.cdf(margin), n - 1)) if margin > 0 else 0.0
+    return mean > quantile * np.sqrt((long_run if long_run > 0 else variance) / (n - 1))

@@ -36,7 +36,7 @@ _STATE = {
              "learning_rate_", "_seeds", "n_outputs_", "n_outputs_expected_"],
     "KerasMLPClassifier": ["classes_", "n_classes_", "target_type_", "_label_dtype"],
     "KerasMLPRegressor": [],
-    "WindowForecaster": ["forecasts_itself_", "target_is_1d_", "input_mean_", "input_scale_",
+    "WindowForecaster": ["window_size_", "forecasts_itself_", "target_is_1d_", "input_mean_", "input_scale_",
                          "target_mean_", "target_scale_", "context_", "_training_head", "lags_", "level_rows_", "seasonal_period_", "linear_alpha_",
                          "linear_start_kept_", "linear_lags_", "deseasonalize_", "seasonal_indices_", "_training_length",
                          "seasonal_strength_"],
@@ -131,6 +131,8 @@ def load(path, kind=None):
         estimator._training_index = _decode_index_summary(state.get("_training_index"))
         if "seasonal_strength_" not in state:  # written before min_seasonal_strength
             estimator.seasonal_strength_ = None
+        if "window_size_" not in state:  # written before window_size="auto": an int
+            estimator.window_size_ = estimator.window_size
         if "lags_" not in state:  # written before seasonal windows: a plain window
             estimator.lags_ = estimator._offsets()
             estimator.level_rows_ = 0

@@ -138,6 +138,37 @@ def test_the_criterion_chooses_the_smallest_set_of_columns_the_evidence_supports
     assert alpha == np.inf
 
 
+def test_the_auto_window_is_a_quarter_of_the_training_rows_and_at_most_20():
+    walk = np.cumsum(np.random.RandomState(0).randn(400))
+    assert WindowForecaster().window_size == "auto"
+    assert WindowForecaster(**QUICK).fit(walk[:51]).window_size_ == 12
+    assert WindowForecaster(**QUICK).fit(walk).window_size_ == 20
+    given = WindowForecaster(window_size=30, **QUICK).fit(walk[:51])
+    assert given.window_size_ == 30 and given.lags_[0] == 30  # a given window is the user's
+    # Continuing a fit keeps its window, on however short a chunk.
+    model = WindowForecaster(**QUICK).fit(walk[:51])
+    model.partial_fit(walk[:200])
+    assert model.window_size_ == 12 and model.lags_[0] == 12
+
+
+def test_the_trained_network_replaces_the_start_only_on_ten_validation_windows():
+    # A threshold autoregression of 90 rows (7 validation windows) where the
+    # hidden layers beat the linear start on average: only a margin of 0
+    # lets them replace it; any other waits for 10 windows.
+    from skhyper.estimators import forecaster
+
+    rs = np.random.RandomState(0)
+    x = np.zeros(90)
+    for t in range(1, 90):
+        x[t] = (0.9 * x[t - 1] if x[t - 1] > 0 else -0.8 * x[t - 1]) + 0.3 * rs.randn() + (x[t - 1] < -0.5)
+    settings = dict(relative_to=None, hidden_layer_sizes=(32,), epochs=100, learning_rate=0.05, random_state=0)
+    assert WindowForecaster(linear_margin=0.0, **settings).fit(x).linear_start_kept_ is False
+    assert WindowForecaster(linear_margin=1e-6, **settings).fit(x).linear_start_kept_ is True
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(forecaster, "MIN_VALIDATION_WINDOWS", 7)
+        assert WindowForecaster(linear_margin=1e-6, **settings).fit(x).linear_start_kept_ is False
+
+
 def test_the_linear_start_of_a_short_series_uses_a_few_lags_not_a_little_of_twenty():
     # statsmodels' Danish log real money, 44 quarters to train on: a penalty
     # alone kept a little of each of 20 lags, and the lowest criterion over
@@ -146,7 +177,7 @@ def test_the_linear_start_of_a_short_series_uses_a_few_lags_not_a_little_of_twen
     import statsmodels.api as sm
 
     money = sm.datasets.danish_data.load_pandas().data["lrm"].to_numpy()
-    model = WindowForecaster(random_state=0).fit(money[:44])
+    model = WindowForecaster(window_size=20, random_state=0).fit(money[:44])
     np.testing.assert_array_equal(model.linear_lags_, [3, 2, 1])
     assert mae(model.predict(money[44:]), money[44:]) < 0.85 * mae(money[43:-1], money[44:])
 
@@ -437,6 +468,7 @@ def test_save_and_load_with_every_new_option(tmp_path):
     pd.testing.assert_series_equal(loaded.forecast(5), model.forecast(5))
     assert loaded.linear_start_kept_ == model.linear_start_kept_
     np.testing.assert_array_equal(loaded.linear_lags_, model.linear_lags_)
+    assert loaded.window_size_ == model.window_size_ == 4
 
 
 def test_an_infinite_penalty_is_saved_as_plain_json(tmp_path):
@@ -461,7 +493,7 @@ def test_files_written_before_the_new_defaults_load_as_they_were_trained(tmp_pat
     old = tmp_path / "old.skh"
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(old, "w") as target:
         document = json.loads(source.read("skhyper.json"))
-        for key in ("seasonal_period_", "linear_alpha_", "linear_lags_"):
+        for key in ("seasonal_period_", "linear_alpha_", "linear_lags_", "window_size_"):
             del document["state"][key]
         for key in ("relative_to", "linear_path"):  # early_stopping, validation_split: always written
             del document["params"][key]
@@ -469,6 +501,7 @@ def test_files_written_before_the_new_defaults_load_as_they_were_trained(tmp_pat
         target.writestr("model.keras", source.read("model.keras"))
     loaded = skhyper.load(old)
     assert loaded.linear_lags_ is None  # not recorded then
+    assert loaded.window_size_ == 5
     assert loaded.relative_to is None and loaded.linear_path is False
     assert loaded.early_stopping is False and loaded.validation_split == 0.0
     np.testing.assert_allclose(loaded.predict(series[150:]), model.predict(series[150:]), rtol=1e-12)

@@ -181,7 +181,7 @@ def test_bad_parameters_are_named(params, message):
 
 
 def test_too_short_for_a_season_names_the_numbers():
-    with pytest.raises(ValueError, match=r"has 100 rows, too short for window_size=20, seasonal_period=365, seasonal_window=3 and horizon=1: a window reaches 368 rows back, so training needs at least 368 \+ 1 \+ 1 = 370 rows"):
+    with pytest.raises(ValueError, match=r"has 100 rows, too short for window_size=20 \(chosen by 'auto'\), seasonal_period=365, seasonal_window=3 and horizon=1: a window reaches 368 rows back, so training needs at least 368 \+ 1 \+ 1 = 370 rows"):
         WindowForecaster(seasonal_period=365, **FAST).fit(square_wave(n=100))
 
 

@@ -22,6 +22,15 @@ from .mlp import KerasMLPRegressor
 
 __all__ = ["WindowForecaster"]
 
+#: The longest window ``window_size="auto"`` takes.
+AUTO_WINDOW = 20
+
+#: Validation windows below which the trained network does not replace the
+#: linear start (``linear_margin``): a standard error from fewer differences
+#: is itself a guess (Bartlett's and the t tables' small-sample warnings), and
+#: on such short series the classical models the start is already win.
+MIN_VALIDATION_WINDOWS = 10
+
 
 class WindowForecaster(KerasMLPRegressor):
     """Forecast a series from the ``window_size`` rows before each time step.
@@ -30,8 +39,14 @@ class WindowForecaster(KerasMLPRegressor):
 
     Parameters
     ----------
-    window_size : int, default=20
-        Past rows the network sees for each prediction.
+    window_size : int or "auto", default="auto"
+        Past rows the network sees for each prediction.  ``"auto"`` takes a
+        quarter of the training rows, at most 20 (``window_size_``): Box and
+        Jenkins' rule of thumb that a series of ``n`` rows tells about its
+        first ``n / 4`` lags.  A longer window on a short series fits every
+        lag to the few windows there are, and a trend that turns then
+        makes every lag point the wrong way (fpp2's euretail, 51 quarters:
+        20 rows gave 7.5 times the naive forecast's error, 12 rows 1.5).
     horizon : int, default=1
         Rows it predicts at once (``forecast`` steps ``horizon`` at a time).
     seasonal_period : int, "auto" or None, default=None
@@ -123,8 +138,10 @@ class WindowForecaster(KerasMLPRegressor):
         Early stopping picks the best of many epochs on a few dozen windows,
         which noise alone wins now and then; on a series with nothing more to
         learn (a random walk, a short series) the margin keeps the linear
-        start instead of the noise the hidden layers fitted.  0 keeps the
-        trained network whenever it is better on average.
+        start instead of the noise the hidden layers fitted.  Under 10
+        validation windows (``MIN_VALIDATION_WINDOWS``) the start is kept
+        whatever the margin but 0.  0 keeps the trained network whenever it
+        is better on average.
     early_stopping : bool, default=True
         As :class:`KerasMLPRegressor`'s (whose default is False), on the last
         ``validation_split`` of the windows in time; with a linear path the
@@ -180,6 +197,8 @@ class WindowForecaster(KerasMLPRegressor):
         when there was nothing to compare (no linear path, no early stopping
         or validation windows, or a ``partial_fit`` / warm start that went on
         from an earlier fit).
+    window_size_ : int
+        The window's rows (``window_size``, or what ``"auto"`` chose).
     lags_ : ndarray of int
         The rows a window holds, as offsets ``k`` (row ``t - k``), oldest
         first; fixed at ``fit`` (``predict`` and ``forecast`` use these even
@@ -211,7 +230,7 @@ class WindowForecaster(KerasMLPRegressor):
 
     _parameter_constraints = {
         **KerasMLPRegressor._parameter_constraints,
-        "window_size": [Interval(Integral, 1, None, closed="left")],
+        "window_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "seasonal_period": [Interval(Integral, 2, None, closed="left"), StrOptions({"auto"}), None],
         "seasonal_window": [Interval(Integral, 0, None, closed="left")],
@@ -226,7 +245,7 @@ class WindowForecaster(KerasMLPRegressor):
     def __init__(
         self,
         *,
-        window_size=20,
+        window_size="auto",
         horizon=1,
         seasonal_period=None,
         seasonal_window=3,
@@ -295,6 +314,7 @@ class WindowForecaster(KerasMLPRegressor):
             self._check_like_training(X, series, target, y)
         if reset:
             self.seasonal_period_ = self._resolve_season(series)
+            self.window_size_ = self._resolve_window(len(series))
             self.linear_alpha_ = self.linear_lags_ = None
             self._check_length(len(series), "the series")
             mode = self._deseasonalize_mode(series, y)
@@ -499,7 +519,7 @@ class WindowForecaster(KerasMLPRegressor):
         period, seasonal_window = self._season()
         seasonal = lag_offsets(0, self.horizon, period, seasonal_window) if period is not None else []
         sets = {}
-        for order in range(1, self.window_size + 1):
+        for order in range(1, self._window() + 1):
             for extra in ([], seasonal):
                 chosen = np.unique(np.concatenate([np.arange(1, order + 1), extra]).astype(int))[::-1]
                 sets.setdefault(tuple(chosen), chosen)
@@ -527,7 +547,8 @@ class WindowForecaster(KerasMLPRegressor):
         of the mean per-window difference of their losses (in the spirit of
         the one-standard-error rule of Breiman et al., *Classification and
         Regression Trees*, 1984: prefer the simpler model unless the data
-        clearly favour the other).  With ``horizon=h`` the windows' targets
+        clearly favour the other), and never on fewer than
+        ``MIN_VALIDATION_WINDOWS`` windows unless ``linear_margin`` is 0.  With ``horizon=h`` the windows' targets
         overlap, so the standard error counts the differences' covariances
         up to lag ``h - 1``, as Diebold and Mariano's test of two forecasts
         does.  Returns whether the start was kept."""
@@ -542,7 +563,8 @@ class WindowForecaster(KerasMLPRegressor):
         gain = self._per_row_loss(y_val, started) - self._per_row_loss(y_val, trained)
         if sample_weight is not None:
             gain = gain * sample_weight[rows] / np.mean(sample_weight[rows])
-        if _mean_beats(gain, self.linear_margin, lags=self.horizon - 1):
+        enough = len(rows) >= MIN_VALIDATION_WINDOWS or self.linear_margin == 0
+        if enough and _mean_beats(gain, self.linear_margin, lags=self.horizon - 1):
             return False
         self._set_weight("linear_path/kernel", kernel)
         self._set_weight("output/kernel", np.zeros(self._weight_shape("output/kernel")))
@@ -591,17 +613,32 @@ class WindowForecaster(KerasMLPRegressor):
             return period, min(self.seasonal_window, period - self.horizon)
         return period, self.seasonal_window
 
+    def _resolve_window(self, n_rows):
+        """``window_size``, or for "auto" a quarter of ``n_rows``, from 1 to
+        ``AUTO_WINDOW``."""
+        if self.window_size == "auto":
+            return int(min(AUTO_WINDOW, max(1, n_rows // 4)))
+        return self.window_size
+
+    def _window(self):
+        """The window's rows: ``window_size``, or the one fit chose."""
+        if self.window_size != "auto":
+            return self.window_size
+        if not hasattr(self, "window_size_"):
+            raise AttributeError("window_size='auto' is chosen at fit")
+        return self.window_size_
+
     def _offsets(self):
         """The rows before each target the network sees (see ``lag_offsets``)."""
         period, seasonal_window = self._season()
-        return lag_offsets(self.window_size, self.horizon, period, seasonal_window)
+        return lag_offsets(self._window(), self.horizon, period, seasonal_window)
 
     def _level_rows(self, forecasts_itself):
         """How many of a window's latest rows its level averages (0: none)."""
         relative_to = self.relative_to
         if relative_to == "auto":
             relative_to = "last" if forecasts_itself else None
-        return {None: 0, "last": 1, "mean": self.window_size}[relative_to]
+        return {None: 0, "last": 1, "mean": self._window()}[relative_to]
 
     def _step_scale(self, values):
         """Per column, the spread of the training targets around their
@@ -627,11 +664,12 @@ class WindowForecaster(KerasMLPRegressor):
     def _window_params(self):
         """The parameters that decide how far back a window reaches."""
         period, seasonal_window = self._season()
+        window = f"window_size={self._window()}" + (" (chosen by 'auto')" if self.window_size == "auto" else "")
         if period is None:
-            return f"window_size={self.window_size}"
+            return window
         found = " (found by 'auto')" if self.seasonal_period == "auto" else ""
         return (
-            f"window_size={self.window_size}, seasonal_period={period}{found},"
+            f"{window}, seasonal_period={period}{found},"
             f" seasonal_window={seasonal_window}"
         )
 
@@ -640,7 +678,7 @@ class WindowForecaster(KerasMLPRegressor):
         ``fit`` used (``lags_``); otherwise nothing."""
         try:
             unchanged = np.array_equal(self._offsets(), self.lags_)
-        except (TypeError, ValueError):
+        except (AttributeError, TypeError, ValueError):
             unchanged = False
         return f" (fit with {self._window_params()})" if unchanged else ""
 

@@ -18,13 +18,16 @@ and multi-metric scoring are sklearn's own.  Anything that cannot be fused
 fitted as sklearn fits it, with the same result.
 
 With ``n_jobs`` other than 1 (loky processes, or the joblib backend in use:
-Dask), a grid or random search over a skhyper classifier or regressor whose
-parameters are plain values splits its candidate x fold fits into one part
-per job; each worker fuses what it can of its part and fits the rest one by
-one, and sends the fitted estimators back (a drawn network as arrays);
-sklearn then evaluates the candidates in the search's process, taking them.
-Other searches with ``n_jobs`` (Pipelines, halving searches, Python objects
-as parameters) are sklearn's, unfused, spread over its workers.
+Dask), a grid or random search over a skhyper classifier or regressor (or a
+Pipeline ending in one) whose parameters are plain values splits its
+candidate x fold fits into one part per job; each worker fuses what it can
+of its part and fits the rest one by one, and sends the fitted estimators
+back (a drawn network as arrays; of a Pipeline, its last step, which the
+search's process finds again after fitting the earlier steps as the
+Pipeline does); sklearn then evaluates the candidates in the search's
+process, taking them.  Other searches with ``n_jobs`` (halving searches,
+Python objects as parameters) are sklearn's, unfused, spread over its
+workers.
 """
 
 import hashlib
@@ -95,19 +98,21 @@ class _Fused:
 
     def _fuses_in_workers(self, X, y, params):
         """Whether a search with ``n_jobs`` can train its fits in workers and
-        evaluate them here: a skhyper classifier or regressor (not a Pipeline),
-        no fit parameters but ``groups``, plain values as parameters (their
-        results are found again by their repr), a grid or random search (a
-        halving search subsamples each round), and folds that are the same
-        each time they are asked for."""
+        evaluate them here: a skhyper classifier or regressor, alone or as a
+        Pipeline's last step, no fit parameters but ``groups``, plain values
+        as its parameters and the grid's (their results are found again by
+        their repr), a grid or random search (a halving search subsamples
+        each round), and folds that are the same each time they are asked
+        for."""
         from .estimators.forecaster import WindowForecaster
         from .estimators.mlp import KerasMLPClassifier, KerasMLPRegressor
 
         if not isinstance(self, (GridSearchCV, RandomizedSearchCV)) or set(params) - {"groups"}:
             return False
-        if not isinstance(self.estimator, (KerasMLPClassifier, KerasMLPRegressor)) or isinstance(self.estimator, WindowForecaster):
+        final = _final_step(self.estimator)
+        if not isinstance(final, (KerasMLPClassifier, KerasMLPRegressor)) or isinstance(final, WindowForecaster):
             return False
-        values = list(self.estimator.get_params(deep=False).values())
+        values = list(final.get_params(deep=False).values())
         grids = getattr(self, "param_grid", None) or getattr(self, "param_distributions", None)
         for grid in grids if isinstance(grids, list) else [grids]:
             for options in grid.values():
@@ -223,8 +228,11 @@ def _fit_part(estimator, X, y, pairs):
             continue  # fused (or failed as it would on its own)
         fitted = clone(estimator).set_params(**clone(candidate, safe=False))
         X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+        final = _final_step(fitted)
         try:
-            results[_key(fitted, X_train, y_train)] = fitted.fit(X_train, y_train)
+            if final is not fitted:  # a Pipeline: its last step's fit is what the search's process takes
+                X_train = fitted[:-1].fit_transform(X_train, y_train)
+            results[_key(final, X_train, y_train)] = final.fit(X_train, y_train)
         except Exception:  # noqa: BLE001
             continue
     return {key: _portable(result) for key, result in results.items()}

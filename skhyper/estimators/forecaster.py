@@ -46,7 +46,7 @@ class WindowForecaster(KerasMLPRegressor):
         first ``n / 4`` lags.  A longer window on a short series fits every
         lag to the few windows there are, and a trend that turns then
         makes every lag point the wrong way (fpp2's euretail, 51 quarters:
-        20 rows gave 7.5 times the naive forecast's error, 12 rows 1.5).
+        20 rows gave 7.3 times the naive forecast's error, 12 rows 1.5).
     horizon : int, default=1
         Rows it predicts at once (``forecast`` steps ``horizon`` at a time).
     seasonal_period : int, "auto" or None, default=None

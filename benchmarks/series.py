@@ -212,7 +212,9 @@ _R_SERIES = {
 
 # A fourth set, first run after the choices of 2026-12-02 had been made (none
 # was tuned on it): seasonal series of the same packages.  Two are columns of
-# tables without a time column: (column, first year) says which and when.
+# tables without a time column: (column, first year) says which and when,
+# and a third item names the table when it is not the series' own name (the
+# sixth set's departures).
 _R_FRESH = {
     "euretail": ("fpp2", 4, "Q", "quarterly euro-area retail index: a trend that breaks in 2008"),
     "visnights": ("fpp2", 4, "Q", "quarterly visitor nights, Sydney", ("NSWMetro", 1998)),

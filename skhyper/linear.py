@@ -58,7 +58,8 @@ def ridge_bic(X, y, sample_weight=None, min_alpha=0.0, subsets=None):
     ``min_alpha``, has the lowest criterion of the module's docstring
     (``RSS``: the weighted residual sum of squares, over every column of
     ``y``); with ``subsets``, of the regression on the columns of one of them
-    (the others' coefficients 0) whose criterion is lowest.
+    (the others' coefficients 0): the first whose criterion is within
+    ``EVIDENCE`` of the lowest.
 
     Parameters
     ----------

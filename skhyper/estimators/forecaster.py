@@ -527,9 +527,9 @@ class WindowForecaster(KerasMLPRegressor):
         :func:`skhyper.linear.ridge_bic`); with "all", the window's rows.
         ``linear_lags_`` records the choice."""
         lags = np.asarray(self.lags_)
-        column_lags = np.repeat(lags, n_columns // len(lags))  # lag-major, as lagged_rows lays them out
         if self.linear_lags == "all":
             return [(lags, np.ones(n_columns, dtype=bool))]
+        column_lags = np.repeat(lags, n_columns // len(lags))  # lag-major, as lagged_rows lays them out
         period, seasonal_window = self._season()
         seasonal = lag_offsets(0, self.horizon, period, seasonal_window) if period is not None else []
         sets = {}

@@ -398,7 +398,11 @@ class _Stack:
                 losses += self._penalties(l1, l2)
             total = tf.reduce_sum(tf.where(live, losses, 0.0))
         grads = tape.gradient(total, trainable)
-        self._apply(grads, rates, live, settings, flags)
+        # (When every member steps, as in most steps of a search, the update
+        # skips selecting between each member's new and old values.)
+        tf.cond(tf.reduce_all(live),
+                lambda: self._apply(grads, rates, live, settings, flags, masked=False),
+                lambda: self._apply(grads, rates, live, settings, flags, masked=True))  # fmt: skip
         metric = tf.reshape(self.metric_fn(_flat(y), _flat(predicted)), tf.shape(maskf))
         return losses, tf.reduce_sum(metric * maskf, axis=1)
 
@@ -476,11 +480,13 @@ class _Stack:
             terms.append(l1 * tf.reduce_sum(tf.abs(kernel), axis=[1, 2]) + l2 * tf.reduce_sum(tf.square(kernel), axis=[1, 2]))
         return tf.add_n(terms)
 
-    def _apply(self, grads, rates, live, settings, flags):
+    def _apply(self, grads, rates, live, settings, flags, masked=True):
         """One optimizer step per live member, as Keras writes it, with each
         member's own settings (columns of ``settings``, see ``_SETTINGS``;
-        ``flags``: has momentum, Nesterov)."""
+        ``flags``: has momentum, Nesterov); ``masked=False`` when every
+        member is live (the same values, without selecting the live ones)."""
         column = {name: settings[:, j] for j, name in enumerate(_SETTINGS)}
+        where = tf.where if masked else (lambda keep, new, old: new)
         for i, grad in zip(self.trainable, grads):
             variable = self.vars[i]
             shape = [-1] + [1] * (len(variable.shape) - 1)
@@ -492,25 +498,25 @@ class _Stack:
                 if "momentum" in self.slot_names:
                     m, momentum = self.slots[("momentum", i)], per["momentum"]
                     new_m = m * momentum - grad * lr
-                    m.assign(tf.where(keep & with_momentum, new_m, m))
+                    m.assign(tf.where(keep & with_momentum if masked else with_momentum, new_m, m))
                     nesterov = tf.reshape(flags[:, 1], shape)
                     step = tf.where(nesterov, new_m * momentum - grad * lr, new_m)
                     # (A member without momentum steps as Keras' plain SGD does.)
                     updated = tf.where(with_momentum, variable + step, variable - grad * lr)
-                    variable.assign(tf.where(keep, updated, variable))
+                    variable.assign(where(keep, updated, variable))
                 else:
-                    variable.assign(tf.where(keep, variable - grad * lr, variable))
+                    variable.assign(where(keep, variable - grad * lr, variable))
             elif self.kind == "rmsprop":
                 v = self.slots[("velocity", i)]
                 new_v = per["rho"] * v + per["one_minus_rho"] * tf.square(grad)
-                v.assign(tf.where(keep, new_v, v))
+                v.assign(where(keep, new_v, v))
                 increment = (lr * grad) / tf.sqrt(new_v + per["epsilon"])
                 if "momentum" in self.slot_names:
                     m = self.slots[("momentum", i)]
                     new_m = per["momentum"] * m + increment
-                    m.assign(tf.where(keep & with_momentum, new_m, m))
+                    m.assign(tf.where(keep & with_momentum if masked else with_momentum, new_m, m))
                     increment = tf.where(with_momentum, new_m, increment)
-                variable.assign(tf.where(keep, variable - increment, variable))
+                variable.assign(where(keep, variable - increment, variable))
             else:  # adam
                 m, v = self.slots[("momentum", i)], self.slots[("velocity", i)]
                 local_step = tf.cast(self.iterations + 1, tf.float32)
@@ -519,11 +525,12 @@ class _Stack:
                 alpha = tf.reshape(rates * tf.sqrt(1 - beta_2_power) / (1 - beta_1_power), shape)
                 new_m = m + (grad - m) * per["one_minus_beta_1"]
                 new_v = v + (tf.square(grad) - v) * per["one_minus_beta_2"]
-                m.assign(tf.where(keep, new_m, m))
-                v.assign(tf.where(keep, new_v, v))
+                m.assign(where(keep, new_m, m))
+                v.assign(where(keep, new_v, v))
                 update = (new_m * alpha) / (tf.sqrt(new_v) + per["epsilon"])
-                variable.assign(tf.where(keep, variable - update, variable))
+                variable.assign(where(keep, variable - update, variable))
         self.iterations.assign_add(tf.cast(live, tf.int64))
+        return tf.constant(True)  # (a value for tf.cond)
 
     # ------------------------------------------------------------ state out
 

@@ -25,9 +25,11 @@ of its part and fits the rest one by one, and sends the fitted estimators
 back (a drawn network as arrays; of a Pipeline, its last step, which the
 search's process finds again after fitting the earlier steps as the
 Pipeline does); sklearn then evaluates the candidates in the search's
-process, taking them.  Other searches with ``n_jobs`` (halving searches,
-Python objects as parameters) are sklearn's, unfused, spread over its
-workers.
+process, taking them.  A halving search does this round by round (over
+``n_samples``, when its ``random_state`` is an int: otherwise each round
+draws its rows anew, and its fits are sklearn's).  Other searches with
+``n_jobs`` (Python objects as parameters) are sklearn's, unfused, spread
+over its workers.
 """
 
 import hashlib
@@ -101,14 +103,18 @@ class _Fused:
         evaluate them here: a skhyper classifier or regressor, alone or as a
         Pipeline's last step, no fit parameters but ``groups``, plain values
         as its parameters and the grid's (their results are found again by
-        their repr), a grid or random search (a halving search subsamples
-        each round), and folds that are the same each time they are asked
-        for."""
+        their repr), and folds that are the same each time they are asked
+        for (a halving search over ``n_samples`` draws each round's rows
+        anew unless its ``random_state`` is an int)."""
         from .estimators.forecaster import WindowForecaster
         from .estimators.mlp import KerasMLPClassifier, KerasMLPRegressor
 
-        if not isinstance(self, (GridSearchCV, RandomizedSearchCV)) or set(params) - {"groups"}:
+        if set(params) - {"groups"}:
             return False
+        if isinstance(self, (HalvingGridSearchCV, HalvingRandomSearchCV)) and not (
+            self.resource != "n_samples" or isinstance(self.random_state, Integral)
+        ):
+            return False  # each round subsamples its folds anew: its fits are not the ones trained
         final = _final_step(self.estimator)
         if not isinstance(final, (KerasMLPClassifier, KerasMLPRegressor)) or isinstance(final, WindowForecaster):
             return False

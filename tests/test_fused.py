@@ -323,17 +323,20 @@ def test_a_group_that_fails_to_train_is_fitted_one_by_one(digits, monkeypatch):
     ids=["fused", "one by one"],
 )
 def test_with_n_jobs_the_fits_are_trained_in_worker_processes(digits, monkeypatch, settings, grid):
+    from skhyper import model_selection
     from skhyper.estimators._base import KerasMLPBase
 
     X, y = digits
     estimator = KerasMLPClassifier(**TINY, **settings)
     plain = sklearn_search.GridSearchCV(clone(estimator), grid, cv=3, return_train_score=True).fit(X, y)
-    trained_here = []
-    train = KerasMLPBase._train
+    trained_here, from_workers = [], []
+    train, restored = KerasMLPBase._train, model_selection._restored
     monkeypatch.setattr(KerasMLPBase, "_train", lambda self, *args: trained_here.append(self) or train(self, *args))
+    monkeypatch.setattr(model_selection, "_restored", lambda result: from_workers.append(result) or restored(result))
     spread = skhyper_search.GridSearchCV(clone(estimator), grid, cv=3, n_jobs=2, return_train_score=True).fit(X, y)
     assert_same_results(plain, spread)
-    assert len(trained_here) == 1  # the refit: every other fit came back from the workers
+    assert len(from_workers) == 3 * len(plain.cv_results_["params"])  # every fit, sent back by skhyper's workers
+    assert len(trained_here) == 1  # the refit
     assert spread.n_jobs == 2
     np.testing.assert_array_equal(spread.predict_proba(X), plain.predict_proba(X))
 
@@ -354,6 +357,29 @@ def test_with_n_jobs_a_pipelines_fits_are_trained_in_worker_processes(digits, mo
     assert_same_results(plain, spread)
     assert len(trained_here) == 1  # the refit: every other fit came back from the workers
     np.testing.assert_array_equal(spread.predict_proba(X), plain.predict_proba(X))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("options", [{"random_state": 0}, {"resource": "epochs", "max_resources": 4, "min_resources": 1}],
+                         ids=["rows, seeded", "epochs"])
+def test_with_n_jobs_a_halving_search_trains_each_round_in_worker_processes(digits, monkeypatch, options):
+    from skhyper import model_selection
+    from skhyper.estimators._base import KerasMLPBase
+
+    X, y = digits
+    estimator = KerasMLPClassifier(**TINY, optimizer="rmsprop")
+    grid = {"learning_rate": [1e-3, 1e-2], "random_state": [0, 1]}
+    plain = sklearn_search.HalvingGridSearchCV(clone(estimator), grid, cv=2, factor=2, **options).fit(X, y)
+    trained_here, from_workers = [], []
+    train, restored = KerasMLPBase._train, model_selection._restored
+    monkeypatch.setattr(KerasMLPBase, "_train", lambda self, *args: trained_here.append(self) or train(self, *args))
+    monkeypatch.setattr(model_selection, "_restored", lambda result: from_workers.append(result) or restored(result))
+    spread = skhyper_search.HalvingGridSearchCV(clone(estimator), grid, cv=2, factor=2, n_jobs=2, **options).fit(X, y)
+    assert_same_results(plain, spread)
+    np.testing.assert_array_equal(spread.cv_results_["n_resources"], plain.cv_results_["n_resources"])
+    assert len(plain.cv_results_["params"]) > len(grid["learning_rate"]) * len(grid["random_state"])  # rounds ran
+    assert len(from_workers) == 2 * len(plain.cv_results_["params"])  # every round's fits, from skhyper's workers
+    assert len(trained_here) == 1  # the refit
 
 
 @pytest.mark.slow
@@ -389,12 +415,17 @@ class _Loss:  # a Python object as a hyperparameter: its repr changes between pr
         (lambda: skhyper_search.GridSearchCV(make_pipeline(StandardScaler(), KerasMLPClassifier()),
                                              {"standardscaler": [StandardScaler(), "passthrough"]}, n_jobs=2), False),
         (lambda: skhyper_search.HalvingGridSearchCV(KerasMLPClassifier(), {"random_state": [0, 1]}, n_jobs=2), False),
+        (lambda: skhyper_search.HalvingGridSearchCV(KerasMLPClassifier(), {"random_state": [0, 1]}, n_jobs=2,
+                                                    random_state=0), True),
+        (lambda: skhyper_search.HalvingRandomSearchCV(KerasMLPClassifier(), {"random_state": [0, 1]}, n_jobs=2,
+                                                      resource="epochs", max_resources=4), True),
         (lambda: skhyper_search.GridSearchCV(KerasMLPClassifier(), {"loss": [_Loss()]}, n_jobs=2), False),
         (lambda: skhyper_search.GridSearchCV(KerasMLPClassifier(), {"random_state": [0]},
                                              cv=sklearn_search.KFold(2, shuffle=True), n_jobs=2), False),
     ],
-    ids=["grid", "random", "pipeline", "pipeline, python object", "pipeline, steps searched", "halving",
-         "python object", "new folds each time"],
+    ids=["grid", "random", "pipeline", "pipeline, python object", "pipeline, steps searched",
+         "halving, rows drawn anew each round", "halving, seeded", "halving over epochs", "python object",
+         "new folds each time"],
 )
 def test_which_searches_with_n_jobs_train_in_workers(digits, search, fits_in_workers):
     X, y = digits

@@ -456,10 +456,19 @@ class _Stack:
         # each distinct state is drawn once.
         distinct, which = tf.raw_ops.UniqueV2(x=seeds, axis=tf.constant([0], tf.int64))
         shape = [width, layer["units"]]
-        noise = tf.map_fn(lambda seed: tf.random.stateless_uniform(shape, seed=seed), distinct, fn_output_signature=tf.float32)
         step = tf.cast(live, state.dtype)
+
+        def each():
+            noise = tf.map_fn(lambda seed: tf.random.stateless_uniform(shape, seed=seed), distinct, fn_output_signature=tf.float32)
+            return tf.gather(noise, which)
+
+        if self.jit:  # (XLA compiles the step for the noise's shape: one shape)
+            noise = each()
+        else:
+            # One state for all (the usual case): one draw, broadcast over the members.
+            noise = tf.cond(tf.shape(distinct)[0] == 1, lambda: tf.random.stateless_uniform(shape, seed=distinct[0])[None], each)
         state.assign_add(tf.stack([tf.zeros_like(step), step], axis=1))
-        return tf.gather(noise, which)
+        return noise
 
     def _per_row_loss(self, y, predicted):
         flat = _flat(predicted)

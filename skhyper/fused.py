@@ -433,14 +433,26 @@ class _Stack:
                     h = layer["activation"](h)
             elif kind == "dropout":
                 if training:
-                    rate, scale, noise = dropout[0][:, position], dropout[1][:, position], dropout[2][position]
-                    # Each member's own rate; kept units scaled by its ``scale``,
-                    # 1 / (1 - rate) as TensorFlow's dropout computes it.
-                    h = tf.where(noise >= rate[:, None, None], h * scale[:, None, None], tf.zeros_like(h))
+                    h = h * self._dropout_multiplier(dropout[0][:, position], dropout[1][:, position], dropout[2][position])
                 position += 1
             else:  # activation
                 h = layer["activation"](h)
         return h
+
+    def _dropout_multiplier(self, rate, scale, noise):
+        """What a dropout layer multiplies its input by: each member's
+        ``scale`` (1 / (1 - rate), as TensorFlow's dropout computes it) where
+        its noise keeps the unit, else 0.  The same values as TensorFlow's
+        ``where(keep, x * scale, 0)``, and the same gradient, in one
+        multiplication each way; one multiplier for all the members when they
+        share the noise and the rate (``[1, width, units]``, broadcast)."""
+        def each():
+            return tf.where(noise >= rate[:, None, None], scale[:, None, None], 0.0)
+
+        if self.jit:  # (XLA fuses it whichever way it is written)
+            return each()
+        shared = tf.logical_and(tf.shape(noise)[0] == 1, tf.reduce_all(tf.equal(rate, rate[0])))
+        return tf.cond(shared, lambda: tf.where(noise >= rate[0], scale[0], 0.0), each)
 
     def _dropout_noise(self, layer, live, width):
         """Each member's uniform noise for a dropout layer's mask, drawn as

@@ -121,6 +121,27 @@ def test_members_train_exactly_as_their_own_fits(digits, monkeypatch, xla):
 
 
 
+@pytest.mark.parametrize(
+    "dropouts, seeds",
+    [([[0.1, 0.3], [0.5, 0.2]], [0]), ([[0.2, 0.2]], [0]), ([[0.1, 0.3], [0.5, 0.2]], [0, 1])],
+    ids=["one noise, rates differ", "one noise, one rate", "noises and rates differ"],
+)
+def test_members_differing_in_dropout_rates_train_exactly_as_their_own_fits(digits, dropouts, seeds):
+    """The members' dropout multipliers: one for all when they share the
+    noise (one random_state) and the rate, else each member's own."""
+    X, y = digits
+    estimators = [KerasMLPClassifier(**{**TINY, "hidden_layer_sizes": (8, 6), "epochs": 4, "optimizer": "rmsprop",
+                                        "dropout": rates, "random_state": seed})
+                  for rates in dropouts for seed in seeds for _ in range(2)]  # fmt: skip
+    alone = [clone(e).fit(X[: 200 + 20 * i], y[: 200 + 20 * i]) for i, e in enumerate(estimators)]
+    members = [skhyper_search._prepare(clone(e), X[: 200 + 20 * i], y[: 200 + 20 * i]) for i, e in enumerate(estimators)]
+    histories = fused.train_members(members)
+    for member, history, own in zip(members, histories, alone):
+        np.testing.assert_allclose(history["loss"], own.history_["loss"], rtol=1e-5)
+        member.estimator._finish_fit(history)
+        np.testing.assert_allclose(member.estimator.predict_proba(X), own.predict_proba(X), atol=1e-6)
+
+
 def test_xla_compiles_only_groups_with_enough_member_steps(digits, monkeypatch):
     """Two members of 200 rows at batch 64 train 2 x 4 member-steps an
     epoch: 3 epochs stay under a threshold of 40, 5 reach it, and the two

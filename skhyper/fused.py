@@ -428,7 +428,7 @@ class _Stack:
             if kind == "dense":
                 h = tf.matmul(h, self.vars[layer["kernel"]])
                 if layer["bias"] is not None:
-                    h = h + self.vars[layer["bias"]][:, None, :]
+                    h = h + tf.expand_dims(self.vars[layer["bias"]], 1)  # (a reshape: no strided-slice gradient)
                 if layer["activation"] is not None:
                     h = layer["activation"](h)
             elif kind == "dropout":

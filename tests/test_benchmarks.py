@@ -5,6 +5,8 @@ import runpy
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
@@ -46,3 +48,21 @@ def test_forecast_panel_quick(monkeypatch, capsys, tmp_path):
     assert row("nile", "skhyper search + differenced, mean") == row("nile", "skhyper search")
     assert row("airline", "skhyper search + differenced, mean") != row("airline", "skhyper search")
     assert "## Geometric means over the series" in text
+
+
+def test_profile_fused_quick(tmp_path):
+    """The profile of a fused search runs, and its phases and operations add up."""
+    import subprocess
+
+    out_file = tmp_path / "profile.md"
+    subprocess.run([sys.executable, str(BENCHMARKS / "profile_fused.py"), "--runs", "1", "--epochs", "2",
+                    "--out", str(out_file)], check=True, capture_output=True)  # fmt: skip
+    text = out_file.read_text()
+    phases = {label.strip(): float(ms) for label, ms in re.findall(r"^\|([^|]+)\| ([0-9.]+) \| [0-9]+% \|$", text, re.MULTILINE)}
+    whole = phases.pop("whole search")
+    epochs = phases.pop("of which the stacked epochs")
+    assert 0 < epochs < phases["training the groups"] < whole
+    # The rest is what the timed phases leave of the whole: they do not overlap.
+    assert phases["the rest (sklearn's search itself)"] >= 0
+    assert sum(phases.values()) == pytest.approx(whole, abs=0.5)  # (each printed to 0.1 ms)
+    assert "| _MklBatchMatMulV2 |" in text or "| BatchMatMulV2 |" in text  # the stacked layers' products

@@ -45,6 +45,12 @@ Compares skhyper with sklearn's MLPClassifier/MLPRegressor, plain Keras
    (starting the workers' TensorFlow and traces) reported, the median over
    the runs after it.
 
+10. the README's forecasting search (``forecast_panel.py``'s grid, the
+    folds of ``TimeSeriesSplit(3)``) on the training parts of Airline and
+    El Nino: sklearn's GridSearchCV against skhyper's fused one, serially
+    and with ``n_jobs=2`` (the "sklearn" rows here are skhyper's
+    forecaster through sklearn's search: no sklearn model forecasts).
+
     python benchmarks/speed.py --tasks 7,8,9   # only the searches
 
 Prints a Markdown table of medians over ``--repeat`` runs, the ratio to
@@ -65,7 +71,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
-from sklearn.model_selection import GridSearchCV, train_test_split  # noqa: E402
+from sklearn.model_selection import GridSearchCV, ParameterGrid, train_test_split  # noqa: E402
 from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
 
 from skhyper import KerasMLPClassifier, WindowForecaster  # noqa: E402
@@ -401,6 +407,44 @@ def parallel_searches(repeat, rows):
             rows.append((task, name, seconds, f"best CV accuracy {result.best_score_:.3f}; first run {times[0]:.2f} s"))
 
 
+def forecasting_searches(repeat, rows):
+    """10: the README's forecasting search (``forecast_panel.py``'s grid:
+    window sizes x learning rate x linear margin x deseasonalize,
+    ``TimeSeriesSplit(3)``) on the training parts of Airline (115 months)
+    and El Nino (sea surface temperatures, 585 months), through sklearn's
+    GridSearchCV and skhyper's fused one, serially and with ``n_jobs=2``."""
+    import sys
+
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from skhyper import model_selection as fused
+    from skhyper.scorers import neg_mean_absolute_error
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import forecast_panel
+    import series
+
+    warnings.filterwarnings("ignore", message=".*(season|fold).*")  # (early folds too short for a season's strength)
+    for name in ("airline", "elnino"):
+        train = series.load(name).train
+        grid = {"window_size": forecast_panel.window_sizes(len(train)), **forecast_panel.SEARCH_GRID}
+        estimator = WindowForecaster(seasonal_period="auto", linear_lags="all", random_state=0)
+        fits = 3 * len(list(ParameterGrid(grid)))
+        plain = None
+        for n_jobs in (1, 2):
+            task = f"10. the README's forecasting search, {name} ({len(train)} rows, {fits} fits), n_jobs={n_jobs}"
+            options = {"cv": TimeSeriesSplit(3), "scoring": neg_mean_absolute_error, "n_jobs": n_jobs}
+            seconds, sk = timed(lambda: GridSearchCV(estimator, grid, **options).fit(train), repeat)
+            plain = plain or sk
+            rows.append((task, "sklearn's GridSearchCV", seconds, f"best CV MAE {-sk.best_score_:.4g}"))
+            times = []
+            seconds, fast = timed(lambda: fused.GridSearchCV(estimator, grid, **options).fit(train), repeat, times)
+            gap = np.abs(fast.cv_results_["mean_test_score"] / plain.cv_results_["mean_test_score"] - 1).max()
+            rows.append((task, "skhyper, fused search", seconds,
+                         f"best CV MAE {-fast.best_score_:.4g}; scores vs unfused: max relative diff {gap:.1e};"
+                         f" same pick: {fast.best_params_ == plain.best_params_}; first run {times[0]:.2f} s"))  # fmt: skip
+
+
 def first_search_in_a_new_process(repeat, rows):
     """7e: seed 003's grid as a user's first search in a fresh process (the
     network built, every function traced), against sklearn's MLP grid run
@@ -488,7 +532,7 @@ def main(repeat, tasks):
             3: lambda: window_forecaster(repeat, rows), 4: lambda: memory(rows),
             5: lambda: predict_speed(repeat, rows), 6: lambda: fit_overhead(repeat, rows),
             7: lambda: fused_searches(repeat, rows), 8: lambda: early_stopping_search(repeat, rows),
-            9: lambda: parallel_searches(repeat, rows)}  # fmt: skip
+            9: lambda: parallel_searches(repeat, rows), 10: lambda: forecasting_searches(repeat, rows)}  # fmt: skip
     for task in tasks:
         runs[task]()
     text = table(rows, repeat)
@@ -502,7 +546,7 @@ def main(repeat, tasks):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--tasks", default="1,2,3,4,5,6,7,8,9", help="comma-separated task numbers (default: all)")
+    parser.add_argument("--tasks", default="1,2,3,4,5,6,7,8,9,10", help="comma-separated task numbers (default: all)")
     parser.add_argument("--first-search", action="store_true", help=argparse.SUPPRESS)  # task 7e's child
     arguments = parser.parse_args()
     if arguments.first_search:

@@ -45,10 +45,6 @@ _OPTIMIZERS = ("sgd", "rmsprop", "adam")
 def fusable(estimator):
     """Whether a fit of ``estimator`` can train in a fused group (else it
     is fitted on its own, with the same result)."""
-    from .estimators.forecaster import WindowForecaster
-
-    if isinstance(estimator, WindowForecaster):
-        return False
     return (
         estimator.optimizer in _OPTIMIZERS
         and not estimator.warm_start
@@ -435,6 +431,8 @@ class _Stack:
                 if training:
                     h = h * self._dropout_multiplier(dropout[0][:, position], dropout[1][:, position], dropout[2][position])
                 position += 1
+            elif kind == "add_linear_path":
+                h = h + tf.matmul(X, self.vars[layer["kernel"]])
             else:  # activation
                 h = layer["activation"](h)
         return h
@@ -633,6 +631,8 @@ def _layers(model, index):
     for layer in model.layers:
         if isinstance(layer, keras.layers.InputLayer):
             continue
+        if isinstance(layer, keras.layers.Dense) and layer.name == "linear_path":
+            continue  # (applied to the inputs where it is added: see Add below)
         if isinstance(layer, keras.layers.Dense):
             units = layer.units
             activation = None if layer.activation is keras.activations.linear else layer.activation
@@ -642,6 +642,9 @@ def _layers(model, index):
             layers.append({"kind": "dropout", "state": index[id(layer.seed_generator.state)], "units": units})  # rates: per member
         elif isinstance(layer, keras.layers.Activation):
             layers.append({"kind": "activation", "activation": layer.activation})
+        elif isinstance(layer, keras.layers.Add) and layer.name == "hidden_plus_linear":
+            # A forecaster's linear path: the inputs' linear map added to the output.
+            layers.append({"kind": "add_linear_path", "kernel": index[id(model.get_layer("linear_path").kernel)]})
         else:
             raise ValueError(f"a {type(layer).__name__} layer cannot be fused")
     return layers

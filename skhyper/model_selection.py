@@ -5,7 +5,7 @@
 same parameters, attributes and ``cv_results_`` (each round of a halving
 search fuses its candidates' fits, at that round's resource).  Before
 sklearn evaluates a batch of candidates, the candidate x fold fits of a
-skhyper classifier or regressor that can be fused (see
+skhyper classifier, regressor or forecaster that can be fused (see
 :func:`skhyper.fused.fusable`; also as a Pipeline's last step, on the rows
 its earlier steps, fitted on the fold as the Pipeline fits them, give it) are
 trained in groups of one architecture, optimizer and batch size, each
@@ -18,7 +18,7 @@ and multi-metric scoring are sklearn's own.  Anything that cannot be fused
 fitted as sklearn fits it, with the same result.
 
 With ``n_jobs`` other than 1 (loky processes, or the joblib backend in use:
-Dask), a grid or random search over a skhyper classifier or regressor (or a
+Dask), a grid or random search over a skhyper classifier, regressor or forecaster (or a
 Pipeline ending in one) whose parameters are plain values splits its
 candidate x fold fits into one part per job; each worker fuses what it can
 of its part and fits the rest one by one, and sends the fitted estimators
@@ -100,13 +100,12 @@ class _Fused:
 
     def _fuses_in_workers(self, X, y, params):
         """Whether a search with ``n_jobs`` can train its fits in workers and
-        evaluate them here: a skhyper classifier or regressor, alone or as a
+        evaluate them here: a skhyper classifier, regressor or forecaster, alone or as a
         Pipeline's last step, no fit parameters but ``groups``, plain values
         as its parameters and the grid's (their results are found again by
         their repr), and folds that are the same each time they are asked
         for (a halving search over ``n_samples`` draws each round's rows
         anew unless its ``random_state`` is an int)."""
-        from .estimators.forecaster import WindowForecaster
         from .estimators.mlp import KerasMLPClassifier, KerasMLPRegressor
 
         if set(params) - {"groups"}:
@@ -116,7 +115,7 @@ class _Fused:
         ):
             return False  # each round subsamples its folds anew: its fits are not the ones trained
         final = _final_step(self.estimator)
-        if not isinstance(final, (KerasMLPClassifier, KerasMLPRegressor)) or isinstance(final, WindowForecaster):
+        if not isinstance(final, (KerasMLPClassifier, KerasMLPRegressor)):  # (a WindowForecaster is a regressor)
             return False
         values = list(final.get_params(deep=False).values())
         grids = getattr(self, "param_grid", None) or getattr(self, "param_distributions", None)
@@ -206,7 +205,7 @@ def _fit_fused(estimator, X, y, pairs):
         final = _final_step(fitted)
         if not isinstance(final, KerasMLPBase) or not fusable(final):
             continue
-        X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+        X_train, y_train = _safe_indexing(X, train), None if y is None else _safe_indexing(y, train)
         if final is not fitted:  # a Pipeline: its earlier steps fitted as its fit fits them
             try:
                 X_train = fitted[:-1].fit_transform(X_train, y_train)
@@ -233,7 +232,7 @@ def _fit_part(estimator, X, y, pairs):
         if index in tried:
             continue  # fused (or failed as it would on its own)
         fitted = clone(estimator).set_params(**clone(candidate, safe=False))
-        X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+        X_train, y_train = _safe_indexing(X, train), None if y is None else _safe_indexing(y, train)
         final = _final_step(fitted)
         try:
             if final is not fitted:  # a Pipeline: its last step's fit is what the search's process takes
@@ -304,9 +303,11 @@ def _prepare(estimator, X, y):
         with _lock:
             _results[key] = estimator
         return None
+    before = estimator._before_training(0)
     X_train, y_model, weights, plan = estimator._training_plan(*rows[:4], estimator.epochs, 0)
     member = Member(estimator, X_train, y_model, weights, plan)
     member.key = key
+    member.after_training = lambda history: estimator._after_training(before, *rows[:4], history)
     return member
 
 
@@ -334,6 +335,7 @@ def _train_groups(members):
                 continue
             for member, history in zip(chunk, histories):
                 try:
+                    member.after_training(history)
                     member.estimator._finish_fit(history)
                 except Exception:  # noqa: BLE001 - diverged: sklearn's fit raises it again
                     continue

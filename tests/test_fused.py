@@ -32,11 +32,11 @@ def both(estimator, grid, X, y, **search):
     return plain, fused_search
 
 
-def assert_same_results(plain, fused_search):
+def assert_same_results(plain, fused_search, rtol=1e-7):
     assert plain.cv_results_.keys() == fused_search.cv_results_.keys()
     for key, values in plain.cv_results_.items():
         if key.startswith(("split", "mean_test", "mean_train", "std_test", "rank")):
-            np.testing.assert_allclose(fused_search.cv_results_[key], values, atol=1e-6, err_msg=key)
+            np.testing.assert_allclose(fused_search.cv_results_[key], values, rtol=rtol, atol=1e-6, err_msg=key)
     assert fused_search.best_params_ == plain.best_params_
 
 
@@ -468,3 +468,81 @@ def test_with_n_jobs_a_failure_of_the_workers_machinery_leaves_the_fits_to_sklea
     with joblib.parallel_backend("threading"):
         spread = skhyper_search.GridSearchCV(KerasMLPClassifier(**TINY), {"random_state": [0, 1]}, cv=2, n_jobs=2).fit(X, y)
     assert_same_results(plain, spread)
+
+
+@pytest.fixture(scope="module")
+def monthly():
+    """Ten years of a monthly series with a trend and a season."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    n = 120
+    values = 10 + 3 * np.sin(2 * np.pi * np.arange(n) / 12) + 0.05 * np.arange(n) + rng.normal(0, 0.5, n)
+    return pd.Series(values, index=pd.period_range("2000-01", periods=n, freq="M"))
+
+
+def test_fused_forecaster_search_equals_sklearns(monthly, count_groups):
+    """The README's forecasting search: a WindowForecaster's candidates and
+    time-series folds train in groups (one per window size), with
+    sklearn's results."""
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from skhyper import WindowForecaster
+    from skhyper.scorers import neg_mean_absolute_error
+
+    estimator = WindowForecaster(seasonal_period="auto", hidden_layer_sizes=(8,), dropout=0.1, epochs=6, random_state=0)
+    grid = {"window_size": [4, 6], "learning_rate": [1e-3, 1e-2], "linear_margin": [0.0, 2.0], "deseasonalize": [None, "auto"]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (early folds too short for the season's strength)
+        plain, fused_search = both(estimator, grid, monthly, None, cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error)
+    # (MAE in the series' units, after the float32 network: round-off of
+    # batched against single matrix products shows in the sixth digit)
+    assert_same_results(plain, fused_search, rtol=1e-5)
+    assert sum(count_groups) >= 3 * 16 - 2  # all but the first fit of each window size (which builds its template)
+    np.testing.assert_allclose(fused_search.best_estimator_.forecast(6), plain.best_estimator_.forecast(6), rtol=1e-6)
+
+
+def test_forecaster_members_keep_their_linear_start_as_their_own_fits(monthly):
+    """After training, each forecaster keeps its linear start unless its
+    network beat it on its validation windows, as its own fit decides."""
+    from skhyper import WindowForecaster
+
+    estimators = [WindowForecaster(seasonal_period=12, window_size=6, hidden_layer_sizes=(8,), epochs=8, random_state=seed,
+                                   learning_rate=rate, linear_margin=margin)
+                  for seed in (0, 1) for rate in (1e-3, 1e-2) for margin in (0.0, 2.0)]  # fmt: skip
+    series = [monthly[: 80 + 4 * i] for i in range(len(estimators))]
+    alone = [clone(e).fit(s) for e, s in zip(estimators, series)]
+    members = [skhyper_search._prepare(clone(e), s, None) for e, s in zip(estimators, series)]
+    histories = fused.train_members(members)
+    kept = []
+    for member, history, own, s in zip(members, histories, alone, series):
+        np.testing.assert_allclose(history["loss"], own.history_["loss"], rtol=1e-5)
+        member.after_training(history)
+        member.estimator._finish_fit(history)
+        assert member.estimator.linear_start_kept_ == own.linear_start_kept_
+        kept.append(own.linear_start_kept_)
+        np.testing.assert_allclose(member.estimator.predict_in_sample(s), own.predict_in_sample(s), rtol=1e-5)
+    assert set(kept) == {True, False}  # both decisions are exercised
+
+
+@pytest.mark.slow
+def test_with_n_jobs_a_forecasters_fits_are_trained_in_worker_processes(monthly, monkeypatch):
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from skhyper import WindowForecaster
+    from skhyper import model_selection
+    from skhyper.scorers import neg_mean_absolute_error
+
+    estimator = WindowForecaster(seasonal_period="auto", window_size=6, hidden_layer_sizes=(8,), epochs=6, random_state=0)
+    grid = {"learning_rate": [1e-3, 1e-2], "deseasonalize": [None, "auto"]}
+    search = {"cv": TimeSeriesSplit(3), "scoring": neg_mean_absolute_error}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = sklearn_search.GridSearchCV(clone(estimator), grid, **search).fit(monthly)
+        from_workers = []
+        restored = model_selection._restored
+        monkeypatch.setattr(model_selection, "_restored", lambda result: from_workers.append(result) or restored(result))
+        spread = skhyper_search.GridSearchCV(clone(estimator), grid, n_jobs=2, **search).fit(monthly)
+    assert_same_results(plain, spread, rtol=1e-5)
+    assert len(from_workers) == 3 * len(plain.cv_results_["params"])  # every fit, sent back by skhyper's workers
+    np.testing.assert_allclose(spread.best_estimator_.forecast(6), plain.best_estimator_.forecast(6), rtol=1e-6)

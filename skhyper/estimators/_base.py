@@ -140,15 +140,22 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         -------
         self
         """
-        if not self.warm_start:
-            from ..model_selection import take_result
-
-            fused = take_result(self, X, y, sample_weight)  # a fused search trained this fit
-            if fused is not None:
-                self.__dict__.update(fused.__dict__)  # (counted as finished when it was)
-                return self
-        self._fit(X, y, sample_weight, warm_start=self.warm_start, epochs=self.epochs)
+        if not self._took_fused_result(X, y, sample_weight):
+            self._fit(X, y, sample_weight, warm_start=self.warm_start, epochs=self.epochs)
         return self
+
+    def _took_fused_result(self, X, y, sample_weight):
+        """Whether a fused search trained this fit already (then this
+        estimator is that fit)."""
+        if self.warm_start:
+            return False
+        from ..model_selection import take_result
+
+        fused = take_result(self, X, y, sample_weight)
+        if fused is None:
+            return False
+        self.__dict__.update(fused.__dict__)  # (counted as finished when it was)
+        return True
 
 
     def _fit(self, X, y, sample_weight, *, warm_start, epochs):
@@ -295,15 +302,27 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         return X, y, sample_weight / sample_weight.mean()
 
     def _train(self, X, y, y_model, sample_weight, epochs, initial_epoch):
-        """Split off the validation rows and run the training engine."""
-        X, y_model, sample_weight, plan = self._training_plan(X, y, y_model, sample_weight, epochs, initial_epoch)
+        """Split off the validation rows and run the training engine (between
+        ``_before_training`` and ``_after_training``, which a fused search
+        calls around its stacked training too)."""
+        before = self._before_training(initial_epoch)
+        rows = self._training_plan(X, y, y_model, sample_weight, epochs, initial_epoch)
         # Keras' loop and checkpoints need the Keras model; the compiled loop
         # trains the network where it is.
         keras_needed = self.engine == "keras" or self.callbacks or self.checkpoint is not None
-        return engine.train(
-            self.model_ if keras_needed else self._network(), X, y_model, sample_weight, plan,
-            engine=self.engine, callbacks=self.callbacks or (),
-        )  # fmt: skip
+        history = engine.train(
+            self.model_ if keras_needed else self._network(), *rows, engine=self.engine, callbacks=self.callbacks or ()
+        )
+        self._after_training(before, X, y, y_model, sample_weight, history)
+        return history
+
+    def _before_training(self, initial_epoch):
+        """What ``_after_training`` needs of the network before it trains."""
+        return None
+
+    def _after_training(self, before, X, y, y_model, sample_weight, history):
+        """Anything a fit does with its trained network before it finishes
+        (all of ``_prepare_fit``'s rows: validation rows included)."""
 
     def _training_plan(self, X, y, y_model, sample_weight, epochs, initial_epoch):
         """The rows to train on (without the validation rows) and the

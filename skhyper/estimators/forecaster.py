@@ -306,7 +306,8 @@ class WindowForecaster(KerasMLPRegressor):
         -------
         self
         """
-        self._fit(X, y, None, warm_start=self.warm_start, epochs=self.epochs)
+        if not self._took_fused_result(X, y, None):
+            self._fit(X, y, None, warm_start=self.warm_start, epochs=self.epochs)
         return self
 
     def partial_fit(self, X, y=None):
@@ -543,17 +544,17 @@ class WindowForecaster(KerasMLPRegressor):
     def _chose_linear_start(self, label, alpha):
         self.linear_lags_ = label if np.isfinite(alpha) else label[:0]
 
-    def _train(self, X, y, y_model, sample_weight, epochs, initial_epoch):
+    def _before_training(self, initial_epoch):
         self.linear_start_kept_ = None
-        start = None
         if initial_epoch == 0 and self.linear_path and self.early_stopping and self._validation_fraction() > 0:
-            start = self._get_weight("linear_path/kernel"), self._get_weight("output/bias")  # a new network's start
-        history = super()._train(X, y, y_model, sample_weight, epochs, initial_epoch)
+            return self._get_weight("linear_path/kernel"), self._get_weight("output/bias")  # a new network's start
+        return None
+
+    def _after_training(self, start, X, y, y_model, sample_weight, history):
         if start is not None:
             self.linear_start_kept_ = self._keep_start_unless_beaten(start, X, y, y_model, sample_weight)
             if self.linear_start_kept_ and self.checkpoint is not None:
                 self._save_checkpoint(history)  # the file holds what the fit ends with
-        return history
 
     def _keep_start_unless_beaten(self, start, X, y, y_model, sample_weight):
         """Put the linear start back unless the trained network beats it on

@@ -49,7 +49,9 @@ Compares skhyper with sklearn's MLPClassifier/MLPRegressor, plain Keras
     folds of ``TimeSeriesSplit(3)``) on the training parts of Airline and
     El Nino: sklearn's GridSearchCV against skhyper's fused one, serially
     and with ``n_jobs=2`` (the "sklearn" rows here are skhyper's
-    forecaster through sklearn's search: no sklearn model forecasts).
+    forecaster through sklearn's search: no sklearn model forecasts); and
+    each as the first search of a new process (workers started, every
+    trace; importing excluded).
 
     python benchmarks/speed.py --tasks 7,8,9   # only the searches
 
@@ -413,6 +415,8 @@ def forecasting_searches(repeat, rows):
     ``TimeSeriesSplit(3)``) on the training parts of Airline (115 months)
     and El Nino (sea surface temperatures, 585 months), through sklearn's
     GridSearchCV and skhyper's fused one, serially and with ``n_jobs=2``."""
+    import json
+    import subprocess
     import sys
 
     from sklearn.model_selection import TimeSeriesSplit
@@ -443,6 +447,37 @@ def forecasting_searches(repeat, rows):
             rows.append((task, "skhyper, fused search", seconds,
                          f"best CV MAE {-fast.best_score_:.4g}; scores vs unfused: max relative diff {gap:.1e};"
                          f" same pick: {fast.best_params_ == plain.best_params_}; first run {times[0]:.2f} s"))  # fmt: skip
+        # A user's first search: a new process, its workers started, every trace.
+        task = f"10. the README's forecasting search, {name}: first search in a new process"
+        for kind, n_jobs in (("sklearn", 1), ("fused", 1), ("sklearn", 2), ("fused", 2)):
+            out = subprocess.run([sys.executable, __file__, "--first-forecasting-search", name, kind, str(n_jobs)],
+                                 capture_output=True, text=True, check=True)  # fmt: skip
+            seconds = json.loads(out.stdout.strip().splitlines()[-1])
+            contender = "sklearn's GridSearchCV" if kind == "sklearn" else "skhyper, fused search"
+            rows.append((task, f"{contender}, n_jobs={n_jobs}", seconds, "one run per process; importing excluded"))
+
+
+def _first_forecasting_search(name, kind, n_jobs):
+    import json
+    import sys
+
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from skhyper import model_selection as fused
+    from skhyper.scorers import neg_mean_absolute_error
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import forecast_panel
+    import series
+
+    warnings.filterwarnings("ignore", message=".*(season|fold).*")
+    train = series.load(name).train
+    grid = {"window_size": forecast_panel.window_sizes(len(train)), **forecast_panel.SEARCH_GRID}
+    search = GridSearchCV if kind == "sklearn" else fused.GridSearchCV
+    estimator = WindowForecaster(seasonal_period="auto", linear_lags="all", random_state=0)
+    started = time.perf_counter()
+    search(estimator, grid, cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error, n_jobs=n_jobs).fit(train)
+    print(json.dumps(time.perf_counter() - started))
 
 
 def first_search_in_a_new_process(repeat, rows):
@@ -548,7 +583,12 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--tasks", default="1,2,3,4,5,6,7,8,9,10", help="comma-separated task numbers (default: all)")
     parser.add_argument("--first-search", action="store_true", help=argparse.SUPPRESS)  # task 7e's child
+    parser.add_argument("--first-forecasting-search", nargs=3, help=argparse.SUPPRESS)  # task 10's children
     arguments = parser.parse_args()
+    if arguments.first_forecasting_search:
+        name, kind, n_jobs = arguments.first_forecasting_search
+        _first_forecasting_search(name, kind, int(n_jobs))
+        raise SystemExit
     if arguments.first_search:
         warnings.filterwarnings("ignore", category=ConvergenceWarning)
         _first_search()

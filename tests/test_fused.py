@@ -526,7 +526,11 @@ def test_forecaster_members_keep_their_linear_start_as_their_own_fits(monthly):
 
 
 @pytest.mark.slow
-def test_with_n_jobs_a_forecasters_fits_are_trained_in_worker_processes(monthly, monkeypatch):
+@pytest.mark.parametrize("backend", ["loky", "threading"])
+def test_with_n_jobs_a_forecasters_fits_are_trained_in_workers(monthly, monkeypatch, count_groups, backend):
+    """In loky's processes (what users get) every fit comes back from
+    skhyper's workers; in threads, the groups they fuse are counted too."""
+    import joblib
     from sklearn.model_selection import TimeSeriesSplit
 
     from skhyper import WindowForecaster
@@ -542,7 +546,11 @@ def test_with_n_jobs_a_forecasters_fits_are_trained_in_worker_processes(monthly,
         from_workers = []
         restored = model_selection._restored
         monkeypatch.setattr(model_selection, "_restored", lambda result: from_workers.append(result) or restored(result))
-        spread = skhyper_search.GridSearchCV(clone(estimator), grid, n_jobs=2, **search).fit(monthly)
+        count_groups.clear()  # (sklearn's search fused nothing; the template was built by it)
+        with joblib.parallel_backend(backend):
+            spread = skhyper_search.GridSearchCV(clone(estimator), grid, n_jobs=2, **search).fit(monthly)
     assert_same_results(plain, spread, rtol=1e-5)
     assert len(from_workers) == 3 * len(plain.cv_results_["params"])  # every fit, sent back by skhyper's workers
+    if backend == "threading":
+        assert sum(count_groups) == 3 * len(plain.cv_results_["params"])  # all of them fused
     np.testing.assert_allclose(spread.best_estimator_.forecast(6), plain.best_estimator_.forecast(6), rtol=1e-6)

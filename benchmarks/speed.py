@@ -49,9 +49,10 @@ Compares skhyper with sklearn's MLPClassifier/MLPRegressor, plain Keras
     folds of ``TimeSeriesSplit(3)``) on the training parts of Airline and
     El Nino: sklearn's GridSearchCV against skhyper's fused one, serially
     and with ``n_jobs=2`` (the "sklearn" rows here are skhyper's
-    forecaster through sklearn's search: no sklearn model forecasts); and
-    each as the first search of a new process (workers started, every
-    trace; importing excluded).
+    forecaster through sklearn's search: no sklearn model forecasts); the
+    README's averaged option (that search and a differenced one in an
+    EnsembleForecaster), serially; and each search as the first search of a
+    new process (workers started, every trace; importing excluded).
 
     python benchmarks/speed.py --tasks 7,8,9   # only the searches
 
@@ -447,6 +448,13 @@ def forecasting_searches(repeat, rows):
             rows.append((task, "skhyper, fused search", seconds,
                          f"best CV MAE {-fast.best_score_:.4g}; scores vs unfused: max relative diff {gap:.1e};"
                          f" same pick: {fast.best_params_ == plain.best_params_}; first run {times[0]:.2f} s"))  # fmt: skip
+        # The README's averaged option: the search and a differenced one, in an
+        # EnsembleForecaster (fits its own copies of both), serially.
+        task = f"10. the README's averaged search (two searches, EnsembleForecaster), {name}"
+        for contender, make in (("sklearn's GridSearchCV", GridSearchCV), ("skhyper, fused search", fused.GridSearchCV)):
+            times = []
+            seconds, _ = timed(lambda make=make: _averaged(make, train), repeat, times)
+            rows.append((task, contender, seconds, f"first run {times[0]:.2f} s"))
         # A user's first search: a new process, its workers started, every trace.
         task = f"10. the README's forecasting search, {name}: first search in a new process"
         for kind, n_jobs in (("sklearn", 1), ("fused", 1), ("sklearn", 2), ("fused", 2)):
@@ -455,6 +463,28 @@ def forecasting_searches(repeat, rows):
             seconds = json.loads(out.stdout.strip().splitlines()[-1])
             contender = "sklearn's GridSearchCV" if kind == "sklearn" else "skhyper, fused search"
             rows.append((task, f"{contender}, n_jobs={n_jobs}", seconds, "one run per process; importing excluded"))
+
+
+def _averaged(search, train):
+    """The README's averaged forecasting search, through ``search``."""
+    import sys
+
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from skhyper import EnsembleForecaster
+    from skhyper.scorers import neg_mean_absolute_error
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import forecast_panel
+
+    grid = {"window_size": forecast_panel.window_sizes(len(train)), **forecast_panel.DIFFERENCED_GRID}
+    options = {"cv": TimeSeriesSplit(3), "scoring": neg_mean_absolute_error}
+    levels = search(WindowForecaster(seasonal_period="auto", linear_lags="all", random_state=0),
+                    {**grid, "deseasonalize": [None, "auto"]}, **options)  # fmt: skip
+    changes = search(WindowForecaster(seasonal_period="auto", deseasonalize="difference", linear_lags="all",
+                                      min_seasonal_strength=forecast_panel.MIN_SEASONAL_STRENGTH, random_state=0),
+                     grid, **options)  # fmt: skip
+    return EnsembleForecaster([("levels", levels), ("changes", changes)]).fit(train)
 
 
 def _first_forecasting_search(name, kind, n_jobs):

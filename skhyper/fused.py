@@ -129,6 +129,7 @@ def train_members(members):
             elif stoppers[k] is not None and stoppers[k].should_stop(logs[member.plan.monitor], _MemberView(stack, k)):
                 stopped[k] = True
     stack.store(rates)
+    stack.release()
     for member, stopper in zip(members, stoppers):
         if stopper is not None and stopper.best_weights is not None:
             for i, value in zip(stack.weight_indices, stopper.best_weights):
@@ -148,7 +149,15 @@ class _MemberView:
 
 
 _local = threading.local()
-_STACKS_SIZE = 4
+
+#: Stacks kept for their traced epochs, per thread: at most this many, and
+#: their variables (weights and optimizer slots; the rows are let go after
+#: training) within ``STACKS_BYTES``, the least recently used let go first.
+#: A search over window sizes trains a group per size, and the README's
+#: averaged forecasting search two searches' worth: refitting it traces
+#: nothing again when they are all kept.
+_STACKS_SIZE = 16
+STACKS_BYTES = 256 * 2**20
 
 #: A group trains with its gradient step compiled by XLA when it has at least
 #: this many member-steps to train (members x steps per epoch x epochs).
@@ -173,7 +182,7 @@ def _stack_for(trainer, members):
         cache = _local.stacks = OrderedDict()
     stack = cache.pop(key, None) or _Stack(trainer, members, jit)
     cache[key] = stack
-    while len(cache) > _STACKS_SIZE:
+    while len(cache) > 1 and (len(cache) > _STACKS_SIZE or sum(s.nbytes() for s in cache.values()) > STACKS_BYTES):
         cache.popitem(last=False)
     return stack
 
@@ -285,6 +294,17 @@ class _Stack:
                 self.data[4],
                 self.data[5],
             )
+
+    def release(self):
+        """Let go of the members and their rows after training (the
+        variables and the traced epoch stay, for the next group of this
+        shape)."""
+        self.members = self.data = self.validation = self._snapshot = None
+
+    def nbytes(self):
+        """The bytes of the stack's variables: weights and optimizer slots."""
+        variables = [*self.vars, *self.slots.values()]
+        return sum(v.shape.num_elements() * v.dtype.size for v in variables)
 
     def _compile_steps(self, jit):
         """Trace the epoch anew, its gradient step compiled by XLA when

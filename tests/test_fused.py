@@ -586,3 +586,25 @@ def test_fused_forecaster_searches_with_other_settings_equal_sklearns(monthly, c
     # five epochs into training, move up to about 2e-4 with it.
     assert_same_results(plain, fused_search, rtol=1e-3)
     assert sum(count_groups) == 12  # every fit (sklearn's search built the template)
+
+
+def test_stacks_are_kept_for_the_next_search_within_a_memory_bound(digits, monkeypatch):
+    """A search over six architectures trains six groups; run again, it
+    traces none of them again, unless their variables exceed
+    ``STACKS_BYTES``. A kept stack has let go of its members' rows."""
+    X, y = digits
+    monkeypatch.setattr(fused._local, "stacks", None, raising=False)
+    built = []
+    init = fused._Stack.__init__
+    monkeypatch.setattr(fused._Stack, "__init__", lambda self, *args: built.append(self) or init(self, *args))
+    grid = {"hidden_layer_sizes": [(3,), (4,), (5,), (6,), (7,), (9,)], "random_state": [0, 1]}
+    estimator = KerasMLPClassifier(**{**TINY, "epochs": 2})
+    search = skhyper_search.GridSearchCV(estimator, grid, cv=2)
+    search.fit(X, y)
+    assert len(built) == 6 and all(stack.data is None and stack.members is None for stack in built)
+    built.clear()
+    search.fit(X, y)
+    assert built == []
+    monkeypatch.setattr(fused, "STACKS_BYTES", 1)  # every stack over it: only the one training is kept
+    search.fit(X, y)
+    assert len(built) == 5 and len(fused._local.stacks) == 1  # (the first group's stack was still kept)

@@ -107,14 +107,22 @@ def phases(run, runs):
     return {label: statistics.median(r.get(label, 0.0) for r in per_run) for label in order}
 
 
-def operations(epochs=EPOCHS_PROFILED):
+def operations(run, epochs=EPOCHS_PROFILED):
     """``(wall seconds, steps, {op: (seconds, calls)})`` of ``epochs`` stacked
-    epochs of the last group trained, under TensorFlow's profiler."""
+    epochs of the group ``run`` trains, under TensorFlow's profiler."""
     import tensorflow as tf
 
     import skhyper.fused as fused
 
+    groups = []
+    train = fused.train_members
+    fused.train_members = lambda members: groups.append(members) or train(members)
+    try:
+        run()
+    finally:
+        fused.train_members = train
     stack = list(fused._local.stacks.values())[-1]
+    stack.load(groups[-1])  # (a kept stack lets go of its members' rows after training)
     rates = np.full(stack.K, 1e-3, np.float32)
     active = np.ones(stack.K, bool)
     with tempfile.TemporaryDirectory() as logdir:
@@ -198,7 +206,7 @@ def main(argv=None):
     for _ in range(3):
         run()
     spent = phases(run, args.runs)
-    wall, steps, ops = operations(args.epochs)
+    wall, steps, ops = operations(run, args.epochs)
     shown = sorted(((n, v) for n, v in ops.items() if not n.startswith(_RUNTIME)), key=lambda item: -item[1][0])[:20]
     text = [
         "# Where a warm fused search's time goes (seed 003's grid, 24 fits)",

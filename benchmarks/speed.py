@@ -420,30 +420,21 @@ def forecasting_searches(repeat, rows):
     import subprocess
     import sys
 
-    from sklearn.model_selection import TimeSeriesSplit
-
     from skhyper import model_selection as fused
-    from skhyper.scorers import neg_mean_absolute_error
 
-    sys.path.insert(0, str(Path(__file__).parent))
-    import forecast_panel
-    import series
-
+    _, series = _panel()
     warnings.filterwarnings("ignore", message=".*(season|fold).*")  # (early folds too short for a season's strength)
     for name in ("airline", "elnino"):
         train = series.load(name).train
-        grid = {"window_size": forecast_panel.window_sizes(len(train)), **forecast_panel.SEARCH_GRID}
-        estimator = WindowForecaster(seasonal_period="auto", linear_lags="all", random_state=0)
-        fits = 3 * len(list(ParameterGrid(grid)))
+        fits = 3 * len(list(ParameterGrid(_readme_search(GridSearchCV, train).param_grid)))
         plain = None
         for n_jobs in (1, 2):
             task = f"10. the README's forecasting search, {name} ({len(train)} rows, {fits} fits), n_jobs={n_jobs}"
-            options = {"cv": TimeSeriesSplit(3), "scoring": neg_mean_absolute_error, "n_jobs": n_jobs}
-            seconds, sk = timed(lambda: GridSearchCV(estimator, grid, **options).fit(train), repeat)
+            seconds, sk = timed(lambda: _readme_search(GridSearchCV, train, n_jobs).fit(train), repeat)
             plain = plain or sk
             rows.append((task, "sklearn's GridSearchCV", seconds, f"best CV MAE {-sk.best_score_:.4g}"))
             times = []
-            seconds, fast = timed(lambda: fused.GridSearchCV(estimator, grid, **options).fit(train), repeat, times)
+            seconds, fast = timed(lambda: _readme_search(fused.GridSearchCV, train, n_jobs).fit(train), repeat, times)
             gap = np.abs(fast.cv_results_["mean_test_score"] / plain.cv_results_["mean_test_score"] - 1).max()
             rows.append((task, "skhyper, fused search", seconds,
                          f"best CV MAE {-fast.best_score_:.4g}; scores vs unfused: max relative diff {gap:.1e};"
@@ -465,48 +456,59 @@ def forecasting_searches(repeat, rows):
             rows.append((task, f"{contender}, n_jobs={n_jobs}", seconds, "one run per process; importing excluded"))
 
 
-def _averaged(search, train):
-    """The README's averaged forecasting search, through ``search``."""
+def _panel():
+    """``forecast_panel`` and ``series``, the forecasting panel's modules
+    beside this script."""
     import sys
 
+    here = str(Path(__file__).parent)
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    import forecast_panel
+    import series
+
+    return forecast_panel, series
+
+
+def _readme_search(search, train, n_jobs=None):
+    """The README's forecasting search on ``train`` (not fitted), as
+    ``search`` (sklearn's GridSearchCV or skhyper's)."""
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from skhyper.scorers import neg_mean_absolute_error
+
+    forecast_panel, _ = _panel()
+    grid = {"window_size": forecast_panel.window_sizes(len(train)), **forecast_panel.SEARCH_GRID}
+    return search(WindowForecaster(seasonal_period="auto", linear_lags="all", random_state=0), grid,
+                  cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error, n_jobs=n_jobs)  # fmt: skip
+
+
+def _averaged(search, train):
+    """The README's averaged forecasting search, through ``search``."""
     from sklearn.model_selection import TimeSeriesSplit
 
     from skhyper import EnsembleForecaster
     from skhyper.scorers import neg_mean_absolute_error
 
-    sys.path.insert(0, str(Path(__file__).parent))
-    import forecast_panel
-
+    forecast_panel, _ = _panel()
     grid = {"window_size": forecast_panel.window_sizes(len(train)), **forecast_panel.DIFFERENCED_GRID}
-    options = {"cv": TimeSeriesSplit(3), "scoring": neg_mean_absolute_error}
-    levels = search(WindowForecaster(seasonal_period="auto", linear_lags="all", random_state=0),
-                    {**grid, "deseasonalize": [None, "auto"]}, **options)  # fmt: skip
     changes = search(WindowForecaster(seasonal_period="auto", deseasonalize="difference", linear_lags="all",
                                       min_seasonal_strength=forecast_panel.MIN_SEASONAL_STRENGTH, random_state=0),
-                     grid, **options)  # fmt: skip
-    return EnsembleForecaster([("levels", levels), ("changes", changes)]).fit(train)
+                     grid, cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error)  # fmt: skip
+    return EnsembleForecaster([("levels", _readme_search(search, train)), ("changes", changes)]).fit(train)
 
 
 def _first_forecasting_search(name, kind, n_jobs):
     import json
-    import sys
-
-    from sklearn.model_selection import TimeSeriesSplit
 
     from skhyper import model_selection as fused
-    from skhyper.scorers import neg_mean_absolute_error
 
-    sys.path.insert(0, str(Path(__file__).parent))
-    import forecast_panel
-    import series
-
+    _, series = _panel()
     warnings.filterwarnings("ignore", message=".*(season|fold).*")
     train = series.load(name).train
-    grid = {"window_size": forecast_panel.window_sizes(len(train)), **forecast_panel.SEARCH_GRID}
-    search = GridSearchCV if kind == "sklearn" else fused.GridSearchCV
-    estimator = WindowForecaster(seasonal_period="auto", linear_lags="all", random_state=0)
+    search = _readme_search(GridSearchCV if kind == "sklearn" else fused.GridSearchCV, train, n_jobs)
     started = time.perf_counter()
-    search(estimator, grid, cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error, n_jobs=n_jobs).fit(train)
+    search.fit(train)
     print(json.dumps(time.perf_counter() - started))
 
 

@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import (  # noqa: F401  (re-exported)
     validate_parameter_constraints,
 )
 from sklearn.utils.metaestimators import _BaseComposition as BaseComposition  # noqa: F401  (re-exported)
+from sklearn.utils.metaestimators import _safe_split as safe_split  # noqa: F401  (re-exported)
 from sklearn.utils.validation import (  # noqa: F401  (re-exported)
     _check_feature_names as check_feature_names,
     _check_sample_weight,

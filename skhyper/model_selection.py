@@ -43,7 +43,8 @@ from sklearn.experimental import enable_halving_search_cv  # noqa: F401 - sklear
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing
+
+from ._compat import safe_split
 
 __all__ = ["GridSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "RandomizedSearchCV"]
 
@@ -205,7 +206,7 @@ def _fit_fused(estimator, X, y, pairs):
         final = _final_step(fitted)
         if not isinstance(final, KerasMLPBase) or not fusable(final):
             continue
-        X_train, y_train = _safe_indexing(X, train), None if y is None else _safe_indexing(y, train)
+        X_train, y_train = safe_split(fitted, X, y, train)  # (the rows sklearn's search gives the fit)
         if final is not fitted:  # a Pipeline: its earlier steps fitted as its fit fits them
             try:
                 X_train = fitted[:-1].fit_transform(X_train, y_train)
@@ -232,7 +233,7 @@ def _fit_part(estimator, X, y, pairs):
         if index in tried:
             continue  # fused (or failed as it would on its own)
         fitted = clone(estimator).set_params(**clone(candidate, safe=False))
-        X_train, y_train = _safe_indexing(X, train), None if y is None else _safe_indexing(y, train)
+        X_train, y_train = safe_split(fitted, X, y, train)
         final = _final_step(fitted)
         try:
             if final is not fitted:  # a Pipeline: its last step's fit is what the search's process takes

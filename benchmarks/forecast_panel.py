@@ -6,6 +6,7 @@
     python benchmarks/forecast_panel.py --set rfresh     # 8 more seasonal R series, run once the choices were made
     python benchmarks/forecast_panel.py --set rfresh2    # 8 seasonal series of fpp3, first run after the next choices
     python benchmarks/forecast_panel.py --set rfresh3    # 10 more R series, mostly yearly, first run to check the linear start's order
+    python benchmarks/forecast_panel.py --set rfresh4    # 12 seasonal R series, mostly short quarterly ones, first run 2026-12-04
     python benchmarks/forecast_panel.py --quick          # two series, a smaller search
 
 For each series of ``series.py`` the last 20% (at least one season) is held
@@ -34,7 +35,9 @@ ETS, ARIMA) and skhyper's ``WindowForecaster``:
   where the season is strong (``min_seasonal_strength=0.64``).
 
 Writes the tables and their geometric means to
-``benchmarks/results/forecast_panel[_holdout|_rdatasets|_rfresh|_rfresh2|_rfresh3].md``.
+``benchmarks/results/forecast_panel[_holdout|_rdatasets|_rfresh|_rfresh2|_rfresh3|_rfresh4].md``,
+with the seasonal series' figures against ETS and ARIMA read two ways (see
+``seasonal_summary``).
 """
 
 import argparse
@@ -174,6 +177,32 @@ def fmt(value):
     return "—" if value is None else f"{value:.3f}"
 
 
+SEASONAL_COMPARED = ("ETS (AICc)", "ARIMA (AICc)", "skhyper defaults", "skhyper search",
+                     "skhyper search + differenced, mean")
+
+
+def seasonal_summary(table):
+    """The seasonal series' one-step MASE against ETS and ARIMA, read two ways:
+    each forecaster's geometric mean over the better of ETS's and ARIMA's
+    (the methods compared), and the geometric mean of each series' ratio to
+    the better of the two on that series (a choice made in hindsight, which
+    ETS and ARIMA themselves are measured against too)."""
+    seasonal = [rows for case, rows in table.values() if case.period]
+    if not seasonal:
+        return []
+    means = {m: geometric_mean([rows[m][0] for rows in seasonal]) for m in SEASONAL_COMPARED}
+    better = min(means["ETS (AICc)"], means["ARIMA (AICc)"])
+    lines = ["", f"## The {len(seasonal)} seasonal series against ETS and ARIMA (one step)", "",
+             "| forecaster | geometric mean MASE | / the better method's (ETS or ARIMA) |"
+             " / each series' better of ETS, ARIMA (geometric mean) | series within 10% of their better |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for method in SEASONAL_COMPARED:
+        ratios = [rows[method][0] / min(rows["ETS (AICc)"][0], rows["ARIMA (AICc)"][0]) for rows in seasonal]
+        lines.append(f"| {method} | {fmt(means[method])} | {means[method] / better:.3f}x | {geometric_mean(ratios):.3f}x"
+                     f" | {sum(r <= 1.1 for r in ratios)} of {len(ratios)} |")  # fmt: skip
+    return lines
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", choices=list(panel.SETS), default="panel")
@@ -245,6 +274,7 @@ def main(argv=None):
         counted = sum(rows[method][0] is not None for rows in present)
         lines.append(f"| {method} | {fmt(one)} | {fmt(multi)} | {fmt(ratio)} | {fmt(learnable)} | {wins if counted else '—'}"
                      f"{f' of {counted}' if counted else ''} |")  # fmt: skip
+    lines += seasonal_summary(table)
     lines += ["", "Goals (issue 11):", ""]
     for name, (case, rows) in table.items():
         naive, ridge = rows["naive"][0], rows["Ridge on lags"][0]

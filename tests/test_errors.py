@@ -99,6 +99,17 @@ def test_feature_count_changes_at_predict(digits):
         clf.predict(X[:, :10])
 
 
+def test_text_columns_of_a_dataframe_are_named(digits):
+    pd = pytest.importorskip("pandas")
+    X, y = digits
+    frame = pd.DataFrame(X[:60, :3], columns=["a", "b", "c"]).assign(city=["rome", "oslo"] * 30, code=["1", "2"] * 30)
+    with pytest.raises(ValueError, match=r"column\(s\) \['city'\] hold text \(could not convert string to float"):
+        KerasMLPClassifier(**TINY).fit(frame, y[:60])
+    fitted = KerasMLPClassifier(**TINY).fit(frame.drop(columns="city"), y[:60])  # numbers as strings: converted
+    with pytest.raises(ValueError, match=r"\['code'\] hold text"):  # text where the numbers were
+        fitted.predict(frame.drop(columns="code").rename(columns={"city": "code"}))
+
+
 def test_predict_before_fit():
     with pytest.raises(NotFittedError):
         KerasMLPClassifier().predict(np.zeros((2, 3)))

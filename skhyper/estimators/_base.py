@@ -439,9 +439,18 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         sklearn's own messages; X comes back as a dense float32 copy.
         """
         if X is not None:
-            X = validate_data(
-                self, X, reset=reset, accept_sparse=("csr", "csc", "coo"), dtype="numeric"
-            )
+            try:
+                X = validate_data(
+                    self, X, reset=reset, accept_sparse=("csr", "csc", "coo"), dtype="numeric"
+                )
+            except ValueError as error:
+                text = _text_columns(X)
+                if not text:
+                    raise
+                raise ValueError(
+                    f"X must hold numbers only; column(s) {text} hold text ({error})."
+                    " Encode them first (e.g. a OneHotEncoder in a Pipeline) or drop them."
+                ) from error
             if sparse.issparse(X):
                 X = X.toarray()
             with np.errstate(over="ignore"):
@@ -494,3 +503,18 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
 
     def _output_and_loss(self, n_outputs):
         raise NotImplementedError
+
+
+def _text_columns(X):
+    """The columns of a DataFrame ``X`` holding values that are not numbers
+    (what sklearn's conversion to float fails on), by name."""
+    if not hasattr(X, "columns") or not hasattr(X, "dtypes"):
+        return []
+    import pandas as pd
+
+    return [
+        str(column)
+        for column in X.columns
+        if not pd.api.types.is_numeric_dtype(X[column])
+        and pd.to_numeric(X[column], errors="coerce").isna().sum() > X[column].isna().sum()
+    ]

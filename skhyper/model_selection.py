@@ -35,6 +35,7 @@ over its workers.
 import hashlib
 import json
 import threading
+import time
 from numbers import Integral, Real
 
 import numpy as np
@@ -89,13 +90,14 @@ class _Fused:
         except Exception:  # noqa: BLE001 - bad data or folds: sklearn's fit says what is wrong
             in_workers = False
         self._fusing, self._fuse_jobs = (X, y, params), jobs if in_workers else None
+        self._fit_seconds = []  # (candidates, seconds of each fit or None) per batch sklearn evaluates
         if in_workers:
             self.n_jobs = 1
         try:
             return super().fit(X, y, **params)
         finally:
             self.n_jobs = jobs
-            del self._fusing, self._fuse_jobs
+            del self._fusing, self._fuse_jobs, self._fit_seconds
             with _lock:
                 _results.clear()
 
@@ -145,28 +147,35 @@ class _Fused:
 
         def fused_evaluate(candidate_params, cv=None, more_results=None, **more):
             candidate_params = list(candidate_params)
-            self._train_fused(candidate_params, cv)
+            self._fit_seconds.append((len(candidate_params), self._train_fused(candidate_params, cv)))
             return evaluate_candidates(candidate_params, cv, more_results, **more)
 
         return super()._run_search(fused_evaluate, **kwargs)
 
     def _train_fused(self, candidates, cv):
+        """Train the candidates' fits that can be fused (in workers with
+        ``n_jobs``); returns the seconds each fit (candidate-major, as
+        sklearn's ``out``) took here or in a worker, 0 for those sklearn's
+        evaluation fits itself, or None when it trained none."""
         from .estimators._base import KerasMLPBase
 
         X, y, params = self._fusing
         if not isinstance(_final_step(self.estimator), KerasMLPBase) or set(params) - {"groups"}:
-            return
+            return None
         if self.n_jobs not in (None, 1):
-            return
+            return None
         if cv is None:  # as sklearn's evaluate_candidates takes it
             cv = getattr(self, "_checked_cv_orig", None)
         splits = self._same_splits(cv, X, y, params)
         if splits is None:
-            return  # a splitter that splits differently each time: sklearn's fits would not be these
+            return None  # a splitter that splits differently each time: sklearn's fits would not be these
         pairs = [(candidate, train) for candidate in candidates for train, _ in splits]
+        seconds = [0.0] * len(pairs)
         if self._fuse_jobs is None:
-            _fit_fused(self.estimator, X, y, pairs)
-            return
+            _, spent = _fit_fused(self.estimator, X, y, pairs)
+            for index, value in spent.items():
+                seconds[index] = value
+            return seconds
         from joblib import Parallel, delayed, effective_n_jobs
 
         # Whole candidates per part: the parts hold the same folds in the same
@@ -178,10 +187,23 @@ class _Fused:
                 delayed(_fit_part)(self.estimator, X, y, part) for part in parts
             )
         except Exception:  # noqa: BLE001 - the workers' machinery (a fit's own error is caught there)
-            return  # sklearn's evaluation fits them, here
+            return None  # sklearn's evaluation fits them, here
         with _lock:
-            for results in done:
+            for results, _ in done:
                 _results.update((key, _restored(result)) for key, result in results.items())
+        for i, (_, spent) in enumerate(done):  # part i: candidates i, i + n_parts, ...; each with every fold
+            for index, value in spent.items():
+                j, fold = divmod(index, len(splits))
+                seconds[(i + j * n_parts) * len(splits) + fold] = value
+        return seconds
+
+    def _format_results(self, candidate_params, n_splits, out, more_results=None):
+        # Each fit sklearn's evaluation took from a fused group (or a worker)
+        # took no time there: its fit_time is its share of the training.
+        taken = [s for n, seconds in self._fit_seconds for s in (seconds or [0.0] * (n * n_splits))]
+        if len(taken) == len(out):
+            out = [{**result, "fit_time": result["fit_time"] + extra} for result, extra in zip(out, taken)]
+        return super()._format_results(candidate_params, n_splits, out, more_results)
 
 
 def _plain(value):
@@ -196,12 +218,15 @@ def _fit_fused(estimator, X, y, pairs):
     """Train the fits ``pairs`` ((candidate parameters, training rows)) of
     ``estimator`` that can be fused, in groups; each fused result is kept
     for sklearn's fit of the same parameters on the same rows to take.
-    Returns the indexes of the pairs it tried."""
+    Returns the indexes of the pairs it tried, and the seconds each kept
+    result took (its preparation, its share of its group's training and its
+    finishing) by index."""
     from .estimators._base import KerasMLPBase
     from .fused import fusable
 
-    members, tried = [], set()
+    members, tried, spent = [], set(), {}
     for index, (candidate, train) in enumerate(pairs):
+        started = time.perf_counter()
         fitted = clone(estimator).set_params(**clone(candidate, safe=False))
         final = _final_step(fitted)
         if not isinstance(final, KerasMLPBase) or not fusable(final):
@@ -214,10 +239,14 @@ def _fit_fused(estimator, X, y, pairs):
                 continue
         member = _prepare(final, X_train, y_train)
         tried.add(index)
-        if member is not None:
+        if member is _KEPT:  # the first fit of its architecture: trained alone
+            spent[index] = time.perf_counter() - started
+        elif member is not None:
+            member.index, member.seconds = index, time.perf_counter() - started
             members.append(member)
     _train_groups(members)
-    return tried
+    spent.update((m.index, m.seconds) for m in members if getattr(m, "kept", False))
+    return tried, spent
 
 
 def _fit_part(estimator, X, y, pairs):
@@ -225,13 +254,14 @@ def _fit_part(estimator, X, y, pairs):
     be and fitted one by one where not, as ``{key: result}`` (see
     :func:`_portable`).  A fit that fails is left out: sklearn's fit of it,
     in the search's process, raises what it raises."""
-    tried = _fit_fused(estimator, X, y, pairs)
+    tried, spent = _fit_fused(estimator, X, y, pairs)
     with _lock:
         results = dict(_results)
         _results.clear()
     for index, (candidate, train) in enumerate(pairs):
         if index in tried:
             continue  # fused (or failed as it would on its own)
+        started = time.perf_counter()
         fitted = clone(estimator).set_params(**clone(candidate, safe=False))
         X_train, y_train = safe_split(fitted, X, y, train)
         final = _final_step(fitted)
@@ -241,7 +271,8 @@ def _fit_part(estimator, X, y, pairs):
             results[_key(final, X_train, y_train)] = final.fit(X_train, y_train)
         except Exception:  # noqa: BLE001
             continue
-    return {key: _portable(result) for key, result in results.items()}
+        spent[index] = time.perf_counter() - started
+    return {key: _portable(result) for key, result in results.items()}, spent
 
 
 class _Drawn:
@@ -286,9 +317,14 @@ def _final_step(estimator):
     return estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
 
 
+#: What :func:`_prepare` returns for a fit it trained alone and kept.
+_KEPT = object()
+
+
 def _prepare(estimator, X, y):
-    """A fused member of ``estimator``'s fit on ``(X, y)``, or None (then
-    sklearn fits it, and raises what it raises)."""
+    """A fused member of ``estimator``'s fit on ``(X, y)``; ``_KEPT`` when it
+    trained the fit alone (the first of its architecture) and kept it; or
+    None (then sklearn fits it, and raises what it raises)."""
     from .fused import Member
 
     key = _key(estimator, X, y)
@@ -303,7 +339,7 @@ def _prepare(estimator, X, y):
             return None
         with _lock:
             _results[key] = estimator
-        return None
+        return _KEPT
     before = estimator._before_training(0)
     X_train, y_model, weights, plan = estimator._training_plan(*rows[:4], estimator.epochs, 0)
     member = Member(estimator, X_train, y_model, weights, plan)
@@ -330,11 +366,14 @@ def _train_groups(members):
         size = max(1, int(MEMORY_BUDGET // _member_bytes(group[0])))
         for start in range(0, len(group), size):
             chunk = group[start : start + size]
+            started = time.perf_counter()
             try:
                 histories = train_members(chunk)
             except Exception:  # noqa: BLE001 - sklearn fits them one by one, and reports what fails
                 continue
+            share = (time.perf_counter() - started) / len(chunk)
             for member, history in zip(chunk, histories):
+                started = time.perf_counter()
                 try:
                     member.after_training(history)
                     member.estimator._finish_fit(history)
@@ -342,6 +381,8 @@ def _train_groups(members):
                     continue
                 with _lock:
                     _results[member.key] = member.estimator
+                member.kept = True
+                member.seconds = getattr(member, "seconds", 0.0) + share + time.perf_counter() - started
 
 
 #: Settings of the template's key that members of a group may differ in

@@ -608,3 +608,53 @@ def test_stacks_are_kept_for_the_next_search_within_a_memory_bound(digits, monke
     monkeypatch.setattr(fused, "STACKS_BYTES", 1)  # every stack over it: only the one training is kept
     search.fit(X, y)
     assert len(built) == 5 and len(fused._local.stacks) == 1  # (the first group's stack was still kept)
+
+
+class _Clock:
+    """A perf_counter that moves one second each time it is read."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self):
+        self.now += 1.0
+        return self.now
+
+
+def test_a_fused_fits_time_is_its_share_of_the_training(digits, monkeypatch):
+    """sklearn times each fit's taking of its fused result (nothing); the
+    search's fit_time adds what the fit took before: its preparation, its
+    share of its group's stacked training and its finishing (here on a
+    clock that moves a second per reading: 1 + 1/K + 1 for a member of K)."""
+    from skhyper import model_selection
+
+    X, y = digits
+    grid = {"random_state": [0, 1, 2]}
+    skhyper_search.GridSearchCV(KerasMLPClassifier(**TINY), grid, cv=2).fit(X[:300], y[:300])  # (the architecture built)
+    monkeypatch.setattr(model_selection, "time", _Clock())
+    search = skhyper_search.GridSearchCV(KerasMLPClassifier(**TINY), grid, cv=2).fit(X[:300], y[:300])
+    np.testing.assert_allclose(search.cv_results_["mean_fit_time"], 2 + 1 / 6, atol=0.1)  # one group of six
+    np.testing.assert_allclose(search.cv_results_["std_fit_time"], 0, atol=0.1)
+
+
+def test_with_n_jobs_each_fit_time_comes_back_from_its_worker(digits, monkeypatch):
+    """With n_jobs, a worker returns what each of its fits took, and the
+    search puts it on that fit (candidate-major, as sklearn's results)."""
+    import joblib
+
+    from skhyper import model_selection
+
+    fit_part = model_selection._fit_part
+
+    def known_seconds(estimator, X, y, pairs):
+        results, spent = fit_part(estimator, X, y, pairs)
+        # (a part holds whole candidates, each with its two folds in order)
+        return results, {i: 100.0 * candidate["random_state"] + i % 2 for i, (candidate, _) in enumerate(pairs)}
+
+    monkeypatch.setattr(model_selection, "_fit_part", known_seconds)
+    X, y = digits
+    with joblib.parallel_backend("threading"):
+        search = skhyper_search.GridSearchCV(KerasMLPClassifier(**TINY), {"random_state": [0, 1, 2]}, cv=2,
+                                             n_jobs=2).fit(X[:300], y[:300])  # fmt: skip
+    np.testing.assert_allclose(search.cv_results_["mean_fit_time"], [0.5, 100.5, 200.5], atol=0.2)
+    np.testing.assert_allclose(search.cv_results_["std_fit_time"], 0.5, atol=0.2)

@@ -203,7 +203,12 @@ def seasonal_summary(table):
              " / each series' better of ETS, ARIMA (geometric mean) | series within 10% of their better |",
              "|---|---|---|---|---|"]  # fmt: skip
     for method in SEASONAL_COMPARED:
-        ratios = [rows[method][0] / min(rows["ETS (AICc)"][0], rows["ARIMA (AICc)"][0]) for rows in seasonal]
+        # (A series too short for the defaults' window has no figure for them: left out.)
+        ratios = [rows[method][0] / min(rows["ETS (AICc)"][0], rows["ARIMA (AICc)"][0])
+                  for rows in seasonal if rows[method][0] is not None]  # fmt: skip
+        if not ratios:
+            lines.append(f"| {method} | — | — | — | — |")
+            continue
         lines.append(f"| {method} | {fmt(means[method])} | {means[method] / better:.3f}x | {geometric_mean(ratios):.3f}x"
                      f" | {sum(r <= 1.1 for r in ratios)} of {len(ratios)} |")  # fmt: skip
     return lines

@@ -1,7 +1,7 @@
 """How far float32 round-off moves a fused search's fits, against how far it
 moves an ordinary fit when only TensorFlow's kernels change.
 
-    python benchmarks/roundoff.py     # ~2 minutes on 2 cores
+    python benchmarks/roundoff.py     # ~40 seconds on 2 cores
 
 The README's fused-search block (a 64-64 MLP, dropout 0.1 on the first layer,
 RMSprop, 10 epochs; 3 initializers x 2 learning rates, cv=3) on the digits,

@@ -86,3 +86,7 @@ def test_forecast_panel_seasonal_summary_reads_the_comparison_two_ways():
     assert rows["skhyper search"][1:4] == ["0.524x", "1.049x", "2 of 2 |"]
     assert rows["skhyper search + differenced, mean"][1:3] == ["0.500x", "1.000x"]
     assert module["seasonal_summary"]({"yearly": table["yearly"]}) == []
+    table["a"][1]["skhyper defaults"] = (None, None)  # too short for the defaults' window: left out
+    rows = {line.split(" | ")[0][2:]: line.split(" | ")[1:] for line in module["seasonal_summary"](table)
+            if line.startswith("| ") and "x" in line}  # fmt: skip
+    assert rows["skhyper defaults"][1:4] == ["1.000x", "2.000x", "0 of 1 |"]  # series b alone

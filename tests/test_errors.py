@@ -6,6 +6,7 @@ from conftest import TINY
 from sklearn.exceptions import NotFittedError
 
 from skhyper import KerasMLPClassifier, KerasMLPRegressor
+from skhyper.estimators._base import _text_columns
 
 
 @pytest.mark.parametrize(
@@ -108,6 +109,17 @@ def test_text_columns_of_a_dataframe_are_named(digits):
     fitted = KerasMLPClassifier(**TINY).fit(frame.drop(columns="city"), y[:60])  # numbers as strings: converted
     with pytest.raises(ValueError, match=r"\['code'\] hold text"):  # text where the numbers were
         fitted.predict(frame.drop(columns="code").rename(columns={"city": "code"}))
+    twice = pd.DataFrame({"a": X[:60, 0], "b": ["rome", "oslo"] * 30}).set_axis(["a", "a"], axis=1)
+    with pytest.raises(ValueError, match="Expected unique column names"):  # sklearn's message, untouched
+        KerasMLPClassifier(**TINY).fit(twice, y[:60])
+    assert _text_columns(twice) == ["a"]  # (by position: a duplicated name is one column at a time)
+    categories = frame.assign(city=pd.Categorical(frame["city"]))
+    with pytest.raises(ValueError, match=r"\['city'\] hold text"):
+        KerasMLPClassifier(**TINY).fit(categories, y[:60])
+    missing = frame.drop(columns="city").assign(a=np.nan)  # not a text error: sklearn's own message
+    with pytest.raises(ValueError, match="Input X contains NaN") as raised:
+        KerasMLPClassifier(**TINY).fit(missing, y[:60])
+    assert "hold text" not in str(raised.value)
 
 
 def test_predict_before_fit():

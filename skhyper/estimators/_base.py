@@ -439,22 +439,23 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         sklearn's own messages; X comes back as a dense float32 copy.
         """
         if X is not None:
+            given = X
             try:
                 X = validate_data(
                     self, X, reset=reset, accept_sparse=("csr", "csc", "coo"), dtype="numeric"
                 )
+                if sparse.issparse(X):
+                    X = X.toarray()
+                with np.errstate(over="ignore"):
+                    X = np.asarray(X, dtype=np.float32)  # (a categorical column arrives as objects)
             except ValueError as error:
-                text = _text_columns(X)
+                text = _text_columns(given) if "could not convert" in str(error) else []
                 if not text:
                     raise
                 raise ValueError(
                     f"X must hold numbers only; column(s) {text} hold text ({error})."
                     " Encode them first (e.g. a OneHotEncoder in a Pipeline) or drop them."
                 ) from error
-            if sparse.issparse(X):
-                X = X.toarray()
-            with np.errstate(over="ignore"):
-                X = np.asarray(X, dtype=np.float32)
             if not np.isfinite(X).all():
                 raise ValueError(
                     "Input X has values too large for float32, the precision Keras"
@@ -506,15 +507,14 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
 
 
 def _text_columns(X):
-    """The columns of a DataFrame ``X`` holding values that are not numbers
-    (what sklearn's conversion to float fails on), by name."""
-    if not hasattr(X, "columns") or not hasattr(X, "dtypes"):
+    """The columns of a DataFrame ``X`` that NumPy cannot convert to float
+    (what sklearn's conversion fails on), by name."""
+    if not hasattr(X, "columns") or not hasattr(X, "iloc"):
         return []
-    import pandas as pd
-
-    return [
-        str(column)
-        for column in X.columns
-        if not pd.api.types.is_numeric_dtype(X[column])
-        and pd.to_numeric(X[column], errors="coerce").isna().sum() > X[column].isna().sum()
-    ]
+    text = []
+    for i, column in enumerate(X.columns):
+        try:
+            np.asarray(X.iloc[:, i], dtype=np.float64)
+        except (TypeError, ValueError):
+            text.append(str(column))
+    return text

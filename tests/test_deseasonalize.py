@@ -249,6 +249,13 @@ def test_a_weak_season_is_left_in_at_min_seasonal_strength():
         np.testing.assert_array_equal(gated.forecast(5), plain.forecast(5))
         with pytest.raises(ValueError, match="changes from a season before.*at least 12 \\+ 1 \\+ 1 = 14 rows"):
             WindowForecaster(deseasonalize="difference", **{**short, "min_seasonal_strength": 0.0}).fit(series)
+    # The seasonal indices need two seasons (8 rows): under them the gate leaves the season in too.
+    four = {**short, "window_size": 3, "seasonal_period": 4}  # ("auto" finds no season in under two)
+    for mode in ("auto", "additive"):
+        gated = WindowForecaster(deseasonalize=mode, **four).fit(seasonal[:7])
+        assert gated.seasonal_period_ == 4 and gated.deseasonalize_ is None
+        with pytest.raises(ValueError, match="needs two seasons of 4 rows"):
+            WindowForecaster(deseasonalize=mode, **{**four, "min_seasonal_strength": 0.0}).fit(seasonal[:7])
     # From 14 rows on (two windows of changes, more than two seasons) the strong season is taken out.
     assert WindowForecaster(deseasonalize="difference", **short).fit(seasonal[:14]).deseasonalize_ == "difference"
     with pytest.raises(ValueError, match="min_seasonal_strength"):

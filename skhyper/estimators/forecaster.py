@@ -101,10 +101,11 @@ class WindowForecaster(KerasMLPRegressor):
         reaches this (:func:`skhyper.seasonality.seasonal_strength`: the
         share of the detrended series' variance the season explains, 0 to
         1); below it nothing is removed (``deseasonalize_`` is None).  Above
-        0, a series too short to difference by the season (under two
-        seasons, or too few rows for two windows of changes: a search's
-        first fold on a short series) has nothing removed either, where 0
-        refuses it with an error.  0 always removes the season.  0.64 is the threshold at which R's
+        0, a series too short to show the season's strength (under two
+        seasons) or to difference by it (too few rows for two windows of
+        changes: a search's first fold on a short series) has nothing
+        removed either, where 0 refuses it with an error.  0 always removes
+        the season.  0.64 is the threshold at which R's
         ``forecast::nsdiffs`` (and so ``auto.arima``) takes a seasonal
         difference: a season found in a calendar index (quarterly GDP) or
         a cycle found in the autocorrelation (lynx) is not one to difference
@@ -416,6 +417,8 @@ class WindowForecaster(KerasMLPRegressor):
             )
         if self.deseasonalize == "difference":  # windows of changes hold two seasons already
             return "difference"
+        if len(series) < 2 * period and self.min_seasonal_strength > 0:
+            return None  # too short to show the season's strength: left in, as a weak one
         if len(series) < 2 * period:
             raise ValueError(
                 f"deseasonalize={self.deseasonalize!r} needs two seasons of {period} rows to"

@@ -226,7 +226,6 @@ def _fit_fused(estimator, X, y, pairs):
 
     members, tried, spent = [], set(), {}
     for index, (candidate, train) in enumerate(pairs):
-        started = time.perf_counter()
         fitted = clone(estimator).set_params(**clone(candidate, safe=False))
         final = _final_step(fitted)
         if not isinstance(final, KerasMLPBase) or not fusable(final):
@@ -237,6 +236,8 @@ def _fit_fused(estimator, X, y, pairs):
                 X_train = fitted[:-1].fit_transform(X_train, y_train)
             except Exception:  # noqa: BLE001 - sklearn's own fit reports it
                 continue
+        # (Timed from here: sklearn's fit of a Pipeline fits and times its earlier steps again.)
+        started = time.perf_counter()
         member = _prepare(final, X_train, y_train)
         tried.add(index)
         if member is _KEPT:  # the first fit of its architecture: trained alone
@@ -261,13 +262,13 @@ def _fit_part(estimator, X, y, pairs):
     for index, (candidate, train) in enumerate(pairs):
         if index in tried:
             continue  # fused (or failed as it would on its own)
-        started = time.perf_counter()
         fitted = clone(estimator).set_params(**clone(candidate, safe=False))
         X_train, y_train = safe_split(fitted, X, y, train)
         final = _final_step(fitted)
         try:
             if final is not fitted:  # a Pipeline: its last step's fit is what the search's process takes
                 X_train = fitted[:-1].fit_transform(X_train, y_train)
+            started = time.perf_counter()  # (the earlier steps are fitted, and timed, again by sklearn)
             results[_key(final, X_train, y_train)] = final.fit(X_train, y_train)
         except Exception:  # noqa: BLE001
             continue

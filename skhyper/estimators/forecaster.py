@@ -336,15 +336,9 @@ class WindowForecaster(KerasMLPRegressor):
             mode = self._deseasonalize_mode(series, y)
             self.seasonal_strength_ = None
             if mode is not None and self.min_seasonal_strength > 0:
-                if mode == "difference" and not self._can_difference(len(series)):
-                    # Too few rows to show the season's strength (two seasons)
-                    # or to cut windows of changes: nothing is taken out, as
-                    # for a weak season (a search's short first fold, too).
-                    mode = None
-                else:
-                    self.seasonal_strength_ = self._strength(series.values, mode)
-                    if self.seasonal_strength_ < self.min_seasonal_strength:
-                        mode = None  # too weak a season to take out
+                self.seasonal_strength_ = self._strength(series.values, mode)
+                if self.seasonal_strength_ < self.min_seasonal_strength:
+                    mode = None  # too weak a season to take out
             if mode == "difference":  # windows of changes reach a season further back
                 self._check_length(len(series), "the series", self.seasonal_period_)
             self.deseasonalize_ = mode
@@ -405,7 +399,10 @@ class WindowForecaster(KerasMLPRegressor):
 
     def _deseasonalize_mode(self, series, y):
         """What ``deseasonalize`` does to ``series``: "additive",
-        "multiplicative" or None (no season); raises where it cannot."""
+        "multiplicative", "difference" or None (no season); raises where it
+        cannot, or, with ``min_seasonal_strength`` above 0, takes nothing out
+        (a series too short to show the season's strength or to difference
+        by it: a search's short first fold, say, as for a weak season)."""
         period = self.seasonal_period_  # the fitted season ("auto" resolved)
         if self.deseasonalize is None or period is None:
             return None
@@ -415,10 +412,11 @@ class WindowForecaster(KerasMLPRegressor):
                 " puts it back into its forecasts, so the series must be its own target:"
                 " call fit(X) with y=None, or set deseasonalize=None to predict a separate y."
             )
+        gated = self.min_seasonal_strength > 0
         if self.deseasonalize == "difference":  # windows of changes hold two seasons already
-            return "difference"
-        if len(series) < 2 * period and self.min_seasonal_strength > 0:
-            return None  # too short to show the season's strength: left in, as a weak one
+            return None if gated and not self._can_difference(len(series)) else "difference"
+        if len(series) < 2 * period and gated:
+            return None
         if len(series) < 2 * period:
             raise ValueError(
                 f"deseasonalize={self.deseasonalize!r} needs two seasons of {period} rows to"

@@ -243,10 +243,10 @@ def _fit_fused(estimator, X, y, pairs):
         if member is _KEPT:  # the first fit of its architecture: trained alone
             spent[index] = time.perf_counter() - started
         elif member is not None:
-            member.index, member.seconds = index, time.perf_counter() - started
+            member.index, member.seconds, member.kept = index, time.perf_counter() - started, False
             members.append(member)
     _train_groups(members)
-    spent.update((m.index, m.seconds) for m in members if getattr(m, "kept", False))
+    spent.update((m.index, m.seconds) for m in members if m.kept)
     return tried, spent
 
 
@@ -383,7 +383,7 @@ def _train_groups(members):
                 with _lock:
                     _results[member.key] = member.estimator
                 member.kept = True
-                member.seconds = getattr(member, "seconds", 0.0) + share + time.perf_counter() - started
+                member.seconds += share + time.perf_counter() - started
 
 
 #: Settings of the template's key that members of a group may differ in

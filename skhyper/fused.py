@@ -75,6 +75,20 @@ class Member:
         self.weights = np.ones(len(X), np.float32) if sample_weight is None else np.asarray(sample_weight, np.float32)
         self.network = estimator._network()
 
+    def share_rows(self, seen):
+        """Take the arrays of earlier members (fits on the same fold: ``seen``,
+        their distinct rows, targets and weights, which this member's join)
+        that hold the same values as this member's: the stack stores rows
+        that members share once (seed 003's 24 fits: 3 folds' rows, not 24
+        copies)."""
+        for name in ("X", "y", "weights"):
+            mine, earlier = getattr(self, name), seen.setdefault(name, [])
+            same = next((a for a in earlier if a.dtype == mine.dtype and np.array_equal(a, mine)), None)
+            if same is None:
+                earlier.append(mine)
+            else:
+                setattr(self, name, same)
+
 
 def train_members(members):
     """Train prepared ``members`` (one group) together; return one history
@@ -232,9 +246,7 @@ class _Stack:
         penalized = _penalized(members)
         self.regularized = [index[id(layer.kernel)] for layer in template.layers
                             if penalized and getattr(layer, "kernel", None) is not None]  # fmt: skip
-        # Rows: every member's rows one after another.
         self.sizes = [len(m.X) for m in members]
-        self.offsets = np.cumsum([0] + self.sizes)[:-1]
         self.batch_size = batch_size = members[0].plan.batch_size
         self.batches = [min(batch_size, n) for n in self.sizes]
         self.size_groups = [(n, np.flatnonzero(np.array(self.sizes) == n)) for n in sorted(set(self.sizes))]
@@ -243,7 +255,7 @@ class _Stack:
         self.width = max(self.batches)
         signature = [tf.TensorSpec([], tf.int64), tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.bool),
                      tf.TensorSpec([None, self.n_inputs], tf.float32), tf.TensorSpec([None, self.n_targets], tf.float32),
-                     tf.TensorSpec([None], tf.float32), tf.TensorSpec([K], tf.int64),
+                     tf.TensorSpec([None], tf.float32), tf.TensorSpec([K], tf.int64), tf.TensorSpec([K], tf.int64),
                      tf.TensorSpec([K], tf.float32), tf.TensorSpec([K], tf.float32),
                      tf.TensorSpec([K, len(_SETTINGS)], tf.float32), tf.TensorSpec([K, 2], tf.bool),
                      tf.TensorSpec([K, self.n_dropout], tf.float32), tf.TensorSpec([K, self.n_dropout], tf.float32)]  # fmt: skip
@@ -266,10 +278,21 @@ class _Stack:
         for variable in self.slots.values():
             variable.assign(tf.zeros_like(variable))
         self.iterations.assign(tf.zeros_like(self.iterations))
+        # Rows: each distinct set of rows once (members of one fold share
+        # theirs, see Member.share_rows), one after another; each member's
+        # offset is where its own start.
+        starts, distinct, offsets = {}, [], []
+        for m in members:
+            key = (id(m.X), id(m.y), id(m.weights))
+            if key not in starts:
+                starts[key] = sum(len(X) for X, _, _ in distinct)
+                distinct.append((m.X, m.y.reshape(len(m.y), -1), m.weights))
+            offsets.append(starts[key])
         self.data = (
-            tf.constant(np.concatenate([m.X for m in members]).astype(np.float32)),
-            tf.constant(np.concatenate([m.y.reshape(len(m.y), -1) for m in members]).astype(np.float32)),
-            tf.constant(np.concatenate([m.weights for m in members])),
+            tf.constant(np.concatenate([X for X, _, _ in distinct]).astype(np.float32)),
+            tf.constant(np.concatenate([y for _, y, _ in distinct]).astype(np.float32)),
+            tf.constant(np.concatenate([w for _, _, w in distinct])),
+            tf.constant(offsets, tf.int64),
             tf.constant([m.plan.shuffle_seed for m in members], tf.int64),
             tf.constant([np.float32(m.estimator.l1) for m in members]),
             tf.constant([np.float32(m.estimator.l2) for m in members]),
@@ -291,8 +314,8 @@ class _Stack:
                 tf.constant(np.concatenate([np.asarray(part[1]).reshape(len(part[1]), -1) for part in parts]).astype(np.float32)),
                 tf.constant(np.concatenate([part[2] if len(part) > 2 else np.ones(len(part[0])) for part in parts]).astype(np.float32)),
                 tf.constant(rows),
-                self.data[4],
                 self.data[5],
+                self.data[6],
             )
 
     def release(self):
@@ -350,25 +373,26 @@ class _Stack:
 
     # ----------------------------------------------------------- the traced epoch
 
-    def _orders(self, epoch, seeds):
+    def _orders(self, epoch, offsets, seeds):
         """Each member's rows in this epoch's order (rows of the stacked
-        data), cut into its batches and padded: ``[K, steps, width]``.
+        data, its own from ``offsets``), cut into its batches and padded:
+        ``[K, steps, width]``.
 
         Members of one size draw their orders in one mapped op (the same
         draw each makes on its own), so the traced graph does not grow with
         the number of members."""
         parts, members = [], []
         for n, group in self.size_groups:
-            offsets = tf.constant(self.offsets[group][:, None], tf.int64)
+            starts = tf.gather(offsets, group)[:, None]
             if self.shuffle:
                 orders = tf.map_fn(
                     lambda seed, n=n: tf.argsort(tf.random.stateless_uniform([n], seed=tf.stack([seed, epoch])), stable=True),
                     tf.gather(seeds, group),
                     fn_output_signature=tf.int32,
                 )
-                orders = tf.cast(orders, tf.int64) + offsets
+                orders = tf.cast(orders, tf.int64) + starts
             else:
-                orders = tf.range(n, dtype=tf.int64)[None, :] + offsets
+                orders = tf.range(n, dtype=tf.int64)[None, :] + starts
             b = min(self.batch_size, n)
             padded = tf.concat([orders, -tf.ones([len(group), self.steps * b - n], tf.int64)], 1)
             padded = tf.reshape(padded, [len(group), self.steps, b])
@@ -376,9 +400,9 @@ class _Stack:
             members.extend(group)
         return tf.gather(tf.concat(parts, 0), np.argsort(members))
 
-    def _run(self, epoch, rates, active, X_all, y_all, w_all, seeds, l1, l2, settings, flags, drop, scale):
+    def _run(self, epoch, rates, active, X_all, y_all, w_all, offsets, seeds, l1, l2, settings, flags, drop, scale):
         K = self.K
-        rows = self._orders(epoch, seeds)
+        rows = self._orders(epoch, offsets, seeds)
         loss_sum = tf.zeros([K])
         metric_sum = tf.zeros([K])
         dropouts = [layer for layer in self.layers if layer["kind"] == "dropout"]
@@ -422,7 +446,7 @@ class _Stack:
         tf.cond(tf.reduce_all(live),
                 lambda: self._apply(grads, rates, live, settings, flags, masked=False),
                 lambda: self._apply(grads, rates, live, settings, flags, masked=True))  # fmt: skip
-        metric = tf.reshape(self.metric_fn(_flat(y), _flat(predicted)), tf.shape(maskf))
+        metric = tf.reshape(self.metric_fn(_flat(y), _flat_output(predicted)), tf.shape(maskf))
         return losses, tf.reduce_sum(metric * maskf, axis=1)
 
     def _evaluate(self, X_all, y_all, w_all, rows, l1, l2):
@@ -435,7 +459,7 @@ class _Stack:
         losses = tf.reduce_sum(self._per_row_loss(y, predicted) * w * maskf, axis=1) / n
         if self.regularized:
             losses += self._penalties(l1, l2)
-        metric = tf.reshape(self.metric_fn(_flat(y), _flat(predicted)), tf.shape(maskf))
+        metric = tf.reshape(self.metric_fn(_flat(y), _flat_output(predicted)), tf.shape(maskf))
         squared_errors = tf.reduce_sum(tf.square(y - predicted) * maskf[:, :, None], axis=1)  # per output, for R²
         return losses, tf.reduce_sum(metric * maskf, axis=1) / n, squared_errors
 
@@ -504,12 +528,7 @@ class _Stack:
         return noise
 
     def _per_row_loss(self, y, predicted):
-        flat = _flat(predicted)
-        if hasattr(predicted, "_keras_logits"):
-            # Keras' softmax and sigmoid mark their outputs with the logits, from
-            # which its cross-entropies compute the loss (as the member's own fit does).
-            flat._keras_logits = _flat(predicted._keras_logits)
-        values = self.loss_fn(_flat(y), flat)
+        values = self.loss_fn(_flat(y), _flat_output(predicted))
         if values.shape.rank > 1:
             values = tf.reduce_mean(values, axis=list(range(1, values.shape.rank)))
         return tf.reshape(values, tf.shape(y)[:2])
@@ -643,6 +662,17 @@ def _optimizer_layout(member):
 
 def _flat(t):
     return tf.reshape(t, tf.concat([[-1], tf.shape(t)[2:]], 0))
+
+
+def _flat_output(predicted):
+    """The members' outputs as one batch of rows; marked with their logits, as
+    Keras' softmax and sigmoid mark theirs (its cross-entropies compute the
+    loss from them, and the accuracy of a softmax is theirs: see
+    ``_compiled._make_metric``), as the member's own fit computes them."""
+    flat = _flat(predicted)
+    if hasattr(predicted, "_keras_logits"):
+        flat._keras_logits = _flat(predicted._keras_logits)
+    return flat
 
 
 def _layers(model, index):

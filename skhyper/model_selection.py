@@ -67,14 +67,20 @@ def take_result(estimator, X, y, sample_weight):
         return _results.pop(key, None)
 
 
-def _key(estimator, X, y):
+def _key(estimator, X, y, digest=None):
+    """A fit's key: the estimator's kind and parameters, and the digest of its
+    rows (``_digest(X, y)`` unless given)."""
     params = sorted((k, repr(v)) for k, v in estimator.get_params(deep=False).items())
+    return type(estimator).__name__, repr(params), digest or _digest(X, y)
+
+
+def _digest(X, y):
     digest = hashlib.sha256()  # (CPUs hash it in hardware: 0.4 ms for a fold of digits, blake2b 1 ms)
     for part in (X, y):
         array = np.ascontiguousarray(np.asarray(part))
         digest.update(str((array.shape, array.dtype.str)).encode())
         digest.update(array.tobytes() if array.dtype != object else repr(array.tolist()).encode())
-    return type(estimator).__name__, repr(params), digest.hexdigest()
+    return digest.hexdigest()
 
 
 class _Fused:
@@ -225,24 +231,31 @@ def _fit_fused(estimator, X, y, pairs):
     from .fused import fusable
 
     members, tried, spent = [], set(), {}
+    folds, seen = {}, {}  # by the fold's rows (``train``, one object per fold)
     for index, (candidate, train) in enumerate(pairs):
         fitted = clone(estimator).set_params(**clone(candidate, safe=False))
         final = _final_step(fitted)
         if not isinstance(final, KerasMLPBase) or not fusable(final):
             continue
-        X_train, y_train = safe_split(fitted, X, y, train)  # (the rows sklearn's search gives the fit)
-        if final is not fitted:  # a Pipeline: its earlier steps fitted as its fit fits them
+        if final is fitted:  # the rows sklearn's search gives the fit, split and digested once a fold
+            if id(train) not in folds:
+                X_train, y_train = safe_split(fitted, X, y, train)
+                folds[id(train)] = X_train, y_train, _digest(X_train, y_train)
+            X_train, y_train, digest = folds[id(train)]
+        else:  # a Pipeline: its earlier steps fitted as its fit fits them
+            X_train, y_train = safe_split(fitted, X, y, train)
             try:
-                X_train = fitted[:-1].fit_transform(X_train, y_train)
+                X_train, digest = fitted[:-1].fit_transform(X_train, y_train), None
             except Exception:  # noqa: BLE001 - sklearn's own fit reports it
                 continue
         # (Timed from here: sklearn's fit of a Pipeline fits and times its earlier steps again.)
         started = time.perf_counter()
-        member = _prepare(final, X_train, y_train)
+        member = _prepare(final, X_train, y_train, digest)
         tried.add(index)
         if member is _KEPT:  # the first fit of its architecture: trained alone
             spent[index] = time.perf_counter() - started
         elif member is not None:
+            member.share_rows(seen.setdefault(id(train), {}))
             member.index, member.seconds, member.kept = index, time.perf_counter() - started, False
             members.append(member)
     _train_groups(members)
@@ -322,13 +335,14 @@ def _final_step(estimator):
 _KEPT = object()
 
 
-def _prepare(estimator, X, y):
-    """A fused member of ``estimator``'s fit on ``(X, y)``; ``_KEPT`` when it
-    trained the fit alone (the first of its architecture) and kept it; or
-    None (then sklearn fits it, and raises what it raises)."""
+def _prepare(estimator, X, y, digest=None):
+    """A fused member of ``estimator``'s fit on ``(X, y)`` (of ``digest``, see
+    ``_digest``); ``_KEPT`` when it trained the fit alone (the first of its
+    architecture) and kept it; or None (then sklearn fits it, and raises what
+    it raises)."""
     from .fused import Member
 
-    key = _key(estimator, X, y)
+    key = _key(estimator, X, y, digest)
     try:
         rows = estimator._prepare_fit(X, y, None, warm_start=False)
     except Exception:  # noqa: BLE001 - sklearn's own fit reports it

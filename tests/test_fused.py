@@ -658,3 +658,27 @@ def test_with_n_jobs_each_fit_time_comes_back_from_its_worker(digits, monkeypatc
                                              n_jobs=2).fit(X[:300], y[:300])  # fmt: skip
     np.testing.assert_allclose(search.cv_results_["mean_fit_time"], [0.5, 100.5, 200.5], atol=0.2)
     np.testing.assert_allclose(search.cv_results_["std_fit_time"], 0.5, atol=0.2)
+
+
+def test_a_folds_rows_are_stored_once_for_the_members_that_share_them(digits, monkeypatch):
+    """Members fitted on one fold share its rows: the stack holds each
+    fold's rows once per distinct set of sample weights (here two
+    initializers x two class weightings x three folds: 6 fold copies, not
+    12), and the search equals sklearn's."""
+    X, y = digits
+    X, y = X[:400], y[:400]
+    stored = []
+    load = fused._Stack.load
+
+    def spy(self, members):
+        load(self, members)
+        stored.append((int(self.data[0].shape[0]), sum(len(m.X) for m in members)))
+
+    monkeypatch.setattr(fused._Stack, "load", spy)
+    estimator = KerasMLPClassifier(**TINY)
+    grid = {"kernel_initializer": ["he_normal", "glorot_uniform"], "class_weight": [None, "balanced"]}
+    estimator.fit(X, y)  # (the architecture built: every fit of the search is fused)
+    plain, fused_search = both(estimator, grid, X, y, cv=3)
+    assert_same_results(plain, fused_search)
+    fold_rows = sum(len(train) for train, _ in sklearn_search.StratifiedKFold(3).split(X, y))
+    assert stored == [(2 * fold_rows, 4 * fold_rows)]

@@ -54,7 +54,7 @@ __all__ = ["GridSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "Rand
 MEMORY_BUDGET = 256 * 2**20
 
 _lock = threading.Lock()
-_results = {}  # (estimator's params, data digest) -> a fitted estimator
+_results = {}  # (estimator's kind, params) -> [(its rows: _Rows or a digest, a fitted estimator), ...]
 
 
 def take_result(estimator, X, y, sample_weight):
@@ -62,16 +62,29 @@ def take_result(estimator, X, y, sample_weight):
     (each is taken once), else None."""
     if not _results or sample_weight is not None:
         return None
-    key = _key(estimator, X, y)
+    digest = None
     with _lock:
-        return _results.pop(key, None)
+        entries = _results.get(_params_key(estimator), [])
+        for i, (rows, result) in enumerate(entries):
+            if isinstance(rows, _Rows):
+                found = rows.match(X, y)
+            else:
+                digest = digest or _digest(X, y)
+                found = rows == digest
+            if found:
+                return entries.pop(i)[1]
+    return None
 
 
-def _key(estimator, X, y, digest=None):
-    """A fit's key: the estimator's kind and parameters, and the digest of its
-    rows (``_digest(X, y)`` unless given)."""
+def _keep(estimator, rows, result):
+    """Keep ``result``, the fit of ``estimator`` on ``rows``, for sklearn's fit of it to take."""
+    with _lock:
+        _results.setdefault(_params_key(estimator), []).append((rows, result))
+
+
+def _params_key(estimator):
     params = sorted((k, repr(v)) for k, v in estimator.get_params(deep=False).items())
-    return type(estimator).__name__, repr(params), digest or _digest(X, y)
+    return type(estimator).__name__, repr(params)
 
 
 def _digest(X, y):
@@ -81,6 +94,40 @@ def _digest(X, y):
         digest.update(str((array.shape, array.dtype.str)).encode())
         digest.update(array.tobytes() if array.dtype != object else repr(array.tolist()).encode())
     return digest.hexdigest()
+
+
+class _Rows:
+    """Rows ``train`` of the arrays ``X`` and ``y`` a search in this process
+    holds: a fit on them is found again by comparing values (a tenth of the
+    time of hashing the rows sklearn's search gives the fit)."""
+
+    def __init__(self, X, y, train):
+        self.X, self.y, self.train = X, y, train
+        self._digest = None
+
+    @classmethod
+    def of(cls, X, y, train, X_train, y_train):
+        """The rows of a fold: ``_Rows`` for arrays and integer indices, else the digest of its split."""
+        arrays = isinstance(X, np.ndarray) and isinstance(y, np.ndarray) and X.ndim >= 1 and y.ndim >= 1
+        if arrays and isinstance(train, np.ndarray) and train.dtype.kind in "iu" and len(train):
+            return cls(X, y, train)
+        return _digest(X_train, y_train)
+
+    def match(self, X, y):
+        if not (isinstance(X, np.ndarray) and isinstance(y, np.ndarray)):
+            return False
+        if X.shape != (len(self.train), *self.X.shape[1:]) or y.shape != (len(self.train), *self.y.shape[1:]):
+            return False
+        if X.dtype != self.X.dtype or y.dtype != self.y.dtype or not np.array_equal(y, self.y[self.train]):
+            return False
+        first = self.train[0]
+        return np.array_equal(X[0], self.X[first]) and np.array_equal(X, self.X[self.train])
+
+    def digest(self):
+        """For a fit sent from a worker (its rows are not sent with it)."""
+        if self._digest is None:
+            self._digest = _digest(self.X[self.train], self.y[self.train])
+        return self._digest
 
 
 class _Fused:
@@ -194,9 +241,10 @@ class _Fused:
             )
         except Exception:  # noqa: BLE001 - the workers' machinery (a fit's own error is caught there)
             return None  # sklearn's evaluation fits them, here
-        with _lock:
-            for results, _ in done:
-                _results.update((key, _restored(result)) for key, result in results.items())
+        for results, _ in done:
+            for key, digest, result in results:
+                with _lock:
+                    _results.setdefault(key, []).append((digest, _restored(result)))
         for i, (_, spent) in enumerate(done):  # part i: candidates i, i + n_parts, ...; each with every fold
             for index, value in spent.items():
                 j, fold = divmod(index, len(splits))
@@ -237,20 +285,21 @@ def _fit_fused(estimator, X, y, pairs):
         final = _final_step(fitted)
         if not isinstance(final, KerasMLPBase) or not fusable(final):
             continue
-        if final is fitted:  # the rows sklearn's search gives the fit, split and digested once a fold
+        if final is fitted:  # the rows sklearn's search gives the fit, split once a fold
             if id(train) not in folds:
                 X_train, y_train = safe_split(fitted, X, y, train)
-                folds[id(train)] = X_train, y_train, _digest(X_train, y_train)
-            X_train, y_train, digest = folds[id(train)]
+                folds[id(train)] = X_train, y_train, _Rows.of(X, y, train, X_train, y_train)
+            X_train, y_train, rows = folds[id(train)]
         else:  # a Pipeline: its earlier steps fitted as its fit fits them
             X_train, y_train = safe_split(fitted, X, y, train)
             try:
-                X_train, digest = fitted[:-1].fit_transform(X_train, y_train), None
+                X_train = fitted[:-1].fit_transform(X_train, y_train)
             except Exception:  # noqa: BLE001 - sklearn's own fit reports it
                 continue
+            rows = _digest(X_train, y_train)
         # (Timed from here: sklearn's fit of a Pipeline fits and times its earlier steps again.)
         started = time.perf_counter()
-        member = _prepare(final, X_train, y_train, digest)
+        member = _prepare(final, X_train, y_train, rows)
         tried.add(index)
         if member is _KEPT:  # the first fit of its architecture: trained alone
             spent[index] = time.perf_counter() - started
@@ -270,7 +319,8 @@ def _fit_part(estimator, X, y, pairs):
     in the search's process, raises what it raises."""
     tried, spent = _fit_fused(estimator, X, y, pairs)
     with _lock:
-        results = dict(_results)
+        results = [(key, rows if isinstance(rows, str) else rows.digest(), result)
+                   for key, entries in _results.items() for rows, result in entries]  # fmt: skip
         _results.clear()
     for index, (candidate, train) in enumerate(pairs):
         if index in tried:
@@ -282,11 +332,11 @@ def _fit_part(estimator, X, y, pairs):
             if final is not fitted:  # a Pipeline: its last step's fit is what the search's process takes
                 X_train = fitted[:-1].fit_transform(X_train, y_train)
             started = time.perf_counter()  # (the earlier steps are fitted, and timed, again by sklearn)
-            results[_key(final, X_train, y_train)] = final.fit(X_train, y_train)
+            results.append((_params_key(final), _digest(X_train, y_train), final.fit(X_train, y_train)))
         except Exception:  # noqa: BLE001
             continue
         spent[index] = time.perf_counter() - started
-    return {key: _portable(result) for key, result in results.items()}, spent
+    return [(key, digest, _portable(result)) for key, digest, result in results], spent
 
 
 class _Drawn:
@@ -335,14 +385,15 @@ def _final_step(estimator):
 _KEPT = object()
 
 
-def _prepare(estimator, X, y, digest=None):
-    """A fused member of ``estimator``'s fit on ``(X, y)`` (of ``digest``, see
-    ``_digest``); ``_KEPT`` when it trained the fit alone (the first of its
+def _prepare(estimator, X, y, found_by=None):
+    """A fused member of ``estimator``'s fit on ``(X, y)`` (``found_by``: how
+    its result is found again, see ``_Rows``; by default the digest of ``(X,
+    y)``); ``_KEPT`` when it trained the fit alone (the first of its
     architecture) and kept it; or None (then sklearn fits it, and raises what
     it raises)."""
     from .fused import Member
 
-    key = _key(estimator, X, y, digest)
+    found_by = _digest(X, y) if found_by is None else found_by
     try:
         rows = estimator._prepare_fit(X, y, None, warm_start=False)
     except Exception:  # noqa: BLE001 - sklearn's own fit reports it
@@ -352,13 +403,12 @@ def _prepare(estimator, X, y, digest=None):
             estimator._finish_fit(estimator._train(*rows[:4], estimator.epochs, 0))
         except Exception:  # noqa: BLE001
             return None
-        with _lock:
-            _results[key] = estimator
+        _keep(estimator, found_by, estimator)
         return _KEPT
     before = estimator._before_training(0)
     X_train, y_model, weights, plan = estimator._training_plan(*rows[:4], estimator.epochs, 0)
     member = Member(estimator, X_train, y_model, weights, plan)
-    member.key = key
+    member.found_by = found_by
     member.after_training = lambda history: estimator._after_training(before, *rows[:4], history)
     return member
 
@@ -394,8 +444,7 @@ def _train_groups(members):
                     member.estimator._finish_fit(history)
                 except Exception:  # noqa: BLE001 - diverged: sklearn's fit raises it again
                     continue
-                with _lock:
-                    _results[member.key] = member.estimator
+                _keep(member.estimator, member.found_by, member.estimator)
                 member.kept = True
                 member.seconds += share + time.perf_counter() - started
 

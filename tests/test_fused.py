@@ -682,3 +682,26 @@ def test_a_folds_rows_are_stored_once_for_the_members_that_share_them(digits, mo
     assert_same_results(plain, fused_search)
     fold_rows = sum(len(train) for train, _ in sklearn_search.StratifiedKFold(3).split(X, y))
     assert stored == [(2 * fold_rows, 4 * fold_rows)]
+
+
+def test_a_fused_result_is_taken_only_by_the_fit_on_its_own_rows(digits):
+    """Two folds whose targets are the same but whose rows differ: each fit
+    takes its own fold's result (compared by value, not by shape or
+    targets), once, and a fit on other values takes none."""
+    from skhyper import model_selection
+
+    X, _ = digits
+    X, y = X[:200], np.tile([0, 1], 100)
+    first, second = np.arange(100, 200), np.arange(100)  # (the same targets)
+    estimator = KerasMLPClassifier(**TINY).fit(X, y)  # (the architecture built: both fits fused)
+    try:
+        model_selection._fit_fused(estimator, X, y, [({}, first), ({}, second)])
+        taken = model_selection.take_result(clone(estimator), X[second], y[second], None)
+        own = clone(estimator).fit(X[second], y[second])
+        np.testing.assert_allclose(taken.predict_proba(X), own.predict_proba(X), atol=1e-6)
+        assert model_selection.take_result(clone(estimator), X[second], y[second], None) is None  # taken once
+        assert model_selection.take_result(clone(estimator), X[first] + 1, y[first], None) is None
+        assert model_selection.take_result(clone(estimator).set_params(epochs=4), X[first], y[first], None) is None
+        assert model_selection.take_result(clone(estimator), X[first], y[first], None) is not None
+    finally:
+        model_selection._results.clear()

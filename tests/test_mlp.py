@@ -295,3 +295,25 @@ def test_best_loss_and_validation_scores_follow_sklearns_mlp(digits):
     assert len(stopped.validation_scores_) == stopped.n_iter_
     stopped.partial_fit(X, y)
     assert len(stopped.validation_scores_) == stopped.n_iter_ == TINY["epochs"] + 1
+
+
+def test_a_classifiers_score_is_sklearns_accuracy_score(digits):
+    """score() is accuracy_score of the predictions, for integer labels (compared
+    directly), other labels, sample weights and mismatched lengths alike."""
+    from sklearn.metrics import accuracy_score
+
+    X, y = digits
+    X, y = X[:300], y[:300]
+    clf = KerasMLPClassifier(**TINY).fit(X, y)
+    assert clf.score(X, y) == accuracy_score(y, clf.predict(X))
+    assert clf.score(X, y.astype(np.uint8)) == accuracy_score(y.astype(np.uint8), clf.predict(X))
+    assert clf.score(X, list(y)) == accuracy_score(list(y), clf.predict(X))
+    weights = np.linspace(0, 2, len(y))
+    assert clf.score(X, y, sample_weight=weights) == accuracy_score(y, clf.predict(X), sample_weight=weights)
+    words = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])[y]
+    by_name = KerasMLPClassifier(**TINY).fit(X, words)
+    assert by_name.score(X, words) == accuracy_score(words, by_name.predict(X))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        clf.score(X, y[:-1])
+    with pytest.raises(ValueError, match="mix of"):
+        clf.score(X, y + 0.5)

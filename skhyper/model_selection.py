@@ -54,7 +54,8 @@ __all__ = ["GridSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "Rand
 MEMORY_BUDGET = 256 * 2**20
 
 _lock = threading.Lock()
-_results = {}  # (estimator's kind, params) -> [(its rows: _Rows or a digest, a fitted estimator), ...]
+_results = {}  # (estimator's kind, params) -> [(its rows: _Rows or a digest, a fitted estimator, its search), ...]
+_searching = threading.local()  # .search: the fused search this thread is fitting
 
 
 def take_result(estimator, X, y, sample_weight):
@@ -65,21 +66,38 @@ def take_result(estimator, X, y, sample_weight):
     digest = None
     with _lock:
         entries = _results.get(_params_key(estimator), [])
-        for i, (rows, result) in enumerate(entries):
+        for i, (rows, result, _) in enumerate(entries):
             if isinstance(rows, _Rows):
                 found = rows.match(X, y)
             else:
                 digest = digest or _digest(X, y)
                 found = rows == digest
             if found:
+                if len(entries) == 1:
+                    del _results[_params_key(estimator)]
                 return entries.pop(i)[1]
     return None
 
 
 def _keep(estimator, rows, result):
-    """Keep ``result``, the fit of ``estimator`` on ``rows``, for sklearn's fit of it to take."""
+    """Keep ``result``, the fit of ``estimator`` on ``rows``, for sklearn's fit
+    of it to take (until the search that trained it ends)."""
+    _keep_by_key(_params_key(estimator), rows, result)
+
+
+def _keep_by_key(key, rows, result):
     with _lock:
-        _results.setdefault(_params_key(estimator), []).append((rows, result))
+        _results.setdefault(key, []).append((rows, result, getattr(_searching, "search", None)))
+
+
+def _let_go(search):
+    """Drop what ``search`` trained and no fit took (another search's, in
+    another thread, stay)."""
+    with _lock:
+        for key, entries in list(_results.items()):
+            entries[:] = [entry for entry in entries if entry[2] is not search]
+            if not entries:
+                del _results[key]
 
 
 def _params_key(estimator):
@@ -146,13 +164,14 @@ class _Fused:
         self._fit_seconds = []  # (candidates, seconds of each fit or None) per batch sklearn evaluates
         if in_workers:
             self.n_jobs = 1
+        outer, _searching.search = getattr(_searching, "search", None), self
         try:
             return super().fit(X, y, **params)
         finally:
             self.n_jobs = jobs
             del self._fusing, self._fuse_jobs, self._fit_seconds
-            with _lock:
-                _results.clear()
+            _searching.search = outer
+            _let_go(self)
 
     def _fuses_in_workers(self, X, y, params):
         """Whether a search with ``n_jobs`` can train its fits in workers and
@@ -243,8 +262,7 @@ class _Fused:
             return None  # sklearn's evaluation fits them, here
         for results, _ in done:
             for key, digest, result in results:
-                with _lock:
-                    _results.setdefault(key, []).append((digest, _restored(result)))
+                _keep_by_key(key, digest, _restored(result))
         for i, (_, spent) in enumerate(done):  # part i: candidates i, i + n_parts, ...; each with every fold
             for index, value in spent.items():
                 j, fold = divmod(index, len(splits))
@@ -320,7 +338,7 @@ def _fit_part(estimator, X, y, pairs):
     tried, spent = _fit_fused(estimator, X, y, pairs)
     with _lock:
         results = [(key, rows if isinstance(rows, str) else rows.digest(), result)
-                   for key, entries in _results.items() for rows, result in entries]  # fmt: skip
+                   for key, entries in _results.items() for rows, result, _ in entries]  # fmt: skip
         _results.clear()
     for index, (candidate, train) in enumerate(pairs):
         if index in tried:

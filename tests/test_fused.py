@@ -705,3 +705,39 @@ def test_a_fused_result_is_taken_only_by_the_fit_on_its_own_rows(digits):
         assert model_selection.take_result(clone(estimator), X[first], y[first], None) is not None
     finally:
         model_selection._results.clear()
+
+
+def test_a_candidate_listed_twice_takes_a_fused_result_for_each_fit(digits, monkeypatch):
+    """Both copies of a candidate are fused and taken: sklearn's search fits
+    neither again (which would count its time twice)."""
+    X, y = digits
+    taken = []
+    take = skhyper_search.take_result
+    monkeypatch.setattr(skhyper_search, "take_result", lambda *args: taken.append(take(*args)) or taken[-1])
+    estimator = KerasMLPClassifier(**TINY).fit(X[:300], y[:300])  # (the architecture built)
+    grid = [{"random_state": [0]}, {"random_state": [0]}, {"random_state": [1]}]
+    plain, fused_search = both(estimator, grid, X[:300], y[:300], cv=2)
+    assert_same_results(plain, fused_search)
+    assert [result is not None for result in taken[-7:]] == [True] * 6 + [False]  # (the refit trains)
+
+
+def test_a_search_ending_leaves_the_results_another_search_trained(digits):
+    """What a search trained and no fit took is dropped when it ends, but not
+    what another search (in another thread) trained and has yet to take."""
+    from skhyper import model_selection
+
+    X, y = digits
+    other = object()
+    model_selection._searching.search = other
+    try:
+        model_selection._keep(KerasMLPClassifier(epochs=7), "rows", "a result")
+    finally:
+        model_selection._searching.search = None
+    try:
+        grid = {"random_state": [0, 1], "epochs": [2]}
+        skhyper_search.GridSearchCV(KerasMLPClassifier(**TINY), grid, cv=2).fit(X[:300], y[:300])
+        assert [entries for entries in model_selection._results.values()] == [[("rows", "a result", other)]]
+        model_selection._let_go(other)
+        assert model_selection._results == {}
+    finally:
+        model_selection._results.clear()

@@ -741,3 +741,21 @@ def test_a_search_ending_leaves_the_results_another_search_trained(digits):
         assert model_selection._results == {}
     finally:
         model_selection._results.clear()
+
+
+def test_a_sparse_folds_result_is_found_by_its_values(digits, count_groups):
+    """The digest of sparse rows is of their values (it was of the matrix's
+    repr: shape and stored elements, the same for other values): a search
+    on sparse inputs equals sklearn's, every fit fused."""
+    from scipy import sparse
+
+    from skhyper import model_selection
+
+    y = np.zeros(3)
+    assert model_selection._digest(sparse.csr_matrix(np.eye(3)), y) != model_selection._digest(
+        sparse.csr_matrix(np.eye(3)[::-1]), y)  # fmt: skip
+    X, y = digits
+    X = sparse.csr_matrix(X[:300])
+    plain, fused_search = both(KerasMLPClassifier(**TINY), {"random_state": [0, 1]}, X, y[:300], cv=2)
+    assert_same_results(plain, fused_search)
+    assert sum(count_groups) == 4  # every fit fused (sklearn's search built the architecture)

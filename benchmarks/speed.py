@@ -1,6 +1,6 @@
 """Speed of skhyper against its peers, in one process on one machine.
 
-    python benchmarks/speed.py              # ~25 minutes on 2 cores
+    python benchmarks/speed.py              # ~15 minutes on 2 cores
     python benchmarks/speed.py --repeat 1   # one run of each
 
 Compares skhyper with sklearn's MLPClassifier/MLPRegressor, plain Keras

@@ -322,7 +322,7 @@ def _make_metric(name, n_outputs, n_targets, softmax):
 
     The class a softmax output predicts is the largest of its logits (the
     probabilities' order): read from the logits Keras marks the output with,
-    training computes no softmax (a tenth of a warm fit of seed 003's
+    training computes no softmax (a fifth of a warm fit of seed 003's
     network went into oneDNN's softmax of each batch)."""
     if name in ("mae", "mean_absolute_error"):
         return lambda y, p: tf.reduce_mean(tf.abs(y - p), axis=-1)

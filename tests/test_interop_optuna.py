@@ -110,7 +110,7 @@ def test_optuna_pruning_trains_one_epoch_per_partial_fit_call(digits, monkeypatc
 
     def recording_partial_fit(self, X, y, classes=None, sample_weight=None):
         result = partial_fit(self, X, y, classes=classes, sample_weight=sample_weight)
-        calls.append((id(self), self.n_iter_, classes, self.classes_))
+        calls.append((self, self.n_iter_, classes, self.classes_))  # (held: no id is reused)
         return result
 
     monkeypatch.setattr(KerasMLPClassifier, "partial_fit", recording_partial_fit)
@@ -129,8 +129,8 @@ def test_optuna_pruning_trains_one_epoch_per_partial_fit_call(digits, monkeypatc
     # 2 trials x 2 folds, each fold's estimator called max_iter times ...
     assert len(calls) == 2 * 2 * max_iter
     epochs_by_estimator = {}
-    for estimator_id, n_iter, classes, classes_ in calls:
-        epochs_by_estimator.setdefault(estimator_id, []).append(n_iter)
+    for estimator, n_iter, classes, classes_ in calls:
+        epochs_by_estimator.setdefault(id(estimator), []).append(n_iter)
         np.testing.assert_array_equal(classes, np.arange(10))
         np.testing.assert_array_equal(classes_, np.arange(10))
     # ... and each call trained exactly one more epoch.

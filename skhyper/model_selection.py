@@ -92,13 +92,16 @@ def _keep_by_key(key, rows, result):
 
 
 def _let_go(search):
-    """Drop what ``search`` trained and no fit took (another search's, in
-    another thread, stay)."""
+    """Take out what ``search`` trained and no fit took (another search's, in
+    another thread, stay): ``[(key, rows, result)]``."""
+    taken = []
     with _lock:
         for key, entries in list(_results.items()):
+            taken.extend((key, rows, result) for rows, result, owner in entries if owner is search)
             entries[:] = [entry for entry in entries if entry[2] is not search]
             if not entries:
                 del _results[key]
+    return taken
 
 
 def _params_key(estimator):
@@ -340,14 +343,14 @@ def _fit_fused(estimator, X, y, pairs):
 
 def _fit_part(estimator, X, y, pairs):
     """In a worker: the fits ``pairs`` of ``estimator``, fused where they can
-    be and fitted one by one where not, as ``{key: result}`` (see
-    :func:`_portable`).  A fit that fails is left out: sklearn's fit of it,
-    in the search's process, raises what it raises."""
+    be and fitted one by one where not, as ``[(key, digest of the rows,
+    result)]`` (see :func:`_portable`), and the seconds each took.  A fit that
+    fails is left out: sklearn's fit of it, in the search's process, raises
+    what it raises."""
     tried, spent = _fit_fused(estimator, X, y, pairs)
-    with _lock:
-        results = [(key, rows if isinstance(rows, str) else rows.digest(), result)
-                   for key, entries in _results.items() for rows, result, _ in entries]  # fmt: skip
-        _results.clear()
+    # (What no search in this process trained: this part's fits, or another
+    # part's running in a thread; a search's in another thread stay.)
+    results = [(key, rows if isinstance(rows, str) else rows.digest(), result) for key, rows, result in _let_go(None)]
     for index, (candidate, train) in enumerate(pairs):
         if index in tried:
             continue  # fused (or failed as it would on its own)

@@ -722,8 +722,9 @@ def test_a_candidate_listed_twice_takes_a_fused_result_for_each_fit(digits, monk
 
 
 def test_a_search_ending_leaves_the_results_another_search_trained(digits):
-    """What a search trained and no fit took is dropped when it ends, but not
-    what another search (in another thread) trained and has yet to take."""
+    """What a search trained and no fit took is dropped when it ends, and a
+    worker's part sends back what it trained, but neither takes what another
+    search (in another thread) trained and has yet to take."""
     from skhyper import model_selection
 
     X, y = digits
@@ -736,6 +737,10 @@ def test_a_search_ending_leaves_the_results_another_search_trained(digits):
     try:
         grid = {"random_state": [0, 1], "epochs": [2]}
         skhyper_search.GridSearchCV(KerasMLPClassifier(**TINY), grid, cv=2).fit(X[:300], y[:300])
+        assert [entries for entries in model_selection._results.values()] == [[("rows", "a result", other)]]
+        # A worker's part (here in this process, as joblib's threading backend runs it) sends its own back only.
+        results, _ = model_selection._fit_part(KerasMLPClassifier(**TINY), X[:300], y[:300], [({}, np.arange(150))])
+        assert len(results) == 1
         assert [entries for entries in model_selection._results.values()] == [[("rows", "a result", other)]]
         model_selection._let_go(other)
         assert model_selection._results == {}

@@ -281,11 +281,11 @@ class _Stack:
         # Rows: each distinct set of rows once (members of one fold share
         # theirs, see Member.share_rows), one after another; each member's
         # offset is where its own start.
-        starts, distinct, offsets = {}, [], []
+        starts, distinct, offsets, stored = {}, [], [], 0
         for m in members:
             key = (id(m.X), id(m.y), id(m.weights))
             if key not in starts:
-                starts[key] = sum(len(X) for X, _, _ in distinct)
+                starts[key], stored = stored, stored + len(m.X)
                 distinct.append((m.X, m.y.reshape(len(m.y), -1), m.weights))
             offsets.append(starts[key])
         self.data = (

@@ -64,9 +64,9 @@ def take_result(estimator, X, y, sample_weight):
     (each is taken once), else None."""
     if not _results or sample_weight is not None:
         return None
-    digest = None
+    key, digest = _params_key(estimator), None
     with _lock:
-        entries = _results.get(_params_key(estimator), [])
+        entries = _results.get(key, [])
         for i, (rows, result, _) in enumerate(entries):
             if isinstance(rows, _Rows):
                 found = rows.match(X, y)
@@ -75,7 +75,7 @@ def take_result(estimator, X, y, sample_weight):
                 found = rows == digest
             if found:
                 if len(entries) == 1:
-                    del _results[_params_key(estimator)]
+                    del _results[key]
                 return entries.pop(i)[1]
     return None
 

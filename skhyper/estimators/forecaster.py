@@ -708,12 +708,16 @@ class WindowForecaster(KerasMLPRegressor):
     def _can_difference(self, n_rows):
         """Whether ``n_rows`` show a season's strength (two seasons) and
         still hold two windows of changes from a season before."""
-        needed = int(self._offsets()[0]) + self.seasonal_period_ + self.horizon + 1
-        return n_rows >= max(2 * self.seasonal_period_, needed)
+        return n_rows >= max(2 * self.seasonal_period_, self._rows_needed(self.seasonal_period_))
+
+    def _rows_needed(self, difference_lag=0):
+        """The rows training needs: two windows, what a window reaches back
+        (changes reach ``difference_lag`` rows further), the horizon and one."""
+        return int(self._offsets()[0]) + difference_lag + self.horizon + 1
 
     def _check_length(self, n_rows, what, difference_lag=0):
-        lookback = int(self._offsets()[0]) + difference_lag  # changes reach a season further
-        needed = lookback + self.horizon + 1
+        needed = self._rows_needed(difference_lag)
+        lookback = needed - self.horizon - 1
         if n_rows < needed:
             of_changes = " of changes from a season before (deseasonalize='difference')" if difference_lag else ""
             reach = "" if self._season()[0] is None else f"a window{of_changes} reaches {lookback} rows back, so "

@@ -22,6 +22,7 @@ _PUBLIC = {
     "KerasMLPClassifier": "skhyper.estimators",
     "KerasMLPRegressor": "skhyper.estimators",
     "WindowForecaster": "skhyper.estimators",
+    "LoadError": "skhyper.persistence",
     "load": "skhyper.persistence",
     "progress_bar": "skhyper.progress",
 }

@@ -29,7 +29,7 @@ from sklearn.model_selection import (
 )
 
 from . import _progress
-from .persistence import _decode, _encode
+from ._plain import decode as _decode, encode as _encode
 
 __all__ = ["CheckpointedSearch", "run_checkpointed"]
 

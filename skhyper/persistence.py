@@ -1,65 +1,120 @@
-"""A safe file format for skhyper estimators: loading runs no pickled code.
+"""A safe file format for skhyper estimators: loading runs no code from the file.
 
-``save(estimator, path)`` writes a zip archive of two members:
+``save(estimator, path)`` writes a zip archive of at most two members:
 
 - ``skhyper.json`` — the format's name and version, the versions that wrote
   it, the estimator's class, its parameters and its fitted state, all as
-  plain JSON values;
-- ``model.keras`` — the network (weights and optimizer state) in Keras' own
-  format, loaded back with Keras' safe mode on.
+  plain JSON values, and the list of the network's variables (path, shape,
+  dtype) and of its optimizer's;
+- ``network.bin`` (fitted estimators only, stored uncompressed) — those
+  variables' values, one after the other, as raw little-endian arrays.
 
-``load(path)`` checks all of that before it builds anything and refuses a file
-it cannot read with a message that says why.  Parameters that are Python
-objects (a Keras optimizer, a callable schedule or loss) cannot be stored as
-plain values: such an estimator is refused at ``save`` — pickle or joblib
-store it, for trusted files only.
+``load(path)`` reads nothing the file names as code: the network is built
+again from the estimator's parameters, as ``fit`` builds it, and only numbers
+are read into it.  Before it builds anything it checks the archive (members,
+sizes, compression), the JSON (size, depth, tags, dtypes), the parameters (as
+``fit`` checks them), the fitted state (types, ranges, agreement with each
+other and with the network) and the network's size against the bytes the
+file holds; afterwards, that every variable's path, shape and dtype is the
+one the file lists and that the weights are finite.  Any failure is a
+:class:`LoadError` whose message starts with the file's path.
+
+Never restored: ``checkpoint`` and ``callbacks`` (set them again), and
+Python objects as parameters (a Keras optimizer, a callable schedule or loss),
+which ``save`` refuses: pickle or joblib store those, for trusted files only.
+
+Files of format version 1 (skhyper 0.1) hold the network in Keras' own
+``.keras`` format, which Keras deserializes; they load only with
+``allow_keras_format=True``, for files one trusts.
 """
 
 import json
 import math
-import os
+import re
 import tempfile
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["FORMAT_VERSION", "check_savable", "load", "save"]
+from ._archive import Archive, ArchiveError, MemberLimit, foreign_format
+from ._fitted_state import STATE, check_state
+from ._plain import PlainValueError, decode, encode
+
+__all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
 
 FORMAT = "skhyper-estimator"
-FORMAT_VERSION = 1
-_MEMBERS = ("skhyper.json", "model.keras")
+FORMAT_VERSION = 2
 
-#: Fitted attributes stored per class (besides ``model_`` and the encoder).
-_STATE = {
-    "base": ["n_features_in_", "feature_names_in_", "history_", "n_iter_", "loss_curve_",
-             "learning_rate_", "_seeds", "n_outputs_", "n_outputs_expected_"],
-    "KerasMLPClassifier": ["classes_", "n_classes_", "target_type_", "_label_dtype"],
-    "KerasMLPRegressor": [],
-    "WindowForecaster": ["window_size_", "forecasts_itself_", "target_is_1d_", "input_mean_", "input_scale_",
-                         "target_mean_", "target_scale_", "context_", "_training_head", "lags_", "level_rows_", "seasonal_period_", "linear_alpha_",
-                         "linear_start_kept_", "linear_lags_", "deseasonalize_", "seasonal_indices_", "_training_length",
-                         "seasonal_strength_"],
-}  # fmt: skip
+#: The oldest Keras whose safe mode has no published bypass (3.14 fixed
+#: CVE-2026-1462; 3.9, 3.11 and 3.12 fixed earlier ones): no file is loaded
+#: under an older one.
+MIN_KERAS = (3, 14)
+
+#: Parameters never written to a file nor read from one: they write files
+#: or run code of the user's, so the user sets them again.
+NOT_STORED = ("checkpoint", "callbacks")
+
+_JSON = MemberLimit(max_bytes=8 * 2**20, max_ratio=200)
+_NETWORK = MemberLimit(max_bytes=2**31, max_ratio=1.01, methods=(0,))  # stored: its size is the file's
+_LEGACY_NETWORK = MemberLimit(max_bytes=2**31, max_ratio=20)
 
 #: Parameters added after format version 1 was first written, with the value
 #: that matches how files without them were trained.
 _DEFAULTS_BEFORE = {
     "WindowForecaster": {"relative_to": None, "linear_path": False, "linear_margin": 0.0, "min_seasonal_strength": 0.0,
                          "linear_lags": "all"},
-}
+}  # fmt: skip
+
+
+class LoadError(ValueError):
+    """A file :func:`load` does not read: foreign, damaged, hostile, newer,
+    or not made for this skhyper.  The message starts with the file's path."""
+
+
+class _MissingFile(LoadError, FileNotFoundError):
+    """No file at the path (also a ``FileNotFoundError``)."""
+
+
+# ------------------------------------------------------------------ writing
 
 
 def save(estimator, path):
-    """Write ``estimator`` (fitted or not) to ``path`` in the safe format."""
+    """Write ``estimator`` (fitted or not) to ``path`` in the safe format.
+
+    Parameters
+    ----------
+    estimator : KerasMLPClassifier, KerasMLPRegressor or WindowForecaster
+    path : str or Path
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        A parameter is a Python object (not a plain value), which the safe
+        format does not store.
+    """
+    import zipfile
+
     import keras
 
     import skhyper
 
     kind = type(estimator).__name__
-    if kind not in _STATE or kind == "base":
+    if kind not in STATE or kind == "base":
         raise TypeError(f"save() stores skhyper's estimators, not a {kind}.")
-    params = {name: _encode_param(kind, name, value) for name, value in estimator.get_params(deep=False).items()}
+    built, now = getattr(estimator, "_built_with", None), estimator._network_settings()
+    if estimator._has_network() and built is not None and built != now:
+        changed = ", ".join(f"{name}={now[name]!r} (built with {built[name]!r})" for name in now if built.get(name) != now[name])
+        raise ValueError(
+            f"Cannot save this {kind}: {changed}. load() builds the network again from the parameters"
+            " the file holds, and these changed since the network was built: set them back, or fit again."
+        )
+    params = estimator.get_params(deep=False)
+    params = {name: None if name in NOT_STORED else _encode_param(kind, name, value) for name, value in params.items()}
     document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -67,147 +122,59 @@ def save(estimator, path):
         "keras_version": keras.__version__,
         "class": kind,
         "params": params,
-        "fitted": hasattr(estimator, "model_"),
+        "fitted": estimator._has_network(),
     }
+    arrays = []
     if document["fitted"]:
-        state = {}
-        for name in _STATE["base"] + _STATE[kind]:
-            if hasattr(estimator, name):
-                state[name] = _encode(getattr(estimator, name))
+        state = {name: encode(getattr(estimator, name)) for name in STATE["base"] + STATE[kind] if hasattr(estimator, name)}
         state["target_shape_tail"] = list(estimator.target_encoder_._y_shape[1:]) if kind != "KerasMLPClassifier" else []
         if kind == "WindowForecaster":
             state["_training_index"] = _encode_index_summary(estimator._training_index)
-        from .estimators._network import seed_states
-
-        state["seed_states"] = _encode(seed_states(estimator.model_))  # .keras leaves them out
         document["state"] = state
+        document["network"], arrays = _network_of(estimator)
     path = Path(path)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("skhyper.json", json.dumps(document, indent=1))
-        if document["fitted"]:
-            with tempfile.TemporaryDirectory() as folder:
-                model_file = Path(folder) / "model.keras"
-                estimator.model_.save(model_file)
-                archive.write(model_file, "model.keras")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("skhyper.json", json.dumps(document, indent=1), compress_type=zipfile.ZIP_DEFLATED)
+        if arrays:
+            with archive.open("network.bin", "w", force_zip64=True) as member:
+                for array in arrays:
+                    member.write(np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes())
     return path
 
 
-def load(path, kind=None):
-    """Read an estimator that :func:`save` wrote.
+def _network_of(estimator):
+    """The network's description for ``skhyper.json`` and its arrays in order."""
+    from ._weights import NetworkWeights
+    from .hyperparams import current_rate
 
-    Parameters
-    ----------
-    path : str or Path
-    kind : class or class name, optional
-        Refuse a file that holds another kind of estimator.
-    """
-    import keras
-
-    import skhyper
-
-    path = Path(path)
-    document, model_bytes = _read_archive(path)
-    name = document.get("class")
-    if name not in _STATE or name == "base":
-        raise ValueError(f"{path}: holds an unknown estimator class {name!r}.")
-    wanted = getattr(kind, "__name__", kind)
-    if wanted is not None and wanted != name:
-        raise ValueError(f"{path}: holds a {name}, not a {wanted}.")
-    cls = getattr(skhyper, name)
-    try:
-        params = {key: _decode(value) for key, value in document["params"].items()}
-        params = {**_DEFAULTS_BEFORE.get(name, {}), **params}
-        estimator = cls(**params)
-    except (TypeError, ValueError, KeyError) as error:
-        raise ValueError(f"{path}: its parameters do not fit this skhyper's {name}: {error}") from None
-    if not document.get("fitted"):
-        return estimator
-    if model_bytes is None:
-        raise ValueError(f"{path}: a fitted {name} without its network (model.keras is missing).")
-    state = document.get("state", {})
-    for attribute in _STATE["base"] + _STATE[name]:
-        if attribute in state:
-            setattr(estimator, attribute, _decode(state[attribute]))
-    if name == "WindowForecaster":
-        estimator._training_index = _decode_index_summary(state.get("_training_index"))
-        if "seasonal_strength_" not in state:  # written before min_seasonal_strength
-            estimator.seasonal_strength_ = None
-        if "window_size_" not in state:  # written before window_size="auto": an int
-            estimator.window_size_ = estimator.window_size
-        if "lags_" not in state:  # written before seasonal windows: a plain window
-            estimator.lags_ = estimator._offsets()
-            estimator.level_rows_ = 0
-        if "seasonal_period_" not in state:  # written before seasonal_period="auto"
-            estimator.seasonal_period_ = estimator.seasonal_period
-        if "linear_alpha_" not in state:  # written before the linear path
-            estimator.linear_alpha_ = None
-        if "linear_start_kept_" not in state:  # written before linear_margin: not checked
-            estimator.linear_start_kept_ = None
-        if "linear_lags_" not in state:  # written before the start chose its order
-            estimator.linear_lags_ = None
-        if "deseasonalize_" not in state:  # written before deseasonalize: nothing removed
-            estimator.deseasonalize_ = estimator.seasonal_indices_ = None
-    estimator.target_encoder_ = _target_encoder(estimator, state)
-    with tempfile.TemporaryDirectory() as folder:
-        model_file = Path(folder) / "model.keras"
-        model_file.write_bytes(model_bytes)
-        try:
-            estimator.model_ = keras.saving.load_model(model_file, safe_mode=True)
-        except Exception as error:  # Keras raises many kinds; the file is at fault
-            raise ValueError(f"{path}: its network could not be read by Keras {keras.__version__}: {error}") from None
-    if "seed_states" in state:
-        from .estimators._network import restore_seed_states
-
-        try:
-            restore_seed_states(estimator.model_, _decode(state["seed_states"]))
-        except (TypeError, ValueError, AttributeError) as error:
-            raise ValueError(f"{path}: its dropout seed states do not fit its network: {error}") from None
-    return estimator
+    model = estimator._network()
+    if isinstance(model, NetworkWeights):  # a Keras model of it, which the estimator does not keep
+        model = estimator._keras_model_of(model)
+    optimizer = model.optimizer.variables if model.optimizer.built else []
+    values = [v.numpy() for v in [*model.variables, *optimizer]]
+    description = {
+        "inputs": int(model.inputs[0].shape[-1]),
+        "outputs": int(model.outputs[0].shape[-1]),
+        "rate": current_rate(model.optimizer),
+        "variables": _listing(model.variables, values),
+        "optimizer": _listing(optimizer, values[len(model.variables) :]) if optimizer else None,
+    }
+    return description, values
 
 
-# ------------------------------------------------------------------ reading
+def _listing(variables, values):
+    return [[_path(v), list(np.shape(value)), np.asarray(value).dtype.name] for v, value in zip(variables, values)]
 
 
-def _read_archive(path):
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file.")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "skhyper.json" not in names:
-                raise ValueError(f"{path}: not a skhyper file (no skhyper.json inside).")
-            document = json.loads(archive.read("skhyper.json"))
-            model_bytes = archive.read("model.keras") if "model.keras" in names else None
-    except zipfile.BadZipFile:
-        raise ValueError(f"{path}: not a skhyper file, or a damaged one (not a readable zip archive).") from None
-    except (zipfile.LargeZipFile, EOFError, OSError, json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path}: damaged skhyper file: {error}") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValueError(f"{path}: not a skhyper estimator file.")
-    version = document.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise ValueError(
-            f"{path}: written by skhyper {document.get('skhyper_version')} in format version"
-            f" {version}; this skhyper reads format versions up to {FORMAT_VERSION}. Upgrade skhyper."
-        )
-    return document, model_bytes
-
-
-def _target_encoder(estimator, state):
-    from .estimators._targets import LabelEncoder, TargetShaper
-
-    if hasattr(estimator, "classes_"):
-        return LabelEncoder(categories=[estimator.classes_]).fit(estimator.classes_)
-    tail = tuple(state.get("target_shape_tail", []))
-    return TargetShaper().fit(np.zeros((2, *tail)))
-
-
-# ----------------------------------------------------------- JSON encoding
+def _path(variable):
+    """The variable's path, without the process-wide counter Keras adds to
+    the name of each dropout layer's seed generator after the first."""
+    return re.sub(r"^seed_generator_\d+/", "seed_generator/", variable.path)
 
 
 def _encode_param(kind, name, value):
     try:
-        return _encode(value)
+        return encode(value)
     except TypeError:
         raise ValueError(
             f"Cannot save this {kind} in the safe format: its parameter {name}={value!r} is a"
@@ -220,49 +187,352 @@ def check_savable(estimator):
     """Raise the error :func:`save` would raise for a parameter it cannot store."""
     kind = type(estimator).__name__
     for name, value in estimator.get_params(deep=False).items():
-        _encode_param(kind, name, value)
+        if name not in NOT_STORED:
+            _encode_param(kind, name, value)
 
 
-def _encode(value):
-    """Plain JSON, with tags for what JSON lacks (tuples, arrays, dict keys)."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    if isinstance(value, (int, float, np.integer, np.floating, np.bool_)):
-        value = value.item() if isinstance(value, np.generic) else value
-        if isinstance(value, float) and not math.isfinite(value):
-            return {"float": str(value)}  # "inf", "-inf", "nan": JSON has no such numbers
-        return value
-    if isinstance(value, tuple):
-        return {"tuple": [_encode(v) for v in value]}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        return {"dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
-    if isinstance(value, np.ndarray) and value.dtype.kind in "biufUO":
-        if value.dtype.kind == "O" and not all(isinstance(v, (str, int, float)) for v in value.ravel()):
-            raise TypeError(value)
-        kind = "str" if value.dtype.kind in "UO" else value.dtype.str
-        return {"ndarray": value.tolist(), "dtype": kind}
-    raise TypeError(value)
+# ------------------------------------------------------------------ reading
 
 
-def _decode(value):
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if "tuple" in value:
-        return tuple(_decode(v) for v in value["tuple"])
-    if "float" in value:
-        return float(value["float"])
-    if "dict" in value:
-        return {_decode(k): _decode(v) for k, v in value["dict"]}
-    if "ndarray" in value:
-        dtype = object if value["dtype"] == "str" else np.dtype(value["dtype"])
-        return np.asarray(value["ndarray"], dtype=dtype)
-    raise ValueError(f"unknown value {value!r}")
+def load(path, kind=None, *, allow_keras_format=False):
+    """Read an estimator that :func:`save` wrote.
+
+    Parameters
+    ----------
+    path : str or Path
+    kind : class or class name, optional
+        Refuse a file that holds another kind of estimator.
+    allow_keras_format : bool, default=False
+        Also read format version 1 (skhyper 0.1), whose network Keras itself
+        deserializes: only for files you trust.
+
+    Returns
+    -------
+    estimator
+        With ``checkpoint`` and ``callbacks`` at None: a file never sets them.
+
+    Raises
+    ------
+    LoadError
+        The file is not one ``load`` reads; the message starts with its path
+        and says why.
+    """
+    path = Path(path)
+    _check_keras(path)
+    if not path.is_file():
+        raise _MissingFile(f"{path}: no such file.")
+    with open(path, "rb") as handle:
+        foreign = foreign_format(handle.read(16))
+    if foreign is not None:
+        raise LoadError(
+            f"{path}: {foreign}, not a skhyper file. skhyper.load reads only skhyper's safe format;"
+            " joblib.load and pickle.load run code from the file: use them only for files you trust."
+        )
+    try:
+        return _load(path, kind, allow_keras_format)
+    except ArchiveError as error:
+        raise LoadError(f"{path}: not a skhyper file, or a damaged one: {error}.") from None
+    except RecursionError:
+        raise LoadError(f"{path}: damaged skhyper file: values nested too deeply.") from None
+    except MemoryError:
+        raise LoadError(f"{path}: damaged skhyper file: it asks for more memory than there is.") from None
+
+
+def _check_keras(path):
+    import keras
+
+    installed = tuple(int(part) if part.isdigit() else 0 for part in keras.__version__.split(".")[:2])
+    if installed < MIN_KERAS:
+        required = ".".join(map(str, MIN_KERAS))
+        raise LoadError(
+            f"{path}: not loaded: Keras {keras.__version__} is installed, and skhyper loads files only"
+            f" under Keras >= {required}, whose safe mode has no published bypass."
+            f" Upgrade it: pip install 'keras>={required}'."
+        )
+
+
+def _load(path, kind, allow_keras_format):
+    members = {"skhyper.json": _JSON, "network.bin": _NETWORK, "model.keras": _LEGACY_NETWORK}
+    with Archive(path, members, required=["skhyper.json"]) as archive:
+        document = _read_document(path, archive.read("skhyper.json"))
+        version = document["format_version"]
+        if version == 1 and not allow_keras_format:
+            raise LoadError(
+                f"{path}: written by skhyper {_show(document.get('skhyper_version'))} in format version 1, whose"
+                " network Keras deserializes from the file. If you trust the file, load it with"
+                " skhyper.load(path, allow_keras_format=True) and save it again in this version's format."
+            )
+        estimator = _estimator(path, document, kind)
+        expected = {1: {"model.keras"}, FORMAT_VERSION: {"network.bin"}}[version] if document["fitted"] else set()
+        if archive.names() - {"skhyper.json"} != expected:
+            found = sorted(archive.names() - {"skhyper.json"}) or "nothing else"
+            raise LoadError(
+                f"{path}: a {'fitted' if document['fitted'] else 'unfitted'} estimator in format version"
+                f" {version} holds {', '.join(sorted(expected)) or 'no other member'}, this file {found}"
+                f"{' (model.keras is missing)' if 'model.keras' in expected else ''}."
+            )
+        if not document["fitted"]:
+            return estimator
+        state = _state(path, document)
+        _set_state(estimator, state)
+        if version == 1:
+            _load_keras_network(path, estimator, state, archive.read("model.keras"))
+        else:
+            with archive.open("network.bin") as member:
+                _load_network(path, estimator, document.get("network"), member, archive.size("network.bin"))
+                if member.read_at_most(1):
+                    raise LoadError(f"{path}: network.bin is longer than the variables it lists.")
+        _probe(path, estimator)
+        return estimator
+
+
+def _read_document(path, data):
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as error:
+        raise LoadError(f"{path}: damaged skhyper file: skhyper.json is not JSON ({error}).") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise LoadError(f"{path}: not a skhyper estimator file (its skhyper.json is of another format).")
+    version = document.get("format_version")
+    if not (type(version) is int and 1 <= version <= FORMAT_VERSION):
+        if type(version) is int and version > FORMAT_VERSION:
+            raise LoadError(
+                f"{path}: written by skhyper {str(document.get('skhyper_version'))[:20]} in format version"
+                f" {version}; this skhyper reads format versions up to {FORMAT_VERSION}. Upgrade skhyper."
+            )
+        raise LoadError(f"{path}: damaged skhyper file: its format_version {_show(version)} is not a version number.")
+    if not isinstance(document.get("fitted"), bool):
+        raise LoadError(f"{path}: damaged skhyper file: 'fitted' must be true or false.")
+    if not isinstance(document.get("params"), dict):
+        raise LoadError(f"{path}: damaged skhyper file: no parameters.")
+    if document["fitted"] and not isinstance(document.get("state"), dict):
+        raise LoadError(f"{path}: damaged skhyper file: a fitted estimator without its fitted state.")
+    return document
+
+
+def _estimator(path, document, kind):
+    import skhyper
+
+    name = document.get("class")
+    if not isinstance(name, str) or name not in STATE or name == "base":
+        raise LoadError(f"{path}: holds an unknown estimator class {_show(name)}.")
+    wanted = getattr(kind, "__name__", kind)
+    if wanted is not None and wanted != name:
+        raise LoadError(f"{path}: holds a {name}, not a {wanted}.")
+    cls = getattr(skhyper, name)
+    try:
+        params = {_plain_key(key): decode(value) for key, value in document["params"].items()}
+    except PlainValueError as error:
+        raise LoadError(f"{path}: damaged skhyper file: a parameter holds {error}.") from None
+    params = {**_DEFAULTS_BEFORE.get(name, {}), **params, **dict.fromkeys(NOT_STORED)}
+    try:
+        estimator = cls(**params)
+        estimator._check_params()
+    except (TypeError, ValueError) as error:
+        raise LoadError(f"{path}: its parameters do not fit this skhyper's {name}: {error}") from None
+    return estimator
+
+
+def _plain_key(key):
+    if not key.isidentifier():
+        raise PlainValueError(f"a parameter name {key[:40]!r}")
+    return key
+
+
+def _state(path, document):
+    name = document["class"]
+    stored = document["state"]
+    unknown = set(stored) - set(STATE["base"] + STATE[name]) - {"target_shape_tail", "_training_index", "seed_states"}
+    if unknown:
+        raise LoadError(f"{path}: damaged skhyper file: unknown fitted attributes {sorted(unknown)[:3]}.")
+    raw = {"_training_index", "seed_states"}  # written without tags
+    try:
+        state = {key: decode(value) for key, value in stored.items() if key not in raw}
+    except PlainValueError as error:
+        raise LoadError(f"{path}: damaged skhyper file: its fitted state holds {error}.") from None
+    tail = state.pop("target_shape_tail", [])
+    if not (isinstance(tail, list) and len(tail) <= 4 and all(type(n) is int and 1 <= n < 2**20 for n in tail)):
+        raise LoadError(f"{path}: damaged skhyper file: target_shape_tail must be a short list of sizes.")
+    index, seeds = stored.get("_training_index"), stored.get("seed_states")
+    try:
+        check_state(name, state, complete=document["format_version"] >= 2)
+        index = _decode_index_summary(index)
+    except (ValueError, TypeError, OverflowError) as error:
+        raise LoadError(f"{path}: its fitted state is not one a fit makes: {error}.") from None
+    return {"attributes": state, "target_shape_tail": tuple(tail), "_training_index": index, "seed_states": seeds}
+
+
+def _set_state(estimator, state):
+    for attribute, value in state["attributes"].items():
+        setattr(estimator, attribute, value)
+    if type(estimator).__name__ == "WindowForecaster":
+        estimator._training_index = state["_training_index"]
+        _fill_forecaster_defaults(estimator)
+    estimator.target_encoder_ = _target_encoder(estimator, state["target_shape_tail"])
+
+
+def _fill_forecaster_defaults(estimator):
+    """Fitted attributes of forecasters saved before they existed."""
+    defaults = {
+        "seasonal_strength_": None,  # written before min_seasonal_strength
+        "window_size_": estimator.window_size,  # written before window_size="auto": an int
+        "seasonal_period_": estimator.seasonal_period,  # written before seasonal_period="auto"
+        "linear_alpha_": None,  # written before the linear path
+        "linear_start_kept_": None,  # written before linear_margin: not checked
+        "linear_lags_": None,  # written before the start chose its order
+        "deseasonalize_": None,  # written before deseasonalize: nothing removed
+        "seasonal_indices_": None,
+    }
+    for name, value in defaults.items():
+        if not hasattr(estimator, name):
+            setattr(estimator, name, value)
+    if not hasattr(estimator, "lags_"):  # written before seasonal windows: a plain window
+        estimator.lags_ = estimator._offsets()
+        estimator.level_rows_ = 0
+
+
+def _target_encoder(estimator, tail):
+    from .estimators._targets import LabelEncoder, TargetShaper
+
+    if hasattr(estimator, "classes_"):
+        return LabelEncoder(categories=[estimator.classes_]).fit(estimator.classes_)
+    return TargetShaper().fit(np.zeros((2, *tail)))
+
+
+# ------------------------------------------------------------- the network
+
+
+def _load_network(path, estimator, described, member, n_bytes):
+    """Build the estimator's network from its parameters and read the
+    file's numbers into it."""
+    inputs, outputs, rate = _check_description(path, estimator, described)
+    if 2 * (len(estimator._hidden_sizes()) + 1) > len(described["variables"]):
+        raise LoadError(f"{path}: its parameters describe more layers than its network lists variables.")
+    largest = 4 * _parameter_count(estimator, inputs, outputs)
+    if largest > n_bytes:  # a file cannot make load build a network it does not hold the weights of
+        raise LoadError(
+            f"{path}: its parameters describe a network of {largest} bytes of weights; network.bin"
+            f" holds {n_bytes}: a damaged or hostile file."
+        )
+    estimator.learning_rate_, fitted_rate = rate, estimator.learning_rate_
+    try:
+        model = estimator._build_model(inputs, outputs)
+    except (TypeError, ValueError, KeyError) as error:
+        raise LoadError(f"{path}: its network cannot be built from its parameters: {error}") from None
+    finally:
+        estimator.learning_rate_ = fitted_rate
+    _check_listing(path, "variables", described["variables"], model.variables)
+    optimizer_listing = described["optimizer"]
+    if optimizer_listing is not None:
+        model.optimizer.build(model.trainable_variables)
+        _check_listing(path, "optimizer variables", optimizer_listing, model.optimizer.variables)
+    variables = list(model.variables) + (list(model.optimizer.variables) if optimizer_listing is not None else [])
+    if sum(_n_bytes(v) for v in variables) != n_bytes:
+        raise LoadError(f"{path}: network.bin holds {n_bytes} bytes; the variables it lists take {sum(_n_bytes(v) for v in variables)}.")
+    for variable in variables:
+        dtype = np.dtype(variable.dtype).newbyteorder("<")
+        value = np.frombuffer(member.read_exactly(_n_bytes(variable)), dtype=dtype).reshape(tuple(variable.shape))
+        if value.dtype.kind == "f" and not np.isfinite(value).all():
+            raise LoadError(f"{path}: the network's {variable.path} holds NaN or infinite values: a damaged file.")
+        variable.assign(value)
+    estimator.model_ = model
+
+
+def _load_keras_network(path, estimator, state, model_bytes):
+    """Format version 1: the network in Keras' own format (trusted files)."""
+    from ._legacy_format import read_keras_model
+    from .estimators._network import restore_seed_states
+
+    try:
+        estimator.model_ = read_keras_model(model_bytes)
+        if state["seed_states"] is not None:
+            restore_seed_states(estimator.model_, decode(state["seed_states"]))
+    except (ValueError, TypeError, AttributeError) as error:
+        raise LoadError(f"{path}: its network could not be read: {error}") from None
+
+
+def _check_description(path, estimator, described):
+    keys = {"inputs", "outputs", "rate", "variables", "optimizer"}
+    if not (isinstance(described, dict) and set(described) == keys):
+        raise LoadError(f"{path}: damaged skhyper file: the network's description must hold {sorted(keys)}.")
+    inputs, outputs, rate = described["inputs"], described["outputs"], described["rate"]
+    if not all(type(n) is int and 1 <= n < 2**24 for n in (inputs, outputs)):
+        raise LoadError(f"{path}: damaged skhyper file: the network's inputs and outputs must be counts.")
+    if not (type(rate) in (int, float) and math.isfinite(rate) and rate > 0):
+        raise LoadError(f"{path}: damaged skhyper file: the network's rate must be a positive number.")
+    for name in ("variables", "optimizer"):
+        listing = described[name]
+        if listing is None and name == "optimizer":
+            continue
+        if not (isinstance(listing, list) and len(listing) <= 4096 and all(_listed(entry) for entry in listing)):
+            raise LoadError(f"{path}: damaged skhyper file: the network's {name} must be [path, shape, dtype] entries.")
+    expected = _expected_outputs(estimator, outputs)
+    if expected is not None and expected != outputs:
+        raise LoadError(f"{path}: its fitted state calls for a network of {expected} outputs; the file's has {outputs}.")
+    if type(estimator).__name__ != "WindowForecaster" and inputs != estimator.n_features_in_:
+        raise LoadError(f"{path}: n_features_in_={estimator.n_features_in_}, but its network takes {inputs} inputs.")
+    return inputs, outputs, float(rate)
+
+
+def _listed(entry):
+    return (
+        isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str) and isinstance(entry[2], str)
+        and isinstance(entry[1], list) and len(entry[1]) <= 4 and all(type(n) is int and 0 <= n < 2**31 for n in entry[1])
+    )  # fmt: skip
+
+
+def _expected_outputs(estimator, outputs):
+    """The outputs the fitted state calls for (None: any)."""
+    if type(estimator).__name__ == "KerasMLPClassifier":
+        if estimator._target_type() in ("multilabel-indicator", "multiclass-onehot"):
+            return estimator.n_classes_
+        return estimator._n_model_outputs(np.zeros(1))
+    tail = estimator.target_encoder_._y_shape[1:]
+    if type(estimator).__name__ == "KerasMLPRegressor":
+        return int(np.prod(tail)) if tail else 1
+    return None
+
+
+def _parameter_count(estimator, inputs, outputs):
+    sizes = [inputs, *estimator._hidden_sizes(), outputs]
+    count = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    return count + (inputs * outputs if estimator._has_linear_path() else 0)
+
+
+def _check_listing(path, name, listing, variables):
+    actual = [[_path(v), list(v.shape), np.dtype(v.dtype).name] for v in variables]
+    if listing != actual:
+        wrong = next((i for i, (a, b) in enumerate(zip(listing, actual)) if a != b), min(len(listing), len(actual)))
+        theirs = listing[wrong] if wrong < len(listing) else "nothing"
+        ours = actual[wrong] if wrong < len(actual) else "nothing"
+        raise LoadError(
+            f"{path}: its network's {name} are not those its parameters build: entry {wrong} is"
+            f" {_show(theirs)} in the file, {_show(ours)} in the network built."
+        )
+
+
+def _n_bytes(variable):
+    return int(np.prod(tuple(variable.shape), dtype=np.int64)) * np.dtype(variable.dtype).itemsize
+
+
+def _probe(path, estimator):
+    """Predict once, as a user would next: a fitted state that does not fit
+    its network fails here, not in the user's hands."""
+    try:
+        if type(estimator).__name__ == "WindowForecaster":
+            if estimator.forecasts_itself_:
+                forecast = np.asarray(estimator.forecast(1), dtype=float)
+            else:
+                forecast = np.asarray(estimator.predict(np.asarray(estimator.context_)), dtype=float)
+        else:
+            forecast = np.asarray(estimator.predict(np.zeros((1, estimator.n_features_in_))))
+    except Exception as error:  # the state passed its checks; what is left is their combination
+        raise LoadError(f"{path}: its fitted state does not fit its network: {type(error).__name__}: {error}") from None
+    if forecast.dtype.kind == "f" and not np.isfinite(forecast).all():
+        raise LoadError(f"{path}: its network predicts NaN or infinite values: a damaged file.")
+
+
+# ------------------------------------------------------- the time index
 
 
 def _encode_index_summary(summary):
@@ -281,10 +551,19 @@ def _decode_index_summary(encoded):
         return None
     import pandas as pd
 
+    if not (isinstance(encoded, dict) and set(encoded) == {"kind", "last", "freq"} and encoded["kind"] in ("period", "timestamp")
+            and isinstance(encoded["last"], str) and len(encoded["last"]) < 64
+            and (encoded["freq"] is None or (isinstance(encoded["freq"], str) and len(encoded["freq"]) < 32))):  # fmt: skip
+        raise ValueError("_training_index must be a time index summary")
     freq = None if encoded["freq"] is None else pd.tseries.frequencies.to_offset(encoded["freq"])
     if encoded["kind"] == "period":
         last = pd.Period(encoded["last"], freq=freq)
     else:
         last = pd.Timestamp(encoded["last"])
     return {"freq": freq, "last": last, "next": None if freq is None else last + freq}
+
+
+def _show(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 

@@ -9,6 +9,7 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from format1 import write_format1
 from sklearn.linear_model import Ridge
 
 import skhyper
@@ -505,17 +506,9 @@ def test_files_written_before_the_new_defaults_load_as_they_were_trained(tmp_pat
     # How an earlier skhyper trained by default: raw windows, a plain MLP.
     model = WindowForecaster(window_size=5, relative_to=None, linear_path=False, early_stopping=False,
                              validation_split=0.0, **QUICK).fit(series[:150])  # fmt: skip
-    path = model.save(tmp_path / "new.skh")
-    old = tmp_path / "old.skh"
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(old, "w") as target:
-        document = json.loads(source.read("skhyper.json"))
-        for key in ("seasonal_period_", "linear_alpha_", "linear_lags_", "window_size_"):
-            del document["state"][key]
-        for key in ("relative_to", "linear_path", "linear_lags"):  # early_stopping, validation_split: always written
-            del document["params"][key]
-        target.writestr("skhyper.json", json.dumps(document))
-        target.writestr("model.keras", source.read("model.keras"))
-    loaded = skhyper.load(old)
+    old = write_format1(model, tmp_path / "old.skh", drop_state=("seasonal_period_", "linear_alpha_", "linear_lags_", "window_size_"),
+                        drop_params=("relative_to", "linear_path", "linear_lags"))  # early_stopping, validation_split: always written
+    loaded = skhyper.load(old, allow_keras_format=True)
     assert loaded.linear_lags_ is None and loaded.linear_lags == "all"  # not recorded then; trained on every lag
     assert loaded.window_size_ == 5
     assert loaded.relative_to is None and loaded.linear_path is False

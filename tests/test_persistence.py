@@ -111,7 +111,7 @@ def test_newer_format_and_missing_network_are_refused(fitted, tmp_path):
     with zipfile.ZipFile(good) as archive:
         document = json.loads(archive.read("skhyper.json"))
     for name, change, message in [
-        ("newer", {"format_version": 99}, "format version 99; this skhyper reads format versions up to 1"),
+        ("newer", {"format_version": 99}, "format version 99; this skhyper reads format versions up to 2"),
         ("other", {"format": "something-else"}, "not a skhyper estimator file"),
         ("unknown", {"class": "Evil"}, "unknown estimator class 'Evil'"),
     ]:
@@ -119,7 +119,7 @@ def test_newer_format_and_missing_network_are_refused(fitted, tmp_path):
             archive.writestr("skhyper.json", json.dumps({**document, **change}))
         with pytest.raises(ValueError, match=message):
             skhyper.load(tmp_path / f"{name}.skhyper")
-    with pytest.raises(ValueError, match="model.keras is missing"):
+    with pytest.raises(skhyper.LoadError, match="holds network.bin, this file nothing else"):
         skhyper.load(_without_model(good, tmp_path))
 
 

@@ -1,12 +1,10 @@
 """WindowForecaster's seasonal rows (seasonal_period) and level-relative
 windows (relative_to): which rows a window holds, what they buy, their errors."""
 
-import json
-import zipfile
-
 import numpy as np
 import pandas as pd
 import pytest
+from format1 import write_format1
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 import skhyper
@@ -148,17 +146,9 @@ def test_files_from_before_seasonal_windows_still_load(tmp_path):
     series = square_wave()
     # Written before seasonal windows, relative windows and the linear path: a plain MLP.
     model = WindowForecaster(window_size=5, relative_to=None, linear_path=False, **{**FAST, "epochs": 2}).fit(series[:300])
-    path = model.save(tmp_path / "new.skh")
-    old = tmp_path / "old.skh"
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(old, "w") as target:
-        document = json.loads(source.read("skhyper.json"))
-        for key in ("lags_", "level_rows_", "seasonal_period_"):
-            del document["state"][key]
-        for key in ("seasonal_period", "seasonal_window", "relative_to", "linear_path"):
-            del document["params"][key]
-        target.writestr("skhyper.json", json.dumps(document))
-        target.writestr("model.keras", source.read("model.keras"))
-    loaded = skhyper.load(old)
+    old = write_format1(model, tmp_path / "old.skh", drop_state=("lags_", "level_rows_", "seasonal_period_"),
+                        drop_params=("seasonal_period", "seasonal_window", "relative_to", "linear_path"))
+    loaded = skhyper.load(old, allow_keras_format=True)
     np.testing.assert_allclose(loaded.predict(series[300:]), model.predict(series[300:]), rtol=1e-6)
 
 

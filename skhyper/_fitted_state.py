@@ -1,0 +1,222 @@
+"""The fitted attributes a saved estimator stores, and what each may be.
+
+:data:`STATE` lists, per estimator class, the attributes the safe format
+stores besides the network; :func:`check_state` checks values read from a
+file against what a fit makes (types, ranges, shapes, and agreement with
+each other and with the network's inputs and outputs) and raises a
+``ValueError`` naming the first that is wrong.
+"""
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+__all__ = ["STATE", "check_state"]
+
+#: Fitted attributes stored per class (besides the network and the encoder).
+STATE = {
+    "base": ["n_features_in_", "feature_names_in_", "history_", "n_iter_", "loss_curve_",
+             "learning_rate_", "_seeds", "n_outputs_", "n_outputs_expected_"],
+    "KerasMLPClassifier": ["classes_", "n_classes_", "target_type_", "_label_dtype"],
+    "KerasMLPRegressor": [],
+    "WindowForecaster": ["window_size_", "forecasts_itself_", "target_is_1d_", "input_mean_", "input_scale_",
+                         "target_mean_", "target_scale_", "context_", "_training_head", "lags_", "level_rows_", "seasonal_period_", "linear_alpha_",
+                         "linear_start_kept_", "linear_lags_", "deseasonalize_", "seasonal_indices_", "_training_length",
+                         "seasonal_strength_"],
+}  # fmt: skip
+
+_LIMIT = 2**31  # counts, sizes and seeds a fit makes stay below this
+_TARGET_TYPES = {"binary", "multiclass", "multilabel-indicator", "multiclass-onehot"}
+
+
+def _int(low=0, high=_LIMIT):
+    def check(value):
+        if not (isinstance(value, Integral) and not isinstance(value, bool) and low <= value < high):
+            raise ValueError(f"an integer in [{low}, {high}), got {_show(value)}")
+    return check
+
+
+def _float(low=-math.inf, positive=False, optional_inf=False):
+    def check(value):
+        ok = isinstance(value, Real) and not isinstance(value, bool) and not math.isnan(value)
+        if ok and math.isinf(value) and not optional_inf:
+            ok = False
+        if not ok or value < low or (positive and value <= 0):
+            raise ValueError(f"a {'positive ' if positive else ''}finite number, got {_show(value)}")
+    return check
+
+
+def _bool(value):
+    if not isinstance(value, bool):
+        raise ValueError(f"True or False, got {_show(value)}")
+
+
+def _optional(check):
+    def optional(value):
+        if value is not None:
+            check(value)
+    return optional
+
+
+def _choice(options):
+    def check(value):
+        if value not in options:
+            raise ValueError(f"one of {sorted(options, key=str)}, got {_show(value)}")
+    return check
+
+
+def _numbers(value, kinds="f", ndim=(1,)):
+    if not (isinstance(value, np.ndarray) and value.dtype.kind in kinds and value.ndim in ndim):
+        raise ValueError(f"a {'/'.join(map(str, ndim))}-d array of numbers, got {_show(value)}")
+    if value.dtype.kind == "f" and not np.isfinite(value).all():
+        raise ValueError("finite numbers, got NaN or infinite values")
+
+
+def _array(kinds="f", ndim=(1,), positive=False):
+    def check(value):
+        _numbers(value, kinds, ndim)
+        if positive and not (value > 0).all():
+            raise ValueError("positive numbers")
+    return check
+
+
+def _lags(value):
+    _numbers(value, "iu", (1,))
+    if len(value) == 0 or not ((value >= 1) & (value < _LIMIT)).all() or len(set(value.tolist())) != len(value):
+        raise ValueError(f"distinct positive lags, got {_show(value)}")
+
+
+def _history(value):
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, list) for k, v in value.items()):
+        raise ValueError(f"a dict of lists by metric name, got {_show(value)}")
+    for key, values in value.items():
+        if not all(isinstance(v, Real) and not isinstance(v, bool) for v in values):
+            raise ValueError(f"numbers in history_[{key!r}]")
+
+
+def _numbers_list(value):
+    if not (isinstance(value, list) and all(isinstance(v, Real) and not isinstance(v, bool) for v in value)):
+        raise ValueError(f"a list of numbers, got {_show(value)}")
+
+
+def _seeds(value):
+    if not (isinstance(value, dict) and set(value) == {"init", "dropout", "shuffle", "split"}):
+        raise ValueError(f"the seeds init, dropout, shuffle and split, got {_show(value)}")
+    for seed in value.values():
+        _int()(seed)
+
+
+def _names(value):
+    if not (isinstance(value, np.ndarray) and value.ndim == 1 and all(isinstance(v, str) for v in value)):
+        raise ValueError(f"a 1-d array of column names, got {_show(value)}")
+
+
+def _classes(value):
+    if not (isinstance(value, np.ndarray) and value.ndim == 1 and len(value) >= 1):
+        raise ValueError(f"a 1-d array of class labels, got {_show(value)}")
+    if value.dtype == object and not all(isinstance(v, (str, int, float)) for v in value):
+        raise ValueError("class labels that are numbers or text")
+    if len(set(value.tolist())) != len(value):
+        raise ValueError("distinct class labels")
+
+
+def _label_dtype(value):
+    if value is not None and not (isinstance(value, str) and value[1:2] in ("b", "i", "u", "f") and value[2:].isdigit()):
+        raise ValueError(f"None or a NumPy dtype of numbers, got {_show(value)}")
+
+
+_CHECKS = {
+    "n_features_in_": _int(1),
+    "feature_names_in_": _names,
+    "history_": _history,
+    "n_iter_": _int(0),
+    "loss_curve_": _numbers_list,
+    "learning_rate_": _float(positive=True),
+    "_seeds": _seeds,
+    "n_outputs_": _int(1),
+    "n_outputs_expected_": _int(1),
+    "classes_": _classes,
+    "n_classes_": _int(1),
+    "target_type_": _choice(_TARGET_TYPES),
+    "_label_dtype": _label_dtype,
+    "window_size_": _int(1),
+    "forecasts_itself_": _bool,
+    "target_is_1d_": _bool,
+    "input_mean_": _array(),
+    "input_scale_": _array(positive=True),
+    "target_mean_": _array(),
+    "target_scale_": _array(positive=True),
+    "context_": _array(ndim=(2,)),
+    "_training_head": _array(ndim=(2,)),
+    "lags_": _lags,
+    "level_rows_": _int(0),
+    "seasonal_period_": _optional(_int(2)),
+    "linear_alpha_": _optional(_float(low=0, optional_inf=True)),
+    "linear_start_kept_": _optional(_bool),
+    "linear_lags_": _optional(lambda value: _numbers(value, "iu", (1,))),
+    "deseasonalize_": _choice({None, "additive", "multiplicative", "difference"}),
+    "seasonal_indices_": _optional(_array(ndim=(2,))),
+    "_training_length": _int(0),
+    "seasonal_strength_": _optional(_float()),
+}
+
+#: Attributes every fitted estimator of the class has (older files may lack
+#: the forecaster's others: the loader fills them in).
+_REQUIRED = {
+    "base": ["n_features_in_", "history_", "n_iter_", "learning_rate_", "_seeds"],
+    "KerasMLPClassifier": ["classes_", "n_classes_"],
+    "KerasMLPRegressor": [],
+    "WindowForecaster": ["forecasts_itself_", "target_is_1d_", "input_mean_", "input_scale_", "target_mean_",
+                         "target_scale_", "context_"],
+}  # fmt: skip
+
+
+def check_state(kind, state, complete=True):
+    """Check the decoded fitted ``state`` (name -> value) of a ``kind``;
+    raise a ``ValueError`` that names the first wrong attribute.  With
+    ``complete``, every attribute of :data:`STATE` but ``feature_names_in_``
+    must be there (else those that files of every version hold)."""
+    required = [n for n in STATE["base"] + STATE[kind] if n != "feature_names_in_"] if complete else []
+    for name in required + _REQUIRED["base"] + _REQUIRED[kind]:
+        if name not in state:
+            raise ValueError(f"its fitted state lacks {name}")
+    for name, value in state.items():
+        try:
+            _CHECKS[name](value)
+        except ValueError as error:
+            raise ValueError(f"its fitted {name} must be {error}") from None
+    names = state.get("feature_names_in_")
+    if names is not None and len(names) != state["n_features_in_"]:
+        raise ValueError(f"{len(names)} feature names for n_features_in_={state['n_features_in_']}")
+    if kind == "KerasMLPClassifier" and state["n_classes_"] != len(state["classes_"]):
+        raise ValueError(f"n_classes_={state['n_classes_']} for {len(state['classes_'])} classes_")
+    if kind == "WindowForecaster":
+        _check_forecaster(state)
+
+
+def _check_forecaster(state):
+    n_features = state["n_features_in_"]
+    for name in ("input_mean_", "input_scale_"):
+        if len(state[name]) != n_features:
+            raise ValueError(f"{name} of {len(state[name])} values for {n_features} features")
+    if len(state["target_mean_"]) != len(state["target_scale_"]):
+        raise ValueError("target_mean_ and target_scale_ of different lengths")
+    columns = {state[name].shape[1] for name in ("context_", "_training_head") if name in state}
+    if state["forecasts_itself_"] and columns - {n_features}:
+        raise ValueError(f"context_ of {columns} columns for {n_features} features")
+    lags = state.get("lags_")
+    if lags is not None and len(state["context_"]) < int(lags.max()):
+        raise ValueError(f"context_ of {len(state['context_'])} rows for lags reaching {int(lags.max())} back")
+    indices, period = state.get("seasonal_indices_"), state.get("seasonal_period_")
+    if indices is not None and (period is None or len(indices) != period):
+        raise ValueError(f"{len(indices)} seasonal_indices_ for seasonal_period_={period}")
+    if state.get("deseasonalize_") in ("additive", "multiplicative") and indices is None:
+        raise ValueError(f"deseasonalize_={state['deseasonalize_']!r} without seasonal_indices_")
+    if state.get("deseasonalize_") is not None and period is None:
+        raise ValueError(f"deseasonalize_={state['deseasonalize_']!r} without a seasonal_period_")
+
+
+def _show(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -11,6 +11,8 @@ the pre-1.6 ``_more_tags``).  Their target encoders have scikeras' interface
 (``_targets``).
 """
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import check_array, column_or_1d
@@ -95,6 +97,14 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
             )
         self._fit(X, y, sample_weight, warm_start=True, epochs=1)
         return self
+
+    def _check_param_values(self):
+        super()._check_param_values()
+        weights = self.class_weight
+        if isinstance(weights, dict) and not all(
+            isinstance(w, Real) and not isinstance(w, bool) and np.isfinite(w) and w >= 0 for w in weights.values()
+        ):
+            raise ValueError(f"class_weight must map classes to weights (numbers >= 0), got {weights!r}.")
 
     @property
     def target_encoder(self):

@@ -1,0 +1,330 @@
+"""Files made to attack skhyper.load: each ends in skhyper.LoadError naming
+the file, runs no code, writes nothing and stays within its memory bound."""
+
+import io
+import json
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+import zipfile
+
+import numpy as np
+import pytest
+from conftest import TINY
+
+import skhyper
+from skhyper import KerasMLPClassifier, LoadError, WindowForecaster
+from skhyper.persistence import MIN_KERAS
+
+MARKER = "skhyper_payload_ran"
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory, digits):
+    """Valid files of a classifier with dropout and of a forecaster."""
+    folder = tmp_path_factory.mktemp("good")
+    X, y = digits
+    classifier = KerasMLPClassifier(**TINY, dropout=0.2).fit(X[:200], y[:200])
+    forecaster = WindowForecaster(window_size=4, hidden_layer_sizes=(4,), epochs=2, random_state=0)
+    forecaster.fit(np.sin(np.arange(80) / 5.0))
+    return {"classifier": classifier.save(folder / "c.skhyper"), "forecaster": forecaster.save(folder / "f.skhyper")}
+
+
+def members(path):
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def document(path):
+    return json.loads(members(path)["skhyper.json"])
+
+
+def write(path, parts, compression=zipfile.ZIP_DEFLATED):
+    """A zip of ``parts`` (name -> bytes, str or a JSON document)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            if isinstance(data, dict):
+                data = json.dumps(data)
+            stored = name == "network.bin"
+            archive.writestr(name, data, compress_type=zipfile.ZIP_STORED if stored else compression)
+    return path
+
+
+def with_document(good_path, path, change):
+    parts = members(good_path)
+    parts["skhyper.json"] = change(json.loads(parts["skhyper.json"]))
+    return write(path, parts)
+
+
+def refused(path, match=None, **kwargs):
+    with pytest.raises(LoadError) as error:
+        skhyper.load(path, **kwargs)
+    assert str(error.value).startswith(f"{path}: "), str(error.value)
+    if match is not None:
+        assert match in str(error.value), str(error.value)
+    return str(error.value)
+
+
+@pytest.fixture(autouse=True)
+def in_empty_folder(tmp_path, monkeypatch):
+    """Each test runs in its own folder; nothing may be written outside
+    the files it makes, nor any marker a payload would create."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    yield
+    assert not os.listdir(work), os.listdir(work)
+    assert not list(tmp_path.parent.glob(f"**/{MARKER}*"))
+
+
+# ------------------------------------------------------------ code and writes
+
+
+def keras_payload_config(command):
+    """A .keras config whose layer asks Keras to call os.system(command)
+    (the CVE-2025-1550 shape, which ran code under Keras 3.8)."""
+    return {
+        "module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": [
+            {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [None, 4], "name": "i"}},
+            {"module": "os", "class_name": "function", "config": "system", "registered_name": "function",
+             "inbound_nodes": [{"args": [command], "kwargs": {}}]},
+        ]},
+    }  # fmt: skip
+
+
+def test_a_format1_file_with_a_keras_code_payload_is_refused_with_or_without_the_flag(good, tmp_path):
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as keras_file:
+        keras_file.writestr("config.json", json.dumps(keras_payload_config(f"touch {tmp_path / MARKER}")))
+        keras_file.writestr("metadata.json", json.dumps({"keras_version": "3.8.0"}))
+        keras_file.writestr("model.weights.h5", b"")
+    doc = document(good["classifier"])
+    doc["format_version"] = 1
+    del doc["network"]
+    path = write(tmp_path / "payload.skhyper", {"skhyper.json": doc, "model.keras": inner.getvalue()})
+    refused(path, "format version 1")
+    refused(path, allow_keras_format=True)  # Keras >= 3.14's safe mode refuses it too
+    assert not (tmp_path / MARKER).exists()
+
+
+def test_checkpoint_and_callbacks_are_never_read_from_a_file(good, tmp_path, digits):
+    target = tmp_path / "overwritten.txt"
+    target.write_text("keep me")
+
+    def change(doc):
+        doc["params"]["checkpoint"] = str(target)
+        doc["params"]["callbacks"] = [{"dict": [["class_name", "os.system"]]}]
+        return doc
+
+    model = skhyper.load(with_document(good["classifier"], tmp_path / "c.skhyper", change))
+    assert model.checkpoint is None and model.callbacks is None
+    X, y = digits
+    model.partial_fit(X[:50], y[:50])
+    assert target.read_text() == "keep me"
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("optimizer", {"dict": [["class_name", "system"], ["module", "os"], ["config", {"dict": []}]]}),
+     ("loss", "os.system"), ("kernel_initializer", "builtins.eval"), ("lr_schedule", "subprocess.call"),
+     ("activation", "os.system"), ("engine", "eval"), ("hidden_layer_sizes", "__import__('os')"),
+     ("class_weight", {"dict": [[0, "os.system"]]}), ("random_state", {"tuple": [1, 2]})],
+)  # fmt: skip
+def test_parameters_are_checked_as_at_fit(good, tmp_path, name, value):
+    def change(doc):
+        doc["params"][name] = value
+        return doc
+
+    refused(with_document(good["classifier"], tmp_path / "p.skhyper", change), "its parameters do not fit")
+
+
+# ------------------------------------------------------------ memory and size
+
+
+def test_a_huge_network_is_refused_before_it_is_built(good, tmp_path):
+    def change(doc):
+        doc["params"]["hidden_layer_sizes"] = {"tuple": [100000]}
+        return doc
+
+    refused(with_document(good["classifier"], tmp_path / "big.skhyper", change), "network.bin holds")
+
+
+def test_zip_bombs_and_lying_directories_are_refused_before_reading(good, tmp_path):
+    bomb = tmp_path / "bomb.skhyper"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("skhyper.json", "w", force_zip64=True) as member:
+            for _ in range(64):
+                member.write(b" " * 2**20)  # 64 MB of spaces, ~64 KB compressed
+    refused(bomb, "declares 67108864 bytes")
+    dense = tmp_path / "dense.skhyper"
+    write(dense, {"skhyper.json": b"[" + b"0," * 2**20 + b"0]"})
+    refused(dense, "compressed")
+    parts = members(good["classifier"])
+    deflated = tmp_path / "deflated.skhyper"
+    with zipfile.ZipFile(deflated, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    refused(deflated, "compression method 8")
+    data = bytearray(good["classifier"].read_bytes())
+    lying = tmp_path / "lying.skhyper"
+    lying.write_bytes(data[: len(data) - 200] + data[-200:].replace(b"network.bin", b"network.bim"))
+    refused(lying)
+
+
+def test_loading_bombs_stays_within_its_memory_bound(good, tmp_path):
+    """Peak memory while loading files of under 10 MB that ask for much more."""
+    shapes = tmp_path / "shape.skhyper"
+
+    def declare_a_big_array(doc):
+        doc["state"]["context_"] = {"ndarray": [[0.0]] * 4, "dtype": "(15000,15000)f8"}
+        return doc
+
+    with_document(good["forecaster"], shapes, declare_a_big_array)
+    digits_json = tmp_path / "digits.skhyper"
+    rng = np.random.RandomState(0)
+    doc = document(good["forecaster"])
+    doc["state"]["loss_curve_"] = rng.randint(0, 10, 3_500_000).tolist()  # ~7 MB of one-digit numbers
+    write(digits_json, {"skhyper.json": doc, "network.bin": members(good["forecaster"])["network.bin"]})
+    assert digits_json.stat().st_size < 10 * 2**20
+    script = textwrap.dedent(f"""
+        import resource, skhyper, keras
+        skhyper.load({str(good["forecaster"])!r})
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        for path in {[str(shapes), str(digits_json)]!r}:
+            try:
+                skhyper.load(path)
+            except skhyper.LoadError:
+                pass
+        print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert int(out.stdout.split()[-1]) < 300
+
+
+def test_deep_nesting_is_refused(good, tmp_path):
+    deep = tmp_path / "deep.skhyper"
+    write(deep, {"skhyper.json": "[" * 100_000 + "]" * 100_000})
+    refused(deep)
+    tags = tmp_path / "tags.skhyper"
+
+    def nest(doc):
+        value = 1
+        for _ in range(200):
+            value = {"tuple": [value]}
+        doc["params"]["hidden_layer_sizes"] = value
+        return doc
+
+    refused(with_document(good["classifier"], tags, nest), "nested deeper")
+
+
+# ------------------------------------------------------------ damaged state
+
+
+@pytest.mark.parametrize(
+    "which, change, match",
+    [("classifier", lambda d: d["state"].update(n_features_in_="four"), "n_features_in_ must be"),
+     ("forecaster", lambda d: d["state"].update(window_size_="abc"), "window_size_ must be"),
+     ("classifier", lambda d: d["state"].update(classes_={"ndarray": list(range(7)), "dtype": "<i8"},
+                                                n_classes_=7), "outputs"),
+     ("classifier", lambda d: d["state"].update(n_features_in_=3), "takes 64 inputs"),
+     ("forecaster", lambda d: d["state"].update(lags_={"ndarray": [9, 1], "dtype": "<i8"}), "lags"),
+     ("forecaster", lambda d: d["state"].update(input_scale_={"ndarray": [0.0], "dtype": "<f8"}), "positive"),
+     ("forecaster", lambda d: d["state"].update(context_={"ndarray": [1, 2], "dtype": "O"}), "dtype 'O'"),
+     ("forecaster", lambda d: d["state"].update(context_={"ndarray": [[1], [1, 2]], "dtype": "<f8"}), "rows differ"),
+     ("classifier", lambda d: d["state"].pop("_seeds"), "lacks _seeds"),
+     ("classifier", lambda d: d["network"]["variables"].reverse(), "not those its parameters build"),
+     ("classifier", lambda d: d["network"].update(rate=-1), "positive number")],
+)  # fmt: skip
+def test_a_fitted_state_that_no_fit_makes_is_refused(good, tmp_path, which, change, match):
+    def changed(doc):
+        change(doc)
+        return doc
+
+    refused(with_document(good[which], tmp_path / "s.skhyper", changed), match)
+
+
+@pytest.mark.parametrize("version", [0, -1, True, "1", 1.0, None])
+def test_format_versions_that_are_not_numbers_are_refused(good, tmp_path, version):
+    def change(doc):
+        doc["format_version"] = version
+        return doc
+
+    refused(with_document(good["classifier"], tmp_path / "v.skhyper", change), "is not a version number")
+
+
+def test_foreign_files_are_named(good, tmp_path):
+    pickled = tmp_path / "model.skhyper"
+    pickled.write_bytes(pickle.dumps({"a": 1}))
+    assert "joblib.load and pickle.load run code" in refused(pickled, "a pickle")
+    empty = tmp_path / "empty.skhyper"
+    empty.write_bytes(b"")
+    refused(empty, "not a readable zip archive")
+    with pytest.raises(FileNotFoundError):
+        skhyper.load(tmp_path / "missing.skhyper")
+    refused(tmp_path, "no such file")  # a folder
+    traversal = write(tmp_path / "t.skhyper", {**members(good["classifier"]), "../../evil.txt": b"x"})
+    refused(traversal, "unexpected member")
+    assert not (tmp_path.parent / "evil.txt").exists()
+
+
+def test_an_older_keras_is_refused(good, monkeypatch):
+    import keras
+
+    monkeypatch.setattr(keras, "__version__", "3.8.0")
+    message = refused(good["classifier"], "Keras 3.8.0 is installed")
+    assert f">= {'.'.join(map(str, MIN_KERAS))}" in message
+
+
+# ------------------------------------------------------------------ fuzzer
+
+
+def mutations(data, rng):
+    """Damaged copies of a file: cut, bytes flipped, JSON values replaced."""
+    for _ in range(12):
+        yield "cut", data[: rng.randint(1, len(data))]
+    for _ in range(12):
+        damaged = bytearray(data)
+        for position in rng.randint(0, len(data), rng.randint(1, 8)):
+            damaged[position] ^= 1 << rng.randint(8)
+        yield "flip", bytes(damaged)
+    parts = {name: value for name, value in members(io.BytesIO(data)).items()}
+    doc = json.loads(parts["skhyper.json"])
+    odd = [None, -1, 0, 2**64, 1e308, "abc", "", [], {}, {"dict": 5}, {"tuple": "x"}, [[1], [1, 2]], True,
+           {"ndarray": [1], "dtype": "O"}, {"ndarray": [1e300], "dtype": "<f2"}, {"float": "1e999"}]  # fmt: skip
+    places = [("params", key) for key in doc["params"]] + [("state", key) for key in doc.get("state", {})]
+    places += [("network", key) for key in doc.get("network", {})] + [(None, key) for key in doc]
+    for index in rng.permutation(len(places))[:40]:
+        section, key = places[index]
+        changed = json.loads(parts["skhyper.json"])
+        (changed if section is None else changed[section])[key] = odd[rng.randint(len(odd))]
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            archive.writestr("skhyper.json", json.dumps(changed))
+            if "network.bin" in parts:
+                archive.writestr("network.bin", parts["network.bin"])
+        yield f"{section}.{key}", out.getvalue()
+
+
+@pytest.mark.parametrize("which", ["classifier", "forecaster"])
+def test_fuzzed_files_are_refused_or_load_as_working_estimators(good, tmp_path, which):
+    rng = np.random.RandomState(1234)
+    outcomes = {"refused": 0, "loaded": 0}
+    for number, (how, data) in enumerate(mutations(good[which].read_bytes(), rng)):
+        path = tmp_path / f"fuzz{number}.skhyper"
+        path.write_bytes(data)
+        try:
+            model = skhyper.load(path)
+        except LoadError as error:
+            assert str(error).startswith(f"{path}: "), (how, str(error))
+            outcomes["refused"] += 1
+            continue
+        # A change the format tolerates (a byte in padding, a value that is
+        # still valid): the estimator must work as a fitted one.
+        if which == "forecaster":
+            assert np.isfinite(np.asarray(model.forecast(2), dtype=float)).all(), how
+        else:
+            assert model.predict(np.zeros((1, 64))).shape == (1,), how
+        outcomes["loaded"] += 1
+    assert outcomes["refused"] >= 50 and outcomes["loaded"] >= 1, outcomes

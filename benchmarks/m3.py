@@ -164,6 +164,7 @@ class Recipe:
     learning_rate: float = 1e-3
     log: bool = False  # log of the ratio to the level instead of the ratio
     recent: int = 0  # keep only each series' last `recent` windows (0: all)
+    mase_weights: bool = False  # weigh windows by level / MASE scale: the loss is MASE's
 
 
 RECIPES = {
@@ -183,11 +184,11 @@ def _normalise(padded, observed, level_values, recipe):
     return np.hstack([ratio, observed]).astype("float32"), level
 
 
-def _training_windows(train, h, window, recipe):
+def _training_windows(train, h, period, window, recipe):
     """Every series' windows (left-padded), equal total weight per series."""
     from numpy.lib.stride_tricks import sliding_window_view
 
-    inputs, targets, weights = [], [], []
+    inputs, targets, weights, factors = [], [], [], []
     for x in train:
         padded = np.concatenate([np.ones(window), x])
         observed = np.concatenate([np.zeros(window), np.ones(len(x))])
@@ -205,7 +206,11 @@ def _training_windows(train, h, window, recipe):
         inputs.append(X)
         targets.append(np.log(Y) if recipe.log else Y)
         weights.append(np.full(len(ends), 1.0 / len(ends)))
+        factors.append(level[:, 0] / mase_scale(x, period))
     weights = np.concatenate(weights)
+    if recipe.mase_weights:
+        factors = np.concatenate(factors)
+        weights *= np.minimum(factors / factors.mean(), 10.0)
     return np.vstack(inputs), np.vstack(targets).astype("float32"), weights / weights.mean()
 
 
@@ -241,7 +246,7 @@ def global_mlp(panel, recipe=None):
     recipe = recipe or RECIPES[panel.freq]
     forecasts = []
     for window in recipe.windows:
-        X, Y, weights = _training_windows(panel.train, panel.h, window, recipe)
+        X, Y, weights = _training_windows(panel.train, panel.h, panel.period, window, recipe)
         X_last, level = _last_windows(panel.train, window, recipe)
         for seed in range(recipe.seeds):
             model = _fit_network(X, Y, weights, recipe, seed)

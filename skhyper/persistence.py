@@ -466,8 +466,8 @@ def _check_description(path, estimator, described):
             continue
         if not (isinstance(listing, list) and len(listing) <= 4096 and all(_listed(entry) for entry in listing)):
             raise LoadError(f"{path}: damaged skhyper file: the network's {name} must be [path, shape, dtype] entries.")
-    expected = _expected_outputs(estimator, outputs)
-    if expected is not None and expected != outputs:
+    expected = _expected_outputs(estimator)
+    if expected != outputs:
         raise LoadError(f"{path}: its fitted state calls for a network of {expected} outputs; the file's has {outputs}.")
     if type(estimator).__name__ != "WindowForecaster" and inputs != estimator.n_features_in_:
         raise LoadError(f"{path}: n_features_in_={estimator.n_features_in_}, but its network takes {inputs} inputs.")
@@ -481,16 +481,16 @@ def _listed(entry):
     )  # fmt: skip
 
 
-def _expected_outputs(estimator, outputs):
-    """The outputs the fitted state calls for (None: any)."""
+def _expected_outputs(estimator):
+    """The outputs the fitted state calls for."""
     if type(estimator).__name__ == "KerasMLPClassifier":
         if estimator._target_type() in ("multilabel-indicator", "multiclass-onehot"):
             return estimator.n_classes_
         return estimator._n_model_outputs(np.zeros(1))
+    if type(estimator).__name__ == "WindowForecaster":  # every step of the horizon, each target column
+        return estimator.horizon * (1 if estimator.target_is_1d_ else len(estimator.target_mean_))
     tail = estimator.target_encoder_._y_shape[1:]
-    if type(estimator).__name__ == "KerasMLPRegressor":
-        return int(np.prod(tail)) if tail else 1
-    return None
+    return int(np.prod(tail)) if tail else 1
 
 
 def _parameter_count(estimator, inputs, outputs):

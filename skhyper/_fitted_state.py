@@ -27,6 +27,7 @@ STATE = {
 }  # fmt: skip
 
 _LIMIT = 2**31  # counts, sizes and seeds a fit makes stay below this
+_TINY = 1e-30  # scales a fit makes lie between this and its inverse
 _TARGET_TYPES = {"binary", "multiclass", "multilabel-indicator", "multiclass-onehot"}
 
 
@@ -76,15 +77,15 @@ def _numbers(value, kinds="f", ndim=(1,)):
 def _array(kinds="f", ndim=(1,), positive=False):
     def check(value):
         _numbers(value, kinds, ndim)
-        if positive and not (value > 0).all():
-            raise ValueError("positive numbers")
+        if positive and not ((value > _TINY) & (value < 1 / _TINY)).all():
+            raise ValueError(f"positive numbers between {_TINY:g} and {1 / _TINY:g}")
     return check
 
 
 def _lags(value):
     _numbers(value, "iu", (1,))
-    if len(value) == 0 or not ((value >= 1) & (value < _LIMIT)).all() or len(set(value.tolist())) != len(value):
-        raise ValueError(f"distinct positive lags, got {_show(value)}")
+    if len(value) == 0 or not ((value >= 1) & (value < _LIMIT)).all() or not (np.diff(value) < 0).all():
+        raise ValueError(f"distinct positive lags, oldest first, got {_show(value)}")
 
 
 def _history(value):
@@ -113,12 +114,18 @@ def _names(value):
 
 
 def _classes(value):
+    """Sorted distinct labels, all numbers or all text (what np.unique gives)."""
     if not (isinstance(value, np.ndarray) and value.ndim == 1 and len(value) >= 1):
         raise ValueError(f"a 1-d array of class labels, got {_show(value)}")
-    if value.dtype == object and not all(isinstance(v, (str, int, float)) for v in value):
-        raise ValueError("class labels that are numbers or text")
-    if len(set(value.tolist())) != len(value):
-        raise ValueError("distinct class labels")
+    if value.dtype == object:
+        if not all(isinstance(v, str) for v in value):
+            raise ValueError("class labels that are all numbers or all text")
+    elif value.dtype.kind == "f" and not np.isfinite(value).all():
+        raise ValueError("class labels that are not NaN")
+    elif value.dtype.kind not in "biuf":
+        raise ValueError(f"class labels of a plain dtype, got {value.dtype}")
+    if not np.array_equal(np.unique(value), value):
+        raise ValueError("sorted, distinct class labels")
 
 
 def _label_dtype(value):
@@ -200,8 +207,12 @@ def _check_forecaster(state):
     for name in ("input_mean_", "input_scale_"):
         if len(state[name]) != n_features:
             raise ValueError(f"{name} of {len(state[name])} values for {n_features} features")
-    if len(state["target_mean_"]) != len(state["target_scale_"]):
-        raise ValueError("target_mean_ and target_scale_ of different lengths")
+    width = len(state["target_mean_"])
+    if len(state["target_scale_"]) != width or (state["target_is_1d_"] and width != 1):
+        raise ValueError(f"target_mean_ and target_scale_ of {width} and {len(state['target_scale_'])} values"
+                         f" with target_is_1d_={state['target_is_1d_']}")
+    if state["forecasts_itself_"] and width != n_features:
+        raise ValueError(f"a forecaster of its own series with {width} target columns for {n_features} features")
     columns = {state[name].shape[1] for name in ("context_", "_training_head") if name in state}
     if state["forecasts_itself_"] and columns - {n_features}:
         raise ValueError(f"context_ of {columns} columns for {n_features} features")
@@ -213,6 +224,8 @@ def _check_forecaster(state):
         raise ValueError(f"{len(indices)} seasonal_indices_ for seasonal_period_={period}")
     if state.get("deseasonalize_") in ("additive", "multiplicative") and indices is None:
         raise ValueError(f"deseasonalize_={state['deseasonalize_']!r} without seasonal_indices_")
+    if state.get("deseasonalize_") == "multiplicative" and not ((indices > _TINY) & (indices < 1 / _TINY)).all():
+        raise ValueError("multiplicative seasonal_indices_ must be positive")
     if state.get("deseasonalize_") is not None and period is None:
         raise ValueError(f"deseasonalize_={state['deseasonalize_']!r} without a seasonal_period_")
 

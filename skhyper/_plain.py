@@ -19,6 +19,13 @@ __all__ = ["MAX_DEPTH", "PlainValueError", "decode", "encode"]
 #: How deeply values may nest (a fitted estimator's need two or three levels).
 MAX_DEPTH = 32
 
+#: Entries a dict may hold (its keys are hashed: a file's keys chosen to
+#: collide would make a larger one quadratic).
+MAX_DICT = 10_000
+
+#: Integers a dict key may be: within this, distinct ints hash differently.
+_KEY_LIMIT = 2**60
+
 #: The array dtypes a file may declare (NumPy's ``dtype.str``), besides "str".
 NUMERIC_DTYPES = frozenset(
     f"{order}{kind}{size}"
@@ -89,15 +96,15 @@ def decode(value, depth=0):
 
 
 def _decode_dict(pairs, depth):
+    if len(pairs) > MAX_DICT:
+        raise PlainValueError(f"a dict of {len(pairs)} entries (at most {MAX_DICT})")
     result = {}
     for pair in pairs:
         if not (isinstance(pair, list) and len(pair) == 2):
             raise PlainValueError("a dict entry that is not a [key, value] pair")
         key = decode(pair[0], depth + 1)
-        try:
-            hash(key)
-        except TypeError:
-            raise PlainValueError(f"a dict key of type {type(key).__name__}, which cannot be a key") from None
+        if not (key is None or isinstance(key, (str, bool, float)) or (isinstance(key, int) and abs(key) < _KEY_LIMIT)):
+            raise PlainValueError(f"a dict key of type {type(key).__name__} (text, a number or None only)")
         result[key] = decode(pair[1], depth + 1)
     return result
 
@@ -110,14 +117,14 @@ def _decode_array(values, dtype, depth):
         array = np.empty(shape, dtype=object)
         array[...] = _leaves(values, shape, (str, int, float))
         return array
-    numbers = _leaves(values, shape, (bool, int, float, str))
-    if any(isinstance(v, str) and v not in ("inf", "-inf", "nan") for v in numbers.ravel()):
-        raise PlainValueError(f"an array of dtype {dtype} holding text")
-    try:
+    try:  # numbers, or the text of a non-finite float ("nan", "inf", "-inf"), as encode writes them
         with np.errstate(all="raise"):
-            return numbers.astype(np.dtype(dtype)).reshape(shape)
+            array = np.array(values, dtype=np.dtype(dtype))
     except (ValueError, TypeError, OverflowError, FloatingPointError) as error:
-        raise PlainValueError(f"an array whose values do not fit its dtype {dtype}: {error}") from None
+        raise PlainValueError(f"an array whose values do not fit its dtype {dtype}: {str(error)[:80]}") from None
+    if array.shape != shape:
+        raise PlainValueError("an array whose rows differ in length")
+    return array
 
 
 def _shape(values, depth):
@@ -128,6 +135,10 @@ def _shape(values, depth):
         return ()
     if not values:
         return (0,)
+    if not isinstance(values[0], list):  # a row of scalars: one pass, no call per value
+        if any(isinstance(v, (list, dict)) for v in values):
+            raise PlainValueError("an array whose rows differ in length")
+        return (len(values),)
     inner = [_shape(v, depth + 1) for v in values]
     if any(shape != inner[0] for shape in inner):
         raise PlainValueError("an array whose rows differ in length")
@@ -135,7 +146,7 @@ def _shape(values, depth):
 
 
 def _leaves(values, shape, types):
-    """The scalars of a nested list of ``shape``, as a 1-d object array."""
+    """The scalars of a nested list of ``shape``, as an object array."""
     flat = values
     for _ in range(len(shape) - 1):
         flat = [v for row in flat for v in row]

@@ -54,6 +54,17 @@ MIN_KERAS = (3, 14)
 #: or run code of the user's, so the user sets them again.
 NOT_STORED = ("checkpoint", "callbacks")
 
+#: Lists and objects ``skhyper.json`` may hold: each costs memory once
+#: parsed (a fitted estimator's arrays are a few lists of numbers).
+MAX_CONTAINERS = 100_000
+
+#: Values one parameter may hold (a class_weight of that many classes).
+MAX_PARAM_VALUES = 20_000
+
+#: Hidden layers a file may describe (each one is built before its weights
+#: are read).
+MAX_LAYERS = 100
+
 _JSON = MemberLimit(max_bytes=8 * 2**20, max_ratio=200)
 _NETWORK = MemberLimit(max_bytes=2**31, max_ratio=1.01, methods=(0,))  # stored: its size is the file's
 _LEGACY_NETWORK = MemberLimit(max_bytes=2**31, max_ratio=20)
@@ -274,7 +285,10 @@ def _load(path, kind, allow_keras_format):
         if not document["fitted"]:
             return estimator
         state = _state(path, document)
-        _set_state(estimator, state)
+        try:
+            _set_state(estimator, state)
+        except (ValueError, TypeError) as error:
+            raise LoadError(f"{path}: its fitted state is not one a fit makes: {_short(error)}") from None
         if version == 1:
             _load_keras_network(path, estimator, state, archive.read("model.keras"))
         else:
@@ -287,6 +301,12 @@ def _load(path, kind, allow_keras_format):
 
 
 def _read_document(path, data):
+    containers = data.count(b"[") + data.count(b"{")
+    if containers > MAX_CONTAINERS:
+        raise LoadError(
+            f"{path}: damaged or hostile skhyper file: skhyper.json holds {containers} lists and objects"
+            f" (a fitted estimator's hold far fewer than {MAX_CONTAINERS})."
+        )
     try:
         document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as error:
@@ -324,13 +344,29 @@ def _estimator(path, document, kind):
         params = {_plain_key(key): decode(value) for key, value in document["params"].items()}
     except PlainValueError as error:
         raise LoadError(f"{path}: damaged skhyper file: a parameter holds {error}.") from None
+    large = next((key for key, value in params.items() if _size(value) > MAX_PARAM_VALUES), None)
+    if large is not None:
+        raise LoadError(f"{path}: its parameter {large} holds more than {MAX_PARAM_VALUES} values; no parameter has as many.")
     params = {**_DEFAULTS_BEFORE.get(name, {}), **params, **dict.fromkeys(NOT_STORED)}
     try:
         estimator = cls(**params)
         estimator._check_params()
     except (TypeError, ValueError) as error:
-        raise LoadError(f"{path}: its parameters do not fit this skhyper's {name}: {error}") from None
+        raise LoadError(f"{path}: its parameters do not fit this skhyper's {name}: {_short(error)}") from None
+    if len(estimator._hidden_sizes()) > MAX_LAYERS:
+        raise LoadError(f"{path}: {len(estimator._hidden_sizes())} hidden layers; skhyper loads networks of at most {MAX_LAYERS}.")
     return estimator
+
+
+def _size(value):
+    """How many values ``value`` holds (1 for a scalar)."""
+    if isinstance(value, np.ndarray):
+        return value.size
+    if isinstance(value, (list, tuple)):
+        return sum(_size(v) for v in value)
+    if isinstance(value, dict):
+        return sum(_size(k) + _size(v) for k, v in value.items())
+    return 1
 
 
 def _plain_key(key):
@@ -351,8 +387,8 @@ def _state(path, document):
     except PlainValueError as error:
         raise LoadError(f"{path}: damaged skhyper file: its fitted state holds {error}.") from None
     tail = state.pop("target_shape_tail", [])
-    if not (isinstance(tail, list) and len(tail) <= 4 and all(type(n) is int and 1 <= n < 2**20 for n in tail)):
-        raise LoadError(f"{path}: damaged skhyper file: target_shape_tail must be a short list of sizes.")
+    if not (isinstance(tail, list) and len(tail) <= 1 and all(type(n) is int and 1 <= n < 2**20 for n in tail)):
+        raise LoadError(f"{path}: damaged skhyper file: target_shape_tail must be [] or [number of target columns].")
     index, seeds = stored.get("_training_index"), stored.get("seed_states")
     try:
         check_state(name, state, complete=document["format_version"] >= 2)
@@ -520,14 +556,14 @@ def _probe(path, estimator):
     its network fails here, not in the user's hands."""
     try:
         if type(estimator).__name__ == "WindowForecaster":
-            if estimator.forecasts_itself_:
-                forecast = np.asarray(estimator.forecast(1), dtype=float)
+            if estimator.forecasts_itself_:  # steps past the horizon feed forecasts back in
+                forecast = np.asarray(estimator.forecast(2 * estimator.horizon + 1), dtype=float)
             else:
                 forecast = np.asarray(estimator.predict(np.asarray(estimator.context_)), dtype=float)
         else:
             forecast = np.asarray(estimator.predict(np.zeros((1, estimator.n_features_in_))))
     except Exception as error:  # the state passed its checks; what is left is their combination
-        raise LoadError(f"{path}: its fitted state does not fit its network: {type(error).__name__}: {error}") from None
+        raise LoadError(f"{path}: its fitted state does not fit its network: {type(error).__name__}: {_short(error)}") from None
     if forecast.dtype.kind == "f" and not np.isfinite(forecast).all():
         raise LoadError(f"{path}: its network predicts NaN or infinite values: a damaged file.")
 
@@ -561,6 +597,11 @@ def _decode_index_summary(encoded):
     else:
         last = pd.Timestamp(encoded["last"])
     return {"freq": freq, "last": last, "next": None if freq is None else last + freq}
+
+
+def _short(error):
+    text = str(error)
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def _show(value):

@@ -22,14 +22,17 @@ MARKER = "skhyper_payload_ran"
 
 
 @pytest.fixture(scope="module")
-def good(tmp_path_factory, digits):
-    """Valid files of a classifier with dropout and of a forecaster."""
+def good(tmp_path_factory, digits, diabetes):
+    """Valid files of a classifier with dropout, a regressor and a forecaster."""
     folder = tmp_path_factory.mktemp("good")
+    Xr, yr = diabetes
+    regressor = skhyper.KerasMLPRegressor(**TINY).fit(Xr[:100], yr[:100])
     X, y = digits
     classifier = KerasMLPClassifier(**TINY, dropout=0.2).fit(X[:200], y[:200])
     forecaster = WindowForecaster(window_size=4, hidden_layer_sizes=(4,), epochs=2, random_state=0)
     forecaster.fit(np.sin(np.arange(80) / 5.0))
-    return {"classifier": classifier.save(folder / "c.skhyper"), "forecaster": forecaster.save(folder / "f.skhyper")}
+    return {"classifier": classifier.save(folder / "c.skhyper"), "forecaster": forecaster.save(folder / "f.skhyper"),
+            "regressor": regressor.save(folder / "r.skhyper")}
 
 
 def members(path):
@@ -188,11 +191,19 @@ def test_loading_bombs_stays_within_its_memory_bound(good, tmp_path):
     doc["state"]["loss_curve_"] = rng.randint(0, 10, 3_500_000).tolist()  # ~7 MB of one-digit numbers
     write(digits_json, {"skhyper.json": doc, "network.bin": members(good["forecaster"])["network.bin"]})
     assert digits_json.stat().st_size < 10 * 2**20
+    array_json = tmp_path / "array.skhyper"
+    doc = document(good["classifier"])
+    doc["params"]["hidden_layer_sizes"] = {"ndarray": rng.randint(0, 10, 3_500_000).tolist(), "dtype": "<i8"}
+    write(array_json, {"skhyper.json": doc, "network.bin": members(good["classifier"])["network.bin"]})
+    rows_json = tmp_path / "rows.skhyper"
+    doc = document(good["forecaster"])
+    doc["state"]["context_"] = {"ndarray": [[1.5] * 40] * 90_000, "dtype": "<f8"}
+    write(rows_json, {"skhyper.json": doc, "network.bin": members(good["forecaster"])["network.bin"]})
     script = textwrap.dedent(f"""
         import resource, skhyper, keras
         skhyper.load({str(good["forecaster"])!r})
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        for path in {[str(shapes), str(digits_json)]!r}:
+        for path in {[str(shapes), str(digits_json), str(array_json), str(rows_json)]!r}:
             try:
                 skhyper.load(path)
             except skhyper.LoadError:
@@ -203,10 +214,13 @@ def test_loading_bombs_stays_within_its_memory_bound(good, tmp_path):
     assert int(out.stdout.split()[-1]) < 300
 
 
-def test_deep_nesting_is_refused(good, tmp_path):
+def test_deep_nesting_and_many_containers_are_refused(good, tmp_path):
     deep = tmp_path / "deep.skhyper"
-    write(deep, {"skhyper.json": "[" * 100_000 + "]" * 100_000})
-    refused(deep)
+    write(deep, {"skhyper.json": "[" * 150_000 + "]" * 150_000})
+    refused(deep, "lists and objects")
+    deep = tmp_path / "deep2.skhyper"
+    write(deep, {"skhyper.json": "[" * 50_000 + "]" * 50_000})
+    refused(deep, "nested too deeply")
     tags = tmp_path / "tags.skhyper"
 
     def nest(doc):
@@ -235,6 +249,23 @@ def test_deep_nesting_is_refused(good, tmp_path):
      ("forecaster", lambda d: d["state"].update(context_={"ndarray": [[1], [1, 2]], "dtype": "<f8"}), "rows differ"),
      ("classifier", lambda d: d["state"].pop("_seeds"), "lacks _seeds"),
      ("classifier", lambda d: d["network"]["variables"].reverse(), "not those its parameters build"),
+     ("classifier", lambda d: d["state"].update(classes_={"ndarray": [2, 0, 1], "dtype": "<i8"}), "sorted, distinct"),
+     ("classifier", lambda d: d["state"].update(classes_={"ndarray": ["nan"] * 10, "dtype": "<f8"}, n_classes_=10),
+      "not NaN"),
+     ("classifier", lambda d: d["state"].update(classes_={"ndarray": [1, "a"] * 5, "dtype": "str"}, n_classes_=10),
+      "all numbers or all text"),
+     ("forecaster", lambda d: d["state"].update(input_scale_={"ndarray": [1e-300], "dtype": "<f8"}), "between"),
+     ("forecaster", lambda d: d["state"].update(lags_={"ndarray": [1, 2, 3, 4], "dtype": "<i8"}), "oldest first"),
+     ("forecaster", lambda d: d["state"].update(target_mean_={"ndarray": [0.0, 0.0], "dtype": "<f8"},
+                                                target_scale_={"ndarray": [1.0, 1.0], "dtype": "<f8"}), "target_is_1d_"),
+     ("regressor", lambda d: d["state"].update(target_shape_tail=[1, 2]), "target_shape_tail"),
+     ("classifier", lambda d: d["params"].update(hidden_layer_sizes={"tuple": [1] * 2047}), "at most 100"),
+     ("classifier", lambda d: d["params"].update(lr_schedule="cosine_restarts", lr_period_mult=0.5),
+      "lr_period_mult"),
+     ("classifier", lambda d: d["params"].update(class_weight={"dict": [[k, 1.0] for k in range(10_001)]}),
+      "a dict of 10001 entries"),
+     ("classifier", lambda d: d["params"].update(class_weight={"dict": [[k * (2**61 - 1), 1.0] for k in range(3)]}),
+      "a dict key of type int"),
      ("classifier", lambda d: d["network"].update(rate=-1), "positive number")],
 )  # fmt: skip
 def test_a_fitted_state_that_no_fit_makes_is_refused(good, tmp_path, which, change, match):

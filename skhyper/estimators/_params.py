@@ -46,7 +46,7 @@ class Hyperparameters:
         "lr_drop": [Interval(Real, 0, 1, closed="right")],
         "lr_step": [Interval(Integral, 1, None, closed="left")],
         "lr_period": [Interval(Integral, 1, None, closed="left")],
-        "lr_period_mult": [Interval(Real, 0, None, closed="neither")],
+        "lr_period_mult": [Interval(Real, 1, None, closed="left")],  # below 1 the periods shrink to nothing
         "lr_min": [Interval(Real, 0, None, closed="left")],
         "lr_patience": [Interval(Integral, 0, None, closed="left")],
         "loss": [None, callable],  # subclasses add their loss names

@@ -47,8 +47,9 @@ from sklearn.model_selection import check_cv
 from sklearn.pipeline import Pipeline
 
 from ._compat import safe_split
+from .panel_split import PanelSplit
 
-__all__ = ["GridSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "RandomizedSearchCV"]
+__all__ = ["GridSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "PanelSplit", "RandomizedSearchCV"]
 
 #: The memory a fused group may take (weights, optimizer state, gradients and
 #: a batch's activations of all its members); larger groups train in chunks.

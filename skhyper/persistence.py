@@ -117,6 +117,11 @@ def save(estimator, path):
     kind = type(estimator).__name__
     if kind not in STATE or kind == "base":
         raise TypeError(f"save() stores skhyper's estimators, not a {kind}.")
+    if getattr(estimator, "panel_", False):
+        raise ValueError(
+            f"Cannot save this {kind} in the safe format yet: it was fit on a panel. Store it with"
+            " joblib/pickle (trusted files only), or fit it again after loading its parameters."
+        )
     built, now = getattr(estimator, "_built_with", None), estimator._network_settings()
     if estimator._has_network() and built is not None and built != now:
         changed = ", ".join(f"{name}={now[name]!r} (built with {built[name]!r})" for name in now if built.get(name) != now[name])

@@ -10,8 +10,17 @@ scores the one-step forecasts of ``X`` itself.
 ``neg_root_mean_squared_error``    minus RMSE
 ``neg_mean_absolute_scaled_error`` minus MASE: MAE over the naive forecast's
                                    MAE on the same rows (under 1 beats naive)
+``neg_smape``                      minus sMAPE (the M3 competition's, in %)
+``neg_mase``                       minus MASE with each series' seasonal
+                                   naive scale (panels; one series: as
+                                   ``neg_mean_absolute_scaled_error``)
 ``accuracy``                       share of right labels
 =================================  ==========================================
+
+On a panel (a long frame of ``unique_id``, ``ds``, ``y``: a
+:class:`~skhyper.panel_split.PanelSplit` test fold), the forecaster's
+``predict`` gives the forecasts from the end of each series' training part,
+so these scorers measure h-step forecasts, as the competitions do.
 
 :func:`scoring_for` picks the metrics for an estimator's kind, and
 :func:`report` turns a fitted search into a table with positive MAE and
@@ -23,17 +32,24 @@ import pandas as pd
 from sklearn.base import is_classifier
 from sklearn.metrics import accuracy_score, mean_absolute_error, root_mean_squared_error
 
+from .metrics import mase, smape
+from .panel import ID, TARGET, is_panel
+
 __all__ = [
     "accuracy",
     "neg_mean_absolute_error",
+    "neg_mase",
     "neg_mean_absolute_scaled_error",
     "neg_root_mean_squared_error",
+    "neg_smape",
     "report",
     "scoring_for",
 ]
 
 
 def _true_and_predicted(estimator, X, y):
+    if is_panel(X):
+        return X[TARGET].to_numpy(dtype=np.float64), estimator.predict(X)
     y_pred = estimator.predict(X)
     if y is None:
         from .estimators.forecaster import _target_values
@@ -62,6 +78,24 @@ def neg_mean_absolute_scaled_error(estimator, X, y=None):
     if naive == 0:
         raise ValueError("MASE is undefined on a constant series: the naive forecast's MAE is 0.")
     return -mean_absolute_error(y_true[1:], y_pred[1:]) / naive
+
+
+def neg_smape(estimator, X, y=None):
+    """Minus the sMAPE (in %) of ``estimator.predict(X)``: on a panel, of
+    the h-step forecasts of its rows."""
+    return -smape(*_true_and_predicted(estimator, X, y))
+
+
+def neg_mase(estimator, X, y=None):
+    """Minus the MASE of ``estimator.predict(X)``.  On a panel: each series'
+    MAE over the in-sample MAE of its seasonal naive forecast (the
+    forecaster's ``naive_mae_``, with its ``seasonal_period_``), averaged
+    over series; on one series, as :func:`neg_mean_absolute_scaled_error`."""
+    if not is_panel(X):
+        return neg_mean_absolute_scaled_error(estimator, X, y)
+    y_true, y_pred = _true_and_predicted(estimator, X, y)
+    series = pd.Index(estimator.panel_ids_).get_indexer(X[ID])
+    return -mase(y_true, y_pred, estimator.naive_mae_, series)
 
 
 def accuracy(estimator, X, y):
@@ -137,6 +171,8 @@ def _error_name(metric):
         "neg_mean_absolute_error": "mae",
         "neg_root_mean_squared_error": "rmse",
         "neg_mean_absolute_scaled_error": "mase",
+        "neg_mase": "mase",
+        "neg_smape": "smape",
         "neg_mean_squared_error": "mse",
     }
     return short.get(metric, metric.removeprefix("neg_"))

@@ -17,7 +17,9 @@ from .. import engine
 from .._compat import Interval, StrOptions, check_feature_names
 from ..seasonality import detect_period, irregular_time_index, seasonal_indices, seasonal_mode, seasonal_strength
 from ..windows import Series, as_series, lag_offsets, lagged_rows, sliding_windows
+from ..panel import is_panel
 from ._base import KerasMLPBase, signature_with
+from ._panel import PanelForecasting
 from .mlp import KerasMLPRegressor
 
 __all__ = ["WindowForecaster"]
@@ -32,7 +34,7 @@ AUTO_WINDOW = 20
 MIN_VALIDATION_WINDOWS = 10
 
 
-class WindowForecaster(KerasMLPRegressor):
+class WindowForecaster(PanelForecasting, KerasMLPRegressor):
     """Forecast a series from the ``window_size`` rows before each time step.
 
     Takes every parameter of :class:`KerasMLPRegressor`, and:
@@ -253,6 +255,7 @@ class WindowForecaster(KerasMLPRegressor):
         "deseasonalize": [StrOptions({"auto", "additive", "multiplicative", "difference"}), None],
         "min_seasonal_strength": [Interval(Real, 0, 1, closed="both")],
         "scale": ["boolean"],
+        "window_scale": [StrOptions({"level"}), None],
     }
 
     def __init__(
@@ -269,6 +272,7 @@ class WindowForecaster(KerasMLPRegressor):
         deseasonalize=None,
         min_seasonal_strength=0.0,
         scale=True,
+        window_scale="level",
         early_stopping=True,
         validation_split=0.1,
         **params,
@@ -285,6 +289,7 @@ class WindowForecaster(KerasMLPRegressor):
         self.deseasonalize = deseasonalize
         self.min_seasonal_strength = min_seasonal_strength
         self.scale = scale
+        self.window_scale = window_scale
 
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
 
@@ -322,6 +327,10 @@ class WindowForecaster(KerasMLPRegressor):
 
     def _training_rows(self, X, y, sample_weight, *, reset):
         """Every window of the series and the values that follow it."""
+        if is_panel(X):
+            return self._panel_training_rows(X, y, sample_weight, reset=reset)
+        if not reset and getattr(self, "panel_", False):
+            raise ValueError("This forecaster was fit on a panel; partial_fit must be given a panel too.")
         series = as_series(X, "X")
         target = series if y is None else as_series(y, "y")
         if len(target) != len(series):
@@ -329,6 +338,8 @@ class WindowForecaster(KerasMLPRegressor):
         if not reset:  # first: a changed window explains a length error too
             self._check_like_training(X, series, target, y)
         if reset:
+            self._check_seasonal_window()
+            self.panel_ = False
             self.seasonal_period_ = self._resolve_season(series)
             self.window_size_ = self._resolve_window(len(series))
             self.linear_alpha_ = self.linear_lags_ = None
@@ -514,8 +525,8 @@ class WindowForecaster(KerasMLPRegressor):
         rows = np.arange(len(y))
         return rows[: len(y) - n_val], rows[len(y) - n_val :]
 
-    def _check_param_values(self):
-        super()._check_param_values()
+    def _check_seasonal_window(self):
+        """On one series (a panel's windows hold the latest rows only)."""
         explicit_season = isinstance(self.seasonal_period, Integral)
         if explicit_season and self.seasonal_window > self.seasonal_period - self.horizon:
             raise ValueError(
@@ -535,6 +546,8 @@ class WindowForecaster(KerasMLPRegressor):
         :func:`skhyper.linear.ridge_bic`); with "all", the window's rows.
         ``linear_lags_`` records the choice."""
         lags = np.asarray(self.lags_)
+        if getattr(self, "panel_", False):
+            return self._panel_linear_start_choices(n_columns)
         if self.linear_lags == "all":
             return [(lags, np.ones(n_columns, dtype=bool))]
         column_lags = np.repeat(lags, n_columns // len(lags))  # lag-major, as lagged_rows lays them out
@@ -773,6 +786,8 @@ class WindowForecaster(KerasMLPRegressor):
         ndarray of shape (n_steps,) or (n_steps, n_targets)
         """
         check_is_fitted(self)
+        if getattr(self, "panel_", False):
+            return self._panel_predict(X)
         series = as_series(X, "X")
         self._check_columns(X, series)
         if continues is None:
@@ -846,7 +861,10 @@ class WindowForecaster(KerasMLPRegressor):
         return first_step * self.target_scale_ + self.target_mean_
 
     def score(self, X, y=None, sample_weight=None):
-        """R² of the one-step predictions; ``y=None`` scores ``X`` itself."""
+        """R² of the one-step predictions; ``y=None`` scores ``X`` itself.
+        On a panel: R² of the forecasts of its rows (see :meth:`predict`)."""
+        if getattr(self, "panel_", False):
+            return self._panel_score(X)
         y_true = _target_values(self, X, y)
         return r2_score(y_true, self.predict(X), sample_weight=sample_weight)
 
@@ -865,6 +883,8 @@ class WindowForecaster(KerasMLPRegressor):
         check_is_fitted(self)
         if not isinstance(steps, Integral) or steps < 1:
             raise ValueError(f"steps must be a positive integer, got {steps!r}.")
+        if getattr(self, "panel_", False):
+            return self._panel_forecast(steps)
         if not self.forecasts_itself_:
             raise ValueError(
                 "forecast() needs a model of the series itself (fit(X) with y=None);"

@@ -1,0 +1,243 @@
+"""WindowForecaster on panels: one network trained on the windows of many series.
+
+A mixin of :class:`~skhyper.estimators.forecaster.WindowForecaster`.  Given a
+panel (see :mod:`skhyper.panel`), ``fit`` cuts every series into windows of
+its last ``window_size_`` values and the ``horizon`` values after them,
+scales each window and its targets by the window's own level (``window_scale``)
+so that series of any size train one network, and hands those rows to the
+regressor's fit: every hyperparameter, the linear start and early stopping
+work as on one series.  ``forecast(h)`` forecasts every series from its last
+window; ``predict(X)`` gives those forecasts for the rows of ``X``.
+
+A series shorter than a window is padded on the left with its first value:
+it still trains (from ``horizon + 1`` values on) and is forecast by the same
+network.  The validation rows (``validation_split``) are the latest windows
+of the panel, so early stopping is judged on the most recent data.
+"""
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import r2_score
+from sklearn.utils.validation import check_is_fitted
+
+from .. import engine
+from ..metrics import naive_mae
+from ..panel import ID, TARGET, TIME, as_panel, period_freq
+from ..seasonality import period_from_index
+
+__all__ = ["PanelForecasting"]
+
+#: Windows a fit trains on at most: beyond, an even sample across the panel
+#: (memory: ``MAX_WINDOWS * (window + horizon)`` float32 values).
+MAX_WINDOWS = 1_000_000
+
+
+class PanelForecasting:
+    """The panel side of WindowForecaster (fit, forecast, predict, score)."""
+
+    # ------------------------------------------------------------------ fit
+
+    def _panel_training_rows(self, X, y, sample_weight, *, reset):
+        if y is not None:
+            raise ValueError("A panel holds its target in its y column: call fit(panel) with y=None.")
+        if sample_weight is not None:
+            raise ValueError("sample_weight is not taken with panels.")
+        if not reset and not getattr(self, "panel_", False):
+            raise ValueError("This forecaster was fit on one series; partial_fit must be given one series too.")
+        panel = as_panel(X)
+        if reset:
+            self._resolve_panel(panel)
+        inputs, targets, order = self._panel_windows(panel)
+        if reset:
+            self.target_mean_, self.target_scale_ = _moments(targets, self.scale)
+            self.input_mean_, self.input_scale_ = self.target_mean_, self.target_scale_
+        windows = ((inputs - self.input_mean_) / self.input_scale_)[order]
+        next_values = ((targets - self.target_mean_) / self.target_scale_)[order]
+        self._remember_panel(panel)
+        return super(PanelForecasting, self)._training_rows(windows, next_values, None, reset=reset)
+
+    def _resolve_panel(self, panel):
+        """The fitted choices of a panel fit: season, window, scaling."""
+        self.panel_ = True
+        self.n_features_in_ = 1
+        self.__dict__.pop("feature_names_in_", None)
+        self.forecasts_itself_ = True
+        self.target_is_1d_ = True
+        self.seasonal_period_ = self._panel_season(panel)
+        self.window_size_ = self._panel_window(panel)
+        self.lags_ = np.arange(self.window_size_, 0, -1)
+        self.level_rows_ = 0
+        self.deseasonalize_ = self.seasonal_indices_ = self.seasonal_strength_ = None
+        self.linear_alpha_ = self.linear_lags_ = None
+        self.panel_freq_ = panel.freq
+
+    def _panel_season(self, panel):
+        if self.seasonal_period != "auto":
+            return self.seasonal_period
+        if panel.freq is None:
+            return None
+        index = pd.period_range(end=pd.Period("2000-01-01", freq=panel.freq), periods=3, freq=panel.freq)
+        return period_from_index(index, int(panel.lengths.max()))
+
+    def _panel_linear_start_choices(self, n_columns):
+        """The linear start's orders on a panel: the latest ``k`` values of
+        the window for each ``k`` (``linear_lags="auto"``), or all of them."""
+        lags = np.asarray(self.lags_)
+        if self.linear_lags == "all":
+            return [(lags, np.ones(n_columns, dtype=bool))]
+        return [(lags[-k:], np.isin(lags, lags[-k:])) for k in range(1, len(lags) + 1)]
+
+    def _panel_window(self, panel):
+        """``window_size``, or for "auto" the longer of two seasons and
+        twice the horizon (at most ``AUTO_PANEL_WINDOW``)."""
+        if self.window_size != "auto":
+            return int(self.window_size)
+        season = self.seasonal_period_ or 1
+        return int(min(AUTO_PANEL_WINDOW, max(2 * season, 2 * self.horizon, 4)))
+
+    def _panel_windows(self, panel):
+        """Every window of every series (series shorter than a window padded
+        on the left with their first value) and its targets, each scaled by
+        its window's level; and the order that puts the latest windows last."""
+        lookback, horizon = self.window_size_, self.horizon
+        lengths = panel.lengths
+        available = np.maximum(lengths - horizon, 0)  # window ends t = 1 .. n - h (at least one value seen)
+        # Every full window; a series with fewer than window_size full ones
+        # also gives its earlier windows, padded, up to window_size of them.
+        counts = np.minimum(available, np.maximum(available - lookback + 1, lookback))
+        if counts.sum() == 0:
+            raise ValueError(
+                f"Every series of the panel is too short to train on: a series needs horizon + 1 ="
+                f" {horizon + 1} values (the longest has {int(lengths.max())})."
+            )
+        series = np.repeat(np.arange(len(panel)), counts)
+        from_end = _ranks_from_end(counts)  # 1 for each series' latest window
+        ends = lengths[series] - horizon - from_end + 1  # the first target's position
+        if len(series) > MAX_WINDOWS:
+            seed = self.random_state if isinstance(self.random_state, Integral) else 0
+            keep = np.random.RandomState(seed).choice(len(series), MAX_WINDOWS, replace=False)
+            keep.sort()
+            series, from_end, ends = series[keep], from_end[keep], ends[keep]
+        starts = panel.starts[series]
+        positions = ends[:, None] + np.arange(-lookback, horizon)[None, :]
+        values = panel.values[starts[:, None] + np.maximum(positions, 0)]  # left padding: the first value
+        inputs, targets = values[:, :lookback], values[:, lookback:]
+        level = self._window_level(inputs)
+        order = np.argsort(-from_end, kind="stable")  # oldest first: the validation split takes the latest
+        return self._scaled_to_level(inputs, level), self._scaled_to_level(targets, level), order
+
+    def _window_level(self, inputs):
+        """Each window's level: the mean absolute value of its last season
+        (or its last values up to the window), 1 where that is 0."""
+        if self.window_scale is None:
+            return np.ones(len(inputs))
+        recent = inputs[:, -min(inputs.shape[1], self.seasonal_period_ or inputs.shape[1]) :]
+        level = np.abs(recent).mean(axis=1)
+        return np.where(level > 0, level, 1.0)
+
+    def _scaled_to_level(self, values, level):
+        if self.window_scale is None:
+            return values
+        return values / level[:, None] - 1.0
+
+    def _remember_panel(self, panel):
+        """What forecasting and scoring need of each series: its last
+        window, its last time step and its seasonal naive forecast's MAE."""
+        lookback = self.window_size_
+        ends = panel.starts[1:]
+        positions = ends[:, None] + np.arange(-lookback, 0)[None, :]
+        first = panel.starts[:-1][:, None]
+        self.panel_context_ = panel.values[np.maximum(positions, first)]
+        self.panel_ids_ = np.asarray(panel.ids)
+        self.panel_last_ = list(panel.last)
+        self.panel_freq_ = panel.freq
+        period = self.seasonal_period_ or 1
+        self.naive_mae_ = np.array([naive_mae(panel.series(i), period) for i in range(len(panel))])
+
+    # ------------------------------------------------------------- forecast
+
+    def _panel_forecast_values(self, steps):
+        """``(n_series, steps)`` forecasts from each series' last window."""
+        history = self.panel_context_.astype(np.float64)
+        produced = []
+        while sum(block.shape[1] for block in produced) < steps:
+            window = history[:, -self.window_size_ :]
+            level = self._window_level(window)
+            scaled = (self._scaled_to_level(window, level) - self.input_mean_) / self.input_scale_
+            out = np.asarray(engine.predict(self._network(), scaled), dtype=np.float64)
+            out = out * self.target_scale_ + self.target_mean_
+            block = (out + 1.0) * level[:, None] if self.window_scale is not None else out
+            produced.append(block)
+            history = np.concatenate([history, block], axis=1)
+        return np.concatenate(produced, axis=1)[:, :steps]
+
+    def _panel_forecast(self, steps):
+        values = self._panel_forecast_values(steps)
+        frame = self._future(steps)
+        frame[type(self).__name__] = values.ravel()
+        return frame
+
+    def _future(self, steps):
+        from ..panel import Panel
+
+        n = len(self.panel_ids_)
+        panel = Panel(self.panel_ids_, None, np.arange(n + 1), self.panel_last_, self.panel_freq_)
+        return panel.future(steps)
+
+    def _panel_predict(self, X):
+        """The forecasts from the end of training for the rows of ``X`` (a
+        long frame of ``unique_id`` and ``ds``, rows after each series' end)."""
+        check_is_fitted(self)
+        if not isinstance(X, pd.DataFrame) or not {ID, TIME} <= set(X.columns):
+            raise ValueError(f"predict on a panel takes a long DataFrame with columns {ID} and {TIME}.")
+        step = self._steps_ahead(X)
+        rows = pd.Index(self.panel_ids_).get_indexer(X[ID])
+        if (rows < 0).any():
+            unknown = X[ID].to_numpy()[rows < 0][0]
+            raise ValueError(f"predict: series {unknown!r} was not in the panel this forecaster was fit on.")
+        if (step < 1).any():
+            row = int(np.argmax(step < 1))
+            raise ValueError(
+                f"predict: series {X[ID].iloc[row]!r} at {TIME}={X[TIME].iloc[row]} is not after the end of"
+                " its training part: a panel forecaster predicts the time steps after each series' end."
+            )
+        forecasts = self._panel_forecast_values(int(step.max()))
+        return forecasts[rows, step - 1]
+
+    def _steps_ahead(self, X):
+        """How many steps after its series' training end each row of ``X`` is."""
+        last = pd.Series(self.panel_last_, index=pd.Index(self.panel_ids_)).reindex(X[ID].to_numpy())
+        times = X[TIME]
+        if self.panel_freq_ is None:
+            return (times.to_numpy(dtype=np.int64) - last.to_numpy(dtype=np.int64)).astype(np.int64)
+        freq = period_freq(self.panel_freq_)
+        as_periods = times.dt.to_period(freq) if not isinstance(times.dtype, pd.PeriodDtype) else times
+        last_periods = pd.PeriodIndex([t if isinstance(t, pd.Period) else pd.Period(t, freq=freq) for t in last])
+        return as_periods.array.asi8 - last_periods.asi8
+
+    def _panel_score(self, X):
+        """R² of the forecasts of ``X``'s rows against their ``y``."""
+        if TARGET not in X:
+            raise ValueError(f"score on a panel needs the {TARGET} column.")
+        return r2_score(X[TARGET].to_numpy(dtype=np.float64), self._panel_predict(X))
+
+
+#: The longest window ``window_size="auto"`` takes on a panel.
+AUTO_PANEL_WINDOW = 60
+
+
+def _ranks_from_end(counts):
+    """For ``counts`` windows per series, laid out series after series
+    oldest first: each window's rank from its series' latest (1)."""
+    total = counts.sum()
+    series_end = np.repeat(np.cumsum(counts), counts)
+    return series_end - np.arange(total)
+
+
+def _moments(values, scale):
+    if not scale:
+        return 0.0, 1.0
+    std = float(values.std())
+    return float(values.mean()), std if std > 0 else 1.0

@@ -1,0 +1,198 @@
+"""Panels: many series at once, as forecasting libraries hold them.
+
+A panel is either a long DataFrame with the columns ``unique_id``, ``ds``
+and ``y`` (statsforecast's, NeuralForecast's and mlforecast's format; ``ds``
+dates, periods or integers) or a dict of pandas Series (skforecast's), one
+per series.  :func:`as_panel` checks it once and holds it as one array of
+values with each series' offset into it (:class:`Panel`): windows are then
+drawn from that array without copies.  Series may differ in length and
+start; within a panel every series must be regular at one frequency.
+
+Pure NumPy and pandas, no Keras.
+"""
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ID", "TIME", "TARGET", "Panel", "as_panel", "is_panel", "period_freq"]
+
+ID, TIME, TARGET = "unique_id", "ds", "y"
+
+
+def is_panel(data):
+    """Whether ``data`` is given as a panel (a long frame or a dict of series)."""
+    if isinstance(data, dict):
+        return True
+    return isinstance(data, pd.DataFrame) and {ID, TIME, TARGET} <= set(map(str, data.columns))
+
+
+class Panel:
+    """Checked series: ``values`` (all series one after the other, float64),
+    ``starts`` (series ``i`` is ``values[starts[i]:starts[i + 1]]``), their
+    ``ids``, the time step of each series' last value (``last``: a
+    Timestamp, Period or int), and the panel's frequency ``freq`` (a pandas
+    offset; None for integer steps)."""
+
+    def __init__(self, ids, values, starts, last, freq):
+        self.ids, self.values, self.starts, self.last, self.freq = ids, values, starts, last, freq
+
+    def __len__(self):
+        return len(self.ids)
+
+    @property
+    def lengths(self):
+        return np.diff(self.starts)
+
+    def series(self, i):
+        return self.values[self.starts[i] : self.starts[i + 1]]
+
+    def future(self, steps):
+        """The long frame (``unique_id``, ``ds``) of the ``steps`` time steps
+        after each series' end."""
+        k = np.tile(np.arange(1, steps + 1), len(self))
+        ids = np.repeat(np.asarray(self.ids, dtype=object), steps)
+        last = np.repeat(np.asarray(self.last, dtype=object), steps)
+        if self.freq is None:
+            times = last.astype(np.int64) + k
+        else:
+            times = [t + n * self.freq for t, n in zip(last, k)]
+            times = pd.PeriodIndex(times) if isinstance(self.last[0], pd.Period) else pd.DatetimeIndex(times)
+        return pd.DataFrame({ID: ids, TIME: times})
+
+
+def as_panel(data, name="X"):
+    """Check a panel and hold it as a :class:`Panel`.
+
+    Raises a ValueError that names the problem and the series: missing
+    columns, duplicated ``(unique_id, ds)``, NaN or infinite values, a gap
+    or another frequency than the panel's, an empty series.  ``data`` is
+    never modified.
+    """
+    if isinstance(data, dict):
+        frame = _frame_of_dict(data, name)
+    elif isinstance(data, pd.DataFrame):
+        frame = _long_frame(data, name)
+    else:
+        raise ValueError(f"{name} must be a long DataFrame ({ID}, {TIME}, {TARGET}) or a dict of pandas Series.")
+    if len(frame) == 0:
+        raise ValueError(f"{name} is an empty panel: it needs series.")
+    frame = frame.sort_values([ID, TIME], kind="stable")  # a copy: the user's frame is not sorted in place
+    values = frame[TARGET].to_numpy(dtype=np.float64)
+    ids = frame[ID].to_numpy()
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row = int(np.argmax(bad))
+        what = "NaN" if np.isnan(values[row]) else "an infinite value"
+        raise ValueError(
+            f"{name}: series {ids[row]!r} holds {what} at {TIME}={frame[TIME].iloc[row]}; fill or drop missing values first."
+        )
+    boundaries = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+    starts = np.concatenate([[0], boundaries, [len(ids)]]).astype(np.int64)
+    steps, freq = _steps(frame[TIME], name)
+    change = np.diff(steps)
+    within = np.ones(len(change), dtype=bool)
+    within[boundaries - 1] = False
+    if (change[within] == 0).any():
+        row = int(np.flatnonzero(within & (change == 0))[0]) + 1
+        raise ValueError(f"{name}: series {ids[row]!r} has {TIME}={frame[TIME].iloc[row]} twice (duplicated {ID}, {TIME}).")
+    irregular = within & (change != 1)
+    if irregular.any():
+        row = int(np.flatnonzero(irregular)[0]) + 1
+        unit = "integer step" if freq is None else f"step of the panel's frequency {freq.freqstr}"
+        raise ValueError(
+            f"{name}: series {ids[row]!r} jumps from {frame[TIME].iloc[row - 1]} to {frame[TIME].iloc[row]},"
+            f" not one {unit}: a gap (fill it) or a series of another frequency (forecast it in its own panel)."
+        )
+    last_rows = starts[1:] - 1
+    last = list(frame[TIME].iloc[last_rows])
+    return Panel(ids[starts[:-1]], values, starts, last, freq)
+
+
+def _long_frame(data, name):
+    columns = set(map(str, data.columns))
+    missing = [c for c in (ID, TIME, TARGET) if c not in columns]
+    if missing:
+        raise ValueError(f"{name}: a panel is a long DataFrame with columns {ID}, {TIME}, {TARGET}; {missing} missing.")
+    extra = sorted(columns - {ID, TIME, TARGET})
+    if extra:
+        raise ValueError(
+            f"{name}: columns {extra[:5]} besides {ID}, {TIME}, {TARGET}; WindowForecaster's panels take no other"
+            " columns: drop them."
+        )
+    if not pd.api.types.is_numeric_dtype(data[TARGET]):
+        raise ValueError(f"{name}: column {TARGET} must hold numbers, not {data[TARGET].dtype}.")
+    if data[ID].isna().any():
+        raise ValueError(f"{name}: column {ID} has missing values.")
+    return data[[ID, TIME, TARGET]]
+
+
+def _frame_of_dict(data, name):
+    parts = []
+    for key, series in data.items():
+        if isinstance(series, pd.DataFrame) or not hasattr(series, "__len__"):
+            raise ValueError(f"{name}[{key!r}] must be a pandas Series or a 1-d array of values.")
+        if isinstance(series, pd.Series):
+            index = series.index
+            times = index if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) else np.arange(len(series))
+            if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex, pd.RangeIndex)):
+                times = index.to_numpy() if pd.api.types.is_integer_dtype(index) else np.arange(len(series))
+            values = series.to_numpy()
+        else:
+            values = np.asarray(series)
+            times = np.arange(len(values))
+        if values.ndim != 1 or not (np.issubdtype(values.dtype, np.number) or values.dtype == bool):
+            raise ValueError(f"{name}[{key!r}] must be a 1-d series of numbers.")
+        if len(values) == 0:
+            raise ValueError(f"{name}[{key!r}] is empty.")
+        parts.append(pd.DataFrame({ID: [key] * len(values), TIME: times, TARGET: values}))
+    if not parts:
+        return pd.DataFrame({ID: [], TIME: [], TARGET: []})
+    kinds = {type(part[TIME].dtype).__name__ + str(part[TIME].dtype) for part in parts}
+    if len(kinds) > 1:
+        raise ValueError(f"{name}: its series' indexes are of different kinds ({sorted(kinds)}): dates, periods or integers, one kind.")
+    return pd.concat(parts, ignore_index=True)
+
+
+def _steps(times, name):
+    """Each row's time as an integer step count, and the panel's frequency."""
+    if isinstance(times.dtype, pd.PeriodDtype):
+        return times.array.asi8.astype(np.int64), times.dtype.freq
+    if pd.api.types.is_datetime64_any_dtype(times):
+        freq = _frequency(times, name)
+        try:
+            return times.dt.to_period(period_freq(freq)).array.asi8.astype(np.int64), freq
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"{name}: its dates do not fall on steps of their frequency {freq.freqstr}: {error}") from None
+    if pd.api.types.is_integer_dtype(times):
+        return times.to_numpy(dtype=np.int64), None
+    raise ValueError(f"{name}: column {TIME} must hold dates, periods or integers, not {times.dtype}.")
+
+
+def period_freq(freq):
+    """The period frequency whose steps are those of the date offset
+    ``freq`` (month starts count as months, and so on)."""
+    try:
+        pd.Period("2000-01-01", freq=freq)
+        return freq
+    except (ValueError, TypeError):
+        pass
+    base = freq.name.split("-")[0]
+    stripped = {"MS": "M", "BMS": "M", "SMS": "SM", "QS": "Q", "BQS": "Q", "YS": "Y", "BYS": "Y", "AS": "Y", "BAS": "Y", "ME": "M",
+                "QE": "Q", "YE": "Y", "BME": "M", "BQE": "Q", "BYE": "Y"}.get(base)  # fmt: skip
+    if stripped is None:
+        raise ValueError(f"dates of frequency {freq.freqstr}, which has no period equivalent")
+    return pd.tseries.frequencies.to_offset(f"{freq.n}{stripped}") if freq.n != 1 else stripped
+
+
+def _frequency(times, name):
+    """The frequency of a panel's dates, from its longest series' dates."""
+    unique = pd.DatetimeIndex(pd.unique(times.to_numpy())).sort_values()
+    candidates = [unique[:50], unique[-50:]] if len(unique) >= 3 else []
+    for sample in candidates:
+        freq = pd.infer_freq(sample) if len(sample) >= 3 else None
+        if freq is not None:
+            return pd.tseries.frequencies.to_offset(freq)
+    raise ValueError(
+        f"{name}: the frequency of its dates cannot be told (a regular daily, weekly, monthly, quarterly or"
+        " yearly step is needed); give periods (pd.Period) or integer steps in ds instead."
+    )

@@ -1,0 +1,131 @@
+"""Panels: many series in one long frame or dict, one network for all of them."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import GridSearchCV
+
+from skhyper import PanelSplit, WindowForecaster
+from skhyper.metrics import mase, naive_mae, smape
+from skhyper.panel import as_panel
+from skhyper.scorers import neg_mase, neg_smape
+
+QUICK = dict(hidden_layer_sizes=(8,), epochs=3, batch_size=64, random_state=0)
+
+
+def make_panel(n_series=12, start="2001-01", freq="M", scales=None):
+    """Seasonal series of different lengths, starts and sizes."""
+    rng = np.random.RandomState(0)
+    frames = []
+    for i in range(n_series):
+        n = 30 + 3 * i
+        t = np.arange(n)
+        values = 10 + 0.1 * t + 2 * np.sin(2 * np.pi * t / 12) + rng.randn(n) * 0.3
+        scale = 1.0 if scales is None else scales[i]
+        ds = pd.period_range(pd.Period(start, freq=freq) + i, periods=n, freq=freq).to_timestamp()
+        frames.append(pd.DataFrame({"unique_id": f"s{i}", "ds": ds, "y": values * scale}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_a_long_frame_and_a_dict_of_series_are_the_same_panel():
+    frame = make_panel(4)
+    as_dict = {key: part.set_index("ds")["y"] for key, part in frame.groupby("unique_id")}
+    a, b = as_panel(frame), as_panel(as_dict)
+    np.testing.assert_array_equal(a.values, b.values)
+    np.testing.assert_array_equal(a.starts, b.starts)
+    assert list(a.ids) == list(b.ids) and a.last == b.last and a.freq == b.freq
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [(lambda f: f.drop(index=5), "jumps from"),
+     (lambda f: pd.concat([f, f.iloc[[3]]]), "twice"),
+     (lambda f: f.assign(y=f.y.where(f.index != 7)), "holds NaN"),
+     (lambda f: f.assign(price=1.0), "besides unique_id, ds, y"),
+     (lambda f: f.drop(columns="ds"), "missing"),
+     (lambda f: f.iloc[:0], "empty panel")],
+)  # fmt: skip
+def test_bad_panels_are_refused_with_the_series_named(change, message):
+    with pytest.raises(ValueError, match=message):
+        as_panel(change(make_panel(3)))
+
+
+def test_a_series_of_another_frequency_is_named():
+    frame = make_panel(3)
+    quarterly = pd.DataFrame({"unique_id": "q", "ds": pd.date_range("2001-01-01", periods=10, freq="QS"), "y": 1.0})
+    with pytest.raises(ValueError, match="series 'q' jumps .* another frequency"):
+        as_panel(pd.concat([frame, quarterly]))
+
+
+def test_a_global_forecaster_forecasts_every_series_and_leaves_the_panel_alone():
+    frame = make_panel().sample(frac=1, random_state=0)  # any row order
+    before = frame.copy()
+    model = WindowForecaster(seasonal_period=12, horizon=6, **QUICK).fit(frame)
+    pd.testing.assert_frame_equal(frame, before)
+    forecast = model.forecast(6)
+    assert list(forecast.columns) == ["unique_id", "ds", "WindowForecaster"]
+    assert len(forecast) == 12 * 6 and np.isfinite(forecast["WindowForecaster"]).all()
+    last = frame.groupby("unique_id")["ds"].max()
+    first_step = forecast.groupby("unique_id")["ds"].min()
+    assert (first_step == last + pd.offsets.MonthBegin(1)).all()
+    # predict gives the same forecasts for the rows asked for, in their order
+    rows = forecast[["unique_id", "ds"]].sample(frac=1, random_state=1)
+    np.testing.assert_allclose(model.predict(rows), forecast.set_index(["unique_id", "ds"]).loc[
+        list(zip(rows.unique_id, rows.ds)), "WindowForecaster"].to_numpy())
+
+
+def test_each_window_is_scaled_by_its_own_level():
+    """A series a thousand times larger trains the same network and gets a
+    forecast a thousand times larger (fails without window_scale)."""
+    scales = np.ones(12)
+    base = WindowForecaster(seasonal_period=12, horizon=3, **QUICK).fit(make_panel(scales=scales)).forecast(3)
+    scales[4] = 1000.0
+    big = WindowForecaster(seasonal_period=12, horizon=3, **QUICK).fit(make_panel(scales=scales)).forecast(3)
+    ratio = pd.Series(big["WindowForecaster"].to_numpy() / base["WindowForecaster"].to_numpy(), index=big.unique_id)
+    np.testing.assert_allclose(ratio["s4"], 1000.0, rtol=1e-3)
+    np.testing.assert_allclose(ratio.drop("s4"), 1.0, rtol=1e-3)
+
+
+def test_series_shorter_than_a_window_still_get_forecasts():
+    frame = pd.concat([make_panel(5), pd.DataFrame({"unique_id": "short", "ds": pd.date_range("2001-01-01", periods=2, freq="MS"), "y": [5.0, 6.0]})])
+    model = WindowForecaster(seasonal_period=12, horizon=3, **QUICK).fit(frame)
+    forecast = model.forecast(3)
+    assert np.isfinite(forecast.loc[forecast.unique_id == "short", "WindowForecaster"]).all()
+
+
+def test_panel_split_cuts_every_series_at_the_same_origins():
+    frame = make_panel(3)
+    splits = list(PanelSplit(h=4, n_windows=2, step_size=2).split(frame))
+    assert len(splits) == 2
+    for window, (train, test) in enumerate(splits):
+        back = (1 - window) * 2
+        for key, part in frame.groupby("unique_id"):
+            positions = part.index.to_numpy()
+            np.testing.assert_array_equal(np.intersect1d(test, positions), positions[len(positions) - back - 4 : len(positions) - back])
+            np.testing.assert_array_equal(np.intersect1d(train, positions), positions[: len(positions) - back - 4])
+
+
+def test_a_search_tunes_a_global_forecaster_on_h_step_forecasts():
+    frame = make_panel(6)
+    search = GridSearchCV(
+        WindowForecaster(seasonal_period=12, horizon=4, **QUICK),
+        {"window_size": [12, 24]},
+        cv=PanelSplit(h=4, n_windows=2),
+        scoring={"smape": neg_smape, "mase": neg_mase},
+        refit="smape",
+        error_score="raise",
+    ).fit(frame)
+    assert np.isfinite(search.cv_results_["mean_test_smape"]).all()
+    assert np.isfinite(search.cv_results_["mean_test_mase"]).all()
+    assert search.best_estimator_.forecast(4).shape == (24, 3)
+
+
+def test_competition_metrics():
+    assert smape([100, 200], [110, 180]) == pytest.approx((200 * 10 / 210 + 200 * 20 / 380) / 2)
+    assert smape([0.0], [0.0]) == 0.0
+    history = np.array([1.0, 3, 2, 4, 3, 5])
+    assert naive_mae(history, 2) == pytest.approx(1.0)
+    assert naive_mae(history, 1) == pytest.approx(1.6)
+    assert naive_mae(history[:2], 4) == pytest.approx(2.0)  # shorter than a season: lag 1
+    # per series, then averaged: series 0 errs 1 on scale 1, series 1 errs 4 on scale 2
+    assert mase([1, 1, 5, 5], [2, 0, 1, 9], [1.0, 2.0], [0, 0, 1, 1]) == pytest.approx((1 + 2) / 2)

@@ -19,6 +19,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import BaseComposition, StrOptions
+from .panel import ID, TARGET, TIME, is_panel
 
 __all__ = ["EnsembleForecaster"]
 
@@ -111,9 +112,12 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
         return self._combine([_forecaster(m).predict_in_sample(X) for m in self._fitted()])
 
     def score(self, X, y=None, sample_weight=None):
-        """R² of the one-step predictions; ``y=None`` scores ``X`` itself."""
+        """R² of the one-step predictions; ``y=None`` scores ``X`` itself
+        (on a panel: of the forecasts of its rows)."""
         from .estimators.forecaster import _target_values
 
+        if is_panel(X):
+            return r2_score(X[TARGET].to_numpy(dtype=float), self.predict(X))
         return r2_score(_target_values(self, X, y), self.predict(X), sample_weight=sample_weight)
 
     @property
@@ -156,6 +160,9 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
 
     def _combine(self, predictions):
         first = predictions[0]
+        if isinstance(first, pd.DataFrame) and {ID, TIME} <= set(first.columns):  # a panel's forecasts
+            combined = self._combine([p.iloc[:, -1].to_numpy(dtype=float) for p in predictions])
+            return first[[ID, TIME]].assign(**{type(self).__name__: combined})
         stacked = np.stack([np.asarray(p, dtype=float) for p in predictions])
         if self.aggfunc == "median":
             combined = np.median(stacked, axis=0)

@@ -93,6 +93,19 @@ def test_series_shorter_than_a_window_still_get_forecasts():
     assert np.isfinite(forecast.loc[forecast.unique_id == "short", "WindowForecaster"]).all()
 
 
+def test_an_ensemble_of_global_forecasters_combines_their_panel_forecasts():
+    from skhyper import EnsembleForecaster
+
+    frame = make_panel(6)
+    members = [(f"w{w}", WindowForecaster(seasonal_period=12, horizon=3, window_size=w, **QUICK)) for w in (12, 24)]
+    ensemble = EnsembleForecaster(members, aggfunc="median").fit(frame)
+    forecast = ensemble.forecast(3)
+    alone = [member.forecast(3)["WindowForecaster"].to_numpy() for member in ensemble.forecasters_]
+    np.testing.assert_allclose(forecast["EnsembleForecaster"], np.median(alone, axis=0))
+    assert list(forecast.columns) == ["unique_id", "ds", "EnsembleForecaster"]
+    np.testing.assert_allclose(ensemble.predict(forecast[["unique_id", "ds"]]), forecast["EnsembleForecaster"])
+
+
 def test_panel_split_cuts_every_series_at_the_same_origins():
     frame = make_panel(3)
     splits = list(PanelSplit(h=4, n_windows=2, step_size=2).split(frame))

@@ -49,14 +49,15 @@ class PanelForecasting:
         panel = as_panel(X)
         if reset:
             self._resolve_panel(panel)
-        inputs, targets, order = self._panel_windows(panel)
+        self._remember_panel(panel)
+        inputs, observed, targets, weights, order = self._panel_windows(panel)
         if reset:
             self.target_mean_, self.target_scale_ = _moments(targets, self.scale)
             self.input_mean_, self.input_scale_ = self.target_mean_, self.target_scale_
-        windows = ((inputs - self.input_mean_) / self.input_scale_)[order]
+        windows = self._network_inputs(inputs, observed)[order]
         next_values = ((targets - self.target_mean_) / self.target_scale_)[order]
-        self._remember_panel(panel)
-        return super(PanelForecasting, self)._training_rows(windows, next_values, None, reset=reset)
+        weights = None if weights is None else weights[order]
+        return super(PanelForecasting, self)._training_rows(windows, next_values, weights, reset=reset)
 
     def _resolve_panel(self, panel):
         """The fitted choices of a panel fit: season, window, scaling."""
@@ -87,7 +88,8 @@ class PanelForecasting:
         lags = np.asarray(self.lags_)
         if self.linear_lags == "all":
             return [(lags, np.ones(n_columns, dtype=bool))]
-        return [(lags[-k:], np.isin(lags, lags[-k:])) for k in range(1, len(lags) + 1)]
+        present = np.zeros(n_columns - len(lags), dtype=bool)  # the which-values-are-there inputs
+        return [(lags[-k:], np.concatenate([np.isin(lags, lags[-k:]), present])) for k in range(1, len(lags) + 1)]
 
     def _panel_window(self, panel):
         """``window_size``, or for "auto" the longer of two seasons and
@@ -97,44 +99,70 @@ class PanelForecasting:
         season = self.seasonal_period_ or 1
         return int(min(AUTO_PANEL_WINDOW, max(2 * season, 2 * self.horizon, 4)))
 
+    def _panel_level_rows(self):
+        """How many of a window's latest values its level averages: a season
+        (the last value without one), at most the window."""
+        return int(min(self.window_size_, self.seasonal_period_ or 1))
+
     def _panel_windows(self, panel):
-        """Every window of every series (series shorter than a window padded
-        on the left with their first value) and its targets, each scaled by
-        its window's level; and the order that puts the latest windows last."""
-        lookback, horizon = self.window_size_, self.horizon
+        """Every window of every series that holds a level's values, its
+        targets and weights, each window and its targets scaled by the
+        window's level; and the order that puts the latest windows last.
+
+        A window reaching back before its series' start is padded: its
+        missing values are 0 after scaling, and the window's second half,
+        one input per value, says which values are there (1) or not (0)."""
+        lookback, horizon, level_rows = self.window_size_, self.horizon, self._panel_level_rows()
         lengths = panel.lengths
-        available = np.maximum(lengths - horizon, 0)  # window ends t = 1 .. n - h (at least one value seen)
-        # Every full window; a series with fewer than window_size full ones
-        # also gives its earlier windows, padded, up to window_size of them.
-        counts = np.minimum(available, np.maximum(available - lookback + 1, lookback))
+        counts = np.maximum(lengths - horizon - level_rows + 1, 0)  # first targets at t = level_rows .. n - h
         if counts.sum() == 0:
             raise ValueError(
-                f"Every series of the panel is too short to train on: a series needs horizon + 1 ="
-                f" {horizon + 1} values (the longest has {int(lengths.max())})."
+                f"Every series of the panel is too short to train on: a series needs {level_rows + horizon}"
+                f" values (a level of {level_rows} and horizon={horizon}); the longest has {int(lengths.max())}."
             )
         series = np.repeat(np.arange(len(panel)), counts)
         from_end = _ranks_from_end(counts)  # 1 for each series' latest window
         ends = lengths[series] - horizon - from_end + 1  # the first target's position
+        weights = self._series_weights(panel, counts)[series] if self.series_weight is not None else None
         if len(series) > MAX_WINDOWS:
             seed = self.random_state if isinstance(self.random_state, Integral) else 0
-            keep = np.random.RandomState(seed).choice(len(series), MAX_WINDOWS, replace=False)
-            keep.sort()
+            keep = np.sort(np.random.RandomState(seed).choice(len(series), MAX_WINDOWS, replace=False))
             series, from_end, ends = series[keep], from_end[keep], ends[keep]
-        starts = panel.starts[series]
+            weights = None if weights is None else weights[keep]
         positions = ends[:, None] + np.arange(-lookback, horizon)[None, :]
-        values = panel.values[starts[:, None] + np.maximum(positions, 0)]  # left padding: the first value
+        values = panel.values[panel.starts[series][:, None] + np.maximum(positions, 0)]
         inputs, targets = values[:, :lookback], values[:, lookback:]
         level = self._window_level(inputs)
+        if weights is not None and self.series_weight == "mase":
+            # the loss on level-scaled values, times level / scale, is each series' MASE
+            factor = level / np.where(self.naive_mae_[series] > 0, self.naive_mae_[series], level)
+            weights = weights * np.minimum(factor / factor.mean(), 10.0)
         order = np.argsort(-from_end, kind="stable")  # oldest first: the validation split takes the latest
-        return self._scaled_to_level(inputs, level), self._scaled_to_level(targets, level), order
+        observed = positions[:, :lookback] >= 0
+        return self._scaled_to_level(inputs, level), observed, self._scaled_to_level(targets, level), weights, order
 
-    def _window_level(self, inputs):
+    def _series_weights(self, panel, counts):
+        """Each window's weight: every series the same total."""
+        return 1.0 / np.maximum(counts, 1)
+
+    def _network_inputs(self, scaled, observed):
+        """Standardized values, then which of them are there."""
+        values = np.where(observed, (scaled - self.input_mean_) / self.input_scale_, 0.0)
+        return np.hstack([values, observed.astype(np.float64)])
+
+    def _window_level(self, inputs, observed=None):
         """Each window's level: the mean absolute value of its last season
-        (or its last values up to the window), 1 where that is 0."""
+        (its last value without one; of those there, with ``observed``),
+        1 where that is 0."""
         if self.window_scale is None:
             return np.ones(len(inputs))
-        recent = inputs[:, -min(inputs.shape[1], self.seasonal_period_ or inputs.shape[1]) :]
-        level = np.abs(recent).mean(axis=1)
+        recent = np.abs(inputs[:, -self._panel_level_rows() :])
+        if observed is None:
+            level = recent.mean(axis=1)
+        else:
+            seen = observed[:, -self._panel_level_rows() :]
+            count = seen.sum(axis=1)
+            level = np.divide(np.where(seen, recent, 0.0).sum(axis=1), count, out=np.zeros(len(count)), where=count > 0)
         return np.where(level > 0, level, 1.0)
 
     def _scaled_to_level(self, values, level):
@@ -150,6 +178,7 @@ class PanelForecasting:
         positions = ends[:, None] + np.arange(-lookback, 0)[None, :]
         first = panel.starts[:-1][:, None]
         self.panel_context_ = panel.values[np.maximum(positions, first)]
+        self.panel_present_ = positions >= first
         self.panel_ids_ = np.asarray(panel.ids)
         self.panel_last_ = list(panel.last)
         self.panel_freq_ = panel.freq
@@ -161,16 +190,18 @@ class PanelForecasting:
     def _panel_forecast_values(self, steps):
         """``(n_series, steps)`` forecasts from each series' last window."""
         history = self.panel_context_.astype(np.float64)
+        present = self.panel_present_.astype(bool)
         produced = []
         while sum(block.shape[1] for block in produced) < steps:
-            window = history[:, -self.window_size_ :]
-            level = self._window_level(window)
-            scaled = (self._scaled_to_level(window, level) - self.input_mean_) / self.input_scale_
+            window, observed = history[:, -self.window_size_ :], present[:, -self.window_size_ :]
+            level = self._window_level(window, observed)
+            scaled = self._network_inputs(self._scaled_to_level(window, level), observed)
             out = np.asarray(engine.predict(self._network(), scaled), dtype=np.float64)
             out = out * self.target_scale_ + self.target_mean_
             block = (out + 1.0) * level[:, None] if self.window_scale is not None else out
             produced.append(block)
             history = np.concatenate([history, block], axis=1)
+            present = np.concatenate([present, np.ones(block.shape, dtype=bool)], axis=1)
         return np.concatenate(produced, axis=1)[:, :steps]
 
     def _panel_forecast(self, steps):

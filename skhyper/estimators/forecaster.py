@@ -256,6 +256,7 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
         "min_seasonal_strength": [Interval(Real, 0, 1, closed="both")],
         "scale": ["boolean"],
         "window_scale": [StrOptions({"level"}), None],
+        "series_weight": [StrOptions({"mase", "equal"}), None],
     }
 
     def __init__(
@@ -273,6 +274,7 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
         min_seasonal_strength=0.0,
         scale=True,
         window_scale="level",
+        series_weight="mase",
         early_stopping=True,
         validation_split=0.1,
         **params,
@@ -290,6 +292,7 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
         self.min_seasonal_strength = min_seasonal_strength
         self.scale = scale
         self.window_scale = window_scale
+        self.series_weight = series_weight
 
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
 

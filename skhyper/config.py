@@ -210,7 +210,7 @@ class SearchConfig:
                                       scoring=scoring, refit=refit, random_state=random_state, **common)  # fmt: skip
         return HalvingRandomSearchCV(
             self.estimator, self.grid, resource="epochs", scoring=scoring, random_state=random_state,
-            max_resources=settings.get("max_resources", self.estimator.epochs),
+            max_resources=settings.get("max_resources", self.estimator._epochs()),
             min_resources=settings.get("min_resources", "exhaust"), factor=settings.get("factor", 3),
             **common,
         )  # fmt: skip

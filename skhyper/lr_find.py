@@ -137,7 +137,7 @@ def _losses_per_batch(estimator, X, y_model, sample_weight, rates, smoothing, di
 
     model = estimator.model_
     rng = np.random.RandomState(estimator._seeds["shuffle"])
-    batch_size = min(estimator.batch_size, len(X))
+    batch_size = min(estimator._batch_size(), len(X))
     order, position = rng.permutation(len(X)), 0
     losses, average, best = [], 0.0, np.inf
     for step, rate in enumerate(rates):
@@ -164,7 +164,7 @@ def _losses_per_epoch(estimator, X, y_model, sample_weight, rates):
     from .schedules import UserFunction
 
     plan = engine.TrainingPlan(
-        epochs=len(rates), batch_size=estimator.batch_size, shuffle=estimator.shuffle,
+        epochs=len(rates), batch_size=estimator._batch_size(), shuffle=estimator.shuffle,
         shuffle_seed=estimator._seeds["shuffle"], metric=estimator._metric,
         schedule=UserFunction(lambda epoch, lr: float(rates[epoch])),
     )  # fmt: skip

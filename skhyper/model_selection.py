@@ -430,13 +430,13 @@ def _prepare(estimator, X, y, found_by=None):
         return None
     if not estimator._as_drawn():  # (the first of its architecture is, once built)
         try:
-            estimator._finish_fit(estimator._train(*rows[:4], estimator.epochs, 0))
+            estimator._finish_fit(estimator._train(*rows[:4], estimator._epochs(), 0))
         except Exception:  # noqa: BLE001
             return None
         _keep(estimator, found_by, estimator)
         return _KEPT
     before = estimator._before_training(0)
-    X_train, y_model, weights, plan = estimator._training_plan(*rows[:4], estimator.epochs, 0)
+    X_train, y_model, weights, plan = estimator._training_plan(*rows[:4], estimator._epochs(), 0)
     member = Member(estimator, X_train, y_model, weights, plan)
     member.found_by = found_by
     member.after_training = lambda history: estimator._after_training(before, *rows[:4], history)

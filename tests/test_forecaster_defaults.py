@@ -279,7 +279,7 @@ def test_early_stopping_keeps_the_start_when_no_epoch_beats_it():
     # No margin: early stopping alone decides.
     model = WindowForecaster(window_size=10, learning_rate=0.3, linear_margin=0.0, random_state=0).fit(walk)
     start = WindowForecaster(window_size=10, learning_rate=1e-12, epochs=1, random_state=0).fit(walk)
-    assert model.early_stopping and model.validation_split == 0.1
+    assert model._early_stopping() and model._validation_fraction() == 0.1  # "auto" on one series
     # Every epoch at rate 0.3 (too high) is worse on the last 10% than the ridge start: training ends there.
     assert min(model.history_["val_loss"]) > start.history_["val_loss"][0] - 1e-6
     np.testing.assert_allclose(model.forecast(5), start.forecast(5), rtol=1e-5)

@@ -63,7 +63,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         """The lowest training loss of the fit (None with ``early_stopping``,
         which watches the validation loss), as sklearn's MLP."""
         history = self._fitted_history()
-        return None if self.early_stopping else float(np.nanmin(history["loss"]))
+        return None if self._early_stopping() else float(np.nanmin(history["loss"]))
 
     @property
     def validation_scores_(self):
@@ -141,7 +141,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         self
         """
         if not self._took_fused_result(X, y, sample_weight):
-            self._fit(X, y, sample_weight, warm_start=self.warm_start, epochs=self.epochs)
+            self._fit(X, y, sample_weight, warm_start=self.warm_start, epochs=None)
         return self
 
     def _took_fused_result(self, X, y, sample_weight):
@@ -158,7 +158,10 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         return True
 
     def _fit(self, X, y, sample_weight, *, warm_start, epochs):
+        """Prepare and train for ``epochs`` (None: the fit's own, resolved
+        once the data is known)."""
         X, y, y_model, sample_weight, initial_epoch = self._prepare_fit(X, y, sample_weight, warm_start=warm_start)
+        epochs = self._epochs() if epochs is None else epochs
         self._finish_fit(self._train(X, y, y_model, sample_weight, epochs, initial_epoch))
 
     def _prepare_fit(self, X, y, sample_weight, *, warm_start):
@@ -336,7 +339,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
                 w = w[train_rows]
             X, y_model, sample_weight = X[train_rows], y_model[train_rows], w
         early_stopping = None
-        if self.early_stopping:
+        if self._early_stopping():
             early_stopping = {
                 "patience": self.patience,
                 "min_delta": self.min_delta,
@@ -344,15 +347,14 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
             }
         previous_loss = None
         if initial_epoch == 0 or not hasattr(self, "_schedule"):
-            self._schedule = schedules.make_schedule(
-                self.lr_schedule, self.learning_rate_, self.get_params(deep=False)
-            )
+            settings = {**self.get_params(deep=False), "epochs": self._epochs()}
+            self._schedule = schedules.make_schedule(self._lr_schedule(), self.learning_rate_, settings)
         else:  # partial_fit goes on with the schedule's state and the last loss
             monitored = self.history_.get("val_loss" if validation_data else "loss", [None])
             previous_loss = monitored[-1]
         plan = engine.TrainingPlan(
             epochs=epochs,
-            batch_size=self.batch_size,
+            batch_size=self._batch_size(),
             shuffle=self.shuffle,
             shuffle_seed=self._seeds["shuffle"],
             validation_data=validation_data,

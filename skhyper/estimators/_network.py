@@ -153,7 +153,7 @@ class NetworkBuilder:
             and self.checkpoint is None
             and self.learning_rate != "auto"
             and isinstance(self.kernel_initializer, str)
-            and not schedules.is_keras_schedule(self.lr_schedule)
+            and not schedules.is_keras_schedule(self._lr_schedule())
             and _OBJECT not in self._network_settings().values()
         )
 
@@ -215,8 +215,8 @@ class NetworkBuilder:
                 optimizer.learning_rate = self.learning_rate_
             return optimizer
         learning_rate = self.learning_rate_
-        if schedules.is_keras_schedule(self.lr_schedule):  # stepped per batch
-            schedule = self.lr_schedule
+        if schedules.is_keras_schedule(self._lr_schedule()):  # stepped per batch
+            schedule = self._lr_schedule()
             learning_rate = type(schedule).from_config(schedule.get_config())
         settings = {
             name: getattr(self, name)

@@ -177,10 +177,10 @@ class Hyperparameters:
                     f" layer ({len(sizes)} here), got {self.dropout!r}."
                 )
         optimizer_schedule = not isinstance(self.optimizer, str) and not settable_rate(self.optimizer)
-        if optimizer_schedule and (self.lr_schedule != "constant" or self.learning_rate == "auto"):
+        if optimizer_schedule and (self._lr_schedule() != "constant" or self.learning_rate == "auto"):
             raise ValueError(
                 "The optimizer's learning rate is a Keras schedule, which sets the rate"
-                f" itself: lr_schedule={self.lr_schedule!r} and learning_rate="
+                f" itself: lr_schedule={self._lr_schedule()!r} and learning_rate="
                 f"{self.learning_rate!r} cannot. Give the optimizer a plain rate, or keep"
                 " lr_schedule='constant' and a numeric learning_rate."
             )
@@ -191,8 +191,27 @@ class Hyperparameters:
                 " schedule its initial rate, or use a named lr_schedule with 'auto'."
             )
 
+    # The settings a fit uses: the parameters themselves here; a subclass
+    # whose defaults depend on the data (WindowForecaster's "auto" on one
+    # series or a panel) resolves them in these.
+
+    def _setting(self, name):
+        return getattr(self, name)
+
+    def _epochs(self):
+        return self._setting("epochs")
+
+    def _batch_size(self):
+        return self._setting("batch_size")
+
+    def _early_stopping(self):
+        return self._setting("early_stopping")
+
+    def _lr_schedule(self):
+        return self._setting("lr_schedule")
+
     def _hidden_sizes(self):
-        sizes = self.hidden_layer_sizes
+        sizes = self._setting("hidden_layer_sizes")
         sizes = (sizes,) if isinstance(sizes, Integral) else tuple(sizes)
         # NumPy integers (a grid of np.arange) are ints to Keras only once converted.
         return tuple(int(s) if isinstance(s, Integral) and not isinstance(s, bool) else s for s in sizes)
@@ -207,14 +226,14 @@ class Hyperparameters:
         or 10% when ``early_stopping`` is on and ``validation_split`` is 0
         (sklearn's ``MLPClassifier(early_stopping=True)`` holds out its
         ``validation_fraction=0.1`` the same way)."""
-        if self.validation_split == 0 and self.early_stopping:
+        if self._setting("validation_split") == 0 and self._early_stopping():
             return DEFAULT_VALIDATION_FRACTION
-        return self.validation_split
+        return self._setting("validation_split")
 
     def _validation_description(self):
-        if self.validation_split == 0 and self.early_stopping:
+        if self._setting("validation_split") == 0 and self._early_stopping():
             return f"early_stopping=True holds out {DEFAULT_VALIDATION_FRACTION:.0%} (validation_split=0), which"
-        return f"validation_split={self.validation_split}"
+        return f"validation_split={self._setting('validation_split')}"
 
 
 def settable_rate(optimizer):

@@ -24,6 +24,20 @@ from .mlp import KerasMLPRegressor
 
 __all__ = ["WindowForecaster"]
 
+#: What the settings left at "auto" are on one series and on a panel.  On a
+#: panel (many windows of many series) a wider network trains for a fixed
+#: number of epochs on the absolute error, its rate cosine-decayed, on every
+#: window (the latest too: no validation split); chosen by validation on the
+#: training parts of M3 (benchmarks/m3.py --validate), never on its test part.
+AUTO_SETTINGS = {
+    "hidden_layer_sizes": ((100,), (512, 512, 512)),
+    "batch_size": (32, 512),
+    "epochs": (100, 10),
+    "lr_schedule": ("constant", "cosine"),
+    "early_stopping": (True, False),
+    "validation_split": (0.1, 0.0),
+}
+
 #: The longest window ``window_size="auto"`` takes.
 AUTO_WINDOW = 20
 
@@ -256,6 +270,7 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
         "min_seasonal_strength": [Interval(Real, 0, 1, closed="both")],
         "scale": ["boolean"],
         "window_scale": [StrOptions({"level"}), None],
+        **{name: [*KerasMLPRegressor._parameter_constraints[name], StrOptions({"auto"})] for name in AUTO_SETTINGS},
         "series_weight": [StrOptions({"mase", "equal"}), None],
     }
 
@@ -275,11 +290,18 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
         scale=True,
         window_scale="level",
         series_weight="mase",
-        early_stopping=True,
-        validation_split=0.1,
+        hidden_layer_sizes="auto",
+        batch_size="auto",
+        epochs="auto",
+        lr_schedule="auto",
+        early_stopping="auto",
+        validation_split="auto",
         **params,
     ):
-        super().__init__(early_stopping=early_stopping, validation_split=validation_split, **params)
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes, batch_size=batch_size, epochs=epochs, lr_schedule=lr_schedule,
+            early_stopping=early_stopping, validation_split=validation_split, **params,
+        )  # fmt: skip
         self.window_size = window_size
         self.horizon = horizon
         self.seasonal_period = seasonal_period
@@ -295,6 +317,21 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
         self.series_weight = series_weight
 
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
+
+    def _setting(self, name):
+        """A parameter's value, an "auto" one resolved for what the
+        forecaster is (or was last) fit on: one series or a panel."""
+        value = getattr(self, name)
+        if name in AUTO_SETTINGS and isinstance(value, str) and value == "auto":
+            return AUTO_SETTINGS[name][bool(getattr(self, "panel_", False))]
+        return value
+
+    def _output_and_loss(self, n_outputs):
+        """``loss=None``: the squared error on one series, the absolute error
+        on a panel (its windows scaled by their levels: relative errors)."""
+        if self.loss is None and getattr(self, "panel_", False):
+            return "linear", "mean_absolute_error"
+        return super()._output_and_loss(n_outputs)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -319,7 +356,7 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
         self
         """
         if not self._took_fused_result(X, y, None):
-            self._fit(X, y, None, warm_start=self.warm_start, epochs=self.epochs)
+            self._fit(X, y, None, warm_start=self.warm_start, epochs=None)
         return self
 
     def partial_fit(self, X, y=None):
@@ -569,7 +606,7 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
 
     def _before_training(self, initial_epoch):
         self.linear_start_kept_ = None
-        if initial_epoch == 0 and self.linear_path and self.early_stopping and self._validation_fraction() > 0:
+        if initial_epoch == 0 and self.linear_path and self._early_stopping() and self._validation_fraction() > 0:
             return self._get_weight("linear_path/kernel"), self._get_weight("output/bias")  # a new network's start
         return None
 

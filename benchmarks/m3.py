@@ -10,7 +10,11 @@ Methods
 - ``snaive``: the last season repeated (the last value for yearly / other).
 - ``ets``, ``theta``, ``arima``: statsforecast's AutoETS, AutoTheta and
   AutoARIMA with ``season_length`` = the series' period.
-- ``global_mlp``: one Keras MLP per frequency trained on the pooled windows
+- ``skhyper_defaults``: ``WindowForecaster(seasonal_period=m)`` fit on the
+  frequency's panel (a long frame), ``forecast(h)``: the defaults alone.
+- ``skhyper_recipe``: the documented recipe, the median of global
+  WindowForecasters (``horizon=h``) over window lengths and two seeds.
+- ``global_mlp``: the recipe's research prototype in plain Keras, one MLP per frequency trained on the pooled windows
   of all its series, each window divided by its own level (the mean of the
   last ``level`` values of its input); all ``h`` steps at once, MAE loss,
   Adam; the median of a few networks (seeds x input lengths). Recipes in
@@ -22,11 +26,13 @@ Scores: sMAPE as in M3 (the mean over the horizon of 200 |y - f| / (|y| + |f|),
 averaged over series) and MASE (the mean absolute error over the in-sample
 MAE of the seasonal naive forecast; lag 1 when a series is no longer than its
 period). Every method runs in a fresh process, one after another, so its peak
-RSS (imports included) and times are its own. ``--cache DIR`` keeps each
-method's forecasts and times, so a later run reuses the slow ones.
+RSS (imports included) and times are its own. ``--cache DIR`` keeps the
+classical methods' forecasts and times, so a later run reuses the slow ones
+(the networks always run, as their recipes may have changed).
 
-    python benchmarks/m3.py --every 10                 # quick
-    python benchmarks/m3.py --validate --out benchmarks/results/m3_validation.md
+    python benchmarks/m3.py --every 10 --out /tmp/m3_quick.md        # quick
+    python benchmarks/m3.py --validate --cache /tmp/m3cache --out /tmp/m3_val.md
+    python benchmarks/m3.py --cache /tmp/m3cache                     # the table
 """
 
 import argparse
@@ -44,9 +50,10 @@ import warnings
 import numpy as np
 
 FREQS = ("yearly", "quarterly", "monthly", "other")
-METHODS = ("snaive", "ets", "theta", "arima", "global_mlp")
+METHODS = ("snaive", "ets", "theta", "arima", "skhyper_defaults", "skhyper_recipe", "global_mlp")
 COMBINATIONS = {
     "mean3": ("ets", "theta", "arima"),
+    "skhyper_ets_theta": ("skhyper_recipe", "ets", "theta"),
     "mlp_ets_theta": ("global_mlp", "ets", "theta"),
     "mlp_mean3": ("global_mlp", "ets", "theta", "arima"),
 }
@@ -147,6 +154,63 @@ def arima(panel):
     return _statsforecast(panel, AutoARIMA(season_length=panel.period))
 
 
+# ------------------------------------------------------------------ skhyper
+
+
+def _long_frame(panel):
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "unique_id": np.repeat(np.arange(len(panel.train)), [len(x) for x in panel.train]),
+            "ds": np.concatenate([np.arange(len(x)) for x in panel.train]),
+            "y": np.concatenate(panel.train),
+        }
+    )
+
+
+def _season(panel):
+    return panel.period if panel.period > 1 else None
+
+
+def _skhyper_forecasts(model, panel):
+    forecast = model.fit(_long_frame(panel)).forecast(panel.h)  # one row per series and step, series in order
+    return np.maximum(forecast.iloc[:, -1].to_numpy().reshape(len(panel.train), panel.h), 0.0)
+
+
+def skhyper_defaults(panel):
+    """``WindowForecaster(seasonal_period=m).fit(panel).forecast(h)``: nothing else set."""
+    from skhyper import WindowForecaster
+
+    return _skhyper_forecasts(WindowForecaster(seasonal_period=_season(panel)), panel)
+
+
+#: The documented recipe's settings by frequency (window lengths of its
+#: ensemble, epochs, batch size), chosen on --validate runs of global_mlp
+#: (the same network and scaling in plain Keras) and never on xx.
+SKHYPER_RECIPES = {
+    "yearly": dict(windows=(6, 8), epochs=20, batch_size=128),
+    "quarterly": dict(windows=(8, 12), epochs=30, batch_size=128),
+    "monthly": dict(windows=(24, 36), epochs=10, batch_size=512),
+    "other": dict(windows=(8,), epochs=30, batch_size=128),
+}
+
+
+def skhyper_recipe(panel):
+    """The median of global WindowForecasters over window lengths and two
+    seeds, all ``h`` steps at once (skhyper.EnsembleForecaster)."""
+    from skhyper import EnsembleForecaster, WindowForecaster
+
+    recipe = SKHYPER_RECIPES[panel.freq]
+    members = [
+        (f"w{window}_s{seed}", WindowForecaster(
+            seasonal_period=_season(panel), horizon=panel.h, window_size=window, epochs=recipe["epochs"],
+            batch_size=recipe["batch_size"], random_state=seed))
+        for window in recipe["windows"] for seed in (0, 1)
+    ]  # fmt: skip
+    return _skhyper_forecasts(EnsembleForecaster(members, aggfunc="median"), panel)
+
+
 # ------------------------------------------------------------------ global MLP
 
 
@@ -156,22 +220,23 @@ class Recipe:
 
     windows: tuple  # input lengths; one network per length and seed
     level: int  # inputs and targets are divided by the mean of the last `level` inputs
-    seeds: int = 3
+    epochs: int
+    batch: int = 128
+    seeds: int = 2
     width: int = 512
     depth: int = 3
-    epochs: int = 10
-    batch: int = 512
-    learning_rate: float = 1e-3
+    learning_rate: float = 1e-3  # cosine-decayed to 0 over the training
     log: bool = False  # log of the ratio to the level instead of the ratio
     recent: int = 0  # keep only each series' last `recent` windows (0: all)
-    mase_weights: bool = False  # weigh windows by level / MASE scale: the loss is MASE's
+    mase_weights: bool = True  # weigh windows by level / MASE scale: the loss is MASE's
 
 
+# chosen on --validate runs (the last h of x held out), never on xx
 RECIPES = {
-    "yearly": Recipe(windows=(6, 9, 12), level=1),
-    "quarterly": Recipe(windows=(8, 12, 16), level=4),
-    "monthly": Recipe(windows=(18, 24, 36), level=12),
-    "other": Recipe(windows=(8, 12, 16), level=1),
+    "yearly": Recipe(windows=(6, 8), level=1, epochs=20),
+    "quarterly": Recipe(windows=(8, 12), level=4, epochs=30),
+    "monthly": Recipe(windows=(24, 36), level=12, epochs=10, batch=512),
+    "other": Recipe(windows=(8,), level=1, epochs=30),
 }
 
 
@@ -276,7 +341,7 @@ def run_in_fresh_process(method, freqs, every, validate):
 
 
 def cached_run(method, freqs, every, validate, cache):
-    if cache is None:
+    if cache is None or method in ("global_mlp", "skhyper_defaults", "skhyper_recipe"):
         return run_in_fresh_process(method, freqs, every, validate)
     split = "validate" if validate else "test"
     path = os.path.join(cache, f"{method}_{'-'.join(freqs)}_every{every}_{split}.pkl")
@@ -303,7 +368,7 @@ def main():
     parser.add_argument("--every", type=int, default=1, help="keep every K-th series")
     parser.add_argument("--methods", default=",".join(METHODS + tuple(COMBINATIONS)))
     parser.add_argument("--validate", action="store_true", help="score on the last h of x")
-    parser.add_argument("--cache", help="a directory keeping each method's forecasts")
+    parser.add_argument("--cache", help="a directory keeping the classical forecasts")
     parser.add_argument("--out", default="benchmarks/results/m3.md")
     args = parser.parse_args()
     freqs = args.freq.split(",")

@@ -12,7 +12,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["STATE", "check_state"]
+__all__ = ["STATE", "check_agreement", "check_state"]
 
 #: Fitted attributes stored per class (besides the network and the encoder).
 STATE = {
@@ -233,3 +233,58 @@ def _check_forecaster(state):
 def _show(value):
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_agreement(estimator):
+    """Check that an estimator's fitted state is what a fit with its
+    parameters makes (its window and season, its target's kind); raise a
+    ``ValueError`` naming the first that is not."""
+    kind = type(estimator).__name__
+    if kind == "KerasMLPClassifier":
+        _check_classifier(estimator)
+    elif kind == "WindowForecaster":
+        _check_forecaster_params(estimator)
+
+
+def _check_classifier(estimator):
+    kind, n_classes = estimator._target_type(), estimator.n_classes_
+    if kind == "binary" and n_classes != 2:
+        raise ValueError(f"target_type_='binary' with {n_classes} classes")
+    two_d = kind in ("multilabel-indicator", "multiclass-onehot")
+    if two_d and not np.array_equal(estimator.classes_, np.arange(n_classes)):
+        raise ValueError(f"target_type_={kind!r} with classes_ other than 0 .. {n_classes - 1}")
+    if two_d != (estimator._label_dtype is not None):
+        raise ValueError(f"_label_dtype={estimator._label_dtype!r} with target_type_={kind!r}")
+
+
+def _check_forecaster_params(estimator):
+    expected = {
+        "window_size_": None if estimator.window_size == "auto" else estimator.window_size,
+        "seasonal_period_": None if estimator.seasonal_period == "auto" else estimator.seasonal_period,
+    }
+    for name, value in expected.items():
+        if name == "window_size_" and value is None:
+            continue
+        if name == "seasonal_period_" and estimator.seasonal_period == "auto":
+            continue
+        if getattr(estimator, name) != value:
+            raise ValueError(f"{name}={getattr(estimator, name)!r} where its parameter makes {value!r}")
+    if not np.array_equal(estimator._offsets(), estimator.lags_):
+        raise ValueError("lags_ other than its window_size, horizon and season make")
+    if estimator._level_rows(estimator.forecasts_itself_) != estimator.level_rows_:
+        raise ValueError(f"level_rows_={estimator.level_rows_} where relative_to={estimator.relative_to!r} makes"
+                         f" {estimator._level_rows(estimator.forecasts_itself_)}")
+    width = 1 if estimator.target_is_1d_ else len(estimator.target_mean_)
+    if getattr(estimator, "n_outputs_", None) not in (None, estimator.horizon * width):
+        raise ValueError(f"n_outputs_={estimator.n_outputs_} for horizon={estimator.horizon} and {width} target columns")
+    mode, chosen = estimator.deseasonalize_, estimator.deseasonalize
+    allowed = {None: {None}, "difference": {None, "difference"}, "additive": {None, "additive"},
+               "multiplicative": {None, "multiplicative"}, "auto": {None, "additive", "multiplicative"}}[chosen]
+    if mode not in allowed:
+        raise ValueError(f"deseasonalize_={mode!r} where deseasonalize={chosen!r}")
+    if (estimator.seasonal_indices_ is not None) != (mode in ("additive", "multiplicative")):
+        raise ValueError(f"seasonal_indices_ {'without' if estimator.seasonal_indices_ is None else 'with'}"
+                         f" deseasonalize_={mode!r}")
+    linear = estimator.linear_lags_
+    if linear is not None and not np.isin(linear, estimator.lags_).all():
+        raise ValueError("linear_lags_ outside lags_")

@@ -30,6 +30,7 @@ Files of format version 1 (skhyper 0.1) hold the network in Keras' own
 
 import json
 import math
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -37,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from ._archive import Archive, ArchiveError, MemberLimit, foreign_format
-from ._fitted_state import STATE, check_state
+from ._fitted_state import STATE, check_agreement, check_state
 from ._plain import PlainValueError, decode, encode
 
 __all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
@@ -60,6 +61,11 @@ MAX_CONTAINERS = 100_000
 
 #: Values one parameter may hold (a class_weight of that many classes).
 MAX_PARAM_VALUES = 20_000
+
+#: The largest ``epochs`` and other counts (batch size, patience, periods...)
+#: a file may set: a fit of a loaded estimator must end.
+MAX_EPOCHS = 100_000
+MAX_COUNT = 2**31
 
 #: Hidden layers a file may describe (each one is built before its weights
 #: are read).
@@ -233,25 +239,30 @@ def load(path, kind=None, *, allow_keras_format=False):
         The file is not one ``load`` reads; the message starts with its path
         and says why.
     """
-    path = Path(path)
-    _check_keras(path)
-    if not path.is_file():
-        raise _MissingFile(f"{path}: no such file.")
-    with open(path, "rb") as handle:
-        foreign = foreign_format(handle.read(16))
+    shown, path = os.fspath(path), Path(path)
+    _check_keras(shown)
+    try:
+        exists = path.is_file()
+        if exists:
+            with open(path, "rb") as handle:
+                foreign = foreign_format(handle.read(16))
+    except OSError as error:
+        raise LoadError(f"{shown}: cannot be read: {error.strerror or error}.") from None
+    if not exists:
+        raise _MissingFile(f"{shown}: no such file.")
     if foreign is not None:
         raise LoadError(
-            f"{path}: {foreign}, not a skhyper file. skhyper.load reads only skhyper's safe format;"
+            f"{shown}: {foreign}, not a skhyper file. skhyper.load reads only skhyper's safe format;"
             " joblib.load and pickle.load run code from the file: use them only for files you trust."
         )
     try:
-        return _load(path, kind, allow_keras_format)
+        return _load(shown, path, kind, allow_keras_format)
     except ArchiveError as error:
-        raise LoadError(f"{path}: not a skhyper file, or a damaged one: {error}.") from None
+        raise LoadError(f"{shown}: not a skhyper file, or a damaged one: {error}.") from None
     except RecursionError:
-        raise LoadError(f"{path}: damaged skhyper file: values nested too deeply.") from None
+        raise LoadError(f"{shown}: damaged skhyper file: values nested too deeply.") from None
     except MemoryError:
-        raise LoadError(f"{path}: damaged skhyper file: it asks for more memory than there is.") from None
+        raise LoadError(f"{shown}: damaged skhyper file: it asks for more memory than there is.") from None
 
 
 def _check_keras(path):
@@ -267,9 +278,10 @@ def _check_keras(path):
         )
 
 
-def _load(path, kind, allow_keras_format):
+def _load(path, file, kind, allow_keras_format):
+    """``path``: the file as the caller named it (for messages); ``file``: it as a Path."""
     members = {"skhyper.json": _JSON, "network.bin": _NETWORK, "model.keras": _LEGACY_NETWORK}
-    with Archive(path, members, required=["skhyper.json"]) as archive:
+    with Archive(file, members, required=["skhyper.json"]) as archive:
         document = _read_document(path, archive.read("skhyper.json"))
         version = document["format_version"]
         if version == 1 and not allow_keras_format:
@@ -292,6 +304,8 @@ def _load(path, kind, allow_keras_format):
         state = _state(path, document)
         try:
             _set_state(estimator, state)
+            if not (version == 1 and allow_keras_format):  # files of 0.1 may predate what is checked
+                check_agreement(estimator)
         except (ValueError, TypeError) as error:
             raise LoadError(f"{path}: its fitted state is not one a fit makes: {_short(error)}") from None
         if version == 1:
@@ -352,6 +366,10 @@ def _estimator(path, document, kind):
     large = next((key for key, value in params.items() if _size(value) > MAX_PARAM_VALUES), None)
     if large is not None:
         raise LoadError(f"{path}: its parameter {large} holds more than {MAX_PARAM_VALUES} values; no parameter has as many.")
+    counts = {key: value for key, value in params.items() if type(value) is int and key != "random_state"}
+    huge = next((key for key, value in counts.items() if value > (MAX_EPOCHS if key == "epochs" else MAX_COUNT)), None)
+    if huge is not None:
+        raise LoadError(f"{path}: its parameter {huge}={_show(params[huge])} is larger than skhyper loads.")
     params = {**_DEFAULTS_BEFORE.get(name, {}), **params, **dict.fromkeys(NOT_STORED)}
     try:
         estimator = cls(**params)
@@ -398,7 +416,7 @@ def _state(path, document):
     try:
         check_state(name, state, complete=document["format_version"] >= 2)
         index = _decode_index_summary(index)
-    except (ValueError, TypeError, OverflowError) as error:
+    except (ValueError, TypeError, OverflowError, NotImplementedError, AttributeError) as error:
         raise LoadError(f"{path}: its fitted state is not one a fit makes: {error}.") from None
     return {"attributes": state, "target_shape_tail": tuple(tail), "_training_index": index, "seed_states": seeds}
 

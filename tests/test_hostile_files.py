@@ -266,6 +266,17 @@ def test_deep_nesting_and_many_containers_are_refused(good, tmp_path):
       "a dict of 10001 entries"),
      ("classifier", lambda d: d["params"].update(class_weight={"dict": [[k * (2**61 - 1), 1.0] for k in range(3)]}),
       "a dict key of type int"),
+     # states that pass each check alone but no fit with these parameters makes
+     ("classifier", lambda d: d["state"].update(target_type_="multiclass-onehot", classes_={"ndarray": [10, 20, 30],
+                                                "dtype": "<i8"}, n_classes_=3), "classes_ other than 0 .. 2"),
+     ("classifier", lambda d: d["state"].update(target_type_="binary"), "'binary' with 10 classes"),
+     ("forecaster", lambda d: d["state"].update(level_rows_=3), "level_rows_=3"),
+     ("forecaster", lambda d: d["state"].update(window_size_=3), "window_size_=3"),
+     ("forecaster", lambda d: d["state"].update(lags_={"ndarray": [4, 2], "dtype": "<i8"}), "lags_ other than"),
+     ("forecaster", lambda d: d["state"].update(deseasonalize_="difference", seasonal_period_=2), "seasonal_period_=2"),
+     ("forecaster", lambda d: d["state"].update(_training_index={"kind": "timestamp", "last": "-5000-01-01",
+                                                                 "freq": "C"}), "not one a fit makes"),
+     ("classifier", lambda d: d["params"].update(epochs=10**9), "epochs=1000000000 is larger"),
      ("classifier", lambda d: d["network"].update(rate=-1), "positive number")],
 )  # fmt: skip
 def test_a_fitted_state_that_no_fit_makes_is_refused(good, tmp_path, which, change, match):
@@ -295,6 +306,10 @@ def test_foreign_files_are_named(good, tmp_path):
     with pytest.raises(FileNotFoundError):
         skhyper.load(tmp_path / "missing.skhyper")
     refused(tmp_path, "no such file")  # a folder
+    refused("x" * 5000, "cannot be read")  # a name too long for the system
+    link = tmp_path / "mem.skhyper"
+    link.symlink_to("/proc/self/mem")  # a file that cannot be read
+    refused(link, "cannot be read")
     traversal = write(tmp_path / "t.skhyper", {**members(good["classifier"]), "../../evil.txt": b"x"})
     refused(traversal, "unexpected member")
     assert not (tmp_path.parent / "evil.txt").exists()

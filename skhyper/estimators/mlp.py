@@ -139,7 +139,9 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
         if kind == MULTILABEL:
             return (proba > 0.5).astype(self._label_dtype)
         if kind == ONE_HOT:
-            return np.eye(self.n_classes_, dtype=self._label_dtype)[np.argmax(proba, axis=1)]
+            rows = np.zeros(proba.shape, dtype=self._label_dtype)  # (not an n_classes x n_classes eye)
+            rows[np.arange(len(rows)), np.argmax(proba, axis=1)] = 1
+            return rows
         return self.classes_[np.argmax(proba, axis=1)]
 
     def score(self, X, y, sample_weight=None):

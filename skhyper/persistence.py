@@ -29,10 +29,7 @@ Files of format version 1 (skhyper 0.1) hold the network in Keras' own
 """
 
 import json
-import math
 import os
-import re
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +37,7 @@ import numpy as np
 from ._archive import Archive, ArchiveError, MemberLimit, foreign_format
 from ._fitted_state import STATE, check_agreement, check_state
 from ._plain import PlainValueError, decode, encode
+from ._saved_network import load_network, network_of
 
 __all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
 
@@ -153,7 +151,7 @@ def save(estimator, path):
         if kind == "WindowForecaster":
             state["_training_index"] = _encode_index_summary(estimator._training_index)
         document["state"] = state
-        document["network"], arrays = _network_of(estimator)
+        document["network"], arrays = network_of(estimator)
     path = Path(path)
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("skhyper.json", json.dumps(document, indent=1), compress_type=zipfile.ZIP_DEFLATED)
@@ -162,36 +160,6 @@ def save(estimator, path):
                 for array in arrays:
                     member.write(np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes())
     return path
-
-
-def _network_of(estimator):
-    """The network's description for ``skhyper.json`` and its arrays in order."""
-    from ._weights import NetworkWeights
-    from .hyperparams import current_rate
-
-    model = estimator._network()
-    if isinstance(model, NetworkWeights):  # a Keras model of it, which the estimator does not keep
-        model = estimator._keras_model_of(model)
-    optimizer = model.optimizer.variables if model.optimizer.built else []
-    values = [v.numpy() for v in [*model.variables, *optimizer]]
-    description = {
-        "inputs": int(model.inputs[0].shape[-1]),
-        "outputs": int(model.outputs[0].shape[-1]),
-        "rate": current_rate(model.optimizer),
-        "variables": _listing(model.variables, values),
-        "optimizer": _listing(optimizer, values[len(model.variables) :]) if optimizer else None,
-    }
-    return description, values
-
-
-def _listing(variables, values):
-    return [[_path(v), list(np.shape(value)), np.asarray(value).dtype.name] for v, value in zip(variables, values)]
-
-
-def _path(variable):
-    """The variable's path, without the process-wide counter Keras adds to
-    the name of each dropout layer's seed generator after the first."""
-    return re.sub(r"^seed_generator_\d+/", "seed_generator/", variable.path)
 
 
 def _encode_param(kind, name, value):
@@ -312,7 +280,12 @@ def _load(path, file, kind, allow_keras_format):
             _load_keras_network(path, estimator, state, archive.read("model.keras"))
         else:
             with archive.open("network.bin") as member:
-                _load_network(path, estimator, document.get("network"), member, archive.size("network.bin"))
+                try:
+                    load_network(estimator, document.get("network"), member, archive.size("network.bin"))
+                except ArchiveError:
+                    raise
+                except (ValueError, TypeError, KeyError) as error:
+                    raise LoadError(f"{path}: {_short(error)}") from None
                 if member.read_at_most(1):
                     raise LoadError(f"{path}: network.bin is longer than the variables it lists.")
         _probe(path, estimator)
@@ -461,42 +434,6 @@ def _target_encoder(estimator, tail):
 # ------------------------------------------------------------- the network
 
 
-def _load_network(path, estimator, described, member, n_bytes):
-    """Build the estimator's network from its parameters and read the
-    file's numbers into it."""
-    inputs, outputs, rate = _check_description(path, estimator, described)
-    if 2 * (len(estimator._hidden_sizes()) + 1) > len(described["variables"]):
-        raise LoadError(f"{path}: its parameters describe more layers than its network lists variables.")
-    largest = 4 * _parameter_count(estimator, inputs, outputs)
-    if largest > n_bytes:  # a file cannot make load build a network it does not hold the weights of
-        raise LoadError(
-            f"{path}: its parameters describe a network of {largest} bytes of weights; network.bin"
-            f" holds {n_bytes}: a damaged or hostile file."
-        )
-    estimator.learning_rate_, fitted_rate = rate, estimator.learning_rate_
-    try:
-        model = estimator._build_model(inputs, outputs)
-    except (TypeError, ValueError, KeyError) as error:
-        raise LoadError(f"{path}: its network cannot be built from its parameters: {error}") from None
-    finally:
-        estimator.learning_rate_ = fitted_rate
-    _check_listing(path, "variables", described["variables"], model.variables)
-    optimizer_listing = described["optimizer"]
-    if optimizer_listing is not None:
-        model.optimizer.build(model.trainable_variables)
-        _check_listing(path, "optimizer variables", optimizer_listing, model.optimizer.variables)
-    variables = list(model.variables) + (list(model.optimizer.variables) if optimizer_listing is not None else [])
-    if sum(_n_bytes(v) for v in variables) != n_bytes:
-        raise LoadError(f"{path}: network.bin holds {n_bytes} bytes; the variables it lists take {sum(_n_bytes(v) for v in variables)}.")
-    for variable in variables:
-        dtype = np.dtype(variable.dtype).newbyteorder("<")
-        value = np.frombuffer(member.read_exactly(_n_bytes(variable)), dtype=dtype).reshape(tuple(variable.shape))
-        if value.dtype.kind == "f" and not np.isfinite(value).all():
-            raise LoadError(f"{path}: the network's {variable.path} holds NaN or infinite values: a damaged file.")
-        variable.assign(value)
-    estimator.model_ = model
-
-
 def _load_keras_network(path, estimator, state, model_bytes):
     """Format version 1: the network in Keras' own format (trusted files)."""
     from ._legacy_format import read_keras_model
@@ -508,70 +445,6 @@ def _load_keras_network(path, estimator, state, model_bytes):
             restore_seed_states(estimator.model_, decode(state["seed_states"]))
     except (ValueError, TypeError, AttributeError) as error:
         raise LoadError(f"{path}: its network could not be read: {error}") from None
-
-
-def _check_description(path, estimator, described):
-    keys = {"inputs", "outputs", "rate", "variables", "optimizer"}
-    if not (isinstance(described, dict) and set(described) == keys):
-        raise LoadError(f"{path}: damaged skhyper file: the network's description must hold {sorted(keys)}.")
-    inputs, outputs, rate = described["inputs"], described["outputs"], described["rate"]
-    if not all(type(n) is int and 1 <= n < 2**24 for n in (inputs, outputs)):
-        raise LoadError(f"{path}: damaged skhyper file: the network's inputs and outputs must be counts.")
-    if not (type(rate) in (int, float) and math.isfinite(rate) and rate > 0):
-        raise LoadError(f"{path}: damaged skhyper file: the network's rate must be a positive number.")
-    for name in ("variables", "optimizer"):
-        listing = described[name]
-        if listing is None and name == "optimizer":
-            continue
-        if not (isinstance(listing, list) and len(listing) <= 4096 and all(_listed(entry) for entry in listing)):
-            raise LoadError(f"{path}: damaged skhyper file: the network's {name} must be [path, shape, dtype] entries.")
-    expected = _expected_outputs(estimator)
-    if expected != outputs:
-        raise LoadError(f"{path}: its fitted state calls for a network of {expected} outputs; the file's has {outputs}.")
-    if type(estimator).__name__ != "WindowForecaster" and inputs != estimator.n_features_in_:
-        raise LoadError(f"{path}: n_features_in_={estimator.n_features_in_}, but its network takes {inputs} inputs.")
-    return inputs, outputs, float(rate)
-
-
-def _listed(entry):
-    return (
-        isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str) and isinstance(entry[2], str)
-        and isinstance(entry[1], list) and len(entry[1]) <= 4 and all(type(n) is int and 0 <= n < 2**31 for n in entry[1])
-    )  # fmt: skip
-
-
-def _expected_outputs(estimator):
-    """The outputs the fitted state calls for."""
-    if type(estimator).__name__ == "KerasMLPClassifier":
-        if estimator._target_type() in ("multilabel-indicator", "multiclass-onehot"):
-            return estimator.n_classes_
-        return estimator._n_model_outputs(np.zeros(1))
-    if type(estimator).__name__ == "WindowForecaster":  # every step of the horizon, each target column
-        return estimator.horizon * (1 if estimator.target_is_1d_ else len(estimator.target_mean_))
-    tail = estimator.target_encoder_._y_shape[1:]
-    return int(np.prod(tail)) if tail else 1
-
-
-def _parameter_count(estimator, inputs, outputs):
-    sizes = [inputs, *estimator._hidden_sizes(), outputs]
-    count = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
-    return count + (inputs * outputs if estimator._has_linear_path() else 0)
-
-
-def _check_listing(path, name, listing, variables):
-    actual = [[_path(v), list(v.shape), np.dtype(v.dtype).name] for v in variables]
-    if listing != actual:
-        wrong = next((i for i, (a, b) in enumerate(zip(listing, actual)) if a != b), min(len(listing), len(actual)))
-        theirs = listing[wrong] if wrong < len(listing) else "nothing"
-        ours = actual[wrong] if wrong < len(actual) else "nothing"
-        raise LoadError(
-            f"{path}: its network's {name} are not those its parameters build: entry {wrong} is"
-            f" {_show(theirs)} in the file, {_show(ours)} in the network built."
-        )
-
-
-def _n_bytes(variable):
-    return int(np.prod(tuple(variable.shape), dtype=np.int64)) * np.dtype(variable.dtype).itemsize
 
 
 def _probe(path, estimator):

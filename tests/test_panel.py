@@ -86,6 +86,13 @@ def test_each_window_is_scaled_by_its_own_level():
     np.testing.assert_allclose(ratio.drop("s4"), 1.0, rtol=1e-3)
 
 
+def test_one_series_options_are_refused_on_a_panel():
+    with pytest.raises(ValueError, match="leave deseasonalize=None"):
+        WindowForecaster(seasonal_period=12, deseasonalize="additive", **QUICK).fit(make_panel(3))
+    with pytest.raises(ValueError, match="y column"):
+        WindowForecaster(**QUICK).fit(make_panel(3), np.zeros(3))
+
+
 def test_series_shorter_than_a_window_still_get_forecasts():
     frame = pd.concat([make_panel(5), pd.DataFrame({"unique_id": "short", "ds": pd.date_range("2001-01-01", periods=2, freq="MS"), "y": [5.0, 6.0]})])
     model = WindowForecaster(seasonal_period=12, horizon=3, **QUICK).fit(frame)

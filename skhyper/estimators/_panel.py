@@ -2,17 +2,22 @@
 
 A mixin of :class:`~skhyper.estimators.forecaster.WindowForecaster`.  Given a
 panel (see :mod:`skhyper.panel`), ``fit`` cuts every series into windows of
-its last ``window_size_`` values and the ``horizon`` values after them,
-scales each window and its targets by the window's own level (``window_scale``)
-so that series of any size train one network, and hands those rows to the
-regressor's fit: every hyperparameter, the linear start and early stopping
-work as on one series.  ``forecast(h)`` forecasts every series from its last
-window; ``predict(X)`` gives those forecasts for the rows of ``X``.
+``window_size_`` values and the ``horizon`` values after them, scales each
+window and its targets by the window's own level (``window_scale``) so that
+series of any size train one network, weighs them (``series_weight``) and
+hands those rows to the regressor's fit: every hyperparameter and the
+linear start work as on one series (the "auto" settings take their panel
+values: see ``AUTO_SETTINGS`` in :mod:`.forecaster`).  ``forecast(h)``
+forecasts every series from its last window; ``predict(X)`` gives those
+forecasts for the rows of ``X``.
 
-A series shorter than a window is padded on the left with its first value:
-it still trains (from ``horizon + 1`` values on) and is forecast by the same
-network.  The validation rows (``validation_split``) are the latest windows
-of the panel, so early stopping is judged on the most recent data.
+A window that reaches back before its series' start is padded: the missing
+values are 0 after scaling and a second half of inputs says which values
+are there.  A series still trains from a level's values (a season, or one)
+plus ``horizon`` on, and any series is forecast by the same network.  With
+a validation split, its rows are the latest windows of the panel.
+``deseasonalize``, ``relative_to``, ``seasonal_window`` and
+``min_seasonal_strength`` are about one series and are not used here.
 """
 
 from numbers import Integral
@@ -44,6 +49,11 @@ class PanelForecasting:
             raise ValueError("A panel holds its target in its y column: call fit(panel) with y=None.")
         if sample_weight is not None:
             raise ValueError("sample_weight is not taken with panels.")
+        if self.deseasonalize is not None:
+            raise ValueError(
+                f"deseasonalize={self.deseasonalize!r} takes the season out of one series; on a panel each"
+                " window is scaled by its own level instead: leave deseasonalize=None."
+            )
         if not reset and not getattr(self, "panel_", False):
             raise ValueError("This forecaster was fit on one series; partial_fit must be given one series too.")
         panel = as_panel(X)

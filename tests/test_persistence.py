@@ -240,3 +240,16 @@ def test_a_registered_loss_class_clones_pickles_and_searches(diabetes):
     search = GridSearchCV(KerasMLPRegressor(**TINY, loss=loss), {"learning_rate": [1e-3, 1e-2]}, cv=2).fit(X, y)
     assert search.best_estimator_.loss.factor == 3.0
 
+
+
+def test_a_file_skhyper_0_1_wrote_loads_only_when_trusted(diabetes):
+    """tests/data holds a regressor saved by skhyper 0.1 (format version 1,
+    its network in Keras' .keras format) and its predictions."""
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    with pytest.raises(skhyper.LoadError, match="allow_keras_format=True"):
+        skhyper.load(data / "format1_regressor.skhyper")
+    model = skhyper.load(data / "format1_regressor.skhyper", allow_keras_format=True)
+    X, _ = diabetes
+    np.testing.assert_allclose(model.predict(X[:5]), np.load(data / "format1_regressor_predictions.npy"), rtol=1e-6)

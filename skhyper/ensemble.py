@@ -129,6 +129,16 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
     def target_is_1d_(self):
         return _forecaster(self._fitted()[0]).target_is_1d_
 
+    @property
+    def panel_ids_(self):
+        """On a panel: its series, as the members saw them (for ``neg_mase``)."""
+        return _forecaster(self._fitted()[0]).panel_ids_
+
+    @property
+    def naive_mae_(self):
+        """On a panel: each series' seasonal naive MAE (for ``neg_mase``)."""
+        return _forecaster(self._fitted()[0]).naive_mae_
+
     # ------------------------------------------------------------- helpers
 
     def _fitted(self):

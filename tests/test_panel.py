@@ -111,6 +111,8 @@ def test_an_ensemble_of_global_forecasters_combines_their_panel_forecasts():
     np.testing.assert_allclose(forecast["EnsembleForecaster"], np.median(alone, axis=0))
     assert list(forecast.columns) == ["unique_id", "ds", "EnsembleForecaster"]
     np.testing.assert_allclose(ensemble.predict(forecast[["unique_id", "ds"]]), forecast["EnsembleForecaster"])
+    future = forecast.rename(columns={"EnsembleForecaster": "y"})  # scored against themselves: no error
+    assert neg_mase(ensemble, future) == 0.0 and neg_smape(ensemble, future) == 0.0
 
 
 def test_panel_split_cuts_every_series_at_the_same_origins():

@@ -118,17 +118,23 @@ def snaive(panel):
     return np.array([np.resize(x[-panel.period :], panel.h) for x in panel.train])
 
 
-def _statsforecast(panel, model):
+def _long_frame(panel):
+    """The panel's training parts as a long frame (unique_id, ds, y), series in order."""
     import pandas as pd
-    from statsforecast import StatsForecast
 
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "unique_id": np.repeat(np.arange(len(panel.train)), [len(x) for x in panel.train]),
             "ds": np.concatenate([np.arange(len(x)) for x in panel.train]),
             "y": np.concatenate(panel.train),
         }
     )
+
+
+def _statsforecast(panel, model):
+    from statsforecast import StatsForecast
+
+    frame = _long_frame(panel)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = StatsForecast(models=[model], freq=1, n_jobs=1).forecast(df=frame, h=panel.h)
@@ -155,18 +161,6 @@ def arima(panel):
 
 
 # ------------------------------------------------------------------ skhyper
-
-
-def _long_frame(panel):
-    import pandas as pd
-
-    return pd.DataFrame(
-        {
-            "unique_id": np.repeat(np.arange(len(panel.train)), [len(x) for x in panel.train]),
-            "ds": np.concatenate([np.arange(len(x)) for x in panel.train]),
-            "y": np.concatenate(panel.train),
-        }
-    )
 
 
 def _season(panel):

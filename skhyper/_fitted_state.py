@@ -3,14 +3,17 @@
 :data:`STATE` lists, per estimator class, the attributes the safe format
 stores besides the network; :func:`check_state` checks values read from a
 file against what a fit makes (types, ranges, shapes, and agreement with
-each other and with the network's inputs and outputs) and raises a
-``ValueError`` naming the first that is wrong.
+each other), and :func:`check_agreement` a state set on an estimator
+against what a fit with its parameters makes; both raise a ``ValueError``
+naming the first that is wrong.
 """
 
 import math
 from numbers import Integral, Real
 
 import numpy as np
+
+from ._plain import show as _show
 
 __all__ = ["STATE", "check_agreement", "check_state"]
 
@@ -230,10 +233,6 @@ def _check_forecaster(state):
         raise ValueError(f"deseasonalize_={state['deseasonalize_']!r} without a seasonal_period_")
 
 
-def _show(value):
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
 
 def check_agreement(estimator):
     """Check that an estimator's fitted state is what a fit with its
@@ -258,25 +257,13 @@ def _check_classifier(estimator):
 
 
 def _check_forecaster_params(estimator):
-    expected = {
-        "window_size_": None if estimator.window_size == "auto" else estimator.window_size,
-        "seasonal_period_": None if estimator.seasonal_period == "auto" else estimator.seasonal_period,
-    }
-    for name, value in expected.items():
-        if name == "window_size_" and value is None:
-            continue
-        if name == "seasonal_period_" and estimator.seasonal_period == "auto":
-            continue
-        if getattr(estimator, name) != value:
-            raise ValueError(f"{name}={getattr(estimator, name)!r} where its parameter makes {value!r}")
-    if not np.array_equal(estimator._offsets(), estimator.lags_):
-        raise ValueError("lags_ other than its window_size, horizon and season make")
-    if estimator._level_rows(estimator.forecasts_itself_) != estimator.level_rows_:
-        raise ValueError(f"level_rows_={estimator.level_rows_} where relative_to={estimator.relative_to!r} makes"
-                         f" {estimator._level_rows(estimator.forecasts_itself_)}")
-    width = 1 if estimator.target_is_1d_ else len(estimator.target_mean_)
-    if getattr(estimator, "n_outputs_", None) not in (None, estimator.horizon * width):
-        raise ValueError(f"n_outputs_={estimator.n_outputs_} for horizon={estimator.horizon} and {width} target columns")
+    for name in ("window_size", "seasonal_period"):  # an "auto" one is whatever fit found
+        given, fitted = getattr(estimator, name), getattr(estimator, name + "_")
+        if given != "auto" and fitted != given:
+            raise ValueError(f"{name}_={fitted!r} where its parameter {name}={given!r} makes it that")
+    differences = estimator._windows_unlike_fit(estimator.forecasts_itself_)
+    if differences:
+        raise ValueError(differences[0])
     mode, chosen = estimator.deseasonalize_, estimator.deseasonalize
     allowed = {None: {None}, "difference": {None, "difference"}, "additive": {None, "additive"},
                "multiplicative": {None, "multiplicative"}, "auto": {None, "additive", "multiplicative"}}[chosen]

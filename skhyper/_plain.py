@@ -14,7 +14,7 @@ import os
 
 import numpy as np
 
-__all__ = ["MAX_DEPTH", "PlainValueError", "decode", "encode"]
+__all__ = ["MAX_DEPTH", "PlainValueError", "decode", "encode", "show"]
 
 #: How deeply values may nest (a fitted estimator's need two or three levels).
 MAX_DEPTH = 32
@@ -157,3 +157,9 @@ def _leaves(values, shape, types):
     leaves = np.empty(len(flat), dtype=object)
     leaves[:] = flat
     return leaves.reshape(shape)
+
+
+def show(value):
+    """A value's repr, cut to 60 characters (for messages about a file's values)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

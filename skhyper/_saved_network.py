@@ -15,6 +15,8 @@ import re
 
 import numpy as np
 
+from ._plain import show as _show
+
 __all__ = ["load_network", "network_of"]
 
 
@@ -121,7 +123,7 @@ def _expected_outputs(estimator):
             return estimator.n_classes_
         return estimator._n_model_outputs(np.zeros(1))
     if type(estimator).__name__ == "WindowForecaster":  # every step of the horizon, each target column
-        return estimator.horizon * (1 if estimator.target_is_1d_ else len(estimator.target_mean_))
+        return estimator.horizon * estimator._n_targets()
     tail = estimator.target_encoder_._y_shape[1:]
     return int(np.prod(tail)) if tail else 1
 
@@ -146,8 +148,3 @@ def _check_listing(name, listing, variables):
 
 def _n_bytes(variable):
     return int(np.prod(tuple(variable.shape), dtype=np.int64)) * np.dtype(variable.dtype).itemsize
-
-
-def _show(value):
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."

@@ -14,7 +14,7 @@ Pure NumPy and pandas, no Keras.
 import numpy as np
 import pandas as pd
 
-__all__ = ["ID", "TIME", "TARGET", "Panel", "as_panel", "is_panel", "period_freq"]
+__all__ = ["ID", "TIME", "TARGET", "Panel", "as_panel", "future_frame", "is_panel", "period_freq"]
 
 ID, TIME, TARGET = "unique_id", "ds", "y"
 
@@ -46,18 +46,20 @@ class Panel:
     def series(self, i):
         return self.values[self.starts[i] : self.starts[i + 1]]
 
-    def future(self, steps):
-        """The long frame (``unique_id``, ``ds``) of the ``steps`` time steps
-        after each series' end."""
-        k = np.tile(np.arange(1, steps + 1), len(self))
-        ids = np.repeat(np.asarray(self.ids, dtype=object), steps)
-        last = np.repeat(np.asarray(self.last, dtype=object), steps)
-        if self.freq is None:
-            times = last.astype(np.int64) + k
-        else:
-            times = [t + n * self.freq for t, n in zip(last, k)]
-            times = pd.PeriodIndex(times) if isinstance(self.last[0], pd.Period) else pd.DatetimeIndex(times)
+
+
+def future_frame(ids, last, freq, steps):
+    """The long frame (``unique_id``, ``ds``) of the ``steps`` time steps
+    after each series' ``last`` one (a panel's ``ids``, ``last`` and
+    ``freq``), series after series."""
+    ids = np.repeat(np.asarray(ids, dtype=object), steps)
+    if freq is None:
+        times = (np.asarray(last, dtype=np.int64)[:, None] + np.arange(1, steps + 1)).ravel()
         return pd.DataFrame({ID: ids, TIME: times})
+    ends = pd.PeriodIndex(last) if isinstance(last[0], pd.Period) else pd.DatetimeIndex(last)
+    steps_after = [ends + k * freq for k in range(1, steps + 1)]  # one vectorized step for all series at a time
+    times = np.stack([np.asarray(after) for after in steps_after], axis=1).ravel()
+    return pd.DataFrame({ID: ids, TIME: pd.PeriodIndex(times) if isinstance(last[0], pd.Period) else pd.DatetimeIndex(times)})
 
 
 def as_panel(data, name="X"):
@@ -133,9 +135,12 @@ def _frame_of_dict(data, name):
             raise ValueError(f"{name}[{key!r}] must be a pandas Series or a 1-d array of values.")
         if isinstance(series, pd.Series):
             index = series.index
-            times = index if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) else np.arange(len(series))
-            if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex, pd.RangeIndex)):
-                times = index.to_numpy() if pd.api.types.is_integer_dtype(index) else np.arange(len(series))
+            if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
+                times = index
+            elif pd.api.types.is_integer_dtype(index) and not isinstance(index, pd.RangeIndex):
+                times = index.to_numpy()  # integer steps as given
+            else:  # a RangeIndex or labels that are not times: the series' own positions
+                times = np.arange(len(series))
             values = series.to_numpy()
         else:
             values = np.asarray(series)
@@ -185,7 +190,8 @@ def period_freq(freq):
 
 
 def _frequency(times, name):
-    """The frequency of a panel's dates, from its longest series' dates."""
+    """The frequency of a panel's dates, from the first and the last 50 of
+    all its distinct dates."""
     unique = pd.DatetimeIndex(pd.unique(times.to_numpy())).sort_values()
     candidates = [unique[:50], unique[-50:]] if len(unique) >= 3 else []
     for sample in candidates:

@@ -37,6 +37,7 @@ import numpy as np
 from ._archive import Archive, ArchiveError, MemberLimit, foreign_format
 from ._fitted_state import STATE, check_agreement, check_state
 from ._plain import PlainValueError, decode, encode
+from ._plain import show as _show
 from ._saved_network import load_network, network_of
 
 __all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
@@ -498,9 +499,3 @@ def _decode_index_summary(encoded):
 def _short(error):
     text = str(error)
     return text if len(text) <= 300 else text[:297] + "..."
-
-
-def _show(value):
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-

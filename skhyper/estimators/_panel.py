@@ -29,7 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from ..metrics import naive_mae
-from ..panel import ID, TARGET, TIME, as_panel, period_freq
+from ..panel import ID, TARGET, TIME, as_panel, future_frame, period_freq
 from ..seasonality import period_from_index
 
 __all__ = ["PanelForecasting"]
@@ -223,11 +223,7 @@ class PanelForecasting:
         return frame
 
     def _future(self, steps):
-        from ..panel import Panel
-
-        n = len(self.panel_ids_)
-        panel = Panel(self.panel_ids_, None, np.arange(n + 1), self.panel_last_, self.panel_freq_)
-        return panel.future(steps)
+        return future_frame(self.panel_ids_, self.panel_last_, self.panel_freq_, steps)
 
     def _panel_predict(self, X):
         """The forecasts from the end of training for the rows of ``X`` (a
@@ -256,9 +252,9 @@ class PanelForecasting:
         if self.panel_freq_ is None:
             return (times.to_numpy(dtype=np.int64) - last.to_numpy(dtype=np.int64)).astype(np.int64)
         freq = period_freq(self.panel_freq_)
-        as_periods = times.dt.to_period(freq) if not isinstance(times.dtype, pd.PeriodDtype) else times
-        last_periods = pd.PeriodIndex([t if isinstance(t, pd.Period) else pd.Period(t, freq=freq) for t in last])
-        return as_periods.array.asi8 - last_periods.asi8
+        if isinstance(times.dtype, pd.PeriodDtype):
+            return times.array.asi8 - pd.PeriodIndex(last).asi8
+        return times.dt.to_period(freq).array.asi8 - pd.DatetimeIndex(last).to_period(freq).asi8
 
     def _panel_score(self, X):
         """R² of the forecasts of ``X``'s rows against their ``y``."""

@@ -531,11 +531,7 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
                 + ("on X alone (y=None)" if self.forecasts_itself_ else "with a separate y")
                 + "; partial_fit must be called the same way."
             )
-        if (
-            not np.array_equal(self._offsets(), self.lags_)
-            or self.horizon * _width(self) != self.n_outputs_
-            or self._level_rows(y is None) != self.level_rows_
-        ):
+        if self._windows_unlike_fit(y is None):
             raise ValueError(
                 "window_size, horizon, seasonal_period, seasonal_window or relative_to changed since"
                 " this forecaster was fit, which changes its network's inputs or outputs:"
@@ -544,6 +540,19 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
         width = _width(self)
         if target.values.shape[1] != width:
             raise ValueError(f"y has {target.values.shape[1]} columns, but the forecaster was fit on {width}.")
+
+    def _windows_unlike_fit(self, forecasts_itself):
+        """What the parameters would make differently from the fitted
+        windows (lags, outputs, level rows) now; empty when nothing."""
+        differences = []
+        offsets, outputs, level_rows = self._offsets(), self.horizon * _width(self), self._level_rows(forecasts_itself)
+        if not np.array_equal(offsets, self.lags_):
+            differences.append(f"lags_ other than {offsets.tolist()}, which window_size, horizon and the season make")
+        if outputs != self.n_outputs_:
+            differences.append(f"n_outputs_={self.n_outputs_} other than the {outputs} that horizon and the target make")
+        if level_rows != self.level_rows_:
+            differences.append(f"level_rows_={self.level_rows_} other than the {level_rows} that relative_to makes")
+        return differences
 
     def _check_columns(self, X, series):
         if series.values.shape[1] != self.n_features_in_:

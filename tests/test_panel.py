@@ -151,3 +151,16 @@ def test_competition_metrics():
     assert naive_mae(history[:2], 4) == pytest.approx(2.0)  # shorter than a season: lag 1
     # per series, then averaged: series 0 errs 1 on scale 1, series 1 errs 4 on scale 2
     assert mase([1, 1, 5, 5], [2, 0, 1, 9], [1.0, 2.0], [0, 0, 1, 1]) == pytest.approx((1 + 2) / 2)
+
+
+def test_the_auto_settings_are_a_panels_on_a_panel_and_a_series_on_a_series():
+    model = WindowForecaster(seasonal_period=12, horizon=2, epochs=1, random_state=0).fit(make_panel(3))
+    assert model._hidden_sizes() == (512, 512, 512) and model._batch_size() == 512
+    assert model._lr_schedule() == "cosine" and not model._early_stopping() and model._validation_fraction() == 0.0
+    assert model._output_and_loss(2)[1] == "mean_absolute_error"
+    assert tuple(model.model_.get_layer("hidden_0").kernel.shape) == (2 * model.window_size_, 512)  # values, then which are there
+    assert "val_loss" not in model.history_ and model.n_iter_ == 1
+    model.fit(np.sin(np.arange(60) / 3.0))  # the same estimator on one series
+    assert model._hidden_sizes() == (100,) and model._batch_size() == 32 and model._early_stopping()
+    assert model._output_and_loss(1)[1] == "mean_squared_error" and "val_loss" in model.history_
+    assert model.get_params()["hidden_layer_sizes"] == "auto"  # the parameters are left as given

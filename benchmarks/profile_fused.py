@@ -62,6 +62,7 @@ def phases(run, runs):
     """Median seconds of each phase over ``runs`` warm runs of ``run``."""
     import sklearn.model_selection._validation as validation
 
+    import skhyper._handoff as handoff
     import skhyper.fused as fused
     import skhyper.model_selection as model_selection
 
@@ -85,7 +86,7 @@ def phases(run, runs):
     timing(fused, "train_members", "training the groups")
     timing(fused._Stack, "run_epoch", "  of which the stacked epochs")
     timing(validation, "_score", "sklearn's scoring of the fits")
-    timing(model_selection, "take_result", "finding each fit's result again")
+    timing(handoff, "take_result", "finding each fit's result again")
     per_run = []
     try:
         for _ in range(runs):

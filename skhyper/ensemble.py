@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._compat import BaseComposition, StrOptions
 from .panel import ID, TARGET, TIME, is_panel
+from .windows import target_values
 
 __all__ = ["EnsembleForecaster"]
 
@@ -114,11 +115,9 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
     def score(self, X, y=None, sample_weight=None):
         """R² of the one-step predictions; ``y=None`` scores ``X`` itself
         (on a panel: of the forecasts of its rows)."""
-        from .estimators.forecaster import _target_values
-
         if is_panel(X):
             return r2_score(X[TARGET].to_numpy(dtype=float), self.predict(X))
-        return r2_score(_target_values(self, X, y), self.predict(X), sample_weight=sample_weight)
+        return r2_score(target_values(self, X, y), self.predict(X), sample_weight=sample_weight)
 
     @property
     def forecasts_itself_(self):

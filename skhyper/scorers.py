@@ -34,6 +34,7 @@ from sklearn.metrics import accuracy_score, mean_absolute_error, root_mean_squar
 
 from .metrics import mase, smape
 from .panel import ID, TARGET, is_panel
+from .windows import target_values
 
 __all__ = [
     "accuracy",
@@ -52,9 +53,7 @@ def _true_and_predicted(estimator, X, y):
         return X[TARGET].to_numpy(dtype=np.float64), estimator.predict(X)
     y_pred = estimator.predict(X)
     if y is None:
-        from .estimators.forecaster import _target_values
-
-        y_true = _target_values(estimator, X, None)
+        y_true = target_values(estimator, X, None)
     else:
         y_true = np.asarray(y)
     return y_true, y_pred

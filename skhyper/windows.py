@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["Series", "as_series", "lag_offsets", "lagged_rows", "sliding_windows"]
+__all__ = ["Series", "as_series", "lag_offsets", "lagged_rows", "sliding_windows", "target_values"]
 
 
 class Series:
@@ -125,3 +125,14 @@ def sliding_windows(inputs, targets, offsets, horizon):
     n = len(inputs) - lookback - horizon + 1
     following = sliding_window_view(targets[lookback:], horizon, axis=0)[:n]
     return lagged_rows(inputs, offsets, n), following.transpose(0, 2, 1).reshape(n, -1)
+
+
+def target_values(estimator, X, y):
+    """What the one-step predictions of ``X`` are compared with."""
+    if y is not None:
+        series = as_series(y, "y")
+        return series.values[:, 0] if series.one_dimensional else series.values
+    if not estimator.forecasts_itself_:
+        raise ValueError("This forecaster predicts y from X: pass y to score it.")
+    values = as_series(X, "X").values
+    return values[:, 0] if estimator.target_is_1d_ else values

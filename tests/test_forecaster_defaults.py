@@ -156,7 +156,7 @@ def test_the_trained_network_replaces_the_start_only_on_ten_validation_windows()
     # A threshold autoregression of 90 rows (7 validation windows) where the
     # hidden layers beat the linear start on average: only a margin of 0
     # lets them replace it; any other waits for 10 windows.
-    from skhyper.estimators import forecaster
+    from skhyper.estimators import _linear_start
 
     rs = np.random.RandomState(0)
     x = np.zeros(90)
@@ -166,7 +166,7 @@ def test_the_trained_network_replaces_the_start_only_on_ten_validation_windows()
     assert WindowForecaster(linear_margin=0.0, **settings).fit(x).linear_start_kept_ is False
     assert WindowForecaster(linear_margin=1e-6, **settings).fit(x).linear_start_kept_ is True
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(forecaster, "MIN_VALIDATION_WINDOWS", 7)
+        patch.setattr(_linear_start, "MIN_VALIDATION_WINDOWS", 7)
         assert WindowForecaster(linear_margin=1e-6, **settings).fit(x).linear_start_kept_ is False
 
 
@@ -235,7 +235,7 @@ def test_the_penalty_criterion_never_interpolates_fewer_rows_than_features():
 
 
 def test_the_margin_check_compares_losses_row_by_row_and_counts_overlapping_targets():
-    from skhyper.estimators.forecaster import _mean_beats
+    from skhyper.estimators._linear_start import mean_beats as _mean_beats
 
     rs = np.random.RandomState(0)
     assert _mean_beats(0.5 + rs.randn(100), 2.0)  # mean 0.5, standard error 0.1
@@ -489,8 +489,6 @@ def test_save_and_load_with_every_new_option(tmp_path):
 
 
 def test_an_infinite_penalty_is_saved_as_plain_json(tmp_path):
-    import json
-    import zipfile
 
     walk = np.cumsum(np.random.RandomState(0).randn(300))
     model = WindowForecaster(window_size=10, **QUICK).fit(walk)

@@ -14,6 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skhyper import KerasMLPClassifier, KerasMLPRegressor, fused
+from skhyper import _handoff
 from skhyper import model_selection as skhyper_search
 
 
@@ -266,8 +267,8 @@ def test_halving_searches_fuse_each_round(digits, count_groups, kind, options):
 def test_a_pipelines_last_step_is_fused_after_its_earlier_steps(digits, count_groups, monkeypatch):
     X, y = digits
     taken = []
-    take = skhyper_search.take_result
-    monkeypatch.setattr(skhyper_search, "take_result", lambda *args: taken.append(take(*args)) or taken[-1])
+    take = _handoff.take_result
+    monkeypatch.setattr(_handoff, "take_result", lambda *args: taken.append(take(*args)) or taken[-1])
     pipeline = make_pipeline(StandardScaler(), PCA(20, random_state=0), KerasMLPClassifier(**TINY, dropout=0.1))
     grid = {"kerasmlpclassifier__random_state": [0, 1], "pca__n_components": [10, 20]}
     plain, fused_search = both(pipeline, grid, X, y, cv=3)
@@ -696,15 +697,15 @@ def test_a_fused_result_is_taken_only_by_the_fit_on_its_own_rows(digits):
     estimator = KerasMLPClassifier(**TINY).fit(X, y)  # (the architecture built: both fits fused)
     try:
         model_selection._fit_fused(estimator, X, y, [({}, first), ({}, second)])
-        taken = model_selection.take_result(clone(estimator), X[second], y[second], None)
+        taken = _handoff.take_result(clone(estimator), X[second], y[second], None)
         own = clone(estimator).fit(X[second], y[second])
         np.testing.assert_allclose(taken.predict_proba(X), own.predict_proba(X), atol=1e-6)
-        assert model_selection.take_result(clone(estimator), X[second], y[second], None) is None  # taken once
-        assert model_selection.take_result(clone(estimator), X[first] + 1, y[first], None) is None
-        assert model_selection.take_result(clone(estimator).set_params(epochs=4), X[first], y[first], None) is None
-        assert model_selection.take_result(clone(estimator), X[first], y[first], None) is not None
+        assert _handoff.take_result(clone(estimator), X[second], y[second], None) is None  # taken once
+        assert _handoff.take_result(clone(estimator), X[first] + 1, y[first], None) is None
+        assert _handoff.take_result(clone(estimator).set_params(epochs=4), X[first], y[first], None) is None
+        assert _handoff.take_result(clone(estimator), X[first], y[first], None) is not None
     finally:
-        model_selection._results.clear()
+        _handoff._results.clear()
 
 
 def test_a_candidate_listed_twice_takes_a_fused_result_for_each_fit(digits, monkeypatch):
@@ -712,8 +713,8 @@ def test_a_candidate_listed_twice_takes_a_fused_result_for_each_fit(digits, monk
     neither again (which would count its time twice)."""
     X, y = digits
     taken = []
-    take = skhyper_search.take_result
-    monkeypatch.setattr(skhyper_search, "take_result", lambda *args: taken.append(take(*args)) or taken[-1])
+    take = _handoff.take_result
+    monkeypatch.setattr(_handoff, "take_result", lambda *args: taken.append(take(*args)) or taken[-1])
     estimator = KerasMLPClassifier(**TINY).fit(X[:300], y[:300])  # (the architecture built)
     grid = [{"random_state": [0]}, {"random_state": [0]}, {"random_state": [1]}]
     plain, fused_search = both(estimator, grid, X[:300], y[:300], cv=2)
@@ -729,23 +730,23 @@ def test_a_search_ending_leaves_the_results_another_search_trained(digits):
 
     X, y = digits
     other = object()
-    model_selection._searching.search = other
+    _handoff._searching.search = other
     try:
-        model_selection._keep(KerasMLPClassifier(epochs=7), "rows", "a result")
+        _handoff._keep(KerasMLPClassifier(epochs=7), "rows", "a result")
     finally:
-        model_selection._searching.search = None
+        _handoff._searching.search = None
     try:
         grid = {"random_state": [0, 1], "epochs": [2]}
         skhyper_search.GridSearchCV(KerasMLPClassifier(**TINY), grid, cv=2).fit(X[:300], y[:300])
-        assert [entries for entries in model_selection._results.values()] == [[("rows", "a result", other)]]
+        assert [entries for entries in _handoff._results.values()] == [[("rows", "a result", other)]]
         # A worker's part (here in this process, as joblib's threading backend runs it) sends its own back only.
         results, _ = model_selection._fit_part(KerasMLPClassifier(**TINY), X[:300], y[:300], [({}, np.arange(150))])
         assert len(results) == 1
-        assert [entries for entries in model_selection._results.values()] == [[("rows", "a result", other)]]
+        assert [entries for entries in _handoff._results.values()] == [[("rows", "a result", other)]]
         model_selection._let_go(other)
-        assert model_selection._results == {}
+        assert _handoff._results == {}
     finally:
-        model_selection._results.clear()
+        _handoff._results.clear()
 
 
 def test_a_sparse_folds_result_is_found_by_its_values(digits, count_groups):
@@ -757,7 +758,7 @@ def test_a_sparse_folds_result_is_found_by_its_values(digits, count_groups):
     from skhyper import model_selection
 
     y = np.zeros(3)
-    assert model_selection._digest(sparse.csr_matrix(np.eye(3)), y) != model_selection._digest(
+    assert _handoff._digest(sparse.csr_matrix(np.eye(3)), y) != _handoff._digest(
         sparse.csr_matrix(np.eye(3)[::-1]), y)  # fmt: skip
     X, y = digits
     X = sparse.csr_matrix(X[:300])

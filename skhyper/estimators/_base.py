@@ -23,7 +23,7 @@ from sklearn.base import is_classifier
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_consistent_length
 
-from .. import _progress, engine, hyperparams, schedules
+from .. import _handoff, _progress, engine, hyperparams, schedules
 from .._compat import _check_sample_weight, check_keras_backend, validate_data
 from .._weights import NetworkWeights
 from ._network import NetworkBuilder, draw_seeds, restore_seed_states, seed_states
@@ -149,9 +149,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         estimator is that fit)."""
         if self.warm_start:
             return False
-        from ..model_selection import take_result
-
-        fused = take_result(self, X, y, sample_weight)
+        fused = _handoff.take_result(self, X, y, sample_weight)
         if fused is None:
             return False
         self.__dict__.update(fused.__dict__)  # (counted as finished when it was)
@@ -320,7 +318,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
 
     def _before_training(self, initial_epoch):
         """What ``_after_training`` needs of the network before it trains."""
-        return None
+        return
 
     def _after_training(self, before, X, y, y_model, sample_weight, history):
         """Anything a fit does with its trained network before it finishes

@@ -5,7 +5,6 @@ network — as a regressor that sklearn's searches tune with ``TimeSeriesSplit``
 ``window_size`` and ``horizon`` are hyperparameters like the learning rate.
 """
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -15,11 +14,15 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from .._compat import Interval, StrOptions, check_feature_names
-from ..seasonality import detect_period, irregular_time_index, seasonal_indices, seasonal_mode, seasonal_strength
-from ..windows import Series, as_series, lag_offsets, lagged_rows, sliding_windows
+from .._time_index import time_index_summary, with_future_index
 from ..panel import is_panel
+from ..seasonality import seasonal_indices
+from ..windows import Series, as_series, lagged_rows, sliding_windows, target_values
 from ._base import KerasMLPBase, signature_with
+from ._linear_start import LinearStart
 from ._panel import PanelForecasting
+from ._seasonal import SeasonalTransforms, changes, undifferenced
+from ._windowing import Windowing, moments, width
 from .mlp import KerasMLPRegressor
 
 __all__ = ["WindowForecaster"]
@@ -38,17 +41,8 @@ AUTO_SETTINGS = {
     "validation_split": (0.1, 0.0),
 }
 
-#: The longest window ``window_size="auto"`` takes.
-AUTO_WINDOW = 20
 
-#: Validation windows below which the trained network does not replace the
-#: linear start (``linear_margin`` other than 0): a standard error from fewer
-#: differences is itself a guess, and on series that short the linear start,
-#: an autoregression, is what the classical models would fit anyway.
-MIN_VALIDATION_WINDOWS = 10
-
-
-class WindowForecaster(PanelForecasting, KerasMLPRegressor):
+class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Windowing, KerasMLPRegressor):
     """Forecast a series from the ``window_size`` rows before each time step.
 
     Takes every parameter of :class:`KerasMLPRegressor`, and:
@@ -408,7 +402,7 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
         lag = self._difference_lag()
         if lag:  # the model learns the change from one season before
             index = None if series.index is None else series.index[lag:]
-            series = Series(_changes(raw, lag), index, series.names, series.one_dimensional)
+            series = Series(changes(raw, lag), index, series.names, series.one_dimensional)
             target = series
         elif self.deseasonalize_ is not None:
             series = Series(self._deseasonalized(raw, 0), series.index, series.names, series.one_dimensional)
@@ -427,8 +421,8 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
                 del self.feature_names_in_
             self.forecasts_itself_ = y is None
             self.target_is_1d_ = target.one_dimensional
-            self.input_mean_, self.input_scale_ = _moments(series.values, self.scale)
-            self.target_mean_, self.target_scale_ = _moments(target.values, self.scale)
+            self.input_mean_, self.input_scale_ = moments(series.values, self.scale)
+            self.target_mean_, self.target_scale_ = moments(target.values, self.scale)
             self.lags_ = self._offsets()
             self.level_rows_ = self._level_rows(y is None)
             if self.level_rows_ and self.scale:
@@ -445,82 +439,13 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
         self.context_ = raw[-(self.lags_[0] + lag) :].copy()
         self._training_head = raw[: self.lags_[0]].copy()
         self._training_length = len(raw)
-        self._training_index = _time_index_summary(series.index)
+        self._training_index = time_index_summary(series.index)
         return rows
-
-    def _deseasonalize_mode(self, series, y):
-        """What ``deseasonalize`` does to ``series``: "additive",
-        "multiplicative", "difference" or None (no season); raises where it
-        cannot, or, with ``min_seasonal_strength`` above 0, takes nothing out
-        (a series too short to show the season's strength or to difference
-        by it: a search's short first fold, say, as for a weak season)."""
-        period = self.seasonal_period_  # the fitted season ("auto" resolved)
-        if self.deseasonalize is None or period is None:
-            return None
-        if y is not None:
-            raise ValueError(
-                f"deseasonalize={self.deseasonalize!r} takes the season out of the series and"
-                " puts it back into its forecasts, so the series must be its own target:"
-                " call fit(X) with y=None, or set deseasonalize=None to predict a separate y."
-            )
-        gated = self.min_seasonal_strength > 0
-        if self.deseasonalize == "difference":  # windows of changes hold two seasons already
-            return None if gated and not self._can_difference(len(series)) else "difference"
-        if len(series) < 2 * period and gated:
-            return None
-        if len(series) < 2 * period:
-            raise ValueError(
-                f"deseasonalize={self.deseasonalize!r} needs two seasons of {period} rows to"
-                f" measure the season's shape; the series has {len(series)} rows."
-            )
-        positive = bool((series.values > 0).all())
-        if self.deseasonalize == "auto":
-            return seasonal_mode(series.values, period) if positive else "additive"
-        if self.deseasonalize == "multiplicative" and not positive:
-            raise ValueError(
-                "deseasonalize='multiplicative' divides the series by its seasonal indices,"
-                " so it needs positive values; this series has values <= 0: use 'additive'."
-            )
-        return self.deseasonalize
-
-    def _strength(self, values, mode):
-        """The season's strength (the weakest column's), on the scale of its
-        ``mode``: in logarithms for a multiplicative season, and for a
-        seasonal difference, where ``seasonal_mode`` finds one."""
-        multiplicative = mode == "multiplicative" or (
-            mode == "difference" and bool((values > 0).all()) and seasonal_mode(values, self.seasonal_period_) == "multiplicative"
-        )
-        return float(np.min(seasonal_strength(values, self.seasonal_period_, multiplicative)))
 
     def _end(self):
         """The row after the training series (the point of the season
         ``predict`` and ``forecast`` continue from)."""
         return getattr(self, "_training_length", len(self.context_))
-
-    def _season_of(self, n_rows, first_row):
-        """The seasonal indices of ``n_rows`` rows from row ``first_row`` of
-        the training series on (0: its first row)."""
-        positions = (first_row + np.arange(n_rows)) % len(self.seasonal_indices_)
-        return self.seasonal_indices_[positions]
-
-    def _difference_lag(self):
-        """The lag of the seasonal difference the model learns (0: none)."""
-        return self.seasonal_period_ if getattr(self, "deseasonalize_", None) == "difference" else 0
-
-    def _deseasonalized(self, values, first_row):
-        """``values`` (rows from ``first_row`` of the training series on)
-        without their seasonal indices; unchanged without them."""
-        if getattr(self, "seasonal_indices_", None) is None:
-            return values
-        season = self._season_of(len(values), first_row)
-        return values / season if self.deseasonalize_ == "multiplicative" else values - season
-
-    def _reseasonalized(self, values, first_row):
-        """The inverse of :meth:`_deseasonalized`."""
-        if getattr(self, "seasonal_indices_", None) is None:
-            return values
-        season = self._season_of(len(values), first_row)
-        return values * season if self.deseasonalize_ == "multiplicative" else values + season
 
     def _check_like_training(self, X, series, target, y):
         """A warm start must see the same columns, windows and target as the first fit."""
@@ -537,15 +462,15 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
                 " this forecaster was fit, which changes its network's inputs or outputs:"
                 " call fit() to train a new one."
             )
-        width = _width(self)
-        if target.values.shape[1] != width:
-            raise ValueError(f"y has {target.values.shape[1]} columns, but the forecaster was fit on {width}.")
+        fitted_width = width(self)
+        if target.values.shape[1] != fitted_width:
+            raise ValueError(f"y has {target.values.shape[1]} columns, but the forecaster was fit on {fitted_width}.")
 
     def _windows_unlike_fit(self, forecasts_itself):
         """What the parameters would make differently from the fitted
         windows (lags, outputs, level rows) now; empty when nothing."""
         differences = []
-        offsets, outputs, level_rows = self._offsets(), self.horizon * _width(self), self._level_rows(forecasts_itself)
+        offsets, outputs, level_rows = self._offsets(), self.horizon * width(self), self._level_rows(forecasts_itself)
         if not np.array_equal(offsets, self.lags_):
             differences.append(f"lags_ other than {offsets.tolist()}, which window_size, horizon and the season make")
         if outputs != self.n_outputs_:
@@ -585,210 +510,6 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
                 f" seasonal_period - horizon = {self.seasonal_period - self.horizon}."
             )
 
-    def _has_linear_path(self):
-        return self.linear_path
-
-    def _linear_start_choices(self, n_columns):
-        """The linear start's orders: with ``linear_lags="auto"`` the latest
-        ``k`` rows for each ``k`` up to the window, each alone and with the
-        rows around the same point a season before, fewest lags first (see
-        :func:`skhyper.linear.ridge_bic`); with "all", the window's rows.
-        ``linear_lags_`` records the choice."""
-        lags = np.asarray(self.lags_)
-        if getattr(self, "panel_", False):
-            return self._panel_linear_start_choices(n_columns)
-        if self.linear_lags == "all":
-            return [(lags, np.ones(n_columns, dtype=bool))]
-        column_lags = np.repeat(lags, n_columns // len(lags))  # lag-major, as lagged_rows lays them out
-        period, seasonal_window = self._season()
-        seasonal = lag_offsets(0, self.horizon, period, seasonal_window) if period is not None else []
-        sets = {}
-        for order in range(1, self._window() + 1):
-            for extra in ([], seasonal):
-                chosen = np.unique(np.concatenate([np.arange(1, order + 1), extra]).astype(int))[::-1]
-                sets.setdefault(tuple(chosen), chosen)
-        ordered = sorted(sets.values(), key=len)  # stable: by order within a size
-        return [(chosen, np.isin(column_lags, chosen)) for chosen in ordered]
-
-    def _chose_linear_start(self, label, alpha):
-        self.linear_lags_ = label if np.isfinite(alpha) else label[:0]
-
-    def _before_training(self, initial_epoch):
-        self.linear_start_kept_ = None
-        if initial_epoch == 0 and self.linear_path and self._early_stopping() and self._validation_fraction() > 0:
-            return self._get_weight("linear_path/kernel"), self._get_weight("output/bias")  # a new network's start
-        return None
-
-    def _after_training(self, start, X, y, y_model, sample_weight, history):
-        if start is not None:
-            self.linear_start_kept_ = self._keep_start_unless_beaten(start, X, y, y_model, sample_weight)
-            if self.linear_start_kept_ and self.checkpoint is not None:
-                self._save_checkpoint(history)  # the file holds what the fit ends with
-
-    def _keep_start_unless_beaten(self, start, X, y, y_model, sample_weight):
-        """Put the linear start back unless the trained network beats it on
-        the validation windows by more than ``linear_margin`` standard errors
-        of the mean per-window difference of their losses (in the spirit of
-        the one-standard-error rule of Breiman et al., *Classification and
-        Regression Trees*, 1984: prefer the simpler model unless the data
-        clearly favour the other), and never on fewer than
-        ``MIN_VALIDATION_WINDOWS`` windows unless ``linear_margin`` is 0.
-        With ``horizon=h`` the windows' targets overlap, so the standard
-        error counts the differences' covariances
-        up to lag ``h - 1``, as Diebold and Mariano's test of two forecasts
-        does.  Returns whether the start was kept."""
-        _, rows = self._validation_rows(y)
-        X_val = X[rows].astype(np.float32)
-        y_val = y_model[rows].reshape(len(rows), -1).astype(np.float32)
-        kernel, intercept = start
-        started = X_val @ kernel.astype(np.float32) + intercept.astype(np.float32)
-        trained = np.asarray(engine.predict(self._network(), X_val), dtype=np.float32).reshape(started.shape)
-        if np.allclose(trained, started, rtol=1e-5, atol=1e-6):
-            return True  # early stopping already ended at the start
-        gain = self._per_row_loss(y_val, started) - self._per_row_loss(y_val, trained)
-        if sample_weight is not None:
-            gain = gain * sample_weight[rows] / np.mean(sample_weight[rows])
-        enough = len(rows) >= MIN_VALIDATION_WINDOWS or self.linear_margin == 0
-        if enough and _mean_beats(gain, self.linear_margin, lags=self.horizon - 1):
-            return False
-        self._set_weight("linear_path/kernel", kernel)
-        self._set_weight("output/kernel", np.zeros(self._weight_shape("output/kernel")))
-        self._set_weight("output/bias", intercept)
-        return True
-
-    def _per_row_loss(self, y_true, y_pred):
-        """The training loss of each row (a loss that reduces over the rows
-        is called on one row at a time)."""
-        from .._compiled import _per_sample_loss
-
-        loss = _per_sample_loss(self._output_and_loss(y_true.shape[1])[1])
-        values = np.asarray(loss(y_true, y_pred), dtype=np.float64)
-        if values.shape != (len(y_true),):
-            values = np.array(
-                [float(np.asarray(loss(y_true[i : i + 1], y_pred[i : i + 1])).mean()) for i in range(len(y_true))]
-            )
-        return values
-
-    def _resolve_season(self, series):
-        """``seasonal_period``, or the one ``"auto"`` finds in the training series."""
-        if self.seasonal_period != "auto":
-            return self.seasonal_period
-        if irregular_time_index(series.index):
-            warnings.warn(
-                "seasonal_period='auto': X's DatetimeIndex has no regular frequency (missing"
-                " timestamps?), so the season is read from the autocorrelation of the rows as"
-                " they are; fill the gaps (e.g. X.asfreq('D')) or pass seasonal_period.",
-                UserWarning,
-                stacklevel=4,
-            )
-        return detect_period(series.values, series.index)
-
-    def _season(self):
-        """The season length and the rows either side of it the windows use.
-
-        An ``"auto"`` season narrows ``seasonal_window`` to what it allows
-        (the rows must come before the targets), or is dropped when even its
-        own row would be one to predict (``horizon`` longer than the season).
-        """
-        period = self.seasonal_period
-        if period == "auto":
-            period = getattr(self, "seasonal_period_", None)
-            if period is None or period < self.horizon:
-                return None, 0
-            return period, min(self.seasonal_window, period - self.horizon)
-        return period, self.seasonal_window
-
-    def _resolve_window(self, n_rows):
-        """``window_size``, or for "auto" a quarter of ``n_rows``, from 1 to
-        ``AUTO_WINDOW``."""
-        if self.window_size == "auto":
-            return int(min(AUTO_WINDOW, max(1, n_rows // 4)))
-        return self.window_size
-
-    def _window(self):
-        """The window's rows: ``window_size``, or the one fit chose."""
-        if self.window_size != "auto":
-            return self.window_size
-        if not hasattr(self, "window_size_"):
-            raise AttributeError("window_size='auto' is chosen at fit")
-        return self.window_size_
-
-    def _offsets(self):
-        """The rows before each target the network sees (see ``lag_offsets``)."""
-        period, seasonal_window = self._season()
-        return lag_offsets(self._window(), self.horizon, period, seasonal_window)
-
-    def _level_rows(self, forecasts_itself):
-        """How many of a window's latest rows its level averages (0: none)."""
-        relative_to = self.relative_to
-        if relative_to == "auto":
-            relative_to = "last" if forecasts_itself else None
-        return {None: 0, "last": 1, "mean": self._window()}[relative_to]
-
-    def _step_scale(self, values):
-        """Per column, the spread of the training targets around their
-        windows' levels: the scale of level-relative windows and targets."""
-        windows, targets = sliding_windows(values, values, self.lags_, self.horizon)
-        _, relative, _ = self._relative(windows, targets)
-        spread = relative.reshape(len(relative), -1, values.shape[1]).std(axis=(0, 1))
-        return np.where(spread > 0, spread, 1.0)
-
-    def _relative(self, windows, targets=None):
-        """Subtract each window's level (per column) from it and from its
-        targets; returns both and the levels, to add back to predictions."""
-        if not self.level_rows_:
-            return windows, targets, 0.0
-        n, n_features = len(windows), self.n_features_in_
-        rows = windows.reshape(n, -1, n_features)
-        level = rows[:, -self.level_rows_ :, :].mean(axis=1)
-        windows = (rows - level[:, None, :]).reshape(n, -1)
-        if targets is not None:
-            targets = (targets.reshape(n, -1, n_features) - level[:, None, :]).reshape(n, -1)
-        return windows, targets, level
-
-    def _window_params(self):
-        """The parameters that decide how far back a window reaches."""
-        period, seasonal_window = self._season()
-        window = f"window_size={self._window()}" + (" (chosen by 'auto')" if self.window_size == "auto" else "")
-        if period is None:
-            return window
-        found = " (found by 'auto')" if self.seasonal_period == "auto" else ""
-        return (
-            f"{window}, seasonal_period={period}{found},"
-            f" seasonal_window={seasonal_window}"
-        )
-
-    def _fitted_window(self):
-        """`` (fit with window_size=...)``, when the parameters still say what
-        ``fit`` used (``lags_``); otherwise nothing."""
-        try:
-            unchanged = np.array_equal(self._offsets(), self.lags_)
-        except (AttributeError, TypeError, ValueError):
-            unchanged = False
-        return f" (fit with {self._window_params()})" if unchanged else ""
-
-    def _can_difference(self, n_rows):
-        """Whether ``n_rows`` show a season's strength (two seasons) and
-        still hold two windows of changes from a season before."""
-        return n_rows >= max(2 * self.seasonal_period_, self._rows_needed(self.seasonal_period_))
-
-    def _rows_needed(self, difference_lag=0):
-        """The rows training needs: two windows, what a window reaches back
-        (changes reach ``difference_lag`` rows further), the horizon and one."""
-        return int(self._offsets()[0]) + difference_lag + self.horizon + 1
-
-    def _check_length(self, n_rows, what, difference_lag=0):
-        needed = self._rows_needed(difference_lag)
-        lookback = needed - self.horizon - 1
-        if n_rows < needed:
-            of_changes = " of changes from a season before (deseasonalize='difference')" if difference_lag else ""
-            reach = "" if self._season()[0] is None else f"a window{of_changes} reaches {lookback} rows back, so "
-            raise ValueError(
-                f"{what} has {n_rows} rows, too short for {self._window_params()} and"
-                f" horizon={self.horizon}: {reach}training needs at least {lookback} +"
-                f" {self.horizon} + 1 = {needed} rows (two windows)."
-            )
-
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         # fit() builds the windows from a checked series; here they only
         # change precision, which must keep them finite.
@@ -805,9 +526,6 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
             return values
 
         return as_float32(X), as_float32(y)
-
-    def _scaled_inputs(self, values):
-        return (values - self.input_mean_) / self.input_scale_
 
     # -------------------------------------------------------------- predict
 
@@ -881,7 +599,7 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
         self._check_columns(X, series)
         lag = self._difference_lag()
         lookback = int(self.lags_[0]) + lag
-        predictions = np.full((len(series), _width(self)), np.nan)
+        predictions = np.full((len(series), width(self)), np.nan)
         n = len(series) - lookback
         if n > 0:
             predictions[lookback:] = self._one_step(series.values, n, 0)
@@ -898,7 +616,7 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
         training series), with the season taken out and put back."""
         lag = self._difference_lag()
         if lag:  # the change from a season before, plus the value a season before
-            windows = lagged_rows(self._scaled_inputs(_changes(values, lag)), self.lags_, n)
+            windows = lagged_rows(self._scaled_inputs(changes(values, lag)), self.lags_, n)
             return self._predict_windows(windows) + values[len(values) - n - lag : len(values) - lag]
         windows = lagged_rows(self._scaled_inputs(self._deseasonalized(values, first_row)), self.lags_, n)
         return self._reseasonalized(self._predict_windows(windows), first_row + len(values) - n)
@@ -914,7 +632,7 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
         On a panel: R² of the forecasts of its rows (see :meth:`predict`)."""
         if getattr(self, "panel_", False):
             return self._panel_score(X)
-        y_true = _target_values(self, X, y)
+        y_true = target_values(self, X, y)
         return r2_score(y_true, self.predict(X), sample_weight=sample_weight)
 
     def forecast(self, steps):
@@ -941,7 +659,7 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
             )
         end = self._end()
         lag = self._difference_lag()
-        context = _changes(self.context_, lag) if lag else self.context_
+        context = changes(self.context_, lag) if lag else self.context_
         history = list(self._scaled_inputs(self._deseasonalized(context, end - len(context))))
         produced = []
         n_features = self.n_features_in_
@@ -954,15 +672,15 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
             history.extend(self._scaled_inputs(values))
         result = np.asarray(produced[:steps])
         if lag:
-            result = _undifferenced(result, self.context_[-lag:])
+            result = undifferenced(result, self.context_[-lag:])
         result = self._reseasonalized(result, end)
         result = result[:, 0] if self.target_is_1d_ else result
-        return _with_future_index(result, self._training_index, getattr(self, "feature_names_in_", None))
+        return with_future_index(result, self._training_index, getattr(self, "feature_names_in_", None))
 
     # ------------------------------------------------------------- helpers
 
     def _n_targets(self):
-        return _width(self)
+        return width(self)
 
     def _continues_training(self, series):
         """Whether ``series`` starts right after the training series ends."""
@@ -977,101 +695,3 @@ class WindowForecaster(PanelForecasting, KerasMLPRegressor):
         return not starts_like_training
 
 
-def _changes(values, lag):
-    """Each row's change from the row ``lag`` before it (one row per row from ``lag`` on)."""
-    return values[lag:] - values[:-lag]
-
-
-def _undifferenced(changes, before):
-    """The inverse of :func:`_changes`: ``before`` holds the ``lag`` values
-    before the first change; a change past the first season adds to the
-    value it produced one season earlier."""
-    lag = len(before)
-    values = np.concatenate([before, np.zeros_like(changes)])
-    for row in range(len(changes)):
-        values[lag + row] = changes[row] + values[row]
-    return values[lag:]
-
-
-def _width(estimator):
-    """Columns of the target the forecaster was fit on."""
-    return 1 if estimator.target_is_1d_ else len(estimator.target_mean_)
-
-
-def _moments(values, scale):
-    if not scale:
-        return np.zeros(values.shape[1]), np.ones(values.shape[1])
-    std = values.std(axis=0)
-    return values.mean(axis=0), np.where(std > 0, std, 1.0)
-
-
-def _target_values(estimator, X, y):
-    """What the one-step predictions of ``X`` are compared with."""
-    if y is not None:
-        series = as_series(y, "y")
-        return series.values[:, 0] if series.one_dimensional else series.values
-    if not estimator.forecasts_itself_:
-        raise ValueError("This forecaster predicts y from X: pass y to score it.")
-    values = as_series(X, "X").values
-    return values[:, 0] if estimator.target_is_1d_ else values
-
-
-def _time_index_summary(index):
-    """The last timestamp, the next one and the frequency of a time index."""
-    if index is None:
-        return None
-    freq = index.freq if isinstance(index, pd.PeriodIndex) else (index.freq or _infer_freq(index))
-    return {"freq": freq, "last": index[-1], "next": None if freq is None else index[-1] + freq}
-
-
-def _infer_freq(index):
-    try:
-        freq = pd.infer_freq(index)
-    except (TypeError, ValueError):
-        return None
-    return None if freq is None else pd.tseries.frequencies.to_offset(freq)
-
-
-def _with_future_index(values, summary, names):
-    if summary is None:
-        return values
-    if summary["freq"] is None:
-        warnings.warn(
-            "The training series' time index has no regular frequency, so the"
-            " forecast is returned as an array without timestamps.",
-            UserWarning,
-            stacklevel=3,
-        )
-        return values
-    start = summary["next"]
-    if isinstance(start, pd.Period):
-        index = pd.period_range(start=start, periods=len(values), freq=summary["freq"])
-    else:
-        index = pd.date_range(start=start, periods=len(values), freq=summary["freq"])
-    if values.ndim == 1:
-        return pd.Series(values, index=index, name="forecast")
-    return pd.DataFrame(values, index=index, columns=names)
-
-
-def _mean_beats(gain, margin, lags=0):
-    """Whether the mean of ``gain`` is above ``margin`` standard errors of
-    itself, the variance taking the autocovariances up to ``lags`` into
-    account (Diebold & Mariano, 1995; their plain variance when those make it
-    negative).  ``margin`` is read as the normal quantile it is on many
-    values and asked of Student's t with ``n - 1`` degrees of freedom at the
-    same level, as Harvey, Leybourne & Newbold (1997) compare Diebold and
-    Mariano's statistic on few forecasts: 2 standard errors on 100 windows,
-    about 4.5 on 3 (a standard error from three differences is itself a
-    guess).  With fewer than two values: whether it is positive, and only
-    without a margin."""
-    from scipy.stats import norm, t
-
-    gain = np.asarray(gain, dtype=np.float64)
-    n, mean = len(gain), float(gain.mean())
-    if n < 2:
-        return margin == 0 and mean > 0
-    centred = gain - mean
-    variance = float(centred @ centred) / n
-    long_run = variance + 2 * sum(float(centred[k:] @ centred[:-k]) / n for k in range(1, min(lags, n - 1) + 1))
-    quantile = float(t.ppf(norm.cdf(margin), n - 1)) if margin > 0 else 0.0
-    return mean > quantile * np.sqrt((long_run if long_run > 0 else variance) / (n - 1))

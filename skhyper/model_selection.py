@@ -188,7 +188,29 @@ class _Fused:
         taken = [s for n, seconds in self._fit_seconds for s in (seconds or [0.0] * (n * n_splits))]
         if len(taken) == len(out):
             out = [{**result, "fit_time": result["fit_time"] + extra} for result, extra in zip(out, taken)]
+        _check_some_candidate_fit(out, n_splits)
         return super()._format_results(candidate_params, n_splits, out, more_results)
+
+
+def _check_some_candidate_fit(out, n_splits):
+    """Raise when every candidate failed to fit on at least one fold: its
+    mean score is then ``error_score`` or NaN for all of them, and sklearn
+    would refit and report the first candidate as the best (it raises only
+    when every fit failed).  ``out``: sklearn's results, candidate-major."""
+    failed = [result.get("fit_error") is not None for result in out]
+    per_candidate = [failed[i : i + n_splits] for i in range(0, len(failed), n_splits)]
+    if not per_candidate or not all(any(folds) for folds in per_candidate):
+        return
+    by_fold = [sum(folds[k] for folds in per_candidate) for k in range(n_splits)]
+    first = next(result["fit_error"] for result in out if result.get("fit_error") is not None)
+    reason = first.strip().splitlines()[-1]
+    counts = ", ".join(f"fold {k}: {n} of {len(per_candidate)}" for k, n in enumerate(by_fold) if n)
+    raise ValueError(
+        f"Every one of the {len(per_candidate)} candidates failed to fit on at least one fold"
+        f" ({counts}), so none has a score to choose it by. The first failure: {reason}"
+        " (a forecaster's early folds are often too short for its window: use fewer splits,"
+        " a larger first fold, or a shorter window_size)."
+    )
 
 
 def _plain(value):

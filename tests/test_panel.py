@@ -164,3 +164,37 @@ def test_the_auto_settings_are_a_panels_on_a_panel_and_a_series_on_a_series():
     assert model._hidden_sizes() == (100,) and model._batch_size() == 32 and model._early_stopping()
     assert model._output_and_loss(1)[1] == "mean_squared_error" and "val_loss" in model.history_
     assert model.get_params()["hidden_layer_sizes"] == "auto"  # the parameters are left as given
+
+
+def _twins(n=59):
+    """Two series whose windows of 2, scaled by their last value, are the
+    same, but whose next values differ: 1, 1 is followed by 2 in one and by
+    3 in the other.  Both end with 1, 1."""
+    return {"two": pd.Series(np.resize([1.0, 1.0, 2.0], n)), "three": pd.Series(np.resize([1.0, 1.0, 3.0], n))}
+
+
+def test_series_encoding_onehot_lets_the_network_tell_the_series_apart():
+    settings = dict(window_size=2, hidden_layer_sizes=(16,), epochs=150, batch_size=16, learning_rate=0.01,
+                    linear_path=False, series_weight=None, random_state=0)  # fmt: skip
+    panel = _twins()
+    alone = WindowForecaster(**settings).fit(panel)
+    encoded = WindowForecaster(series_encoding="onehot", **settings).fit(panel)
+    assert encoded.model_.inputs[0].shape[-1] == alone.model_.inputs[0].shape[-1] + 2
+    truth = pd.Series({"two": 2.0, "three": 3.0})
+    first_alone = alone.forecast(1).set_index("unique_id").iloc[:, -1]
+    first_encoded = encoded.forecast(1).set_index("unique_id").iloc[:, -1]
+    assert np.abs(first_encoded - truth).max() < 0.25
+    assert np.abs(first_alone - truth).max() > 0.3  # one answer for both: about 2.5
+
+
+def test_series_encoding_onehot_needs_the_same_series_and_bounded_memory(monkeypatch):
+    from skhyper.estimators import _panel
+
+    panel = _twins(30)
+    model = WindowForecaster(series_encoding="onehot", window_size=2, **QUICK).fit(panel)
+    with pytest.raises(ValueError, match="partial_fit must be given the same series"):
+        model.partial_fit({"two": panel["two"], "other": panel["three"]})
+    model.partial_fit(panel)  # the same series: goes on
+    monkeypatch.setattr(_panel, "MAX_ONEHOT_VALUES", 100)
+    with pytest.raises(ValueError, match=r"2 series and \d+ windows would add"):
+        WindowForecaster(series_encoding="onehot", window_size=2, **QUICK).fit(panel)

@@ -38,6 +38,10 @@ __all__ = ["PanelForecasting"]
 #: (memory: ``MAX_WINDOWS * (window + horizon)`` float32 values).
 MAX_WINDOWS = 1_000_000
 
+#: The one-hot inputs ``series_encoding="onehot"`` may add at most (windows
+#: x series; 2 GB as float64).
+MAX_ONEHOT_VALUES = 2**28
+
 
 class PanelForecasting:
     """The panel side of WindowForecaster (fit, forecast, predict, score)."""
@@ -59,12 +63,13 @@ class PanelForecasting:
         panel = as_panel(X)
         if reset:
             self._resolve_panel(panel)
+        self._check_encoding(panel, reset)
         self._remember_panel(panel)
-        inputs, observed, targets, weights, order = self._panel_windows(panel)
+        inputs, observed, targets, weights, order, series = self._panel_windows(panel)
         if reset:
             self.target_mean_, self.target_scale_ = _moments(targets, self.scale)
             self.input_mean_, self.input_scale_ = self.target_mean_, self.target_scale_
-        windows = self._network_inputs(inputs, observed)[order]
+        windows = self._network_inputs(inputs, observed, series)[order]
         next_values = ((targets - self.target_mean_) / self.target_scale_)[order]
         weights = None if weights is None else weights[order]
         return super(PanelForecasting, self)._training_rows(windows, next_values, weights, reset=reset)
@@ -126,7 +131,7 @@ class PanelForecasting:
         one input per value, says which values are there (1) or not (0)."""
         lookback, horizon, level_rows = self.window_size_, self.horizon, self._panel_level_rows()
         lengths = panel.lengths
-        counts = np.maximum(lengths - horizon - level_rows + 1, 0)  # first targets at t = level_rows .. n - h
+        counts = self._window_counts(panel)
         if counts.sum() == 0:
             raise ValueError(
                 f"Every series of the panel is too short to train on: a series needs {level_rows + horizon}"
@@ -151,16 +156,46 @@ class PanelForecasting:
             weights = weights * np.minimum(factor / factor.mean(), 10.0)
         order = np.argsort(-from_end, kind="stable")  # oldest first: the validation split takes the latest
         observed = positions[:, :lookback] >= 0
-        return self._scaled_to_level(inputs, level), observed, self._scaled_to_level(targets, level), weights, order
+        scaled_inputs, scaled_targets = self._scaled_to_level(inputs, level), self._scaled_to_level(targets, level)
+        return scaled_inputs, observed, scaled_targets, weights, order, series
+
+    def _window_counts(self, panel):
+        """Each series' windows: its first targets at ``t = level_rows .. n - horizon``."""
+        return np.maximum(panel.lengths - self.horizon - self._panel_level_rows() + 1, 0)
 
     def _series_weights(self, panel, counts):
         """Each window's weight: every series the same total."""
         return 1.0 / np.maximum(counts, 1)
 
-    def _network_inputs(self, scaled, observed):
-        """Standardized values, then which of them are there."""
+    def _network_inputs(self, scaled, observed, series):
+        """Standardized values, then which of them are there, then (with
+        ``series_encoding="onehot"``) which series (by its position in
+        ``panel_ids_``) each window is of."""
         values = np.where(observed, (scaled - self.input_mean_) / self.input_scale_, 0.0)
-        return np.hstack([values, observed.astype(np.float64)])
+        parts = [values, observed.astype(np.float64)]
+        if self.series_encoding == "onehot":
+            parts.append(np.eye(len(self.panel_ids_))[series])
+        return np.hstack(parts)
+
+    def _check_encoding(self, panel, reset):
+        """``series_encoding="onehot"`` adds an input per series to every
+        window: refused where those inputs would not fit in memory, and on a
+        continuation, for other series than the fit's."""
+        if self.series_encoding is None:
+            return
+        if not reset and not np.array_equal(np.asarray(panel.ids), self.panel_ids_):
+            raise ValueError(
+                "series_encoding='onehot' gives each series of the fit's panel its own input: partial_fit"
+                " must be given the same series, in the same order (or call fit())."
+            )
+        n_windows = int(min(self._window_counts(panel).sum(), MAX_WINDOWS))
+        values = n_windows * len(panel)
+        if values > MAX_ONEHOT_VALUES:
+            raise ValueError(
+                f"series_encoding='onehot' on {len(panel)} series and {n_windows} windows would add"
+                f" {values:,} inputs (at most {MAX_ONEHOT_VALUES:,}): use series_encoding=None, or fewer"
+                " series per network (a panel per group of series)."
+            )
 
     def _window_level(self, inputs, observed=None):
         """Each window's level: the mean absolute value of its last season
@@ -207,7 +242,7 @@ class PanelForecasting:
         while sum(block.shape[1] for block in produced) < steps:
             window, observed = history[:, -self.window_size_ :], present[:, -self.window_size_ :]
             level = self._window_level(window, observed)
-            scaled = self._network_inputs(self._scaled_to_level(window, level), observed)
+            scaled = self._network_inputs(self._scaled_to_level(window, level), observed, np.arange(len(window)))
             out = np.asarray(engine.predict(self._network(), scaled), dtype=np.float64)
             out = out * self.target_scale_ + self.target_mean_
             block = (out + 1.0) * level[:, None] if self.window_scale is not None else out

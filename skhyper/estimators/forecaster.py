@@ -164,14 +164,16 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         ``"all"``: every row of the window, one penalty for all, as a Ridge
         on ``window_size`` lags; what a search over ``window_size`` wants,
         since the search then chooses the order itself.
-    early_stopping : bool, default=True
-        As :class:`KerasMLPRegressor`'s (whose default is False), on the last
-        ``validation_split`` of the windows in time; with a linear path the
-        starting point counts as the first candidate, so training that does
-        not beat the linear start on those windows ends there.
-    validation_split : float, default=0.1
-        The share of the windows, the latest in time, held out for early
-        stopping.
+    hidden_layer_sizes, batch_size, epochs, lr_schedule, early_stopping, validation_split : default="auto"
+        As :class:`KerasMLPRegressor`'s, with ``"auto"`` resolved for what
+        ``fit`` is given (``AUTO_SETTINGS``).  On one series: ``(100,)``,
+        32, 100 epochs, a constant rate, early stopping on the latest 10% of
+        the windows (with a linear path the starting point counts as the
+        first candidate, so training that does not beat the linear start on
+        those windows ends there).  On a panel: ``(512, 512, 512)``, 512, 10
+        epochs, a cosine-decayed rate, no early stopping and every window
+        trained on (chosen by validation on the training parts of M3:
+        ``benchmarks/m3.py --validate``).
     scale : bool, default=True
         Standardize the series and target with statistics of the training
         part, so default learning rates work on series of any magnitude:
@@ -179,6 +181,28 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         standard deviation of the targets' distance from their level (the
         size of a step).  Predictions come back in the original units.
         ``False`` trains on raw values, as seed 000 does.
+
+    window_scale : {"level"} or None, default="level"
+        On a panel: divide each window and its targets by the window's
+        level (the mean absolute value of its last season, or its last
+        value without one) and subtract 1, so series of any size train one
+        network on relative changes (N-BEATS and the global models of
+        Montero-Manso and Hyndman do the same).  None feeds the values as
+        they are (one scaling for the whole panel).
+    series_weight : {"mase", "equal"} or None, default="mase"
+        On a panel: how much each series counts in the loss.  ``"equal"``:
+        every series the same total, however many windows it has;
+        ``"mase"``: that, times each window's level over its series'
+        in-sample seasonal naive error, so the loss is the series' MASE (the
+        competitions' scale-free error); None: every window the same.
+    series_encoding : {"onehot"} or None, default=None
+        On a panel: whether the network sees which series a window comes
+        from.  ``"onehot"`` adds one input per series (skforecast's
+        ``encoding="onehot"``), so series whose windows look alike can
+        continue differently; the forecaster then forecasts only the fit's
+        series, and ``partial_fit`` takes only those.  Refused where the
+        inputs would exceed ``2**28`` values (windows x series).  None: one
+        network for every series alike, which forecasts any series.
 
     :data:`skhyper.datasets.BOOK_FORECASTER` holds seed 000's network as
     these parameters (raw values, no linear path, no early stopping).
@@ -234,6 +258,16 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         more with ``deseasonalize_="difference"``).
     input_mean_, input_scale_, target_mean_, target_scale_ : ndarray
         The scaling learned at ``fit`` (zeros and ones with ``scale=False``).
+    panel_ : bool
+        Whether ``fit`` was given a panel (a long DataFrame of ``unique_id``,
+        ``ds``, ``y``, or a dict of Series; see :mod:`skhyper.panel`).
+    panel_ids_ : ndarray
+        A panel's series, in the order ``forecast`` returns them.
+    panel_freq_ : str or None
+        A panel's frequency (None for integer time steps).
+    naive_mae_ : ndarray of shape (n_series,)
+        Each series' in-sample MAE of the seasonal naive forecast: the scale
+        of its MASE (see :func:`skhyper.metrics.mase`).
 
     See Also
     --------
@@ -266,6 +300,7 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         "window_scale": [StrOptions({"level"}), None],
         **{name: [*KerasMLPRegressor._parameter_constraints[name], StrOptions({"auto"})] for name in AUTO_SETTINGS},
         "series_weight": [StrOptions({"mase", "equal"}), None],
+        "series_encoding": [StrOptions({"onehot"}), None],
     }
 
     def __init__(
@@ -284,6 +319,7 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         scale=True,
         window_scale="level",
         series_weight="mase",
+        series_encoding=None,
         hidden_layer_sizes="auto",
         batch_size="auto",
         epochs="auto",
@@ -309,6 +345,7 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         self.scale = scale
         self.window_scale = window_scale
         self.series_weight = series_weight
+        self.series_encoding = series_encoding
 
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
 
@@ -336,14 +373,19 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
     # ------------------------------------------------------------------ fit
 
     def fit(self, X, y=None):
-        """Train on every window of the series ``X``.
+        """Train on every window of the series ``X``, or of every series of a panel.
 
         Parameters
         ----------
         X : array-like of shape (n_steps,) or (n_steps, n_features), pandas
-            Series or DataFrame; time along axis 0, oldest first.
+            Series or DataFrame; time along axis 0, oldest first.  Or a
+            panel: a long DataFrame with columns ``unique_id``, ``ds`` (dates
+            or integers) and ``y``, as statsforecast and NeuralForecast take
+            it, or a dict of pandas Series (skforecast's); one network is
+            then trained on the windows of all its series.
         y : array-like of shape (n_steps,) or (n_steps, n_targets), default=None
-            What to predict; None forecasts ``X`` itself.
+            What to predict; None forecasts ``X`` itself (always None with a
+            panel).
 
         Returns
         -------
@@ -645,7 +687,19 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         -------
         ndarray of shape (steps,) or (steps, n_features), or a pandas Series /
         DataFrame indexed by the following timestamps when the training
-        series had a regular DatetimeIndex or a PeriodIndex.
+        series had a regular DatetimeIndex or a PeriodIndex.  After a panel
+        fit: a long DataFrame with ``unique_id``, ``ds`` and a
+        ``WindowForecaster`` column, ``steps`` rows per series (in the order
+        of ``panel_ids_``), as statsforecast's ``forecast`` returns.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from skhyper import WindowForecaster
+        >>> panel = {"a": pd.Series(np.arange(30.0)), "b": pd.Series(np.arange(30.0) * 2 + 5)}
+        >>> model = WindowForecaster(hidden_layer_sizes=(8,), epochs=2, random_state=0).fit(panel)
+        >>> model.forecast(3).shape
+        (6, 3)
         """
         check_is_fitted(self)
         if not isinstance(steps, Integral) or steps < 1:

@@ -74,9 +74,15 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
 
     def fit(self, X, y, sample_weight=None):
-        if not (self.warm_start and self.__sklearn_is_fitted__()):
+        warm = self.warm_start and self.__sklearn_is_fitted__()
+        if not warm:
             self._given_classes = None
-        return super().fit(X, y, sample_weight=sample_weight)
+        # A warm fit's y has every fitted class (partial_fit's may have some).
+        self._warm_fit = warm
+        try:
+            return super().fit(X, y, sample_weight=sample_weight)
+        finally:
+            vars(self).pop("_warm_fit", None)
 
     fit.__doc__ = KerasMLPBase.fit.__doc__
 
@@ -185,7 +191,9 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
         return y
 
     def _check_same_kind_of_target(self, y):
-        """A warm start sees the labels (or label columns) of the first fit."""
+        """A warm start sees the labels (or label columns) of the first fit:
+        ``partial_fit`` some of its classes, ``fit`` with ``warm_start`` all
+        (as sklearn's ``MLPClassifier``)."""
         fitted_2d = self._target_type() in (MULTILABEL, ONE_HOT)
         if fitted_2d != (y.ndim == 2) or (fitted_2d and y.shape[1] != self.n_classes_):
             fitted = f"{self.n_classes_} label columns" if fitted_2d else "a 1-d y of labels"
@@ -194,13 +202,22 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
                 " call fit() to start again."
             )
         if not fitted_2d:
-            known = set(self.classes_.tolist())
-            unseen = [label for label in np.unique(y).tolist() if label not in known]
+            known, labels = set(self.classes_.tolist()), np.unique(y).tolist()
+            unseen = [label for label in labels if label not in known]
             if unseen:
                 raise ValueError(
                     f"y has labels {unseen!r} that the fitted network has no output for"
                     f" (classes_={self.classes_.tolist()!r}). A warm start cannot add classes:"
                     " call fit() with warm_start=False, or give partial_fit every class on its first call."
+                )
+            seen = set(labels)
+            missing = [label for label in self.classes_.tolist() if label not in seen]
+            if missing and getattr(self, "_warm_fit", False):  # as sklearn's MLPClassifier
+                raise ValueError(
+                    f"fit with warm_start=True needs y to have the classes of the fitted network,"
+                    f" classes_={self.classes_.tolist()!r}, but y has {labels!r} (missing {missing!r})."
+                    " Call fit() with warm_start=False to start again, or partial_fit, which takes"
+                    " some of the classes."
                 )
 
     def _fit_target_encoder(self, y):

@@ -1,4 +1,5 @@
 """A Pipeline with a ColumnTransformer on a pandas DataFrame, tuned end to end.
+============================================================================
 
 Numeric columns are scaled, categorical ones one-hot encoded, and the search
 tunes the preprocessing and the Keras classifier together:

@@ -1,4 +1,5 @@
 """Tune a Keras MLP on sklearn's digits the way seed 003 does, with skhyper.
+=========================================================================
 
 Seed 003 grid-searches eight kernel initializers with cv=3 through the old
 Keras wrapper (MNIST there; digits here, since nothing is downloaded), then

@@ -27,7 +27,11 @@ from skhyper import KerasMLPClassifier, WindowForecaster, lr_find  # noqa: E402
 from skhyper.datasets import BOOK_FORECASTER, book_series, load_digits  # noqa: E402
 from skhyper.plotting import plot_forecast, plot_history, plot_search  # noqa: E402
 
-IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
+try:
+    HERE = Path(__file__).resolve().parent
+except NameError:  # run by sphinx-gallery, which defines no __file__ and runs in examples/
+    HERE = Path.cwd()
+IMAGES = HERE.parent / "docs" / "images"
 
 
 def save(figure, name, output):

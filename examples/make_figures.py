@@ -85,6 +85,6 @@ def main(output=IMAGES):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--output", default=str(IMAGES), help="folder for the PNGs (default: docs/images)")
     main(output=parser.parse_args().output)

@@ -56,7 +56,7 @@ def main(quick=False, mnist=False, output="."):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--quick", action="store_true", help="3 epochs instead of 10")
     parser.add_argument("--mnist", action="store_true", help="use MNIST, as the article (needs a download)")
     parser.add_argument("--output", default=".", help="folder for the figure (default: here)")

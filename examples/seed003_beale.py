@@ -79,7 +79,7 @@ def main(quick=False, output="."):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--quick", action="store_true", help="50 steps instead of 3000")
     parser.add_argument("--output", default=".", help="folder for the figure (default: here)")
     arguments = parser.parse_args()

@@ -75,7 +75,7 @@ def main(quick=False, output="."):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a few epochs, two initializers")
     parser.add_argument("--output", default=".", help="folder for the saved model (default: here)")
     arguments = parser.parse_args()

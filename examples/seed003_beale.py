@@ -41,12 +41,17 @@ def descend(label, steps):
     name, rate, settings = OPTIMIZERS[label]
     point = tf.Variable(START, dtype=tf.float64)
     optimizer = make_optimizer(name, rate, settings)
-    path = [point.numpy().copy()]
-    for _ in range(steps):
+
+    @tf.function  # one traced call per step: thousands of eager steps took minutes
+    def step():
         with tf.GradientTape() as tape:
             loss = beale(point[0], point[1])
         optimizer.apply_gradients([(tape.gradient(loss, point), point)])
         point.assign(tf.clip_by_value(point, -BOUND, BOUND))
+
+    path = [point.numpy().copy()]
+    for _ in range(steps):
+        step()
         path.append(point.numpy().copy())
     return np.array(path)
 

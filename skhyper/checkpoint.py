@@ -37,6 +37,20 @@ __all__ = ["CheckpointedSearch", "run_checkpointed"]
 class CheckpointedSearch:
     """The outcome of :func:`run_checkpointed`, shaped like a fitted search.
 
+    Parameters
+    ----------
+    search : GridSearchCV or RandomizedSearchCV
+        The search that was run (its ``estimator``, ``scoring`` and ``refit``
+        are kept).
+    cv_results : dict
+        The results of every candidate, as a search's ``cv_results_``.
+    refit_metric : str
+        The metric that picks the best candidate.
+    best_index : int
+        The best candidate's index.
+    best_estimator : estimator
+        The best candidate refit on all the data.
+
     Attributes
     ----------
     cv_results_ : dict

@@ -96,9 +96,33 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
 
     # sklearn's composition helpers: get_params/set_params reach the members.
     def get_params(self, deep=True):
+        """The ensemble's parameters, and with ``deep`` its members' as ``<name>__<parameter>``.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the members and their parameters.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
         return self._get_params("forecasters", deep=deep)
 
     def set_params(self, **params):
+        """Set the ensemble's parameters, a member (by its name) or a member's (``<name>__<parameter>``).
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names mapped to their new values.
+
+        Returns
+        -------
+        self : EnsembleForecaster
+            The ensemble.
+        """
         self._set_params("forecasters", **params)
         return self
 

@@ -279,6 +279,7 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
 
     @property
     def target_encoder(self):
+        """The (unfitted) encoder of the labels into the network's targets (scikeras' interface)."""
         classes = getattr(self, "_given_classes", None)
         return LabelEncoder(categories="auto" if classes is None else [classes])
 
@@ -638,6 +639,7 @@ class KerasMLPRegressor(RegressorMixin, KerasMLPBase, BaseEstimator):
 
     @property
     def target_encoder(self):
+        """The (unfitted) shaper of the targets into the network's outputs (scikeras' interface)."""
         return TargetShaper()
 
     def _validate_target(self, y, reset=True):

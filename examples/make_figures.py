@@ -1,6 +1,7 @@
 """Draw the README's figures into docs/images/ (about a minute on a laptop CPU).
+=============================================================================
 
-    python examples/make_figures.py
+    python examples/make_figures.py [--output DIR]
 
 1. seed 001: fixed-rate SGD, exponentially decaying SGD and Adam on digits;
 2. seed 000: the learning-rate range test on the book series, per epoch as
@@ -9,6 +10,7 @@
 4. the searched WindowForecaster's one-step forecasts of the validation part.
 """
 
+import argparse
 import os
 from pathlib import Path
 
@@ -25,17 +27,21 @@ from skhyper import KerasMLPClassifier, WindowForecaster, lr_find  # noqa: E402
 from skhyper.datasets import BOOK_FORECASTER, book_series, load_digits  # noqa: E402
 from skhyper.plotting import plot_forecast, plot_history, plot_search  # noqa: E402
 
-OUT = Path(__file__).resolve().parent.parent / "docs" / "images"
+try:
+    HERE = Path(__file__).resolve().parent
+except NameError:  # run by sphinx-gallery, which defines no __file__ and runs in examples/
+    HERE = Path.cwd()
+IMAGES = HERE.parent / "docs" / "images"
 
 
-def save(figure, name):
-    OUT.mkdir(parents=True, exist_ok=True)
-    figure.savefig(OUT / name, dpi=90)
-    plt.close(figure)
-    print(f"wrote {OUT / name}")
+def save(figure, name, output):
+    output.mkdir(parents=True, exist_ok=True)
+    figure.savefig(output / name, dpi=90)
+    print(f"wrote {name}")
 
 
-def main():
+def main(output=IMAGES):
+    output = Path(output)
     X, y = load_digits(return_X_y=True)
     data = book_series()
 
@@ -47,7 +53,7 @@ def main():
         ),
         "Adam": KerasMLPClassifier(optimizer="adam", **common),
     }
-    save(plot_history({name: model.fit(X, y) for name, model in runs.items()}), "seed001_history.png")
+    save(plot_history({name: model.fit(X, y) for name, model in runs.items()}), "seed001_history.png", output)
 
     book_net = WindowForecaster(**BOOK_FORECASTER, random_state=0)
     per_epoch = lr_find(book_net, data.train, start_lr=1e-8, end_lr=1e-3, num_steps=100, per="epoch")
@@ -57,7 +63,7 @@ def main():
     per_batch.plot(ax=axes[1])
     axes[0].set_title("book series, per epoch (seed 000)")
     axes[1].set_title("digits, per batch")
-    save(figure, "lr_find.png")
+    save(figure, "lr_find.png", output)
 
     search = GridSearchCV(
         KerasMLPClassifier(hidden_layer_sizes=(32,), epochs=10, random_state=0),
@@ -67,7 +73,7 @@ def main():
     figure, axes = plt.subplots(1, 2, figsize=(12, 4))
     plot_search(search, "learning_rate", ax=axes[0])
     plot_search(search, ["optimizer", "learning_rate"], ax=axes[1])
-    save(figure, "search.png")
+    save(figure, "search.png", output)
 
     # The setting benchmarks/book_forecast.py's search picks on days 0-999.
     forecaster = WindowForecaster(window_size=10, seasonal_period=365, relative_to="mean", linear_path=False,
@@ -75,8 +81,10 @@ def main():
                                   early_stopping=True, validation_split=0.15, patience=20,
                                   random_state=0).fit(data.train)  # fmt: skip
     save(plot_forecast(data.series, forecaster.predict(data.valid), split=data.split, signal=data.signal),
-         "forecast.png")  # fmt: skip
+         "forecast.png", output)  # fmt: skip
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
+    parser.add_argument("--output", default=str(IMAGES), help="folder for the PNGs (default: docs/images)")
+    main(output=parser.parse_args().output)

@@ -1,4 +1,5 @@
 """A Pipeline with a ColumnTransformer on a pandas DataFrame, tuned end to end.
+============================================================================
 
 Numeric columns are scaled, categorical ones one-hot encoded, and the search
 tunes the preprocessing and the Keras classifier together:
@@ -61,6 +62,6 @@ def main(quick=False):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a few epochs, a smaller grid")
     main(quick=parser.parse_args().quick)

@@ -1,4 +1,5 @@
 """Seed 000: find the learning rate of the book's forecaster with a range test.
+============================================================================
 
 The book raises SGD's rate every epoch, ``1e-8 * 10**(epoch / 20)`` for 100
 epochs, plots loss against rate, retrains with the rate of lowest stable loss
@@ -21,7 +22,7 @@ from skhyper import WindowForecaster, lr_find  # noqa: E402
 from skhyper.datasets import BOOK_FORECASTER, book_series  # noqa: E402
 
 
-def main(quick=False):
+def main(quick=False, output="."):
     data = book_series()
     epochs = 10 if quick else 100
     # The book's network on raw values: Dense 10-10-1, SGD with momentum 0.9.
@@ -47,16 +48,18 @@ def main(quick=False):
                                 validation_split=0.15, patience=20, random_state=0)  # fmt: skip
     options = float(np.abs(seasonal.fit(data.train).predict(data.valid) - data.valid).mean())
     print(f"validation MAE, window 20 + last year's rows, relative, Adam: {options:.2f}")
-    if not quick:
-        import matplotlib
+    import matplotlib
 
-        matplotlib.use("Agg")
-        test.plot().savefig("seed000_lr_find.png", dpi=90)
-        print("figure: seed000_lr_find.png")
+    matplotlib.use("Agg")
+    figure = test.plot()
+    figure.savefig(os.path.join(output, "seed000_lr_find.png"), dpi=90)
+    print("figure: seed000_lr_find.png")
     return before, after, wider, options
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--quick", action="store_true", help="10 epochs instead of 100")
-    main(quick=parser.parse_args().quick)
+    parser.add_argument("--output", default=".", help="folder for the figure (default: here)")
+    arguments = parser.parse_args()
+    main(quick=arguments.quick, output=arguments.output)

@@ -1,4 +1,5 @@
 """Seed 001: a fixed learning rate, an exponentially decaying one, and Adam.
+=========================================================================
 
 MNIST with Flatten-Dense(128, relu)-Dense(10, softmax) in the article; sklearn's
 digits here, or MNIST with ``--mnist`` where it can be downloaded.  SGD at 0.01, SGD at ``0.1 * exp(-0.1 *
@@ -35,7 +36,7 @@ def load_data(mnist):
     return load_digits(return_X_y=True)
 
 
-def main(quick=False, mnist=False):
+def main(quick=False, mnist=False, output="."):
     X, y = load_data(mnist)
     common = dict(hidden_layer_sizes=(128,), epochs=3 if quick else 10, validation_split=0.2, random_state=0)
     runs = {
@@ -49,15 +50,15 @@ def main(quick=False, mnist=False):
         print(f"{name:<26} final validation loss {model.history_['val_loss'][-1]:.3f},"
               f" accuracy {model.history_['val_accuracy'][-1]:.3f}")  # fmt: skip
     figure = plot_history(runs)
-    if not quick:
-        figure.savefig("seed001_schedules.png", dpi=90)
-        print("figure: seed001_schedules.png")
+    figure.savefig(os.path.join(output, "seed001_schedules.png"), dpi=90)
+    print("figure: seed001_schedules.png")
     return runs
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--quick", action="store_true", help="3 epochs instead of 10")
     parser.add_argument("--mnist", action="store_true", help="use MNIST, as the article (needs a download)")
+    parser.add_argument("--output", default=".", help="folder for the figure (default: here)")
     arguments = parser.parse_args()
-    main(quick=arguments.quick, mnist=arguments.mnist)
+    main(quick=arguments.quick, mnist=arguments.mnist, output=arguments.output)

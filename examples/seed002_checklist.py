@@ -1,4 +1,5 @@
 """Seed 002: the tuning checklist, on its linear regression y = 3x + noise.
+========================================================================
 
 First the article's model: one Dense unit, Adam, MSE, 100 epochs, batch 32.
 Then every choice on its checklist — optimizer, learning rate (fixed,
@@ -21,7 +22,7 @@ from skhyper import KerasMLPRegressor  # noqa: E402
 from skhyper.scorers import report  # noqa: E402
 
 
-def main(quick=False):
+def main(quick=False, output="."):
     rng = np.random.RandomState(0)
     x = rng.uniform(-1, 1, (200, 1))
     y = 3 * x[:, 0] + rng.normal(0, 0.2, 200)
@@ -51,10 +52,26 @@ def main(quick=False):
     ).fit(x, y)
     print(report(search).head(5).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(f"best: {search.best_params_}")
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(6, 4))
+    order = np.argsort(x[:, 0])
+    axis.scatter(x[:, 0], y, s=8, alpha=0.5, label="y = 3x + noise")
+    axis.plot(x[order, 0], line.predict(x[order]), "C1", label=f"one Dense unit (slope {slope:.2f})")
+    axis.plot(x[order, 0], search.predict(x[order]), "C2--", label="the search's best")
+    axis.set(xlabel="x", ylabel="y", title="Seed 002: the checklist's regression")
+    axis.legend()
+    figure.savefig(os.path.join(output, "seed002_checklist.png"), dpi=90)
     return search
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--quick", action="store_true", help="20 epochs, 4 candidates")
-    main(quick=parser.parse_args().quick)
+    parser.add_argument("--output", default=".", help="folder for the figure (default: here)")
+    arguments = parser.parse_args()
+    main(quick=arguments.quick, output=arguments.output)

@@ -1,6 +1,8 @@
 """Seed 003: the whole walk-through on digits (MNIST in the article).
+==================================================================
 
 Dense 64 relu - Dropout 0.1 - Dense 64 relu - softmax, 'uniform' weights, then:
+
 1. SGD, lr 0.1, momentum 0.8, Keras 2's time-based decay ``decay = lr / epochs``
    (per step: Keras 3 ignores ``decay=``, so it is an InverseTimeDecay schedule);
 2. the exponential-decay schedule ``lr0 * exp(-k * epoch)``;
@@ -73,6 +75,8 @@ def main(quick=False, output="."):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a few epochs, two initializers")
-    main(quick=parser.parse_args().quick)
+    parser.add_argument("--output", default=".", help="folder for the saved model (default: here)")
+    arguments = parser.parse_args()
+    main(quick=arguments.quick, output=arguments.output)

@@ -1,4 +1,5 @@
 """Tune a Keras MLP on sklearn's digits the way seed 003 does, with skhyper.
+=========================================================================
 
 Seed 003 grid-searches eight kernel initializers with cv=3 through the old
 Keras wrapper (MNIST there; digits here, since nothing is downloaded), then
@@ -67,6 +68,6 @@ def main(quick=False):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny settings, a few seconds")
     main(quick=parser.parse_args().quick)

@@ -35,7 +35,36 @@ __all__ = ["CheckpointedSearch", "run_checkpointed"]
 
 
 class CheckpointedSearch:
-    """The outcome of :func:`run_checkpointed`, shaped like a fitted search."""
+    """The outcome of :func:`run_checkpointed`, shaped like a fitted search.
+
+    Parameters
+    ----------
+    search : GridSearchCV or RandomizedSearchCV
+        The search that was run (its ``estimator``, ``scoring`` and ``refit``
+        are kept).
+    cv_results : dict
+        The results of every candidate, as a search's ``cv_results_``.
+    refit_metric : str
+        The metric that picks the best candidate.
+    best_index : int
+        The best candidate's index.
+    best_estimator : estimator
+        The best candidate refit on all the data.
+
+    Attributes
+    ----------
+    cv_results_ : dict
+        As the search's, for every candidate (those run before included).
+    best_index_ : int
+        The best candidate's index in ``cv_results_``.
+    best_params_ : dict
+        The best candidate's parameters.
+    best_score_ : float
+        Its mean cross-validated score (absent when a callable ``refit``
+        picks the candidate, as in scikit-learn).
+    best_estimator_ : estimator
+        The best candidate refit on all the data.
+    """
 
     def __init__(self, search, cv_results, refit_metric, best_index, best_estimator):
         self.estimator, self.scoring, self.refit = search.estimator, search.scoring, search.refit
@@ -48,12 +77,35 @@ class CheckpointedSearch:
         self.best_estimator_ = best_estimator
 
     def predict(self, X):
-        """The best estimator's predictions, as ``search.predict``."""
+        """The best estimator's predictions, as ``search.predict``.
+
+        Parameters
+        ----------
+        X : array-like
+            Rows to predict.
+
+        Returns
+        -------
+        y_pred : ndarray
+            ``best_estimator_.predict(X)``.
+        """
         return self.best_estimator_.predict(X)
 
     def score(self, X, y=None):
-        """The best estimator's score by the search's ``scoring`` (its refit
-        metric when there are several), as ``search.score``."""
+        """The best estimator's score by the search's ``scoring``, as ``search.score``.
+
+        Parameters
+        ----------
+        X : array-like
+            Rows to score.
+        y : array-like, default=None
+            True values.
+
+        Returns
+        -------
+        score : float
+            By the search's scoring (its refit metric when there are several).
+        """
         if self.scoring is None:
             return self.best_estimator_.score(X, y)
         scores = check_scoring(self.best_estimator_, scoring=self.scoring)(self.best_estimator_, X, y)
@@ -89,7 +141,45 @@ def remaining(search, path):
 
 
 def run_checkpointed(search, X, y, path):
-    """Run ``search`` candidate by candidate, keeping finished ones in ``path``."""
+    """Run ``search`` candidate by candidate, keeping finished ones in ``path``.
+
+    Each finished candidate is one JSON line in ``path``, flushed to disk; a
+    run again skips the candidates ``path`` holds.  An interruption (Ctrl-C,
+    a crash, a killed machine) loses only the candidate that was running,
+    and the resumed search gives the same results as one that never stopped.
+
+    Parameters
+    ----------
+    search : GridSearchCV or RandomizedSearchCV
+        The search to run (a random search needs an integer
+        ``random_state``, so that a resumed run draws the same candidates).
+    X : array-like
+        Training rows (or a forecaster's series).
+    y : array-like or None
+        Targets.
+    path : str or path-like
+        The checkpoint file (created if missing).
+
+    Returns
+    -------
+    result : CheckpointedSearch
+        Shaped like a fitted search: ``cv_results_``, ``best_params_``,
+        ``best_estimator_``, ``predict``, ``score``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn.linear_model import RidgeClassifier
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from skhyper.checkpoint import remaining, run_checkpointed
+    >>> from skhyper.datasets import load_digits
+    >>> X, y = load_digits(return_X_y=True)
+    >>> search = GridSearchCV(RidgeClassifier(), {"alpha": [0.1, 1.0]}, cv=3)
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "search.jsonl"
+    >>> result = run_checkpointed(search, X, y, path)
+    >>> remaining(search, path)  # run again, it would fit nothing but the refit
+    0
+    """
     path = Path(path)
     candidates = candidates_of(search)
     done = _read(path)

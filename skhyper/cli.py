@@ -1,9 +1,27 @@
 """The ``skhyper`` command: ``demo``, ``search CONFIG`` and ``lr-find``.
 
+Usage (``python -m skhyper`` works too)::
+
+    skhyper demo [--quick] [--output DIR]
+    skhyper search CONFIG.toml [--output DIR] [--checkpoint FILE]
+    skhyper lr-find [--dataset NAME | --config CONFIG.toml] [--per batch|epoch] [--output DIR]
+
+- ``demo`` runs the main job on embedded data: seed 003's initializer grid
+  and an optimizer x learning rate x schedule search on scikit-learn's
+  digits, a ``WindowForecaster`` search on the book's series, and a
+  learning-rate range test (``--quick``: a smaller version).
+- ``search`` runs a search described in a TOML file (:mod:`skhyper.config`);
+  with ``--checkpoint FILE`` a grid or random search keeps each finished
+  candidate in FILE and skips it when run again
+  (:func:`skhyper.checkpoint.run_checkpointed`).
+- ``lr-find`` runs the learning-rate range test (:func:`skhyper.lr_find`)
+  on a built-in dataset or a config's estimator and data.
+
 Each writes its results — the cross-validation results (CSV), the best
 parameters (JSON) and the figures (PNG) — into an output folder it names at
-the end.  A mistake in what the user gave (a config key, a file, a column) is
-one line on stderr and exit code 2, never a traceback.
+the end, and shows a progress bar of the fits.  A mistake in what the user
+gave (a config key, a file, a column) is one line on stderr and exit code 2,
+never a traceback.  See :doc:`/user_guide/cli`.
 """
 
 import argparse
@@ -19,7 +37,25 @@ EXIT_USAGE = 2
 
 
 def main(argv=None):
-    """Run the command; returns the exit code."""
+    """Run the ``skhyper`` command.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    code : int
+        The exit code: 0 on success, 2 for a mistake in what was given
+        (printed as one line on stderr).
+
+    Examples
+    --------
+    >>> from skhyper.cli import main
+    >>> main(["search", "no-such-config.toml"])
+    2
+    """
     parser = _parser()
     arguments = parser.parse_args(argv)
     if not hasattr(arguments, "run"):

@@ -52,11 +52,69 @@ _SECTIONS = {
 
 
 class ConfigError(ValueError):
-    """A mistake in a search config; its message is one line."""
+    """A mistake in a search config; its message is one line naming the key.
+
+    A ``ValueError``; the ``skhyper`` command prints it and exits with code 2.
+
+    Examples
+    --------
+    >>> from skhyper.config import ConfigError, SearchConfig
+    >>> try:
+    ...     SearchConfig({"estimator": {"kind": "SVC"}, "grid": {}, "data": {}}, ".")
+    ... except ConfigError as error:
+    ...     print(error)  # doctest: +ELLIPSIS
+    estimator.kind: 'SVC' is not one of ...
+    """
 
 
 class SearchConfig:
-    """A checked config: ``estimator``, ``grid``, ``search`` and the data."""
+    """A checked search config: the estimator, the grid, the search and the data.
+
+    Parameters
+    ----------
+    raw : dict
+        The config's tables, as ``tomllib`` reads them (see the module's
+        documentation for the keys).
+    base_dir : str or path-like
+        The folder a ``data.csv`` path is relative to (the config file's).
+
+    Attributes
+    ----------
+    estimator : estimator
+        The estimator, with the fixed parameters set (checked as ``fit``
+        checks them).
+    grid : dict
+        The parameters to search: lists, or scipy distributions for a
+        random search.
+    kind : str
+        ``"grid"``, ``"random"`` or ``"halving"``.
+    search_settings : dict
+        The ``[search]`` table.
+
+    Raises
+    ------
+    ConfigError
+        An unknown section, key, estimator or parameter, or a value of the
+        wrong kind.
+
+    See Also
+    --------
+    load_config : Read and check a TOML file.
+
+    Examples
+    --------
+    >>> from skhyper.config import SearchConfig
+    >>> config = SearchConfig({
+    ...     "estimator": {"kind": "KerasMLPClassifier", "params": {"epochs": 3, "random_state": 0}},
+    ...     "grid": {"learning_rate": [1e-3, 1e-2]},
+    ...     "data": {"dataset": "digits"},
+    ...     "search": {"cv": 3}}, ".")
+    >>> type(config.search()).__name__
+    'GridSearchCV'
+    >>> X, y = config.data()
+    >>> X.shape
+    (1797, 64)
+    """
 
     def __init__(self, raw, base_dir):
         self.raw, self.base_dir = raw, Path(base_dir)
@@ -154,7 +212,22 @@ class SearchConfig:
     # ----------------------------------------------------------------- data
 
     def data(self):
-        """``(X, y)`` as the config says (``y`` is None for a forecaster's own series)."""
+        """The data the config names.
+
+        Returns
+        -------
+        X : ndarray or pandas.DataFrame
+            The features (a built-in dataset, or the CSV file's other
+            columns), or a forecaster's series.
+        y : ndarray or None
+            The target; None for a forecaster's own series.
+
+        Raises
+        ------
+        ConfigError
+            No dataset and no CSV file, or both; a file or column that is not
+            there.
+        """
         section = self.raw["data"]
         if ("dataset" in section) == ("csv" in section):
             raise ConfigError("data: give either dataset or csv (and target or column)")
@@ -181,13 +254,20 @@ class SearchConfig:
 
     @property
     def is_forecaster(self):
+        """Whether the estimator is a ``WindowForecaster`` (its data is one series)."""
         return type(self.estimator).__name__ == "WindowForecaster"
 
     # --------------------------------------------------------------- search
 
     def search(self):
-        """The search object the config describes (not fitted): sklearn's,
-        as :mod:`skhyper.model_selection` fuses its fits."""
+        """The search the config describes, not fitted.
+
+        Returns
+        -------
+        search : GridSearchCV, RandomizedSearchCV or HalvingRandomSearchCV
+            :mod:`skhyper.model_selection`'s (scikit-learn's, fusing the fits
+            it can), with the config's cv, scoring, n_jobs and random state.
+        """
         from .model_selection import GridSearchCV, HalvingRandomSearchCV, RandomizedSearchCV
 
         from .scorers import scoring_for
@@ -236,7 +316,41 @@ class SearchConfig:
 
 
 def load_config(path):
-    """Read and check a TOML search config."""
+    """Read and check a TOML search config.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The TOML file (see ``examples/search_digits.toml`` and
+        ``examples/search_forecaster.toml``).
+
+    Returns
+    -------
+    config : SearchConfig
+        The checked config.
+
+    Raises
+    ------
+    ConfigError
+        No such file, invalid TOML, or a mistake in the config.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from skhyper.config import load_config
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "search.toml"
+    >>> _ = path.write_text('''
+    ... [estimator]
+    ... kind = "KerasMLPRegressor"
+    ... params = { epochs = 5 }
+    ... [grid]
+    ... learning_rate = [1e-3, 1e-2]
+    ... [data]
+    ... dataset = "diabetes"
+    ... ''')
+    >>> load_config(path).grid
+    {'learning_rate': [0.001, 0.01]}
+    """
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
@@ -253,7 +367,31 @@ def load_config(path):
 
 
 def load_dataset(name, forecasting=False, key="dataset"):
-    """A built-in dataset as ``(X, y)``; the book series as ``(series, None)``."""
+    """A built-in dataset as ``(X, y)``; the book series as ``(series, None)``.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`DATASETS`: digits (scaled to [0, 1]), breast_cancer
+        (standardized), diabetes (standardized, the target too), book_series
+        (its training part).
+    forecasting : bool, default=False
+        Whether the estimator is a forecaster (which takes book_series only).
+    key : str, default="dataset"
+        The config key named in an error.
+
+    Returns
+    -------
+    X : ndarray
+        The features, or the series.
+    y : ndarray or None
+        The target; None for the series.
+
+    Raises
+    ------
+    ConfigError
+        An unknown dataset, or one that does not fit the estimator.
+    """
     from sklearn import datasets as sk
 
     from .datasets import book_series, load_digits

@@ -42,15 +42,36 @@ def book_series(
     the period), times ``amplitude``.  The noise is
     ``RandomState(seed).randn * noise_level``.
 
+    Parameters
+    ----------
+    n_days : int, default=4 * 365 + 1
+        Length of the series.
+    baseline, amplitude, slope : float, default=10.0, 40.0, 0.05
+        Level at day 0, size of the seasonal pattern, trend per day.
+    noise_level : float, default=5.0
+        Standard deviation of the Gaussian noise.
+    period : int, default=365
+        Days per season.
+    seed : int, default=42
+        Seed of the noise.
+    split : int, default=1000
+        Where training ends and validation starts.
+
     Returns
     -------
-    Bunch with
-        time : ndarray of int, the day numbers.
-        series : ndarray, the observed series.
-        signal : ndarray, the series without noise (a forecaster's floor: its
-            one-step MAE is about ``noise_level * sqrt(2 / pi)``).
-        split : int, where training ends and validation starts.
-        train, valid : the series before and after ``split``.
+    data : sklearn.utils.Bunch
+        ``time`` (ndarray of int, the day numbers), ``series`` (the observed
+        series), ``signal`` (the series without noise: a forecaster's floor,
+        whose one-step MAE is about ``noise_level * sqrt(2 / pi)``),
+        ``split`` (int), and ``train`` and ``valid``, the series before and
+        after ``split``.
+
+    Examples
+    --------
+    >>> from skhyper.datasets import book_series
+    >>> data = book_series()
+    >>> len(data.train), len(data.valid)
+    (1000, 461)
     """
     time = np.arange(n_days)
     season = (time % period) / period
@@ -68,7 +89,26 @@ def book_series(
 
 
 def load_digits(*, return_X_y=False):
-    """sklearn's 1797 8x8 digit images, pixels scaled to [0, 1], 10 classes."""
+    """sklearn's 1797 8x8 digit images, pixels scaled to [0, 1], 10 classes.
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        Return ``(X, y)`` instead of a Bunch.
+
+    Returns
+    -------
+    data : sklearn.utils.Bunch or tuple of ndarray
+        ``data`` (1797 x 64 pixels in [0, 1]), ``target``, ``images``
+        (1797 x 8 x 8) and ``target_names``; or ``(X, y)``.
+
+    Examples
+    --------
+    >>> from skhyper.datasets import load_digits
+    >>> X, y = load_digits(return_X_y=True)
+    >>> X.shape, float(X.max())
+    ((1797, 64), 1.0)
+    """
     from sklearn.datasets import load_digits as sklearn_digits
 
     data = sklearn_digits()

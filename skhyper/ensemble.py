@@ -58,13 +58,28 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
 
     Examples
     --------
-    >>> from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+    Two small forecasters on the book's series, their forecasts averaged:
+
     >>> from skhyper import EnsembleForecaster, WindowForecaster
+    >>> from skhyper.datasets import book_series
+    >>> series = book_series().train[-200:]
+    >>> small = dict(epochs=5, hidden_layer_sizes=(8,), random_state=0)
+    >>> model = EnsembleForecaster([("w5", WindowForecaster(window_size=5, **small)),
+    ...                             ("w10", WindowForecaster(window_size=10, **small))]).fit(series)
+    >>> model.forecast(3).shape
+    (3,)
+    >>> sorted(model.named_forecasters_)
+    ['w10', 'w5']
+
+    Members may be searches, each picking its forecaster on its own folds
+    (as in :doc:`/user_guide/forecasting`):
+
+    >>> from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
     >>> grid = {"window_size": [10, 20]}
     >>> levels = GridSearchCV(WindowForecaster(seasonal_period="auto"), grid, cv=TimeSeriesSplit(3))
     >>> changes = GridSearchCV(WindowForecaster(seasonal_period="auto", deseasonalize="difference"),
     ...                        grid, cv=TimeSeriesSplit(3))
-    >>> model = EnsembleForecaster([("levels", levels), ("changes", changes)])  # doctest: +SKIP
+    >>> model = EnsembleForecaster([("levels", levels), ("changes", changes)])
     """
 
     _parameter_constraints = {
@@ -82,14 +97,53 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
 
     # sklearn's composition helpers: get_params/set_params reach the members.
     def get_params(self, deep=True):
+        """The ensemble's parameters, and with ``deep`` its members' as ``<name>__<parameter>``.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the members and their parameters.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
         return self._get_params("forecasters", deep=deep)
 
     def set_params(self, **params):
+        """Set the ensemble's parameters, a member (by its name) or a member's (``<name>__<parameter>``).
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names mapped to their new values.
+
+        Returns
+        -------
+        self : EnsembleForecaster
+            The ensemble.
+        """
         self._set_params("forecasters", **params)
         return self
 
     def fit(self, X, y=None):
-        """Fit a clone of every member on ``X`` (and ``y``)."""
+        """Fit a clone of every member on ``X`` (and ``y``).
+
+        Parameters
+        ----------
+        X : array-like, pandas Series or DataFrame, or a panel
+            The series (time along axis 0), or a long frame of ``unique_id``,
+            ``ds`` and ``y`` (or a dict of Series) for global forecasters.
+        y : array-like, default=None
+            A separate target, when the members predict ``y`` from windows of
+            ``X``.
+
+        Returns
+        -------
+        self : EnsembleForecaster
+            The fitted ensemble.
+        """
         self._validate_params()
         members = self._checked_members()
         self._checked_weights(len(members))
@@ -99,22 +153,74 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
         return self
 
     def predict(self, X, **predict_params):
-        """The combined one-step predictions of ``X`` (``predict_params``,
-        e.g. ``continues``, go to each member's ``predict``)."""
+        """The combined one-step predictions of ``X``.
+
+        Parameters
+        ----------
+        X : array-like, pandas Series or DataFrame, or a panel
+            Rows to predict, each from the rows before it (on a panel: the
+            forecasts of its rows).
+        **predict_params : dict
+            Passed to each member's ``predict`` (e.g. ``continues``).
+
+        Returns
+        -------
+        y_pred : ndarray, pandas Series or DataFrame
+            The (weighted) mean or median of the members' predictions, of
+            the members' type.
+        """
         return self._combine([_forecaster(m).predict(X, **predict_params) for m in self._fitted()])
 
     def forecast(self, steps):
-        """The combined forecasts of ``steps`` values past the training series."""
+        """The combined forecasts of ``steps`` values past the training series.
+
+        Parameters
+        ----------
+        steps : int
+            How many values to forecast.
+
+        Returns
+        -------
+        forecast : ndarray, pandas Series or DataFrame
+            The combined forecasts (with the following timestamps when the
+            training series had a regular time index; on a panel, a long
+            frame with an ``EnsembleForecaster`` column).
+        """
         return self._combine([_forecaster(m).forecast(steps) for m in self._fitted()])
 
     def predict_in_sample(self, X):
-        """The combined in-sample one-step predictions (NaN where any member
-        has no window)."""
+        """The combined in-sample one-step predictions.
+
+        Parameters
+        ----------
+        X : array-like, pandas Series or DataFrame
+            The series; each row is predicted from the rows of ``X`` before it.
+
+        Returns
+        -------
+        y_pred : ndarray or pandas Series
+            NaN where any member has no full window.
+        """
         return self._combine([_forecaster(m).predict_in_sample(X) for m in self._fitted()])
 
     def score(self, X, y=None, sample_weight=None):
-        """R² of the one-step predictions; ``y=None`` scores ``X`` itself
-        (on a panel: of the forecasts of its rows)."""
+        """R² of the one-step predictions.
+
+        Parameters
+        ----------
+        X : array-like, pandas Series or DataFrame, or a panel
+            Rows to predict.
+        y : array-like, default=None
+            True values; None scores ``X`` itself (on a panel: the forecasts
+            of its rows).
+        sample_weight : array-like, default=None
+            Per-row weights.
+
+        Returns
+        -------
+        score : float
+            ``r2_score`` of the combined predictions.
+        """
         if is_panel(X):
             return r2_score(X[TARGET].to_numpy(dtype=float), self.predict(X))
         return r2_score(target_values(self, X, y), self.predict(X), sample_weight=sample_weight)
@@ -126,6 +232,7 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
 
     @property
     def target_is_1d_(self):
+        """Whether the members' target is one column (as a forecaster's)."""
         return _forecaster(self._fitted()[0]).target_is_1d_
 
     @property

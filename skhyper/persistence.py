@@ -83,8 +83,17 @@ _DEFAULTS_BEFORE = {
 
 
 class LoadError(ValueError):
-    """A file :func:`load` does not read: foreign, damaged, hostile, newer,
-    or not made for this skhyper.  The message starts with the file's path."""
+    """A file :func:`load` does not read.
+
+    Foreign (a pickle, joblib or HDF5 file is named as such), damaged,
+    hostile, newer, or not made for this skhyper.  The message starts with
+    the file's path and says what is wrong.  A ``ValueError``; a missing file
+    is also a ``FileNotFoundError``.
+
+    See Also
+    --------
+    load : The reader that raises it.
+    """
 
 
 class _MissingFile(LoadError, FileNotFoundError):
@@ -97,21 +106,46 @@ class _MissingFile(LoadError, FileNotFoundError):
 def save(estimator, path):
     """Write ``estimator`` (fitted or not) to ``path`` in the safe format.
 
+    The file is a zip of plain JSON (the class, parameters, fitted
+    attributes and the list of the network's variables) and ``network.bin``,
+    the variables' raw little-endian values: :func:`load` reads it back
+    without running any code from it.  ``checkpoint`` and ``callbacks`` are
+    never stored.
+
     Parameters
     ----------
     estimator : KerasMLPClassifier, KerasMLPRegressor or WindowForecaster
-    path : str or Path
+        The estimator to store (a forecaster fit on a panel is refused for
+        now: store it with joblib, for trusted files only).
+    path : str or path-like
+        The file to write.
 
     Returns
     -------
-    Path
+    path : pathlib.Path
         ``path``.
 
     Raises
     ------
     ValueError
         A parameter is a Python object (not a plain value), which the safe
-        format does not store.
+        format does not store, or the network's building parameters changed
+        since it was built.
+
+    See Also
+    --------
+    load : Read the file back.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import skhyper
+    >>> from skhyper import KerasMLPClassifier
+    >>> from skhyper.persistence import save
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> path = save(KerasMLPClassifier(hidden_layer_sizes=(8,)), folder / "model.skhyper")
+    >>> skhyper.load(path).hidden_layer_sizes
+    (8,)
     """
     import zipfile
 
@@ -186,20 +220,29 @@ def check_savable(estimator):
 
 
 def load(path, kind=None, *, allow_keras_format=False):
-    """Read an estimator that :func:`save` wrote.
+    """Read an estimator that :func:`save` (or an estimator's ``save``) wrote.
+
+    For any file: no code from the file runs (the network is built again
+    from the checked parameters and only numbers are read into it); the
+    work is bounded (member sizes, compression ratios, JSON depth and the
+    network's size are checked before anything large is read); the fitted
+    state must be what a fit makes; and any failure is one
+    :class:`LoadError`.  See :doc:`/user_guide/saving`.
 
     Parameters
     ----------
-    path : str or Path
-    kind : class or class name, optional
-        Refuse a file that holds another kind of estimator.
+    path : str or path-like
+        The file to read.
+    kind : class or str, default=None
+        Refuse a file that holds another kind of estimator (a class such as
+        ``KerasMLPClassifier``, or its name).
     allow_keras_format : bool, default=False
         Also read format version 1 (skhyper 0.1), whose network Keras itself
         deserializes: only for files you trust.
 
     Returns
     -------
-    estimator
+    estimator : KerasMLPClassifier, KerasMLPRegressor or WindowForecaster
         With ``checkpoint`` and ``callbacks`` at None: a file never sets them.
 
     Raises
@@ -207,6 +250,24 @@ def load(path, kind=None, *, allow_keras_format=False):
     LoadError
         The file is not one ``load`` reads; the message starts with its path
         and says why.
+
+    See Also
+    --------
+    save : Write an estimator in this format.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import skhyper
+    >>> from skhyper import KerasMLPRegressor
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "model.skhyper"
+    >>> KerasMLPRegressor(epochs=3).save(path)  # doctest: +ELLIPSIS
+    PosixPath('...model.skhyper')
+    >>> skhyper.load(path, kind=KerasMLPRegressor).epochs
+    3
+    >>> skhyper.load(path, kind="KerasMLPClassifier")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    skhyper.persistence.LoadError: ...
     """
     shown, path = os.fspath(path), Path(path)
     _check_keras(shown)

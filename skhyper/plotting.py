@@ -38,18 +38,38 @@ def _figure_and_axes(ax, ncols=1, width=6.0):
 
 
 def plot_history(estimators, labels=None, ax=None):
-    """Per-epoch curves of fitted estimators.
+    """Per-epoch curves of fitted estimators: loss, accuracy or MAE, learning rate.
 
     Parameters
     ----------
-    estimators : a fitted skhyper estimator, or a list (or dict label ->
-        estimator) of them, drawn on shared axes.
-    labels : list of str, optional (defaults: dict keys, or class names).
-    ax : three matplotlib Axes (loss, metric, learning rate), optional.
+    estimators : estimator, list of estimators or dict
+        A fitted skhyper estimator, or a list (or a dict label -> estimator)
+        of them, drawn on shared axes.
+    labels : list of str, default=None
+        A label per estimator (default: the dict's keys, or class names).
+    ax : sequence of three matplotlib Axes, default=None
+        Where to draw the loss, the metric and the learning rate (default: a
+        new figure).
 
     Returns
     -------
-    matplotlib.figure.Figure
+    figure : matplotlib.figure.Figure
+        The figure drawn on (never shown).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from skhyper import KerasMLPClassifier
+    >>> from skhyper.datasets import load_digits
+    >>> from skhyper.plotting import plot_history
+    >>> X, y = load_digits(return_X_y=True)
+    >>> fits = {name: KerasMLPClassifier(hidden_layer_sizes=(16,), optimizer=name, epochs=3,
+    ...                                  validation_split=0.2, random_state=0).fit(X, y)
+    ...         for name in ("sgd", "adam")}
+    >>> figure = plot_history(fits)
+    >>> len(figure.axes)
+    3
     """
     if isinstance(estimators, dict):
         labels, estimators = list(estimators), list(estimators.values())
@@ -81,7 +101,22 @@ def plot_history(estimators, labels=None, ax=None):
 
 
 def plot_lr_find(result, ax=None):
-    """Loss (raw and smoothed) against learning rate, the suggestion marked."""
+    """Loss (raw and smoothed) against learning rate, the suggestion marked.
+
+    Seed 000's figure of the range test; also ``result.plot()``.
+
+    Parameters
+    ----------
+    result : LRFinderResult
+        What :func:`skhyper.lr_find` returned.
+    ax : matplotlib Axes, default=None
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+        The figure drawn on (never shown).
+    """
     figure, (axis,) = _figure_and_axes(ax)
     axis.semilogx(result.learning_rates, result.losses, alpha=0.35, label="loss")
     axis.semilogx(result.learning_rates, result.smoothed_losses, label="smoothed loss")
@@ -107,10 +142,36 @@ def plot_search(search, params, score="score", ax=None):
 
     Parameters
     ----------
-    search : a fitted sklearn search.
-    params : str or a pair of str, the parameter name(s) as in ``cv_results_``
-        (without ``param_``).
-    score : the metric name for multi-metric searches (``"score"`` otherwise).
+    search : fitted search
+        A scikit-learn or :mod:`skhyper.model_selection` search.
+    params : str or pair of str
+        The parameter name(s) as in ``cv_results_`` (without ``param_``).
+    score : str, default="score"
+        The metric name, for multi-metric searches.
+    ax : matplotlib Axes, default=None
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+        The figure drawn on (never shown).
+
+    Raises
+    ------
+    ValueError
+        Not one or two parameters, or one the search did not search.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.linear_model import RidgeClassifier
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from skhyper.datasets import load_digits
+    >>> from skhyper.plotting import plot_search
+    >>> X, y = load_digits(return_X_y=True)
+    >>> search = GridSearchCV(RidgeClassifier(), {"alpha": [0.1, 1.0, 10.0]}, cv=3).fit(X, y)
+    >>> figure = plot_search(search, "alpha")
     """
     import pandas as pd
 
@@ -167,7 +228,35 @@ def plot_forecast(actual, predicted, split=None, time=None, signal=None, ax=None
     times: ``forecast(steps)`` past the end of the series, or
     ``predict_in_sample`` over it.  Otherwise ``predicted`` may cover only the
     end of ``actual`` (the validation part): it is aligned to the end.
-    ``signal`` (optional) draws the noise-free series.
+
+    Parameters
+    ----------
+    actual : array-like or pandas Series
+        The series.
+    predicted : array-like or pandas Series
+        The forecasts.
+    split : int or timestamp, default=None
+        Where training ends, marked with a vertical line.
+    time : array-like, default=None
+        The times of ``actual`` (default: its index, or 0, 1, ...).
+    signal : array-like, default=None
+        The noise-free series, drawn too (the book's series has one).
+    ax : matplotlib Axes, default=None
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+        The figure drawn on (never shown).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from skhyper.plotting import plot_forecast
+    >>> actual = np.sin(np.arange(100) / 5)
+    >>> figure = plot_forecast(actual, actual[80:] + 0.1, split=80)
     """
     import pandas as pd
 

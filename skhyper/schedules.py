@@ -33,13 +33,37 @@ __all__ = ["SCHEDULES", "EpochSchedule", "make_schedule", "next_rate"]
 
 
 class EpochSchedule:
-    """The rate for each epoch.  ``rate`` is asked once at each epoch's start."""
+    """The rate for each epoch: the base of skhyper's per-epoch schedules.
+
+    The training loop asks :meth:`rate` once at each epoch's start.  The
+    schedules by name (:data:`SCHEDULES`) are subclasses; a function
+    ``f(epoch, lr)`` given as ``lr_schedule`` is wrapped in one.
+
+    Examples
+    --------
+    >>> from skhyper.schedules import make_schedule
+    >>> schedule = make_schedule("step", 0.1, {"lr_drop": 0.5, "lr_step": 2})
+    >>> [schedule.rate(epoch, None, None) for epoch in range(5)]
+    [0.1, 0.1, 0.05, 0.05, 0.025]
+    """
 
     def rate(self, epoch, previous_rate, previous_loss):
-        """The learning rate for ``epoch`` (0-based).
+        """The learning rate for ``epoch``.
 
-        ``previous_rate`` is the rate of the epoch before (``lr0`` at epoch 0)
-        and ``previous_loss`` that epoch's monitored loss (``None`` at 0).
+        Parameters
+        ----------
+        epoch : int
+            The epoch about to start, from 0.
+        previous_rate : float
+            The rate of the epoch before (``lr0`` at epoch 0).
+        previous_loss : float or None
+            The epoch before's monitored loss (None at epoch 0, and at the
+            first epoch of a ``partial_fit``).
+
+        Returns
+        -------
+        rate : float
+            The learning rate for ``epoch``.
         """
         raise NotImplementedError
 
@@ -151,15 +175,36 @@ SCHEDULES = {
 
 
 def make_schedule(spec, lr0, params):
-    """The per-epoch schedule for ``spec``, or ``None`` when nothing changes
-    the rate per epoch.
+    """The per-epoch schedule for ``spec``, or None when nothing changes the rate per epoch.
 
-    ``spec`` is a name of :data:`SCHEDULES`, a callable ``f(epoch, lr)``, or a
-    Keras ``LearningRateSchedule`` (stepped per batch by the optimizer itself).
-    ``"constant"`` and Keras schedules give ``None``: the rate the optimizer
-    was built with stays (so a Keras ``ReduceLROnPlateau`` callback, say, is
-    not undone every epoch).  ``params`` holds the estimator's
-    parameters; each schedule reads the ones :data:`SCHEDULES` lists.
+    ``"constant"`` and Keras schedules give None: the rate the optimizer was
+    built with stays (so a Keras ``ReduceLROnPlateau`` callback, say, is not
+    undone every epoch).
+
+    Parameters
+    ----------
+    spec : str, callable or keras.optimizers.schedules.LearningRateSchedule
+        A name of :data:`SCHEDULES`, a callable ``f(epoch, lr)``, or a Keras
+        schedule (stepped per batch by the optimizer itself).
+    lr0 : float
+        The starting rate (the estimator's ``learning_rate``).
+    params : dict
+        The estimator's parameters; each schedule reads the ones
+        :data:`SCHEDULES` lists.
+
+    Returns
+    -------
+    schedule : EpochSchedule or None
+        What the training loop asks for each epoch's rate.
+
+    Examples
+    --------
+    >>> from skhyper.schedules import make_schedule
+    >>> schedule = make_schedule("exponential", 0.1, {"lr_decay": 0.1})
+    >>> round(schedule.rate(10, None, None), 4)  # 0.1 * exp(-0.1 * 10)
+    0.0368
+    >>> make_schedule("constant", 0.1, {}) is None
+    True
     """
     if spec == "constant" or is_keras_schedule(spec):
         return None  # the optimizer's own rate, set once (or stepped by Keras)
@@ -170,7 +215,35 @@ def make_schedule(spec, lr0, params):
 
 
 def next_rate(schedule, epoch, previous_rate, previous_loss):
-    """The rate ``schedule`` gives for ``epoch``, checked to be usable."""
+    """The rate ``schedule`` gives for ``epoch``, checked to be usable.
+
+    Parameters
+    ----------
+    schedule : EpochSchedule
+        The schedule.
+    epoch : int
+        The epoch about to start, from 0.
+    previous_rate : float
+        The rate of the epoch before.
+    previous_loss : float or None
+        The epoch before's monitored loss.
+
+    Returns
+    -------
+    rate : float
+        A finite rate >= 0.
+
+    Raises
+    ------
+    ValueError
+        The schedule gave a negative, infinite or NaN rate.
+
+    Examples
+    --------
+    >>> from skhyper.schedules import make_schedule, next_rate
+    >>> next_rate(make_schedule(lambda epoch, lr: lr / 2, 0.1, {}), 1, 0.1, None)
+    0.05
+    """
     rate = float(schedule.rate(epoch, previous_rate, previous_loss))
     if not (rate >= 0 and math.isfinite(rate)):
         raise ValueError(
@@ -181,7 +254,18 @@ def next_rate(schedule, epoch, previous_rate, previous_loss):
 
 
 def is_keras_schedule(spec):
-    """Whether ``spec`` is a Keras ``LearningRateSchedule`` (counted in steps)."""
+    """Whether ``spec`` is a Keras ``LearningRateSchedule`` (counted in steps).
+
+    Parameters
+    ----------
+    spec : object
+        An ``lr_schedule`` value.
+
+    Returns
+    -------
+    bool
+        True for a Keras schedule, which the optimizer steps per batch.
+    """
     import keras
 
     return isinstance(spec, keras.optimizers.schedules.LearningRateSchedule)

@@ -5,17 +5,14 @@ sklearn search, greater-is-better as sklearn's are (errors come negated).
 With a :class:`~skhyper.WindowForecaster` fitted on ``X`` alone, ``y=None``
 scores the one-step forecasts of ``X`` itself.
 
-=================================  ==========================================
-``neg_mean_absolute_error``        minus MAE
-``neg_root_mean_squared_error``    minus RMSE
-``neg_mean_absolute_scaled_error`` minus MASE: MAE over the naive forecast's
-                                   MAE on the same rows (under 1 beats naive)
-``neg_smape``                      minus sMAPE (the M3 competition's, in %)
-``neg_mase``                       minus MASE with each series' seasonal
-                                   naive scale (panels; one series: as
-                                   ``neg_mean_absolute_scaled_error``)
-``accuracy``                       share of right labels
-=================================  ==========================================
+- ``neg_mean_absolute_error``: minus MAE;
+- ``neg_root_mean_squared_error``: minus RMSE;
+- ``neg_mean_absolute_scaled_error``: minus MASE, the MAE over the naive
+  forecast's MAE on the same rows (under 1 beats naive);
+- ``neg_smape``: minus sMAPE (the M3 competition's, in %);
+- ``neg_mase``: minus MASE with each series' seasonal naive scale (panels;
+  on one series, as ``neg_mean_absolute_scaled_error``);
+- ``accuracy``: the share of right labels.
 
 On a panel (a long frame of ``unique_id``, ``ds``, ``y``: a
 :class:`~skhyper.panel_split.PanelSplit` test fold), the forecaster's
@@ -60,18 +57,104 @@ def _true_and_predicted(estimator, X, y):
 
 
 def neg_mean_absolute_error(estimator, X, y=None):
-    """Minus the mean absolute error of ``estimator.predict(X)``."""
+    """Minus the mean absolute error of ``estimator.predict(X)``.
+
+    Parameters
+    ----------
+    estimator : estimator
+        A fitted estimator (or search) with ``predict``.
+    X : array-like, pandas Series or DataFrame, or a panel
+        Rows to predict (a panel: a long frame of ``unique_id``, ``ds``, ``y``).
+    y : array-like, default=None
+        True values; None for a forecaster fitted on ``X`` alone, which then
+        scores the one-step forecasts of ``X`` itself (and on a panel, the
+        frame's ``y``).
+
+    Returns
+    -------
+    score : float
+        Minus the MAE: greater is better.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyRegressor
+    >>> from skhyper.scorers import neg_mean_absolute_error
+    >>> X, y = np.zeros((4, 1)), np.array([1.0, 2.0, 3.0, 4.0])
+    >>> neg_mean_absolute_error(DummyRegressor().fit(X, y), X, y)
+    -1.0
+    """
     return -mean_absolute_error(*_true_and_predicted(estimator, X, y))
 
 
 def neg_root_mean_squared_error(estimator, X, y=None):
-    """Minus the root mean squared error of ``estimator.predict(X)``."""
+    """Minus the root mean squared error of ``estimator.predict(X)``.
+
+    Parameters
+    ----------
+    estimator : estimator
+        A fitted estimator (or search) with ``predict``.
+    X : array-like, pandas Series or DataFrame, or a panel
+        Rows to predict (a panel: a long frame of ``unique_id``, ``ds``, ``y``).
+    y : array-like, default=None
+        True values; None for a forecaster fitted on ``X`` alone, which then
+        scores the one-step forecasts of ``X`` itself (and on a panel, the
+        frame's ``y``).
+
+    Returns
+    -------
+    score : float
+        Minus the RMSE: greater is better.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyRegressor
+    >>> from skhyper.scorers import neg_root_mean_squared_error
+    >>> X, y = np.zeros((2, 1)), np.array([0.0, 2.0])
+    >>> neg_root_mean_squared_error(DummyRegressor().fit(X, y), X, y)
+    -1.0
+    """
     return -root_mean_squared_error(*_true_and_predicted(estimator, X, y))
 
 
 def neg_mean_absolute_scaled_error(estimator, X, y=None):
-    """Minus MASE: the MAE over the MAE of the naive forecast (the previous
-    value) on the same rows; under 1 means better than naive."""
+    """Minus MASE: the MAE over the MAE of the naive forecast on the same rows.
+
+    The naive forecast is the previous value; a MASE under 1 is better than
+    naive.  The first row, which has no previous value, is left out.
+
+    Parameters
+    ----------
+    estimator : estimator
+        A fitted estimator (or search) with ``predict``.
+    X : array-like, pandas Series or DataFrame, or a panel
+        Rows to predict (a panel: a long frame of ``unique_id``, ``ds``, ``y``).
+    y : array-like, default=None
+        True values; None for a forecaster fitted on ``X`` alone, which then
+        scores the one-step forecasts of ``X`` itself (and on a panel, the
+        frame's ``y``).
+
+    Returns
+    -------
+    score : float
+        Minus the MASE.
+
+    Raises
+    ------
+    ValueError
+        On a constant series, where the naive forecast's MAE is 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyRegressor
+    >>> from skhyper.scorers import neg_mean_absolute_scaled_error
+    >>> X, y = np.zeros((4, 1)), np.array([1.0, 2.0, 3.0, 4.0])
+    >>> model = DummyRegressor().fit(X, y)  # predicts 2.5; the naive forecast's MAE is 1
+    >>> round(neg_mean_absolute_scaled_error(model, X, y), 3)
+    -0.833
+    """
     y_true, y_pred = _true_and_predicted(estimator, X, y)
     naive = mean_absolute_error(y_true[1:], y_true[:-1])
     if naive == 0:
@@ -80,16 +163,68 @@ def neg_mean_absolute_scaled_error(estimator, X, y=None):
 
 
 def neg_smape(estimator, X, y=None):
-    """Minus the sMAPE (in %) of ``estimator.predict(X)``: on a panel, of
-    the h-step forecasts of its rows."""
+    """Minus the sMAPE (in %) of ``estimator.predict(X)``.
+
+    On a panel, of the h-step forecasts of its rows, as the M3 competition
+    scores them (:func:`skhyper.metrics.smape`).
+
+    Parameters
+    ----------
+    estimator : estimator
+        A fitted estimator (or search) with ``predict``.
+    X : array-like, pandas Series or DataFrame, or a panel
+        Rows to predict (a panel: a long frame of ``unique_id``, ``ds``, ``y``).
+    y : array-like, default=None
+        True values; None for a forecaster fitted on ``X`` alone, which then
+        scores the one-step forecasts of ``X`` itself (and on a panel, the
+        frame's ``y``).
+
+    Returns
+    -------
+    score : float
+        Minus the sMAPE, in percent.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyRegressor
+    >>> from skhyper.scorers import neg_smape
+    >>> X, y = np.zeros((2, 1)), np.array([1.0, 3.0])
+    >>> round(neg_smape(DummyRegressor().fit(X, y), X, y), 2)  # predicts 2 for both
+    -53.33
+    """
     return -smape(*_true_and_predicted(estimator, X, y))
 
 
 def neg_mase(estimator, X, y=None):
-    """Minus the MASE of ``estimator.predict(X)``.  On a panel: each series'
-    MAE over the in-sample MAE of its seasonal naive forecast (the
-    forecaster's ``naive_mae_``, with its ``seasonal_period_``), averaged
-    over series; on one series, as :func:`neg_mean_absolute_scaled_error`."""
+    """Minus the MASE of ``estimator.predict(X)``, as the forecasting competitions score it.
+
+    On a panel: each series' MAE over the in-sample MAE of its seasonal naive
+    forecast (the forecaster's ``naive_mae_``, with its
+    ``seasonal_period_``), averaged over series; on one series, as
+    :func:`neg_mean_absolute_scaled_error`.
+
+    Parameters
+    ----------
+    estimator : estimator
+        A fitted estimator (or search) with ``predict``.
+    X : array-like, pandas Series or DataFrame, or a panel
+        Rows to predict (a panel: a long frame of ``unique_id``, ``ds``, ``y``).
+    y : array-like, default=None
+        True values; None for a forecaster fitted on ``X`` alone, which then
+        scores the one-step forecasts of ``X`` itself (and on a panel, the
+        frame's ``y``).
+
+    Returns
+    -------
+    score : float
+        Minus the MASE.
+
+    See Also
+    --------
+    skhyper.model_selection.PanelSplit : Rolling origins on every series of a panel.
+    skhyper.metrics.mase : The measure as a function.
+    """
     if not is_panel(X):
         return neg_mean_absolute_scaled_error(estimator, X, y)
     y_true, y_pred = _true_and_predicted(estimator, X, y)
@@ -98,7 +233,31 @@ def neg_mase(estimator, X, y=None):
 
 
 def accuracy(estimator, X, y):
-    """The share of rows whose predicted label is right."""
+    """The share of rows whose predicted label is right.
+
+    Parameters
+    ----------
+    estimator : classifier
+        A fitted classifier (or search).
+    X : array-like
+        Rows to predict.
+    y : array-like
+        True labels.
+
+    Returns
+    -------
+    score : float
+        ``accuracy_score(y, estimator.predict(X))``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from skhyper.scorers import accuracy
+    >>> X, y = np.zeros((4, 1)), np.array([0, 0, 0, 1])
+    >>> accuracy(DummyClassifier().fit(X, y), X, y)
+    0.75
+    """
     return accuracy_score(y, estimator.predict(X))
 
 
@@ -106,7 +265,27 @@ def scoring_for(estimator):
     """A multi-metric ``scoring`` dict for the estimator's kind.
 
     Classifiers: accuracy and log loss; forecasters: MAE, RMSE and MASE;
-    other regressors: MAE, RMSE and R². Pass the first key as ``refit``.
+    other regressors: MAE, RMSE and R².
+
+    Parameters
+    ----------
+    estimator : estimator
+        The estimator a search will tune.
+
+    Returns
+    -------
+    scoring : dict
+        Metric names to scorers (or scikit-learn's scoring names), for a
+        search's ``scoring``; pass the first key as its ``refit``.
+
+    Examples
+    --------
+    >>> from skhyper import KerasMLPClassifier, WindowForecaster
+    >>> from skhyper.scorers import scoring_for
+    >>> list(scoring_for(KerasMLPClassifier()))
+    ['accuracy', 'neg_log_loss']
+    >>> list(scoring_for(WindowForecaster()))
+    ['neg_mae', 'neg_rmse', 'neg_mase']
     """
     if is_classifier(estimator):
         return {"accuracy": accuracy, "neg_log_loss": "neg_log_loss"}
@@ -121,13 +300,32 @@ def scoring_for(estimator):
 def report(search):
     """One row per candidate of a fitted search, best first.
 
-    Columns: the candidate's parameters, then for every metric its mean and
-    std over the folds — errors as positive numbers (``mae``, not
-    ``neg_mae``) — its rank, and the mean fit time in seconds.
+    Parameters
+    ----------
+    search : fitted search
+        A scikit-learn or :mod:`skhyper.model_selection` search, single- or
+        multi-metric.
 
     Returns
     -------
-    pandas.DataFrame
+    table : pandas.DataFrame
+        The candidate's parameters, then for every metric its mean and std
+        over the folds — errors as positive numbers (``mae``, not
+        ``neg_mae``) — and its rank, and ``fit_time_s``, the mean fit time
+        in seconds.  A search with the estimator's own score
+        (``scoring=None``) names it by what it is: ``accuracy`` for a
+        classifier, ``r2`` for a regressor or forecaster.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import RidgeClassifier
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from skhyper.datasets import load_digits
+    >>> from skhyper.scorers import report
+    >>> X, y = load_digits(return_X_y=True)
+    >>> search = GridSearchCV(RidgeClassifier(), {"alpha": [0.1, 10.0]}, cv=3).fit(X, y)
+    >>> list(report(search).columns)
+    ['alpha', 'accuracy_mean', 'accuracy_std', 'accuracy_rank', 'fit_time_s']
     """
     results = pd.DataFrame(search.cv_results_)
     table = pd.DataFrame(
@@ -148,9 +346,20 @@ def report(search):
 
 
 def scoring_name(search):
-    """What a single-metric search's ``score`` is: the scoring's name, or for
-    ``scoring=None`` the estimator's own ``score`` — ``"accuracy"`` for a
-    classifier, ``"r2"`` for a regressor (and a forecaster)."""
+    """What a single-metric search's ``score`` is.
+
+    Parameters
+    ----------
+    search : search
+        A scikit-learn or :mod:`skhyper.model_selection` search.
+
+    Returns
+    -------
+    name : str
+        The scoring's name, or for ``scoring=None`` the estimator's own
+        ``score``: ``"accuracy"`` for a classifier, ``"r2"`` for a regressor
+        (and a forecaster).
+    """
     from sklearn.base import is_classifier, is_regressor
 
     scoring = search.scoring

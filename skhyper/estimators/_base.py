@@ -115,8 +115,22 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
                 restore_seed_states(model, seeds)
 
     def save(self, path):
-        """Write this estimator to ``path`` in skhyper's safe format (no pickle);
-        ``skhyper.load(path)`` reads it back.  See :mod:`skhyper.persistence`."""
+        """Write this estimator to ``path`` in skhyper's safe format (no pickle).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (a zip of plain JSON and the network's numbers).
+
+        Returns
+        -------
+        path : pathlib.Path
+            The file written.
+
+        See Also
+        --------
+        skhyper.load : Read the file back, running no code from it.
+        """
         from ..persistence import save
 
         return save(self, path)
@@ -124,21 +138,26 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
     # ------------------------------------------------------------------ fit
 
     def fit(self, X, y, sample_weight=None):
-        """Build a new network and train it on ``(X, y)`` for ``epochs`` epochs
-        (with ``warm_start=True`` and a fitted network: train that one for
-        ``epochs`` more, as sklearn's ``MLPClassifier(warm_start=True)``).
+        """Build a new network and train it on ``(X, y)`` for ``epochs`` epochs.
+
+        With ``warm_start=True`` and a fitted network, train that one for
+        ``epochs`` more, as sklearn's ``MLPClassifier(warm_start=True)``.
 
         Parameters
         ----------
         X : array-like or sparse matrix of shape (n_samples, n_features)
+            Training rows (a DataFrame's column names are kept in
+            ``feature_names_in_``).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights, scaled to a mean of 1 (rows with weight 0
             are dropped).  Not modified.
 
         Returns
         -------
-        self
+        self : object
+            The fitted estimator.
         """
         if not self._took_fused_result(X, y, sample_weight):
             self._fit(X, y, sample_weight, warm_start=self.warm_start, epochs=None)

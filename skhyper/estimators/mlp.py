@@ -36,6 +36,125 @@ _PRIOR_FLOOR = 1e-3
 MULTILABEL, ONE_HOT = "multilabel-indicator", "multiclass-onehot"
 
 
+#: The parameters both estimators take (their class docstrings share it).
+_PARAMETERS = """hidden_layer_sizes : tuple of int, default=(100,)
+        Units per hidden Dense layer; ``()`` is a linear (or logistic) model.
+    activation : str, default="relu"
+        Hidden-layer activation: relu, tanh, sigmoid, elu, selu, gelu,
+        swish/silu, leaky_relu, softplus, softsign, mish, linear, ...
+    kernel_initializer : str or callable, default="glorot_uniform"
+        Any Keras initializer by name, with Keras 2's aliases ``uniform``,
+        ``normal``, ``zero`` and ``one``, or an initializer object; each layer
+        is seeded from ``random_state``.
+    dropout : float or list of float, default=0.0
+        Dropout rate after every hidden layer, or one rate per hidden layer.
+    l1, l2 : float, default=0.0
+        L1 and L2 penalties on every kernel.
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        sgd, rmsprop, adam, adamw, nadam, adamax, adagrad, adadelta, lion,
+        ftrl, or a Keras optimizer (copied, never trained itself).
+    learning_rate : float or "auto", default=0.001
+        The initial rate; ``"auto"`` runs :func:`skhyper.lr_find` inside
+        ``fit`` and trains with its suggestion (``learning_rate_``).
+    momentum : float, default=0.0
+        Momentum of sgd and rmsprop.
+    nesterov : bool, default=False
+        Nesterov momentum (sgd).
+    beta_1, beta_2 : float, default=None
+        Of adam, adamw, nadam, adamax and lion; None keeps Keras' default.
+    rho : float, default=None
+        Of rmsprop and adadelta; None keeps Keras' default.
+    epsilon : float, default=None
+        Of the adam family, rmsprop, adagrad and adadelta.
+    weight_decay : float, default=None
+        Decoupled weight decay (every optimizer; adamw's default 0.004).
+    clipnorm : float, default=None
+        Gradient-norm clipping.
+    lr_schedule : str, callable or keras.optimizers.schedules.LearningRateSchedule, default="constant"
+        A per-epoch schedule by name (constant, exponential, inverse_time,
+        step, cosine, cosine_restarts, plateau; see
+        :mod:`skhyper.schedules`), a function ``f(epoch, lr)`` as Keras'
+        ``LearningRateScheduler`` takes, or a Keras schedule (stepped per
+        batch).
+    lr_decay : float, default=0.1
+        ``k`` of ``exponential`` (``lr0 * exp(-k * epoch)``) and
+        ``inverse_time`` (``lr0 / (1 + k * epoch)``).
+    lr_drop : float, default=0.5
+        Factor of ``step`` and ``plateau``.
+    lr_step : int, default=10
+        Epochs between ``step`` drops.
+    lr_period : int, default=10
+        First cycle length of ``cosine_restarts``.
+    lr_period_mult : float, default=2.0
+        Growth of each ``cosine_restarts`` cycle (at least 1).
+    lr_min : float, default=0.0
+        Floor of ``cosine``, ``cosine_restarts`` and ``plateau``.
+    lr_patience : int, default=5
+        Epochs without improvement before ``plateau`` drops the rate.
+    loss : str or callable, default=None
+        {loss}
+    batch_size : int, default=32
+        Rows per gradient step (clipped to the data).
+    epochs : int, default=100
+        Passes over the data (a resource for
+        ``HalvingRandomSearchCV(resource="epochs")``).
+    shuffle : bool, default=True
+        Reshuffle each epoch (seeded).
+    warm_start : bool, default=False
+        ``fit`` on a fitted estimator trains its network ``epochs`` more, as
+        scikit-learn's MLP; the parameters that build the network must not
+        have changed since (``learning_rate`` may).
+    validation_split : float, default=0.0
+        Fraction of the rows held out for ``val_loss`` (seeded{stratified}).
+    early_stopping : bool, default=False
+        Stop when ``val_loss`` stops improving, and restore the best weights
+        (the starting weights count as the first candidate); with
+        ``validation_split=0`` it holds out 10% of the rows.
+    patience : int, default=10
+        Epochs without improvement before early stopping.
+    min_delta : float, default=0.0
+        The least change that counts as an improvement.
+    restore_best_weights : bool, default=True
+        Early stopping ends on the best epoch's weights.
+    callbacks : list of keras.callbacks.Callback, default=None
+        More Keras callbacks (they train with Keras' ``model.fit``).
+    engine : {{"auto", "compiled", "keras"}}, default="auto"
+        ``"compiled"``: skhyper's loop, an epoch per traced TensorFlow call
+        with traces reused across fits of one architecture; ``"keras"``:
+        Keras' ``model.fit``; ``"auto"``: compiled unless ``callbacks`` are
+        given. Both draw the same batches and agree to float32 round-off.
+    checkpoint : str or path-like, default=None
+        At each new best of the monitored loss the estimator is saved there
+        in the safe format; :func:`skhyper.load` then ``partial_fit`` resumes.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initializers, dropout, shuffling and the validation split.
+    verbose : int, default=0
+        Keras' progress output."""
+
+_ATTRIBUTES = """n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of str
+        Names of the features, when ``X`` was a DataFrame with string columns.
+    history_ : dict of list
+        Per epoch: ``loss``, ``{metric}``, their ``val_`` twins with
+        validation rows, and ``learning_rate``{history_extra}.
+    n_iter_ : int
+        Epochs trained.
+    loss_curve_ : list of float
+        Training loss per epoch.
+    best_loss_ : float or None
+        The lowest training loss (None with ``early_stopping``).
+    validation_scores_ : list of float or None
+        {validation} of the validation rows after each epoch (None without
+        validation rows).
+    best_validation_score_ : float or None
+        The best of ``validation_scores_``.
+    learning_rate_ : float
+        The rate trained with (the range test's with ``learning_rate="auto"``).
+    model_ : keras.Model
+        The trained network, built when first asked for."""
+
+
 def _integer_labels(y, predicted):
     """Whether ``y`` and ``predicted`` are 1-d arrays of integers of one
     length (for sklearn's ``type_of_target`` binary or multiclass, which
@@ -45,8 +164,7 @@ def _integer_labels(y, predicted):
 
 
 class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
-    """A Keras MLP classifier; every training hyperparameter is a constructor
-    argument (see the README's table).
+    __doc__ = """A Keras MLP classifier; every training hyperparameter is a constructor argument.
 
     ``y`` is a 1-d array of labels (binary or multiclass: one sigmoid unit or
     a softmax), or a binary indicator matrix of shape (n_samples, n_labels):
@@ -54,10 +172,49 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
     returns the indicator matrix, label j where its probability is above
     0.5), or, when every row has exactly one 1, one-hot classes (a softmax;
     ``predict`` returns one-hot rows).  ``loss="binary_crossentropy"`` makes
-    one-hot rows multilabel.  ``target_type_`` says which was fitted:
-    ``"binary"``, ``"multiclass"``, ``"multilabel-indicator"`` or
-    ``"multiclass-onehot"``; for the 2-d ones ``classes_`` is
-    ``arange(n_labels)``, as in sklearn's ``MLPClassifier``.
+    one-hot rows multilabel.  ``target_type_`` says which was fitted.
+
+    Every parameter is validated at ``fit``: a wrong name or value gets an
+    error that names the parameter and lists the valid choices.  See
+    :doc:`/user_guide/estimators`.
+
+    Parameters
+    ----------
+    class_weight : dict, "balanced" or None, default=None
+        ``{{label: weight}}``, or ``"balanced"`` for weights inversely
+        proportional to the class frequencies.
+    """ + _PARAMETERS.format(
+        loss="Binary or sparse categorical cross-entropy by the number of classes "
+             "(``categorical_crossentropy`` accepted), or a Keras loss.",
+        stratified=", stratified") + """
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels (``arange(n_labels)`` for a 2-d ``y``).
+    target_type_ : str
+        ``"binary"``, ``"multiclass"``, ``"multilabel-indicator"`` or
+        ``"multiclass-onehot"``.
+    """ + _ATTRIBUTES.format(metric="accuracy", history_extra="",
+                             validation="The accuracy (for multilabel targets: the share of labels right)") + """
+
+    See Also
+    --------
+    KerasMLPRegressor : The same network for numeric targets.
+    skhyper.model_selection.GridSearchCV : A search that trains the fits that share a network together.
+
+    Examples
+    --------
+    >>> from skhyper import KerasMLPClassifier
+    >>> from skhyper.datasets import load_digits
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = KerasMLPClassifier(hidden_layer_sizes=(32,), epochs=5, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 10)
+    >>> len(clf.history_["loss"])
+    5
     """
 
     _metric = "accuracy"
@@ -89,8 +246,22 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train one more epoch, building the network on the first call.
 
-        ``classes`` (every label the estimator will see) is needed on the
-        first call when ``y`` does not hold them all.
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Training rows.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels, or a label indicator matrix.
+        classes : array-like, default=None
+            Every label the estimator will see: needed on the first call when
+            ``y`` does not hold them all (a later call must give the same).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-row weights, scaled to a mean of 1.
+
+        Returns
+        -------
+        self : KerasMLPClassifier
+            The estimator, trained one epoch more.
         """
         if not self.__sklearn_is_fitted__():
             self._given_classes = None if classes is None else np.unique(classes)
@@ -114,15 +285,23 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
 
     @property
     def target_encoder(self):
+        """The (unfitted) encoder of the labels into the network's targets (scikeras' interface)."""
         classes = getattr(self, "_given_classes", None)
         return LabelEncoder(categories="auto" if classes is None else [classes])
 
     def predict_proba(self, X):
         """Class probabilities, one column per class of ``classes_``.
 
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Rows to predict.
+
         Returns
         -------
-        ndarray of shape (n_samples, n_classes), rows summing to 1.
+        proba : ndarray of shape (n_samples, n_classes)
+            Rows summing to 1 (for a multilabel target: one probability per
+            label).
         """
         proba = self._predict_raw(X)
         if self._target_type() == MULTILABEL:  # one probability per label
@@ -132,14 +311,35 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
         return proba / proba.sum(axis=1, keepdims=True)
 
     def predict_log_proba(self, X):
-        """The logarithm of :meth:`predict_proba` (``-inf`` where a
-        probability is 0), as sklearn's ``MLPClassifier`` gives it."""
+        """The logarithm of :meth:`predict_proba`, as sklearn's ``MLPClassifier`` gives it.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Rows to predict.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``-inf`` where a probability is 0.
+        """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
     def predict(self, X):
-        """The most probable class of each row (for a 2-d ``y``: the indicator
-        matrix of the labels above 0.5, or one-hot rows)."""
+        """The most probable class of each row.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Rows to predict.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels; for a 2-d ``y``, the indicator matrix of the labels above
+            0.5, or one-hot rows.
+        """
         proba = self.predict_proba(X)
         kind = self._target_type()
         if kind == MULTILABEL:
@@ -151,8 +351,22 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
         return self.classes_[np.argmax(proba, axis=1)]
 
     def score(self, X, y, sample_weight=None):
-        """The mean accuracy of ``predict(X)`` against ``y``, as sklearn's
-        classifiers score (``accuracy_score``)."""
+        """The mean accuracy of ``predict(X)`` against ``y``, as sklearn's classifiers score.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Rows to predict.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-row weights.
+
+        Returns
+        -------
+        score : float
+            ``accuracy_score(y, self.predict(X), sample_weight=sample_weight)``.
+        """
         from sklearn.metrics import accuracy_score
 
         predicted = self.predict(X)
@@ -360,6 +574,38 @@ def _is_categorical_crossentropy(loss):
 
 
 class KerasMLPRegressor(RegressorMixin, KerasMLPBase, BaseEstimator):
+    __doc__ = """A Keras MLP regressor; every training hyperparameter is a constructor argument.
+
+    Takes the parameters of :class:`KerasMLPClassifier` but ``class_weight``,
+    and 1-d or multi-output targets (one linear output unit per column).
+    See :doc:`/user_guide/estimators`.
+
+    Parameters
+    ----------
+    """ + _PARAMETERS.format(
+        loss='``"mse"`` (None), or mae, huber, log_cosh, msle, or a Keras loss.',
+        stratified="") + """
+
+    Attributes
+    ----------
+    """ + _ATTRIBUTES.format(metric="mae", history_extra=", and ``val_r2``",
+                             validation="The R²") + """
+
+    See Also
+    --------
+    KerasMLPClassifier : The same network for labels.
+    WindowForecaster : This network on windows of a series.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from skhyper import KerasMLPRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> reg = KerasMLPRegressor(hidden_layer_sizes=(16,), learning_rate=0.01, epochs=5, random_state=0)
+    >>> reg.fit(X, y / y.std()).predict(X[:2]).shape
+    (2,)
+    """
+
     _metric = "mae"
     _parameter_constraints = {
         **KerasMLPBase._parameter_constraints,
@@ -372,17 +618,45 @@ class KerasMLPRegressor(RegressorMixin, KerasMLPBase, BaseEstimator):
         return tags
 
     def partial_fit(self, X, y, sample_weight=None):
-        """Train one more epoch, building the network on the first call."""
+        """Train one more epoch, building the network on the first call.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Training rows.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-row weights, scaled to a mean of 1.
+
+        Returns
+        -------
+        self : KerasMLPRegressor
+            The estimator, trained one epoch more.
+        """
         self._fit(X, y, sample_weight, warm_start=True, epochs=1)
         return self
 
     def predict(self, X):
-        """Predicted targets, of shape (n_samples,) or (n_samples, n_outputs)."""
+        """Predicted targets.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Rows to predict.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            A float64 forward pass over the trained weights: a row's output
+            does not depend on the other rows.
+        """
         outputs = self._predict_raw(X)
         return self.target_encoder_.inverse_transform(outputs)
 
     @property
     def target_encoder(self):
+        """The (unfitted) shaper of the targets into the network's outputs (scikeras' interface)."""
         return TargetShaper()
 
     def _validate_target(self, y, reset=True):

@@ -12,7 +12,25 @@ __all__ = ["naive_mae", "mase", "smape"]
 
 
 def smape(y_true, y_pred):
-    """The mean of ``200 |y - f| / (|y| + |f|)`` (0 where both are 0)."""
+    """The M3 competition's symmetric MAPE, in percent.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n,)
+        Actual values and forecasts.
+
+    Returns
+    -------
+    float
+        The mean of ``200 |y - f| / (|y| + |f|)`` (a term is 0 where both
+        are 0).
+
+    Examples
+    --------
+    >>> from skhyper.metrics import smape
+    >>> round(smape([100, 200], [110, 180]), 3)
+    10.025
+    """
     y_true, y_pred = np.asarray(y_true, dtype=np.float64), np.asarray(y_pred, dtype=np.float64)
     denominator = np.abs(y_true) + np.abs(y_pred)
     ratio = np.divide(np.abs(y_true - y_pred), denominator, out=np.zeros_like(denominator), where=denominator > 0)
@@ -20,9 +38,28 @@ def smape(y_true, y_pred):
 
 
 def naive_mae(values, seasonal_period=1):
-    """The in-sample MAE of the seasonal naive forecast of ``values`` (the
-    value ``seasonal_period`` steps before); the naive forecast's (lag 1) on
-    a series shorter than two seasons; NaN on a single value."""
+    """The in-sample MAE of the seasonal naive forecast: MASE's scale.
+
+    Parameters
+    ----------
+    values : array-like of shape (n,)
+        A series' training values, oldest first.
+    seasonal_period : int, default=1
+        The lag of the naive forecast (the value a season before).
+
+    Returns
+    -------
+    float
+        The mean absolute difference of each value from the one
+        ``seasonal_period`` steps before; from the one before (lag 1) on a
+        series no longer than a season; NaN on a single value.
+
+    Examples
+    --------
+    >>> from skhyper.metrics import naive_mae
+    >>> naive_mae([1, 2, 4, 7])
+    2.0
+    """
     values = np.asarray(values, dtype=np.float64)
     lag = seasonal_period if len(values) > seasonal_period else 1
     if len(values) <= lag:
@@ -31,13 +68,30 @@ def naive_mae(values, seasonal_period=1):
 
 
 def mase(y_true, y_pred, scale, series=None):
-    """The MASE of forecasts: per series, the MAE over its ``scale`` (see
-    :func:`naive_mae`), then the mean over series.
+    """The mean absolute scaled error of forecasts, averaged over series.
 
-    ``series`` gives each row's series (0, 1, ... indexing ``scale``); None
-    means one series.  A series whose scale is 0 or NaN (a constant or a
-    one-value history) is left out, as the competitions leave such series
-    out; with none left the result is NaN.
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n,)
+        Actual values and forecasts, of one series or of many (``series``).
+    scale : float or array-like of shape (n_series,)
+        Each series' scale, usually :func:`naive_mae` of its training values.
+    series : array-like of int of shape (n,), default=None
+        Each row's series (0, 1, ... indexing ``scale``); None: one series.
+
+    Returns
+    -------
+    float
+        Per series, the MAE of its rows over its scale; then the mean over
+        series.  A series whose scale is 0 or NaN (a constant or a
+        one-value history) is left out, as the competitions leave such
+        series out; with none left, NaN.
+
+    Examples
+    --------
+    >>> from skhyper.metrics import mase, naive_mae
+    >>> mase([8, 9], [7, 10], naive_mae([1, 2, 4, 7]))
+    0.5
     """
     errors = np.abs(np.asarray(y_true, dtype=np.float64) - np.asarray(y_pred, dtype=np.float64))
     scale = np.atleast_1d(np.asarray(scale, dtype=np.float64))

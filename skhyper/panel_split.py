@@ -37,6 +37,15 @@ class PanelSplit(BaseCrossValidator):
     too short to keep at least one training row before an origin has no
     test rows for it (its rows up to the origin still train).  ``X`` must be
     a long DataFrame; a dict of series has no row positions.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skhyper import PanelSplit
+    >>> panel = pd.DataFrame({"unique_id": ["a"] * 5 + ["b"] * 4,
+    ...                       "ds": list(range(5)) + list(range(4)), "y": range(9)})
+    >>> [(train.tolist(), test.tolist()) for train, test in PanelSplit(h=1, n_windows=2).split(panel)]
+    [([0, 1, 2, 5, 6], [3, 7]), ([0, 1, 2, 3, 5, 6, 7], [4, 8])]
     """
 
     def __init__(self, h, n_windows=1, step_size=None):
@@ -45,9 +54,35 @@ class PanelSplit(BaseCrossValidator):
         self.step_size = step_size
 
     def get_n_splits(self, X=None, y=None, groups=None):
+        """The number of origins, ``n_windows``.
+
+        Parameters
+        ----------
+        X, y, groups : ignored
+            For sklearn's splitter interface.
+
+        Returns
+        -------
+        int
+        """
         return self.n_windows
 
     def split(self, X, y=None, groups=None):
+        """The training and test rows of each origin, oldest origin first.
+
+        Parameters
+        ----------
+        X : pandas DataFrame
+            A long panel with columns ``unique_id``, ``ds`` and ``y``.
+        y, groups : ignored
+            For sklearn's splitter interface.
+
+        Yields
+        ------
+        train, test : ndarray of int
+            Positions in ``X`` of every series' rows up to the origin, and
+            of the ``h`` rows after it.
+        """
         self._check()
         if not isinstance(X, pd.DataFrame):
             raise ValueError("PanelSplit splits a long DataFrame (unique_id, ds, y); convert a dict of series first.")

@@ -28,10 +28,12 @@ from .mlp import KerasMLPRegressor
 __all__ = ["WindowForecaster"]
 
 #: What the settings left at "auto" are on one series and on a panel.  On a
-#: panel (many windows of many series) a wider network trains for a fixed
-#: number of epochs on the absolute error, its rate cosine-decayed, on every
-#: window (the latest too: no validation split); chosen by validation on the
-#: training parts of M3 (benchmarks/m3.py --validate), never on its test part.
+#: panel (many windows of many series) a wider network trains for 10 epochs
+#: (more on a small panel: see ``PanelForecasting._panel_epochs``) on the
+#: absolute error, its rate cosine-decayed, on every window (the latest too:
+#: no validation split); chosen by validation on the training parts of M3
+#: (benchmarks/m3.py --validate, benchmarks/m3_defaults.py), never on its
+#: test part.
 AUTO_SETTINGS = {
     "hidden_layer_sizes": ((100,), (512, 512, 512)),
     "batch_size": (32, 512),
@@ -171,9 +173,11 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         the windows (with a linear path the starting point counts as the
         first candidate, so training that does not beat the linear start on
         those windows ends there).  On a panel: ``(512, 512, 512)``, 512, 10
-        epochs, a cosine-decayed rate, no early stopping and every window
-        trained on (chosen by validation on the training parts of M3:
-        ``benchmarks/m3.py --validate``).
+        epochs (more on a small panel: at least 600 batches, at most 100
+        epochs), a cosine-decayed rate, no early stopping and every window
+        trained on (chosen by validation on the training parts of M3, the
+        last horizon of each series held out: ``benchmarks/m3.py
+        --validate``, ``benchmarks/m3_defaults.py``).
     scale : bool, default=True
         Standardize the series and target with statistics of the training
         part, so default learning rates work on series of any magnitude:
@@ -357,6 +361,12 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
             return AUTO_SETTINGS[name][bool(getattr(self, "panel_", False))]
         return value
 
+    def _epochs(self):
+        epochs = self._setting("epochs")
+        if self.epochs == "auto" and getattr(self, "panel_", False) and hasattr(self, "n_windows_"):
+            return self._panel_epochs(epochs)
+        return epochs
+
     def _output_and_loss(self, n_outputs):
         """``loss=None``: the squared error on one series, the absolute error
         on a panel (its windows scaled by their levels: relative errors)."""
@@ -396,8 +406,23 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         return self
 
     def partial_fit(self, X, y=None):
-        """Train one more epoch on the windows of ``X`` (the first call builds
-        the network and fixes the scaling)."""
+        """Train one more epoch on the windows of ``X``.
+
+        The first call builds the network and fixes the scaling and the
+        windows; later calls must give the same columns (or, after a panel
+        fit, a panel) and keep the parameters that shape the windows.
+
+        Parameters
+        ----------
+        X : array-like, pandas Series or DataFrame, or a panel
+            As in :meth:`fit`.
+        y : array-like, default=None
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        self
+        """
         self._fit(X, y, None, warm_start=True, epochs=1)
         return self
 
@@ -416,6 +441,7 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         if reset:
             self._check_seasonal_window()
             self.panel_ = False
+            self.__dict__.pop("n_windows_", None)
             self.seasonal_period_ = self._resolve_season(series)
             self.window_size_ = self._resolve_window(len(series))
             self.linear_alpha_ = self.linear_lags_ = None
@@ -579,9 +605,14 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         ``X`` itself, or, for the first rows, from the end of the training
         series when ``X`` continues it.
 
+        After a panel fit, ``X`` is a long DataFrame of ``unique_id`` and
+        ``ds`` whose rows follow each series' training end, and each row
+        gets the forecast of its series for its step ahead.
+
         Parameters
         ----------
-        X : the series to predict, laid out as in ``fit``.
+        X : array-like, pandas Series or DataFrame, or a long DataFrame
+            The series to predict, laid out as in ``fit``.
         continues : bool or None, default=None
             Whether ``X`` starts right after the series ``fit`` saw.  None
             decides: with time indexes, by the timestamps; with arrays, ``X``
@@ -670,8 +701,23 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         return first_step * self.target_scale_ + self.target_mean_
 
     def score(self, X, y=None, sample_weight=None):
-        """R² of the one-step predictions; ``y=None`` scores ``X`` itself.
-        On a panel: R² of the forecasts of its rows (see :meth:`predict`)."""
+        """R² of the one-step predictions.
+
+        Parameters
+        ----------
+        X : array-like, pandas Series or DataFrame, or a panel
+            The rows to predict (see :meth:`predict`).  After a panel fit, a
+            long DataFrame whose rows follow each series' end, with its
+            ``y``: R² of their forecasts.
+        y : array-like, default=None
+            True values; None scores ``X`` itself.
+        sample_weight : array-like of shape (n_steps,), default=None
+            Per-row weights (one series only).
+
+        Returns
+        -------
+        float
+        """
         if getattr(self, "panel_", False):
             return self._panel_score(X)
         y_true = target_values(self, X, y)

@@ -38,6 +38,9 @@ __all__ = ["PanelForecasting"]
 #: (memory: ``MAX_WINDOWS * (window + horizon)`` float32 values).
 MAX_WINDOWS = 1_000_000
 
+#: Windows whose inputs are built at once (their float64 intermediates).
+INPUT_CHUNK = 65_536
+
 #: The one-hot inputs ``series_encoding="onehot"`` may add at most (windows
 #: x series; 2 GB as float64).
 MAX_ONEHOT_VALUES = 2**28
@@ -65,14 +68,14 @@ class PanelForecasting:
             self._resolve_panel(panel)
         self._check_encoding(panel, reset)
         self._remember_panel(panel)
-        inputs, observed, targets, weights, order, series = self._panel_windows(panel)
+        series, ends, level, weights = self._panel_windows(panel)
+        targets = self._scaled_to_level(self._gather(panel, series, ends, 0, self.horizon)[0], level)
         if reset:
             self.target_mean_, self.target_scale_ = _moments(targets, self.scale)
             self.input_mean_, self.input_scale_ = self.target_mean_, self.target_scale_
-        windows = self._network_inputs(inputs, observed, series)[order]
+        windows = self._panel_inputs(panel, series, ends, level)
         self.n_windows_ = len(windows)
-        next_values = ((targets - self.target_mean_) / self.target_scale_)[order]
-        weights = None if weights is None else weights[order]
+        next_values = ((targets - self.target_mean_) / self.target_scale_).astype(np.float32)
         return super(PanelForecasting, self)._training_rows(windows, next_values, weights, reset=reset)
 
     def _resolve_panel(self, panel):
@@ -139,14 +142,14 @@ class PanelForecasting:
         return int(min(self.window_size_, self.seasonal_period_ or 1))
 
     def _panel_windows(self, panel):
-        """Every window of every series that holds a level's values, its
-        targets and weights, each window and its targets scaled by the
-        window's level; and the order that puts the latest windows last.
+        """Every window of every series that holds a level's values (a
+        sample of ``MAX_WINDOWS`` beyond), oldest first, so that a
+        validation split takes the latest: each window's series, the
+        position of its first target in its series, its level and weight.
 
-        A window reaching back before its series' start is padded: its
-        missing values are 0 after scaling, and the window's second half,
-        one input per value, says which values are there (1) or not (0)."""
-        lookback, horizon, level_rows = self.window_size_, self.horizon, self._panel_level_rows()
+        Only these vectors: the windows' values are gathered from the
+        panel's one array of values as they are needed."""
+        horizon, level_rows = self.horizon, self._panel_level_rows()
         lengths = panel.lengths
         counts = self._window_counts(panel)
         if counts.sum() == 0:
@@ -156,25 +159,47 @@ class PanelForecasting:
             )
         series = np.repeat(np.arange(len(panel)), counts)
         from_end = _ranks_from_end(counts)  # 1 for each series' latest window
-        ends = lengths[series] - horizon - from_end + 1  # the first target's position
         weights = self._series_weights(panel, counts)[series] if self.series_weight is not None else None
         if len(series) > MAX_WINDOWS:
             seed = self.random_state if isinstance(self.random_state, Integral) else 0
             keep = np.sort(np.random.RandomState(seed).choice(len(series), MAX_WINDOWS, replace=False))
-            series, from_end, ends = series[keep], from_end[keep], ends[keep]
+            series, from_end = series[keep], from_end[keep]
             weights = None if weights is None else weights[keep]
-        positions = ends[:, None] + np.arange(-lookback, horizon)[None, :]
-        values = panel.values[panel.starts[series][:, None] + np.maximum(positions, 0)]
-        inputs, targets = values[:, :lookback], values[:, lookback:]
-        level = self._window_level(inputs)
+        order = np.argsort(-from_end, kind="stable")  # oldest first: the validation split takes the latest
+        series, from_end = series[order], from_end[order]
+        weights = None if weights is None else weights[order]
+        ends = lengths[series] - horizon - from_end + 1  # the first target's position
+        level = self._window_level(self._gather(panel, series, ends, -level_rows, 0)[0])
         if weights is not None and self.series_weight == "mase":
             # the loss on level-scaled values, times level / scale, is each series' MASE
             factor = level / np.where(self.naive_mae_[series] > 0, self.naive_mae_[series], level)
             weights = weights * np.minimum(factor / factor.mean(), 10.0)
-        order = np.argsort(-from_end, kind="stable")  # oldest first: the validation split takes the latest
-        observed = positions[:, :lookback] >= 0
-        scaled_inputs, scaled_targets = self._scaled_to_level(inputs, level), self._scaled_to_level(targets, level)
-        return scaled_inputs, observed, scaled_targets, weights, order, series
+        return series, ends, level, weights
+
+    @staticmethod
+    def _gather(panel, series, ends, first, last):
+        """The values at offsets ``first`` to ``last - 1`` from each ``ends``
+        in its series, and whether each is there (positions before a
+        series' start repeat its first value)."""
+        positions = ends[:, None] + np.arange(first, last)[None, :]
+        return panel.values[panel.starts[series][:, None] + np.maximum(positions, 0)], positions >= 0
+
+    def _panel_inputs(self, panel, series, ends, level):
+        """The network's inputs (float32), built a chunk of windows at a time.
+
+        A window reaching back before its series' start is padded: its
+        missing values are 0 after scaling, and the window's second half,
+        one input per value, says which values are there (1) or not (0)."""
+        lookback = self.window_size_
+        inputs = None
+        for start in range(0, len(series), INPUT_CHUNK):
+            rows = slice(start, start + INPUT_CHUNK)
+            values, observed = self._gather(panel, series[rows], ends[rows], -lookback, 0)
+            chunk = self._network_inputs(self._scaled_to_level(values, level[rows]), observed, series[rows])
+            if inputs is None:
+                inputs = np.empty((len(series), chunk.shape[1]), dtype=np.float32)
+            inputs[rows] = chunk
+        return inputs
 
     def _window_counts(self, panel):
         """Each series' windows: its first targets at ``t = level_rows .. n - horizon``."""

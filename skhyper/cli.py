@@ -271,10 +271,12 @@ def _run_lr_find(arguments):
     (output / "lr_find.json").write_text(json.dumps({
         "suggestion": result.suggestion, "rule": result.rule, "steepest_rate": result.steepest_rate,
         "min_loss_rate": result.min_loss_rate, "diverged": result.diverged,
+        "divergence_rate": result.divergence_rate, "momentum_factor": result.momentum_factor,
         "learning_rates": result.learning_rates.tolist(), "losses": [float(v) for v in result.losses],
     }, indent=2))  # fmt: skip
     print(f"Suggested learning rate: {result.suggestion:.3g} (rule: {result.rule};"
-          f" lowest loss at {result.min_loss_rate:.3g})")  # fmt: skip
+          f" lowest loss at {result.min_loss_rate:.3g}, {'diverged' if result.diverged else 'stopped'}"
+          f" at {result.divergence_rate:.3g})")  # fmt: skip
     print(f"Results in {output}")
     return 0
 

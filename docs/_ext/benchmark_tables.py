@@ -33,6 +33,7 @@ COMMANDS = {
     "m1": "python benchmarks/m3.py --dataset M1",
     "tourism": "python benchmarks/m3.py --dataset Tourism",
     "panel_scale": "python benchmarks/panel_scale.py",
+    "m3_defaults": "python benchmarks/m3_defaults.py --table benchmarks/results/m3_defaults.jsonl",
 }
 
 #: Machines of the results files whose header does not name one (the speed
@@ -43,6 +44,7 @@ MACHINES = {
     "speed_tasks_10": "2-core x86_64 Linux VM, Python 3.11.7, TensorFlow 2.21.0, Keras 3.15.1",
     "speed_tasks_2_7": "2-core x86_64 Linux VM, Python 3.11.7, TensorFlow 2.21.0, Keras 3.15.1",
     "book_forecast": "2-core x86_64 Linux VM, Python 3.11.7",
+    "m3_defaults": "2-core x86_64 Linux VM (shared with other jobs), Python 3.11.7, TensorFlow 2.21.0, Keras 3.15.1",
 }
 
 #: For long files: the sections (by the start of their heading) a page shows;

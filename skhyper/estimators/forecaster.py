@@ -29,8 +29,7 @@ __all__ = ["WindowForecaster"]
 
 #: What the settings left at "auto" are on one series and on a panel.  On a
 #: panel (many windows of many series) a wider network trains for 10 epochs
-#: (more on a small panel: see ``PanelForecasting._panel_epochs``) on the
-#: absolute error, its rate cosine-decayed, on every window (the latest too:
+#: on the absolute error, its rate cosine-decayed, on every window (the latest too:
 #: no validation split); chosen by validation on the training parts of M3
 #: (benchmarks/m3.py --validate, benchmarks/m3_defaults.py), never on its
 #: test part.
@@ -173,8 +172,7 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         the windows (with a linear path the starting point counts as the
         first candidate, so training that does not beat the linear start on
         those windows ends there).  On a panel: ``(512, 512, 512)``, 512, 10
-        epochs (more on a small panel: at least 600 batches, at most 100
-        epochs), a cosine-decayed rate, no early stopping and every window
+        epochs, a cosine-decayed rate, no early stopping and every window
         trained on (chosen by validation on the training parts of M3, the
         last horizon of each series held out: ``benchmarks/m3.py
         --validate``, ``benchmarks/m3_defaults.py``).
@@ -360,12 +358,6 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         if name in AUTO_SETTINGS and isinstance(value, str) and value == "auto":
             return AUTO_SETTINGS[name][bool(getattr(self, "panel_", False))]
         return value
-
-    def _epochs(self):
-        epochs = self._setting("epochs")
-        if self.epochs == "auto" and getattr(self, "panel_", False) and hasattr(self, "n_windows_"):
-            return self._panel_epochs(epochs)
-        return epochs
 
     def _output_and_loss(self, n_outputs):
         """``loss=None``: the squared error on one series, the absolute error

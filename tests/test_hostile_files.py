@@ -351,6 +351,16 @@ def mutations(data, rng):
             if "network.bin" in parts:
                 archive.writestr("network.bin", parts["network.bin"])
         yield f"{section}.{key}", out.getvalue()
+    # And one value changed to another valid one, so that the loaded branch
+    # below is always taken (the random ones above may all be refused).
+    changed = json.loads(parts["skhyper.json"])
+    changed["params"]["verbose"] = 1 - bool(changed["params"].get("verbose"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("skhyper.json", json.dumps(changed))
+        if "network.bin" in parts:
+            archive.writestr("network.bin", parts["network.bin"])
+    yield "params.verbose (another valid value)", out.getvalue()
 
 
 @pytest.mark.parametrize("which", ["classifier", "forecaster"])

@@ -49,7 +49,8 @@ def run(freq, seeds, settings, share=None, dataset="M3"):
 
 
 def table(path):
-    rows = [json.loads(line) for line in open(path)]
+    with open(path) as log:
+        rows = [json.loads(line) for line in log if line.strip()]
     out = [
         "# WindowForecaster's panel defaults, validated on M3's training parts",
         "",

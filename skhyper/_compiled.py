@@ -28,6 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from ._compat import flat_call, traced
+from ._r2 import r2_from_errors
 from ._weights import NetworkWeights
 from .hyperparams import current_rate
 
@@ -160,6 +161,7 @@ class Trainer:
             "read": traced(self._read_all),
         }
         self._concrete = {}
+        self._fits = 0
 
     def _call(self, name, *args):
         function = self._concrete.get(name)
@@ -259,6 +261,10 @@ class Trainer:
     def load(self, model):
         """Take ``model``'s weights (and its optimizer's state when it has
         one); ``model`` is a Keras model or a :class:`NetworkWeights`."""
+        # A trainer's first fit copies state one variable at a time; later
+        # fits in one traced call each way (tracing those calls costs a first
+        # fit more than it saves it: a search's refit, a script's one fit).
+        self._fits += 1
         if isinstance(model, NetworkWeights):
             self._load_arrays(model)
             return
@@ -273,10 +279,6 @@ class Trainer:
                 mine.assign(value)
             if not isinstance(model.optimizer.get_config()["learning_rate"], dict):
                 self.optimizer.learning_rate = current_rate(model.optimizer)
-        if "assign" not in self._concrete:
-            # Trace the one-call state copies now, in the fit that traces the
-            # epoch anyway: the later fits of this architecture use them.
-            self._call("assign", *self._call("read"))
 
     def _assign_all(self, *values):
         for variable, value in zip(self._variables, values):
@@ -291,13 +293,18 @@ class Trainer:
             optimizer[self._rate_index] = tf.constant(weights.rate, optimizer[self._rate_index].dtype)
         else:
             optimizer = [tf.constant(value) for value in weights.optimizer_values]
-        self._call("assign", *[tf.constant(value) for value in weights.values], *optimizer)
+        values = [tf.constant(value) for value in weights.values] + optimizer
+        if self._fits > 1:
+            self._call("assign", *values)
+        else:
+            for variable, value in zip(self._variables, values):
+                variable.assign(value)
 
     def store(self, model):
         """Give ``model`` (a Keras model or a :class:`NetworkWeights`) the
         trained weights and the optimizer's state."""
         if isinstance(model, NetworkWeights):
-            values = [value.numpy() for value in self._call("read")]
+            values = [value.numpy() for value in (self._call("read") if self._fits > 1 else self._variables)]
             model.values, model.optimizer_values = values[: len(model.values)], values[len(model.values) :]
             return
         for mine, theirs in zip(self.model.variables, model.variables):
@@ -343,7 +350,6 @@ def _logits(p):
 
 def train_compiled(model, X, y, sample_weight, plan):
     """``engine.train`` with the compiled loop: the same plan and history."""
-    from .engine import r2_from_errors
     from .schedules import next_rate
 
     n_targets = y.shape[1] if np.ndim(y) == 2 else 1

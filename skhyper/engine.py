@@ -19,6 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ._r2 import r2_from_errors
 from .forward import forward
 from .hyperparams import current_rate
 from .schedules import next_rate
@@ -173,18 +174,6 @@ def train_keras(model, X, y, sample_weight, plan, callbacks=()):
         verbose=plan.verbose,
     )
     return {key: [float(v) for v in values] for key, values in result.history.items()}
-
-
-def r2_from_errors(squared_errors, y):
-    """sklearn's ``r2_score`` of a regressor's validation rows (unweighted,
-    the uniform average over outputs, 1 or 0 for a constant output) from
-    the per-output sums of squared errors."""
-    y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
-    total = ((y - y.mean(axis=0)) ** 2).sum(axis=0)
-    errors = np.asarray(squared_errors, dtype=np.float64).reshape(-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scores = np.where(total > 0, 1.0 - errors / total, np.where(errors == 0, 1.0, 0.0))
-    return float(scores.mean())
 
 
 class _ValidationR2(keras.callbacks.Callback):

@@ -9,7 +9,8 @@ skhyper classifier, regressor or forecaster that can be fused (see
 :func:`skhyper.fused.fusable`; also as a Pipeline's last step, on the rows
 its earlier steps, fitted on the fold as the Pipeline fits them, give it) are
 trained in groups of one architecture, optimizer and batch size, each
-group as one stacked network (:mod:`skhyper.fused`); sklearn then runs its
+group as one stacked network (:mod:`skhyper.fused`; a group too small for
+that to pay is fitted one by one: ``fused.worth_fusing``); sklearn then runs its
 own evaluation, in which each such fit returns its fused result instead of
 training again.  Scoring, ``refit``, ``error_score``, ``return_train_score``
 and multi-metric scoring are sklearn's own.  Anything that cannot be fused
@@ -32,7 +33,6 @@ draws its rows anew, and its fits are sklearn's).  Other searches with
 over its workers.
 """
 
-import json
 import time
 from numbers import Integral, Real
 
@@ -260,7 +260,7 @@ def _fit_fused(estimator, X, y, pairs):
             member.share_rows(seen.setdefault(id(train), {}))
             member.index, member.seconds, member.kept = index, time.perf_counter() - started, False
             members.append(member)
-    _train_groups(members)
+    tried -= {m.index for m in _train_groups(members)}  # (those left to be fitted one by one)
     spent.update((m.index, m.seconds) for m in members if m.kept)
     return tried, spent
 
@@ -367,23 +367,30 @@ def _prepare(estimator, X, y, found_by=None):
 
 
 def _train_groups(members):
+    """Train ``members`` in groups (see :func:`_fit_fused`); return those left
+    to be fitted one by one (an optimizer the stack does not write out, or a
+    group whose training together does not pay: see ``fused.worth_fusing``)."""
     from ._compiled import trainer_for
-    from .fused import supported_optimizer, train_members
+    from .fused import architecture, supported_optimizer, train_members, worth_fusing
 
-    groups = {}
+    groups, alone = {}, []
     for member in members:
         template = member.network.template
         n_targets = member.y.shape[1] if member.y.ndim == 2 else 1
         trainer = trainer_for(template, member.plan.metric, n_targets, template=True)
         if not supported_optimizer(trainer.optimizer.get_config()):
+            alone.append(member)
             continue
-        key = (_architecture(member.estimator, member.X.shape[1], template), member.plan.batch_size,
+        key = (architecture(member.estimator, member.X.shape[1], template), member.plan.batch_size,
                member.plan.shuffle, member.plan.metric, n_targets, member.plan.validation_data is not None)  # fmt: skip
         groups.setdefault(key, []).append(member)
     for group in groups.values():
         size = max(1, int(MEMORY_BUDGET // _member_bytes(group[0])))
         for start in range(0, len(group), size):
             chunk = group[start : start + size]
+            if not worth_fusing(chunk):
+                alone.extend(chunk)  # (fitted one by one: faster here)
+                continue
             started = time.perf_counter()
             try:
                 histories = train_members(chunk)
@@ -400,23 +407,7 @@ def _train_groups(members):
                 _keep(member.estimator, member.found_by, member.estimator)
                 member.kept = True
                 member.seconds += share + time.perf_counter() - started
-
-
-#: Settings of the template's key that members of a group may differ in
-#: (each member's own values go into the stacked epoch).
-_PER_MEMBER = ("l1", "l2", "momentum", "nesterov", "rho", "epsilon", "beta_1", "beta_2")
-
-
-def _architecture(estimator, n_inputs, template):
-    """What the members of a group share: the template's key (see
-    ``_template_key``) without the settings they may differ in: L1/L2, the
-    optimizer's momentum, Nesterov, rho, epsilon and betas, and the dropout
-    rates (not which layers have dropout: a rate of 0 builds no layer)."""
-    parts = json.loads(estimator._template_key(n_inputs, template.outputs[0].shape[-1]))
-    settings = {name: value for name, value in parts[-1].items() if name not in _PER_MEMBER}
-    settings["dropout"] = [rate > 0 for rate in settings["dropout"]]
-    parts[-1] = settings
-    return json.dumps(parts, sort_keys=True)
+    return alone
 
 
 def _member_bytes(member):

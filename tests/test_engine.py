@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from conftest import TINY
+from sklearn.base import clone
 
 from skhyper import KerasMLPClassifier, KerasMLPRegressor, WindowForecaster
 from skhyper._compiled import trainer_for
@@ -188,3 +189,23 @@ def test_all_epochs_in_one_call_end_after_the_first_non_finite_loss(diabetes, mo
     assert one_call.n_iter_ == per_epoch.n_iter_ < 8
     assert not np.isfinite(one_call.loss_curve_[-1]) and np.isfinite(one_call.loss_curve_[:-1]).all()
     np.testing.assert_array_equal(one_call.loss_curve_, per_epoch.loss_curve_)
+
+
+def test_a_trainers_first_fit_copies_state_without_tracing_and_computes_the_same(digits):
+    """A trainer's first fit copies the network in and out one variable at a
+    time (tracing the one-call copies would cost that fit more than they
+    save it); its later fits use the one-call copies.  Either way a fit
+    computes the same."""
+    from skhyper import _compiled
+
+    X, y = digits
+    estimator = KerasMLPClassifier(**{**TINY, "hidden_layer_sizes": (9, 3)})  # built by no other test
+    clone(estimator).fit(X, y)  # (the architecture's template: a Keras model, copied variable by variable)
+    _compiled._local.trainers.clear()
+    first = clone(estimator).fit(X, y)  # drawn weights, in a new trainer
+    (trainer,) = _compiled._local.trainers.values()
+    assert "assign" not in trainer._concrete and "read" not in trainer._concrete
+    later = clone(estimator).fit(X, y)
+    assert "assign" in trainer._concrete and "read" in trainer._concrete
+    assert first.history_ == later.history_
+    np.testing.assert_array_equal(first.predict_proba(X), later.predict_proba(X))

@@ -18,6 +18,16 @@ from skhyper import _handoff
 from skhyper import model_selection as skhyper_search
 
 
+@pytest.fixture(autouse=True)
+def fuse_every_group(monkeypatch):
+    """These tests train small groups of small networks, which a search in a
+    fresh process fits one by one (quicker there: see ``fused.worth_fusing``):
+    here every group of two or more is fused, as the tests of that decision
+    (below) say otherwise."""
+    monkeypatch.setattr(fused, "FUSE_MIN_MEMBERS", 2)
+    monkeypatch.setattr(fused, "FUSE_COLD_MEMBER_STEPS", 0)
+
+
 @pytest.fixture
 def count_groups(monkeypatch):
     """The sizes of the fused groups trained."""
@@ -141,6 +151,62 @@ def test_members_differing_in_dropout_rates_train_exactly_as_their_own_fits(digi
         np.testing.assert_allclose(history["loss"], own.history_["loss"], rtol=1e-5)
         member.estimator._finish_fit(history)
         np.testing.assert_allclose(member.estimator.predict_proba(X), own.predict_proba(X), atol=1e-6)
+
+
+def test_one_trace_serves_groups_of_any_size_fold_size_and_input_width(digits, monkeypatch):
+    """An architecture's stack is traced once and trains groups of other
+    numbers of members, row counts and input widths (each member as its own
+    fit); a group that needs another variant of the epoch (members sitting
+    steps out) traces that one only."""
+    monkeypatch.setattr(fused._local, "stacks", None, raising=False)
+    built, traced = [], []
+    init, run = fused._Stack.__init__, fused._Stack._run
+    monkeypatch.setattr(fused._Stack, "__init__", lambda self, *args: built.append(self) or init(self, *args))
+    monkeypatch.setattr(fused._Stack, "_run", lambda self, *args: traced.append(self._variant) or run(self, *args))
+    X, y = digits
+    make = dict(TINY, hidden_layer_sizes=(6, 5), dropout=0.2, optimizer="rmsprop")  # built by no other test
+    groups = [
+        [(seed, slice(0, 200), slice(None)) for seed in (0, 0)],
+        [(seed, slice(0, 264), slice(None)) for seed in (0, 0, 0)],  # more members, more rows (as many steps)
+        [(seed, slice(0, 200), slice(0, 40)) for seed in (0, 0)],  # another input width
+        [(0, slice(0, 200), slice(None)), (0, slice(0, 100), slice(None))],  # one member steps fewer times
+    ]
+    for group in groups:
+        estimators = [KerasMLPClassifier(**{**make, "random_state": seed}) for seed, _, _ in group]
+        data = [(X[rows, columns], y[rows]) for _, rows, columns in group]
+        alone = [clone(e).fit(*d) for e, d in zip(estimators, data)]
+        members = [skhyper_search._prepare(clone(e), *d) for e, d in zip(estimators, data)]
+        for member, history, own in zip(members, fused.train_members(members), alone):
+            np.testing.assert_allclose(history["loss"], own.history_["loss"], rtol=1e-5)
+            member.estimator._finish_fit(history)
+            np.testing.assert_allclose(member.estimator.predict_proba(data[0][0]), own.predict_proba(data[0][0]), atol=1e-6)
+    assert len(built) == 1
+    assert traced == [(False, True, True), (True, False, False)]  # (masked, one noise, one multiplier)
+
+
+def test_a_search_fuses_a_group_only_where_it_pays(digits, count_groups, monkeypatch):
+    """A group of fewer than FUSE_MIN_MEMBERS fits (a single candidate's
+    folds) is fitted one by one; so is a small group in a thread without its
+    architecture's stack, the first time; run again (a session's next
+    search, a kept worker's next part), it is fused.  The scores are
+    sklearn's search's either way."""
+    monkeypatch.setattr(fused, "FUSE_MIN_MEMBERS", 6)
+    monkeypatch.setattr(fused, "FUSE_COLD_MEMBER_STEPS", 1000)  # (a group of TINY's fits has 12 member-steps each)
+    monkeypatch.setattr(fused._local, "stacks", None, raising=False)
+    monkeypatch.setattr(fused._local, "seen", None, raising=False)
+    X, y = digits
+    estimator = KerasMLPClassifier(**{**TINY, "hidden_layer_sizes": (7,), "dropout": 0.1})
+    plain, one_candidate = both(estimator, {"random_state": [0]}, X, y, cv=3)
+    assert_same_results(plain, one_candidate)
+    plain, first = both(estimator, {"random_state": [0, 1]}, X, y, cv=3)
+    assert_same_results(plain, first)
+    assert count_groups == []
+    again = skhyper_search.GridSearchCV(estimator, {"random_state": [0, 1]}, cv=3).fit(X, y)
+    assert_same_results(plain, again)
+    assert count_groups == [6]
+    monkeypatch.setattr(fused._local, "seen", None, raising=False)
+    skhyper_search.GridSearchCV(estimator, {"random_state": [2, 3]}, cv=3).fit(X, y)  # (its stack is there)
+    assert count_groups == [6, 6]
 
 
 def test_xla_compiles_only_groups_with_enough_member_steps(digits, monkeypatch):

@@ -190,25 +190,33 @@ XLA_MEMBER_STEPS = 20_000
 #: 1.3x their time fitted one by one, 12 fits 0.8x).
 FUSE_MIN_MEMBERS = 6
 
-#: A group whose architecture has no stack in this thread yet is fused only
-#: with at least this many member-steps to train (members x steps per epoch
-#: x epochs): tracing the stack's epoch and its first call cost what fusing
-#: saves over about this many (a fit on its own traces nothing that the
-#: search's refit does not trace anyway).  Seed 003's grid, 2,400
-#: member-steps, is about even: in fresh processes its fused search took
-#: 0.90x sklearn's MLP grid, fitted one by one 0.87x (``first_search.py``).
-FUSE_COLD_MEMBER_STEPS = 2000
+#: What a group of an architecture without a stack in this thread pays to
+#: fuse: tracing the stacked epoch and its first call (seed 003's network:
+#: 0.39 s and 0.19 s more than a later call, in CPU seconds of the shared
+#: 2-core VM of ``benchmarks/results/first_search.md``; the seconds below are
+#: the same VM's).
+STACK_FIRST_SECONDS = 0.6
+
+#: What fusing saves a member-step (seconds) with a negligible product to
+#: compute (the README's forecasting search on Airline, 72 fits of networks
+#: of 1,300-2,100 weights at batch 32: 5.2 s one by one, 1.6 s fused) ...
+_SAVED_PER_MEMBER_STEP = 2.5e-4
+#: ... less this much per multiply-add of a member's step (kernel weights x
+#: batch rows: a stacked product costs about what the members' own do).  Seed
+#: 003's network (8,800 weights x 128 rows) saves 0.06 ms a member-step:
+#: 24 fits, 1.02 s one by one, 0.86 s fused.
+_SAVED_LESS_PER_MULTIPLY_ADD = 1.7e-10
 
 
 def worth_fusing(members):
     """Whether training ``members`` (a group) together pays: at least
     ``FUSE_MIN_MEMBERS`` (and two) of them, and either a stack of their
-    architecture is in this thread already, or they have at least
-    ``FUSE_COLD_MEMBER_STEPS`` member-steps to train, or a group of their
+    architecture is in this thread already, or what fusing saves them
+    (``_saved_seconds``) covers ``STACK_FIRST_SECONDS``, or a group of their
     architecture was fitted one by one before in this thread (a search run
-    again, as in a session or a worker process that joblib keeps: the trace
-    is then paid once for the runs to come).  Otherwise each trains on its
-    own, as sklearn's search trains it."""
+    again, in a session or in a worker process joblib keeps: the stack is
+    then paid for once, in the second run, for the runs to come).
+    Otherwise each trains on its own, as sklearn's search trains it."""
     if len(members) < max(2, FUSE_MIN_MEMBERS):
         return False
     key = _stack_key(members)
@@ -216,12 +224,21 @@ def worth_fusing(members):
     seen = getattr(_local, "seen", None)
     if seen is None:
         seen = _local.seen = OrderedDict()
-    if key in cache or key in seen or _member_steps(members) >= FUSE_COLD_MEMBER_STEPS:
+    if key in cache or key in seen or _saved_seconds(members) >= STACK_FIRST_SECONDS:
         return True
     seen[key] = True
     while len(seen) > _STACKS_SIZE:
         seen.popitem(last=False)
     return False
+
+
+def _saved_seconds(members):
+    """About what training ``members`` together saves over fitting them one
+    by one, a stack of theirs at hand (see ``_SAVED_PER_MEMBER_STEP``)."""
+    first = members[0]
+    kernels = sum(value.size for value in first.network.values if value.ndim == 2)
+    rows = min(first.plan.batch_size, len(first.X))
+    return _member_steps(members) * max(0.0, _SAVED_PER_MEMBER_STEP - _SAVED_LESS_PER_MULTIPLY_ADD * kernels * rows)
 
 
 def _stack_for(trainer, members):

@@ -25,7 +25,7 @@ def fuse_every_group(monkeypatch):
     here every group of two or more is fused, as the tests of that decision
     (below) say otherwise."""
     monkeypatch.setattr(fused, "FUSE_MIN_MEMBERS", 2)
-    monkeypatch.setattr(fused, "FUSE_COLD_MEMBER_STEPS", 0)
+    monkeypatch.setattr(fused, "STACK_FIRST_SECONDS", 0.0)
 
 
 @pytest.fixture
@@ -191,7 +191,7 @@ def test_a_search_fuses_a_group_only_where_it_pays(digits, count_groups, monkeyp
     search, a kept worker's next part), it is fused.  The scores are
     sklearn's search's either way."""
     monkeypatch.setattr(fused, "FUSE_MIN_MEMBERS", 6)
-    monkeypatch.setattr(fused, "FUSE_COLD_MEMBER_STEPS", 1000)  # (a group of TINY's fits has 12 member-steps each)
+    monkeypatch.setattr(fused, "STACK_FIRST_SECONDS", 0.6)  # (six of TINY's fits save some 0.02 s)
     monkeypatch.setattr(fused._local, "stacks", None, raising=False)
     monkeypatch.setattr(fused._local, "seen", None, raising=False)
     X, y = digits

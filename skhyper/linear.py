@@ -78,46 +78,84 @@ def ridge_bic(X, y, sample_weight=None, min_alpha=0.0, subsets=None):
     alpha : float (``inf``: the intercept alone, kernel zero); and with
     ``subsets``, the index of the chosen one
     """
-    X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
     n = len(X)
     w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     w = w / w.sum()
+    moments = _Moments(X, y, w)
     if subsets is None:
-        _, kernel, intercept, alpha = _best_penalty(X, y, w, min_alpha)
+        _, kernel, intercept, alpha = _best_penalty(moments, np.ones(X.shape[1], dtype=bool), min_alpha)
         return kernel, intercept, alpha
-    fits = [_best_penalty(X[:, columns], y, w, min_alpha) for columns in subsets]
+    fits = [_best_penalty(moments, np.asarray(columns, dtype=bool), min_alpha) for columns in subsets]
     lowest = min(fit[0] for fit in fits)
     # The first (smallest) set within EVIDENCE of the lowest criterion.
     number = next(number for number, fit in enumerate(fits) if fit[0] <= lowest + EVIDENCE)
     _, kernel, intercept, alpha = fits[number]
-    full = np.zeros((X.shape[1], y.shape[1]))
+    full = np.zeros((X.shape[1], moments.xty.shape[1]))
     full[np.asarray(subsets[number], dtype=bool)] = kernel
     return full, intercept, alpha, number
 
 
-def _best_penalty(X, y, w, min_alpha):
+#: Rows whose float64 copies are made at once while the moments are summed.
+CHUNK = 65_536
+
+
+class _Moments:
+    """The weighted, centred second moments of ``X`` and ``y`` (weights
+    ``w`` summing to 1), summed a chunk of rows at a time: every ridge fit
+    and criterion of :func:`ridge_bic` follows from them, so its memory is
+    ``p x p`` however many rows there are (a panel's million windows)."""
+
+    def __init__(self, X, y, w):
+        y = np.asarray(y, dtype=np.float64)
+        self.n = len(X)
+        self.x_mean = np.zeros(X.shape[1])
+        for rows in _chunks(self.n):
+            self.x_mean += w[rows] @ np.asarray(X[rows], dtype=np.float64)
+        self.y_mean = w @ y
+        self.gram = np.zeros((X.shape[1], X.shape[1]))
+        self.xty = np.zeros((X.shape[1], y.shape[1]))
+        for rows in _chunks(self.n):
+            centred = np.asarray(X[rows], dtype=np.float64) - self.x_mean
+            weighted = centred * w[rows, None]
+            self.gram += centred.T @ weighted
+            self.xty += weighted.T @ (y[rows] - self.y_mean)
+        self.yty = float(w @ ((y - self.y_mean) ** 2).sum(axis=1))
+
+
+def _chunks(n):
+    return [slice(start, start + CHUNK) for start in range(0, n, CHUNK)]
+
+
+def _best_penalty(moments, columns, min_alpha):
     """``(criterion, kernel, intercept, alpha)`` of the penalty with the
-    lowest criterion, rows weighted by ``w`` (summing to 1)."""
-    n = len(X)
-    x_mean, y_mean = w @ X, w @ y
-    root = np.sqrt(w)[:, None]
-    Xw, yw = (X - x_mean) * root, (y - y_mean) * root
-    U, s, Vt = np.linalg.svd(Xw, full_matrices=False)
-    Uty = U.T @ yw
+    lowest criterion on ``columns`` of the rows' moments.
+
+    With the centred weighted Gram matrix's eigenvalues ``e`` (the squared
+    singular values of the weighted rows) and ``c = V.T X'y``, a penalty
+    ``lam`` (per unit weight) shrinks each direction by ``e / (e + lam)``
+    and leaves ``RSS = y'y - sum c**2 (2 - shrink) / (e + lam)``."""
+    n = moments.n
+    eigenvalues, V = np.linalg.eigh(moments.gram[np.ix_(columns, columns)])
+    eigenvalues = np.maximum(eigenvalues, 0.0)  # (round-off below 0)
+    c = V.T @ moments.xty[columns]
     alphas = ALPHAS_PER_ROW * n
     alphas = np.unique(np.concatenate([alphas[alphas >= min_alpha], [min_alpha] if min_alpha > 0 else []]))
     best = None
     for alpha in [*alphas, np.inf]:
         # The weights sum to 1, so a penalty of alpha on n rows is alpha / n here.
-        shrink = s**2 / (s**2 + alpha / n)
-        residual = yw - U @ (shrink[:, None] * Uty)
+        lam = alpha / n
+        if np.isfinite(alpha):
+            shrink = eigenvalues / (eigenvalues + lam)
+            explained = float(((c**2).sum(axis=1) * (2 - shrink) / (eigenvalues + lam)).sum())
+        else:
+            shrink, explained = np.zeros_like(eigenvalues), 0.0
         df = float(shrink.sum()) + 1.0  # the intercept's too
         if df > n / 2 and np.isfinite(alpha):
             continue  # fewer than two rows per parameter: see the module's docstring
-        rss = max(float((residual**2).sum()), np.finfo(float).tiny)
+        rss = max(moments.yty - explained, moments.yty * 1e-12, np.finfo(float).tiny)
         criterion = n * np.log(rss) - np.log(n) * n * np.log(max(1.0 - df / n, 1e-12))
         if best is None or criterion <= best[0]:  # a tie (columns that are all 0): the larger penalty
             best = (criterion, alpha)
     criterion, alpha = best
-    kernel = Vt.T @ ((s / (s**2 + alpha / n))[:, None] * Uty)
-    return criterion, kernel, y_mean - x_mean @ kernel, float(alpha)
+    kernel = V @ (c / (eigenvalues + alpha / n)[:, None]) if np.isfinite(alpha) else np.zeros_like(c)
+    return criterion, kernel, moments.y_mean - moments.x_mean[columns] @ kernel, float(alpha)

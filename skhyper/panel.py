@@ -21,7 +21,7 @@ ID, TIME, TARGET = "unique_id", "ds", "y"
 
 def is_panel(data):
     """Whether ``data`` is given as a panel (a long frame or a dict of series)."""
-    if isinstance(data, dict):
+    if isinstance(data, (dict, Panel)):
         return True
     return isinstance(data, pd.DataFrame) and {ID, TIME, TARGET} <= set(map(str, data.columns))
 
@@ -46,6 +46,19 @@ class Panel:
     def series(self, i):
         return self.values[self.starts[i] : self.starts[i + 1]]
 
+    def head(self, lengths):
+        """The panel of each series' first ``lengths[i]`` values (series
+        with none left out), its ``last`` steps moved back to match."""
+        lengths = np.minimum(np.asarray(lengths, dtype=np.int64), self.lengths)
+        kept = lengths > 0
+        position = np.arange(len(self.values)) - np.repeat(self.starts[:-1], self.lengths)
+        values = self.values[position < np.repeat(lengths, self.lengths)]
+        starts = np.concatenate([[0], np.cumsum(lengths[kept])]).astype(np.int64)
+        back = (self.lengths - lengths)[kept]
+        step = 1 if self.freq is None else self.freq
+        last = [when - int(k) * step for when, k in zip(np.asarray(self.last, dtype=object)[kept], back)]
+        return Panel(self.ids[kept], values, starts, last, self.freq)
+
 
 
 def future_frame(ids, last, freq, steps):
@@ -68,8 +81,10 @@ def as_panel(data, name="X"):
     Raises a ValueError that names the problem and the series: missing
     columns, duplicated ``(unique_id, ds)``, NaN or infinite values, a gap
     or another frequency than the panel's, an empty series.  ``data`` is
-    never modified.
+    never modified.  A :class:`Panel` is returned as it is.
     """
+    if isinstance(data, Panel):
+        return data
     if isinstance(data, dict):
         frame = _frame_of_dict(data, name)
     elif isinstance(data, pd.DataFrame):

@@ -12,6 +12,10 @@ scores the one-step forecasts of ``X`` itself.
 - ``neg_smape``: minus sMAPE (the M3 competition's, in %);
 - ``neg_mase``: minus MASE with each series' seasonal naive scale (panels;
   on one series, as ``neg_mean_absolute_scaled_error``);
+- ``neg_msis``: minus the MSIS of 95% prediction intervals (the M4
+  competition's interval score; a forecaster fit with ``interval_horizon``);
+- ``neg_coverage_error``: minus how far the 95% intervals' coverage is
+  from 95%;
 - ``accuracy``: the share of right labels.
 
 On a panel (a long frame of ``unique_id``, ``ds``, ``y``: a
@@ -29,7 +33,7 @@ import pandas as pd
 from sklearn.base import is_classifier
 from sklearn.metrics import accuracy_score, mean_absolute_error, root_mean_squared_error
 
-from .metrics import mase, smape
+from .metrics import coverage, mase, msis, smape
 from .panel import ID, TARGET, is_panel
 from .windows import target_values
 
@@ -39,6 +43,8 @@ __all__ = [
     "neg_mase",
     "neg_mean_absolute_scaled_error",
     "neg_root_mean_squared_error",
+    "neg_coverage_error",
+    "neg_msis",
     "neg_smape",
     "report",
     "scoring_for",
@@ -230,6 +236,69 @@ def neg_mase(estimator, X, y=None):
     y_true, y_pred = _true_and_predicted(estimator, X, y)
     series = pd.Index(estimator.panel_ids_).get_indexer(X[ID])
     return -mase(y_true, y_pred, estimator.naive_mae_, series)
+
+
+def _true_and_intervals(estimator, X, y, level):
+    """Actual values, the ``level`` intervals' bounds, each row's scale and series."""
+    name = type(estimator).__name__
+    bounds = estimator.predict(X, level=level)
+    if is_panel(X):
+        lower, upper = (bounds[f"{name}-{side}-{level}"].to_numpy() for side in ("lo", "hi"))
+        series = pd.Index(estimator.panel_ids_).get_indexer(X[ID])
+        return X[TARGET].to_numpy(dtype=np.float64), lower, upper, estimator.naive_mae_, series
+    y_true = target_values(estimator, X, None) if y is None else np.asarray(y)
+    lower, upper = (bounds[f"{side}-{level}"].to_numpy() for side in ("lo", "hi"))
+    return np.ravel(y_true), lower, upper, estimator.interval_scale_, None
+
+
+def neg_msis(estimator, X, y=None):
+    """Minus the MSIS of the 95% prediction intervals of ``estimator.predict(X, level=95)``.
+
+    The M4 competition's mean scaled interval score
+    (:func:`skhyper.metrics.msis`): the intervals' width plus 40 times how
+    far values fall outside them, over each series' scale (on a panel
+    ``naive_mae_``, on one series ``interval_scale_``), lower is better; for
+    a :class:`~skhyper.WindowForecaster` fit with ``interval_horizon``.
+
+    Parameters
+    ----------
+    estimator : WindowForecaster
+        Fitted with ``interval_horizon``.
+    X : pandas Series, DataFrame or array-like, or a panel
+        Rows to predict (see :meth:`skhyper.WindowForecaster.predict`).
+    y : array-like, default=None
+        True values; None scores ``X`` itself (on a panel, its ``y``).
+
+    Returns
+    -------
+    score : float
+        Minus the MSIS.
+    """
+    y_true, lower, upper, scale, series = _true_and_intervals(estimator, X, y, 95)
+    return -msis(y_true, lower, upper, scale, level=95, series=series)
+
+
+def neg_coverage_error(estimator, X, y=None):
+    """Minus the distance of the 95% intervals' coverage from 95%.
+
+    0 is perfect calibration; intervals too narrow or too wide score below.
+
+    Parameters
+    ----------
+    estimator : WindowForecaster
+        Fitted with ``interval_horizon``.
+    X : pandas Series, DataFrame or array-like, or a panel
+        Rows to predict (see :meth:`skhyper.WindowForecaster.predict`).
+    y : array-like, default=None
+        True values; None scores ``X`` itself (on a panel, its ``y``).
+
+    Returns
+    -------
+    score : float
+        ``-abs(coverage - 0.95)``.
+    """
+    y_true, lower, upper, _, _ = _true_and_intervals(estimator, X, y, 95)
+    return -abs(coverage(y_true, lower, upper) - 0.95)
 
 
 def accuracy(estimator, X, y):

@@ -31,6 +31,7 @@ from .. import engine
 from ..metrics import naive_mae
 from ..panel import ID, TARGET, TIME, as_panel, future_frame, period_freq
 from ..seasonality import period_from_index
+from ._intervals import bound_columns
 
 __all__ = ["PanelForecasting"]
 
@@ -272,13 +273,19 @@ class PanelForecasting:
 
     def _panel_forecast_values(self, steps):
         """``(n_series, steps)`` forecasts from each series' last window."""
-        history = self.panel_context_.astype(np.float64)
-        present = self.panel_present_.astype(bool)
+        series = np.arange(len(self.panel_context_))
+        return self._forecast_windows(self.panel_context_, self.panel_present_, series, steps)
+
+    def _forecast_windows(self, history, present, series, steps):
+        """``(n_windows, steps)`` forecasts from windows of values
+        (``history``, which of them are there: ``present``) of the fit's
+        series at positions ``series`` in ``panel_ids_``."""
+        history, present = np.asarray(history, dtype=np.float64), np.asarray(present, dtype=bool)
         produced = []
         while sum(block.shape[1] for block in produced) < steps:
             window, observed = history[:, -self.window_size_ :], present[:, -self.window_size_ :]
             level = self._window_level(window, observed)
-            scaled = self._network_inputs(self._scaled_to_level(window, level), observed, np.arange(len(window)))
+            scaled = self._network_inputs(self._scaled_to_level(window, level), observed, series)
             out = np.asarray(engine.predict(self._network(), scaled), dtype=np.float64)
             out = out * self.target_scale_ + self.target_mean_
             block = (out + 1.0) * level[:, None] if self.window_scale is not None else out
@@ -315,6 +322,18 @@ class PanelForecasting:
             )
         forecasts = self._panel_forecast_values(int(step.max()))
         return forecasts[rows, step - 1]
+
+    def _panel_predict_intervals(self, X, levels):
+        """:meth:`_panel_predict` with its intervals, as a frame indexed like ``X``."""
+        point = self._panel_predict(X)
+        step = self._steps_ahead(X)
+        rows = pd.Index(self.panel_ids_).get_indexer(X[ID])
+        # each row's bounds: its step's quantiles times its series' scale
+        grid = np.zeros((len(self.panel_ids_), int(step.max())))
+        bounds = self._interval_bounds(grid, levels)
+        bounds = {level: (point + low[rows, step - 1], point + high[rows, step - 1]) for level, (low, high) in bounds.items()}
+        name = type(self).__name__
+        return bound_columns(pd.DataFrame({name: point}, index=X.index), name, bounds)
 
     def _steps_ahead(self, X):
         """How many steps after its series' training end each row of ``X`` is."""

@@ -19,6 +19,7 @@ from ..panel import is_panel
 from ..seasonality import seasonal_indices
 from ..windows import Series, as_series, lagged_rows, sliding_windows, target_values
 from ._base import KerasMLPBase, signature_with
+from ._intervals import ConformalIntervals, bound_columns, check_levels
 from ._linear_start import LinearStart
 from ._panel import PanelForecasting
 from ._seasonal import SeasonalTransforms, changes, undifferenced
@@ -43,7 +44,9 @@ AUTO_SETTINGS = {
 }
 
 
-class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Windowing, KerasMLPRegressor):
+class WindowForecaster(
+    ConformalIntervals, PanelForecasting, SeasonalTransforms, LinearStart, Windowing, KerasMLPRegressor
+):
     """Forecast a series from the ``window_size`` rows before each time step.
 
     Takes every parameter of :class:`KerasMLPRegressor`, and:
@@ -206,6 +209,24 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         inputs would exceed ``2**28`` values (windows x series).  None: one
         network for every series alike, which forecasts any series.
 
+    interval_horizon : int or None, default=None
+        The most steps ahead ``forecast`` and ``predict`` will be asked
+        prediction intervals for (their ``level``).  Set, ``fit`` also
+        trains a calibration copy of the forecaster (these parameters, this
+        seed) on each series without its last ``interval_horizon +
+        conformal_windows - 1`` values and keeps the errors of its
+        ``interval_horizon``-step forecasts from the held-out origins,
+        each over its series' scale (``conformal_scores_``): split
+        conformal intervals, as statsforecast's ``ConformalIntervals``.  A
+        fit then costs about two.  On a panel the scores of all series are
+        pooled step by step.  None: point forecasts only.
+    conformal_windows : int or "auto", default="auto"
+        Forecast origins per series the calibration takes (the latest
+        ones whose ``interval_horizon`` values the copy has not seen).
+        ``"auto"``: enough for 200 scores a step (one per series on a
+        panel of 200 series or more), holding out at most half of the
+        (median) series.
+
     :data:`skhyper.datasets.BOOK_FORECASTER` holds seed 000's network as
     these parameters (raw values, no linear path, no early stopping).
 
@@ -270,6 +291,16 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
     naive_mae_ : ndarray of shape (n_series,)
         Each series' in-sample MAE of the seasonal naive forecast: the scale
         of its MASE (see :func:`skhyper.metrics.mase`).
+    conformal_scores_ : ndarray of shape (n_scores, interval_horizon) or None
+        The calibration's errors, each over its series' scale, one column
+        per step ahead (None without ``interval_horizon``).  An interval
+        at ``level`` adds the ``(1 - level / 100) / 2`` and ``(1 + level /
+        100) / 2`` quantiles of its step's column, times the series'
+        scale, to the forecast.
+    interval_scale_ : float or None
+        One series' scale for its intervals (the in-sample MAE of its
+        seasonal naive forecast); on a panel, ``naive_mae_`` (None without
+        ``interval_horizon``).
 
     See Also
     --------
@@ -303,6 +334,8 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         **{name: [*KerasMLPRegressor._parameter_constraints[name], StrOptions({"auto"})] for name in AUTO_SETTINGS},
         "series_weight": [StrOptions({"mase", "equal"}), None],
         "series_encoding": [StrOptions({"onehot"}), None],
+        "interval_horizon": [Interval(Integral, 1, None, closed="left"), None],
+        "conformal_windows": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     }
 
     def __init__(
@@ -322,6 +355,8 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         window_scale="level",
         series_weight="mase",
         series_encoding=None,
+        interval_horizon=None,
+        conformal_windows="auto",
         hidden_layer_sizes="auto",
         batch_size="auto",
         epochs="auto",
@@ -348,6 +383,8 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         self.window_scale = window_scale
         self.series_weight = series_weight
         self.series_encoding = series_encoding
+        self.interval_horizon = interval_horizon
+        self.conformal_windows = conformal_windows
 
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
 
@@ -395,6 +432,7 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         """
         if not self._took_fused_result(X, y, None):
             self._fit(X, y, None, warm_start=self.warm_start, epochs=None)
+        self._calibrate(X)
         return self
 
     def partial_fit(self, X, y=None):
@@ -589,7 +627,7 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
 
     # -------------------------------------------------------------- predict
 
-    def predict(self, X, continues=None):
+    def predict(self, X, continues=None, level=None):
         """One-step-ahead predictions, one per row of ``X``.
 
         Row ``t`` is predicted from the rows before it (the ``window_size``
@@ -612,14 +650,25 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
             started with (an in-sample prediction).  Pass False for an
             unrelated series: its first rows then have no window, and
             predicting them raises.
+        level : float or list of float, default=None
+            Prediction intervals to add, in percent (``[80, 95]``; see
+            ``conformal_scores_``): one step ahead on one series, each row's
+            step ahead on a panel (at most ``interval_horizon``).
 
         Returns
         -------
-        ndarray of shape (n_steps,) or (n_steps, n_targets)
+        ndarray of shape (n_steps,) or (n_steps, n_targets); with ``level``
+        a DataFrame (the index of ``X`` where it has one) of the
+        predictions (``prediction``, or ``WindowForecaster`` on a panel)
+        and their ``lo-80``, ``hi-80``, ... columns (on a panel
+        ``WindowForecaster-lo-80``, ..., as :meth:`forecast`).
         """
         check_is_fitted(self)
+        levels = None if level is None else check_levels(level)
         if getattr(self, "panel_", False):
-            return self._panel_predict(X)
+            if levels is None:
+                return self._panel_predict(X)
+            return self._panel_predict_intervals(X, levels)
         series = as_series(X, "X")
         self._check_columns(X, series)
         if continues is None:
@@ -636,6 +685,11 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
             )
         values = np.concatenate([self.context_, series.values])
         predictions = self._one_step(values, len(series), self._end() - len(self.context_))
+        if levels is not None:
+            point = predictions[:, :1]
+            bounds = self._interval_bounds(point, levels)
+            frame = pd.DataFrame({"prediction": point[:, 0]}, index=getattr(X, "index", None))
+            return bound_columns(frame, "", bounds)
         return predictions[:, 0] if self.target_is_1d_ else predictions
 
     def predict_in_sample(self, X):
@@ -715,11 +769,20 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         y_true = target_values(self, X, y)
         return r2_score(y_true, self.predict(X), sample_weight=sample_weight)
 
-    def forecast(self, steps):
+    def forecast(self, steps, level=None):
         """Forecast ``steps`` values past the end of the training series.
 
         Recursive: each forecast becomes part of the next window (``horizon``
         values at a time).  Needs a model of the series itself (``fit(X)``).
+
+        Parameters
+        ----------
+        steps : int
+            How many values past the end.
+        level : float or list of float, default=None
+            Prediction intervals to add, in percent (``[80, 95]``): needs a
+            fit with ``interval_horizon >= steps`` (see
+            ``conformal_scores_``).
 
         Returns
         -------
@@ -728,7 +791,11 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         series had a regular DatetimeIndex or a PeriodIndex.  After a panel
         fit: a long DataFrame with ``unique_id``, ``ds`` and a
         ``WindowForecaster`` column, ``steps`` rows per series (in the order
-        of ``panel_ids_``), as statsforecast's ``forecast`` returns.
+        of ``panel_ids_``), as statsforecast's ``forecast`` returns.  With
+        ``level``, a DataFrame: on one series the columns ``forecast``,
+        ``lo-80``, ``hi-80``, ... (indexed by the timestamps, or the steps
+        from 0); on a panel ``WindowForecaster-lo-80``,
+        ``WindowForecaster-hi-80``, ... added (statsforecast's names).
 
         Examples
         --------
@@ -742,17 +809,36 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
         check_is_fitted(self)
         if not isinstance(steps, Integral) or steps < 1:
             raise ValueError(f"steps must be a positive integer, got {steps!r}.")
+        levels = None if level is None else check_levels(level)
         if getattr(self, "panel_", False):
-            return self._panel_forecast(steps)
+            frame = self._panel_forecast(steps)
+            if levels is None:
+                return frame
+            name = type(self).__name__
+            point = frame[name].to_numpy().reshape(len(self.panel_ids_), steps)
+            return bound_columns(frame, name, self._interval_bounds(point, levels))
         if not self.forecasts_itself_:
             raise ValueError(
                 "forecast() needs a model of the series itself (fit(X) with y=None);"
                 " this one predicts y from X: call predict() on future X rows instead."
             )
-        end = self._end()
+        result = self._forecast_values(self.context_, self._end(), steps)
+        result = result[:, 0] if self.target_is_1d_ else result
+        if levels is None:
+            return with_future_index(result, self._training_index, getattr(self, "feature_names_in_", None))
+        point = result.reshape(steps, -1)[:, 0]
+        bounds = self._interval_bounds(point, levels)
+        point = with_future_index(point, self._training_index, None)
+        frame = point.to_frame("forecast") if isinstance(point, pd.Series) else pd.DataFrame({"forecast": point})
+        return bound_columns(frame, "", bounds)
+
+    def _forecast_values(self, context, end, steps):
+        """``(steps, n_features)`` forecasts after the rows ``context`` (as
+        many as ``context_`` holds), whose last is row ``end - 1`` of the
+        training series."""
         lag = self._difference_lag()
-        context = changes(self.context_, lag) if lag else self.context_
-        history = list(self._scaled_inputs(self._deseasonalized(context, end - len(context))))
+        changed = changes(context, lag) if lag else context
+        history = list(self._scaled_inputs(self._deseasonalized(changed, end - len(changed))))
         produced = []
         n_features = self.n_features_in_
         while len(produced) < steps:
@@ -764,10 +850,8 @@ class WindowForecaster(PanelForecasting, SeasonalTransforms, LinearStart, Window
             history.extend(self._scaled_inputs(values))
         result = np.asarray(produced[:steps])
         if lag:
-            result = undifferenced(result, self.context_[-lag:])
-        result = self._reseasonalized(result, end)
-        result = result[:, 0] if self.target_is_1d_ else result
-        return with_future_index(result, self._training_index, getattr(self, "feature_names_in_", None))
+            result = undifferenced(result, context[-lag:])
+        return self._reseasonalized(result, end)
 
     # ------------------------------------------------------------- helpers
 

@@ -1,0 +1,249 @@
+"""Conformal prediction intervals for WindowForecaster.
+
+A mixin of :class:`~skhyper.estimators.forecaster.WindowForecaster`.  With
+``interval_horizon=H``, ``fit`` also trains a calibration copy of the
+forecaster (same parameters, same seed) on each series without its last
+``H + conformal_windows - 1`` values, and forecasts ``H`` steps from each of
+the ``conformal_windows`` latest origins whose ``H`` next values it has not
+seen: the errors of those forecasts, each divided by its series' scale
+(the in-sample MAE of its seasonal naive forecast, as MASE's: comparable
+across series), are the conformity scores, kept per step ahead in
+``conformal_scores_``.  ``forecast(h, level=[80, 95])`` then adds, for each
+step ``k``, the forecast plus the ``(1 - level) / 2`` and ``(1 + level) /
+2`` quantiles of step ``k``'s scores times the series' scale (split
+conformal prediction, Vovk et al. 2005; statsforecast's
+``ConformalIntervals`` and mlforecast's ``PredictionIntervals`` cross-validate
+the same way, and score each series alone).
+
+On a panel the scores of all series are pooled, step by step: a series too
+short to give one still gets intervals, and a few hundred scores per step
+make 95% bands from a single origin per series.  On one series the
+calibration takes many origins instead (``conformal_windows="auto"``).
+"""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.utils.validation import check_is_fitted
+
+from ..panel import as_panel
+from ..windows import as_series
+
+__all__ = ["ConformalIntervals"]
+
+#: Scores per step ``conformal_windows="auto"`` aims at (series x origins).
+AUTO_SCORES = 200
+
+#: How each series' scores are scaled: by the forecaster's in-sample
+#: one-step MAE on the series ("fitted") or by its seasonal naive MAE ("naive").
+SCALE = "naive"
+
+#: The latest values of each series whose one-step in-sample errors make its
+#: "fitted" scale.
+FITTED_WINDOWS = 12
+
+#: The share of a series' values (the median series' on a panel) the
+#: calibration may hold out at most under ``conformal_windows="auto"``.
+MAX_HELD_OUT_SHARE = 0.5
+
+
+class ConformalIntervals:
+    """The interval side of WindowForecaster (calibrate at fit, bounds at forecast)."""
+
+    # ------------------------------------------------------------ calibrate
+
+    def _calibrate(self, X):
+        """After ``fit``: the conformity scores of ``interval_horizon``-step
+        forecasts from held-out origins (None without ``interval_horizon``)."""
+        self.conformal_scores_ = self.interval_scale_ = None
+        if self.interval_horizon is None:
+            return
+        if getattr(self, "panel_", False):
+            panel = as_panel(X)
+            self.conformal_scores_ = self._panel_scores(panel)
+            self._scale_parts = (panel_scales(self), self._fitted_scales(panel))  # (for benchmarks/m3_intervals.py)
+            self.interval_scale_ = self._scale_parts[SCALE == "fitted"]
+        else:
+            self.conformal_scores_ = self._series_scores(X)
+            self.interval_scale_ = _scale_of(as_series(X, "X").values[:, 0], self.seasonal_period_)
+
+    def _calibration_copy(self):
+        """The forecaster to calibrate with: these parameters, no intervals of its own."""
+        return clone(self).set_params(interval_horizon=None, warm_start=False, checkpoint=None, verbose=0)
+
+    def _n_origins(self, n_series, length):
+        """Origins per series: ``conformal_windows``, or for "auto" enough
+        for ``AUTO_SCORES`` scores a step, holding out at most
+        ``MAX_HELD_OUT_SHARE`` of ``length`` values."""
+        if self.conformal_windows != "auto":
+            return int(self.conformal_windows)
+        wanted = int(np.ceil(AUTO_SCORES / n_series))
+        room = int(length * MAX_HELD_OUT_SHARE) - self.interval_horizon + 1
+        return max(1, min(wanted, room))
+
+    def _panel_scores(self, panel):
+        """Scores of every series with values left to train on and an origin."""
+        h = self.interval_horizon
+        origins = self._n_origins(len(panel), float(np.median(panel.lengths)))
+        held = h + origins - 1
+        kept = panel.lengths - held
+        head = panel.head(np.maximum(kept, 0))
+        if len(head) == 0:
+            raise ValueError(
+                f"interval_horizon={h} with {origins} calibration origin(s) holds out the last {held} values of"
+                f" every series, and no series is longer than that (the longest has {int(panel.lengths.max())}):"
+                " lower interval_horizon or conformal_windows."
+            )
+        try:
+            model = self._calibration_copy().fit(head)
+        except ValueError as error:
+            raise ValueError(
+                f"The calibration fit for intervals (each series without its last {held} values:"
+                f" interval_horizon={h}, {origins} origin(s)) failed: {error}"
+            ) from error
+        which = np.flatnonzero(kept > 0)  # the full panel's series the copy was fit on
+        ends = (kept[which][:, None] + np.arange(origins)[None, :]).ravel()
+        rows = np.repeat(np.arange(len(which)), origins)  # positions in the copy's series
+        series = which[rows]
+        history, present = model._gather(panel, series, ends, -model.window_size_, 0)
+        forecasts = model._forecast_windows(history, present, rows, h)
+        actual = panel.values[panel.starts[series][:, None] + ends[:, None] + np.arange(h)[None, :]]
+        naive, fitted = panel_scales(model), model._fitted_scales(head)
+        self._calibration_parts = (actual - forecasts, naive[rows], fitted[rows])  # (for benchmarks/m3_intervals.py)
+        return (actual - forecasts) / (fitted if SCALE == "fitted" else naive)[rows, None]
+
+    def _fitted_scales(self, panel):
+        """Each series' in-sample one-step MAE over its last ``FITTED_WINDOWS``
+        values (the forecaster's own error on the series: how hard it is to
+        forecast), its naive scale where there is none or it is 0."""
+        lengths = panel.lengths
+        first = np.maximum(lengths - FITTED_WINDOWS, min(self._panel_level_rows(), 1))
+        counts = np.maximum(lengths - first, 0)
+        series = np.repeat(np.arange(len(panel)), counts)
+        ends = np.repeat(first, counts) + _offsets_within(counts)
+        history, present = self._gather(panel, series, ends, -self.window_size_, 0)
+        forecasts = self._forecast_windows(history, present, series, 1)[:, 0]
+        errors = np.abs(panel.values[panel.starts[series] + ends] - forecasts)
+        total = np.bincount(series, weights=errors, minlength=len(panel))
+        mae = total / np.maximum(counts, 1)
+        return np.where((counts > 0) & (mae > 0), mae, panel_scales(self))
+
+    def _series_scores(self, X):
+        """Scores of one series' forecasts from its latest origins."""
+        if not self.forecasts_itself_ or self.n_features_in_ != 1:
+            raise ValueError(
+                "Intervals (interval_horizon) need a model of one series itself: fit(X) with y=None and a"
+                " single column."
+            )
+        h = self.interval_horizon
+        values = as_series(X, "X").values
+        n = len(values)
+        origins = self._n_origins(1, n)
+        kept = n - h - origins + 1
+        if kept < 1:
+            raise ValueError(
+                f"interval_horizon={h} with conformal_windows={origins} holds out {h + origins - 1} of the"
+                f" series' {n} values for calibration: lower interval_horizon or conformal_windows."
+            )
+        try:
+            model = self._calibration_copy().fit(X.iloc[:kept] if hasattr(X, "iloc") else X[:kept])
+        except ValueError as error:
+            raise ValueError(
+                f"The calibration fit for intervals (the series' first {kept} values: interval_horizon={h},"
+                f" {origins} origins) failed: {error}"
+            ) from error
+        lookback = len(model.context_)
+        errors = [
+            values[end : end + h, 0] - model._forecast_values(values[end - lookback : end], end, h)[:, 0]
+            for end in range(kept, kept + origins)
+        ]
+        return np.asarray(errors) / _scale_of(values[:kept, 0], model.seasonal_period_)
+
+    # --------------------------------------------------------------- bounds
+
+    def _interval_bounds(self, point, levels):
+        """``{level: (lower, upper)}`` around ``point`` (n_series x steps on
+        a panel; steps, or rows x 1, on one series)."""
+        check_is_fitted(self)
+        scores = getattr(self, "conformal_scores_", None)
+        if scores is None:
+            raise ValueError(
+                "This forecaster was fit without intervals: set interval_horizon to the most steps ahead"
+                " you want intervals for (e.g. WindowForecaster(interval_horizon=12)) and fit again."
+            )
+        steps = point.shape[-1]
+        if steps > scores.shape[1]:
+            raise ValueError(
+                f"Intervals were calibrated for {scores.shape[1]} steps ahead (interval_horizon), not"
+                f" {steps}: forecast at most {scores.shape[1]} steps with level, or fit with a larger"
+                " interval_horizon."
+            )
+        scale = self.interval_scale_
+        scale = scale[:, None] if np.ndim(scale) == 1 else scale
+        bounds = {}
+        for level in levels:
+            tail = (1 - level / 100) / 2
+            low, high = np.quantile(scores[:, :steps], [tail, 1 - tail], axis=0, method=QUANTILE_METHOD)
+            bounds[level] = (point + low * scale, point + high * scale)
+        return bounds
+
+
+#: How a level's quantile is read from the scores: past them rather than
+#: between (the conformal finite-sample rule rounds the rank up).
+QUANTILE_METHOD = "inverted_cdf"
+
+
+def check_levels(level):
+    """``level`` as a sorted list of numbers strictly between 0 and 100."""
+    levels = [level] if isinstance(level, Real) else level
+    if isinstance(levels, (str, bytes)) or not hasattr(levels, "__iter__"):
+        levels = [levels]
+    levels = list(levels)
+    if not all(isinstance(value, Real) and not isinstance(value, bool) for value in levels):
+        raise ValueError(f"level must be a number or a list of numbers between 0 and 100, got {level!r}.")
+    levels = sorted({float(value) for value in levels})
+    if not levels or not all(0 < value < 100 for value in levels):
+        raise ValueError(f"level must hold numbers strictly between 0 and 100 (percent), got {level!r}.")
+    return levels
+
+
+def level_name(level):
+    """``80`` for 80.0, ``"97.5"`` for 97.5: how a level names its columns."""
+    return int(level) if float(level).is_integer() else level
+
+
+def bound_columns(frame, name, bounds):
+    """Add ``{name}-lo-{level}`` and ``{name}-hi-{level}`` columns (statsforecast's names)."""
+    prefix = f"{name}-" if name else ""
+    for level, (lower, upper) in bounds.items():
+        frame[f"{prefix}lo-{level_name(level)}"] = np.ravel(lower)
+        frame[f"{prefix}hi-{level_name(level)}"] = np.ravel(upper)
+    return frame
+
+
+def _scale_of(values, period):
+    """One series' scale: the in-sample MAE of its seasonal naive forecast
+    (lag 1 for a short series), its mean absolute value where that is 0
+    (a constant series), or 1."""
+    lag = period if period and len(values) > period else 1
+    if len(values) > lag:
+        mae = float(np.mean(np.abs(values[lag:] - values[:-lag])))
+        if mae > 0:
+            return mae
+    level = float(np.mean(np.abs(values)))
+    return level if level > 0 else 1.0
+
+
+def _offsets_within(counts):
+    """0, 1, ..., counts[i] - 1 for each ``i``, one after the other."""
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def panel_scales(model):
+    """Each series' scale on a panel fit: ``naive_mae_``, or where that is 0
+    the mean absolute value of its last window, or 1."""
+    naive = np.asarray(model.naive_mae_, dtype=np.float64)
+    present = np.asarray(model.panel_present_, dtype=bool)
+    values = np.abs(np.where(present, model.panel_context_, 0.0)).sum(axis=1) / np.maximum(present.sum(axis=1), 1)
+    return np.where(naive > 0, naive, np.where(values > 0, values, 1.0))

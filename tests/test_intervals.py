@@ -1,0 +1,176 @@
+"""Conformal prediction intervals of WindowForecaster, on one series and on panels."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import cross_val_score
+
+from skhyper import PanelSplit, WindowForecaster
+from skhyper.metrics import coverage, msis
+from skhyper.scorers import neg_coverage_error, neg_msis
+
+QUICK = dict(hidden_layer_sizes=(8,), epochs=3, batch_size=64, random_state=0)
+
+
+def noise_panel(n_series=60, length=40, seed=0, start=0):
+    """White noise around levels of different sizes: the same error law, scaled."""
+    rng = np.random.RandomState(seed)
+    levels = np.exp(rng.uniform(0, 4, n_series))
+    frames = [
+        pd.DataFrame({"unique_id": i, "ds": np.arange(start, start + length), "y": levels[i] * (10 + rng.randn(length))})
+        for i in range(n_series)
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def panel_model():
+    return WindowForecaster(interval_horizon=3, **QUICK).fit(noise_panel())
+
+
+def test_panel_forecast_has_ordered_bounds_named_as_statsforecast(panel_model):
+    frame = panel_model.forecast(3, level=[95, 80])
+    name = "WindowForecaster"
+    assert list(frame.columns) == ["unique_id", "ds", name, f"{name}-lo-80", f"{name}-hi-80", f"{name}-lo-95", f"{name}-hi-95"]
+    assert len(frame) == 60 * 3
+    lo95, lo80, hi80, hi95 = (frame[f"{name}-{c}"].to_numpy() for c in ("lo-95", "lo-80", "hi-80", "hi-95"))
+    assert (lo95 <= lo80).all() and (lo80 < hi80).all() and (hi80 <= hi95).all()
+    # the point forecast is the one without level
+    np.testing.assert_array_equal(frame[name].to_numpy(), panel_model.forecast(3)[name].to_numpy())
+
+
+def test_panel_scores_pool_every_series_origins(panel_model):
+    # 60 series: ceil(200 / 60) = 4 origins each, 3 steps
+    assert panel_model.conformal_scores_.shape == (240, 3)
+    assert np.isfinite(panel_model.conformal_scores_).all()
+
+
+def test_bounds_are_the_forecast_plus_the_step_quantiles_times_the_scale(panel_model):
+    model = panel_model
+    scores = model.conformal_scores_
+    frame = model.forecast(2, level=80)
+    point = frame["WindowForecaster"].to_numpy().reshape(60, 2)
+    low = np.quantile(scores[:, :2], 0.1, axis=0, method="inverted_cdf")
+    high = np.quantile(scores[:, :2], 0.9, axis=0, method="inverted_cdf")
+    scale = model.naive_mae_[:, None]
+    np.testing.assert_allclose(frame["WindowForecaster-lo-80"].to_numpy().reshape(60, 2), point + low * scale)
+    np.testing.assert_allclose(frame["WindowForecaster-hi-80"].to_numpy().reshape(60, 2), point + high * scale)
+
+
+def test_panel_intervals_cover_new_values_about_as_often_as_stated(panel_model):
+    # the same series continued: values the forecaster never saw
+    future = noise_panel(length=43).groupby("unique_id").tail(3)
+    frame = panel_model.forecast(3, level=[80, 95])
+    y = future["y"].to_numpy()
+    for level in (80, 95):
+        share = coverage(y, frame[f"WindowForecaster-lo-{level}"], frame[f"WindowForecaster-hi-{level}"])
+        assert abs(share - level / 100) < 0.1, (level, share)
+
+
+def test_panel_predict_gives_each_rows_step_bounds(panel_model):
+    future = noise_panel(length=43).groupby("unique_id").tail(3)
+    rows = future.iloc[::2]  # steps 1 and 3 of series 0, step 2 of series 1, ...
+    frame = panel_model.predict(rows, level=80)
+    forecast = panel_model.forecast(3, level=80).set_index(["unique_id", "ds"])
+    expected = forecast.loc[list(zip(rows["unique_id"], rows["ds"]))]
+    assert list(frame.index) == list(rows.index)
+    for column in ("WindowForecaster", "WindowForecaster-lo-80", "WindowForecaster-hi-80"):
+        np.testing.assert_allclose(frame[column].to_numpy(), expected[column].to_numpy())
+
+
+def test_a_panel_search_scores_intervals():
+    scores = cross_val_score(
+        WindowForecaster(interval_horizon=3, **QUICK), noise_panel(30), cv=PanelSplit(h=3, n_windows=2),
+        scoring=neg_msis, error_score="raise",
+    )  # fmt: skip
+    assert scores.shape == (2,) and (scores < 0).all()
+    gap = cross_val_score(
+        WindowForecaster(interval_horizon=3, **QUICK), noise_panel(30), cv=PanelSplit(h=3, n_windows=1),
+        scoring=neg_coverage_error, error_score="raise",
+    )  # fmt: skip
+    assert -0.95 <= gap[0] <= 0
+
+
+def series(n=96):
+    rng = np.random.RandomState(1)
+    values = 5 + np.sin(np.arange(n) * 2 * np.pi / 12) + 0.2 * rng.randn(n)
+    return pd.Series(values, index=pd.date_range("2000-01", periods=n, freq="MS"))
+
+
+def test_one_series_forecast_and_predict_with_intervals():
+    y = series()
+    model = WindowForecaster(interval_horizon=4, conformal_windows=20, **QUICK).fit(y[:90])
+    assert model.conformal_scores_.shape == (20, 4) and model.interval_scale_ > 0
+    frame = model.forecast(4, level=[80, 95])
+    assert list(frame.columns) == ["forecast", "lo-80", "hi-80", "lo-95", "hi-95"]
+    assert frame.index[0] == pd.Timestamp("2007-07-01")
+    np.testing.assert_allclose(frame["forecast"].to_numpy(), model.forecast(4).to_numpy())
+    assert (frame["lo-95"] <= frame["lo-80"]).all() and (frame["hi-80"] <= frame["hi-95"]).all()
+    one_step = model.predict(y[90:], level=95)
+    assert list(one_step.index) == list(y.index[90:])
+    np.testing.assert_allclose(one_step["prediction"].to_numpy(), model.predict(y[90:]))
+    width = (one_step["hi-95"] - one_step["lo-95"]).to_numpy()
+    np.testing.assert_allclose(width, width[0])  # every row one step ahead: one width
+    np.testing.assert_allclose(width[0], (frame["hi-95"] - frame["lo-95"]).iloc[0])
+
+
+def test_auto_origins_hold_out_at_most_half_of_one_series():
+    model = WindowForecaster(interval_horizon=6, **QUICK).fit(series(60))
+    assert model.conformal_scores_.shape == (30 - 6 + 1, 6)
+
+
+def test_fit_with_intervals_leaves_the_panel_as_it_was():
+    frame = noise_panel(10)
+    before = frame.copy()
+    WindowForecaster(interval_horizon=2, **QUICK).fit(frame)
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_intervals_are_reproducible():
+    a = WindowForecaster(interval_horizon=2, **QUICK).fit(noise_panel(20)).conformal_scores_
+    b = WindowForecaster(interval_horizon=2, **QUICK).fit(noise_panel(20)).conformal_scores_
+    np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda m: m.forecast(4, level=80), "calibrated for 3 steps"),
+        (lambda m: m.forecast(2, level=100), "strictly between 0 and 100"),
+        (lambda m: m.forecast(2, level="95"), "strictly between 0 and 100|number"),
+        (lambda m: m.forecast(2, level=[]), "strictly between 0 and 100"),
+    ],
+)
+def test_bad_levels_say_what_is_wrong(panel_model, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(panel_model)
+
+
+def test_intervals_without_calibration_say_how_to_get_them():
+    model = WindowForecaster(**QUICK).fit(noise_panel(10))
+    with pytest.raises(ValueError, match="interval_horizon"):
+        model.forecast(2, level=80)
+    single = WindowForecaster(**QUICK).fit(series())
+    with pytest.raises(ValueError, match="interval_horizon"):
+        single.forecast(2, level=80)
+
+
+def test_too_short_for_calibration_is_a_clear_error():
+    with pytest.raises(ValueError, match="interval_horizon=30"):
+        WindowForecaster(interval_horizon=30, conformal_windows=5, **QUICK).fit(series(30))
+    with pytest.raises(ValueError, match="interval_horizon=40"):
+        WindowForecaster(interval_horizon=40, **QUICK).fit(noise_panel(5, length=40))
+
+
+def test_intervals_need_a_model_of_the_series_itself():
+    X = np.random.RandomState(0).randn(60, 2)
+    with pytest.raises(ValueError, match="model of one series itself"):
+        WindowForecaster(interval_horizon=2, **QUICK).fit(X[:, :1], X[:, 1])
+
+
+def test_msis_and_coverage_by_hand():
+    y, lower, upper = np.array([1.0, 5.0, 0.0]), np.zeros(3), np.full(3, 2.0)
+    assert coverage(y, lower, upper) == pytest.approx(2 / 3)
+    # series 0: rows 0, 1 (scores 2, 122: mean 62, scale 2); series 1: row 2 (score 2, scale 1)
+    assert msis(y, lower, upper, scale=[2.0, 1.0], series=[0, 0, 1]) == pytest.approx((31 + 2) / 2)
+    assert msis(y, lower, upper, scale=1.0, level=80) == pytest.approx((2 + 2 + 10 * 3 + 2) / 3)

@@ -15,7 +15,7 @@ given one) and never calls ``show()``: save it, show it, or test it.
 
 import numpy as np
 
-__all__ = ["plot_forecast", "plot_history", "plot_lr_find", "plot_search"]
+__all__ = ["plot_fan", "plot_forecast", "plot_history", "plot_lr_find", "plot_search"]
 
 
 def _pyplot():
@@ -275,6 +275,72 @@ def plot_forecast(actual, predicted, split=None, time=None, signal=None, ax=None
     if split is not None:
         axis.axvline(time[split], color="tab:red", linestyle="--", label="train | validation")
     axis.set(xlabel="time", ylabel="value", title="forecast against the actual series")
+    axis.legend()
+    axis.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure
+
+
+def plot_fan(history, forecast, unique_id=None, actual=None, ax=None):
+    """A fan chart: the history, the forecast and its shaded prediction intervals.
+
+    Parameters
+    ----------
+    history : array-like or pandas Series
+        The series the forecast continues (its training part); on a panel, a
+        long frame of ``unique_id``, ``ds``, ``y`` (``unique_id`` picks the
+        series).
+    forecast : pandas DataFrame
+        What ``WindowForecaster.forecast(h, level=[80, 95])`` returned: on
+        one series the columns ``forecast``, ``lo-80``, ``hi-80``, ...; on a
+        panel the long frame with ``WindowForecaster-lo-80``, ...
+    unique_id : object, default=None
+        The series to draw from a panel's frames.
+    actual : array-like or pandas Series, default=None
+        The values that followed (a test part), drawn over the fan.
+    ax : matplotlib Axes, default=None
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+        The figure drawn on (never shown).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from skhyper.plotting import plot_fan
+    >>> bands = pd.DataFrame({"forecast": [3.0, 3.5], "lo-80": [2.0, 2.2], "hi-80": [4.0, 4.8]}, index=[4, 5])
+    >>> figure = plot_fan(pd.Series([1.0, 2.0, 2.5, 3.0]), bands)
+    """
+    import pandas as pd
+
+    if unique_id is not None:
+        history = history.loc[history["unique_id"] == unique_id].set_index("ds")["y"]
+        forecast = forecast.loc[forecast["unique_id"] == unique_id].set_index("ds")
+    lows = [str(c) for c in forecast.columns if "lo-" in str(c)]
+    if not lows:
+        raise ValueError("forecast holds no interval columns (lo-80, hi-80, ...): forecast with level=[80, 95].")
+    prefix = lows[0][: lows[0].index("lo-")]  # "" on one series, "WindowForecaster-" on a panel
+    name = prefix[:-1] if prefix else next(c for c in ("forecast", "prediction") if c in forecast.columns)
+    levels = sorted({float(c[len(prefix) + 3 :]) for c in lows if c.startswith(f"{prefix}lo-")}, reverse=True)
+    history = history if isinstance(history, pd.Series) else pd.Series(np.asarray(history, dtype=float))
+    figure, (axis,) = _figure_and_axes(ax, width=10.0)
+    times = _plot_times(forecast.index)
+    axis.plot(_plot_times(history.index), history.to_numpy(dtype=float), color="0.3", linewidth=1.0, label="history")
+    for shade, level in zip(np.linspace(0.2, 0.45, len(levels)), levels):
+        label = int(level) if level.is_integer() else level
+        axis.fill_between(
+            times, forecast[f"{prefix}lo-{label}"].to_numpy(dtype=float), forecast[f"{prefix}hi-{label}"].to_numpy(dtype=float),
+            color="tab:blue", alpha=shade, linewidth=0, label=f"{label}% interval",
+        )  # fmt: skip
+    axis.plot(times, forecast[name].to_numpy(dtype=float), color="tab:blue", linewidth=1.4, label="forecast")
+    if actual is not None:
+        actual = actual if isinstance(actual, pd.Series) else pd.Series(np.asarray(actual, dtype=float), index=forecast.index[: len(actual)])
+        axis.plot(_plot_times(actual.index), actual.to_numpy(dtype=float), color="tab:red", linewidth=1.0, label="actual")
+    axis.set(xlabel="time", ylabel="value", title="forecast and prediction intervals")
     axis.legend()
     axis.grid(alpha=0.3)
     figure.tight_layout()

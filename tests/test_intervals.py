@@ -174,3 +174,25 @@ def test_msis_and_coverage_by_hand():
     # series 0: rows 0, 1 (scores 2, 122: mean 62, scale 2); series 1: row 2 (score 2, scale 1)
     assert msis(y, lower, upper, scale=[2.0, 1.0], series=[0, 0, 1]) == pytest.approx((31 + 2) / 2)
     assert msis(y, lower, upper, scale=1.0, level=80) == pytest.approx((2 + 2 + 10 * 3 + 2) / 3)
+
+
+def test_fan_chart_shades_each_level_of_one_series_and_of_a_panel(panel_model):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from skhyper.plotting import plot_fan
+
+    y = series()
+    model = WindowForecaster(interval_horizon=4, conformal_windows=20, **QUICK).fit(y[:90])
+    figure = plot_fan(y[:90], model.forecast(4, level=[80, 95]), actual=y[90:94])
+    axis = figure.axes[0]
+    assert [c.get_label() for c in axis.collections] == ["95% interval", "80% interval"]
+    assert [line.get_label() for line in axis.get_lines()] == ["history", "forecast", "actual"]
+    frame = panel_model.forecast(3, level=[80])
+    figure = plot_fan(noise_panel(), frame, unique_id=5)
+    assert [c.get_label() for c in figure.axes[0].collections] == ["80% interval"]
+    np.testing.assert_allclose(
+        figure.axes[0].get_lines()[1].get_ydata(), frame.loc[frame["unique_id"] == 5, "WindowForecaster"]
+    )
+    with pytest.raises(ValueError, match="no interval columns"):
+        plot_fan(y[:90], model.forecast(4).to_frame())

@@ -35,9 +35,14 @@ from ._intervals import bound_columns
 
 __all__ = ["PanelForecasting"]
 
-#: Windows a fit trains on at most: beyond, an even sample across the panel
-#: (memory: ``MAX_WINDOWS * (window + horizon)`` float32 values).
+#: Windows a fit trains on at most: beyond, an even sample across the panel.
 MAX_WINDOWS = 1_000_000
+
+#: The network inputs a fit holds at most (windows x inputs, float32: 256 MB,
+#: held twice while training, as an array and as a tensor): a wider window
+#: trains on a smaller sample (500,000 windows of 60 values and their 60
+#: which-values-are-there inputs).
+MAX_INPUT_VALUES = 2**26
 
 #: Windows whose inputs are built at once (their float64 intermediates).
 INPUT_CHUNK = 65_536
@@ -138,7 +143,7 @@ class PanelForecasting:
 
     def _panel_windows(self, panel):
         """Every window of every series that holds a level's values (a
-        sample of ``MAX_WINDOWS`` beyond), oldest first, so that a
+        sample of ``_most_windows()`` beyond), oldest first, so that a
         validation split takes the latest: each window's series, the
         position of its first target in its series, its level and weight.
 
@@ -155,9 +160,10 @@ class PanelForecasting:
         series = np.repeat(np.arange(len(panel)), counts)
         from_end = _ranks_from_end(counts)  # 1 for each series' latest window
         weights = self._series_weights(panel, counts)[series] if self.series_weight is not None else None
-        if len(series) > MAX_WINDOWS:
+        most = self._most_windows()
+        if len(series) > most:
             seed = self.random_state if isinstance(self.random_state, Integral) else 0
-            keep = np.sort(np.random.RandomState(seed).choice(len(series), MAX_WINDOWS, replace=False))
+            keep = np.sort(np.random.RandomState(seed).choice(len(series), most, replace=False))
             series, from_end = series[keep], from_end[keep]
             weights = None if weights is None else weights[keep]
         order = np.argsort(-from_end, kind="stable")  # oldest first: the validation split takes the latest
@@ -170,6 +176,10 @@ class PanelForecasting:
             factor = level / np.where(self.naive_mae_[series] > 0, self.naive_mae_[series], level)
             weights = weights * np.minimum(factor / factor.mean(), 10.0)
         return series, ends, level, weights
+
+    def _most_windows(self):
+        """``MAX_WINDOWS``, fewer where their inputs would pass ``MAX_INPUT_VALUES``."""
+        return int(min(MAX_WINDOWS, MAX_INPUT_VALUES // (2 * self.window_size_)))
 
     @staticmethod
     def _gather(panel, series, ends, first, last):
@@ -225,7 +235,7 @@ class PanelForecasting:
                 "series_encoding='onehot' gives each series of the fit's panel its own input: partial_fit"
                 " must be given the same series, in the same order (or call fit())."
             )
-        n_windows = int(min(self._window_counts(panel).sum(), MAX_WINDOWS))
+        n_windows = int(min(self._window_counts(panel).sum(), self._most_windows()))
         values = n_windows * len(panel)
         if values > MAX_ONEHOT_VALUES:
             raise ValueError(

@@ -254,6 +254,8 @@ def predict(model, X):
     :class:`~skhyper._weights.NetworkWeights`."""
     from ._weights import NetworkWeights
 
+    if len(X) > _PREDICT_CHUNK:  # a chunk at a time: the pass keeps every layer's float64 outputs
+        return np.concatenate([predict(model, X[start : start + _PREDICT_CHUNK]) for start in range(0, len(X), _PREDICT_CHUNK)])
     if isinstance(model, NetworkWeights):  # built by skhyper: layers the pass knows
         return forward(model.template, X, model.values)
     outputs = forward(model, X)

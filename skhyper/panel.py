@@ -93,35 +93,42 @@ def as_panel(data, name="X"):
         raise ValueError(f"{name} must be a long DataFrame ({ID}, {TIME}, {TARGET}) or a dict of pandas Series.")
     if len(frame) == 0:
         raise ValueError(f"{name} is an empty panel: it needs series.")
-    frame = frame.sort_values([ID, TIME], kind="stable")  # a copy: the user's frame is not sorted in place
-    values = frame[TARGET].to_numpy(dtype=np.float64)
-    ids = frame[ID].to_numpy()
+    raw_steps, freq = _steps(frame[TIME], name)
+    order = _sort_order(frame[ID], raw_steps, name)  # None: already sorted (no copy of the user's frame either way)
+
+    def sorted_(values):
+        return values if order is None else values[order]
+
+    def time_at(row):
+        return frame[TIME].iloc[row if order is None else int(order[row])]
+
+    values = sorted_(frame[TARGET].to_numpy(dtype=np.float64))
+    ids = sorted_(frame[ID].to_numpy())
+    steps = sorted_(raw_steps)
     bad = ~np.isfinite(values)
     if bad.any():
         row = int(np.argmax(bad))
         what = "NaN" if np.isnan(values[row]) else "an infinite value"
         raise ValueError(
-            f"{name}: series {ids[row]!r} holds {what} at {TIME}={frame[TIME].iloc[row]}; fill or drop missing values first."
+            f"{name}: series {ids[row]!r} holds {what} at {TIME}={time_at(row)}; fill or drop missing values first."
         )
     boundaries = np.flatnonzero(ids[1:] != ids[:-1]) + 1
     starts = np.concatenate([[0], boundaries, [len(ids)]]).astype(np.int64)
-    steps, freq = _steps(frame[TIME], name)
     change = np.diff(steps)
     within = np.ones(len(change), dtype=bool)
     within[boundaries - 1] = False
     if (change[within] == 0).any():
         row = int(np.flatnonzero(within & (change == 0))[0]) + 1
-        raise ValueError(f"{name}: series {ids[row]!r} has {TIME}={frame[TIME].iloc[row]} twice (duplicated {ID}, {TIME}).")
+        raise ValueError(f"{name}: series {ids[row]!r} has {TIME}={time_at(row)} twice (duplicated {ID}, {TIME}).")
     irregular = within & (change != 1)
     if irregular.any():
         row = int(np.flatnonzero(irregular)[0]) + 1
         unit = "integer step" if freq is None else f"step of the panel's frequency {freq.freqstr}"
         raise ValueError(
-            f"{name}: series {ids[row]!r} jumps from {frame[TIME].iloc[row - 1]} to {frame[TIME].iloc[row]},"
+            f"{name}: series {ids[row]!r} jumps from {time_at(row - 1)} to {time_at(row)},"
             f" not one {unit}: a gap (fill it) or a series of another frequency (forecast it in its own panel)."
         )
-    last_rows = starts[1:] - 1
-    last = list(frame[TIME].iloc[last_rows])
+    last = [time_at(row) for row in starts[1:] - 1]
     return Panel(ids[starts[:-1]], values, starts, last, freq)
 
 
@@ -140,7 +147,20 @@ def _long_frame(data, name):
         raise ValueError(f"{name}: column {TARGET} must hold numbers, not {data[TARGET].dtype}.")
     if data[ID].isna().any():
         raise ValueError(f"{name}: column {ID} has missing values.")
-    return data[[ID, TIME, TARGET]]
+    return data  # (read, never modified)
+
+
+def _sort_order(ids, steps, name):
+    """The order that sorts rows by series, then time (stable); None when
+    they are already in it."""
+    values = ids.to_numpy()
+    if ids.is_monotonic_increasing and np.all((np.diff(steps) > 0) | (values[1:] != values[:-1])):
+        return None
+    try:
+        codes = pd.factorize(values, sort=True)[0]
+    except TypeError:
+        raise ValueError(f"{name}: column {ID} mixes values that cannot be sorted (numbers and strings?).") from None
+    return np.lexsort((steps, codes))
 
 
 def _frame_of_dict(data, name):

@@ -215,3 +215,15 @@ def test_the_auto_window_of_a_panel_is_half_its_median_series(lengths, season, w
     model = WindowForecaster(seasonal_period=season, hidden_layer_sizes=(4,), epochs=1, batch_size=64).fit(panel)
     assert model.window_size_ == window
     assert WindowForecaster(window_size=5, hidden_layer_sizes=(4,), epochs=1).fit(panel).window_size_ == 5
+
+
+def test_a_shuffled_long_frame_is_the_same_panel_and_is_not_reordered():
+    frame = make_panel(5)
+    shuffled = frame.sample(frac=1.0, random_state=0)
+    before = shuffled.copy()
+    a, b = as_panel(frame), as_panel(shuffled)
+    pd.testing.assert_frame_equal(shuffled, before)
+    np.testing.assert_array_equal(a.values, b.values)
+    np.testing.assert_array_equal(a.starts, b.starts)
+    assert list(a.ids) == list(b.ids) and a.last == b.last
+

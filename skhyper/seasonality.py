@@ -35,12 +35,41 @@ _BARTLETT_BAND = 1.96
 def detect_period(values, index=None):
     """The season length in rows, or None when no season stands out.
 
+    A regular time index decides by the calendar
+    (:func:`period_from_index`); without one, or for yearly data, the
+    autocorrelation does (:func:`period_from_autocorrelation`).  A season
+    is kept only when the series holds two of them: one is not enough to
+    learn it from.
+
     Parameters
     ----------
     values : ndarray of shape (n_steps, n_features)
         The training series (time along axis 0).
-    index : pandas DatetimeIndex or PeriodIndex, optional
+    index : pandas.DatetimeIndex or pandas.PeriodIndex, default=None
         Its time index; a regular one decides by the calendar.
+
+    Returns
+    -------
+    int or None
+        The number of rows in a season, or None.
+
+    See Also
+    --------
+    period_from_index : The season of a regular time index.
+    period_from_autocorrelation : The season of the values alone.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from skhyper.seasonality import detect_period
+    >>> months = pd.date_range("2020-01-01", periods=36, freq="MS")
+    >>> detect_period(np.ones((36, 1)), months)
+    12
+    >>> weekly = np.sin(2 * np.pi * np.arange(70) / 7)[:, None]
+    >>> detect_period(weekly)
+    7
+    >>> print(detect_period(np.arange(50.0)[:, None]))
+    None
     """
     n_rows = len(values)
     period = period_from_index(index, n_rows)
@@ -66,14 +95,71 @@ def _frequency(index):
 
 
 def irregular_time_index(index):
-    """Whether ``index`` is a DatetimeIndex with no frequency, given or
-    inferable (missing timestamps, holidays, uneven steps)."""
+    """Whether ``index`` is a DatetimeIndex with no frequency, given or inferable.
+
+    Missing timestamps, holidays or uneven steps leave a DatetimeIndex of
+    three or more dates without a frequency; a season is then not told by
+    the calendar.
+
+    Parameters
+    ----------
+    index : pandas.Index or None
+        The series' time index.
+
+    Returns
+    -------
+    bool
+        True for a DatetimeIndex of at least three dates whose frequency
+        is neither set nor inferable; False otherwise (also for a
+        PeriodIndex, another index or None).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skhyper.seasonality import irregular_time_index
+    >>> irregular_time_index(pd.date_range("2024-01-01", periods=10, freq="D"))
+    False
+    >>> irregular_time_index(pd.DatetimeIndex(["2024-01-01", "2024-01-02", "2024-01-05"]))
+    True
+    """
     return isinstance(index, pd.DatetimeIndex) and len(index) >= 3 and _frequency(index) is None
 
 
 def period_from_index(index, n_rows):
-    """The season of a regular time index's frequency (None for yearly data,
-    irregular or missing indexes)."""
+    """The season length, in rows, of a regular time index's frequency.
+
+    Weekly data get 52 rows, monthly 12, quarterly 4, business days 5;
+    daily data a week (7), or a year (365) when they span more than two;
+    sub-daily data a day (24 hours, 48 half-hours...).  Multiples of a
+    calendar step (every two months, say) and yearly data have no calendar
+    season.
+
+    Parameters
+    ----------
+    index : pandas.DatetimeIndex, pandas.PeriodIndex or None
+        The series' time index.  A DatetimeIndex without a set frequency
+        is read by ``pandas.infer_freq``.
+    n_rows : int
+        The number of rows of the series (daily data longer than two years
+        get a yearly season).
+
+    Returns
+    -------
+    int or None
+        The number of rows in a season; None for yearly data, an irregular
+        index or no time index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skhyper.seasonality import period_from_index
+    >>> period_from_index(pd.period_range("2020Q1", periods=12, freq="Q"), 12)
+    4
+    >>> period_from_index(pd.date_range("2024-01-01", periods=72, freq="h"), 72)
+    24
+    >>> print(period_from_index(pd.period_range("2000", periods=30, freq="Y"), 30))
+    None
+    """
     freq = _frequency(index)
     if freq is None:
         return None
@@ -107,6 +193,31 @@ def period_from_autocorrelation(values, max_lag=None):
     season there, and does not stand out of that band.  (Below three cycles
     only: a clean season's own correlations widen the band so much that it
     would hide seasons seen four times.)
+
+    Parameters
+    ----------
+    values : array-like of shape (n_steps,) or (n_steps, n_features)
+        The series (time along axis 0).  Constant columns are left out.
+    max_lag : int, default=None
+        The largest lag looked at; None (and anything larger) is half the
+        series.
+
+    Returns
+    -------
+    int or None
+        The season length in rows, or None when no lag stands out (also
+        for a series of fewer than six rows, or a constant one).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhyper.seasonality import period_from_autocorrelation
+    >>> t = np.arange(60)
+    >>> period_from_autocorrelation(np.sin(2 * np.pi * t / 12) + 0.05 * t)
+    12
+    >>> walk = np.random.RandomState(0).normal(size=200).cumsum()
+    >>> print(period_from_autocorrelation(walk))
+    None
     """
     values = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
     n = len(values)
@@ -155,11 +266,31 @@ def seasonal_indices(values, period, multiplicative=False):
         The training series; row 0 is position 0 of the season.  Needs at
         least two seasons; multiplicative indices need positive values.
     period : int
-    multiplicative : bool
+        The season length in rows.
+    multiplicative : bool, default=False
+        Ratios to the trend, averaging 1 over a season, instead of
+        differences averaging 0.
 
     Returns
     -------
     ndarray of shape (period, n_features)
+        The index of each position in the season (row ``k`` for the rows
+        ``k, k + period, ...`` of ``values``).
+
+    See Also
+    --------
+    seasonal_mode : Whether the season is additive or multiplicative.
+    seasonal_strength : How much of the series the season explains.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhyper.seasonality import seasonal_indices
+    >>> values = np.tile([1.0, 3.0, 2.0, 6.0], 4)[:, None]
+    >>> seasonal_indices(values, 4).ravel()
+    array([-2.,  0., -1.,  3.])
+    >>> seasonal_indices(values, 4, multiplicative=True).ravel().round(2)
+    array([0.33, 1.  , 0.67, 2.  ])
     """
     return _indices(*_centred_trend(values, period), period, multiplicative)
 
@@ -213,8 +344,27 @@ def seasonal_mode(values, period):
 
     Parameters
     ----------
-    values : ndarray of shape (n_steps, n_features), positive, two seasons or more
+    values : ndarray of shape (n_steps, n_features)
+        The series: positive, at least two seasons long.
     period : int
+        The season length in rows.
+
+    Returns
+    -------
+    {"multiplicative", "additive"}
+        The decomposition that fits ``values`` better (summed over the
+        columns).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhyper.seasonality import seasonal_mode
+    >>> level = np.linspace(10, 100, 48)
+    >>> season = np.tile([0.8, 1.2, 1.0, 1.0], 12)
+    >>> seasonal_mode((level * season)[:, None], 4)
+    'multiplicative'
+    >>> seasonal_mode((level + 5 * season)[:, None], 4)
+    'additive'
     """
     parts = _centred_trend(values, period)
     _, additive = _season_and_remainder(parts, period, False)
@@ -239,14 +389,28 @@ def seasonal_strength(values, period, multiplicative=False):
 
     Parameters
     ----------
-    values : ndarray of shape (n_steps, n_features), two seasons or more
-        (positive for ``multiplicative``).
+    values : ndarray of shape (n_steps, n_features)
+        The series, at least two seasons long (positive for
+        ``multiplicative``).
     period : int
-    multiplicative : bool
+        The season length in rows.
+    multiplicative : bool, default=False
+        Decompose the logarithm of the series (a season whose swing grows
+        with the level).
 
     Returns
     -------
     ndarray of shape (n_features,)
+        The strength of each column's season, from 0 to 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhyper.seasonality import seasonal_strength
+    >>> season = np.tile([1.0, 3.0, 2.0, 6.0], 10)
+    >>> noise = np.random.RandomState(0).normal(size=40)
+    >>> seasonal_strength(np.c_[season, noise], 4).round(2)
+    array([1.  , 0.07])
     """
     season, remainder = _season_and_remainder(_centred_trend(values, period), period, multiplicative)
     spread = (season + remainder).var(axis=0)

@@ -60,25 +60,47 @@ RULES = ("auto", "divergence_over_25", "steepest", "min_over_10")
 class LRFinderResult:
     """What a range test saw, and the rate it suggests.
 
-    Attributes
+    :func:`lr_find` returns one; each parameter is kept as the attribute of
+    the same name.
+
+    Parameters
     ----------
-    learning_rates, losses, smoothed_losses : ndarray
-        One entry per step run (the test stops early when the loss diverges).
+    learning_rates : ndarray of shape (n_steps,)
+        The rate of each step run (the test stops early when the loss
+        diverges, so ``n_steps`` may be below ``num_steps``).
+    losses : ndarray of shape (n_steps,)
+        The training loss of each step: of its batch per batch, of the
+        epoch per epoch.
+    smoothed_losses : ndarray of shape (n_steps,)
+        ``losses`` smoothed by an exponential moving average run forwards,
+        then backwards up to the divergence (in logarithms for positive
+        losses).
     suggestion : float
-        The rate ``rule`` picks, times ``momentum_factor``.
-    rule : str
-    steepest_rate, min_loss_rate : float
-        What each rule looks at: the steepest descent and the minimum.
+        The rate ``rule`` picks, times ``momentum_factor`` (never below the
+        first rate tried).
+    rule : {"divergence_over_25", "steepest", "min_over_10"}
+        The rule that picked ``suggestion`` (``"auto"`` resolved); see the
+        module's documentation.
+    steepest_rate : float
+        The rate where the smoothed loss falls fastest, before its minimum.
+    min_loss_rate : float
+        The rate at the smoothed loss's minimum.
     diverged : bool
         Whether the test stopped because the loss blew up.
-    per : {"batch", "epoch"}
-    divergence_rate : float
+    per : {"batch", "epoch"}, default="batch"
+        Whether each step was a batch or a whole epoch.
+    divergence_rate : float, default=nan
         The rate of the step where the loss blew up (the last rate tried when
         it never did).
-    momentum_factor : float
+    momentum_factor : float, default=1.0
         The training rate per rate of the test, with the optimizer's
         momentum (1 without momentum, and per epoch); see the module's
         documentation.
+
+    See Also
+    --------
+    lr_find : Run the test.
+    skhyper.plotting.plot_lr_find : Its figure.
     """
 
     learning_rates: np.ndarray
@@ -94,7 +116,22 @@ class LRFinderResult:
     momentum_factor: float = field(default=1.0)
 
     def plot(self, ax=None):
-        """Seed 000's figure: loss against rate on a log axis, suggestion marked."""
+        """Draw seed 000's figure: loss against rate on a log axis, suggestion marked.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, default=None
+            The axes to draw on; None draws on a new figure's.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        See Also
+        --------
+        skhyper.plotting.plot_lr_find : The function this calls.
+        """
         from .plotting import plot_lr_find
 
         return plot_lr_find(self, ax=ax)
@@ -116,30 +153,76 @@ def lr_find(
 ):
     """Run a learning-rate range test on a copy of ``estimator``.
 
+    The copy's rate grows exponentially from ``start_lr`` to ``end_lr``
+    over ``num_steps`` steps (batches or epochs) while it trains; the test
+    stops when the loss diverges.  ``estimator`` itself is not trained.
+
     Parameters
     ----------
-    estimator : a skhyper estimator (not modified; its network, optimizer,
-        batch size and seeds are used).
-    X, y : the training data, as for ``estimator.fit``.
-    start_lr, end_lr : float, the ends of the exponential ramp.
-    num_steps : int, rates tried.
-    per : {"batch", "epoch"}
+    estimator : KerasMLPClassifier, KerasMLPRegressor or WindowForecaster
+        The estimator to test (not modified; its network, optimizer, batch
+        size and seeds are used).
+    X : array-like
+        The training data, as for ``estimator.fit``.
+    y : array-like, default=None
+        The targets, as for ``estimator.fit`` (None for a forecaster's own
+        series).
+    start_lr : float, default=1e-7
+        The first rate of the exponential ramp.
+    end_lr : float, default=10.0
+        The last rate of the ramp (above ``start_lr``).
+    num_steps : int, default=100
+        The number of rates tried (at least 3).
+    per : {"batch", "epoch"}, default="batch"
         Step the rate after every batch (fast), or after every epoch as seed
         000 does (``start_lr=1e-8, end_lr=1e-3, num_steps=100, per="epoch"``
         reproduces its ``1e-8 * 10**(epoch / 20)``).
-    smoothing : float in [0, 1) or None, the exponential moving average's
-        weight; None (default) averages over about 5% of the steps
-        (``1 - 20 / num_steps``, kept within [0.5, 0.98]).
-    divergence : float, stop when the smoothed loss exceeds this multiple of
-        its best.
-    rule : {"auto", "divergence_over_25", "steepest", "min_over_10"}, see the
-        module's documentation; "auto" is "divergence_over_25" per batch,
-        "min_over_10" per epoch.
-    sample_weight : array-like, optional.
+    smoothing : float, default=None
+        The exponential moving average's weight, in [0, 1); None averages
+        over about 5% of the steps (``1 - 20 / num_steps``, kept within
+        [0.5, 0.98]).
+    divergence : float, default=4.0
+        Stop when a step's loss exceeds this multiple of the best smoothed
+        loss (above 1).
+    rule : {"auto", "divergence_over_25", "steepest", "min_over_10"}, default="auto"
+        How the rate is suggested (see the module's documentation); "auto"
+        is "divergence_over_25" per batch, "min_over_10" per epoch.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the rows, as for ``estimator.fit``.
 
     Returns
     -------
     LRFinderResult
+        The rates tried, their losses and the suggested rate
+        (``suggestion``).
+
+    Raises
+    ------
+    ValueError
+        For settings out of range, data ``estimator.fit`` would refuse, or
+        a loss that is not finite from the first steps.
+
+    Warns
+    -----
+    RuntimeWarning
+        When the loss never fell below its start: the suggestion is then
+        only the start rate.
+
+    See Also
+    --------
+    LRFinderResult.plot : Draw the loss against the rate.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skhyper import KerasMLPClassifier, lr_find
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = KerasMLPClassifier(hidden_layer_sizes=(8,), random_state=0)
+    >>> result = lr_find(model, X, y, start_lr=1e-4, end_lr=1.0, num_steps=30)
+    >>> result.per, len(result.learning_rates) <= 30
+    ('batch', True)
+    >>> bool(1e-4 <= result.suggestion <= 1.0)
+    True
     """
     _check_settings(start_lr, end_lr, num_steps, per, smoothing, divergence, rule)
     trial = clone(estimator).set_params(learning_rate=start_lr, lr_schedule="constant")

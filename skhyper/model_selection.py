@@ -65,6 +65,38 @@ class _Fused:
     """The fusing part of the searches below."""
 
     def fit(self, X, y=None, **params):
+        """Run fit with all sets of parameters, fusing the fits that can be.
+
+        sklearn's ``fit``: the same candidates, folds, scoring, ``refit``
+        and attributes.  Before sklearn evaluates a batch of candidates,
+        the fits of a skhyper estimator that can be fused are trained in
+        groups (in worker processes with ``n_jobs``); sklearn's evaluation
+        then takes their results instead of training again.  See the
+        module's documentation.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The training data (a forecaster's series: time along axis 0).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            The targets; None for a forecaster that forecasts its own series.
+        **params : dict of str -> object
+            Passed to the estimator's ``fit``, the scorers and the splitter
+            (``groups``), as sklearn routes them.  Fits given any other than
+            ``groups`` are not fused.
+
+        Returns
+        -------
+        self : object
+            The fitted search.
+
+        Raises
+        ------
+        ValueError
+            When every candidate failed to fit on at least one fold, so that
+            none has a score to choose it by (sklearn would report the first
+            as the best), besides sklearn's own errors.
+        """
         jobs = self.n_jobs
         # With n_jobs, the fits are trained in worker processes (fused by
         # parts) before sklearn evaluates the candidates, which it then does

@@ -20,18 +20,62 @@ ID, TIME, TARGET = "unique_id", "ds", "y"
 
 
 def is_panel(data):
-    """Whether ``data`` is given as a panel (a long frame or a dict of series)."""
+    """Whether ``data`` is given as a panel (a long frame or a dict of series).
+
+    Parameters
+    ----------
+    data : object
+        What a forecaster was given as ``X``.
+
+    Returns
+    -------
+    bool
+        True for a dict, a :class:`Panel`, or a DataFrame with the columns ``unique_id``,
+        ``ds`` and ``y``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skhyper.panel import is_panel
+    >>> is_panel(pd.DataFrame({"unique_id": ["a"], "ds": [0], "y": [1.0]}))
+    True
+    >>> is_panel(pd.Series([1.0, 2.0]))
+    False
+    """
     if isinstance(data, (dict, Panel)):
         return True
     return isinstance(data, pd.DataFrame) and {ID, TIME, TARGET} <= set(map(str, data.columns))
 
 
 class Panel:
-    """Checked series: ``values`` (all series one after the other, float64),
-    ``starts`` (series ``i`` is ``values[starts[i]:starts[i + 1]]``), their
-    ``ids``, the time step of each series' last value (``last``: a
-    Timestamp, Period or int), and the panel's frequency ``freq`` (a pandas
-    offset; None for integer steps)."""
+    """Checked series, held as one array of values and each series' offset.
+
+    :func:`as_panel` makes one; each parameter is kept as the attribute of
+    the same name.  ``len(panel)`` is the number of series.
+
+    Parameters
+    ----------
+    ids : ndarray of shape (n_series,)
+        The series' ``unique_id``, in order.
+    values : ndarray of shape (n_values,)
+        All series one after the other (float64).
+    starts : ndarray of shape (n_series + 1,)
+        Offsets into ``values``: series ``i`` is
+        ``values[starts[i]:starts[i + 1]]``.
+    last : list
+        The time step of each series' last value (a Timestamp, Period or
+        int).
+    freq : pandas.DateOffset or None
+        The panel's frequency; None for integer steps.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skhyper.panel import as_panel
+    >>> panel = as_panel({"a": pd.Series([1.0, 2.0, 3.0]), "b": pd.Series([5.0, 6.0])})
+    >>> len(panel), panel.lengths.tolist(), panel.series(1).tolist()
+    (2, [3, 2], [5.0, 6.0])
+    """
 
     def __init__(self, ids, values, starts, last, freq):
         self.ids, self.values, self.starts, self.last, self.freq = ids, values, starts, last, freq
@@ -41,14 +85,38 @@ class Panel:
 
     @property
     def lengths(self):
+        """The number of values of each series (ndarray of shape (n_series,))."""
         return np.diff(self.starts)
 
     def series(self, i):
+        """The values of series ``i``, a view into ``values``.
+
+        Parameters
+        ----------
+        i : int
+            The series' position in ``ids``.
+
+        Returns
+        -------
+        ndarray of shape (n_values_i,)
+            Its values, oldest first.
+        """
         return self.values[self.starts[i] : self.starts[i + 1]]
 
     def head(self, lengths):
-        """The panel of each series' first ``lengths[i]`` values (series
-        with none left out), its ``last`` steps moved back to match."""
+        """The panel of each series' first values.
+
+        Parameters
+        ----------
+        lengths : array-like of int of shape (n_series,)
+            How many of each series' first values to keep; a series with
+            none kept is left out.
+
+        Returns
+        -------
+        Panel
+            Those values, each series' ``last`` step moved back to match.
+        """
         lengths = np.minimum(np.asarray(lengths, dtype=np.int64), self.lengths)
         kept = lengths > 0
         position = np.arange(len(self.values)) - np.repeat(self.starts[:-1], self.lengths)
@@ -62,9 +130,36 @@ class Panel:
 
 
 def future_frame(ids, last, freq, steps):
-    """The long frame (``unique_id``, ``ds``) of the ``steps`` time steps
-    after each series' ``last`` one (a panel's ``ids``, ``last`` and
-    ``freq``), series after series."""
+    """The long frame (``unique_id``, ``ds``) of the time steps to forecast.
+
+    Parameters
+    ----------
+    ids : array-like of shape (n_series,)
+        The series' ``unique_id`` (a :class:`Panel`'s ``ids``).
+    last : list
+        The time step of each series' last value (a Panel's ``last``:
+        Timestamps, Periods or ints).
+    freq : pandas.DateOffset or None
+        The panel's frequency; None for integer steps.
+    steps : int
+        The number of time steps after each series' last one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``steps`` rows per series, series after series, with the columns
+        ``unique_id`` and ``ds``.
+
+    Examples
+    --------
+    >>> from skhyper.panel import future_frame
+    >>> future_frame(["a", "b"], [9, 4], None, 2)
+      unique_id  ds
+    0         a  10
+    1         a  11
+    2         b   5
+    3         b   6
+    """
     ids = np.repeat(np.asarray(ids, dtype=object), steps)
     if freq is None:
         times = (np.asarray(last, dtype=np.int64)[:, None] + np.arange(1, steps + 1)).ravel()
@@ -78,10 +173,43 @@ def future_frame(ids, last, freq, steps):
 def as_panel(data, name="X"):
     """Check a panel and hold it as a :class:`Panel`.
 
-    Raises a ValueError that names the problem and the series: missing
-    columns, duplicated ``(unique_id, ds)``, NaN or infinite values, a gap
-    or another frequency than the panel's, an empty series.  ``data`` is
-    never modified.  A :class:`Panel` is returned as it is.
+    The series are sorted by ``unique_id`` and each by time; ``data`` is
+    never modified (nor copied when it is sorted already).  A
+    :class:`Panel` is returned as it is.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, dict of pandas.Series or Panel
+        A long frame with the columns ``unique_id``, ``ds`` (dates, periods
+        or integers) and ``y``, or a dict of series (a series' dates,
+        periods or integers index its steps; another index counts them
+        from 0).
+    name : str, default="X"
+        What the error messages call ``data``.
+
+    Returns
+    -------
+    Panel
+        The checked series.
+
+    Raises
+    ------
+    ValueError
+        Naming the problem and the series: missing or extra columns,
+        duplicated ``(unique_id, ds)``, NaN or infinite values, a gap or
+        another frequency than the panel's, an empty series.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skhyper.panel import as_panel
+    >>> frame = pd.DataFrame({"unique_id": ["a", "a", "b"], "ds": [1, 2, 1], "y": [1.0, 2.0, 3.0]})
+    >>> as_panel(frame).lengths.tolist()
+    [2, 1]
+    >>> as_panel(frame.assign(ds=[1, 1, 1]))
+    Traceback (most recent call last):
+    ...
+    ValueError: X: series 'a' has ds=1 twice (duplicated unique_id, ds).
     """
     if isinstance(data, Panel):
         return data
@@ -209,8 +337,33 @@ def _steps(times, name):
 
 
 def period_freq(freq):
-    """The period frequency whose steps are those of the date offset
-    ``freq`` (month starts count as months, and so on)."""
+    """The period frequency whose steps are those of the date offset ``freq``.
+
+    Month starts count as months, quarter starts as quarters, and so on.
+
+    Parameters
+    ----------
+    freq : pandas.DateOffset
+        A date frequency.
+
+    Returns
+    -------
+    pandas.DateOffset or str
+        ``freq`` itself when periods take it, else the period frequency of
+        the same step.
+
+    Raises
+    ------
+    ValueError
+        For a date frequency with no period equivalent.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skhyper.panel import period_freq
+    >>> period_freq(pd.tseries.frequencies.to_offset("MS"))
+    'M'
+    """
     try:
         pd.Period("2000-01-01", freq=freq)
         return freq

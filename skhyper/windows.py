@@ -12,8 +12,22 @@ __all__ = ["Series", "as_series", "lag_offsets", "lagged_rows", "sliding_windows
 
 
 class Series:
-    """A checked series: 2-D float ``values`` (time along axis 0), its pandas
-    time ``index`` (or None), column ``names`` (or None), and whether it was 1-D."""
+    """A checked series: its values as a 2-D float array, and what came with them.
+
+    :func:`as_series` makes one; each parameter is kept as the attribute of
+    the same name.  ``len(series)`` is the number of time steps.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_steps, n_features)
+        The values, float64, time along axis 0.
+    index : pandas.DatetimeIndex or pandas.PeriodIndex, default=None
+        The series' time index, when it had one.
+    names : ndarray of str, default=None
+        The column names of a DataFrame.
+    one_dimensional : bool, default=False
+        Whether the series was 1-D (a pandas Series or a 1-D array).
+    """
 
     def __init__(self, values, index=None, names=None, one_dimensional=False):
         self.values, self.index, self.names = values, index, names
@@ -26,9 +40,36 @@ class Series:
 def as_series(data, name="X"):
     """Check ``data`` (1-D/2-D array, pandas Series or DataFrame) as a series.
 
-    Raises a ValueError that names the problem: non-numeric columns, NaN or
-    infinite values (with the first row), a time index that is unsorted or
-    has duplicates, more than two dimensions.
+    Parameters
+    ----------
+    data : array-like of shape (n_steps,) or (n_steps, n_features), pandas.Series or pandas.DataFrame
+        The series, time along axis 0.  A pandas DatetimeIndex or
+        PeriodIndex is kept as its time index.
+    name : str, default="X"
+        What the error messages call ``data``.
+
+    Returns
+    -------
+    Series
+        The checked series; ``data`` is not modified.
+
+    Raises
+    ------
+    ValueError
+        Naming the problem: non-numeric columns, NaN or infinite values
+        (with the first row), a time index that is unsorted or has
+        duplicates, no rows, more than two dimensions.
+
+    Examples
+    --------
+    >>> from skhyper.windows import as_series
+    >>> series = as_series([1.0, 2.0, 3.0])
+    >>> series.values.shape, series.one_dimensional
+    ((3, 1), True)
+    >>> as_series([1.0, float("nan")])
+    Traceback (most recent call last):
+    ...
+    ValueError: X contains NaN at row 1; fill or drop missing values first.
     """
     index = names = None
     if isinstance(data, (pd.Series, pd.DataFrame)):
@@ -77,14 +118,42 @@ def as_series(data, name="X"):
 
 
 def lag_offsets(window_size, horizon=1, seasonal_period=None, seasonal_window=0):
-    """The rows before ``t`` a window holds, as offsets ``k`` (row ``t - k``),
-    oldest first.
+    """The rows before ``t`` a window holds, as offsets ``k`` (row ``t - k``), oldest first.
 
     The ``window_size`` rows right before ``t``; with a ``seasonal_period``,
     also the rows around the same point one season earlier: from
     ``seasonal_window`` rows before ``t - seasonal_period`` to
     ``seasonal_window`` rows after the last target's ``t + horizon - 1 -
     seasonal_period``.  Rows both sets hold appear once.
+
+    Parameters
+    ----------
+    window_size : int
+        The number of rows right before ``t``.
+    horizon : int, default=1
+        The number of rows predicted from each window.
+    seasonal_period : int, default=None
+        The season length in rows; None adds no seasonal rows.
+    seasonal_window : int, default=0
+        Rows on either side of the seasonal ones.
+
+    Returns
+    -------
+    ndarray of int
+        The offsets, largest (oldest) first.
+
+    Raises
+    ------
+    ValueError
+        When the seasonal rows would reach the rows to predict.
+
+    Examples
+    --------
+    >>> from skhyper.windows import lag_offsets
+    >>> lag_offsets(3)
+    array([3, 2, 1])
+    >>> lag_offsets(2, seasonal_period=7, seasonal_window=1)
+    array([8, 7, 6, 2, 1])
     """
     offsets = np.arange(window_size, 0, -1)
     if seasonal_period is not None:
@@ -102,8 +171,34 @@ def lag_offsets(window_size, horizon=1, seasonal_period=None, seasonal_window=0)
 
 
 def lagged_rows(values, offsets, n):
-    """Rows ``values[t - offsets]`` for the ``n`` steps ``t = L, ..., L + n - 1``
-    (``L = offsets[0]``, the oldest), each flattened to ``len(offsets) * n_features``."""
+    """Rows ``values[t - offsets]`` for the ``n`` steps ``t = L, ..., L + n - 1``.
+
+    ``L = offsets[0]``, the oldest offset.  Each row is flattened, oldest
+    lag first.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_steps, n_features)
+        The series.
+    offsets : ndarray of int
+        The offsets of :func:`lag_offsets`, largest first.
+    n : int
+        The number of rows to make (at most ``n_steps - L + 1``).
+
+    Returns
+    -------
+    ndarray of shape (n, len(offsets) * n_features)
+        One row per step ``t``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhyper.windows import lagged_rows
+    >>> lagged_rows(np.arange(5.0)[:, None], np.array([2, 1]), 3)
+    array([[0., 1.],
+           [1., 2.],
+           [2., 3.]])
+    """
     lookback = int(offsets[0])
     view = sliding_window_view(values[: n + lookback - 1], lookback, axis=0)
     # view[i, :, j] is values[i + j] and step t = i + lookback, so offset k is j = lookback - k;
@@ -114,10 +209,34 @@ def lagged_rows(values, offsets, n):
 def sliding_windows(inputs, targets, offsets, horizon):
     """Every ``(inputs[t - offsets], targets[t:t+h])`` pair, flattened to rows.
 
-    ``offsets`` is an int ``w`` (the ``w`` rows before ``t``) or the array of
-    :func:`lag_offsets`.  Returns ``windows`` of shape ``(n, len(offsets) *
-    n_inputs)`` and ``next_values`` of shape ``(n, h * n_targets)`` with
-    ``n = len(inputs) - L - h + 1``, ``L`` the largest offset.
+    Parameters
+    ----------
+    inputs : ndarray of shape (n_steps, n_inputs)
+        The series the windows are cut from.
+    targets : ndarray of shape (n_steps, n_targets)
+        The series the next values are taken from (the same rows).
+    offsets : int or ndarray of int
+        An int ``w`` (the ``w`` rows before ``t``) or the array of
+        :func:`lag_offsets`.
+    horizon : int
+        The number of next rows ``h`` of each pair.
+
+    Returns
+    -------
+    windows : ndarray of shape (n, len(offsets) * n_inputs)
+        The windows, ``n = n_steps - L - h + 1`` with ``L`` the largest
+        offset.
+    next_values : ndarray of shape (n, h * n_targets)
+        The rows that follow each window.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhyper.windows import sliding_windows
+    >>> series = np.arange(5.0)[:, None]
+    >>> windows, next_values = sliding_windows(series, series, 2, 1)
+    >>> windows.tolist(), next_values.ravel().tolist()
+    ([[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]], [2.0, 3.0, 4.0])
     """
     if np.ndim(offsets) == 0:
         offsets = lag_offsets(int(offsets))
@@ -128,7 +247,30 @@ def sliding_windows(inputs, targets, offsets, horizon):
 
 
 def target_values(estimator, X, y):
-    """What the one-step predictions of ``X`` are compared with."""
+    """What the one-step predictions of ``X`` are compared with.
+
+    Parameters
+    ----------
+    estimator : WindowForecaster
+        A fitted forecaster.
+    X : array-like of shape (n_steps,) or (n_steps, n_features)
+        The series predicted.
+    y : array-like or None
+        The targets of a forecaster that predicts ``y`` from ``X``; None
+        for one of the series itself.
+
+    Returns
+    -------
+    ndarray of shape (n_steps,) or (n_steps, n_targets)
+        ``y``, or ``X`` itself for a forecaster of its own series (1-D when
+        the series it was fitted on was).
+
+    Raises
+    ------
+    ValueError
+        When ``y`` is None but the forecaster predicts ``y`` from ``X``, or
+        the data are not a series.
+    """
     if y is not None:
         series = as_series(y, "y")
         return series.values[:, 0] if series.one_dimensional else series.values

@@ -36,27 +36,50 @@ _PREDICT_CHUNK = 8192
 class TrainingPlan:
     """How to train: the same for both loops.
 
-    Attributes
+    Frozen; each parameter is kept as the attribute of the same name.
+
+    Parameters
     ----------
-    epochs : int, epochs to run (counted from ``initial_epoch``).
-    batch_size : int, clipped to the number of samples.
-    shuffle : bool, reshuffle the rows each epoch.
-    shuffle_seed : int, the seed of the shuffles.
-    validation_data : ``(X_val, y_val)`` or ``(X_val, y_val, w_val)`` or None.
-    schedule : :class:`skhyper.schedules.EpochSchedule` or None.
-    early_stopping : dict of ``EarlyStopping`` arguments or None.
-    verbose : int, one line per epoch when above 0.
-    initial_epoch : int, the number of epochs already run (``partial_fit``).
-    metric : str, the metric logged per epoch: "accuracy" or "mae".
-    previous_loss : float or None, the monitored loss of the epoch before
-        ``initial_epoch`` (for a schedule that watches it).
-    on_best : callable or None, called as ``on_best(history)`` with the
-        history so far whenever the monitored loss reaches a new best, while
-        the model holds that epoch's weights (a checkpoint).
-    start_is_candidate : bool, early stopping on a validation set counts the
-        starting weights as the first candidate: when no epoch beats their
-        validation loss, they are what training ends with (a network that
-        starts at a fitted model, as the forecaster's linear path does).
+    epochs : int
+        Epochs to run (counted from ``initial_epoch``).
+    batch_size : int
+        Rows per gradient step, clipped to the number of samples.
+    shuffle : bool, default=True
+        Reshuffle the rows each epoch.
+    shuffle_seed : int, default=0
+        The seed of the shuffles.
+    validation_data : tuple, default=None
+        ``(X_val, y_val)`` or ``(X_val, y_val, w_val)``, or None.
+    schedule : skhyper.schedules.EpochSchedule, default=None
+        The rate of each epoch; None keeps the optimizer's.
+    early_stopping : dict, default=None
+        Keras ``EarlyStopping`` arguments (``patience``, ``min_delta``,
+        ``restore_best_weights``), or None for no early stopping.
+    verbose : int, default=0
+        One line per epoch when above 0.
+    initial_epoch : int, default=0
+        The number of epochs already run (``partial_fit``).
+    metric : {"accuracy", "mae"}, default="accuracy"
+        The metric logged per epoch.
+    previous_loss : float, default=None
+        The monitored loss of the epoch before ``initial_epoch`` (for a
+        schedule that watches it).
+    on_best : callable, default=None
+        Called as ``on_best(history)`` with the history so far whenever the
+        monitored loss reaches a new best, while the model holds that
+        epoch's weights (a checkpoint).
+    start_is_candidate : bool, default=False
+        Early stopping on a validation set counts the starting weights as
+        the first candidate: when no epoch beats their validation loss, they
+        are what training ends with (a network that starts at a fitted
+        model, as the forecaster's linear path does).
+
+    Examples
+    --------
+    >>> from skhyper.engine import TrainingPlan
+    >>> plan = TrainingPlan(epochs=10, batch_size=32, metric="mae")
+    >>> plan.monitor
+    'loss'
     """
 
     epochs: int
@@ -75,7 +98,7 @@ class TrainingPlan:
 
     @property
     def monitor(self):
-        """What early stopping and the plateau schedule watch."""
+        """What early stopping and the plateau schedule watch: ``"val_loss"`` or ``"loss"``."""
         return "val_loss" if self.validation_data is not None else "loss"
 
 
@@ -84,19 +107,32 @@ def train(model, X, y, sample_weight, plan, *, engine="auto", callbacks=()):
 
     Parameters
     ----------
-    model : keras.Model, compiled.
-    X, y, sample_weight : arrays with the same first dimension (weights or None).
-    plan : TrainingPlan.
-    engine : {"auto", "compiled", "keras"}
+    model : keras.Model
+        A compiled model; it is trained in place.
+    X : ndarray of shape (n_samples, n_features)
+        The training rows.
+    y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        Their targets, as the model's loss takes them.
+    sample_weight : ndarray of shape (n_samples,) or None
+        Weights of the rows; None weighs them equally.
+    plan : TrainingPlan
+        Epochs, batches, shuffling, validation, schedule and early stopping.
+    engine : {"auto", "compiled", "keras"}, default="auto"
         "auto" is "compiled" unless Keras ``callbacks`` are given, which only
         ``model.fit`` runs.
-    callbacks : more Keras callbacks.
+    callbacks : sequence of keras.callbacks.Callback, default=()
+        More Keras callbacks (Keras' loop only).
 
     Returns
     -------
     dict of str -> list of float
         ``loss``, the metric, their ``val_`` twins when there is validation
         data, and ``learning_rate``, one value per epoch run.
+
+    Raises
+    ------
+    ValueError
+        For ``callbacks`` with ``engine="compiled"``.
     """
     if engine == "keras" or (engine == "auto" and callbacks):
         return train_keras(model, X, y, sample_weight, plan, callbacks)
@@ -247,11 +283,25 @@ class _OnBest(keras.callbacks.Callback):
 
 
 def predict(model, X):
-    """The model's outputs for ``X``, as float64: a float64 pass over its
-    weights, the same for a row in any batch (see :mod:`skhyper.forward`), or
-    Keras' own in chunks of in-memory rows for a network that pass does not
-    know.  ``model`` is a Keras model or a
-    :class:`~skhyper._weights.NetworkWeights`."""
+    """The model's outputs for ``X``, as float64.
+
+    A float64 pass over its weights, the same for a row in any batch (see
+    :mod:`skhyper.forward`), or Keras' own in chunks of in-memory rows for a
+    network that pass does not know.
+
+    Parameters
+    ----------
+    model : keras.Model or skhyper._weights.NetworkWeights
+        The trained network (or its weights with their architecture's
+        template).
+    X : ndarray of shape (n_samples, n_features)
+        The rows to predict.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_outputs)
+        The network's outputs, float64.
+    """
     from ._weights import NetworkWeights
 
     if len(X) > _PREDICT_CHUNK:  # a chunk at a time: the pass keeps every layer's float64 outputs

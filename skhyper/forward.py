@@ -24,10 +24,27 @@ class _Unknown(Exception):
 
 
 def forward(model, X, values=None):
-    """The outputs of the functional Keras ``model`` for ``X`` in inference
-    mode, as float64, or None when the network holds a layer this pass does
-    not know.  With ``values`` (arrays in the order of ``model.variables``)
-    the network's weights are those, not the model's own."""
+    """The outputs of the functional Keras ``model`` for ``X`` in inference mode, as float64.
+
+    Each layer runs in float64 on the float32 weights, so a row's outputs
+    do not depend on the other rows predicted with it.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A functional model of Dense, Dropout, Add and Activation layers.
+    X : array-like of shape (n_samples, n_features)
+        The rows.
+    values : list of ndarray, default=None
+        Arrays in the order of ``model.variables``: the network's weights
+        are those, not the model's own.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_outputs) or None
+        The outputs, or None when the network holds a layer this pass does
+        not know (Keras then predicts it).
+    """
     import keras
 
     weight = _reader(model, values)

@@ -53,8 +53,34 @@ _OPTIMIZERS = ("sgd", "rmsprop", "adam")
 
 
 def fusable(estimator):
-    """Whether a fit of ``estimator`` can train in a fused group (else it
-    is fitted on its own, with the same result)."""
+    """Whether a fit of ``estimator`` can train in a fused group.
+
+    A fit that cannot is fitted on its own, with the same result.  It can
+    with SGD, RMSprop or Adam, no ``warm_start``, ``verbose``,
+    ``weight_decay`` or ``clipnorm``, a schedule by name (or none), and a
+    network skhyper draws itself (the compiled loop; no callbacks,
+    ``checkpoint``, ``learning_rate="auto"`` or Keras objects of the
+    user's).
+
+    Parameters
+    ----------
+    estimator : KerasMLPClassifier, KerasMLPRegressor or WindowForecaster
+        The estimator, with the candidate's parameters set.
+
+    Returns
+    -------
+    bool
+        Whether its fit can join a group.
+
+    Examples
+    --------
+    >>> from skhyper import KerasMLPRegressor
+    >>> from skhyper.fused import fusable
+    >>> fusable(KerasMLPRegressor(optimizer="sgd"))
+    True
+    >>> fusable(KerasMLPRegressor(optimizer="adamw"))
+    False
+    """
     return (
         estimator.optimizer in _OPTIMIZERS
         and not estimator.warm_start
@@ -67,7 +93,19 @@ def fusable(estimator):
 
 
 def supported_optimizer(config):
-    """Whether the fused update writes out this Keras optimizer's step."""
+    """Whether the fused update writes out this Keras optimizer's step.
+
+    Parameters
+    ----------
+    config : dict
+        The optimizer's ``get_config()``.
+
+    Returns
+    -------
+    bool
+        False when the optimizer uses weight decay, clipping, EMA,
+        ``centered``, ``amsgrad``, loss scaling or gradient accumulation.
+    """
     return not any(config.get(name) for name in (
         "weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema", "centered",
         "amsgrad", "loss_scale_factor", "gradient_accumulation_steps"))  # fmt: skip
@@ -98,8 +136,22 @@ class Member:
 
 
 def train_members(members):
-    """Train prepared ``members`` (one group) together; return one history
-    per member, as the compiled loop logs it."""
+    """Train prepared ``members`` (one group) together, as one stacked network.
+
+    Each member's network weights are updated in place (its best weights
+    restored under early stopping).
+
+    Parameters
+    ----------
+    members : list of Member
+        Prepared fits of one architecture, input width, batch size and
+        shuffling (see :func:`architecture`).
+
+    Returns
+    -------
+    list of dict of str -> list of float
+        One history per member, as the compiled loop logs it.
+    """
     from ._compiled import _EarlyStopping, trainer_for
     from .schedules import next_rate
 
@@ -216,7 +268,18 @@ def worth_fusing(members):
     architecture was fitted one by one before in this thread (a search run
     again, in a session or in a worker process joblib keeps: the stack is
     then paid for once, in the second run, for the runs to come).
-    Otherwise each trains on its own, as sklearn's search trains it."""
+    Otherwise each trains on its own, as sklearn's search trains it.
+
+    Parameters
+    ----------
+    members : list of Member
+        A group of prepared fits.
+
+    Returns
+    -------
+    bool
+        Whether to train them together.
+    """
     if len(members) < max(2, FUSE_MIN_MEMBERS):
         return False
     key = _stack_key(members)
@@ -280,11 +343,27 @@ _PER_MEMBER = ("l1", "l2", "momentum", "nesterov", "rho", "epsilon", "beta_1", "
 
 
 def architecture(estimator, n_inputs, template):
-    """What the members of a group share: the template's key (see
-    ``_template_key``) without the settings they may differ in: L1/L2, the
-    optimizer's momentum, Nesterov, rho, epsilon and betas, and the dropout
-    rates (not which layers have dropout: a rate of 0 builds no layer).
-    ``n_inputs=None``: for any input width (a stack's)."""
+    """What the members of a group share, as a string key.
+
+    The template's key (see ``_template_key``) without the settings members
+    may differ in: L1/L2, the optimizer's momentum, Nesterov, rho, epsilon
+    and betas, and the dropout rates (not which layers have dropout: a rate
+    of 0 builds no layer).
+
+    Parameters
+    ----------
+    estimator : KerasMLPClassifier, KerasMLPRegressor or WindowForecaster
+        A member's estimator.
+    n_inputs : int or None
+        The input width; None for any width (a stack's key).
+    template : keras.Model
+        The template network of the estimator's architecture.
+
+    Returns
+    -------
+    str
+        The key (JSON).
+    """
     parts = json.loads(estimator._template_key(template.inputs[0].shape[-1], template.outputs[0].shape[-1]))
     parts[1] = n_inputs
     settings = {name: value for name, value in parts[-1].items() if name not in _PER_MEMBER}

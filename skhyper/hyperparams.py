@@ -108,6 +108,26 @@ def make_initializer(spec, seed):
     Random initializers get the explicit ``seed``: Keras would otherwise draw
     one from Python's global ``random`` state, which other threads share.
     A user's initializer object is copied, never changed.
+
+    Parameters
+    ----------
+    spec : str, keras.initializers.Initializer or callable
+        A name of :data:`INITIALIZERS`, a Keras initializer (its own seed is
+        kept when it has one), or a function ``f(shape, dtype=None)``.
+    seed : int
+        The seed of a random initializer without one.
+
+    Returns
+    -------
+    keras.initializers.Initializer
+        A new initializer.
+
+    Examples
+    --------
+    >>> from skhyper.hyperparams import make_initializer
+    >>> initializer = make_initializer("glorot_uniform", seed=0)
+    >>> type(initializer).__name__, initializer.seed
+    ('GlorotUniform', 0)
     """
     import keras
 
@@ -141,6 +161,27 @@ def make_optimizer(spec, learning_rate, settings):
     ``settings`` maps estimator setting names to values; those the optimizer
     does not take, and those left at ``None`` (the optimizer's own default),
     are dropped.
+
+    Parameters
+    ----------
+    spec : str or keras.optimizers.Optimizer
+        A name of :data:`OPTIMIZERS`, or a Keras optimizer to copy.
+    learning_rate : float or keras.optimizers.schedules.LearningRateSchedule
+        The rate of an optimizer by name.
+    settings : dict of str -> object
+        The estimator's optimizer settings (``momentum``, ``beta_1``, ...).
+
+    Returns
+    -------
+    keras.optimizers.Optimizer
+        A new optimizer.
+
+    Examples
+    --------
+    >>> from skhyper.hyperparams import make_optimizer
+    >>> optimizer = make_optimizer("sgd", 0.01, {"momentum": 0.9, "rho": 0.5})
+    >>> type(optimizer).__name__, round(float(optimizer.momentum), 2)
+    ('SGD', 0.9)
     """
     import keras
 
@@ -157,7 +198,18 @@ def make_optimizer(spec, learning_rate, settings):
 
 
 def current_rate(optimizer):
-    """The optimizer's learning rate now, as a float (a schedule evaluated)."""
+    """The optimizer's learning rate now, as a float (a schedule evaluated).
+
+    Parameters
+    ----------
+    optimizer : keras.optimizers.Optimizer
+        A Keras optimizer.
+
+    Returns
+    -------
+    float
+        Its current learning rate.
+    """
     import numpy as np
 
     return float(np.asarray(optimizer.learning_rate))

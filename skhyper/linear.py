@@ -53,30 +53,56 @@ EVIDENCE = 2.0
 
 
 def ridge_bic(X, y, sample_weight=None, min_alpha=0.0, subsets=None):
-    """The kernel, intercept and penalty of the ridge regression of ``y`` on
-    ``X`` (intercept not penalized, float64) whose penalty, at least
-    ``min_alpha``, has the lowest criterion of the module's docstring
-    (``RSS``: the weighted residual sum of squares, over every column of
-    ``y``); with ``subsets``, of the regression on the columns of one of them
-    (the others' coefficients 0): the first whose criterion is within
+    """The ridge regression of ``y`` on ``X`` whose penalty has the lowest criterion.
+
+    The kernel, intercept and penalty of the ridge regression (intercept
+    not penalized, float64) whose penalty, at least ``min_alpha``, has the
+    lowest criterion of the module's docstring (``RSS``: the weighted
+    residual sum of squares, over every column of ``y``); with
+    ``subsets``, of the regression on the columns of one of them (the
+    others' coefficients 0): the first whose criterion is within
     ``EVIDENCE`` of the lowest.
 
     Parameters
     ----------
-    X : array of shape (n, p)
-    y : array of shape (n, k)
-    sample_weight : array of shape (n,) or None
-    min_alpha : float, the smallest penalty allowed (the network's own L2).
-    subsets : sequence of boolean arrays of shape (p,), or None
-        The sets of columns to choose from (None: all the columns), smaller
-        ones first: the first whose criterion is within ``EVIDENCE`` of the
-        lowest wins.
+    X : array-like of shape (n, p)
+        The training rows (standardized: the penalties of
+        ``ALPHAS_PER_ROW`` are for features of order 1).
+    y : array-like of shape (n, k)
+        Their targets, one column per output.
+    sample_weight : array-like of shape (n,), default=None
+        Weights of the rows; None weighs them equally.
+    min_alpha : float, default=0.0
+        The smallest penalty allowed (the network's own L2).
+    subsets : sequence of ndarray of bool, default=None
+        The sets of columns to choose from, each of shape (p,) (None: all
+        the columns), smaller ones first: the first whose criterion is
+        within ``EVIDENCE`` of the lowest wins.
 
     Returns
     -------
-    kernel : array of shape (p, k); intercept : array of shape (k,);
-    alpha : float (``inf``: the intercept alone, kernel zero); and with
-    ``subsets``, the index of the chosen one
+    kernel : ndarray of shape (p, k)
+        The coefficients (0 for the columns outside the chosen subset).
+    intercept : ndarray of shape (k,)
+        The intercepts.
+    alpha : float
+        The chosen penalty; ``inf`` is the intercept alone, kernel zero.
+    subset : int
+        Only with ``subsets``: the index of the chosen one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhyper.linear import ridge_bic
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(200, 3))
+    >>> y = X @ [[2.0], [0.0], [-1.0]] + 0.1 * rng.normal(size=(200, 1))
+    >>> kernel, intercept, alpha = ridge_bic(X, y)
+    >>> kernel.ravel().round(1)
+    array([ 2., -0., -1.])
+    >>> subsets = [np.array([True, False, False]), np.array([True, False, True]), np.ones(3, bool)]
+    >>> ridge_bic(X, y, subsets=subsets)[3]
+    1
     """
     n = len(X)
     w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)

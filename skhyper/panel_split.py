@@ -58,12 +58,13 @@ class PanelSplit(BaseCrossValidator):
 
         Parameters
         ----------
-        X, y, groups : ignored
-            For sklearn's splitter interface.
+        X, y, groups : object, default=None
+            Ignored; for sklearn's splitter interface.
 
         Returns
         -------
         int
+            ``n_windows``.
         """
         return self.n_windows
 
@@ -74,14 +75,21 @@ class PanelSplit(BaseCrossValidator):
         ----------
         X : pandas DataFrame
             A long panel with columns ``unique_id``, ``ds`` and ``y``.
-        y, groups : ignored
-            For sklearn's splitter interface.
+        y, groups : object, default=None
+            Ignored; for sklearn's splitter interface.
 
         Yields
         ------
         train, test : ndarray of int
             Positions in ``X`` of every series' rows up to the origin, and
             of the ``h`` rows after it.
+
+        Raises
+        ------
+        ValueError
+            For ``h``, ``n_windows`` or ``step_size`` that is not a positive
+            integer, ``X`` that is not a long DataFrame, or a panel that
+            fails :func:`skhyper.panel.as_panel`'s checks.
         """
         self._check()
         if not isinstance(X, pd.DataFrame):

@@ -209,7 +209,32 @@ def _encode_param(kind, name, value):
 
 
 def check_savable(estimator):
-    """Raise the error :func:`save` would raise for a parameter it cannot store."""
+    """Raise the error :func:`save` would raise for a parameter it cannot store.
+
+    An estimator with a ``checkpoint`` runs it at the start of ``fit``, so
+    that an unsavable parameter fails there, not at the first checkpoint.
+
+    Parameters
+    ----------
+    estimator : KerasMLPClassifier, KerasMLPRegressor or WindowForecaster
+        The estimator to be saved (fitted or not).
+
+    Raises
+    ------
+    ValueError
+        Naming the first parameter that is a Python object rather than a
+        plain value (a user's function or Keras object).
+
+    Examples
+    --------
+    >>> from skhyper import KerasMLPRegressor
+    >>> from skhyper.persistence import check_savable
+    >>> check_savable(KerasMLPRegressor(activation="tanh"))
+    >>> check_savable(KerasMLPRegressor(loss=lambda y, p: (y - p) ** 2))
+    Traceback (most recent call last):
+    ...
+    ValueError: Cannot save this KerasMLPRegressor in the safe format: its parameter loss=<function <lambda> at ...> is a Python object, not a plain value. ...
+    """
     kind = type(estimator).__name__
     for name, value in estimator.get_params(deep=False).items():
         if name not in NOT_STORED:

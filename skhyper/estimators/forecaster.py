@@ -49,7 +49,8 @@ class WindowForecaster(
 ):
     """Forecast a series from the ``window_size`` rows before each time step.
 
-    Takes every parameter of :class:`KerasMLPRegressor`, and:
+    Takes every parameter of :class:`KerasMLPRegressor` (the ones not
+    listed here are under Other Parameters), and:
 
     Parameters
     ----------
@@ -227,9 +228,6 @@ class WindowForecaster(
         panel of 200 series or more), holding out at most half of the
         (median) series.
 
-    :data:`skhyper.datasets.BOOK_FORECASTER` holds seed 000's network as
-    these parameters (raw values, no linear path, no early stopping).
-
     Attributes
     ----------
     Those of :class:`KerasMLPRegressor`, and:
@@ -302,6 +300,23 @@ class WindowForecaster(
         seasonal naive forecast); on a panel, ``naive_mae_`` (None without
         ``interval_horizon``).
 
+    Other Parameters
+    ----------------
+    activation, kernel_initializer, dropout, l1, l2 : as in KerasMLPRegressor
+        The network's layers and penalties.
+    optimizer, learning_rate, momentum, nesterov, beta_1, beta_2, rho, epsilon : as in KerasMLPRegressor
+        The optimizer and its settings.
+    weight_decay, clipnorm : as in KerasMLPRegressor
+        Weight decay and gradient clipping.
+    lr_decay, lr_drop, lr_step, lr_period, lr_period_mult, lr_min, lr_patience : as in KerasMLPRegressor
+        The settings of the schedules by name.
+    loss, shuffle, warm_start : as in KerasMLPRegressor
+        The loss, the shuffling of the windows, and warm starts.
+    patience, min_delta, restore_best_weights : as in KerasMLPRegressor
+        The settings of early stopping.
+    callbacks, engine, checkpoint, random_state, verbose : as in KerasMLPRegressor
+        The training loop, checkpoints, seeds and Keras' output.
+
     See Also
     --------
     predict_in_sample : one-step predictions over the training series itself.
@@ -315,6 +330,10 @@ class WindowForecaster(
     ``TimeSeriesSplit`` test fold, or a time index that starts where the
     training one ended), its first rows are predicted from the end of the
     training series.
+
+    :data:`skhyper.datasets.BOOK_FORECASTER` holds seed 000's network as
+    ``WindowForecaster`` parameters (raw values, no linear path, no early
+    stopping).
     """
 
     _parameter_constraints = {
@@ -416,19 +435,20 @@ class WindowForecaster(
 
         Parameters
         ----------
-        X : array-like of shape (n_steps,) or (n_steps, n_features), pandas
-            Series or DataFrame; time along axis 0, oldest first.  Or a
-            panel: a long DataFrame with columns ``unique_id``, ``ds`` (dates
-            or integers) and ``y``, as statsforecast and NeuralForecast take
-            it, or a dict of pandas Series (skforecast's); one network is
-            then trained on the windows of all its series.
+        X : array-like of shape (n_steps,) or (n_steps, n_features), pandas.Series, pandas.DataFrame or dict of pandas.Series
+            The series, time along axis 0, oldest first.  Or a panel: a long
+            DataFrame with columns ``unique_id``, ``ds`` (dates or integers)
+            and ``y``, as statsforecast and NeuralForecast take it, or a dict
+            of pandas Series (skforecast's); one network is then trained on
+            the windows of all its series.
         y : array-like of shape (n_steps,) or (n_steps, n_targets), default=None
             What to predict; None forecasts ``X`` itself (always None with a
             panel).
 
         Returns
         -------
-        self
+        self : WindowForecaster
+            The fitted forecaster.
         """
         if not self._took_fused_result(X, y, None):
             self._fit(X, y, None, warm_start=self.warm_start, epochs=None)
@@ -451,7 +471,8 @@ class WindowForecaster(
 
         Returns
         -------
-        self
+        self : WindowForecaster
+            The forecaster, trained one epoch more.
         """
         self._fit(X, y, None, warm_start=True, epochs=1)
         return self
@@ -657,11 +678,13 @@ class WindowForecaster(
 
         Returns
         -------
-        ndarray of shape (n_steps,) or (n_steps, n_targets); with ``level``
-        a DataFrame (the index of ``X`` where it has one) of the
-        predictions (``prediction``, or ``WindowForecaster`` on a panel)
-        and their ``lo-80``, ``hi-80``, ... columns (on a panel
-        ``WindowForecaster-lo-80``, ..., as :meth:`forecast`).
+        ndarray of shape (n_steps,) or (n_steps, n_targets), or pandas.DataFrame
+            The one-step prediction of each row of ``X`` (after a panel fit,
+            of each row of the long DataFrame).  With ``level``, a DataFrame
+            (the index of ``X`` where it has one) of the predictions
+            (``prediction``, or ``WindowForecaster`` on a panel) and their
+            ``lo-80``, ``hi-80``, ... columns (on a panel
+            ``WindowForecaster-lo-80``, ..., as :meth:`forecast`).
         """
         check_is_fitted(self)
         levels = None if level is None else check_levels(level)
@@ -706,12 +729,14 @@ class WindowForecaster(
 
         Parameters
         ----------
-        X : the series, laid out as in ``fit`` (usually the training series).
+        X : array-like, pandas.Series or pandas.DataFrame
+            The series, laid out as in ``fit`` (usually the training series).
 
         Returns
         -------
-        ndarray of shape (n_steps,) or (n_steps, n_targets); a pandas Series
-        or DataFrame with the index of ``X`` when ``X`` is one.
+        ndarray of shape (n_steps,) or (n_steps, n_targets), pandas.Series or pandas.DataFrame
+            The predictions, NaN for the first ``lags_[0]`` rows; a pandas
+            Series or DataFrame with the index of ``X`` when ``X`` is one.
         """
         check_is_fitted(self)
         series = as_series(X, "X")
@@ -762,7 +787,8 @@ class WindowForecaster(
 
         Returns
         -------
-        float
+        score : float
+            R² of the predictions against the true values.
         """
         if getattr(self, "panel_", False):
             return self._panel_score(X)
@@ -778,7 +804,8 @@ class WindowForecaster(
         Parameters
         ----------
         steps : int
-            How many values past the end.
+            The number of time steps to forecast (per series after a panel
+            fit), at least 1.
         level : float or list of float, default=None
             Prediction intervals to add, in percent (``[80, 95]``): needs a
             fit with ``interval_horizon >= steps`` (see
@@ -786,16 +813,25 @@ class WindowForecaster(
 
         Returns
         -------
-        ndarray of shape (steps,) or (steps, n_features), or a pandas Series /
-        DataFrame indexed by the following timestamps when the training
-        series had a regular DatetimeIndex or a PeriodIndex.  After a panel
-        fit: a long DataFrame with ``unique_id``, ``ds`` and a
-        ``WindowForecaster`` column, ``steps`` rows per series (in the order
-        of ``panel_ids_``), as statsforecast's ``forecast`` returns.  With
-        ``level``, a DataFrame: on one series the columns ``forecast``,
-        ``lo-80``, ``hi-80``, ... (indexed by the timestamps, or the steps
-        from 0); on a panel ``WindowForecaster-lo-80``,
-        ``WindowForecaster-hi-80``, ... added (statsforecast's names).
+        ndarray of shape (steps,) or (steps, n_features), pandas.Series or pandas.DataFrame
+            The forecasts: a pandas Series / DataFrame indexed by the
+            following timestamps when the training series had a regular
+            DatetimeIndex or a PeriodIndex.  After a panel fit: a long
+            DataFrame with ``unique_id``, ``ds`` and a ``WindowForecaster``
+            column, ``steps`` rows per series (in the order of
+            ``panel_ids_``), as statsforecast's ``forecast`` returns.  With
+            ``level``, a DataFrame: on one series the columns ``forecast``,
+            ``lo-80``, ``hi-80``, ... (indexed by the timestamps, or the
+            steps from 0); on a panel ``WindowForecaster-lo-80``,
+            ``WindowForecaster-hi-80``, ... added (statsforecast's names).
+
+        Raises
+        ------
+        ValueError
+            For ``steps`` that is not a positive integer, or a forecaster
+            fitted to predict ``y`` from ``X`` (it has no future ``X``); with
+            ``level``, for a forecaster fit without ``interval_horizon``,
+            more steps than it, or levels outside (0, 100).
 
         Examples
         --------

@@ -156,6 +156,8 @@ def msis(y_true, lower, upper, scale, level=95, series=None):
     Returns
     -------
     float
+        The mean over series of each series' mean interval score over its
+        scale (lower is better; series of scale 0 or NaN are left out).
 
     Examples
     --------

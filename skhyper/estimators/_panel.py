@@ -220,9 +220,17 @@ class PanelForecasting:
         ``panel_ids_``) each window is of."""
         values = np.where(observed, (scaled - self.input_mean_) / self.input_scale_, 0.0)
         parts = [values, observed.astype(np.float64)]
-        if self.series_encoding == "onehot":
-            parts.append(np.eye(len(self.panel_ids_))[series])
+        if self.series_encoding == "onehot":  # the rows of an identity, without the identity
+            onehot = np.zeros((len(series), len(self.panel_ids_)))
+            onehot[np.arange(len(series)), series] = 1.0
+            parts.append(onehot)
         return np.hstack(parts)
+
+    def _panel_n_inputs(self):
+        """The network's inputs: the window's values, which of them are
+        there, and with ``series_encoding="onehot"`` one per series."""
+        onehot = len(self.panel_ids_) if self.series_encoding == "onehot" else 0
+        return 2 * self.window_size_ + onehot
 
     def _check_encoding(self, panel, reset):
         """``series_encoding="onehot"`` adds an input per series to every
@@ -281,10 +289,12 @@ class PanelForecasting:
 
     # ------------------------------------------------------------- forecast
 
-    def _panel_forecast_values(self, steps):
-        """``(n_series, steps)`` forecasts from each series' last window."""
-        series = np.arange(len(self.panel_context_))
-        return self._forecast_windows(self.panel_context_, self.panel_present_, series, steps)
+    def _panel_forecast_values(self, steps, series=None):
+        """``(n_series, steps)`` forecasts from each series' last window (of
+        the series at the positions ``series`` only, when given)."""
+        rows = slice(None) if series is None else np.asarray(series)
+        series = np.arange(len(self.panel_ids_)) if series is None else rows
+        return self._forecast_windows(self.panel_context_[rows], self.panel_present_[rows], series, steps)
 
     def _forecast_windows(self, history, present, series, steps):
         """``(n_windows, steps)`` forecasts from windows of values

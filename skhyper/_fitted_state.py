@@ -5,7 +5,8 @@ stores besides the network; :func:`check_state` checks values read from a
 file against what a fit makes (types, ranges, shapes, and agreement with
 each other), and :func:`check_agreement` a state set on an estimator
 against what a fit with its parameters makes; both raise a ``ValueError``
-naming the first that is wrong.
+naming the first that is wrong.  A forecaster fit on a panel stores
+:data:`PANEL_STATE` in place of :data:`SERIES_STATE`.
 """
 
 import math
@@ -15,7 +16,7 @@ import numpy as np
 
 from ._plain import show as _show
 
-__all__ = ["STATE", "check_agreement", "check_state"]
+__all__ = ["MAX_SERIES", "PANEL_STATE", "SERIES_STATE", "STATE", "check_agreement", "check_state"]
 
 #: Fitted attributes stored per class (besides the network and the encoder).
 STATE = {
@@ -28,6 +29,20 @@ STATE = {
                          "linear_start_kept_", "linear_lags_", "deseasonalize_", "seasonal_indices_", "_training_length",
                          "seasonal_strength_"],
 }  # fmt: skip
+
+#: A forecaster's attributes of a fit on one series only, which a fit on a
+#: panel does not make (nor a file of one hold).
+SERIES_STATE = ["context_", "_training_head", "_training_length"]
+
+#: The attributes a fit on a panel adds; ``panel_ids_`` to ``panel_present_``
+#: are held in the file's panel section and ``state.bin`` (see
+#: :mod:`skhyper._saved_panel`), the others with the rest of the state.
+PANEL_STATE = ["panel_", "n_windows_", "panel_ids_", "panel_last_", "panel_freq_", "naive_mae_", "panel_context_",
+               "panel_present_"]  # fmt: skip
+
+#: Series a panel file may hold (each costs a few Python objects once read:
+#: its id, its last time step).
+MAX_SERIES = 2**25
 
 _LIMIT = 2**31  # counts, sizes and seeds a fit makes stay below this
 _TINY = 1e-30  # scales a fit makes lie between this and its inverse
@@ -136,6 +151,61 @@ def _label_dtype(value):
         raise ValueError(f"None or a NumPy dtype of numbers, got {_show(value)}")
 
 
+def _true(value):
+    if value is not True:
+        raise ValueError(f"True (a panel's fitted state), got {_show(value)}")
+
+
+def _panel_ids(value):
+    """Distinct integer or text ids, as many as the panel's series."""
+    if not (isinstance(value, np.ndarray) and value.ndim == 1 and 1 <= len(value) <= MAX_SERIES):
+        raise ValueError(f"a 1-d array of 1 to {MAX_SERIES} series ids, got {_show(value)}")
+    if value.dtype.kind in "iu":
+        distinct = len(np.unique(value)) == len(value)
+    elif value.dtype == object and all(isinstance(v, str) for v in value):
+        distinct = len(set(value.tolist())) == len(value)
+    else:
+        raise ValueError(f"integer or text ids, got an array of {value.dtype}")
+    if not distinct:
+        raise ValueError("distinct ids (each series once)")
+
+
+def _panel_last(value):
+    """Each series' last time step: all integers, all dates or all periods."""
+    import pandas as pd
+
+    if not (isinstance(value, list) and 1 <= len(value) <= MAX_SERIES):
+        raise ValueError(f"a list of 1 to {MAX_SERIES} time steps, got {_show(value)}")
+    kinds = (Integral, pd.Timestamp, pd.Period)
+    kind = next((k for k in kinds if isinstance(value[0], k) and not isinstance(value[0], (bool, np.bool_))), None)
+    if kind is None or not all(isinstance(v, kind) and not isinstance(v, (bool, np.bool_)) for v in value):
+        raise ValueError("integers, dates (pandas Timestamps) or periods (pandas Periods), all of one kind")
+
+
+def _panel_freq(value):
+    import pandas as pd
+
+    if value is not None and not isinstance(value, pd.offsets.BaseOffset):
+        raise ValueError(f"None or a pandas frequency, got {_show(value)}")
+
+
+def _naive_mae(value):
+    """MAEs: NaN only for a series of one value (which has no naive forecast)."""
+    if not (isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.ndim == 1):
+        raise ValueError(f"a 1-d array of numbers, got {_show(value)}")
+    if np.isinf(value).any() or (value < 0).any():
+        raise ValueError("mean absolute errors: numbers >= 0 (NaN for a series of one value)")
+
+
+def _present(value):
+    """Per series, its window's missing values (before its start), then
+    those there: the last one at least."""
+    if not (isinstance(value, np.ndarray) and value.dtype == bool and value.ndim == 2 and value.shape[1] >= 1):
+        raise ValueError(f"a 2-d array of True/False, got {_show(value)}")
+    if (np.diff(value.astype(np.int8), axis=1) < 0).any() or not value[:, -1].all():
+        raise ValueError("per series, False for the values before its start, then True up to its last value")
+
+
 _CHECKS = {
     "n_features_in_": _int(1),
     "feature_names_in_": _names,
@@ -169,7 +239,20 @@ _CHECKS = {
     "seasonal_indices_": _optional(_array(ndim=(2,))),
     "_training_length": _int(0),
     "seasonal_strength_": _optional(_float()),
+    "panel_": _true,
+    "n_windows_": _int(1),
+    "panel_ids_": _panel_ids,
+    "panel_last_": _panel_last,
+    "panel_freq_": _panel_freq,
+    "naive_mae_": _naive_mae,
+    "panel_context_": _array(ndim=(2,)),
+    "panel_present_": _present,
 }
+
+#: On a panel, the scaling is one number for every window (inputs and
+#: targets alike).
+_PANEL_CHECKS = {**_CHECKS, "input_mean_": _float(), "input_scale_": _float(positive=True),
+                 "target_mean_": _float(), "target_scale_": _float(positive=True)}  # fmt: skip
 
 #: Attributes every fitted estimator of the class has (older files may lack
 #: the forecaster's others: the loader fills them in).
@@ -186,14 +269,24 @@ def check_state(kind, state, complete=True):
     """Check the decoded fitted ``state`` (name -> value) of a ``kind``;
     raise a ``ValueError`` that names the first wrong attribute.  With
     ``complete``, every attribute of :data:`STATE` but ``feature_names_in_``
-    must be there (else those that files of every version hold)."""
+    must be there (else those that files of every version hold); on a
+    panel (``panel_`` in ``state``), those of :data:`PANEL_STATE` too and
+    none of :data:`SERIES_STATE`."""
+    panel = "panel_" in state
     required = [n for n in STATE["base"] + STATE[kind] if n != "feature_names_in_"] if complete else []
-    for name in required + _REQUIRED["base"] + _REQUIRED[kind]:
+    required += _REQUIRED["base"] + _REQUIRED[kind]
+    if panel:
+        required = [n for n in required if n not in SERIES_STATE] + PANEL_STATE
+        extra = [n for n in SERIES_STATE + ["feature_names_in_"] if n in state]
+        if extra:
+            raise ValueError(f"its fitted state holds {extra[0]}, which a fit on a panel does not make")
+    for name in required:
         if name not in state:
             raise ValueError(f"its fitted state lacks {name}")
+    checks = _PANEL_CHECKS if panel else _CHECKS
     for name, value in state.items():
         try:
-            _CHECKS[name](value)
+            checks[name](value)
         except ValueError as error:
             raise ValueError(f"its fitted {name} must be {error}") from None
     names = state.get("feature_names_in_")
@@ -202,7 +295,7 @@ def check_state(kind, state, complete=True):
     if kind == "KerasMLPClassifier" and state["n_classes_"] != len(state["classes_"]):
         raise ValueError(f"n_classes_={state['n_classes_']} for {len(state['classes_'])} classes_")
     if kind == "WindowForecaster":
-        _check_forecaster(state)
+        (_check_panel if panel else _check_forecaster)(state)
 
 
 def _check_forecaster(state):
@@ -233,14 +326,54 @@ def _check_forecaster(state):
         raise ValueError(f"deseasonalize_={state['deseasonalize_']!r} without a seasonal_period_")
 
 
+def _check_panel(state):
+    """A panel's state: one series per id, a window of ``window_size_``
+    values each, of one kind of time step at its frequency."""
+    import pandas as pd
 
-def check_agreement(estimator):
+    fixed = {"n_features_in_": 1, "forecasts_itself_": True, "target_is_1d_": True, "level_rows_": 0,
+             "deseasonalize_": None, "seasonal_indices_": None, "seasonal_strength_": None}  # fmt: skip
+    for name, value in fixed.items():
+        if name in state and not (state[name] is value or (type(value) is int and state[name] == value)):
+            raise ValueError(f"{name}={_show(state[name])}; a fit on a panel makes it {value!r}")
+    if (state["input_mean_"], state["input_scale_"]) != (state["target_mean_"], state["target_scale_"]):
+        raise ValueError("input_mean_ and input_scale_ other than target_mean_ and target_scale_ (one scaling on a panel)")
+    window = state.get("window_size_")
+    if window is None:
+        raise ValueError("its fitted state lacks window_size_")
+    n_series = len(state["panel_ids_"])
+    for name in ("panel_last_", "naive_mae_", "panel_context_", "panel_present_"):
+        if len(state[name]) != n_series:
+            raise ValueError(f"{name} of {len(state[name])} series for {n_series} panel_ids_")
+    context, present = state["panel_context_"], state["panel_present_"]
+    if context.shape[1] != window:  # first: the window is then no larger than the file
+        raise ValueError(f"panel_context_ of {context.shape[1]} columns for window_size_={window}")
+    lags = state.get("lags_")
+    if lags is not None and not (len(lags) == window and np.array_equal(lags, np.arange(window, 0, -1))):
+        raise ValueError(f"lags_ other than the {window} latest values that window_size_={window} makes on a panel")
+    if present.shape != context.shape:
+        raise ValueError(f"panel_present_ of shape {present.shape} for panel_context_ of shape {context.shape}")
+    first = np.argmax(present, axis=1)  # each window's first value there, which the ones before repeat
+    if (context != context[np.arange(n_series), first][:, None])[~present].any():
+        raise ValueError("panel_context_ values before a series' start other than its first value")
+    freq, last = state["panel_freq_"], state["panel_last_"][0]
+    if isinstance(last, Integral) != (freq is None):
+        raise ValueError(f"time steps of {type(last).__name__} with panel_freq_={_show(freq)} (integer steps have none)")
+    if isinstance(last, pd.Period) and any(p.freq != freq for p in state["panel_last_"]):
+        raise ValueError(f"periods of another frequency than panel_freq_={freq.freqstr}")
+
+
+def check_agreement(estimator, network_inputs=None):
     """Check that an estimator's fitted state is what a fit with its
-    parameters makes (its window and season, its target's kind); raise a
-    ``ValueError`` naming the first that is not."""
+    parameters makes (its window and season, its target's kind; on a panel,
+    the inputs ``network_inputs``, when given, that its window and
+    ``series_encoding`` make); raise a ``ValueError`` naming the first that
+    is not."""
     kind = type(estimator).__name__
     if kind == "KerasMLPClassifier":
         _check_classifier(estimator)
+    elif kind == "WindowForecaster" and getattr(estimator, "panel_", False):
+        _check_panel_params(estimator, network_inputs)
     elif kind == "WindowForecaster":
         _check_forecaster_params(estimator)
 
@@ -256,11 +389,39 @@ def _check_classifier(estimator):
         raise ValueError(f"_label_dtype={estimator._label_dtype!r} with target_type_={kind!r}")
 
 
-def _check_forecaster_params(estimator):
+def _check_given(estimator):
     for name in ("window_size", "seasonal_period"):  # an "auto" one is whatever fit found
         given, fitted = getattr(estimator, name), getattr(estimator, name + "_")
         if given != "auto" and fitted != given:
             raise ValueError(f"{name}_={fitted!r} where its parameter {name}={given!r} makes it that")
+
+
+def _check_panel_params(estimator, network_inputs):
+    from .estimators._panel import MAX_ONEHOT_VALUES, MAX_WINDOWS
+
+    _check_given(estimator)
+    if estimator.deseasonalize is not None:
+        raise ValueError(f"a fit on a panel with deseasonalize={estimator.deseasonalize!r}, which a panel fit refuses")
+    if estimator.n_outputs_ != estimator.horizon:
+        raise ValueError(f"n_outputs_={estimator.n_outputs_} other than the horizon={estimator.horizon} a panel fit makes")
+    n_series, n_windows = len(estimator.panel_ids_), estimator.n_windows_
+    if n_windows > MAX_WINDOWS:
+        raise ValueError(f"n_windows_={n_windows}; a panel fit trains on at most {MAX_WINDOWS}")
+    if estimator.series_encoding == "onehot" and n_windows * n_series > MAX_ONEHOT_VALUES:
+        raise ValueError(f"series_encoding='onehot' on {n_series} series and {n_windows} windows, which a fit refuses"
+                         f" (at most {MAX_ONEHOT_VALUES} inputs)")  # fmt: skip
+    expected = estimator._panel_n_inputs()
+    if network_inputs is not None and network_inputs != expected:
+        onehot = f" + {n_series} series (series_encoding='onehot')" if estimator.series_encoding == "onehot" else ""
+        raise ValueError(f"a network of {network_inputs} inputs where window_size_={estimator.window_size_} makes"
+                         f" {expected} (2 x {estimator.window_size_} values and which are there{onehot})")  # fmt: skip
+    linear = estimator.linear_lags_
+    if linear is not None and not np.isin(linear, estimator.lags_).all():
+        raise ValueError("linear_lags_ outside lags_")
+
+
+def _check_forecaster_params(estimator):
+    _check_given(estimator)
     differences = estimator._windows_unlike_fit(estimator.forecasts_itself_)
     if differences:
         raise ValueError(differences[0])

@@ -1,13 +1,22 @@
 """A safe file format for skhyper estimators: loading runs no code from the file.
 
-``save(estimator, path)`` writes a zip archive of at most two members:
+``save(estimator, path)`` writes a zip archive of at most three members:
 
 - ``skhyper.json`` — the format's name and version, the versions that wrote
   it, the estimator's class, its parameters and its fitted state, all as
   plain JSON values, and the list of the network's variables (path, shape,
   dtype) and of its optimizer's;
 - ``network.bin`` (fitted estimators only, stored uncompressed) — those
-  variables' values, one after the other, as raw little-endian arrays.
+  variables' values, one after the other, as raw little-endian arrays;
+- ``state.bin`` (forecasters fit on a panel only, stored uncompressed) — the
+  panel's per-series arrays (ids, last time steps, naive MAEs, last windows
+  and which of their values are there), listed in ``skhyper.json``'s
+  ``panel`` section with what JSON holds of them (the kinds of ids and time
+  steps, the frequency); see :mod:`skhyper._saved_panel`.
+
+Files are written in the oldest format version that holds them: 3 for a
+forecaster fit on a panel (which version 3 added), 2 for the others, which
+skhyper releases reading version 2 read as well.
 
 ``load(path)`` reads nothing the file names as code: the network is built
 again from the estimator's parameters, as ``fit`` builds it, and only numbers
@@ -15,7 +24,8 @@ are read into it.  Before it builds anything it checks the archive (members,
 sizes, compression), the JSON (size, depth, tags, dtypes), the parameters (as
 ``fit`` checks them), the fitted state (types, ranges, agreement with each
 other and with the network) and the network's size against the bytes the
-file holds; afterwards, that every variable's path, shape and dtype is the
+file holds (and a panel's arrays against the bytes of ``state.bin``, before
+reading them); afterwards, that every variable's path, shape and dtype is the
 one the file lists and that the weights are finite.  Any failure is a
 :class:`LoadError` whose message starts with the file's path.
 
@@ -35,15 +45,21 @@ from pathlib import Path
 import numpy as np
 
 from ._archive import Archive, ArchiveError, MemberLimit, foreign_format
-from ._fitted_state import STATE, check_agreement, check_state
+from ._fitted_state import SERIES_STATE, STATE, check_agreement, check_state
 from ._plain import PlainValueError, decode, encode
 from ._plain import show as _show
 from ._saved_network import load_network, network_of
+from ._saved_panel import panel_of, read_panel
 
 __all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
 
 FORMAT = "skhyper-estimator"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+
+#: The version of files of estimators not fit on a panel (what version 3
+#: adds is the panel section and state.bin): releases that read version 2
+#: read them.
+_SERIES_VERSION = 2
 
 #: The oldest Keras whose safe mode has no published bypass (3.14 fixed
 #: CVE-2026-1462; 3.9, 3.11 and 3.12 fixed earlier ones): no file is loaded
@@ -72,10 +88,21 @@ MAX_LAYERS = 100
 
 _JSON = MemberLimit(max_bytes=8 * 2**20, max_ratio=200)
 _NETWORK = MemberLimit(max_bytes=2**31, max_ratio=1.01, methods=(0,))  # stored: its size is the file's
+_STATE_BIN = MemberLimit(max_bytes=2**31, max_ratio=1.01, methods=(0,))  # stored, as network.bin
 _LEGACY_NETWORK = MemberLimit(max_bytes=2**31, max_ratio=20)
 
+#: Parameters a panel file must hold: they decide its forecasts (and were
+#: added before panels could be saved, so no such file lacks them).
+_PANEL_PARAMS = ("window_scale", "series_weight", "series_encoding")
+
+#: The series whose forecasts ``load`` computes once to check a panel file
+#: (the first and the last this many).
+_PROBED_SERIES = 8
+
 #: Parameters added after format version 1 was first written, with the value
-#: that matches how files without them were trained.
+#: that matches how files without them were trained.  window_scale,
+#: series_weight and series_encoding are not here: they act on panels only,
+#: and files of panels (version 3) always hold them (_PANEL_PARAMS).
 _DEFAULTS_BEFORE = {
     "WindowForecaster": {"relative_to": None, "linear_path": False, "linear_margin": 0.0, "min_seasonal_strength": 0.0,
                          "linear_lags": "all"},
@@ -115,8 +142,8 @@ def save(estimator, path):
     Parameters
     ----------
     estimator : KerasMLPClassifier, KerasMLPRegressor or WindowForecaster
-        The estimator to store (a forecaster fit on a panel is refused for
-        now: store it with joblib, for trusted files only).
+        The estimator to store, a forecaster fit on a panel too (whose
+        series' ids must be integers or text).
     path : str or path-like
         The file to write.
 
@@ -129,8 +156,8 @@ def save(estimator, path):
     ------
     ValueError
         A parameter is a Python object (not a plain value), which the safe
-        format does not store, or the network's building parameters changed
-        since it was built.
+        format does not store, the network's building parameters changed
+        since it was built, or a panel's ids are neither integers nor text.
 
     See Also
     --------
@@ -156,11 +183,6 @@ def save(estimator, path):
     kind = type(estimator).__name__
     if kind not in STATE or kind == "base":
         raise TypeError(f"save() stores skhyper's estimators, not a {kind}.")
-    if getattr(estimator, "panel_", False):
-        raise ValueError(
-            f"Cannot save this {kind} in the safe format yet: it was fit on a panel. Store it with"
-            " joblib/pickle (trusted files only), or fit it again after loading its parameters."
-        )
     built, now = getattr(estimator, "_built_with", None), estimator._network_settings()
     if estimator._has_network() and built is not None and built != now:
         changed = ", ".join(f"{name}={now[name]!r} (built with {built[name]!r})" for name in now if built.get(name) != now[name])
@@ -170,30 +192,37 @@ def save(estimator, path):
         )
     params = estimator.get_params(deep=False)
     params = {name: None if name in NOT_STORED else _encode_param(kind, name, value) for name, value in params.items()}
+    panel = kind == "WindowForecaster" and estimator._has_network() and getattr(estimator, "panel_", False)
     document = {
         "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+        "format_version": FORMAT_VERSION if panel else _SERIES_VERSION,
         "skhyper_version": skhyper.__version__,
         "keras_version": keras.__version__,
         "class": kind,
         "params": params,
         "fitted": estimator._has_network(),
     }
-    arrays = []
+    arrays, panel_arrays = [], []
     if document["fitted"]:
-        state = {name: encode(getattr(estimator, name)) for name in STATE["base"] + STATE[kind] if hasattr(estimator, name)}
+        names = STATE["base"] + STATE[kind]
+        if panel:  # a panel's own attributes instead of one series' (stale ones of an earlier fit too)
+            names = [name for name in names if name not in SERIES_STATE] + ["panel_", "n_windows_"]
+        state = {name: encode(getattr(estimator, name)) for name in names if hasattr(estimator, name)}
         state["target_shape_tail"] = list(estimator.target_encoder_._y_shape[1:]) if kind != "KerasMLPClassifier" else []
-        if kind == "WindowForecaster":
+        if kind == "WindowForecaster" and not panel:
             state["_training_index"] = _encode_index_summary(estimator._training_index)
         document["state"] = state
+        if panel:
+            document["panel"], panel_arrays = panel_of(estimator)
         document["network"], arrays = network_of(estimator)
     path = Path(path)
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("skhyper.json", json.dumps(document, indent=1), compress_type=zipfile.ZIP_DEFLATED)
-        if arrays:
-            with archive.open("network.bin", "w", force_zip64=True) as member:
-                for array in arrays:
-                    member.write(np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes())
+        for name, values in (("network.bin", arrays), ("state.bin", panel_arrays)):
+            if values:
+                with archive.open(name, "w", force_zip64=True) as member:
+                    for array in values:
+                        member.write(np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes())
     return path
 
 
@@ -335,7 +364,7 @@ def _check_keras(path):
 
 def _load(path, file, kind, allow_keras_format):
     """``path``: the file as the caller named it (for messages); ``file``: it as a Path."""
-    members = {"skhyper.json": _JSON, "network.bin": _NETWORK, "model.keras": _LEGACY_NETWORK}
+    members = {"skhyper.json": _JSON, "network.bin": _NETWORK, "state.bin": _STATE_BIN, "model.keras": _LEGACY_NETWORK}
     with Archive(file, members, required=["skhyper.json"]) as archive:
         document = _read_document(path, archive.read("skhyper.json"))
         version = document["format_version"]
@@ -345,8 +374,17 @@ def _load(path, file, kind, allow_keras_format):
                 " network Keras deserializes from the file. If you trust the file, load it with"
                 " skhyper.load(path, allow_keras_format=True) and save it again in this version's format."
             )
+        panel = "panel" in document
+        if panel and not (version >= 3 and document["fitted"] and document.get("class") == "WindowForecaster"):
+            raise LoadError(
+                f"{path}: damaged skhyper file: a panel section belongs to a fitted WindowForecaster"
+                f" in format version 3 or later, not to {'a fitted' if document['fitted'] else 'an unfitted'}"
+                f" {_show(document.get('class'))} in version {version}."
+            )
         estimator = _estimator(path, document, kind)
-        expected = {1: {"model.keras"}, FORMAT_VERSION: {"network.bin"}}[version] if document["fitted"] else set()
+        expected = set()
+        if document["fitted"]:
+            expected = {"model.keras"} if version == 1 else {"network.bin", *(["state.bin"] if panel else [])}
         if archive.names() - {"skhyper.json"} != expected:
             found = sorted(archive.names() - {"skhyper.json"}) or "nothing else"
             raise LoadError(
@@ -356,11 +394,11 @@ def _load(path, file, kind, allow_keras_format):
             )
         if not document["fitted"]:
             return estimator
-        state = _state(path, document)
+        state = _state(path, document, archive)
         try:
             _set_state(estimator, state)
             if not (version == 1 and allow_keras_format):  # files of 0.1 may predate what is checked
-                check_agreement(estimator)
+                check_agreement(estimator, network_inputs=_network_inputs(document))
         except (ValueError, TypeError) as error:
             raise LoadError(f"{path}: its fitted state is not one a fit makes: {_short(error)}") from None
         if version == 1:
@@ -423,6 +461,9 @@ def _estimator(path, document, kind):
         params = {_plain_key(key): decode(value) for key, value in document["params"].items()}
     except PlainValueError as error:
         raise LoadError(f"{path}: damaged skhyper file: a parameter holds {error}.") from None
+    missing = [key for key in _PANEL_PARAMS if key not in params] if "panel" in document else []
+    if missing:
+        raise LoadError(f"{path}: damaged skhyper file: a panel forecaster's parameters lack {missing[0]}.")
     large = next((key for key, value in params.items() if _size(value) > MAX_PARAM_VALUES), None)
     if large is not None:
         raise LoadError(f"{path}: its parameter {large} holds more than {MAX_PARAM_VALUES} values; no parameter has as many.")
@@ -458,12 +499,23 @@ def _plain_key(key):
     return key
 
 
-def _state(path, document):
+def _network_inputs(document):
+    """The inputs of the network the file describes, if a count."""
+    network = document.get("network")
+    inputs = network.get("inputs") if isinstance(network, dict) else None
+    return inputs if type(inputs) is int else None
+
+
+def _state(path, document, archive):
     name = document["class"]
     stored = document["state"]
-    unknown = set(stored) - set(STATE["base"] + STATE[name]) - {"target_shape_tail", "_training_index", "seed_states"}
+    panel = "panel" in document
+    known = STATE["base"] + STATE[name] + (["panel_", "n_windows_"] if panel else [])
+    unknown = set(stored) - set(known) - {"target_shape_tail", "_training_index", "seed_states"}
     if unknown:
         raise LoadError(f"{path}: damaged skhyper file: unknown fitted attributes {sorted(unknown)[:3]}.")
+    if panel and (stored.get("panel_") is not True or "_training_index" in stored):
+        raise LoadError(f"{path}: damaged skhyper file: a panel section with a fitted state that is not a panel's.")
     raw = {"_training_index", "seed_states"}  # written without tags
     try:
         state = {key: decode(value) for key, value in stored.items() if key not in raw}
@@ -472,6 +524,8 @@ def _state(path, document):
     tail = state.pop("target_shape_tail", [])
     if not (isinstance(tail, list) and len(tail) <= 1 and all(type(n) is int and 1 <= n < 2**20 for n in tail)):
         raise LoadError(f"{path}: damaged skhyper file: target_shape_tail must be [] or [number of target columns].")
+    if panel:
+        state.update(_read_panel(path, document, archive))
     index, seeds = stored.get("_training_index"), stored.get("seed_states")
     try:
         check_state(name, state, complete=document["format_version"] >= 2)
@@ -479,6 +533,20 @@ def _state(path, document):
     except (ValueError, TypeError, OverflowError, NotImplementedError, AttributeError) as error:
         raise LoadError(f"{path}: its fitted state is not one a fit makes: {error}.") from None
     return {"attributes": state, "target_shape_tail": tuple(tail), "_training_index": index, "seed_states": seeds}
+
+
+def _read_panel(path, document, archive):
+    """The panel's attributes, from its section and state.bin."""
+    with archive.open("state.bin") as member:
+        try:
+            attributes = read_panel(document["panel"], member, archive.size("state.bin"))
+        except ArchiveError:
+            raise
+        except (ValueError, TypeError, KeyError) as error:
+            raise LoadError(f"{path}: {_short(error)}") from None
+        if member.read_at_most(1):
+            raise LoadError(f"{path}: state.bin is longer than the panel's arrays it lists.")
+    return attributes
 
 
 def _set_state(estimator, state):
@@ -538,7 +606,12 @@ def _probe(path, estimator):
     """Predict once, as a user would next: a fitted state that does not fit
     its network fails here, not in the user's hands."""
     try:
-        if type(estimator).__name__ == "WindowForecaster":
+        if getattr(estimator, "panel_", False):  # a few series' forecasts, every series' next steps
+            n = len(estimator.panel_ids_)
+            series = np.unique(np.r_[0 : min(n, _PROBED_SERIES), max(n - _PROBED_SERIES, 0) : n])
+            forecast = estimator._panel_forecast_values(2 * estimator.horizon + 1, series)
+            estimator._future(2)
+        elif type(estimator).__name__ == "WindowForecaster":
             if estimator.forecasts_itself_:  # steps past the horizon feed forecasts back in
                 forecast = np.asarray(estimator.forecast(2 * estimator.horizon + 1), dtype=float)
             else:

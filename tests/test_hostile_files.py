@@ -11,6 +11,7 @@ import textwrap
 import zipfile
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import TINY
 
@@ -23,7 +24,9 @@ MARKER = "skhyper_payload_ran"
 
 @pytest.fixture(scope="module")
 def good(tmp_path_factory, digits, diabetes):
-    """Valid files of a classifier with dropout, a regressor and a forecaster."""
+    """Valid files of a classifier with dropout, a regressor, a forecaster and
+    a forecaster of a panel (of text ids and monthly dates, one input per
+    series)."""
     folder = tmp_path_factory.mktemp("good")
     Xr, yr = diabetes
     regressor = skhyper.KerasMLPRegressor(**TINY).fit(Xr[:100], yr[:100])
@@ -31,8 +34,12 @@ def good(tmp_path_factory, digits, diabetes):
     classifier = KerasMLPClassifier(**TINY, dropout=0.2).fit(X[:200], y[:200])
     forecaster = WindowForecaster(window_size=4, hidden_layer_sizes=(4,), epochs=2, random_state=0)
     forecaster.fit(np.sin(np.arange(80) / 5.0))
+    panel = pd.concat([pd.DataFrame({"unique_id": f"s{i}", "ds": pd.date_range("2001-01-01", periods=n, freq="MS"),
+                                     "y": np.sin(np.arange(n) / 5.0) + i}) for i, n in enumerate([40, 30, 3, 25])])  # fmt: skip
+    paneled = WindowForecaster(window_size=5, horizon=2, hidden_layer_sizes=(4,), epochs=2, random_state=0,
+                               series_encoding="onehot").fit(panel)  # fmt: skip
     return {"classifier": classifier.save(folder / "c.skhyper"), "forecaster": forecaster.save(folder / "f.skhyper"),
-            "regressor": regressor.save(folder / "r.skhyper")}
+            "regressor": regressor.save(folder / "r.skhyper"), "panel": paneled.save(folder / "p.skhyper")}
 
 
 def members(path):
@@ -50,7 +57,7 @@ def write(path, parts, compression=zipfile.ZIP_DEFLATED):
         for name, data in parts.items():
             if isinstance(data, dict):
                 data = json.dumps(data)
-            stored = name == "network.bin"
+            stored = name in ("network.bin", "state.bin")
             archive.writestr(name, data, compress_type=zipfile.ZIP_STORED if stored else compression)
     return path
 
@@ -199,11 +206,18 @@ def test_loading_bombs_stays_within_its_memory_bound(good, tmp_path):
     doc = document(good["forecaster"])
     doc["state"]["context_"] = {"ndarray": [[1.5] * 40] * 90_000, "dtype": "<f8"}
     write(rows_json, {"skhyper.json": doc, "network.bin": members(good["forecaster"])["network.bin"]})
+    series = tmp_path / "series.skhyper"  # a panel of 2**30 series of windows of 2**20, in a few bytes
+    parts = members(good["panel"])
+    doc = json.loads(parts["skhyper.json"])
+    for entry in doc["panel"]["arrays"]:
+        if entry[0] != "panel_id_text":
+            entry[1] = [2**30] + [2**20] * (len(entry[1]) - 1)
+    write(series, {**parts, "skhyper.json": doc})
     script = textwrap.dedent(f"""
         import resource, skhyper, keras
         skhyper.load({str(good["forecaster"])!r})
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        for path in {[str(shapes), str(digits_json), str(array_json), str(rows_json)]!r}:
+        for path in {[str(shapes), str(digits_json), str(array_json), str(rows_json), str(series)]!r}:
             try:
                 skhyper.load(path)
             except skhyper.LoadError:
@@ -341,29 +355,31 @@ def mutations(data, rng):
            {"ndarray": [1], "dtype": "O"}, {"ndarray": [1e300], "dtype": "<f2"}, {"float": "1e999"}]  # fmt: skip
     places = [("params", key) for key in doc["params"]] + [("state", key) for key in doc.get("state", {})]
     places += [("network", key) for key in doc.get("network", {})] + [(None, key) for key in doc]
+    places += [("panel", key) for key in doc.get("panel", {})]
     for index in rng.permutation(len(places))[:40]:
         section, key = places[index]
         changed = json.loads(parts["skhyper.json"])
         (changed if section is None else changed[section])[key] = odd[rng.randint(len(odd))]
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as archive:
-            archive.writestr("skhyper.json", json.dumps(changed))
-            if "network.bin" in parts:
-                archive.writestr("network.bin", parts["network.bin"])
-        yield f"{section}.{key}", out.getvalue()
+        yield f"{section}.{key}", _zipped(changed, parts)
     # And one value changed to another valid one, so that the loaded branch
     # below is always taken (the random ones above may all be refused).
     changed = json.loads(parts["skhyper.json"])
     changed["params"]["verbose"] = 1 - bool(changed["params"].get("verbose"))
+    yield "params.verbose (another valid value)", _zipped(changed, parts)
+
+
+def _zipped(doc, parts):
+    """The file of ``doc`` and the other members of ``parts``."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("skhyper.json", json.dumps(changed))
-        if "network.bin" in parts:
-            archive.writestr("network.bin", parts["network.bin"])
-    yield "params.verbose (another valid value)", out.getvalue()
+        archive.writestr("skhyper.json", json.dumps(doc))
+        for name in ("network.bin", "state.bin"):
+            if name in parts:
+                archive.writestr(name, parts[name])
+    return out.getvalue()
 
 
-@pytest.mark.parametrize("which", ["classifier", "forecaster"])
+@pytest.mark.parametrize("which", ["classifier", "forecaster", "panel"])
 def test_fuzzed_files_are_refused_or_load_as_working_estimators(good, tmp_path, which):
     rng = np.random.RandomState(1234)
     outcomes = {"refused": 0, "loaded": 0}
@@ -378,7 +394,9 @@ def test_fuzzed_files_are_refused_or_load_as_working_estimators(good, tmp_path, 
             continue
         # A change the format tolerates (a byte in padding, a value that is
         # still valid): the estimator must work as a fitted one.
-        if which == "forecaster":
+        if which == "panel":
+            assert np.isfinite(model.forecast(2)["WindowForecaster"].to_numpy(dtype=float)).all(), how
+        elif which == "forecaster":
             assert np.isfinite(np.asarray(model.forecast(2), dtype=float)).all(), how
         else:
             assert model.predict(np.zeros((1, 64))).shape == (1,), how

@@ -284,7 +284,7 @@ class WindowForecaster(
         ``ds``, ``y``, or a dict of Series; see :mod:`skhyper.panel`).
     panel_ids_ : ndarray
         A panel's series, in the order ``forecast`` returns them.
-    panel_freq_ : str or None
+    panel_freq_ : pandas DateOffset or None
         A panel's frequency (None for integer time steps).
     naive_mae_ : ndarray of shape (n_series,)
         Each series' in-sample MAE of the seasonal naive forecast: the scale

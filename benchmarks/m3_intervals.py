@@ -92,25 +92,15 @@ def _skhyper(panel, intervals):
         for level in (LEVELS if intervals else ())
     }
     times = {"fit s": fitted - started, "forecast s": done - fitted}
-    if intervals:  # other ways to the bounds, from the same calibration (their choice is made on --validate)
+    if intervals:  # the errors' own lower and upper quantiles instead (the choice was made on --validate)
         point = forecast[column].to_numpy().reshape(shape)
-        errors, naive, fitted = model._calibration_parts
-        scales = dict(zip(("naive", "fitted"), model._scale_parts))
-        variants = {}
-        for scale_name, score_scale in (("naive", naive), ("fitted", fitted)):
-            scores = errors / score_scale[:, None]
-            for kind in ("signed", "symmetric"):
-                found = {}
-                for level in LEVELS:
-                    if kind == "signed":
-                        tail = (1 - level / 100) / 2
-                        low, high = np.quantile(scores, [tail, 1 - tail], axis=0, method="inverted_cdf")
-                    else:
-                        high = np.quantile(np.abs(scores), level / 100, axis=0, method="inverted_cdf")
-                        low = -high
-                    found[level] = (point + low * scales[scale_name][:, None], point + high * scales[scale_name][:, None])
-                variants[f"{scale_name} {kind}"] = found
-        times["variants"] = variants
+        scale = model.interval_scale_[:, None]
+        found = {}
+        for level in LEVELS:
+            tail = (1 - level / 100) / 2
+            low, high = np.quantile(model.conformal_scores_, [tail, 1 - tail], axis=0, method="inverted_cdf")
+            found[level] = (point + low * scale, point + high * scale)
+        times["variants"] = {"signed": found}
     return forecast[column].to_numpy().reshape(shape), bounds, times
 
 

@@ -292,9 +292,9 @@ class WindowForecaster(
     conformal_scores_ : ndarray of shape (n_scores, interval_horizon) or None
         The calibration's errors, each over its series' scale, one column
         per step ahead (None without ``interval_horizon``).  An interval
-        at ``level`` adds the ``(1 - level / 100) / 2`` and ``(1 + level /
-        100) / 2`` quantiles of its step's column, times the series'
-        scale, to the forecast.
+        at ``level`` puts the ``level / 100`` quantile of its step's
+        absolute errors, times the series' scale, either side of the
+        forecast.
     interval_scale_ : float or None
         One series' scale for its intervals (the in-sample MAE of its
         seasonal naive forecast); on a panel, ``naive_mae_`` (None without

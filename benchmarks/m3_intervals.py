@@ -76,10 +76,13 @@ def arima(panel):
     return _statsforecast(panel, AutoARIMA(season_length=panel.period))
 
 
-def _skhyper(panel, intervals):
+def _skhyper(panel, intervals, conformal_windows="auto"):
     from skhyper import WindowForecaster
 
-    model = WindowForecaster(seasonal_period=_season(panel), interval_horizon=panel.h if intervals else None)
+    model = WindowForecaster(
+        seasonal_period=_season(panel), interval_horizon=panel.h if intervals else None,
+        conformal_windows=conformal_windows,
+    )  # fmt: skip
     started = time.perf_counter()
     model.fit(_long_frame(panel))
     fitted = time.perf_counter()
@@ -106,6 +109,16 @@ def _skhyper(panel, intervals):
 
 def skhyper(panel):
     return _skhyper(panel, True)
+
+
+def skhyper_w3(panel):
+    """With 3 origins per series (a choice tried on --validate)."""
+    return _skhyper(panel, True, 3)
+
+
+def skhyper_wh(panel):
+    """With ``h`` origins per series (a choice tried on --validate)."""
+    return _skhyper(panel, True, panel.h)
 
 
 def skhyper_point(panel):

@@ -194,3 +194,10 @@ def test_fan_chart_shades_each_level_of_one_series_and_of_a_panel(panel_model):
     )
     with pytest.raises(ValueError, match="no interval columns"):
         plot_fan(y[:90], model.forecast(4).to_frame())
+
+
+def test_auto_origins_are_at_least_three_per_series():
+    model = WindowForecaster(interval_horizon=2, **QUICK).fit(noise_panel(100, length=20))
+    assert model.conformal_scores_.shape == (300, 2)
+    model = WindowForecaster(interval_horizon=2, conformal_windows=1, **QUICK).fit(noise_panel(100, length=20))
+    assert model.conformal_scores_.shape == (100, 2)

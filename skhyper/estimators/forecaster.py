@@ -224,9 +224,10 @@ class WindowForecaster(
     conformal_windows : int or "auto", default="auto"
         Forecast origins per series the calibration takes (the latest
         ones whose ``interval_horizon`` values the copy has not seen).
-        ``"auto"``: enough for 200 scores a step (one per series on a
-        panel of 200 series or more), holding out at most half of the
-        (median) series.
+        ``"auto"``: enough for 200 scores a step and at least 3 (three
+        per series on a panel of 67 series or more; chosen on M3's
+        training parts), holding out at most half of the (median)
+        series.
 
     Attributes
     ----------

@@ -34,6 +34,9 @@ COMMANDS = {
     "tourism": "python benchmarks/m3.py --dataset Tourism",
     "panel_scale": "python benchmarks/panel_scale.py",
     "m3_defaults": "python benchmarks/m3_defaults.py --table benchmarks/results/m3_defaults.jsonl",
+    "m3_intervals": "python benchmarks/m3_intervals.py --cache /tmp/m3cache",
+    "m3_intervals_validate": "python benchmarks/m3_intervals.py --validate --methods ets,skhyper_w1,skhyper,skhyper_wh",
+    "tourism_intervals": "python benchmarks/m3_intervals.py --dataset Tourism --methods ets,skhyper_point,skhyper",
 }
 
 #: Machines of the results files whose header does not name one (the speed

@@ -6,7 +6,8 @@ file against what a fit makes (types, ranges, shapes, and agreement with
 each other), and :func:`check_agreement` a state set on an estimator
 against what a fit with its parameters makes; both raise a ``ValueError``
 naming the first that is wrong.  A forecaster fit on a panel stores
-:data:`PANEL_STATE` in place of :data:`SERIES_STATE`.
+:data:`PANEL_STATE` in place of :data:`SERIES_STATE`, and one fit with
+``interval_horizon`` :data:`INTERVAL_STATE` too.
 """
 
 import math
@@ -16,7 +17,8 @@ import numpy as np
 
 from ._plain import show as _show
 
-__all__ = ["MAX_SERIES", "PANEL_STATE", "SERIES_STATE", "STATE", "check_agreement", "check_state"]
+__all__ = ["INTERVAL_STATE", "MAX_SCORES", "MAX_SERIES", "PANEL_STATE", "SERIES_STATE", "STATE", "check_agreement",
+           "check_intervals", "check_state"]
 
 #: Fitted attributes stored per class (besides the network and the encoder).
 STATE = {
@@ -39,6 +41,19 @@ SERIES_STATE = ["context_", "_training_head", "_training_length"]
 #: :mod:`skhyper._saved_panel`), the others with the rest of the state.
 PANEL_STATE = ["panel_", "n_windows_", "panel_ids_", "panel_last_", "panel_freq_", "naive_mae_", "panel_context_",
                "panel_present_"]  # fmt: skip
+
+#: A forecaster's prediction intervals, which only a fit with
+#: ``interval_horizon`` makes (and only its file holds, in format version 3
+#: or later): ``conformal_scores_`` is held in ``state.bin`` (see
+#: :mod:`skhyper._saved_intervals`), ``interval_scale_`` on one series in
+#: JSON; on a panel the file does not hold it: ``load`` computes it from the
+#: panel's arrays, as the fit did.
+INTERVAL_STATE = ["conformal_scores_", "interval_scale_"]
+
+#: Conformity scores a file may hold (a fit makes one per series and
+#: calibration origin: 100,000 series with 600 origins each): 512 MB of
+#: float64 with ``interval_horizon=1``, which ``state.bin`` must hold too.
+MAX_SCORES = 2**26
 
 #: Series a panel file may hold (each costs a few Python objects once read:
 #: its id, its last time step).
@@ -156,6 +171,16 @@ def _true(value):
         raise ValueError(f"True (a panel's fitted state), got {_show(value)}")
 
 
+def _scores(value):
+    """Conformity scores: finite float64, one row per forecast, one column per step ahead."""
+    if not (isinstance(value, np.ndarray) and value.dtype == np.float64 and value.ndim == 2):
+        raise ValueError(f"a 2-d array of float64, got {_show(value)}")
+    if not (1 <= value.shape[0] <= MAX_SCORES and value.shape[1] >= 1):
+        raise ValueError(f"of 1 to {MAX_SCORES} rows (scores) and 1 or more columns (steps ahead), got shape {value.shape}")
+    if not np.isfinite(value).all():
+        raise ValueError("finite numbers, got NaN or infinite values")
+
+
 def _panel_ids(value):
     """Distinct integer or text ids, as many as the panel's series."""
     if not (isinstance(value, np.ndarray) and value.ndim == 1 and 1 <= len(value) <= MAX_SERIES):
@@ -247,6 +272,8 @@ _CHECKS = {
     "naive_mae_": _naive_mae,
     "panel_context_": _array(ndim=(2,)),
     "panel_present_": _present,
+    "conformal_scores_": _scores,
+    "interval_scale_": _float(positive=True),
 }
 
 #: On a panel, the scaling is one number for every window (inputs and
@@ -296,6 +323,7 @@ def check_state(kind, state, complete=True):
         raise ValueError(f"n_classes_={state['n_classes_']} for {len(state['classes_'])} classes_")
     if kind == "WindowForecaster":
         (_check_panel if panel else _check_forecaster)(state)
+        _check_interval_state(state, panel)
 
 
 def _check_forecaster(state):
@@ -324,6 +352,18 @@ def _check_forecaster(state):
         raise ValueError("multiplicative seasonal_indices_ must be positive")
     if state.get("deseasonalize_") is not None and period is None:
         raise ValueError(f"deseasonalize_={state['deseasonalize_']!r} without a seasonal_period_")
+
+
+def _check_interval_state(state, panel):
+    """Scores and, on one series, a scale both or neither (a panel's scale
+    is not stored)."""
+    scores, scale = "conformal_scores_" in state, "interval_scale_" in state
+    if panel and scale:
+        raise ValueError("its fitted state holds interval_scale_, which a panel's file does not hold (load computes"
+                         " it from naive_mae_ and the windows)")  # fmt: skip
+    if not panel and scores != scale:
+        have, lack = ("conformal_scores_", "interval_scale_") if scores else ("interval_scale_", "conformal_scores_")
+        raise ValueError(f"its fitted state holds {have} without {lack} (a fit with interval_horizon makes both)")
 
 
 def _check_panel(state):
@@ -376,6 +416,44 @@ def check_agreement(estimator, network_inputs=None):
         _check_panel_params(estimator, network_inputs)
     elif kind == "WindowForecaster":
         _check_forecaster_params(estimator)
+    if kind == "WindowForecaster":
+        check_intervals(estimator)
+
+
+def check_intervals(estimator, values=False):
+    """Check that a fitted forecaster's intervals are those a fit with its
+    ``interval_horizon`` makes: scores exactly when it is set, one column
+    per step ahead, and on one series a model of the series itself with a
+    scale; with ``values``, the scores' and scale's values too (as
+    :func:`check_state` checks a file's); raise a ``ValueError`` naming what
+    is not."""
+    horizon, scores = estimator.interval_horizon, getattr(estimator, "conformal_scores_", None)
+    if (horizon is None) != (scores is None):
+        if scores is None:
+            raise ValueError(f"no conformal_scores_ where interval_horizon={horizon!r} makes a fit calibrate intervals")
+        raise ValueError("conformal_scores_ where interval_horizon=None makes a fit calibrate none")
+    if scores is None:
+        return
+    if values:
+        try:
+            _scores(scores)
+        except ValueError as error:
+            raise ValueError(f"its conformal_scores_ must be {error}") from None
+    if scores.shape[1] != horizon:
+        raise ValueError(f"conformal_scores_ of {scores.shape[1]} columns where interval_horizon={horizon!r} makes"
+                         f" {horizon} (one per step ahead)")  # fmt: skip
+    if getattr(estimator, "panel_", False):
+        return
+    scale = getattr(estimator, "interval_scale_", None)
+    if scale is None:
+        raise ValueError("conformal_scores_ without interval_scale_")
+    if values:
+        try:
+            _float(positive=True)(scale)
+        except ValueError as error:
+            raise ValueError(f"its interval_scale_ must be {error}") from None
+    if not estimator.forecasts_itself_ or estimator.n_features_in_ != 1:
+        raise ValueError("intervals of a forecaster that is not a model of one series itself, which a fit refuses")
 
 
 def _check_classifier(estimator):

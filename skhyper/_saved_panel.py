@@ -18,9 +18,13 @@ frequency string).
 
 :func:`panel_of` gives what ``save`` writes (a ``ValueError`` for a panel it
 cannot store: ids that are neither integers nor text, times that do not come
-back the same); :func:`read_panel` checks the section, then that its arrays
-take exactly the bytes ``state.bin`` holds (before reading any), and reads
-them back into those attributes.  Errors are ``ValueError``s;
+back the same); :func:`panel_listing` checks the section and gives the arrays
+it lists with their sizes in bytes, which :mod:`skhyper.persistence` adds up
+with those of the other arrays ``state.bin`` holds (a forecaster's interval
+scores, after the panel's: :mod:`skhyper._saved_intervals`) and compares with
+the member's size before reading any; :func:`read_arrays` then reads listed
+arrays in order and :func:`read_panel` turns the panel's back into those
+attributes.  Errors are ``ValueError``s;
 :mod:`skhyper.persistence` adds the file's path.  What the attributes must
 be (dtypes, ranges, agreement with each other and with the window) is
 checked afterwards with the rest of the fitted state
@@ -34,7 +38,7 @@ import numpy as np
 
 from ._plain import show as _show
 
-__all__ = ["ATTRIBUTES", "panel_of", "read_panel"]
+__all__ = ["ATTRIBUTES", "panel_listing", "panel_of", "read_arrays", "read_panel"]
 
 #: The fitted attributes this section holds.
 ATTRIBUTES = ("panel_ids_", "panel_last_", "panel_freq_", "naive_mae_", "panel_context_", "panel_present_")
@@ -211,9 +215,10 @@ def _same_times(read, last):
 # ------------------------------------------------------------------ reading
 
 
-def read_panel(described, member, n_bytes):
-    """The fitted attributes of the ``panel`` section ``described`` and of
-    ``state.bin`` (``member``, of ``n_bytes``)."""
+def panel_listing(described):
+    """The arrays the ``panel`` section ``described`` lists for ``state.bin``,
+    in order, as ``(name, shape, dtype, n_bytes)``, once the section and the
+    listing are checked (nothing is read)."""
     if not (isinstance(described, dict) and set(described) == _KEYS):
         raise ValueError(f"damaged skhyper file: its panel section must hold {sorted(_KEYS)}.")
     if described["ids"] not in ("int", "text"):
@@ -224,21 +229,33 @@ def read_panel(described, member, n_bytes):
     if not (isinstance(listing, list) and len(listing) == len(layout)
             and all(isinstance(entry, list) and len(entry) == 3 and entry[0] == name for entry, name in zip(listing, names))):  # fmt: skip
         raise ValueError(f"damaged skhyper file: the panel's arrays must be {names}, in that order, each [name, shape, dtype].")
-    sizes = []
+    checked = []
     for (name, shape, dtype), (_, ndim, dtypes) in zip(listing, layout):
         if not (isinstance(shape, list) and len(shape) == ndim and all(type(n) is int and 0 <= n < 2**31 for n in shape)):
             raise ValueError(f"damaged skhyper file: {name} in state.bin must have a shape of {ndim} counts, not {_show(shape)}.")
         if not isinstance(dtype, str) or dtype not in dtypes:
             raise ValueError(f"{name} in state.bin must be of dtype {' or '.join(sorted(dtypes))}, not {_show(dtype)}.")
-        sizes.append(math.prod(shape) * np.dtype(dtype).itemsize)
-    if sum(sizes) != n_bytes:  # nothing is read, nor allocated, before this
-        raise ValueError(f"state.bin holds {n_bytes} bytes; the panel's arrays it lists take {sum(sizes)}.")
+        checked.append((name, shape, dtype, math.prod(shape) * np.dtype(dtype).itemsize))
+    return checked
+
+
+def read_arrays(listing, member):
+    """The arrays of a checked ``listing`` (of :func:`panel_listing` or
+    :func:`skhyper._saved_intervals.interval_listing`), read one after the
+    other from ``member``, by name: call only once their sizes are known to
+    add up to the member's."""
     arrays = {}
-    for (name, shape, dtype), size in zip(listing, sizes):
+    for name, shape, dtype, size in listing:
         raw = np.frombuffer(member.read_exactly(size), dtype=np.dtype(dtype))
         if dtype == "|b1" and (raw.view(np.uint8) > 1).any():
             raise ValueError(f"{name} in state.bin holds bytes other than 0 (false) and 1 (true).")
         arrays[name] = raw.astype(raw.dtype.newbyteorder("="), copy=True).reshape(shape)
+    return arrays
+
+
+def read_panel(described, arrays):
+    """The fitted attributes of the ``panel`` section ``described`` and of
+    its ``arrays`` (name -> array, as :func:`read_arrays` reads them)."""
     return _decoded(described, arrays)
 
 

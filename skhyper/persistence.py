@@ -45,20 +45,27 @@ from pathlib import Path
 import numpy as np
 
 from ._archive import Archive, ArchiveError, MemberLimit, foreign_format
-from ._fitted_state import SERIES_STATE, STATE, check_agreement, check_state
+from ._fitted_state import (
+    SERIES_STATE,
+    STATE,
+    check_agreement,
+    check_intervals,
+    check_state,
+)
 from ._plain import PlainValueError, decode, encode
 from ._plain import show as _show
+from ._saved_intervals import interval_listing, intervals_of
 from ._saved_network import load_network, network_of
-from ._saved_panel import panel_of, read_panel
+from ._saved_panel import panel_listing, panel_of, read_arrays, read_panel
 
 __all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
 
 FORMAT = "skhyper-estimator"
 FORMAT_VERSION = 3
 
-#: The version of files of estimators not fit on a panel (what version 3
-#: adds is the panel section and state.bin): releases that read version 2
-#: read them.
+#: The version of files of estimators neither fit on a panel nor with
+#: intervals (what version 3 adds is state.bin, the panel section and the
+#: intervals): releases that read version 2 read them.
 _SERIES_VERSION = 2
 
 #: The oldest Keras whose safe mode has no published bypass (3.14 fixed
@@ -105,7 +112,7 @@ _PROBED_SERIES = 8
 #: and files of panels (version 3) always hold them (_PANEL_PARAMS).
 _DEFAULTS_BEFORE = {
     "WindowForecaster": {"relative_to": None, "linear_path": False, "linear_margin": 0.0, "min_seasonal_strength": 0.0,
-                         "linear_lags": "all"},
+                         "linear_lags": "all", "interval_horizon": None, "conformal_windows": "auto"},
 }  # fmt: skip
 
 
@@ -192,17 +199,21 @@ def save(estimator, path):
         )
     params = estimator.get_params(deep=False)
     params = {name: None if name in NOT_STORED else _encode_param(kind, name, value) for name, value in params.items()}
-    panel = kind == "WindowForecaster" and estimator._has_network() and getattr(estimator, "panel_", False)
+    forecaster = kind == "WindowForecaster" and estimator._has_network()
+    panel = forecaster and getattr(estimator, "panel_", False)
+    if forecaster:
+        _check_intervals_savable(estimator, panel)
+    intervals = forecaster and getattr(estimator, "conformal_scores_", None) is not None
     document = {
         "format": FORMAT,
-        "format_version": FORMAT_VERSION if panel else _SERIES_VERSION,
+        "format_version": FORMAT_VERSION if panel or intervals else _SERIES_VERSION,
         "skhyper_version": skhyper.__version__,
         "keras_version": keras.__version__,
         "class": kind,
         "params": params,
         "fitted": estimator._has_network(),
     }
-    arrays, panel_arrays = [], []
+    arrays, state_arrays = [], []
     if document["fitted"]:
         names = STATE["base"] + STATE[kind]
         if panel:  # a panel's own attributes instead of one series' (stale ones of an earlier fit too)
@@ -211,19 +222,48 @@ def save(estimator, path):
         state["target_shape_tail"] = list(estimator.target_encoder_._y_shape[1:]) if kind != "KerasMLPClassifier" else []
         if kind == "WindowForecaster" and not panel:
             state["_training_index"] = _encode_index_summary(estimator._training_index)
+        if intervals and not panel:  # a panel's is computed again at load
+            state["interval_scale_"] = encode(float(estimator.interval_scale_))
         document["state"] = state
         if panel:
-            document["panel"], panel_arrays = panel_of(estimator)
+            document["panel"], state_arrays = panel_of(estimator)
+        if intervals:  # state.bin: the scores after the panel's arrays
+            document["intervals"], scores = intervals_of(estimator)
+            state_arrays = [*state_arrays, *scores]
         document["network"], arrays = network_of(estimator)
     path = Path(path)
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("skhyper.json", json.dumps(document, indent=1), compress_type=zipfile.ZIP_DEFLATED)
-        for name, values in (("network.bin", arrays), ("state.bin", panel_arrays)):
+        for name, values in (("network.bin", arrays), ("state.bin", state_arrays)):
             if values:
                 with archive.open(name, "w", force_zip64=True) as member:
                     for array in values:
                         member.write(np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes())
     return path
+
+
+def _check_intervals_savable(estimator, panel):
+    """Refuse intervals that load would refuse, or not read back the same:
+    ``interval_horizon`` changed since the fit calibrated them, or on a
+    panel a scale other than the one load computes (the panel's arrays
+    changed since, by ``partial_fit``)."""
+    from .estimators._intervals import panel_scales
+
+    try:
+        check_intervals(estimator, values=True)
+    except ValueError as error:
+        raise ValueError(
+            f"Cannot save this WindowForecaster: {error}. load() checks that a forecaster's intervals are those its"
+            " interval_horizon makes: set interval_horizon back to the one it was fit with, or fit again."
+        ) from None
+    if panel and estimator.conformal_scores_ is not None:
+        scale = np.asarray(estimator.interval_scale_)
+        if scale.shape != estimator.naive_mae_.shape or not np.array_equal(scale, panel_scales(estimator)):
+            raise ValueError(
+                "Cannot save this WindowForecaster: its interval_scale_ is not the one its panel's series make"
+                " (their naive MAEs and last windows changed since its intervals were calibrated: partial_fit?)."
+                " load() computes the scale from the series: fit again to calibrate intervals for them."
+            )
 
 
 def _encode_param(kind, name, value):
@@ -381,10 +421,18 @@ def _load(path, file, kind, allow_keras_format):
                 f" in format version 3 or later, not to {'a fitted' if document['fitted'] else 'an unfitted'}"
                 f" {_show(document.get('class'))} in version {version}."
             )
+        intervals = "intervals" in document
+        if intervals and not (version >= 3 and document["fitted"] and document.get("class") == "WindowForecaster"):
+            raise LoadError(
+                f"{path}: damaged skhyper file: an intervals section belongs to a fitted WindowForecaster in format"
+                f" version 3 or later, not to {'a fitted' if document['fitted'] else 'an unfitted'}"
+                f" {_show(document.get('class'))} in version {version}."
+            )
         estimator = _estimator(path, document, kind)
         expected = set()
         if document["fitted"]:
-            expected = {"model.keras"} if version == 1 else {"network.bin", *(["state.bin"] if panel else [])}
+            binary = ["state.bin"] if panel or intervals else []
+            expected = {"model.keras"} if version == 1 else {"network.bin", *binary}
         if archive.names() - {"skhyper.json"} != expected:
             found = sorted(archive.names() - {"skhyper.json"}) or "nothing else"
             raise LoadError(
@@ -395,10 +443,18 @@ def _load(path, file, kind, allow_keras_format):
         if not document["fitted"]:
             return estimator
         state = _state(path, document, archive)
+        if version == 2 and document["class"] == "WindowForecaster" and estimator.interval_horizon is not None:
+            raise LoadError(
+                f"{path}: a WindowForecaster fit with interval_horizon={estimator.interval_horizon!r} in format version 2,"
+                " which holds no intervals: written by a skhyper that saved forecasters without their intervals"
+                " (version 3 holds them). Fit it again and save it with this skhyper."
+            )
         try:
             _set_state(estimator, state)
             if not (version == 1 and allow_keras_format):  # files of 0.1 may predate what is checked
                 check_agreement(estimator, network_inputs=_network_inputs(document))
+            elif type(estimator).__name__ == "WindowForecaster":  # they predate intervals: none
+                check_intervals(estimator)
         except (ValueError, TypeError) as error:
             raise LoadError(f"{path}: its fitted state is not one a fit makes: {_short(error)}") from None
         if version == 1:
@@ -509,11 +565,17 @@ def _network_inputs(document):
 def _state(path, document, archive):
     name = document["class"]
     stored = document["state"]
-    panel = "panel" in document
+    panel, intervals = "panel" in document, "intervals" in document
     known = STATE["base"] + STATE[name] + (["panel_", "n_windows_"] if panel else [])
+    known += ["interval_scale_"] if name == "WindowForecaster" else []
     unknown = set(stored) - set(known) - {"target_shape_tail", "_training_index", "seed_states"}
     if unknown:
         raise LoadError(f"{path}: damaged skhyper file: unknown fitted attributes {sorted(unknown)[:3]}.")
+    if "interval_scale_" in stored and document["format_version"] < 3:
+        raise LoadError(
+            f"{path}: damaged skhyper file: format version {document['format_version']} holds no intervals (version 3"
+            " added them), and its fitted state holds interval_scale_."
+        )
     if panel and (stored.get("panel_") is not True or "_training_index" in stored):
         raise LoadError(f"{path}: damaged skhyper file: a panel section with a fitted state that is not a panel's.")
     raw = {"_training_index", "seed_states"}  # written without tags
@@ -524,8 +586,8 @@ def _state(path, document, archive):
     tail = state.pop("target_shape_tail", [])
     if not (isinstance(tail, list) and len(tail) <= 1 and all(type(n) is int and 1 <= n < 2**20 for n in tail)):
         raise LoadError(f"{path}: damaged skhyper file: target_shape_tail must be [] or [number of target columns].")
-    if panel:
-        state.update(_read_panel(path, document, archive))
+    if panel or intervals:
+        state.update(_read_state_bin(path, document, archive))
     index, seeds = stored.get("_training_index"), stored.get("seed_states")
     try:
         check_state(name, state, complete=document["format_version"] >= 2)
@@ -535,17 +597,34 @@ def _state(path, document, archive):
     return {"attributes": state, "target_shape_tail": tuple(tail), "_training_index": index, "seed_states": seeds}
 
 
-def _read_panel(path, document, archive):
-    """The panel's attributes, from its section and state.bin."""
+def _read_state_bin(path, document, archive):
+    """The attributes of state.bin: the panel's arrays (with its section),
+    then the interval scores.  The sizes the sections list must add up to
+    state.bin's before anything is read."""
+    try:
+        panel = panel_listing(document["panel"]) if "panel" in document else []
+        intervals = interval_listing(document["intervals"]) if "intervals" in document else []
+    except (ValueError, TypeError, KeyError) as error:
+        raise LoadError(f"{path}: {_short(error)}") from None
+    n_bytes, parts = archive.size("state.bin"), []
+    for what, listing in (("the panel's", panel), ("the interval scores'", intervals)):
+        if listing:
+            parts.append(f"{what} {sum(size for *_, size in listing)}")
+    listed = sum(size for *_, size in panel + intervals)
+    if listed != n_bytes:  # nothing is read, nor allocated, before this
+        raise LoadError(
+            f"{path}: state.bin holds {n_bytes} bytes; the arrays skhyper.json lists take {listed} ({', '.join(parts)})."
+        )
     with archive.open("state.bin") as member:
         try:
-            attributes = read_panel(document["panel"], member, archive.size("state.bin"))
+            attributes = read_panel(document["panel"], read_arrays(panel, member)) if panel else {}
+            attributes.update(read_arrays(intervals, member))
         except ArchiveError:
             raise
         except (ValueError, TypeError, KeyError) as error:
             raise LoadError(f"{path}: {_short(error)}") from None
         if member.read_at_most(1):
-            raise LoadError(f"{path}: state.bin is longer than the panel's arrays it lists.")
+            raise LoadError(f"{path}: state.bin is longer than the arrays skhyper.json lists.")
     return attributes
 
 
@@ -555,6 +634,7 @@ def _set_state(estimator, state):
     if type(estimator).__name__ == "WindowForecaster":
         estimator._training_index = state["_training_index"]
         _fill_forecaster_defaults(estimator)
+        _restore_interval_scale(estimator)
     estimator.target_encoder_ = _target_encoder(estimator, state["target_shape_tail"])
 
 
@@ -569,6 +649,8 @@ def _fill_forecaster_defaults(estimator):
         "linear_lags_": None,  # written before the start chose its order
         "deseasonalize_": None,  # written before deseasonalize: nothing removed
         "seasonal_indices_": None,
+        "conformal_scores_": None,  # written without intervals
+        "interval_scale_": None,
     }
     for name, value in defaults.items():
         if not hasattr(estimator, name):
@@ -576,6 +658,19 @@ def _fill_forecaster_defaults(estimator):
     if not hasattr(estimator, "lags_"):  # written before seasonal windows: a plain window
         estimator.lags_ = estimator._offsets()
         estimator.level_rows_ = 0
+
+
+def _restore_interval_scale(estimator):
+    """A panel's interval scale, computed again from its arrays as the fit
+    computed it; one series' as a float (the file may hold an integer)."""
+    from .estimators._intervals import panel_scales
+
+    if estimator.conformal_scores_ is None:
+        return
+    if getattr(estimator, "panel_", False):
+        estimator.interval_scale_ = panel_scales(estimator)
+    elif estimator.interval_scale_ is not None:
+        estimator.interval_scale_ = float(estimator.interval_scale_)
 
 
 def _target_encoder(estimator, tail):

@@ -73,7 +73,10 @@ def _int(low=0, high=_LIMIT):
 
 def _float(low=-math.inf, positive=False, optional_inf=False):
     def check(value):
-        ok = isinstance(value, Real) and not isinstance(value, bool) and not math.isnan(value)
+        try:
+            ok = isinstance(value, Real) and not isinstance(value, bool) and not math.isnan(value)
+        except OverflowError:  # an integer beyond floats (10**400): no fit makes one
+            ok = False
         if ok and math.isinf(value) and not optional_inf:
             ok = False
         if not ok or value < low or (positive and value <= 0):

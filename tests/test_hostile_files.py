@@ -24,9 +24,9 @@ MARKER = "skhyper_payload_ran"
 
 @pytest.fixture(scope="module")
 def good(tmp_path_factory, digits, diabetes):
-    """Valid files of a classifier with dropout, a regressor, a forecaster and
-    a forecaster of a panel (of text ids and monthly dates, one input per
-    series)."""
+    """Valid files of a classifier with dropout, a regressor, a forecaster, a
+    forecaster of a panel (of text ids and monthly dates, one input per
+    series) and both with prediction intervals (interval_horizon)."""
     folder = tmp_path_factory.mktemp("good")
     Xr, yr = diabetes
     regressor = skhyper.KerasMLPRegressor(**TINY).fit(Xr[:100], yr[:100])
@@ -38,8 +38,14 @@ def good(tmp_path_factory, digits, diabetes):
                                      "y": np.sin(np.arange(n) / 5.0) + i}) for i, n in enumerate([40, 30, 3, 25])])  # fmt: skip
     paneled = WindowForecaster(window_size=5, horizon=2, hidden_layer_sizes=(4,), epochs=2, random_state=0,
                                series_encoding="onehot").fit(panel)  # fmt: skip
+    intervals = WindowForecaster(window_size=4, hidden_layer_sizes=(4,), epochs=2, random_state=0, interval_horizon=3)
+    intervals.fit(np.sin(np.arange(80) / 5.0) + np.random.RandomState(0).randn(80) * 0.1)
+    panel_intervals = WindowForecaster(window_size=5, horizon=2, hidden_layer_sizes=(4,), epochs=2, random_state=0,
+                                       interval_horizon=2).fit(panel)  # fmt: skip
     return {"classifier": classifier.save(folder / "c.skhyper"), "forecaster": forecaster.save(folder / "f.skhyper"),
-            "regressor": regressor.save(folder / "r.skhyper"), "panel": paneled.save(folder / "p.skhyper")}
+            "regressor": regressor.save(folder / "r.skhyper"), "panel": paneled.save(folder / "p.skhyper"),
+            "intervals": intervals.save(folder / "i.skhyper"),
+            "panel intervals": panel_intervals.save(folder / "pi.skhyper")}  # fmt: skip
 
 
 def members(path):
@@ -213,11 +219,16 @@ def test_loading_bombs_stays_within_its_memory_bound(good, tmp_path):
         if entry[0] != "panel_id_text":
             entry[1] = [2**30] + [2**20] * (len(entry[1]) - 1)
     write(series, {**parts, "skhyper.json": doc})
+    scores = tmp_path / "scores.skhyper"  # 2**26 scores of 2**31 - 1 steps each, in a few bytes
+    parts = members(good["intervals"])
+    doc = json.loads(parts["skhyper.json"])
+    doc["intervals"]["arrays"][0][1] = [2**26, 2**31 - 1]
+    write(scores, {**parts, "skhyper.json": doc})
     script = textwrap.dedent(f"""
         import resource, skhyper, keras
         skhyper.load({str(good["forecaster"])!r})
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        for path in {[str(shapes), str(digits_json), str(array_json), str(rows_json), str(series)]!r}:
+        for path in {[str(shapes), str(digits_json), str(array_json), str(rows_json), str(series), str(scores)]!r}:
             try:
                 skhyper.load(path)
             except skhyper.LoadError:
@@ -356,8 +367,10 @@ def mutations(data, rng):
     places = [("params", key) for key in doc["params"]] + [("state", key) for key in doc.get("state", {})]
     places += [("network", key) for key in doc.get("network", {})] + [(None, key) for key in doc]
     places += [("panel", key) for key in doc.get("panel", {})]
-    for index in rng.permutation(len(places))[:40]:
-        section, key = places[index]
+    intervals = [("intervals", key) for key in doc.get("intervals", {})]
+    intervals += [("state", "interval_scale_")] if "interval_scale_" in doc["state"] else []
+    # 40 places at random, and the intervals' always (a few among many)
+    for section, key in [places[index] for index in rng.permutation(len(places))[:40]] + intervals:
         changed = json.loads(parts["skhyper.json"])
         (changed if section is None else changed[section])[key] = odd[rng.randint(len(odd))]
         yield f"{section}.{key}", _zipped(changed, parts)
@@ -379,7 +392,7 @@ def _zipped(doc, parts):
     return out.getvalue()
 
 
-@pytest.mark.parametrize("which", ["classifier", "forecaster", "panel"])
+@pytest.mark.parametrize("which", ["classifier", "forecaster", "panel", "intervals", "panel intervals"])
 def test_fuzzed_files_are_refused_or_load_as_working_estimators(good, tmp_path, which):
     rng = np.random.RandomState(1234)
     outcomes = {"refused": 0, "loaded": 0}
@@ -396,6 +409,11 @@ def test_fuzzed_files_are_refused_or_load_as_working_estimators(good, tmp_path, 
         # still valid): the estimator must work as a fitted one.
         if which == "panel":
             assert np.isfinite(model.forecast(2)["WindowForecaster"].to_numpy(dtype=float)).all(), how
+        elif which == "panel intervals":
+            frame = model.forecast(2, level=80)
+            assert np.isfinite(frame[["WindowForecaster-lo-80", "WindowForecaster-hi-80"]].to_numpy(dtype=float)).all(), how
+        elif which == "intervals":
+            assert np.isfinite(model.forecast(2, level=[80, 95]).to_numpy(dtype=float)).all(), how
         elif which == "forecaster":
             assert np.isfinite(np.asarray(model.forecast(2), dtype=float)).all(), how
         else:

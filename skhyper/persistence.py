@@ -8,15 +8,27 @@
   dtype) and of its optimizer's;
 - ``network.bin`` (fitted estimators only, stored uncompressed) — those
   variables' values, one after the other, as raw little-endian arrays;
-- ``state.bin`` (forecasters fit on a panel only, stored uncompressed) — the
-  panel's per-series arrays (ids, last time steps, naive MAEs, last windows
-  and which of their values are there), listed in ``skhyper.json``'s
-  ``panel`` section with what JSON holds of them (the kinds of ids and time
-  steps, the frequency); see :mod:`skhyper._saved_panel`.
+- ``state.bin`` (forecasters fit on a panel or with prediction intervals
+  only, stored uncompressed) — the panel's per-series arrays (ids, last time
+  steps, naive MAEs, last windows and which of their values are there),
+  listed in ``skhyper.json``'s ``panel`` section with what JSON holds of
+  them (the kinds of ids and time steps, the frequency; see
+  :mod:`skhyper._saved_panel`), then the conformity scores of a forecaster
+  fit with ``interval_horizon`` (``conformal_scores_``, float64), listed in
+  its ``intervals`` section (see :mod:`skhyper._saved_intervals`).  The
+  sizes both list must add up to the member's before anything is read.
+
+A forecaster's ``interval_scale_`` is a number in the fitted state on one
+series; on a panel the file does not hold it and ``load`` computes it from
+the panel's arrays, as the fit did.  ``save`` refuses intervals that
+``load`` would refuse or compute otherwise (``interval_horizon`` changed
+since the fit, or a panel's series changed by ``partial_fit`` since the
+calibration).
 
 Files are written in the oldest format version that holds them: 3 for a
-forecaster fit on a panel (which version 3 added), 2 for the others, which
-skhyper releases reading version 2 read as well.
+forecaster fit on a panel or with intervals (which version 3 added), 2 for
+the others, which skhyper releases reading version 2 read as well (and
+which refuse version 3 as newer than they read).
 
 ``load(path)`` reads nothing the file names as code: the network is built
 again from the estimator's parameters, as ``fit`` builds it, and only numbers
@@ -24,9 +36,11 @@ are read into it.  Before it builds anything it checks the archive (members,
 sizes, compression), the JSON (size, depth, tags, dtypes), the parameters (as
 ``fit`` checks them), the fitted state (types, ranges, agreement with each
 other and with the network) and the network's size against the bytes the
-file holds (and a panel's arrays against the bytes of ``state.bin``, before
-reading them); afterwards, that every variable's path, shape and dtype is the
-one the file lists and that the weights are finite.  Any failure is a
+file holds (and a panel's arrays and interval scores against the bytes of
+``state.bin``, before reading them; the scores must then be finite, one
+column per step of ``interval_horizon``, there exactly when it is set);
+afterwards, that every variable's path, shape and dtype is the one the file
+lists and that the weights are finite.  Any failure is a
 :class:`LoadError` whose message starts with the file's path.
 
 Never restored: ``checkpoint`` and ``callbacks`` (set them again), and
@@ -142,8 +156,9 @@ def save(estimator, path):
 
     The file is a zip of plain JSON (the class, parameters, fitted
     attributes and the list of the network's variables) and ``network.bin``,
-    the variables' raw little-endian values: :func:`load` reads it back
-    without running any code from it.  ``checkpoint`` and ``callbacks`` are
+    the variables' raw little-endian values (and for a forecaster fit on a
+    panel or with intervals ``state.bin``, its arrays): :func:`load` reads
+    it back without running any code from it.  ``checkpoint`` and ``callbacks`` are
     never stored.
 
     Parameters
@@ -164,7 +179,9 @@ def save(estimator, path):
     ValueError
         A parameter is a Python object (not a plain value), which the safe
         format does not store, the network's building parameters changed
-        since it was built, or a panel's ids are neither integers nor text.
+        since it was built, a panel's ids are neither integers nor text, or
+        a forecaster's intervals no longer match it (``interval_horizon``
+        changed since the fit, or its panel since the calibration).
 
     See Also
     --------

@@ -199,6 +199,18 @@ def test_a_reader_of_version_2_refuses_a_file_with_intervals(one, monkeypatch):
     refused(one[1], "format version 3; this skhyper reads format versions up to 2. Upgrade skhyper.")
 
 
+def test_a_checkpoint_written_during_training_holds_no_intervals(tmp_path, series):
+    path = tmp_path / "best.skhyper"
+    model = WindowForecaster(window_size=5, interval_horizon=3, checkpoint=path, validation_split=0.2, **SMALL)
+    model.fit(series[:90])  # the checkpoint is saved before the calibration
+    saved = skhyper.load(path)
+    assert saved.interval_horizon is None and saved.conformal_scores_ is None
+    assert model.interval_horizon == 3 and model.conformal_scores_.shape[1] == 3  # the fit's own are whole
+    model.set_params(warm_start=True).fit(series[:90])  # stale scores while training: none written either
+    assert skhyper.load(path).interval_horizon is None
+    saved.partial_fit(series[:90])  # resumes
+
+
 # ------------------------------------------------------------- what save refuses
 
 

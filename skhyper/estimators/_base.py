@@ -393,10 +393,13 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         (safe format, replaced atomically, so a crash leaves the last good one)."""
         from ..persistence import save
 
-        fitted = ("history_", "n_iter_", "loss_curve_")
+        overrides = self._checkpoint_overrides()
+        fitted = ("history_", "n_iter_", "loss_curve_", *overrides)
         live = {name: getattr(self, name) for name in fitted if hasattr(self, name)}
         merged = {key: list(self.history_.get(key, [])) + values for key, values in history.items()}
         self.history_, self.n_iter_, self.loss_curve_ = merged, len(merged["loss"]), list(merged["loss"])
+        for name, value in overrides.items():
+            setattr(self, name, value)
         try:
             partial = f"{self.checkpoint}.partial"
             save(self, partial)
@@ -407,6 +410,11 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
                     setattr(self, name, live[name])
                 else:
                     delattr(self, name)
+
+    def _checkpoint_overrides(self):
+        """Attributes (and parameters) a checkpoint, written during training,
+        holds in place of the estimator's own: none here."""
+        return {}
 
     def _training_part(self, y, X, y_model, sample_weight):
         """``(X, y_model, sample_weight)`` without the rows the validation

@@ -71,6 +71,14 @@ class ConformalIntervals:
             self.conformal_scores_ = self._series_scores(X)
             self.interval_scale_ = _scale_of(as_series(X, "X").values[:, 0], self.seasonal_period_)
 
+    def _checkpoint_overrides(self):
+        """A checkpoint is written during training, before the calibration
+        (which needs the trained network): its file holds a forecaster
+        without intervals (``interval_horizon=None``), not stale or missing
+        ones that ``skhyper.load`` would refuse."""
+        return {**super()._checkpoint_overrides(), "interval_horizon": None, "conformal_scores_": None,
+                "interval_scale_": None}  # fmt: skip
+
     def _calibration_copy(self):
         """The forecaster to calibrate with: these parameters, no intervals of its own."""
         return clone(self).set_params(interval_horizon=None, warm_start=False, checkpoint=None, verbose=0)

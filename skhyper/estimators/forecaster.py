@@ -220,7 +220,10 @@ class WindowForecaster(
         each over its series' scale (``conformal_scores_``): split
         conformal intervals, as statsforecast's ``ConformalIntervals``.  A
         fit then costs about two.  On a panel the scores of all series are
-        pooled step by step.  None: point forecasts only.
+        pooled step by step.  ``save`` keeps the intervals; a
+        ``checkpoint``, written during training, before the calibration,
+        holds none (``interval_horizon=None`` in its file).  None: point
+        forecasts only.
     conformal_windows : int or "auto", default="auto"
         Forecast origins per series the calibration takes (the latest
         ones whose ``interval_horizon`` values the copy has not seen).

@@ -93,8 +93,8 @@ def _check_description(estimator, described):
     inputs, outputs, rate = described["inputs"], described["outputs"], described["rate"]
     if not all(type(n) is int and 1 <= n < 2**24 for n in (inputs, outputs)):
         raise ValueError("damaged skhyper file: the network's inputs and outputs must be counts.")
-    if not (type(rate) in (int, float) and math.isfinite(rate) and rate > 0):
-        raise ValueError("damaged skhyper file: the network's rate must be a positive number.")
+    if not (type(rate) in (int, float) and math.isfinite(rate) and rate >= 0):  # (a cosine schedule ends at 0)
+        raise ValueError("damaged skhyper file: the network's rate must be a number >= 0.")
     for name in ("variables", "optimizer"):
         listing = described[name]
         if listing is None and name == "optimizer":

@@ -302,7 +302,7 @@ def test_deep_nesting_and_many_containers_are_refused(good, tmp_path):
      ("forecaster", lambda d: d["state"].update(_training_index={"kind": "timestamp", "last": "-5000-01-01",
                                                                  "freq": "C"}), "not one a fit makes"),
      ("classifier", lambda d: d["params"].update(epochs=10**9), "epochs=1000000000 is larger"),
-     ("classifier", lambda d: d["network"].update(rate=-1), "positive number")],
+     ("classifier", lambda d: d["network"].update(rate=-1), "number >= 0")],
 )  # fmt: skip
 def test_a_fitted_state_that_no_fit_makes_is_refused(good, tmp_path, which, change, match):
     def changed(doc):

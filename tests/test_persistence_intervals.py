@@ -231,7 +231,9 @@ def test_save_refuses_intervals_that_no_longer_match_the_parameters(one, tmp_pat
 def test_save_refuses_a_panel_scale_other_than_the_one_load_computes(panels, tmp_path):
     model, panel, _ = panels["text ids, monthly dates"]
     model = skhyper.load(model.save(tmp_path / "copy.skhyper"))
-    model.partial_fit(panel.assign(y=panel["y"] * 2))  # new series' MAEs: the calibration's scale is stale
+    model.partial_fit(panel.assign(y=panel["y"] * 2))  # new series' MAEs: partial_fit follows them
+    np.testing.assert_allclose(skhyper.load(model.save(tmp_path / "after.skhyper")).interval_scale_, model.interval_scale_)
+    model.interval_scale_ = model.interval_scale_ * 2  # a scale no fit makes
     with pytest.raises(ValueError, match="interval_scale_ is not the one its panel's series make"):
         model.save(tmp_path / "x.skhyper")
     assert not (tmp_path / "x.skhyper").exists()

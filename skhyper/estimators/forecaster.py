@@ -19,7 +19,7 @@ from ..panel import is_panel
 from ..seasonality import seasonal_indices
 from ..windows import Series, as_series, lagged_rows, sliding_windows, target_values
 from ._base import KerasMLPBase, signature_with
-from ._intervals import ConformalIntervals, bound_columns, check_levels
+from ._intervals import ConformalIntervals, bound_columns, check_levels, panel_scales
 from ._linear_start import LinearStart
 from ._panel import PanelForecasting
 from ._seasonal import SeasonalTransforms, changes, undifferenced
@@ -479,6 +479,8 @@ class WindowForecaster(
             The forecaster, trained one epoch more.
         """
         self._fit(X, y, None, warm_start=True, epochs=1)
+        if getattr(self, "panel_", False) and getattr(self, "conformal_scores_", None) is not None:
+            self.interval_scale_ = panel_scales(self)  # the fit's scores, the series' scales as they are now
         return self
 
     def _training_rows(self, X, y, sample_weight, *, reset):

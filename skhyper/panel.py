@@ -3,7 +3,9 @@
 A panel is either a long DataFrame with the columns ``unique_id``, ``ds``
 and ``y`` (statsforecast's, NeuralForecast's and mlforecast's format; ``ds``
 dates, periods or integers) or a dict of pandas Series (skforecast's), one
-per series.  :func:`as_panel` checks it once and holds it as one array of
+per series.  A long frame may hold covariates known in advance as further
+columns, named by ``as_panel(..., covariates=[...])`` (the forecaster's
+``known_covariates``); other columns are refused.  :func:`as_panel` checks it once and holds it as one array of
 values with each series' offset into it (:class:`Panel`): windows are then
 drawn from that array without copies.  Series may differ in length and
 start; within a panel every series must be regular at one frequency.
@@ -67,6 +69,12 @@ class Panel:
         int).
     freq : pandas.DateOffset or None
         The panel's frequency; None for integer steps.
+    covariates : ndarray of shape (n_values, n_covariates), default=None
+        The covariates' values, row for row with ``values`` (float64);
+        None without covariates.
+    covariate_names : list, default=None
+        The covariates' column names, in the order of ``covariates``'
+        columns.
 
     Examples
     --------
@@ -77,8 +85,10 @@ class Panel:
     (2, [3, 2], [5.0, 6.0])
     """
 
-    def __init__(self, ids, values, starts, last, freq):
+    def __init__(self, ids, values, starts, last, freq, covariates=None, covariate_names=None):
         self.ids, self.values, self.starts, self.last, self.freq = ids, values, starts, last, freq
+        self.covariates = covariates
+        self.covariate_names = [] if covariate_names is None else list(covariate_names)
 
     def __len__(self):
         return len(self.ids)
@@ -120,12 +130,14 @@ class Panel:
         lengths = np.minimum(np.asarray(lengths, dtype=np.int64), self.lengths)
         kept = lengths > 0
         position = np.arange(len(self.values)) - np.repeat(self.starts[:-1], self.lengths)
-        values = self.values[position < np.repeat(lengths, self.lengths)]
+        keep = position < np.repeat(lengths, self.lengths)
+        values = self.values[keep]
+        covariates = None if self.covariates is None else self.covariates[keep]
         starts = np.concatenate([[0], np.cumsum(lengths[kept])]).astype(np.int64)
         back = (self.lengths - lengths)[kept]
         step = 1 if self.freq is None else self.freq
         last = [when - int(k) * step for when, k in zip(np.asarray(self.last, dtype=object)[kept], back)]
-        return Panel(self.ids[kept], values, starts, last, self.freq)
+        return Panel(self.ids[kept], values, starts, last, self.freq, covariates, self.covariate_names)
 
 
 
@@ -170,12 +182,12 @@ def future_frame(ids, last, freq, steps):
     return pd.DataFrame({ID: ids, TIME: pd.PeriodIndex(times) if isinstance(last[0], pd.Period) else pd.DatetimeIndex(times)})
 
 
-def as_panel(data, name="X"):
+def as_panel(data, name="X", covariates=None):
     """Check a panel and hold it as a :class:`Panel`.
 
     The series are sorted by ``unique_id`` and each by time; ``data`` is
     never modified (nor copied when it is sorted already).  A
-    :class:`Panel` is returned as it is.
+    :class:`Panel` is returned as it is (when it holds ``covariates``).
 
     Parameters
     ----------
@@ -186,6 +198,10 @@ def as_panel(data, name="X"):
         from 0).
     name : str, default="X"
         What the error messages call ``data``.
+    covariates : list of str, default=None
+        Further columns of a long frame to keep as covariates (numbers,
+        no missing values; a dict of series has none); a column not named
+        here is refused.
 
     Returns
     -------
@@ -196,8 +212,9 @@ def as_panel(data, name="X"):
     ------
     ValueError
         Naming the problem and the series: missing or extra columns,
-        duplicated ``(unique_id, ds)``, NaN or infinite values, a gap or
-        another frequency than the panel's, an empty series.
+        duplicated ``(unique_id, ds)``, NaN or infinite values (in ``y`` or
+        a covariate), a gap or another frequency than the panel's, an empty
+        series.
 
     Examples
     --------
@@ -211,12 +228,27 @@ def as_panel(data, name="X"):
     ...
     ValueError: X: series 'a' has ds=1 twice (duplicated unique_id, ds).
     """
+    return _as_panel(data, name, list(covariates or []))
+
+
+def _as_panel(data, name, covariates, any_columns=False):
+    """:func:`as_panel`; ``any_columns``: other columns are let through
+    unread (a splitter's view of the frame)."""
     if isinstance(data, Panel):
+        if list(data.covariate_names) != covariates:
+            raise ValueError(
+                f"{name}: a Panel with covariates {list(data.covariate_names)}, not the {covariates} asked for."
+            )
         return data
     if isinstance(data, dict):
+        if covariates:
+            raise ValueError(
+                f"{name}: covariates {covariates} are columns of a long DataFrame ({ID}, {TIME}, {TARGET} and"
+                " them); a dict of series holds none: give the panel as a long DataFrame."
+            )
         frame = _frame_of_dict(data, name)
     elif isinstance(data, pd.DataFrame):
-        frame = _long_frame(data, name)
+        frame = _long_frame(data, name, covariates, any_columns)
     else:
         raise ValueError(f"{name} must be a long DataFrame ({ID}, {TIME}, {TARGET}) or a dict of pandas Series.")
     if len(frame) == 0:
@@ -257,19 +289,44 @@ def as_panel(data, name="X"):
             f" not one {unit}: a gap (fill it) or a series of another frequency (forecast it in its own panel)."
         )
     last = [time_at(row) for row in starts[1:] - 1]
-    return Panel(ids[starts[:-1]], values, starts, last, freq)
+    known = None
+    if covariates:
+        known = sorted_(_covariate_values(frame, covariates, name))
+        bad = ~np.isfinite(known).all(axis=1)
+        if bad.any():
+            row = int(np.argmax(bad))
+            column = covariates[int(np.argmax(~np.isfinite(known[row])))]
+            raise ValueError(
+                f"{name}: series {ids[row]!r} has no finite value of covariate {column!r} at {TIME}={time_at(row)};"
+                " fill or drop missing values first."
+            )
+    return Panel(ids[starts[:-1]], values, starts, last, freq, known, covariates)
 
 
-def _long_frame(data, name):
+def _covariate_values(frame, covariates, name):
+    """The columns ``covariates`` of ``frame`` as a float64 array (rows x
+    covariates), checked to be numbers (NaN is left to the caller)."""
+    bad = [c for c in covariates if not (pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c]))]
+    if bad:
+        raise ValueError(f"{name}: covariate column(s) {bad} must hold numbers, not {[str(frame[c].dtype) for c in bad]}.")
+    return frame[list(covariates)].to_numpy(dtype=np.float64)
+
+
+def _long_frame(data, name, covariates=(), any_columns=False):
     columns = set(map(str, data.columns))
     missing = [c for c in (ID, TIME, TARGET) if c not in columns]
     if missing:
         raise ValueError(f"{name}: a panel is a long DataFrame with columns {ID}, {TIME}, {TARGET}; {missing} missing.")
-    extra = sorted(columns - {ID, TIME, TARGET})
-    if extra:
+    absent = [c for c in covariates if c not in data.columns]
+    if absent:
         raise ValueError(
-            f"{name}: columns {extra[:5]} besides {ID}, {TIME}, {TARGET}; WindowForecaster's panels take no other"
-            " columns: drop them."
+            f"{name}: known_covariates {absent} are not columns of the panel (its columns: {list(map(str, data.columns))[:10]})."
+        )
+    extra = sorted(columns - {ID, TIME, TARGET} - set(map(str, covariates)))
+    if extra and not any_columns:
+        raise ValueError(
+            f"{name}: columns {extra[:5]} besides {ID}, {TIME}, {TARGET}; WindowForecaster's panels take other"
+            " columns only as covariates known in advance: name them in known_covariates, or drop them."
         )
     if not pd.api.types.is_numeric_dtype(data[TARGET]):
         raise ValueError(f"{name}: column {TARGET} must hold numbers, not {data[TARGET].dtype}.")

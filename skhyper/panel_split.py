@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import BaseCrossValidator
 
-from .panel import ID, TIME, as_panel
+from .panel import ID, TIME, _as_panel
 
 __all__ = ["PanelSplit"]
 
@@ -74,7 +74,8 @@ class PanelSplit(BaseCrossValidator):
         Parameters
         ----------
         X : pandas DataFrame
-            A long panel with columns ``unique_id``, ``ds`` and ``y``.
+            A long panel with columns ``unique_id``, ``ds`` and ``y`` (and any
+            others, such as covariates, which are not read).
         y, groups : object, default=None
             Ignored; for sklearn's splitter interface.
 
@@ -94,7 +95,7 @@ class PanelSplit(BaseCrossValidator):
         self._check()
         if not isinstance(X, pd.DataFrame):
             raise ValueError("PanelSplit splits a long DataFrame (unique_id, ds, y); convert a dict of series first.")
-        as_panel(X)  # the panel's checks: duplicates, gaps, NaN
+        _as_panel(X, "X", [], any_columns=True)  # the panel's checks: duplicates, gaps, NaN (other columns: covariates)
         order = X[[ID, TIME]].reset_index(drop=True).sort_values([ID, TIME], kind="stable").index.to_numpy()
         codes = pd.factorize(X[ID].to_numpy()[order])[0]  # 0, 1, ... by series, each series' rows together
         position = np.arange(len(order)) - np.searchsorted(codes, codes)  # 0 at each series' first row

@@ -165,7 +165,9 @@ def save(estimator, path):
     ----------
     estimator : KerasMLPClassifier, KerasMLPRegressor or WindowForecaster
         The estimator to store, a forecaster fit on a panel too (whose
-        series' ids must be integers or text).
+        series' ids must be integers or text); a forecaster with
+        ``known_covariates`` is refused for now (store it with joblib, for
+        trusted files only).
     path : str or path-like
         The file to write.
 
@@ -179,9 +181,10 @@ def save(estimator, path):
     ValueError
         A parameter is a Python object (not a plain value), which the safe
         format does not store, the network's building parameters changed
-        since it was built, a panel's ids are neither integers nor text, or
+        since it was built, a panel's ids are neither integers nor text,
         a forecaster's intervals no longer match it (``interval_horizon``
-        changed since the fit, or its panel since the calibration).
+        changed since the fit, or its panel since the calibration), or the
+        forecaster takes ``known_covariates`` (not stored yet).
 
     See Also
     --------
@@ -207,6 +210,7 @@ def save(estimator, path):
     kind = type(estimator).__name__
     if kind not in STATE or kind == "base":
         raise TypeError(f"save() stores skhyper's estimators, not a {kind}.")
+    _refuse_covariates(estimator, kind)
     built, now = getattr(estimator, "_built_with", None), estimator._network_settings()
     if estimator._has_network() and built is not None and built != now:
         changed = ", ".join(f"{name}={now[name]!r} (built with {built[name]!r})" for name in now if built.get(name) != now[name])
@@ -309,7 +313,8 @@ def check_savable(estimator):
     ------
     ValueError
         Naming the first parameter that is a Python object rather than a
-        plain value (a user's function or Keras object).
+        plain value (a user's function or Keras object), or for a
+        forecaster with ``known_covariates`` (not stored yet).
 
     Examples
     --------
@@ -322,9 +327,21 @@ def check_savable(estimator):
     ValueError: Cannot save this KerasMLPRegressor in the safe format: its parameter loss=<function <lambda> at ...> is a Python object, not a plain value. ...
     """
     kind = type(estimator).__name__
+    _refuse_covariates(estimator, kind)
     for name, value in estimator.get_params(deep=False).items():
         if name not in NOT_STORED:
             _encode_param(kind, name, value)
+
+
+def _refuse_covariates(estimator, kind):
+    """A forecaster with covariates known in advance is not stored yet."""
+    names = getattr(estimator, "known_covariates", None) or getattr(estimator, "covariates_", None)
+    if names:
+        raise ValueError(
+            f"Cannot save this {kind} in the safe format yet: it takes covariates known in advance"
+            f" (known_covariates={list(names)!r}), which the format does not store. Store it with joblib/pickle"
+            " (trusted files only), or set known_covariates=None and fit again."
+        )
 
 
 # ------------------------------------------------------------------ reading

@@ -34,7 +34,6 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
 
-from ..panel import as_panel
 from ..windows import as_series
 
 __all__ = ["ConformalIntervals"]
@@ -67,11 +66,12 @@ class ConformalIntervals:
         if self.interval_horizon is None:
             return
         if getattr(self, "panel_", False):
-            self.conformal_scores_ = self._panel_scores(as_panel(X))
+            self.conformal_scores_ = self._panel_scores(self._panel_of(X, self._fitted_covariates()))
             self.interval_scale_ = panel_scales(self)
         else:
             self.conformal_scores_ = self._series_scores(X)
-            self.interval_scale_ = _scale_of(as_series(X, "X").values[:, 0], self.seasonal_period_)
+            series = self._series_and_covariates(X, "X", self._fitted_covariates())[0]
+            self.interval_scale_ = _scale_of(as_series(series, "X").values[:, 0], self.seasonal_period_)
 
     def _checkpoint_overrides(self):
         """A checkpoint is written during training, before the calibration
@@ -121,7 +121,10 @@ class ConformalIntervals:
         rows = np.repeat(np.arange(len(which)), origins)  # positions in the copy's series
         series = which[rows]
         history, present = model._gather(panel, series, ends, -model.window_size_, 0)
-        forecasts = model._forecast_windows(history, present, rows, h)
+        covariates = None  # known in advance: the actual ones of the steps forecast
+        if panel.covariates is not None:
+            covariates = model._gather_covariates(panel, series, ends, -model.window_size_, h)
+        forecasts = model._forecast_windows(history, present, rows, h, covariates)
         actual = panel.values[panel.starts[series][:, None] + ends[:, None] + np.arange(h)[None, :]]
         return (actual - forecasts) / panel_scales(model)[rows, None]
 
@@ -133,7 +136,8 @@ class ConformalIntervals:
                 " single column."
             )
         h = self.interval_horizon
-        values = as_series(X, "X").values
+        series, covariates = self._series_and_covariates(X, "X", self._fitted_covariates())
+        values = as_series(series, "X").values
         n = len(values)
         origins = self._n_origins(1, n)
         kept = n - h - origins + 1
@@ -151,7 +155,10 @@ class ConformalIntervals:
             ) from error
         lookback = len(model.context_)
         errors = [
-            values[end : end + h, 0] - model._forecast_values(values[end - lookback : end], end, h)[:, 0]
+            values[end : end + h, 0]
+            - model._forecast_values(
+                values[end - lookback : end], end, h, None if covariates is None else covariates[end - lookback : end + h]
+            )[:, 0]
             for end in range(kept, kept + origins)
         ]
         return np.asarray(errors) / _scale_of(values[:kept, 0], model.seasonal_period_)

@@ -30,13 +30,16 @@ class LinearStart:
         ``k`` rows for each ``k`` up to the window, each alone and with the
         rows around the same point a season before, fewest lags first (see
         :func:`skhyper.linear.ridge_bic`); with "all", the window's rows.
+        Known covariates join each set: those at its rows and at the steps
+        predicted.
         ``linear_lags_`` records the choice."""
         lags = np.asarray(self.lags_)
         if getattr(self, "panel_", False):
             return self._panel_linear_start_choices(n_columns)
         if self.linear_lags == "all":
             return [(lags, np.ones(n_columns, dtype=bool))]
-        column_lags = np.repeat(lags, n_columns // len(lags))  # lag-major, as lagged_rows lays them out
+        n_values = n_columns - self._n_covariate_inputs(len(lags))  # the covariates' inputs come last
+        column_lags = np.repeat(lags, n_values // len(lags))  # lag-major, as lagged_rows lays them out
         period, seasonal_window = self._season()
         seasonal = lag_offsets(0, self.horizon, period, seasonal_window) if period is not None else []
         sets = {}
@@ -45,7 +48,10 @@ class LinearStart:
                 chosen = np.unique(np.concatenate([np.arange(1, order + 1), extra]).astype(int))[::-1]
                 sets.setdefault(tuple(chosen), chosen)
         ordered = sorted(sets.values(), key=len)  # stable: by order within a size
-        return [(chosen, np.isin(column_lags, chosen)) for chosen in ordered]
+        return [
+            (chosen, np.concatenate([np.isin(column_lags, chosen), self._covariate_column_mask(lags, chosen)]))
+            for chosen in ordered
+        ]
 
     def _chose_linear_start(self, label, alpha):
         self.linear_lags_ = label if np.isfinite(alpha) else label[:0]

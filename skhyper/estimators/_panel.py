@@ -18,8 +18,11 @@ plus ``horizon`` on, and any series is forecast by the same network.  With
 a validation split, its rows are the latest windows of the panel.
 ``deseasonalize``, ``relative_to``, ``seasonal_window`` and
 ``min_seasonal_strength`` are about one series and are not used here.
+Covariates known in advance (``known_covariates``, :mod:`._covariates`) are
+further columns of the long frame; their inputs follow the others.
 """
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -29,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from ..metrics import naive_mae
-from ..panel import ID, TARGET, TIME, as_panel, future_frame, period_freq
+from ..panel import ID, TARGET, TIME, _as_panel, as_panel, future_frame, period_freq
 from ..seasonality import period_from_index
 from ._intervals import bound_columns
 
@@ -69,9 +72,11 @@ class PanelForecasting:
             )
         if not reset and not getattr(self, "panel_", False):
             raise ValueError("This forecaster was fit on one series; partial_fit must be given one series too.")
-        panel = as_panel(X)
+        names = self._panel_covariate_names() if reset else self._covariates_for_continuation()
+        panel = self._panel_of(X, names, warn=True)
         if reset:
             self._resolve_panel(panel)
+            self._fit_covariate_scaling(names, panel.covariates)
         self._check_encoding(panel, reset)
         self._remember_panel(panel)
         series, ends, level, weights = self._panel_windows(panel)
@@ -83,6 +88,25 @@ class PanelForecasting:
         self.n_windows_ = len(windows)
         next_values = ((targets - self.target_mean_) / self.target_scale_).astype(np.float32)
         return super(PanelForecasting, self)._training_rows(windows, next_values, weights, reset=reset)
+
+    def _panel_of(self, X, names, warn=False):
+        """``X`` as a :class:`~skhyper.panel.Panel` with the covariates
+        ``names``.  A long frame's other columns are refused when covariates
+        are named; with none (``known_covariates=None``: a search's
+        candidate without them, say) they are left unread, with a warning."""
+        if not names and isinstance(X, pd.DataFrame):
+            extra = [c for c in X.columns if str(c) not in (ID, TIME, TARGET)]
+            if extra:
+                if warn:
+                    warnings.warn(
+                        f"X has columns {extra[:5]} besides {ID}, {TIME}, {TARGET}, which this forecaster leaves"
+                        " unread (known_covariates=None): name them in known_covariates to use them as covariates"
+                        " known in advance.",
+                        UserWarning,
+                        stacklevel=5,
+                    )
+                return _as_panel(X, "X", [], any_columns=True)
+        return as_panel(X, covariates=names)
 
     def _resolve_panel(self, panel):
         """The fitted choices of a panel fit: season, window, scaling."""
@@ -113,8 +137,12 @@ class PanelForecasting:
         lags = np.asarray(self.lags_)
         if self.linear_lags == "all":
             return [(lags, np.ones(n_columns, dtype=bool))]
-        present = np.zeros(n_columns - len(lags), dtype=bool)  # the which-values-are-there inputs
-        return [(lags[-k:], np.concatenate([np.isin(lags, lags[-k:]), present])) for k in range(1, len(lags) + 1)]
+        n_covariates = self._n_covariate_inputs(len(lags))  # (last)
+        present = np.zeros(n_columns - len(lags) - n_covariates, dtype=bool)  # which values are there, which series
+        return [
+            (lags[-k:], np.concatenate([np.isin(lags, lags[-k:]), present, self._covariate_column_mask(lags, lags[-k:])]))
+            for k in range(1, len(lags) + 1)
+        ]
 
     def _panel_window(self, panel):
         """``window_size``, or for "auto" half the median series length, at
@@ -200,7 +228,12 @@ class PanelForecasting:
         for start in range(0, len(series), INPUT_CHUNK):
             rows = slice(start, start + INPUT_CHUNK)
             values, observed = self._gather(panel, series[rows], ends[rows], -lookback, 0)
-            chunk = self._network_inputs(self._scaled_to_level(values, level[rows]), observed, series[rows])
+            covariates = None
+            if panel.covariates is not None:  # at the window's rows and at its targets'
+                known = self._gather_covariates(panel, series[rows], ends[rows], -lookback, self._covariate_layout()[1])
+                known = self._standardized_covariates(known)
+                covariates = self._covariate_block(known[:, :lookback], observed, known[:, lookback:])
+            chunk = self._network_inputs(self._scaled_to_level(values, level[rows]), observed, series[rows], covariates)
             if inputs is None:
                 inputs = np.empty((len(series), chunk.shape[1]), dtype=np.float32)
             inputs[rows] = chunk
@@ -214,16 +247,18 @@ class PanelForecasting:
         """Each window's weight: every series the same total."""
         return 1.0 / np.maximum(counts, 1)
 
-    def _network_inputs(self, scaled, observed, series):
+    def _network_inputs(self, scaled, observed, series, covariates=None):
         """Standardized values, then which of them are there, then (with
         ``series_encoding="onehot"``) which series (by its position in
-        ``panel_ids_``) each window is of."""
+        ``panel_ids_``) each window is of, then the covariates' inputs."""
         values = np.where(observed, (scaled - self.input_mean_) / self.input_scale_, 0.0)
         parts = [values, observed.astype(np.float64)]
         if self.series_encoding == "onehot":  # the rows of an identity, without the identity
             onehot = np.zeros((len(series), len(self.panel_ids_)))
             onehot[np.arange(len(series)), series] = 1.0
             parts.append(onehot)
+        if covariates is not None:
+            parts.append(covariates)
         return np.hstack(parts)
 
     def _panel_n_inputs(self):
@@ -281,6 +316,7 @@ class PanelForecasting:
         first = panel.starts[:-1][:, None]
         self.panel_context_ = panel.values[np.maximum(positions, first)]
         self.panel_present_ = positions >= first
+        self.panel_covariate_context_ = None if panel.covariates is None else panel.covariates[np.maximum(positions, first)]
         self.panel_ids_ = np.asarray(panel.ids)
         self.panel_last_ = list(panel.last)
         self.panel_freq_ = panel.freq
@@ -289,33 +325,52 @@ class PanelForecasting:
 
     # ------------------------------------------------------------- forecast
 
-    def _panel_forecast_values(self, steps, series=None):
+    def _panel_forecast_values(self, steps, series=None, future=None):
         """``(n_series, steps)`` forecasts from each series' last window (of
-        the series at the positions ``series`` only, when given)."""
+        the series at the positions ``series`` only, when given; ``future``:
+        the covariates of each of those series' ``steps`` next time steps)."""
         rows = slice(None) if series is None else np.asarray(series)
         series = np.arange(len(self.panel_ids_)) if series is None else rows
-        return self._forecast_windows(self.panel_context_[rows], self.panel_present_[rows], series, steps)
+        covariates = None
+        if future is not None:
+            covariates = np.concatenate([self.panel_covariate_context_[rows], future], axis=1)
+        return self._forecast_windows(self.panel_context_[rows], self.panel_present_[rows], series, steps, covariates)
 
-    def _forecast_windows(self, history, present, series, steps):
+    def _forecast_windows(self, history, present, series, steps, covariates=None):
         """``(n_windows, steps)`` forecasts from windows of values
-        (``history``, which of them are there: ``present``) of the fit's
-        series at positions ``series`` in ``panel_ids_``."""
+        (``history``, which of them are there: ``present``; ``window_size_``
+        values each) of the fit's series at positions ``series`` in
+        ``panel_ids_``; ``covariates``: theirs at the windows' values and at
+        the steps after (n_windows, window_size_ + steps, k)."""
         history, present = np.asarray(history, dtype=np.float64), np.asarray(present, dtype=bool)
-        produced = []
-        while sum(block.shape[1] for block in produced) < steps:
-            window, observed = history[:, -self.window_size_ :], present[:, -self.window_size_ :]
+        lookback = self.window_size_
+        if covariates is not None:
+            horizon = self._covariate_layout()[1]
+            known = self._standardized_covariates(covariates)
+            needed = lookback + int(np.ceil(steps / horizon)) * horizon
+            if known.shape[1] < needed:  # the last block's steps past the last given repeat its covariates
+                known = np.concatenate([known, np.repeat(known[:, -1:], needed - known.shape[1], axis=1)], axis=1)
+        produced, done = [], 0
+        while done < steps:
+            window, observed = history[:, -lookback:], present[:, -lookback:]
             level = self._window_level(window, observed)
-            scaled = self._network_inputs(self._scaled_to_level(window, level), observed, series)
+            inputs = None
+            if covariates is not None:
+                inputs = self._covariate_block(
+                    known[:, done : done + lookback], observed, known[:, lookback + done : lookback + done + horizon]
+                )
+            scaled = self._network_inputs(self._scaled_to_level(window, level), observed, series, inputs)
             out = np.asarray(engine.predict(self._network(), scaled), dtype=np.float64)
             out = out * self.target_scale_ + self.target_mean_
             block = (out + 1.0) * level[:, None] if self.window_scale is not None else out
             produced.append(block)
+            done += block.shape[1]
             history = np.concatenate([history, block], axis=1)
             present = np.concatenate([present, np.ones(block.shape, dtype=bool)], axis=1)
         return np.concatenate(produced, axis=1)[:, :steps]
 
-    def _panel_forecast(self, steps):
-        values = self._panel_forecast_values(steps)
+    def _panel_forecast(self, steps, future=None):
+        values = self._panel_forecast_values(steps, future=future)
         frame = self._future(steps)
         frame[type(self).__name__] = values.ravel()
         return frame
@@ -329,19 +384,21 @@ class PanelForecasting:
         check_is_fitted(self)
         if not isinstance(X, pd.DataFrame) or not {ID, TIME} <= set(X.columns):
             raise ValueError(f"predict on a panel takes a long DataFrame with columns {ID} and {TIME}.")
-        step = self._steps_ahead(X)
-        rows = pd.Index(self.panel_ids_).get_indexer(X[ID])
-        if (rows < 0).any():
-            unknown = X[ID].to_numpy()[rows < 0][0]
-            raise ValueError(f"predict: series {unknown!r} was not in the panel this forecaster was fit on.")
+        if len(X) == 0:
+            return np.zeros(0)
+        rows, step = self._panel_rows_and_steps(X, "predict")
         if (step < 1).any():
             row = int(np.argmax(step < 1))
             raise ValueError(
                 f"predict: series {X[ID].iloc[row]!r} at {TIME}={X[TIME].iloc[row]} is not after the end of"
                 " its training part: a panel forecaster predicts the time steps after each series' end."
             )
-        forecasts = self._panel_forecast_values(int(step.max()))
-        return forecasts[rows, step - 1]
+        if not self._fitted_covariates():
+            forecasts = self._panel_forecast_values(int(step.max()))
+            return forecasts[rows, step - 1]
+        future, asked = self._panel_predict_covariates(X, rows, step)  # only the series X asks for
+        forecasts = self._panel_forecast_values(int(step.max()), asked, future)
+        return forecasts[np.searchsorted(asked, rows), step - 1]
 
     def _panel_predict_intervals(self, X, levels):
         """:meth:`_panel_predict` with its intervals, as a frame indexed like ``X``."""

@@ -19,6 +19,7 @@ from ..panel import is_panel
 from ..seasonality import seasonal_indices
 from ..windows import Series, as_series, lagged_rows, sliding_windows, target_values
 from ._base import KerasMLPBase, signature_with
+from ._covariates import KnownCovariates
 from ._intervals import ConformalIntervals, bound_columns, check_levels, panel_scales
 from ._linear_start import LinearStart
 from ._panel import PanelForecasting
@@ -45,7 +46,8 @@ AUTO_SETTINGS = {
 
 
 class WindowForecaster(
-    ConformalIntervals, PanelForecasting, SeasonalTransforms, LinearStart, Windowing, KerasMLPRegressor
+    ConformalIntervals, KnownCovariates, PanelForecasting, SeasonalTransforms, LinearStart, Windowing,
+    KerasMLPRegressor,
 ):
     """Forecast a series from the ``window_size`` rows before each time step.
 
@@ -231,6 +233,23 @@ class WindowForecaster(
         per series on a panel of 67 series or more; chosen on M3's
         training parts), holding out at most half of the (median)
         series.
+    known_covariates : list of str or None, default=None
+        Columns of what ``fit`` is given that are covariates known in
+        advance (a promotion, a price, a holiday), not values to forecast:
+        on a panel, columns of the long frame beside ``unique_id``, ``ds``
+        and ``y`` (statsforecast's convention; any other column is still
+        refused); on one series, columns of the DataFrame ``X`` beside the
+        series' own.  The network then also sees each covariate at the
+        time steps it predicts (``t`` to ``t + horizon - 1``), standardized
+        with its training mean and standard deviation, and ``forecast(h,
+        X_df=...)`` and ``predict(X)`` need their future values (see
+        :doc:`/user_guide/covariates`).  Searchable like any parameter
+        (``[None, ["promo"]]``).  None: no covariates.
+    covariate_window : bool, default=True
+        With ``known_covariates``: also feed the covariates at the window's
+        own rows (a promotion last week explains last week's jump, which
+        the window holds).  The linear start uses the covariates at the
+        rows it uses, and all those at the time steps predicted.
 
     Attributes
     ----------
@@ -303,6 +322,14 @@ class WindowForecaster(
         One series' scale for its intervals (the in-sample MAE of its
         seasonal naive forecast); on a panel, ``naive_mae_`` (None without
         ``interval_horizon``).
+    covariates_ : list or None
+        The covariates ``fit`` took (``known_covariates``), in the order of
+        the network's inputs; None without.  On one series they are not
+        in ``feature_names_in_`` and ``n_features_in_``, which describe the
+        series.
+    covariate_mean_, covariate_scale_ : ndarray of shape (n_covariates,) or None
+        The covariates' training mean and standard deviation (1 where it is
+        0), which standardize them (None without covariates).
 
     Other Parameters
     ----------------
@@ -359,6 +386,8 @@ class WindowForecaster(
         "series_encoding": [StrOptions({"onehot"}), None],
         "interval_horizon": [Interval(Integral, 1, None, closed="left"), None],
         "conformal_windows": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "known_covariates": [list, tuple, None],
+        "covariate_window": ["boolean"],
     }
 
     def __init__(
@@ -380,6 +409,8 @@ class WindowForecaster(
         series_encoding=None,
         interval_horizon=None,
         conformal_windows="auto",
+        known_covariates=None,
+        covariate_window=True,
         hidden_layer_sizes="auto",
         batch_size="auto",
         epochs="auto",
@@ -408,6 +439,8 @@ class WindowForecaster(
         self.series_encoding = series_encoding
         self.interval_horizon = interval_horizon
         self.conformal_windows = conformal_windows
+        self.known_covariates = known_covariates
+        self.covariate_window = covariate_window
 
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
 
@@ -444,7 +477,9 @@ class WindowForecaster(
             DataFrame with columns ``unique_id``, ``ds`` (dates or integers)
             and ``y``, as statsforecast and NeuralForecast take it, or a dict
             of pandas Series (skforecast's); one network is then trained on
-            the windows of all its series.
+            the windows of all its series.  With ``known_covariates``, those
+            columns of the DataFrame (of the long frame on a panel) are the
+            covariates, the other columns the series.
         y : array-like of shape (n_steps,) or (n_steps, n_targets), default=None
             What to predict; None forecasts ``X`` itself (always None with a
             panel).
@@ -489,6 +524,8 @@ class WindowForecaster(
             return self._panel_training_rows(X, y, sample_weight, reset=reset)
         if not reset and getattr(self, "panel_", False):
             raise ValueError("This forecaster was fit on a panel; partial_fit must be given a panel too.")
+        names = self._covariate_names() if reset else self._covariates_for_continuation()
+        X, covariates = self._series_and_covariates(X, "X", names)
         series = as_series(X, "X")
         target = series if y is None else as_series(y, "y")
         if len(target) != len(series):
@@ -539,6 +576,7 @@ class WindowForecaster(
                 " y=None, or set relative_to=None to predict a separate y."
             )
         if reset:
+            self._fit_covariate_scaling(names, covariates)
             self.n_features_in_ = series.values.shape[1]
             if series.names is not None:
                 self.feature_names_in_ = series.names
@@ -559,9 +597,13 @@ class WindowForecaster(
             self.horizon,
         )
         windows, next_values, _ = self._relative(windows, next_values)
+        if covariates is not None:  # rows aligned with the windows' series (changes start lag rows later)
+            inputs = self._series_covariate_inputs(self._standardized_covariates(covariates[lag:]), len(windows))
+            windows = np.hstack([windows, inputs])
         rows = super()._training_rows(windows, next_values, sample_weight, reset=reset)
         # predict() continues the series trained on last.
         self.context_ = raw[-(self.lags_[0] + lag) :].copy()
+        self.covariate_context_ = None if covariates is None else covariates[-(self.lags_[0] + lag) :].copy()
         self._training_head = raw[: self.lags_[0]].copy()
         self._training_length = len(raw)
         self._training_index = time_index_summary(series.index)
@@ -666,6 +708,11 @@ class WindowForecaster(
         ``ds`` whose rows follow each series' training end, and each row
         gets the forecast of its series for its step ahead.
 
+        With ``known_covariates``, ``X`` also holds their columns: on one
+        series, the covariates of each row beside its values; on a panel,
+        of each row to forecast (and of every step before it after its
+        series' end, which the recursive forecast goes through).
+
         Parameters
         ----------
         X : array-like, pandas Series or DataFrame, or a long DataFrame
@@ -698,6 +745,8 @@ class WindowForecaster(
             if levels is None:
                 return self._panel_predict(X)
             return self._panel_predict_intervals(X, levels)
+        index = getattr(X, "index", None)
+        X, covariates = self._series_and_covariates(X, "X", self._fitted_covariates())
         series = as_series(X, "X")
         self._check_columns(X, series)
         if continues is None:
@@ -713,11 +762,13 @@ class WindowForecaster(
                 f" too and keep the predictions from row {lookback} on."
             )
         values = np.concatenate([self.context_, series.values])
-        predictions = self._one_step(values, len(series), self._end() - len(self.context_))
+        if covariates is not None:
+            covariates = np.concatenate([self.covariate_context_, covariates])
+        predictions = self._one_step(values, len(series), self._end() - len(self.context_), covariates)
         if levels is not None:
             point = predictions[:, :1]
             bounds = self._interval_bounds(point, levels)
-            frame = pd.DataFrame({"prediction": point[:, 0]}, index=getattr(X, "index", None))
+            frame = pd.DataFrame({"prediction": point[:, 0]}, index=index)
             return bound_columns(frame, "", bounds)
         return predictions[:, 0] if self.target_is_1d_ else predictions
 
@@ -736,7 +787,8 @@ class WindowForecaster(
         Parameters
         ----------
         X : array-like, pandas.Series or pandas.DataFrame
-            The series, laid out as in ``fit`` (usually the training series).
+            The series, laid out as in ``fit`` (usually the training series;
+            with ``known_covariates``, their columns too).
 
         Returns
         -------
@@ -745,6 +797,7 @@ class WindowForecaster(
             Series or DataFrame with the index of ``X`` when ``X`` is one.
         """
         check_is_fitted(self)
+        X, covariates = self._series_and_covariates(X, "X", self._fitted_covariates())
         series = as_series(X, "X")
         self._check_columns(X, series)
         lag = self._difference_lag()
@@ -752,7 +805,7 @@ class WindowForecaster(
         predictions = np.full((len(series), width(self)), np.nan)
         n = len(series) - lookback
         if n > 0:
-            predictions[lookback:] = self._one_step(series.values, n, 0)
+            predictions[lookback:] = self._one_step(series.values, n, 0, covariates)
         predictions = predictions[:, 0] if self.target_is_1d_ else predictions
         if not isinstance(X, (pd.Series, pd.DataFrame)):
             return predictions
@@ -760,20 +813,27 @@ class WindowForecaster(
             return pd.Series(predictions, index=X.index, name=getattr(X, "name", None) if self.forecasts_itself_ else None)
         return pd.DataFrame(predictions, index=X.index, columns=X.columns if self.forecasts_itself_ else None)
 
-    def _one_step(self, values, n, first_row):
+    def _one_step(self, values, n, first_row, covariates=None):
         """One-step predictions of the last ``n`` rows of ``values``, each from
         the rows before it (row 0 of ``values`` is row ``first_row`` of the
-        training series), with the season taken out and put back."""
+        training series), with the season taken out and put back;
+        ``covariates``: their values, row for row with ``values``."""
         lag = self._difference_lag()
+        extra = None
+        if covariates is not None:
+            extra = self._series_covariate_inputs(self._standardized_covariates(covariates[lag:]), n)
         if lag:  # the change from a season before, plus the value a season before
             windows = lagged_rows(self._scaled_inputs(changes(values, lag)), self.lags_, n)
-            return self._predict_windows(windows) + values[len(values) - n - lag : len(values) - lag]
+            return self._predict_windows(windows, extra) + values[len(values) - n - lag : len(values) - lag]
         windows = lagged_rows(self._scaled_inputs(self._deseasonalized(values, first_row)), self.lags_, n)
-        return self._reseasonalized(self._predict_windows(windows), first_row + len(values) - n)
+        return self._reseasonalized(self._predict_windows(windows, extra), first_row + len(values) - n)
 
-    def _predict_windows(self, windows):
-        """The first-step predictions, in the target's units, of scaled windows."""
+    def _predict_windows(self, windows, covariate_inputs=None):
+        """The first-step predictions, in the target's units, of scaled
+        windows (and their covariates' inputs)."""
         windows, _, level = self._relative(windows)
+        if covariate_inputs is not None:
+            windows = np.hstack([windows, covariate_inputs])
         first_step = engine.predict(self._network(), windows)[:, : self._n_targets()] + level
         return first_step * self.target_scale_ + self.target_mean_
 
@@ -798,10 +858,10 @@ class WindowForecaster(
         """
         if getattr(self, "panel_", False):
             return self._panel_score(X)
-        y_true = target_values(self, X, y)
+        y_true = target_values(self, self._series_and_covariates(X, "X", self._fitted_covariates())[0], y)
         return r2_score(y_true, self.predict(X), sample_weight=sample_weight)
 
-    def forecast(self, steps, level=None):
+    def forecast(self, steps, level=None, X_df=None):
         """Forecast ``steps`` values past the end of the training series.
 
         Recursive: each forecast becomes part of the next window (``horizon``
@@ -816,6 +876,15 @@ class WindowForecaster(
             Prediction intervals to add, in percent (``[80, 95]``): needs a
             fit with ``interval_horizon >= steps`` (see
             ``conformal_scores_``).
+        X_df : pandas.DataFrame, default=None
+            The covariates of the steps to forecast, for a forecaster fit
+            with ``known_covariates`` (statsforecast's ``X_df``).  On one
+            series: their columns, one row per step ahead (``steps`` rows;
+            with a time index at ``fit``, one that is theirs is checked to
+            be the ``steps`` next time steps).  On a panel: a long frame of
+            ``unique_id``, ``ds`` and their columns, for each series exactly
+            its ``steps`` time steps after its end (the ``ds`` of the frame
+            ``forecast`` returns).  None without covariates.
 
         Returns
         -------
@@ -837,7 +906,10 @@ class WindowForecaster(
             For ``steps`` that is not a positive integer, or a forecaster
             fitted to predict ``y`` from ``X`` (it has no future ``X``); with
             ``level``, for a forecaster fit without ``interval_horizon``,
-            more steps than it, or levels outside (0, 100).
+            more steps than it, or levels outside (0, 100); for ``X_df``
+            missing after a fit with ``known_covariates`` or given after one
+            without, and for one whose columns, rows or time steps are not
+            those of the covariates of the steps forecast, or that holds NaN.
 
         Examples
         --------
@@ -853,7 +925,7 @@ class WindowForecaster(
             raise ValueError(f"steps must be a positive integer, got {steps!r}.")
         levels = None if level is None else check_levels(level)
         if getattr(self, "panel_", False):
-            frame = self._panel_forecast(steps)
+            frame = self._panel_forecast(steps, self._panel_future_covariates(X_df, steps))
             if levels is None:
                 return frame
             name = type(self).__name__
@@ -864,7 +936,9 @@ class WindowForecaster(
                 "forecast() needs a model of the series itself (fit(X) with y=None);"
                 " this one predicts y from X: call predict() on future X rows instead."
             )
-        result = self._forecast_values(self.context_, self._end(), steps)
+        future = self._series_future_covariates(X_df, steps)
+        covariates = None if future is None else np.concatenate([self.covariate_context_, future])
+        result = self._forecast_values(self.context_, self._end(), steps, covariates)
         result = result[:, 0] if self.target_is_1d_ else result
         if levels is None:
             return with_future_index(result, self._training_index, getattr(self, "feature_names_in_", None))
@@ -874,17 +948,23 @@ class WindowForecaster(
         frame = point.to_frame("forecast") if isinstance(point, pd.Series) else pd.DataFrame({"forecast": point})
         return bound_columns(frame, "", bounds)
 
-    def _forecast_values(self, context, end, steps):
+    def _forecast_values(self, context, end, steps, covariates=None):
         """``(steps, n_features)`` forecasts after the rows ``context`` (as
         many as ``context_`` holds), whose last is row ``end - 1`` of the
-        training series."""
+        training series; ``covariates``: theirs, row for row with
+        ``context`` and the ``steps`` rows after it."""
         lag = self._difference_lag()
         changed = changes(context, lag) if lag else context
         history = list(self._scaled_inputs(self._deseasonalized(changed, end - len(changed))))
+        standardized = None if covariates is None else self._standardized_covariates(np.asarray(covariates)[lag:])
+        lookback = int(self.lags_[0])
         produced = []
         n_features = self.n_features_in_
         while len(produced) < steps:
             window, _, level = self._relative(np.asarray(history)[-self.lags_].reshape(1, -1))
+            if standardized is not None:  # the covariates of this window's rows and of the steps it predicts
+                here = standardized[len(history) - lookback :]
+                window = np.hstack([window, self._series_covariate_inputs(here, 1)])
             block = engine.predict(self._network(), window).reshape(-1, n_features) + level
             # Model outputs are in target units; the inputs use the input scaling.
             values = block * self.target_scale_ + self.target_mean_

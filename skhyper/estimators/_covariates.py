@@ -1,0 +1,348 @@
+"""Covariates known in advance: the columns whose future values the user gives.
+
+A mixin of :class:`~skhyper.estimators.forecaster.WindowForecaster`.  With
+``known_covariates=["promo", "price"]`` those columns of what ``fit`` is
+given are regressors, not series to forecast: on a panel, columns of the long
+frame beside ``unique_id``, ``ds`` and ``y`` (statsforecast's, mlforecast's and
+NeuralForecast's convention); on one series, columns of the DataFrame beside
+the series' own.  Each window's network inputs then also hold the covariates
+at its targets' time steps ``t .. t + horizon - 1`` and, with
+``covariate_window=True``, at the window's own rows, each covariate
+standardized with its training mean and standard deviation
+(``covariate_mean_``, ``covariate_scale_``).  ``forecast(h, X_df=...)``
+takes their values for the ``h`` steps ahead; ``predict(X)`` takes them as
+columns of ``X``'s rows.  A recursive forecast (``horizon`` below the steps)
+feeds each block of steps its own covariates; where a block reaches past the
+last step given (the last block of ``forecast(5)`` with ``horizon=2``), its
+inputs for the steps past it repeat the last step's covariates.
+
+Every mistake in the future values is a ``ValueError`` that names it:
+missing, too few or too many rows, other time steps than the ones after each
+series' end, NaN, other columns than at ``fit``.  The user's frames are read,
+never modified.
+"""
+
+import numpy as np
+import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..panel import ID, TARGET, TIME, _covariate_values
+from ..windows import lagged_rows
+
+__all__ = ["KnownCovariates"]
+
+
+class KnownCovariates:
+    """The covariate side of WindowForecaster: names, scaling, inputs, future values."""
+
+    # ---------------------------------------------------------------- names
+
+    def _covariate_names(self):
+        """``known_covariates`` checked, as a list (``[]`` for None)."""
+        names = self.known_covariates
+        if names is None:
+            return []
+        if isinstance(names, (str, bytes)):
+            raise ValueError(
+                f"known_covariates must be a list of column names, got the string {names!r}: write [{names!r}]."
+            )
+        names = list(names)
+        if len(set(names)) != len(names):
+            raise ValueError(f"known_covariates names a column twice: {names}.")
+        return names
+
+    def _fitted_covariates(self):
+        """The covariates ``fit`` took (``covariates_``), ``[]`` for none."""
+        return list(getattr(self, "covariates_", None) or [])
+
+    def _covariates_for_continuation(self):
+        """``partial_fit`` takes the covariates ``fit`` took, and only while
+        ``known_covariates`` still names them."""
+        fitted = self._fitted_covariates()
+        if self._covariate_names() != fitted or self._covariate_layout() != (bool(self.covariate_window), self.horizon):
+            raise ValueError(
+                f"known_covariates or covariate_window changed since this forecaster was fit (with covariates"
+                f" {fitted}), which changes its network's inputs: call fit() to train a new one."
+            )
+        return fitted
+
+    def _panel_covariate_names(self):
+        names = self._covariate_names()
+        reserved = [name for name in names if name in (ID, TIME, TARGET)]
+        if reserved:
+            raise ValueError(f"known_covariates {reserved} are the panel's own columns, not covariates.")
+        return names
+
+    # -------------------------------------------------------------- scaling
+
+    def _fit_covariate_scaling(self, names, values):
+        """The fitted covariates and their standardization (always, whatever
+        ``scale``: their units are not the series')."""
+        self.covariates_ = list(names) if names else None
+        self._covariate_inputs_layout = (bool(self.covariate_window), int(self.horizon))
+        if values is None or not names:
+            self.covariate_mean_ = self.covariate_scale_ = None
+            return
+        std = values.std(axis=0)
+        self.covariate_mean_ = values.mean(axis=0)
+        self.covariate_scale_ = np.where(std > 0, std, 1.0)
+
+    def _covariate_layout(self):
+        """``(covariates at the window's rows too, horizon)`` as ``fit`` laid out the inputs."""
+        return getattr(self, "_covariate_inputs_layout", (bool(self.covariate_window), int(self.horizon)))
+
+    def _standardized_covariates(self, values):
+        return (np.asarray(values, dtype=np.float64) - self.covariate_mean_) / self.covariate_scale_
+
+    def _n_covariate_inputs(self, n_lags):
+        """The network inputs the covariates take, for windows of ``n_lags`` rows."""
+        names = self._fitted_covariates()
+        if not names:
+            return 0
+        with_window, horizon = self._covariate_layout()
+        return len(names) * (horizon + (n_lags if with_window else 0))
+
+    def _covariate_column_mask(self, lags, chosen):
+        """Which covariate inputs join a linear start that uses the window
+        rows ``chosen`` (offsets as ``lags``): those at these rows and all
+        those at the targets' time steps."""
+        names = self._fitted_covariates()
+        if not names:
+            return np.zeros(0, dtype=bool)
+        with_window, horizon = self._covariate_layout()
+        past = np.repeat(np.isin(lags, chosen), len(names)) if with_window else np.zeros(0, dtype=bool)
+        return np.concatenate([past, np.ones(horizon * len(names), dtype=bool)])
+
+    # --------------------------------------------------------------- inputs
+
+    def _covariate_block(self, past, observed, future):
+        """The covariate inputs of ``n`` windows: standardized covariates at
+        the window's rows ``past`` (n, rows, k), 0 where ``observed`` says a
+        row is before its series' start, then at the targets' steps
+        ``future`` (n, horizon, k); time-major, covariates within."""
+        n = len(future)
+        parts = []
+        if self._covariate_layout()[0]:
+            parts.append((past * np.asarray(observed, dtype=np.float64)[:, :, None]).reshape(n, -1))
+        parts.append(future.reshape(n, -1))
+        return np.hstack(parts)
+
+    def _series_covariate_inputs(self, standardized, n):
+        """One series' covariate inputs for the ``n`` targets ``t = L .. L +
+        n - 1`` (``L = lags_[0]``) of standardized rows ``standardized``
+        (row 0: the first row the windows are cut from); rows past its end
+        repeat its last."""
+        lookback, horizon = int(self.lags_[0]), self._covariate_layout()[1]
+        rows = np.asarray(standardized, dtype=np.float64)
+        needed = lookback + n - 1 + horizon
+        if len(rows) < needed:
+            rows = np.concatenate([rows, np.repeat(rows[-1:], needed - len(rows), axis=0)])
+        future = sliding_window_view(rows[lookback:needed], horizon, axis=0)[:n].transpose(0, 2, 1)
+        past = lagged_rows(rows, self.lags_, n).reshape(n, len(self.lags_), -1)
+        return self._covariate_block(past, np.ones(past.shape[:2]), future)
+
+    # ------------------------------------------------------------ one series
+
+    def _series_and_covariates(self, X, name, names):
+        """``X``'s series (the columns ``names`` leaves; a pandas Series when
+        one is left) and the covariates' values (rows x covariates), or
+        ``(X, None)`` without covariates."""
+        if not names:
+            return X, None
+        if not isinstance(X, pd.DataFrame):
+            raise ValueError(
+                f"known_covariates={names} names columns of {name}: give {name} as a pandas DataFrame holding"
+                f" the series and those columns (got {type(X).__name__})."
+            )
+        absent = [c for c in names if c not in X.columns]
+        if absent:
+            raise ValueError(
+                f"{name} has no column {absent} of the known covariates {names} (its columns:"
+                f" {list(X.columns)[:10]}): give their values for each of its rows."
+            )
+        rest = [c for c in X.columns if c not in names]
+        if not rest:
+            raise ValueError(f"{name} holds only the known covariates {names}: it needs the series' column(s) too.")
+        values = _covariate_values(X, names, name)
+        _check_finite(values, names, name, X.index)
+        return (X[rest[0]] if len(rest) == 1 else X[rest]), values
+
+    def _series_future_covariates(self, X_df, steps):
+        """The covariates of one series' ``steps`` next rows, from ``X_df``."""
+        names = self._fitted_covariates()
+        if not names:
+            if X_df is not None:
+                raise ValueError(
+                    "X_df holds future covariates, but this forecaster was fit without known_covariates:"
+                    " leave X_df out, or fit with known_covariates=[...] naming the columns."
+                )
+            return None
+        if X_df is None:
+            raise ValueError(
+                f"This forecaster was fit with known_covariates {names}: forecast(steps, X_df=...) needs their"
+                f" values for the {steps} steps ahead (a DataFrame with those columns, one row per step)."
+            )
+        _check_columns_exactly(X_df, names, "X_df")
+        if len(X_df) != steps:
+            few = "too few" if len(X_df) < steps else "too many"
+            raise ValueError(
+                f"X_df has {len(X_df)} rows ({few}): forecast({steps}) takes the covariates of exactly the"
+                f" {steps} steps after the training series, one row each."
+            )
+        summary = getattr(self, "_training_index", None)
+        if summary is not None and summary["freq"] is not None and isinstance(X_df.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+            expected = _steps_after(summary, steps)
+            if not _same_steps(X_df.index, expected):
+                raise ValueError(
+                    f"X_df's index runs from {X_df.index[0]} to {X_df.index[-1]}, not over the {steps} steps"
+                    f" after the training series ({expected[0]} to {expected[-1]}): give the covariates of"
+                    " those steps, in order."
+                )
+        values = _covariate_values(X_df, names, "X_df")
+        _check_finite(values, names, "X_df", X_df.index)
+        return values
+
+    # ---------------------------------------------------------------- panel
+
+    def _gather_covariates(self, panel, series, ends, first, last):
+        """The covariates at offsets ``first`` to ``last - 1`` from each
+        ``ends`` in its series (n, last - first, k); positions outside the
+        series repeat its first or last row."""
+        positions = ends[:, None] + np.arange(first, last)[None, :]
+        lengths = panel.lengths[series][:, None]
+        return panel.covariates[panel.starts[series][:, None] + np.clip(positions, 0, lengths - 1)]
+
+    def _panel_future_covariates(self, X_df, steps):
+        """``(n_series, steps, k)`` covariates of each series' ``steps``
+        next time steps, from the long frame ``X_df``."""
+        names = self._fitted_covariates()
+        if not names:
+            if X_df is not None:
+                raise ValueError(
+                    "X_df holds future covariates, but this forecaster was fit without known_covariates:"
+                    " leave X_df out, or fit with known_covariates=[...] naming the panel's columns."
+                )
+            return None
+        if X_df is None:
+            raise ValueError(
+                f"This forecaster was fit with known_covariates {names}: forecast(h, X_df=...) needs their"
+                f" values for the h steps after each series' end (a long DataFrame of {ID}, {TIME} and"
+                f" {', '.join(map(str, names))}; the frame forecast(h) returns holds the {ID} and {TIME})."
+            )
+        _check_columns_exactly(X_df, [ID, TIME, *names], "X_df")
+        rows, step = self._panel_rows_and_steps(X_df, "X_df")
+        outside = (step < 1) | (step > steps)
+        if outside.any():
+            row = int(np.argmax(outside))
+            raise ValueError(
+                f"X_df: series {X_df[ID].iloc[row]!r} at {TIME}={X_df[TIME].iloc[row]} is not one of the {steps}"
+                f" steps after its end ({self.panel_last_[rows[row]]}): X_df holds the covariates of exactly"
+                f" the {TIME} that forecast({steps}) returns."
+            )
+        cells = rows * steps + (step - 1)
+        unique, counts = np.unique(cells, return_counts=True)
+        if (counts > 1).any():
+            cell = int(unique[np.argmax(counts > 1)])
+            row = int(np.argmax(cells == cell))
+            raise ValueError(f"X_df: series {X_df[ID].iloc[row]!r} has {TIME}={X_df[TIME].iloc[row]} twice.")
+        per_series = np.bincount(rows, minlength=len(self.panel_ids_))
+        if (per_series < steps).any():
+            short = int(np.argmax(per_series < steps))
+            raise ValueError(
+                f"X_df has {int(per_series[short])} rows of series {self.panel_ids_[short]!r} (too few):"
+                f" forecast({steps}) needs the covariates of each series' {steps} steps ahead."
+            )
+        values = _covariate_values(X_df, names, "X_df")
+        _check_finite(values, names, "X_df", X_df.index, X_df)
+        future = np.empty((len(self.panel_ids_), steps, len(names)))
+        future[rows, step - 1] = values
+        return future
+
+    def _panel_rows_and_steps(self, X, name):
+        """Each row's series (position in ``panel_ids_``) and step ahead."""
+        rows = pd.Index(self.panel_ids_).get_indexer(X[ID])
+        if (rows < 0).any():
+            unknown = X[ID].to_numpy()[rows < 0][0]
+            raise ValueError(f"{name}: series {unknown!r} was not in the panel this forecaster was fit on.")
+        kind = "integers" if self.panel_freq_ is None else f"dates or periods of frequency {self.panel_freq_}"
+        if self.panel_freq_ is None and not pd.api.types.is_integer_dtype(X[TIME]):
+            raise ValueError(f"{name}: its {TIME} must be {kind}, as the panel's were, not {X[TIME].dtype}.")
+        try:
+            step = np.asarray(self._steps_ahead(X), dtype=np.int64)
+        except (AttributeError, TypeError, ValueError) as error:
+            raise ValueError(f"{name}: its {TIME} must be {kind}, as the panel's were ({error}).") from None
+        return rows, step
+
+    def _panel_predict_covariates(self, X, rows, step):
+        """The covariates of the steps 1 .. ``max(step)`` of each series
+        ``X`` asks for, from ``X``'s rows (n_series, steps, k; steps past a
+        series' last row repeat its last covariates), and those series."""
+        names = self._fitted_covariates()
+        absent = [c for c in names if c not in X.columns]
+        if absent:
+            raise ValueError(
+                f"predict: X has no column {absent} of the known covariates {names}: each row to predict"
+                " needs their values."
+            )
+        values = _covariate_values(X, names, "X")
+        _check_finite(values, names, "X", X.index, X)
+        steps = int(step.max())
+        grid = np.full((len(self.panel_ids_), steps, len(names)), np.nan)
+        grid[rows, step - 1] = values
+        last = np.zeros(len(self.panel_ids_), dtype=np.int64)
+        np.maximum.at(last, rows, step)
+        needed = np.arange(steps)[None, :] < last[:, None]
+        gaps = needed & np.isnan(grid[:, :, 0])
+        if gaps.any():
+            series, ahead = np.argwhere(gaps)[0]
+            raise ValueError(
+                f"predict: X has no row of series {self.panel_ids_[series]!r} at {ahead + 1} step(s) after its"
+                f" end, and its later rows are forecast through that step: X must hold the covariates of every"
+                " step from each series' end to its last row."
+            )
+        asked = np.flatnonzero(last > 0)
+        carry = np.minimum(np.arange(steps)[None, :], np.maximum(last[asked], 1)[:, None] - 1)
+        return grid[asked[:, None], carry], asked
+
+
+def _check_columns_exactly(frame, columns, name):
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"{name} must be a pandas DataFrame with the columns {columns}, not a {type(frame).__name__}.")
+    missing = [c for c in columns if c not in frame.columns]
+    other = [c for c in frame.columns if c not in columns]
+    if missing or other:
+        raise ValueError(
+            f"{name} must have the columns {columns} (the known covariates fit took"
+            f"{', with ' + ID + ' and ' + TIME if ID in columns else ''}), no more, no less:"
+            + (f" {missing} missing" if missing else "")
+            + (";" if missing and other else "")
+            + (f" {other} not taken" if other else "")
+            + "."
+        )
+
+
+def _check_finite(values, names, name, index, frame=None):
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row, column = (int(v) for v in np.argwhere(bad)[0])
+        where = (
+            f"series {frame[ID].iloc[row]!r} at {TIME}={frame[TIME].iloc[row]}"
+            if frame is not None and ID in frame.columns
+            else f"row {row} (index {index[row]!r})"
+        )
+        raise ValueError(
+            f"{name}: covariate {names[column]!r} is NaN or infinite at {where}; fill or drop missing values first."
+        )
+
+
+def _steps_after(summary, steps):
+    start = summary["next"]
+    if isinstance(start, pd.Period):
+        return pd.period_range(start=start, periods=steps, freq=summary["freq"])
+    return pd.date_range(start=start, periods=steps, freq=summary["freq"])
+
+
+def _same_steps(index, expected):
+    if isinstance(index, pd.PeriodIndex) != isinstance(expected, pd.PeriodIndex):
+        return False
+    return len(index) == len(expected) and bool((np.asarray(index) == np.asarray(expected)).all())

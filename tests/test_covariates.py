@@ -75,7 +75,7 @@ def test_a_recursive_forecast_feeds_each_step_its_own_covariates(panel_fits):
     """horizon=2 over 6 steps: three blocks, each with its steps' promotions
     (a forecaster that reused the first block's would miss them)."""
     train, test, _, _ = panel_fits
-    model = WindowForecaster(known_covariates=["promo"], horizon=2, **QUICK).fit(train)
+    model = WindowForecaster(known_covariates=["promo"], horizon=2, covariate_window=True, **QUICK).fit(train)
     future = test[["unique_id", "ds", "promo"]]
     forecast = model.forecast(H, X_df=future)["WindowForecaster"].to_numpy().reshape(-1, H)
     flipped = model.forecast(H, X_df=future.assign(promo=1 - future["promo"]))["WindowForecaster"].to_numpy()
@@ -109,7 +109,7 @@ def test_a_known_regressor_lowers_one_series_h_step_error():
 
 @pytest.mark.parametrize(
     "params",
-    [dict(horizon=4), dict(horizon=3, covariate_window=False), dict(seasonal_period=12, deseasonalize="difference"),
+    [dict(horizon=4), dict(horizon=3, covariate_window=True), dict(seasonal_period=12, deseasonalize="difference"),
      dict(linear_lags="all"), dict(relative_to=None)],
 )  # fmt: skip
 def test_one_series_covariates_work_with_every_window(params):
@@ -123,7 +123,7 @@ def test_one_series_covariates_work_with_every_window(params):
 
 def test_covariates_with_intervals_on_a_panel_and_on_one_series(panel_fits):
     train, test, _, _ = panel_fits
-    model = WindowForecaster(known_covariates=["promo"], interval_horizon=H, **QUICK).fit(train)
+    model = WindowForecaster(known_covariates=["promo"], interval_horizon=H, covariate_window=True, **QUICK).fit(train)
     bands = model.forecast(H, level=80, X_df=test[["unique_id", "ds", "promo"]])
     assert (bands["WindowForecaster-lo-80"] <= bands["WindowForecaster-hi-80"]).all()
     frame = promo_series()

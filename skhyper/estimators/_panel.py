@@ -263,9 +263,10 @@ class PanelForecasting:
 
     def _panel_n_inputs(self):
         """The network's inputs: the window's values, which of them are
-        there, and with ``series_encoding="onehot"`` one per series."""
+        there, with ``series_encoding="onehot"`` one per series, and the
+        covariates'."""
         onehot = len(self.panel_ids_) if self.series_encoding == "onehot" else 0
-        return 2 * self.window_size_ + onehot
+        return 2 * self.window_size_ + onehot + self._n_covariate_inputs(self.window_size_)
 
     def _check_encoding(self, panel, reset):
         """``series_encoding="onehot"`` adds an input per series to every

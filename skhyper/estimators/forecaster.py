@@ -237,9 +237,10 @@ class WindowForecaster(
         Columns of what ``fit`` is given that are covariates known in
         advance (a promotion, a price, a holiday), not values to forecast:
         on a panel, columns of the long frame beside ``unique_id``, ``ds``
-        and ``y`` (statsforecast's convention; any other column is still
-        refused); on one series, columns of the DataFrame ``X`` beside the
-        series' own.  The network then also sees each covariate at the
+        and ``y`` (statsforecast's convention; with covariates named, any
+        other column is refused, and with None other columns are left
+        unread, with a warning); on one series, columns of the DataFrame
+        ``X`` beside the series' own.  The network then also sees each covariate at the
         time steps it predicts (``t`` to ``t + horizon - 1``), standardized
         with its training mean and standard deviation, and ``forecast(h,
         X_df=...)`` and ``predict(X)`` need their future values (see

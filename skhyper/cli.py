@@ -146,8 +146,34 @@ def _run_search(arguments):
         _fit_with_progress(search, X, y, "search")
     output = _output_folder(arguments.output, "search")
     _write_search(search, output, "search")
+    if config.forecast is not None:
+        _write_forecast(search.best_estimator_, X, *config.forecast, output)
     print(f"\nResults in {output}")
     return 0
+
+
+def _write_forecast(best, series, steps, levels, output):
+    """The best candidate's forecast (with intervals: refit with
+    ``interval_horizon=steps``, which calibrates them) as CSV and a fan chart."""
+    from sklearn.base import clone
+
+    model = best
+    if levels:
+        print(f"   calibrating {', '.join(f'{v:g}%' for v in levels)} intervals for {steps} steps (a second fit)")
+        model = clone(best).set_params(interval_horizon=steps).fit(series)
+    import pandas as pd
+
+    forecast = model.forecast(steps, level=levels or None)
+    if isinstance(forecast, pd.Series):
+        forecast = forecast.to_frame("forecast")
+    elif not isinstance(forecast, pd.DataFrame):
+        forecast = pd.DataFrame({"forecast": forecast})
+    forecast.to_csv(output / "search_forecast.csv", index_label="step" if forecast.index.name is None else None)
+    plotting = _plotting()
+    if plotting and levels:
+        _save_figure(plotting.plot_fan(series, forecast), output / "search_forecast.png")
+    print(f"   forecast of {steps} steps: search_forecast.csv" + (", search_forecast.png" if plotting and levels else ""))
+    print(forecast.head(5).to_string(float_format=lambda v: f"{v:.3f}"))
 
 
 def _checkpointed(search, X, y, path):

@@ -15,6 +15,10 @@ the data and the search itself::
     dataset = "digits"                   # digits, breast_cancer, diabetes, book_series
     # csv = "data.csv" and target = "label" (a forecaster: column = "value")
 
+    [forecast]                           # a forecaster only: forecast after the search
+    steps = 30                           # past the end of the series, by the best candidate
+    level = [80, 95]                     # prediction intervals (optional)
+
     [search]
     kind = "random"                      # grid, random, halving (over epochs)
     cv = 3                               # or { kind = "timeseries", n_splits = 3, test_size = 150 }
@@ -48,6 +52,7 @@ _SECTIONS = {
     "data": {"dataset", "csv", "target", "column"},
     "search": {"kind", "cv", "n_iter", "scoring", "n_jobs", "random_state",
                "min_resources", "max_resources", "factor"},  # fmt: skip
+    "forecast": {"steps", "level"},
 }
 
 
@@ -130,6 +135,23 @@ class SearchConfig:
         if self.kind not in SEARCH_KINDS:
             raise ConfigError(f"search.kind: {self.kind!r} is not one of {', '.join(SEARCH_KINDS)}")
         self.grid = self._grid()
+        self.forecast = self._forecast()
+
+    def _forecast(self):
+        """``(steps, levels)`` of the ``[forecast]`` section, or None."""
+        section = self.raw.get("forecast")
+        if section is None:
+            return None
+        if not self.is_forecaster:
+            raise ConfigError("[forecast]: only a WindowForecaster forecasts")
+        steps = section.get("steps")
+        if type(steps) is not int or steps < 1:
+            raise ConfigError(f"forecast.steps: a positive integer, the steps past the series' end (got {steps!r})")
+        level = section.get("level", [])
+        level = [level] if isinstance(level, (int, float)) and not isinstance(level, bool) else level
+        if not (isinstance(level, list) and all(type(v) in (int, float) and 0 < v < 100 for v in level)):
+            raise ConfigError(f"forecast.level: a list of percentages between 0 and 100, such as [80, 95] (got {level!r})")
+        return steps, level
 
     # ------------------------------------------------------------ estimator
 

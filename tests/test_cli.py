@@ -97,6 +97,30 @@ def test_search_a_forecaster_on_a_csv_series(tmp_path):
     assert {"mean_test_neg_mae", "mean_test_neg_mase"} <= set(results)
 
 
+def test_search_a_forecaster_then_forecast_with_intervals(tmp_path, capsys):
+    series = pd.DataFrame({"value": np.sin(np.arange(200) / 7.0) + 0.1 * np.random.RandomState(0).randn(200)})
+    series.to_csv(tmp_path / "series.csv", index=False)
+    text = FORECASTER_CONFIG.format(data='csv = "series.csv"\ncolumn = "value"', cv="2")
+    config = write_config(tmp_path, text + "[forecast]\nsteps = 6\nlevel = [80, 95]\n")
+    assert main(["search", str(config), "--output", str(tmp_path / "out")]) == 0
+    forecast = pd.read_csv(tmp_path / "out" / "search_forecast.csv")
+    assert list(forecast.columns) == ["step", "forecast", "lo-80", "hi-80", "lo-95", "hi-95"] and len(forecast) == 6
+    assert (forecast["lo-95"] <= forecast["lo-80"]).all() and (forecast["hi-80"] <= forecast["hi-95"]).all()
+    assert "search_forecast.csv" in capsys.readouterr().out
+    for wrong, message in [("steps = 6", "steps = 0"), ("level = [80, 95]", "level = [80, 100]")]:
+        write_config(tmp_path, text + f"[forecast]\nsteps = 6\nlevel = [80, 95]\n".replace(wrong, message))
+        assert main(["search", str(config)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("skhyper: forecast.") and len(err.splitlines()) == 1
+
+
+def test_forecast_section_needs_a_forecaster(tmp_path, capsys):
+    config = digits_config(tmp_path)
+    config.write_text(config.read_text() + "\n[forecast]\nsteps = 3\n")
+    assert main(["search", str(config)]) == 2
+    assert "[forecast]: only a WindowForecaster forecasts" in capsys.readouterr().err
+
+
 def test_timeseries_cv_takes_a_test_size_and_names_a_wrong_one(tmp_path):
     from skhyper.config import ConfigError, load_config
 

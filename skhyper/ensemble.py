@@ -171,13 +171,17 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
         """
         return self._combine([_forecaster(m).predict(X, **predict_params) for m in self._fitted()])
 
-    def forecast(self, steps):
+    def forecast(self, steps, X_df=None):
         """The combined forecasts of ``steps`` values past the training series.
 
         Parameters
         ----------
         steps : int
             How many values to forecast.
+        X_df : pandas DataFrame, default=None
+            The future values of covariates known in advance, passed to
+            every member (see :meth:`WindowForecaster.forecast`); members fit
+            without covariates are given none.
 
         Returns
         -------
@@ -186,7 +190,11 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
             training series had a regular time index; on a panel, a long
             frame with an ``EnsembleForecaster`` column).
         """
-        return self._combine([_forecaster(m).forecast(steps) for m in self._fitted()])
+        forecasts = []
+        for member in map(_forecaster, self._fitted()):
+            uses = X_df is not None and getattr(member, "covariates_", None)
+            forecasts.append(member.forecast(steps, X_df=X_df) if uses else member.forecast(steps))
+        return self._combine(forecasts)
 
     def predict_in_sample(self, X):
         """The combined in-sample one-step predictions.

@@ -262,3 +262,19 @@ def test_a_search_over_known_covariates_picks_the_promotion():
     assert search.best_params_ == {"known_covariates": ["promo"]}
     assert scores[1] > scores[0]
     assert search.best_estimator_.covariates_ == ["promo"]
+
+
+def test_an_ensemble_passes_the_future_covariates_to_its_members():
+    from skhyper import EnsembleForecaster
+
+    train, test = split(promo_panel(8))
+    members = [("with", WindowForecaster(known_covariates=["promo"], **QUICK)), ("without", WindowForecaster(**QUICK))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the member without covariates leaves promo unread
+        ensemble = EnsembleForecaster(members).fit(train)
+    future = test[["unique_id", "ds", "promo"]]
+    combined = ensemble.forecast(H, X_df=future)
+    fitted = ensemble.named_forecasters_
+    expected = (fitted["with"].forecast(H, X_df=future)["WindowForecaster"].to_numpy()
+                + fitted["without"].forecast(H)["WindowForecaster"].to_numpy()) / 2  # fmt: skip
+    np.testing.assert_allclose(combined["EnsembleForecaster"].to_numpy(), expected)

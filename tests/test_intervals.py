@@ -201,3 +201,38 @@ def test_auto_origins_are_at_least_three_per_series():
     assert model.conformal_scores_.shape == (300, 2)
     model = WindowForecaster(interval_horizon=2, conformal_windows=1, **QUICK).fit(noise_panel(100, length=20))
     assert model.conformal_scores_.shape == (100, 2)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"horizon": 2},  # direct blocks of two steps
+        {"series_encoding": "onehot"},
+        {"window_size": 4, "seasonal_period": 4},
+    ],
+)
+def test_panel_intervals_with_other_settings(params):
+    frame = noise_panel(24, length=30)
+    model = WindowForecaster(interval_horizon=3, **QUICK, **params).fit(frame)
+    bands = model.forecast(3, level=90)
+    assert np.isfinite(bands.filter(like="WindowForecaster").to_numpy()).all()
+    assert (bands["WindowForecaster-lo-90"] < bands["WindowForecaster-hi-90"]).all()
+
+
+def test_a_panel_with_series_too_short_to_calibrate_still_gets_intervals():
+    long = noise_panel(30, length=40)
+    short = noise_panel(3, length=4, seed=1).assign(unique_id=lambda f: f["unique_id"] + 100)
+    model = WindowForecaster(interval_horizon=3, conformal_windows=2, **QUICK).fit(pd.concat([long, short]))
+    assert model.conformal_scores_.shape == (30 * 2, 3)  # the short series held out nothing to score
+    bands = model.forecast(3, level=80)
+    assert len(bands) == 33 * 3 and np.isfinite(bands["WindowForecaster-lo-80"]).all()
+
+
+@pytest.mark.parametrize("params", [{"deseasonalize": "difference", "seasonal_period": 12}, {"horizon": 3},
+                                    {"deseasonalize": "multiplicative", "seasonal_period": 12}])
+def test_one_series_intervals_with_other_settings(params):
+    y = series(120)
+    model = WindowForecaster(interval_horizon=6, conformal_windows=10, **QUICK, **params).fit(y[:110])
+    bands = model.forecast(6, level=[80, 95])
+    np.testing.assert_allclose(bands["forecast"].to_numpy(), np.asarray(model.forecast(6)))
+    assert (bands["lo-95"] <= bands["lo-80"]).all() and (bands["lo-80"] < bands["hi-80"]).all()

@@ -63,3 +63,14 @@ def test_pipeline_dataframe(monkeypatch, tmp_path, capsys):
     out = run_quick("pipeline_dataframe.py", monkeypatch, tmp_path, capsys)
     accuracy = float(out.rsplit("held-out accuracy of the best pipeline:", 1)[1])
     assert accuracy > 0.6
+
+
+@pytest.mark.slow
+def test_panel_intervals(monkeypatch, tmp_path, capsys):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    out = run_quick("panel_intervals.py", monkeypatch, tmp_path, capsys)
+    shares = [float(line.split(": ")[1].split("%")[0]) for line in out.splitlines() if "held-out" in line]
+    assert len(shares) == 2 and 60 < shares[0] < shares[1] <= 100
+    assert float(out.rsplit("MSIS of the 95% intervals:", 1)[1]) > 0

@@ -278,3 +278,15 @@ def test_an_ensemble_passes_the_future_covariates_to_its_members():
     expected = (fitted["with"].forecast(H, X_df=future)["WindowForecaster"].to_numpy()
                 + fitted["without"].forecast(H)["WindowForecaster"].to_numpy()) / 2  # fmt: skip
     np.testing.assert_allclose(combined["EnsembleForecaster"].to_numpy(), expected)
+
+
+def test_a_covariate_that_changes_only_in_the_held_out_windows_is_warned_about():
+    frame = promo_series(120)
+    frame["law"] = (np.arange(120) >= 112).astype(float)  # comes in within the latest 10% of the windows
+    frame["sales"] -= 3 * frame["law"]
+    with pytest.warns(UserWarning, match=r"\['law'\] are constant over the windows this fit trains on"):
+        WindowForecaster(known_covariates=["promo", "law"], **QUICK).fit(frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # promo varies in training: nothing to say
+        WindowForecaster(known_covariates=["promo"], **QUICK).fit(frame.drop(columns="law"))
+        WindowForecaster(known_covariates=["promo", "law"], early_stopping=False, **QUICK).fit(frame)

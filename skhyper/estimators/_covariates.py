@@ -22,6 +22,8 @@ series' end, NaN, other columns than at ``fit``.  The user's frames are read,
 never modified.
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
@@ -113,6 +115,34 @@ class KnownCovariates:
         with_window, horizon = self._covariate_layout()
         past = np.repeat(np.isin(lags, chosen), len(names)) if with_window else np.zeros(0, dtype=bool)
         return np.concatenate([past, np.ones(horizon * len(names), dtype=bool)])
+
+    def _start_output(self, X, y, y_model, sample_weight):
+        """Warn when a covariate takes no new value in the windows training
+        uses but does in those early stopping holds out (a law that came in
+        during the latest ``validation_split`` of the series): the network
+        cannot learn its effect from the training windows."""
+        self._warn_unseen_covariates(X, y)
+        super()._start_output(X, y, y_model, sample_weight)
+
+    def _warn_unseen_covariates(self, X, y):
+        names = self._fitted_covariates()
+        if not names or not (self._early_stopping() and self._validation_fraction() > 0):
+            return
+        k = self._n_covariate_inputs(len(self.lags_))
+        train, held_out = self._validation_rows(y)
+        inputs = np.asarray(X[:, X.shape[1] - k :], dtype=np.float64)
+        seen_low, seen_high = inputs[train].min(axis=0), inputs[train].max(axis=0)
+        new = (inputs[held_out] < seen_low - 1e-9).any(axis=0) | (inputs[held_out] > seen_high + 1e-9).any(axis=0)
+        flat = (seen_high - seen_low) <= 1e-12
+        unseen = sorted({names[i % len(names)] for i in np.flatnonzero(new & flat)})
+        if unseen:
+            warnings.warn(
+                f"Known covariate(s) {unseen} are constant over the windows this fit trains on and change only"
+                f" in the latest {self._validation_fraction():.0%} that early stopping holds out, so the network"
+                " cannot learn their effect: set early_stopping=False (or a smaller validation_split).",
+                UserWarning,
+                stacklevel=4,
+            )
 
     # --------------------------------------------------------------- inputs
 

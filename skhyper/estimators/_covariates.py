@@ -138,8 +138,9 @@ class KnownCovariates:
         if unseen:
             warnings.warn(
                 f"Known covariate(s) {unseen} are constant over the windows this fit trains on and change only"
-                f" in the latest {self._validation_fraction():.0%} that early stopping holds out, so the network"
-                " cannot learn their effect: set early_stopping=False (or a smaller validation_split).",
+                f" in the latest {self._validation_fraction():.0%} that early stopping holds out, so the forecaster"
+                " cannot learn their effect: its forecasts will not follow them. It needs more history after the"
+                " change (or other series where they vary, in a panel).",
                 UserWarning,
                 stacklevel=4,
             )

@@ -236,3 +236,21 @@ def test_one_series_intervals_with_other_settings(params):
     bands = model.forecast(6, level=[80, 95])
     np.testing.assert_allclose(bands["forecast"].to_numpy(), np.asarray(model.forecast(6)))
     assert (bands["lo-95"] <= bands["lo-80"]).all() and (bands["lo-80"] < bands["hi-80"]).all()
+
+
+def test_the_calibration_is_part_of_the_fit_for_progress_and_callbacks():
+    import keras
+
+    from skhyper import _progress
+
+    class Epochs(keras.callbacks.Callback):
+        count = 0
+
+        def on_epoch_end(self, epoch, logs=None):
+            Epochs.count += 1
+
+    finished = []
+    with _progress.observing(lambda: finished.append(1)):
+        WindowForecaster(interval_horizon=2, callbacks=[Epochs()], engine="keras", **QUICK).fit(noise_panel(10))
+    assert len(finished) == 1  # one fit, its calibration copy not counted apart
+    assert Epochs.count == QUICK["epochs"]  # the user's callback sees the fit's epochs only

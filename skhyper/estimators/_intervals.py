@@ -34,6 +34,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
 
+from .. import _progress
 from ..windows import as_series
 
 __all__ = ["ConformalIntervals"]
@@ -81,9 +82,14 @@ class ConformalIntervals:
         return {**super()._checkpoint_overrides(), "interval_horizon": None, "conformal_scores_": None,
                 "interval_scale_": None}  # fmt: skip
 
-    def _calibration_copy(self):
-        """The forecaster to calibrate with: these parameters, no intervals of its own."""
-        return clone(self).set_params(interval_horizon=None, warm_start=False, checkpoint=None, verbose=0)
+    def _calibration_copy(self, X):
+        """The forecaster calibrated with, fit on ``X``: these parameters,
+        no intervals of its own, none of the user's callbacks or
+        checkpoints, and not counted as a fit of its own by a progress bar
+        (it is part of this one)."""
+        copy = clone(self).set_params(interval_horizon=None, warm_start=False, checkpoint=None, callbacks=None, verbose=0)
+        with _progress.quiet():
+            return copy.fit(X)
 
     def _n_origins(self, n_series, length):
         """Origins per series: ``conformal_windows``, or for "auto" enough
@@ -110,7 +116,7 @@ class ConformalIntervals:
                 " lower interval_horizon or conformal_windows."
             )
         try:
-            model = self._calibration_copy().fit(head)
+            model = self._calibration_copy(head)
         except ValueError as error:
             raise ValueError(
                 f"The calibration fit for intervals (each series without its last {held} values:"
@@ -147,7 +153,7 @@ class ConformalIntervals:
                 f" series' {n} values for calibration: lower interval_horizon or conformal_windows."
             )
         try:
-            model = self._calibration_copy().fit(X.iloc[:kept] if hasattr(X, "iloc") else X[:kept])
+            model = self._calibration_copy(X.iloc[:kept] if hasattr(X, "iloc") else X[:kept])
         except ValueError as error:
             raise ValueError(
                 f"The calibration fit for intervals (the series' first {kept} values: interval_horizon={h},"

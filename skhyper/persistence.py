@@ -335,12 +335,13 @@ def check_savable(estimator):
 
 def _refuse_covariates(estimator, kind):
     """A forecaster with covariates known in advance is not stored yet."""
-    names = getattr(estimator, "known_covariates", None) or getattr(estimator, "covariates_", None)
+    names = [*(getattr(estimator, "known_covariates", None) or []), *(getattr(estimator, "static_features", None) or [])]
+    names = names or getattr(estimator, "covariates_", None)
     if names:
         raise ValueError(
-            f"Cannot save this {kind} in the safe format yet: it takes covariates known in advance"
-            f" (known_covariates={list(names)!r}), which the format does not store. Store it with joblib/pickle"
-            " (trusted files only), or set known_covariates=None and fit again."
+            f"Cannot save this {kind} in the safe format yet: it takes covariates known in advance or static"
+            f" features ({list(names)!r}), which the format does not store. Store it with joblib/pickle"
+            " (trusted files only), or set known_covariates=None and static_features=None and fit again."
         )
 
 

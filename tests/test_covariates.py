@@ -247,6 +247,8 @@ def test_saving_a_forecaster_with_covariates_is_refused_clearly(tmp_path):
         save(WindowForecaster(known_covariates=["promo"]), tmp_path / "model.skhyper")
     with pytest.raises(ValueError, match="takes covariates known in advance"):
         WindowForecaster(known_covariates=["promo"], checkpoint=str(tmp_path / "c.skhyper"), **QUICK).fit(frame)
+    with pytest.raises(ValueError, match=r"static features \(\['size'\]\)"):
+        WindowForecaster(static_features=["size"], **QUICK).fit(sized_panel()).save(tmp_path / "model.skhyper")
     assert not (tmp_path / "model.skhyper").exists()
 
 
@@ -290,3 +292,40 @@ def test_a_covariate_that_changes_only_in_the_held_out_windows_is_warned_about()
         warnings.simplefilter("error")  # promo varies in training: nothing to say
         WindowForecaster(known_covariates=["promo"], **QUICK).fit(frame.drop(columns="law"))
         WindowForecaster(known_covariates=["promo", "law"], early_stopping=False, **QUICK).fit(frame)
+
+
+def sized_panel(n_series=12, n=40, seed=0):
+    """Series whose level is set by a per-series size (a static feature)."""
+    rng = np.random.RandomState(seed)
+    frames = []
+    for i in range(n_series):
+        size = float(1 + i % 4)
+        y = 10 * size + np.sin(np.arange(n) / 3) * size + rng.randn(n) * 0.3
+        frames.append(pd.DataFrame({"unique_id": f"s{i:02d}", "ds": np.arange(n), "y": y, "size": size}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_static_features_are_known_covariates_whose_future_is_each_series_own():
+    train, test = split(sized_panel())
+    static = WindowForecaster(static_features=["size"], interval_horizon=H, **QUICK).fit(train)
+    known = WindowForecaster(known_covariates=["size"], interval_horizon=H, **QUICK).fit(train)
+    np.testing.assert_allclose(static.static_values_[:, 0], np.arange(12) % 4 + 1)
+    forecast = static.forecast(H, level=80)  # no X_df: the sizes are the fit's
+    expected = known.forecast(H, level=80, X_df=test[["unique_id", "ds", "size"]])
+    pd.testing.assert_frame_equal(forecast, expected)
+    rows = test.drop(columns="size")
+    np.testing.assert_allclose(static.predict(rows), known.predict(test))
+    np.testing.assert_allclose(static.predict(test.assign(size=99.0)), known.predict(test))
+    np.testing.assert_allclose(static.predict(rows.iloc[::3]), static.predict(rows)[::3])  # any rows, no gaps to fill
+    assert "size" not in rows and list(test.columns) == ["unique_id", "ds", "y", "size"]  # nothing modified
+
+
+def test_static_features_that_change_or_on_one_series_are_refused():
+    panel = sized_panel()
+    panel.loc[5, "size"] = 7.0
+    with pytest.raises(ValueError, match="'size' changes within series 's00'"):
+        WindowForecaster(static_features=["size"], **QUICK).fit(panel)
+    with pytest.raises(ValueError, match="static_features are per-series values of a panel"):
+        WindowForecaster(static_features=["promo"], **QUICK).fit(promo_series())
+    with pytest.raises(ValueError, match="name a column twice"):
+        WindowForecaster(static_features=["size"], known_covariates=["size"], **QUICK).fit(sized_panel())

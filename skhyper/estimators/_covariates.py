@@ -40,18 +40,55 @@ class KnownCovariates:
     # ---------------------------------------------------------------- names
 
     def _covariate_names(self):
-        """``known_covariates`` checked, as a list (``[]`` for None)."""
-        names = self.known_covariates
-        if names is None:
-            return []
-        if isinstance(names, (str, bytes)):
-            raise ValueError(
-                f"known_covariates must be a list of column names, got the string {names!r}: write [{names!r}]."
-            )
-        names = list(names)
+        """``known_covariates`` and then ``static_features`` checked, as one
+        list (``[]`` for none): a static feature is a covariate whose future
+        values are its series' own."""
+        names = [*_names(self.known_covariates, "known_covariates"), *self._static_names()]
         if len(set(names)) != len(names):
-            raise ValueError(f"known_covariates names a column twice: {names}.")
+            raise ValueError(f"known_covariates and static_features name a column twice: {names}.")
         return names
+
+    def _static_names(self):
+        return _names(self.static_features, "static_features")
+
+    # ---------------------------------------------------------- static ones
+
+    def _remember_statics(self, panel, reset):
+        """Each series' static features (``static_values_``), checked to be
+        constant within it; None without ``static_features``."""
+        statics = self._static_names() if reset else self._fitted_statics()
+        self.static_values_ = self.static_features_ = None
+        if not statics:
+            return
+        names = self._fitted_covariates()
+        values = panel.covariates[:, [names.index(name) for name in statics]]
+        first = panel.starts[:-1]
+        low, high = np.minimum.reduceat(values, first, axis=0), np.maximum.reduceat(values, first, axis=0)
+        varying = np.argwhere(high > low)
+        if len(varying):
+            series, column = varying[0]
+            raise ValueError(
+                f"static_features: {statics[column]!r} changes within series {panel.ids[series]!r}: a static"
+                " feature holds one value per series (name one that changes in known_covariates)."
+            )
+        self.static_values_, self.static_features_ = low, list(statics)
+
+    def _with_statics(self, frame):
+        """``frame`` (a long frame of future rows) with the fit's static
+        features filled in by series (a new frame; ``frame`` is not changed)."""
+        statics = self._fitted_statics()
+        if not statics or frame is None:
+            return frame
+        index = pd.Index(self.panel_ids_)
+        rows = index.get_indexer(frame[ID])
+        filled = {
+            name: np.where(rows >= 0, self.static_values_[np.maximum(rows, 0), j], np.nan)
+            for j, name in enumerate(statics)
+        }
+        return frame.assign(**filled)
+
+    def _fitted_statics(self):
+        return list(getattr(self, "static_features_", None) or [])
 
     def _fitted_covariates(self):
         """The covariates ``fit`` took (``covariates_``), ``[]`` for none."""
@@ -310,6 +347,9 @@ class KnownCovariates:
         ``X`` asks for, from ``X``'s rows (n_series, steps, k; steps past a
         series' last row repeat its last covariates), and those series."""
         names = self._fitted_covariates()
+        if names == self._fitted_statics():  # static features only: every step's are the series' own
+            asked = np.unique(rows)
+            return np.repeat(self.static_values_[asked][:, None, :], int(step.max()), axis=1), asked
         absent = [c for c in names if c not in X.columns]
         if absent:
             raise ValueError(
@@ -335,6 +375,18 @@ class KnownCovariates:
         asked = np.flatnonzero(last > 0)
         carry = np.minimum(np.arange(steps)[None, :], np.maximum(last[asked], 1)[:, None] - 1)
         return grid[asked[:, None], carry], asked
+
+
+def _names(value, parameter):
+    """A list-of-columns parameter as a list (``[]`` for None)."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)):
+        raise ValueError(f"{parameter} must be a list of column names, got the string {value!r}: write [{value!r}].")
+    names = list(value)
+    if len(set(names)) != len(names):
+        raise ValueError(f"{parameter} names a column twice: {names}.")
+    return names
 
 
 def _check_columns_exactly(frame, columns, name):

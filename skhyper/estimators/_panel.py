@@ -77,6 +77,7 @@ class PanelForecasting:
         if reset:
             self._resolve_panel(panel)
             self._fit_covariate_scaling(names, panel.covariates)
+        self._remember_statics(panel, reset)
         self._check_encoding(panel, reset)
         self._remember_panel(panel)
         series, ends, level, weights = self._panel_windows(panel)

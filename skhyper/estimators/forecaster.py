@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from .. import engine
 from .._compat import Interval, StrOptions, check_feature_names
 from .._time_index import time_index_summary, with_future_index
-from ..panel import is_panel
+from ..panel import ID, is_panel
 from ..seasonality import seasonal_indices
 from ..windows import Series, as_series, lagged_rows, sliding_windows, target_values
 from ._base import KerasMLPBase, signature_with
@@ -256,6 +256,14 @@ class WindowForecaster(
         ``benchmarks/covariates.py`` True did much worse on PromoData
         (MASE 1.91 against 1.01) and a little better on Seatbelts (0.94
         against 0.97); a choice for a search.
+    static_features : list of str or None, default=None
+        On a panel: columns of the long frame that hold one value per
+        series (a store's size, a product's price band), fed to the
+        network beside every window as known covariates are; their future
+        values are each series' own, so ``forecast(h)`` needs no ``X_df``
+        for them and ``predict(X)`` fills them in (values ``X`` holds for
+        them are replaced by the fit's).  A column that changes within a
+        series is refused.  None: no static features.
 
     Attributes
     ----------
@@ -329,10 +337,15 @@ class WindowForecaster(
         seasonal naive forecast); on a panel, ``naive_mae_`` (None without
         ``interval_horizon``).
     covariates_ : list or None
-        The covariates ``fit`` took (``known_covariates``), in the order of
-        the network's inputs; None without.  On one series they are not
+        The covariates ``fit`` took (``known_covariates``, then
+        ``static_features``), in the order of the network's inputs; None
+        without.  On one series they are not
         in ``feature_names_in_`` and ``n_features_in_``, which describe the
         series.
+    static_features_ : list or None
+        The static features ``fit`` took (None without).
+    static_values_ : ndarray of shape (n_series, n_static_features) or None
+        Each series' static features, in the order of ``panel_ids_``.
     covariate_mean_, covariate_scale_ : ndarray of shape (n_covariates,) or None
         The covariates' training mean and standard deviation (1 where it is
         0), which standardize them (None without covariates).
@@ -394,6 +407,7 @@ class WindowForecaster(
         "conformal_windows": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "known_covariates": [list, tuple, None],
         "covariate_window": ["boolean"],
+        "static_features": [list, tuple, None],
     }
 
     def __init__(
@@ -417,6 +431,7 @@ class WindowForecaster(
         conformal_windows="auto",
         known_covariates=None,
         covariate_window=False,
+        static_features=None,
         hidden_layer_sizes="auto",
         batch_size="auto",
         epochs="auto",
@@ -447,6 +462,7 @@ class WindowForecaster(
         self.conformal_windows = conformal_windows
         self.known_covariates = known_covariates
         self.covariate_window = covariate_window
+        self.static_features = static_features
 
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
 
@@ -530,6 +546,11 @@ class WindowForecaster(
             return self._panel_training_rows(X, y, sample_weight, reset=reset)
         if not reset and getattr(self, "panel_", False):
             raise ValueError("This forecaster was fit on a panel; partial_fit must be given a panel too.")
+        if self._static_names():
+            raise ValueError(
+                "static_features are per-series values of a panel; one series has none (give a constant"
+                " column as a known covariate if it must be an input)."
+            )
         names = self._covariate_names() if reset else self._covariates_for_continuation()
         X, covariates = self._series_and_covariates(X, "X", names)
         series = as_series(X, "X")
@@ -748,6 +769,8 @@ class WindowForecaster(
         check_is_fitted(self)
         levels = None if level is None else check_levels(level)
         if getattr(self, "panel_", False):
+            if isinstance(X, pd.DataFrame) and ID in X.columns:
+                X = self._with_statics(X)
             if levels is None:
                 return self._panel_predict(X)
             return self._panel_predict_intervals(X, levels)
@@ -931,6 +954,8 @@ class WindowForecaster(
             raise ValueError(f"steps must be a positive integer, got {steps!r}.")
         levels = None if level is None else check_levels(level)
         if getattr(self, "panel_", False):
+            if self._fitted_statics():  # their future values are each series' own
+                X_df = self._with_statics(self._future(steps) if X_df is None else X_df)
             frame = self._panel_forecast(steps, self._panel_future_covariates(X_df, steps))
             if levels is None:
                 return frame

@@ -28,6 +28,8 @@ statsforecast's results.
         --out benchmarks/results/m3_intervals_validate.md            # the choices, on training parts
     python benchmarks/m3_intervals.py --dataset Tourism --methods ets,skhyper_point,skhyper \
         --out benchmarks/results/tourism_intervals.md                # data no choice was made on
+    python benchmarks/m3_intervals.py --dataset M1 --methods ets,skhyper_point,skhyper \
+        --out benchmarks/results/m1_intervals.md
 """
 
 import argparse

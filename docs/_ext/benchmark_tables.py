@@ -37,6 +37,7 @@ COMMANDS = {
     "m3_intervals": "python benchmarks/m3_intervals.py --cache /tmp/m3cache",
     "m3_intervals_validate": "python benchmarks/m3_intervals.py --validate --methods ets,skhyper_w1,skhyper,skhyper_wh",
     "tourism_intervals": "python benchmarks/m3_intervals.py --dataset Tourism --methods ets,skhyper_point,skhyper",
+    "m1_intervals": "python benchmarks/m3_intervals.py --dataset M1 --methods ets,skhyper_point,skhyper",
 }
 
 #: Machines of the results files whose header does not name one (the speed

@@ -17,7 +17,7 @@ import numpy as np
 
 from ._plain import show as _show
 
-__all__ = ["INTERVAL_STATE", "MAX_SCORES", "MAX_SERIES", "PANEL_STATE", "SERIES_STATE", "STATE", "check_agreement",
+__all__ = ["COVARIATE_STATE", "INTERVAL_STATE", "MAX_SCORES", "MAX_SERIES", "PANEL_STATE", "SERIES_STATE", "STATE", "check_agreement",
            "check_intervals", "check_state"]
 
 #: Fitted attributes stored per class (besides the network and the encoder).
@@ -49,6 +49,18 @@ PANEL_STATE = ["panel_", "n_windows_", "panel_ids_", "panel_last_", "panel_freq_
 #: JSON; on a panel the file does not hold it: ``load`` computes it from the
 #: panel's arrays, as the fit did.
 INTERVAL_STATE = ["conformal_scores_", "interval_scale_"]
+
+#: A forecaster's covariates known in advance, which only a fit with
+#: ``known_covariates`` or ``static_features`` makes (and only its file holds,
+#: in format version 4 or later): the names and standardization in JSON, the
+#: per-series arrays in ``state.bin`` (see :mod:`skhyper._saved_covariates`):
+#: ``covariate_context_`` on one series, ``panel_covariate_context_`` and
+#: ``static_values_`` on a panel.
+COVARIATE_STATE = ["covariates_", "covariate_mean_", "covariate_scale_", "_covariate_inputs_layout", "static_features_",
+                   "covariate_context_", "panel_covariate_context_", "static_values_"]  # fmt: skip
+
+#: Covariates a file may name (each takes inputs of the network).
+MAX_COVARIATES = 2**16
 
 #: Conformity scores a file may hold (a fit makes one per series and
 #: calibration origin: 100,000 series with 600 origins each): 512 MB of
@@ -184,6 +196,29 @@ def _scores(value):
         raise ValueError("finite numbers, got NaN or infinite values")
 
 
+def _column_names(value):
+    """Distinct column names, as text."""
+    if not (isinstance(value, list) and 1 <= len(value) <= MAX_COVARIATES and all(type(v) is str for v in value)):
+        raise ValueError(f"a list of 1 to {MAX_COVARIATES} column names (text), got {_show(value)}")
+    if len(set(value)) != len(value):
+        raise ValueError(f"distinct column names, got {_show(value)}")
+
+
+def _covariate_layout(value):
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], bool)
+            and type(value[1]) is int and 1 <= value[1] < _LIMIT):  # fmt: skip
+        raise ValueError(f"a tuple (covariates at the window's rows: True/False, horizon), got {_show(value)}")
+
+
+def _finite_array(ndim):
+    def check(value):
+        if not (isinstance(value, np.ndarray) and value.dtype == np.float64 and value.ndim == ndim):
+            raise ValueError(f"a {ndim}-d array of float64, got {_show(value)}")
+        if not np.isfinite(value).all():
+            raise ValueError("finite numbers, got NaN or infinite values")
+    return check
+
+
 def _panel_ids(value):
     """Distinct integer or text ids, as many as the panel's series."""
     if not (isinstance(value, np.ndarray) and value.ndim == 1 and 1 <= len(value) <= MAX_SERIES):
@@ -277,6 +312,14 @@ _CHECKS = {
     "panel_present_": _present,
     "conformal_scores_": _scores,
     "interval_scale_": _float(positive=True),
+    "covariates_": _column_names,
+    "covariate_mean_": _finite_array(1),
+    "covariate_scale_": _array(positive=True),
+    "_covariate_inputs_layout": _covariate_layout,
+    "static_features_": _column_names,
+    "covariate_context_": _finite_array(2),
+    "panel_covariate_context_": _finite_array(3),
+    "static_values_": _finite_array(2),
 }
 
 #: On a panel, the scaling is one number for every window (inputs and
@@ -327,6 +370,50 @@ def check_state(kind, state, complete=True):
     if kind == "WindowForecaster":
         (_check_panel if panel else _check_forecaster)(state)
         _check_interval_state(state, panel)
+        _check_covariate_state(state, panel)
+
+
+def _check_covariate_state(state, panel):
+    """Covariates' names, standardization and arrays all or none, of shapes
+    agreeing with each other, the window and the panel's series."""
+    names = state.get("covariates_")
+    present = [name for name in COVARIATE_STATE if name in state]
+    if names is None:
+        if present:
+            raise ValueError(f"its fitted state holds {present[0]} without covariates_ (a fit with covariates makes both)")
+        return
+    own, other = ("panel_covariate_context_", "covariate_context_") if panel else ("covariate_context_", "panel_covariate_context_")
+    required = ["covariate_mean_", "covariate_scale_", "_covariate_inputs_layout", own]
+    missing = [name for name in required if name not in state]
+    if missing:
+        raise ValueError(f"its fitted state holds covariates_ without {missing[0]} (a fit with covariates makes both)")
+    wrong = [name for name in (other, *([] if panel else ["static_features_", "static_values_"])) if name in state]
+    if wrong:
+        raise ValueError(f"its fitted state holds {wrong[0]}, which a fit {'on a panel' if panel else 'on one series'} does not make")
+    n = len(names)
+    for name in ("covariate_mean_", "covariate_scale_"):
+        if len(state[name]) != n:
+            raise ValueError(f"{name} of {len(state[name])} values for {n} covariates_")
+    context = state[own]
+    if context.shape[-1] != n:
+        raise ValueError(f"{own} of {context.shape[-1]} columns for {n} covariates_")
+    if panel:
+        n_series, window = len(state["panel_ids_"]), state["window_size_"]
+        if context.shape[:2] != (n_series, window):
+            raise ValueError(f"{own} of shape {context.shape} for {n_series} series of windows of {window}"
+                             f" (panel_context_ {state['panel_context_'].shape})")  # fmt: skip
+    elif context.shape[0] != len(state["context_"]):
+        raise ValueError(f"{own} of {context.shape[0]} rows for context_ of {len(state['context_'])}")
+    statics, values = state.get("static_features_"), state.get("static_values_")
+    if (statics is None) != (values is None):
+        have, lack = ("static_features_", "static_values_") if values is None else ("static_values_", "static_features_")
+        raise ValueError(f"its fitted state holds {have} without {lack} (a fit with static_features makes both)")
+    if statics is not None:
+        if names[len(names) - len(statics):] != statics:
+            raise ValueError(f"static_features_ {_show(statics)} other than the last of covariates_ {_show(names)}")
+        if values.shape != (len(state["panel_ids_"]), len(statics)):
+            raise ValueError(f"static_values_ of shape {values.shape} for {len(state['panel_ids_'])} series and"
+                             f" {len(statics)} static_features_")  # fmt: skip
 
 
 def _check_forecaster(state):
@@ -421,6 +508,25 @@ def check_agreement(estimator, network_inputs=None):
         _check_forecaster_params(estimator)
     if kind == "WindowForecaster":
         check_intervals(estimator)
+        check_covariates(estimator)
+
+
+def check_covariates(estimator):
+    """Check that a fitted forecaster's covariates are those a fit with its
+    ``known_covariates``, ``static_features``, ``covariate_window`` and
+    ``horizon`` makes (the network's inputs depend on them); raise a
+    ``ValueError`` naming what is not."""
+    fitted = list(getattr(estimator, "covariates_", None) or [])
+    names = estimator._covariate_names()
+    if fitted != names:
+        raise ValueError(f"covariates_={_show(fitted or None)} where known_covariates and static_features make {_show(names or None)}")
+    statics = list(getattr(estimator, "static_features_", None) or [])
+    if fitted and statics != estimator._static_names():
+        raise ValueError(f"static_features_={_show(statics or None)} where static_features={_show(estimator.static_features)}")
+    layout = (bool(estimator.covariate_window), int(estimator.horizon))
+    if fitted and estimator._covariate_layout() != layout:
+        raise ValueError(f"covariate inputs laid out as {estimator._covariate_layout()} (covariate_window, horizon)"
+                         f" where the parameters make {layout}")  # fmt: skip
 
 
 def check_intervals(estimator, values=False):

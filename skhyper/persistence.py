@@ -15,8 +15,11 @@
   them (the kinds of ids and time steps, the frequency; see
   :mod:`skhyper._saved_panel`), then the conformity scores of a forecaster
   fit with ``interval_horizon`` (``conformal_scores_``, float64), listed in
-  its ``intervals`` section (see :mod:`skhyper._saved_intervals`).  The
-  sizes both list must add up to the member's before anything is read.
+  its ``intervals`` section (see :mod:`skhyper._saved_intervals`), then
+  a forecaster's covariates' arrays (its last rows of them on one series;
+  on a panel each series' and its static features' values), listed in its
+  ``covariates`` section (see :mod:`skhyper._saved_covariates`).  The
+  sizes they list must add up to the member's before anything is read.
 
 A forecaster's ``interval_scale_`` is a number in the fitted state on one
 series; on a panel the file does not hold it and ``load`` computes it from
@@ -25,9 +28,11 @@ the panel's arrays, as the fit did.  ``save`` refuses intervals that
 since the fit, or a panel's series changed by ``partial_fit`` since the
 calibration).
 
-Files are written in the oldest format version that holds them: 3 for a
-forecaster fit on a panel or with intervals (which version 3 added), 2 for
-the others, which skhyper releases reading version 2 read as well (and
+Files are written in the oldest format version that holds them: 4 for a
+forecaster with covariates (``known_covariates`` or ``static_features``,
+which version 4 added: their names and standardization in the fitted
+state, their arrays in ``state.bin``), 3 for a forecaster fit on a panel or
+with intervals (which version 3 added), 2 for the others, which skhyper releases reading version 2 read as well (and
 which refuse version 3 as newer than they read).
 
 ``load(path)`` reads nothing the file names as code: the network is built
@@ -60,14 +65,17 @@ import numpy as np
 
 from ._archive import Archive, ArchiveError, MemberLimit, foreign_format
 from ._fitted_state import (
+    COVARIATE_STATE,
     SERIES_STATE,
     STATE,
     check_agreement,
+    check_covariates,
     check_intervals,
     check_state,
 )
 from ._plain import PlainValueError, decode, encode
 from ._plain import show as _show
+from ._saved_covariates import JSON_ATTRIBUTES, covariate_listing, covariates_of
 from ._saved_intervals import interval_listing, intervals_of
 from ._saved_network import load_network, network_of
 from ._saved_panel import panel_listing, panel_of, read_arrays, read_panel
@@ -75,7 +83,11 @@ from ._saved_panel import panel_listing, panel_of, read_arrays, read_panel
 __all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
 
 FORMAT = "skhyper-estimator"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
+
+#: The version of files of forecasters fit on a panel or with intervals but
+#: without covariates: releases that read version 3 read them.
+_PANEL_VERSION = 3
 
 #: The version of files of estimators neither fit on a panel nor with
 #: intervals (what version 3 adds is state.bin, the panel section and the
@@ -165,9 +177,8 @@ def save(estimator, path):
     ----------
     estimator : KerasMLPClassifier, KerasMLPRegressor or WindowForecaster
         The estimator to store, a forecaster fit on a panel too (whose
-        series' ids must be integers or text); a forecaster with
-        ``known_covariates`` is refused for now (store it with joblib, for
-        trusted files only).
+        series' ids must be integers or text), with ``known_covariates``
+        or ``static_features`` too (whose column names must be text).
     path : str or path-like
         The file to write.
 
@@ -183,8 +194,10 @@ def save(estimator, path):
         format does not store, the network's building parameters changed
         since it was built, a panel's ids are neither integers nor text,
         a forecaster's intervals no longer match it (``interval_horizon``
-        changed since the fit, or its panel since the calibration), or the
-        forecaster takes ``known_covariates`` (not stored yet).
+        changed since the fit, or its panel since the calibration), or its
+        covariates no longer match it (``known_covariates``,
+        ``static_features``, ``covariate_window`` or ``horizon`` changed
+        since the fit) or are named by other than text.
 
     See Also
     --------
@@ -210,7 +223,6 @@ def save(estimator, path):
     kind = type(estimator).__name__
     if kind not in STATE or kind == "base":
         raise TypeError(f"save() stores skhyper's estimators, not a {kind}.")
-    _refuse_covariates(estimator, kind)
     built, now = getattr(estimator, "_built_with", None), estimator._network_settings()
     if estimator._has_network() and built is not None and built != now:
         changed = ", ".join(f"{name}={now[name]!r} (built with {built[name]!r})" for name in now if built.get(name) != now[name])
@@ -224,10 +236,17 @@ def save(estimator, path):
     panel = forecaster and getattr(estimator, "panel_", False)
     if forecaster:
         _check_intervals_savable(estimator, panel)
+        _check_covariates_savable(estimator)
     intervals = forecaster and getattr(estimator, "conformal_scores_", None) is not None
+    covariate_state, covariate_section, covariate_arrays = covariates_of(estimator, panel) if forecaster else ({}, None, [])
+    version = _SERIES_VERSION
+    if covariate_section is not None:
+        version = FORMAT_VERSION
+    elif panel or intervals:
+        version = _PANEL_VERSION
     document = {
         "format": FORMAT,
-        "format_version": FORMAT_VERSION if panel or intervals else _SERIES_VERSION,
+        "format_version": version,
         "skhyper_version": skhyper.__version__,
         "keras_version": keras.__version__,
         "class": kind,
@@ -245,12 +264,16 @@ def save(estimator, path):
             state["_training_index"] = _encode_index_summary(estimator._training_index)
         if intervals and not panel:  # a panel's is computed again at load
             state["interval_scale_"] = encode(float(estimator.interval_scale_))
+        state.update({name: encode(value) for name, value in covariate_state.items()})
         document["state"] = state
         if panel:
             document["panel"], state_arrays = panel_of(estimator)
         if intervals:  # state.bin: the scores after the panel's arrays
             document["intervals"], scores = intervals_of(estimator)
             state_arrays = [*state_arrays, *scores]
+        if covariate_section is not None:  # state.bin: the covariates' arrays last
+            document["covariates"] = covariate_section
+            state_arrays = [*state_arrays, *covariate_arrays]
         document["network"], arrays = network_of(estimator)
     path = Path(path)
     with zipfile.ZipFile(path, "w") as archive:
@@ -287,6 +310,19 @@ def _check_intervals_savable(estimator, panel):
             )
 
 
+def _check_covariates_savable(estimator):
+    """Refuse covariates that load would refuse: parameters changed since
+    the fit took them (they lay out the network's inputs)."""
+    try:
+        check_covariates(estimator)
+    except ValueError as error:
+        raise ValueError(
+            f"Cannot save this WindowForecaster: {error}. load() checks that a forecaster's covariates are those its"
+            " parameters make: set known_covariates, static_features, covariate_window and horizon back to those"
+            " it was fit with, or fit again."
+        ) from None
+
+
 def _encode_param(kind, name, value):
     try:
         return encode(value)
@@ -313,8 +349,7 @@ def check_savable(estimator):
     ------
     ValueError
         Naming the first parameter that is a Python object rather than a
-        plain value (a user's function or Keras object), or for a
-        forecaster with ``known_covariates`` (not stored yet).
+        plain value (a user's function or Keras object).
 
     Examples
     --------
@@ -327,22 +362,9 @@ def check_savable(estimator):
     ValueError: Cannot save this KerasMLPRegressor in the safe format: its parameter loss=<function <lambda> at ...> is a Python object, not a plain value. ...
     """
     kind = type(estimator).__name__
-    _refuse_covariates(estimator, kind)
     for name, value in estimator.get_params(deep=False).items():
         if name not in NOT_STORED:
             _encode_param(kind, name, value)
-
-
-def _refuse_covariates(estimator, kind):
-    """A forecaster with covariates known in advance is not stored yet."""
-    names = [*(getattr(estimator, "known_covariates", None) or []), *(getattr(estimator, "static_features", None) or [])]
-    names = names or getattr(estimator, "covariates_", None)
-    if names:
-        raise ValueError(
-            f"Cannot save this {kind} in the safe format yet: it takes covariates known in advance or static"
-            f" features ({list(names)!r}), which the format does not store. Store it with joblib/pickle"
-            " (trusted files only), or set known_covariates=None and static_features=None and fit again."
-        )
 
 
 # ------------------------------------------------------------------ reading
@@ -456,6 +478,13 @@ def _load(path, file, kind, allow_keras_format):
                 f" in format version 3 or later, not to {'a fitted' if document['fitted'] else 'an unfitted'}"
                 f" {_show(document.get('class'))} in version {version}."
             )
+        covariates = "covariates" in document
+        if covariates and not (version >= 4 and document["fitted"] and document.get("class") == "WindowForecaster"):
+            raise LoadError(
+                f"{path}: damaged skhyper file: a covariates section belongs to a fitted WindowForecaster in format"
+                f" version 4 or later, not to {'a fitted' if document['fitted'] else 'an unfitted'}"
+                f" {_show(document.get('class'))} in version {version}."
+            )
         intervals = "intervals" in document
         if intervals and not (version >= 3 and document["fitted"] and document.get("class") == "WindowForecaster"):
             raise LoadError(
@@ -466,7 +495,7 @@ def _load(path, file, kind, allow_keras_format):
         estimator = _estimator(path, document, kind)
         expected = set()
         if document["fitted"]:
-            binary = ["state.bin"] if panel or intervals else []
+            binary = ["state.bin"] if panel or intervals or covariates else []
             expected = {"model.keras"} if version == 1 else {"network.bin", *binary}
         if archive.names() - {"skhyper.json"} != expected:
             found = sorted(archive.names() - {"skhyper.json"}) or "nothing else"
@@ -600,9 +629,10 @@ def _network_inputs(document):
 def _state(path, document, archive):
     name = document["class"]
     stored = document["state"]
-    panel, intervals = "panel" in document, "intervals" in document
+    panel, intervals, covariates = "panel" in document, "intervals" in document, "covariates" in document
     known = STATE["base"] + STATE[name] + (["panel_", "n_windows_"] if panel else [])
     known += ["interval_scale_"] if name == "WindowForecaster" else []
+    known += list(JSON_ATTRIBUTES) if covariates else []
     unknown = set(stored) - set(known) - {"target_shape_tail", "_training_index", "seed_states"}
     if unknown:
         raise LoadError(f"{path}: damaged skhyper file: unknown fitted attributes {sorted(unknown)[:3]}.")
@@ -621,7 +651,7 @@ def _state(path, document, archive):
     tail = state.pop("target_shape_tail", [])
     if not (isinstance(tail, list) and len(tail) <= 1 and all(type(n) is int and 1 <= n < 2**20 for n in tail)):
         raise LoadError(f"{path}: damaged skhyper file: target_shape_tail must be [] or [number of target columns].")
-    if panel or intervals:
+    if panel or intervals or covariates:
         state.update(_read_state_bin(path, document, archive))
     index, seeds = stored.get("_training_index"), stored.get("seed_states")
     try:
@@ -639,13 +669,14 @@ def _read_state_bin(path, document, archive):
     try:
         panel = panel_listing(document["panel"]) if "panel" in document else []
         intervals = interval_listing(document["intervals"]) if "intervals" in document else []
+        covariates = covariate_listing(document["covariates"], "panel" in document) if "covariates" in document else []
     except (ValueError, TypeError, KeyError) as error:
         raise LoadError(f"{path}: {_short(error)}") from None
     n_bytes, parts = archive.size("state.bin"), []
-    for what, listing in (("the panel's", panel), ("the interval scores'", intervals)):
+    for what, listing in (("the panel's", panel), ("the interval scores'", intervals), ("the covariates'", covariates)):
         if listing:
             parts.append(f"{what} {sum(size for *_, size in listing)}")
-    listed = sum(size for *_, size in panel + intervals)
+    listed = sum(size for *_, size in panel + intervals + covariates)
     if listed != n_bytes:  # nothing is read, nor allocated, before this
         raise LoadError(
             f"{path}: state.bin holds {n_bytes} bytes; the arrays skhyper.json lists take {listed} ({', '.join(parts)})."
@@ -654,6 +685,7 @@ def _read_state_bin(path, document, archive):
         try:
             attributes = read_panel(document["panel"], read_arrays(panel, member)) if panel else {}
             attributes.update(read_arrays(intervals, member))
+            attributes.update(read_arrays(covariates, member))
         except ArchiveError:
             raise
         except (ValueError, TypeError, KeyError) as error:
@@ -686,6 +718,7 @@ def _fill_forecaster_defaults(estimator):
         "seasonal_indices_": None,
         "conformal_scores_": None,  # written without intervals
         "interval_scale_": None,
+        **dict.fromkeys(name for name in COVARIATE_STATE if name != "_covariate_inputs_layout"),  # without covariates
     }
     for name, value in defaults.items():
         if not hasattr(estimator, name):
@@ -739,11 +772,20 @@ def _probe(path, estimator):
         if getattr(estimator, "panel_", False):  # a few series' forecasts, every series' next steps
             n = len(estimator.panel_ids_)
             series = np.unique(np.r_[0 : min(n, _PROBED_SERIES), max(n - _PROBED_SERIES, 0) : n])
-            forecast = estimator._panel_forecast_values(2 * estimator.horizon + 1, series)
+            steps = 2 * estimator.horizon + 1
+            future = None  # with covariates: their means at every step ahead
+            if getattr(estimator, "covariates_", None):
+                future = np.broadcast_to(estimator.covariate_mean_, (len(series), steps, len(estimator.covariates_)))
+            forecast = estimator._panel_forecast_values(steps, series, future)
             estimator._future(2)
         elif type(estimator).__name__ == "WindowForecaster":
             if estimator.forecasts_itself_:  # steps past the horizon feed forecasts back in
-                forecast = np.asarray(estimator.forecast(2 * estimator.horizon + 1), dtype=float)
+                steps, future = 2 * estimator.horizon + 1, None
+                if getattr(estimator, "covariates_", None):  # their means at every step ahead
+                    import pandas as pd
+
+                    future = pd.DataFrame(np.tile(estimator.covariate_mean_, (steps, 1)), columns=estimator.covariates_)
+                forecast = np.asarray(estimator.forecast(steps, X_df=future), dtype=float)
             else:
                 forecast = np.asarray(estimator.predict(np.asarray(estimator.context_)), dtype=float)
         else:

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import GridSearchCV
 
+import skhyper
 from skhyper import PanelSplit, WindowForecaster
 from skhyper.persistence import save
 from skhyper.scorers import neg_mean_absolute_error
@@ -238,18 +239,18 @@ def test_the_one_series_errors_of_fit_and_predict():
         plain.forecast(3, X_df=frame[["promo"]].iloc[:3])
 
 
-def test_saving_a_forecaster_with_covariates_is_refused_clearly(tmp_path):
+def test_a_forecaster_with_covariates_saves_and_loads(tmp_path):
+    """Saved in the safe format (tests/test_persistence_covariates.py checks the files)."""
     frame = promo_series(80)
-    model = WindowForecaster(known_covariates=["promo"], **QUICK).fit(frame)
-    with pytest.raises(ValueError, match="Cannot save this WindowForecaster in the safe format yet: it takes covariates"):
-        model.save(tmp_path / "model.skhyper")
-    with pytest.raises(ValueError, match="takes covariates known in advance"):
-        save(WindowForecaster(known_covariates=["promo"]), tmp_path / "model.skhyper")
-    with pytest.raises(ValueError, match="takes covariates known in advance"):
-        WindowForecaster(known_covariates=["promo"], checkpoint=str(tmp_path / "c.skhyper"), **QUICK).fit(frame)
-    with pytest.raises(ValueError, match=r"static features \(\['size'\]\)"):
-        WindowForecaster(static_features=["size"], **QUICK).fit(sized_panel()).save(tmp_path / "model.skhyper")
-    assert not (tmp_path / "model.skhyper").exists()
+    train, test = frame.iloc[:-6], frame.iloc[-6:]
+    model = WindowForecaster(known_covariates=["promo"], **QUICK).fit(train)
+    loaded = skhyper.load(model.save(tmp_path / "model.skhyper"))
+    pd.testing.assert_series_equal(loaded.forecast(6, X_df=test[["promo"]]), model.forecast(6, X_df=test[["promo"]]))
+    save(WindowForecaster(known_covariates=["promo"]), tmp_path / "unfitted.skhyper")
+    assert skhyper.load(tmp_path / "unfitted.skhyper").known_covariates == ["promo"]
+    WindowForecaster(known_covariates=["promo"], checkpoint=str(tmp_path / "c.skhyper"), **QUICK).fit(train)
+    static = WindowForecaster(static_features=["size"], **QUICK).fit(sized_panel())
+    np.testing.assert_array_equal(skhyper.load(static.save(tmp_path / "static.skhyper")).static_values_, static.static_values_)
 
 
 def test_a_search_over_known_covariates_picks_the_promotion():

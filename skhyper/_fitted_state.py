@@ -505,7 +505,7 @@ def check_agreement(estimator, network_inputs=None):
     elif kind == "WindowForecaster" and getattr(estimator, "panel_", False):
         _check_panel_params(estimator, network_inputs)
     elif kind == "WindowForecaster":
-        _check_forecaster_params(estimator)
+        _check_forecaster_params(estimator, network_inputs)
     if kind == "WindowForecaster":
         check_intervals(estimator)
         check_covariates(estimator)
@@ -607,8 +607,14 @@ def _check_panel_params(estimator, network_inputs):
         raise ValueError("linear_lags_ outside lags_")
 
 
-def _check_forecaster_params(estimator):
+def _check_forecaster_params(estimator, network_inputs=None):
     _check_given(estimator)
+    covariates = estimator._n_covariate_inputs(len(estimator.lags_))
+    expected = estimator.n_features_in_ * len(estimator.lags_) + covariates
+    if covariates and network_inputs is not None and network_inputs != expected:
+        raise ValueError(f"a network of {network_inputs} inputs where {len(estimator.lags_)} lags of"
+                         f" {estimator.n_features_in_} features and {len(estimator.covariates_)} covariates"
+                         f" (laid out as {estimator._covariate_layout()}) make {expected}")  # fmt: skip
     differences = estimator._windows_unlike_fit(estimator.forecasts_itself_)
     if differences:
         raise ValueError(differences[0])

@@ -160,6 +160,11 @@ def _wide_context(doc, parts):  # two columns for one covariate
         parts["state.bin"] += parts["state.bin"]
 
 
+def _other_layout(doc, parts):  # covariates at the window's rows too: inputs the network lacks
+    doc["state"]["_covariate_inputs_layout"]["tuple"][0] = True
+    doc["params"]["covariate_window"] = True
+
+
 def _int_name(doc, parts):
     doc["state"]["covariates_"] = [7]
 
@@ -172,6 +177,7 @@ def _int_name(doc, parts):
         (_short_context, "covariate_context_ of"),
         (_wide_context, "covariate_context_ of 2 columns for 1 covariates_"),
         (_int_name, "covariates_ must be a list of 1 to"),
+        (_other_layout, "a network of 5 inputs where 4 lags of 1 features and 1 covariates"),
     ],
 )
 def test_hostile_one_series_files_are_refused(one, tmp_path, change, match):

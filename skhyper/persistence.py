@@ -471,27 +471,17 @@ def _load(path, file, kind, allow_keras_format):
                 " network Keras deserializes from the file. If you trust the file, load it with"
                 " skhyper.load(path, allow_keras_format=True) and save it again in this version's format."
             )
-        panel = "panel" in document
-        if panel and not (version >= 3 and document["fitted"] and document.get("class") == "WindowForecaster"):
-            raise LoadError(
-                f"{path}: damaged skhyper file: a panel section belongs to a fitted WindowForecaster"
-                f" in format version 3 or later, not to {'a fitted' if document['fitted'] else 'an unfitted'}"
-                f" {_show(document.get('class'))} in version {version}."
-            )
-        covariates = "covariates" in document
-        if covariates and not (version >= 4 and document["fitted"] and document.get("class") == "WindowForecaster"):
-            raise LoadError(
-                f"{path}: damaged skhyper file: a covariates section belongs to a fitted WindowForecaster in format"
-                f" version 4 or later, not to {'a fitted' if document['fitted'] else 'an unfitted'}"
-                f" {_show(document.get('class'))} in version {version}."
-            )
-        intervals = "intervals" in document
-        if intervals and not (version >= 3 and document["fitted"] and document.get("class") == "WindowForecaster"):
-            raise LoadError(
-                f"{path}: damaged skhyper file: an intervals section belongs to a fitted WindowForecaster in format"
-                f" version 3 or later, not to {'a fitted' if document['fitted'] else 'an unfitted'}"
-                f" {_show(document.get('class'))} in version {version}."
-            )
+        for section, since in (("panel", 3), ("covariates", 4), ("intervals", 3)):
+            if section in document and not (
+                version >= since and document["fitted"] and document.get("class") == "WindowForecaster"
+            ):
+                raise LoadError(
+                    f"{path}: damaged skhyper file: a{'n' if section[0] in 'aeiou' else ''} {section} section"
+                    f" belongs to a fitted WindowForecaster in format version {since} or later, not to"
+                    f" {'a fitted' if document['fitted'] else 'an unfitted'} {_show(document.get('class'))} in"
+                    f" version {version}."
+                )
+        panel, intervals, covariates = ("panel" in document), ("intervals" in document), ("covariates" in document)
         estimator = _estimator(path, document, kind)
         expected = set()
         if document["fitted"]:

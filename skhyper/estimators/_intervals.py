@@ -35,6 +35,7 @@ from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
 
 from .. import _progress
+from ..metrics import naive_mae
 from ..windows import as_series
 
 __all__ = ["ConformalIntervals"]
@@ -234,11 +235,9 @@ def _scale_of(values, period):
     """One series' scale: the in-sample MAE of its seasonal naive forecast
     (lag 1 for a short series), its mean absolute value where that is 0
     (a constant series), or 1."""
-    lag = period if period and len(values) > period else 1
-    if len(values) > lag:
-        mae = float(np.mean(np.abs(values[lag:] - values[:-lag])))
-        if mae > 0:
-            return mae
+    mae = naive_mae(values, period or 1)  # (NaN on a single value)
+    if mae > 0:
+        return mae
     level = float(np.mean(np.abs(values)))
     return level if level > 0 else 1.0
 

@@ -537,6 +537,9 @@ def check_intervals(estimator, values=False):
     :func:`check_state` checks a file's); raise a ``ValueError`` naming what
     is not."""
     horizon, scores = estimator.interval_horizon, getattr(estimator, "conformal_scores_", None)
+    if horizon is not None and estimator.interval_method == "quantile":
+        raise ValueError("interval_method='quantile' with interval_horizon set: such intervals are networks of their"
+                         " own, which no file of the safe format holds")  # fmt: skip
     if (horizon is None) != (scores is None):
         if scores is None:
             raise ValueError(f"no conformal_scores_ where interval_horizon={horizon!r} makes a fit calibrate intervals")

@@ -4,7 +4,7 @@ pickling).  Imported only where Keras already is."""
 
 import keras
 
-__all__ = ["FunctionInitializer"]
+__all__ = ["FunctionInitializer", "PinballLoss"]
 
 
 @keras.saving.register_keras_serializable(package="skhyper")
@@ -36,3 +36,27 @@ class FunctionInitializer(keras.initializers.Initializer):
     def from_config(cls, config):
         name = config["name"]
         return cls(keras.saving.get_registered_object(name), name)
+
+
+@keras.saving.register_keras_serializable(package="skhyper")
+class PinballLoss(keras.losses.Loss):
+    """The pinball (quantile) loss of ``quantile``, per row: the mean over
+    outputs of ``q * e`` where the error ``e = y - prediction`` is positive
+    and ``(q - 1) * e`` where it is negative, whose minimizer is the
+    ``q`` quantile of ``y`` (Koenker & Bassett, 1978).  What
+    ``WindowForecaster(interval_method="quantile")`` trains its bounds with
+    (see :mod:`skhyper.estimators._quantiles`)."""
+
+    def __init__(self, quantile=0.5, name="pinball", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.quantile = float(quantile)
+
+    def call(self, y_true, y_pred):
+        error = keras.ops.subtract(keras.ops.cast(y_true, y_pred.dtype), y_pred)
+        return keras.ops.mean(keras.ops.maximum(self.quantile * error, (self.quantile - 1.0) * error), axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "quantile": self.quantile}
+
+    def __repr__(self):
+        return f"PinballLoss({self.quantile!r})"

@@ -293,6 +293,13 @@ def _check_intervals_savable(estimator, panel):
     changed since, by ``partial_fit``)."""
     from .estimators._intervals import panel_scales
 
+    if estimator.interval_horizon is not None and estimator.interval_method == "quantile":
+        raise ValueError(
+            "Cannot save this WindowForecaster: its intervals (interval_method='quantile') are networks of"
+            " their own, which the safe format does not hold. Save a forecaster fit with"
+            " interval_method='conformal', or set interval_horizon=None before saving to keep its point"
+            " forecasts only."
+        )
     try:
         check_intervals(estimator, values=True)
     except ValueError as error:

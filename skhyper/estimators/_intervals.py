@@ -37,6 +37,7 @@ from sklearn.utils.validation import check_is_fitted
 from .. import _progress
 from ..metrics import naive_mae
 from ..windows import as_series
+from ._quantiles import fit_quantile_forecasters, quantile_bounds
 
 __all__ = ["ConformalIntervals"]
 
@@ -64,10 +65,19 @@ class ConformalIntervals:
     def _calibrate(self, X):
         """After ``fit``: the conformity scores of ``interval_horizon``-step
         forecasts from held-out origins (None without ``interval_horizon``)."""
-        self.conformal_scores_ = self.interval_scale_ = None
+        self.conformal_scores_ = self.interval_scale_ = self.quantile_forecasters_ = None
         if self.interval_horizon is None:
             return
-        if getattr(self, "panel_", False):
+        panel = getattr(self, "panel_", False)
+        if not panel and (not self.forecasts_itself_ or self.n_features_in_ != 1):
+            raise ValueError(
+                "Intervals (interval_horizon) need a model of one series itself: fit(X) with y=None and a"
+                " single column."
+            )
+        if self.interval_method == "quantile":
+            self.quantile_forecasters_ = fit_quantile_forecasters(self, X)
+            return
+        if panel:
             self.conformal_scores_ = self._panel_scores(self._panel_of(X, self._fitted_covariates()))
             self.interval_scale_ = panel_scales(self)
         else:
@@ -81,7 +91,7 @@ class ConformalIntervals:
         without intervals (``interval_horizon=None``), not stale or missing
         ones that ``skhyper.load`` would refuse."""
         return {**super()._checkpoint_overrides(), "interval_horizon": None, "conformal_scores_": None,
-                "interval_scale_": None}  # fmt: skip
+                "interval_scale_": None, "quantile_forecasters_": None}  # fmt: skip
 
     def _calibration_copy(self, X):
         """The forecaster calibrated with, fit on ``X``: these parameters,
@@ -137,11 +147,6 @@ class ConformalIntervals:
 
     def _series_scores(self, X):
         """Scores of one series' forecasts from its latest origins."""
-        if not self.forecasts_itself_ or self.n_features_in_ != 1:
-            raise ValueError(
-                "Intervals (interval_horizon) need a model of one series itself: fit(X) with y=None and a"
-                " single column."
-            )
         h = self.interval_horizon
         series, covariates = self._series_and_covariates(X, "X", self._fitted_covariates())
         values = as_series(series, "X").values
@@ -172,23 +177,29 @@ class ConformalIntervals:
 
     # --------------------------------------------------------------- bounds
 
-    def _interval_bounds(self, point, levels):
+    def _interval_bounds(self, point, levels, call=None, steps=None):
         """``{level: (lower, upper)}`` around ``point`` (n_series x steps on
-        a panel; steps, or rows x 1, on one series)."""
+        a panel; steps, or rows x 1, on one series; ``steps``: the most
+        steps ahead among them when ``point`` is not laid out by step).
+        ``call(model)``: the same forecasts from another fitted forecaster
+        (a quantile copy's, with ``interval_method="quantile"``)."""
         check_is_fitted(self)
-        scores = getattr(self, "conformal_scores_", None)
-        if scores is None:
+        calibrated = self._interval_steps()
+        if calibrated is None:
             raise ValueError(
                 "This forecaster was fit without intervals: set interval_horizon to the most steps ahead"
                 " you want intervals for (e.g. WindowForecaster(interval_horizon=12)) and fit again."
             )
-        steps = point.shape[-1]
-        if steps > scores.shape[1]:
+        steps = point.shape[-1] if steps is None else steps
+        if steps > calibrated:
             raise ValueError(
-                f"Intervals were calibrated for {scores.shape[1]} steps ahead (interval_horizon), not"
-                f" {steps}: forecast at most {scores.shape[1]} steps with level, or fit with a larger"
+                f"Intervals were calibrated for {calibrated} steps ahead (interval_horizon), not"
+                f" {steps}: forecast at most {calibrated} steps with level, or fit with a larger"
                 " interval_horizon."
             )
+        if getattr(self, "quantile_forecasters_", None) is not None:
+            return quantile_bounds(self, point, levels, call)
+        scores = self.conformal_scores_
         scale = self.interval_scale_
         scale = scale[:, None] if np.ndim(scale) == 1 else scale
         bounds = {}
@@ -196,6 +207,15 @@ class ConformalIntervals:
             width = np.quantile(np.abs(scores[:, :steps]), level / 100, axis=0, method=QUANTILE_METHOD) * scale
             bounds[level] = (point - width, point + width)
         return bounds
+
+    def _interval_steps(self):
+        """The most steps ahead the fit made intervals for (None: none)."""
+        scores = getattr(self, "conformal_scores_", None)
+        if scores is not None:
+            return scores.shape[1]
+        if getattr(self, "quantile_forecasters_", None) is not None:
+            return next(iter(self.quantile_forecasters_.values())).horizon
+        return None
 
 
 #: How a level's quantile is read from the scores: past them rather than

@@ -12,6 +12,8 @@ from sklearn.utils import check_random_state
 from .. import hyperparams, schedules
 from .._weights import NetworkWeights, initial_weights, remember_template, template_for
 from ..linear import ridge_bic
+from .._keras_objects import PinballLoss
+from ._quantiles import residual_quantile
 
 __all__ = ["NetworkBuilder", "draw_seeds", "restore_seed_states", "seed_states"]
 
@@ -259,6 +261,9 @@ class NetworkBuilder:
         kernel, intercept, self.linear_alpha_ = fit[:3]
         if choices is not None:
             self._chose_linear_start(choices[fit[3]][0], self.linear_alpha_)
+        if isinstance(self.loss, PinballLoss):  # a quantile's start: the ridge fit moved to its errors' quantile
+            intercept = intercept + residual_quantile(X, y_model.reshape(len(y_model), -1), kernel, intercept,
+                                                      sample_weight, self.loss.quantile)  # fmt: skip
         self._set_weight("linear_path/kernel", kernel)
         self._set_weight("output/kernel", np.zeros(self._weight_shape("output/kernel")))
         self._set_weight("output/bias", intercept)

@@ -406,12 +406,15 @@ class PanelForecasting:
         """:meth:`_panel_predict` with its intervals, as a frame indexed like ``X``."""
         point = self._panel_predict(X)
         step = self._steps_ahead(X)
+        name = type(self).__name__
+        if getattr(self, "quantile_forecasters_", None) is not None:  # the quantile copies' forecasts of the rows
+            bounds = self._interval_bounds(point, levels, lambda model: model._panel_predict(X), steps=int(step.max()))
+            return bound_columns(pd.DataFrame({name: point}, index=X.index), name, bounds)
         rows = pd.Index(self.panel_ids_).get_indexer(X[ID])
         # each row's bounds: its step's quantiles times its series' scale
         grid = np.zeros((len(self.panel_ids_), int(step.max())))
         bounds = self._interval_bounds(grid, levels)
         bounds = {level: (point + low[rows, step - 1], point + high[rows, step - 1]) for level, (low, high) in bounds.items()}
-        name = type(self).__name__
         return bound_columns(pd.DataFrame({name: point}, index=X.index), name, bounds)
 
     def _steps_ahead(self, X):

@@ -224,8 +224,9 @@ class WindowForecaster(
         fit then costs about two.  On a panel the scores of all series are
         pooled step by step.  ``save`` keeps the intervals; a
         ``checkpoint``, written during training, before the calibration,
-        holds none (``interval_horizon=None`` in its file).  None: point
-        forecasts only.
+        holds none (``interval_horizon=None`` in its file).  With
+        ``interval_method="quantile"``, networks trained with the pinball
+        loss instead.  None: point forecasts only.
     conformal_windows : int or "auto", default="auto"
         Forecast origins per series the calibration takes (the latest
         ones whose ``interval_horizon`` values the copy has not seen).
@@ -233,6 +234,22 @@ class WindowForecaster(
         per series on a panel of 67 series or more; chosen on M3's
         training parts), holding out at most half of the (median)
         series.
+    interval_method : {"conformal", "quantile"}, default="conformal"
+        How ``interval_horizon`` makes intervals.  ``"conformal"``: from
+        the calibration copy's errors on held-out origins, as above.
+        ``"quantile"``: two more copies per level of ``interval_levels``
+        forecast the ``interval_horizon`` next steps at once
+        (``horizon=interval_horizon``) trained with the pinball loss of
+        the level's lower and upper quantiles (NeuralForecast's
+        ``MQLoss``), their forecasts being the bounds
+        (``quantile_forecasters_``); a fit then costs ``1 + 2 *
+        len(interval_levels)``, and ``save`` refuses it.  Learnt on the
+        training windows, these bands covered less than their level on
+        M3's training parts (see the intervals guide).
+    interval_levels : list of float, default=(80, 95)
+        The levels, in percent, ``interval_method="quantile"`` trains
+        networks for: the only ones ``level`` may then ask for (conformal
+        intervals take any level).
     known_covariates : list of str or None, default=None
         Columns of what ``fit`` is given that are covariates known in
         advance (a promotion, a price, a holiday), not values to forecast:
@@ -335,7 +352,11 @@ class WindowForecaster(
     interval_scale_ : float or None
         One series' scale for its intervals (the in-sample MAE of its
         seasonal naive forecast); on a panel, ``naive_mae_`` (None without
-        ``interval_horizon``).
+        ``interval_horizon``, and with ``interval_method="quantile"``).
+    quantile_forecasters_ : dict or None
+        With ``interval_method="quantile"``: each trained quantile (0.1
+        and 0.9 for the level 80, ...) and its fitted copy of the
+        forecaster, whose forecasts are that bound; None otherwise.
     covariates_ : list or None
         The covariates ``fit`` took (``known_covariates``, then
         ``static_features``), in the order of the network's inputs; None
@@ -405,6 +426,8 @@ class WindowForecaster(
         "series_encoding": [StrOptions({"onehot"}), None],
         "interval_horizon": [Interval(Integral, 1, None, closed="left"), None],
         "conformal_windows": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "interval_method": [StrOptions({"conformal", "quantile"})],
+        "interval_levels": [list, tuple],
         "known_covariates": [list, tuple, None],
         "covariate_window": ["boolean"],
         "static_features": [list, tuple, None],
@@ -429,6 +452,8 @@ class WindowForecaster(
         series_encoding=None,
         interval_horizon=None,
         conformal_windows="auto",
+        interval_method="conformal",
+        interval_levels=(80, 95),
         known_covariates=None,
         covariate_window=False,
         static_features=None,
@@ -460,6 +485,8 @@ class WindowForecaster(
         self.series_encoding = series_encoding
         self.interval_horizon = interval_horizon
         self.conformal_windows = conformal_windows
+        self.interval_method = interval_method
+        self.interval_levels = interval_levels
         self.known_covariates = known_covariates
         self.covariate_window = covariate_window
         self.static_features = static_features
@@ -536,6 +563,8 @@ class WindowForecaster(
             The forecaster, trained one epoch more.
         """
         self._fit(X, y, None, warm_start=True, epochs=1)
+        for quantile_model in (getattr(self, "quantile_forecasters_", None) or {}).values():
+            quantile_model.partial_fit(X, y)
         if getattr(self, "panel_", False) and getattr(self, "conformal_scores_", None) is not None:
             self.interval_scale_ = panel_scales(self)  # the fit's scores, the series' scales as they are now
         return self
@@ -774,7 +803,7 @@ class WindowForecaster(
             if levels is None:
                 return self._panel_predict(X)
             return self._panel_predict_intervals(X, levels)
-        index = getattr(X, "index", None)
+        index, given = getattr(X, "index", None), X
         X, covariates = self._series_and_covariates(X, "X", self._fitted_covariates())
         series = as_series(X, "X")
         self._check_columns(X, series)
@@ -796,7 +825,9 @@ class WindowForecaster(
         predictions = self._one_step(values, len(series), self._end() - len(self.context_), covariates)
         if levels is not None:
             point = predictions[:, :1]
-            bounds = self._interval_bounds(point, levels)
+            bounds = self._interval_bounds(
+                point, levels, lambda model: np.asarray(model.predict(given, continues=True))[:, None]
+            )
             frame = pd.DataFrame({"prediction": point[:, 0]}, index=index)
             return bound_columns(frame, "", bounds)
         return predictions[:, 0] if self.target_is_1d_ else predictions
@@ -954,6 +985,7 @@ class WindowForecaster(
             raise ValueError(f"steps must be a positive integer, got {steps!r}.")
         levels = None if level is None else check_levels(level)
         if getattr(self, "panel_", False):
+            given = X_df
             if self._fitted_statics():  # their future values are each series' own
                 X_df = self._with_statics(self._future(steps) if X_df is None else X_df)
             frame = self._panel_forecast(steps, self._panel_future_covariates(X_df, steps))
@@ -961,7 +993,8 @@ class WindowForecaster(
                 return frame
             name = type(self).__name__
             point = frame[name].to_numpy().reshape(len(self.panel_ids_), steps)
-            return bound_columns(frame, name, self._interval_bounds(point, levels))
+            bounds = self._interval_bounds(point, levels, lambda model: model.forecast(steps, X_df=given)[name].to_numpy())
+            return bound_columns(frame, name, bounds)
         if not self.forecasts_itself_:
             raise ValueError(
                 "forecast() needs a model of the series itself (fit(X) with y=None);"
@@ -974,7 +1007,7 @@ class WindowForecaster(
         if levels is None:
             return with_future_index(result, self._training_index, getattr(self, "feature_names_in_", None))
         point = result.reshape(steps, -1)[:, 0]
-        bounds = self._interval_bounds(point, levels)
+        bounds = self._interval_bounds(point, levels, lambda model: np.asarray(model.forecast(steps, X_df=X_df)))
         point = with_future_index(point, self._training_index, None)
         frame = point.to_frame("forecast") if isinstance(point, pd.Series) else pd.DataFrame({"forecast": point})
         return bound_columns(frame, "", bounds)

@@ -159,8 +159,11 @@ def _write_forecast(best, series, steps, levels, output):
 
     model = best
     if levels:
-        print(f"   calibrating {', '.join(f'{v:g}%' for v in levels)} intervals for {steps} steps (a second fit)")
-        model = clone(best).set_params(interval_horizon=steps).fit(series)
+        quantile = getattr(best, "interval_method", "conformal") == "quantile"  # networks for these levels
+        cost = f"{1 + 2 * len(levels)} fits" if quantile else "a second fit"
+        print(f"   calibrating {', '.join(f'{v:g}%' for v in levels)} intervals for {steps} steps ({cost})")
+        extra = {"interval_levels": list(levels)} if quantile else {}
+        model = clone(best).set_params(interval_horizon=steps, **extra).fit(series)
     import pandas as pd
 
     forecast = model.forecast(steps, level=levels or None)

@@ -97,6 +97,19 @@ def test_search_a_forecaster_on_a_csv_series(tmp_path):
     assert {"mean_test_neg_mae", "mean_test_neg_mase"} <= set(results)
 
 
+def test_forecast_with_quantile_intervals_trains_the_levels_asked(tmp_path, capsys):
+    series = pd.DataFrame({"value": np.sin(np.arange(120) / 7.0) + 0.1 * np.random.RandomState(0).randn(120)})
+    series.to_csv(tmp_path / "series.csv", index=False)
+    text = FORECASTER_CONFIG.format(data='csv = "series.csv"\ncolumn = "value"', cv="2")
+    text = text.replace("random_state = 0", 'random_state = 0, interval_method = "quantile"')
+    config = write_config(tmp_path, text + "[forecast]\nsteps = 3\nlevel = [90]\n")
+    assert main(["search", str(config), "--output", str(tmp_path / "out")]) == 0
+    forecast = pd.read_csv(tmp_path / "out" / "search_forecast.csv")
+    assert list(forecast.columns) == ["step", "forecast", "lo-90", "hi-90"]
+    assert (forecast["lo-90"] <= forecast["forecast"]).all() and (forecast["forecast"] <= forecast["hi-90"]).all()
+    assert "(3 fits)" in capsys.readouterr().out
+
+
 def test_search_a_forecaster_then_forecast_with_intervals(tmp_path, capsys):
     series = pd.DataFrame({"value": np.sin(np.arange(200) / 7.0) + 0.1 * np.random.RandomState(0).randn(200)})
     series.to_csv(tmp_path / "series.csv", index=False)

@@ -37,6 +37,7 @@ COMMANDS = {
     "m3_intervals": "python benchmarks/m3_intervals.py --cache /tmp/m3cache",
     "m3_intervals_validate": "python benchmarks/m3_intervals.py --validate --methods ets,skhyper_w1,skhyper,skhyper_wh",
     "m3_intervals_quantile_validate": "python benchmarks/m3_intervals.py --validate --methods skhyper_quantile",
+    "m3_intervals_quantile": "python benchmarks/m3_intervals.py --methods ets,arima,skhyper_quantile --cache /tmp/m3cache",
     "tourism_intervals": "python benchmarks/m3_intervals.py --dataset Tourism --methods ets,skhyper_point,skhyper",
     "m1_intervals": "python benchmarks/m3_intervals.py --dataset M1 --methods ets,skhyper_point,skhyper",
 }

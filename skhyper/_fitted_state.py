@@ -16,6 +16,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from ._plain import show as _show
+from .windows import level_rows_of
 
 __all__ = ["COVARIATE_STATE", "INTERVAL_STATE", "MAX_SCORES", "MAX_SERIES", "PANEL_STATE", "SERIES_STATE", "STATE", "check_agreement",
            "check_intervals", "check_state"]
@@ -304,6 +305,7 @@ _CHECKS = {
     "seasonal_strength_": _optional(_float()),
     "panel_": _true,
     "n_windows_": _int(1),
+    "panel_level_rows_": _int(1),
     "panel_ids_": _panel_ids,
     "panel_last_": _panel_last,
     "panel_freq_": _panel_freq,
@@ -478,6 +480,11 @@ def _check_panel(state):
     context, present = state["panel_context_"], state["panel_present_"]
     if context.shape[1] != window:  # first: the window is then no larger than the file
         raise ValueError(f"panel_context_ of {context.shape[1]} columns for window_size_={window}")
+    level_rows = state.get("panel_level_rows_")
+    if level_rows is not None and level_rows != level_rows_of(window, state.get("seasonal_period_")):
+        raise ValueError(f"panel_level_rows_={level_rows} other than the"
+                         f" {level_rows_of(window, state.get('seasonal_period_'))} that window_size_={window} and"
+                         f" seasonal_period_={state.get('seasonal_period_')} make")  # fmt: skip
     lags = state.get("lags_")
     if lags is not None and not (len(lags) == window and np.array_equal(lags, np.arange(window, 0, -1))):
         raise ValueError(f"lags_ other than the {window} latest values that window_size_={window} makes on a panel")

@@ -28,7 +28,11 @@ the panel's arrays, as the fit did.  ``save`` refuses intervals that
 since the fit, or a panel's series changed by ``partial_fit`` since the
 calibration).
 
-Files are written in the oldest format version that holds them: 4 for a
+Files are written in the oldest format version that holds them: 5 for a
+forecaster fit on a panel without a season whose windows' level averages
+two values (``panel_level_rows_`` in the fitted state, which version 5
+added; files of older versions, which lack it, load with the level of
+then, the last value), 4 for a
 forecaster with covariates (``known_covariates`` or ``static_features``,
 which version 4 added: their names and standardization in the fitted
 state, their arrays in ``state.bin``), 3 for a forecaster fit on a panel or
@@ -79,11 +83,16 @@ from ._saved_covariates import JSON_ATTRIBUTES, covariate_listing, covariates_of
 from ._saved_intervals import interval_listing, intervals_of
 from ._saved_network import load_network, network_of
 from ._saved_panel import panel_listing, panel_of, read_arrays, read_panel
+from .windows import legacy_level_rows
 
 __all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
 
 FORMAT = "skhyper-estimator"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
+
+#: The version of files of forecasters with covariates, and no more (see
+#: FORMAT_VERSION): releases that read version 4 read them.
+_COVARIATES_VERSION = 4
 
 #: The version of files of forecasters fit on a panel or with intervals but
 #: without covariates: releases that read version 3 read them.
@@ -239,9 +248,12 @@ def save(estimator, path):
         _check_covariates_savable(estimator)
     intervals = forecaster and getattr(estimator, "conformal_scores_", None) is not None
     covariate_state, covariate_section, covariate_arrays = covariates_of(estimator, panel) if forecaster else ({}, None, [])
+    level_rows = panel and estimator.panel_level_rows_ != legacy_level_rows(estimator)
     version = _SERIES_VERSION
-    if covariate_section is not None:
+    if level_rows:
         version = FORMAT_VERSION
+    elif covariate_section is not None:
+        version = _COVARIATES_VERSION
     elif panel or intervals:
         version = _PANEL_VERSION
     document = {
@@ -258,6 +270,7 @@ def save(estimator, path):
         names = STATE["base"] + STATE[kind]
         if panel:  # a panel's own attributes instead of one series' (stale ones of an earlier fit too)
             names = [name for name in names if name not in SERIES_STATE] + ["panel_", "n_windows_"]
+            names += ["panel_level_rows_"] if level_rows else []  # (files of older versions: the legacy one)
         state = {name: encode(getattr(estimator, name)) for name in names if hasattr(estimator, name)}
         state["target_shape_tail"] = list(estimator.target_encoder_._y_shape[1:]) if kind != "KerasMLPClassifier" else []
         if kind == "WindowForecaster" and not panel:
@@ -628,6 +641,7 @@ def _state(path, document, archive):
     stored = document["state"]
     panel, intervals, covariates = "panel" in document, "intervals" in document, "covariates" in document
     known = STATE["base"] + STATE[name] + (["panel_", "n_windows_"] if panel else [])
+    known += ["panel_level_rows_"] if panel and document["format_version"] >= 5 else []
     known += ["interval_scale_"] if name == "WindowForecaster" else []
     known += list(JSON_ATTRIBUTES) if covariates else []
     unknown = set(stored) - set(known) - {"target_shape_tail", "_training_index", "seed_states"}
@@ -720,6 +734,8 @@ def _fill_forecaster_defaults(estimator):
     for name, value in defaults.items():
         if not hasattr(estimator, name):
             setattr(estimator, name, value)
+    if getattr(estimator, "panel_", False) and not hasattr(estimator, "panel_level_rows_"):
+        estimator.panel_level_rows_ = legacy_level_rows(estimator)  # written when a level was that
     if not hasattr(estimator, "lags_"):  # written before seasonal windows: a plain window
         estimator.lags_ = estimator._offsets()
         estimator.level_rows_ = 0

@@ -204,7 +204,7 @@ def test_series_encoding_onehot_needs_the_same_series_and_bounded_memory(monkeyp
     ("lengths", "season", "window"),
     [
         ((20, 30, 40), None, 15),  # half the median length
-        ((6, 7, 9), None, 4),  # at least 4 values
+        ((6, 7, 9), None, 6),  # at least 6 values without a season
         ((30, 30, 31), 12, 24),  # at least two seasons
         ((300, 400, 500), None, 60),  # at most AUTO_PANEL_WINDOW
     ],

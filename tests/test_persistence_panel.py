@@ -2,6 +2,7 @@
 same frames, and files whose panel disagrees with itself, its window or its
 network are refused with a LoadError naming the file."""
 
+import copy
 import json
 import zipfile
 
@@ -99,7 +100,12 @@ def test_a_loaded_panel_forecaster_forecasts_and_predicts_the_same(fitted, case)
     assert not loaded.panel_present_.all()  # the short series is padded
     with zipfile.ZipFile(path) as archive:
         assert sorted(archive.namelist()) == ["network.bin", "skhyper.json", "state.bin"]
-        assert json.loads(archive.read("skhyper.json"))["format_version"] == 3
+        document = json.loads(archive.read("skhyper.json"))
+    # without a season the level averages two values, which version 5 holds
+    seasonal = model.seasonal_period_ is not None
+    assert document["format_version"] == (3 if seasonal else 5)
+    assert ("panel_level_rows_" in document["state"]) == (not seasonal)
+    assert loaded.panel_level_rows_ == model.panel_level_rows_ == (model.seasonal_period_ or 2)
     loaded.partial_fit(panel)  # and it trains on
     assert loaded.n_iter_ == model.n_iter_ + 1
 
@@ -247,6 +253,8 @@ HOSTILE = [
     (MONTHLY, lambda d, a: d["panel"].pop("tz"), "panel section must hold"),
     (MONTHLY, lambda d, a: update(d["state"], n_windows_=0), "n_windows_ must be"),
     (MONTHLY, lambda d, a: update(d["state"], level_rows_=1), "level_rows_=1"),
+    (MONTHLY, lambda d, a: update(d["state"], panel_level_rows_=3), "panel_level_rows_=3 other than the 2"),
+    (MONTHLY, lambda d, a: update(d, format_version=4), "unknown fitted attributes ['panel_level_rows_']"),
     (MONTHLY, lambda d, a: update(d["params"], deseasonalize="additive"), "deseasonalize"),
 ]  # fmt: skip
 
@@ -254,6 +262,23 @@ HOSTILE = [
 @pytest.mark.parametrize("case, change, match", HOSTILE)
 def test_a_panel_no_fit_makes_is_refused(fitted, tmp_path, case, change, match):
     refused(rewrite(fitted[case][2], tmp_path / "h.skhyper", change), match)
+
+
+def test_a_file_of_version_4_or_older_loads_with_the_level_of_then(fitted, tmp_path):
+    model, panel, good = fitted[MONTHLY]
+
+    def as_before(doc, arrays):
+        doc["state"].pop("panel_level_rows_")
+        doc["format_version"] = 3
+
+    loaded = skhyper.load(rewrite(good, tmp_path / "v3.skhyper", as_before))
+    assert loaded.panel_level_rows_ == 1  # the last value, as fits without a season made then
+    then = copy.deepcopy(model)
+    then.panel_level_rows_ = 1
+    pd.testing.assert_frame_equal(loaded.forecast(3), then.forecast(3))
+    assert not np.allclose(then.forecast(3)["WindowForecaster"], model.forecast(3)["WindowForecaster"])
+    again = loaded.save(tmp_path / "again.skhyper")  # and it saves as it was
+    assert json.loads(members(again)["skhyper.json"])["format_version"] == 3
 
 
 def test_a_listing_that_asks_for_more_than_state_bin_holds_is_refused_before_reading(fitted, tmp_path):

@@ -192,8 +192,8 @@ class WindowForecaster(
 
     window_scale : {"level"} or None, default="level"
         On a panel: divide each window and its targets by the window's
-        level (the mean absolute value of its last season, or its last
-        value without one) and subtract 1, so series of any size train one
+        level (the mean absolute value of its last season, or of its last
+        two values without one: ``panel_level_rows_``) and subtract 1, so series of any size train one
         network on relative changes (N-BEATS and the global models of
         Montero-Manso and Hyndman do the same).  None feeds the values as
         they are (one scaling for the whole panel).
@@ -326,7 +326,11 @@ class WindowForecaster(
         if the parameters change afterwards).
     level_rows_ : int
         How many of a window's latest rows its level averages (0: windows are
-        fed as they are).
+        fed as they are; 0 on a panel, which has ``panel_level_rows_``).
+    panel_level_rows_ : int
+        On a panel: how many of a window's latest values its level averages
+        (a season, 2 without one, at most the window).  A window holds
+        these at least, so a series' first targets are that many values in.
     context_ : ndarray
         The last rows of the training series, which ``predict`` continues
         from and ``forecast`` starts at (``lags_[0]`` rows, and a season

@@ -139,7 +139,8 @@ def test_a_panel_file_holds_the_scores_after_its_arrays_and_not_its_scale(panels
     model, _, path = panels[case]
     parts = members(path)
     doc = json.loads(parts["skhyper.json"])
-    assert doc["format_version"] == 3 and "interval_scale_" not in doc["state"]
+    # 5 without a season (the windows' level over two values), else 3
+    assert doc["format_version"] == (3 if model.seasonal_period_ else 5) and "interval_scale_" not in doc["state"]
     assert doc["intervals"]["arrays"] == [["conformal_scores_", list(model.conformal_scores_.shape), "<f8"]]
     panel_bytes = sum(int(np.prod(shape)) * np.dtype(dtype).itemsize for _, shape, dtype in doc["panel"]["arrays"])
     assert parts["state.bin"][panel_bytes:] == model.conformal_scores_.astype("<f8").tobytes()
@@ -159,7 +160,7 @@ def test_files_without_intervals_are_written_as_before(tmp_path, series):
         loaded.forecast(2, level=80)
     panel = WindowForecaster(window_size=6, **SMALL).fit(make_panel(["a", "b", "c", "d"], "int"))
     doc = document(panel.save(tmp_path / "panel.skhyper"))
-    assert doc["format_version"] == 3 and "intervals" not in doc
+    assert doc["format_version"] == 5 and "intervals" not in doc  # 5: without a season
     assert skhyper.load(tmp_path / "panel.skhyper").conformal_scores_ is None
 
 

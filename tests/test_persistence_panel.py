@@ -299,3 +299,10 @@ def test_a_listing_that_asks_for_more_than_state_bin_holds_is_refused_before_rea
         for name, data in parts.items():
             archive.writestr(name, data, compress_type=zipfile.ZIP_STORED if name == "network.bin" else zipfile.ZIP_DEFLATED)
     refused(tmp_path / "deflated.skhyper", "'state.bin' uses compression method 8")
+
+
+def test_a_reader_of_version_4_refuses_a_panel_whose_level_it_does_not_know(fitted, monkeypatch):
+    from skhyper import persistence
+
+    monkeypatch.setattr(persistence, "FORMAT_VERSION", 4)  # what releases before version 5 read
+    refused(fitted[MONTHLY][2], "format version 5; this skhyper reads format versions up to 4. Upgrade skhyper.")

@@ -174,12 +174,32 @@ def fit_args(train, pair):
     return (train,) if SETTINGS[pair.dataset][0] == "forecaster" else train
 
 
-def rule_suggestions(result):
-    """Each rule's suggestion from one range test's losses."""
+# lr_find(refine=REFINE_FACTORS): seven rates a third of a decade apart around the range test's
+# suggestion, each trained on the training part minus its latest/seeded 20% and scored there.  The
+# five-rate refinement (lr_find's refine=5) is read off the same fits: its factors are a subset.
+REFINE_FACTORS = 10.0 ** (np.arange(-4, 3) / 3)
+REFINE_5 = np.arange(1, 6)  # the factors 10**(j / 3) for j = -3..1, as refine=5 tries
+
+
+def refined(result, rows=None):
+    """The rate the refinement picks among ``rows`` of its rates (all: lr_find's own pick)."""
+    if rows is None:
+        return result.suggestion
+    scores = np.where(np.isfinite(result.refine_scores[rows]), result.refine_scores[rows], -np.inf)
+    return float(result.refine_rates[rows][int(np.argmax(scores))]) if np.isfinite(scores).any() else result.range_suggestion
+
+
+def rule_suggestions(result, others=True):
+    """Each rule's suggestion from one range test's losses (and its refinements)."""
     from skhyper.lr_find import RULES, _summarize
 
     smoothing = 0.8  # lr_find's default for its default 100 steps
-    out = {f"auto ({result.rule})": result.suggestion}
+    out = {f"auto ({result.rule})": result.range_suggestion}
+    if result.refine_rates is not None:
+        out["refined, 5 rates (refine=5)"] = refined(result, REFINE_5)
+        out["refined, 7 rates (/21.5 to x4.6)"] = refined(result)
+    if not others:
+        return out
     for rule in RULES:
         if rule not in ("auto", result.rule):
             out[rule] = _summarize(result.learning_rates, result.losses, smoothing, 4.0, rule, "batch",
@@ -209,7 +229,7 @@ def train_and_score(base, rate, train, test, pair):
     return score(model, test, pair)
 
 
-def run_pair(pair, seeds):
+def run_pair(pair, seeds, refine=True, others=True):
     """Scores per seed: {"grid": [score per grid rate], "rules": {rule: (rate, score)}}."""
     import warnings
 
@@ -221,8 +241,8 @@ def run_pair(pair, seeds):
         base = estimator(pair, seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            result = lr_find(base, *fit_args(train, pair))
-            suggestions = rule_suggestions(result)
+            result = lr_find(base, *fit_args(train, pair), refine=REFINE_FACTORS if refine else None)
+            suggestions = rule_suggestions(result, others)
         scores = {}  # by rate: a suggestion on the grid is trained once
         for rate in [*GRID, *suggestions.values()]:
             key = float(f"{rate:.6g}")
@@ -325,13 +345,16 @@ def main(arguments):
     seeds = tuple(range(arguments.seeds))
     started, results = time.perf_counter(), {}
     for pair in pairs:
-        runs = run_pair(pair, seeds)
+        runs = run_pair(pair, seeds, refine=not arguments.no_refine, others=not arguments.no_other_rules)
         results[pair] = (runs, summarize(pair, runs))
         summary = results[pair][1]
         print(f"{pair.name}: best fixed {summary['best_rate']:.2g} -> {fmt(summary['best_score'])}; "
               + ", ".join(f"{r} {fmt(v)}" for r, v in summary["rules"].items()), flush=True)  # fmt: skip
     command = "python benchmarks/lr_find.py" + (f" --seeds {arguments.seeds}" if arguments.seeds != len(SEEDS) else "")
     command += (" --pairs " + " ".join(arguments.pairs)) if arguments.pairs else ""
+    command += " --no-other-rules" * arguments.no_other_rules + " --no-refine" * arguments.no_refine
+    if arguments.output != parser_default_output():
+        command += f" --output {arguments.output}"
     text = report(results, seeds, time.perf_counter() - started, command)
     out = Path(arguments.output)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -339,9 +362,15 @@ def main(arguments):
     print(f"written to {out}")
 
 
+def parser_default_output():
+    return str(Path(__file__).parent / "results" / "lr_find.md")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=len(SEEDS), help="seeds 0 .. N-1 (default 10)")
     parser.add_argument("--pairs", nargs="*", help="only these pairs, as dataset/optimizer")
-    parser.add_argument("--output", default=str(Path(__file__).parent / "results" / "lr_find.md"))
+    parser.add_argument("--output", default=parser_default_output())
+    parser.add_argument("--no-other-rules", action="store_true", help="only auto and its refinements")
+    parser.add_argument("--no-refine", action="store_true", help="no refinement by validation")
     main(parser.parse_args())

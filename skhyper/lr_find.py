@@ -96,6 +96,16 @@ class LRFinderResult:
         The training rate per rate of the test, with the optimizer's
         momentum (1 without momentum, and per epoch); see the module's
         documentation.
+    range_suggestion : float, default=nan
+        The range test's own suggestion: ``suggestion`` before the
+        refinement by validation (``refine``), and equal to it without one
+        (nan given here means ``suggestion``).
+    refine_rates : ndarray of shape (n_rates,), default=None
+        The rates ``refine`` trained at, ascending; None without refinement.
+    refine_scores : ndarray of shape (n_rates,), default=None
+        The estimator's ``score`` on the held-out part after training at
+        each of ``refine_rates`` (``-inf`` for a fit that diverged or
+        predicted non-finite values); None without refinement.
 
     See Also
     --------
@@ -114,6 +124,13 @@ class LRFinderResult:
     per: str = field(default="batch")
     divergence_rate: float = field(default=float("nan"))
     momentum_factor: float = field(default=1.0)
+    range_suggestion: float = field(default=float("nan"))
+    refine_rates: np.ndarray = field(default=None)
+    refine_scores: np.ndarray = field(default=None)
+
+    def __post_init__(self):
+        if np.isnan(self.range_suggestion):
+            self.range_suggestion = self.suggestion
 
     def plot(self, ax=None):
         """Draw seed 000's figure: loss against rate on a log axis, suggestion marked.
@@ -150,6 +167,7 @@ def lr_find(
     divergence=4.0,
     rule="auto",
     sample_weight=None,
+    refine=None,
 ):
     """Run a learning-rate range test on a copy of ``estimator``.
 
@@ -189,12 +207,30 @@ def lr_find(
         is "divergence_over_25" per batch, "min_over_10" per epoch.
     sample_weight : array-like of shape (n_samples,), default=None
         Weights of the rows, as for ``estimator.fit``.
+    refine : int or array-like of float, default=None
+        Refine the range test's suggestion by validation: train a copy of
+        ``estimator`` (its own epochs, schedule and seeds) at a few rates
+        around it on the training data minus a held-out part, score each
+        with ``estimator.score`` on the held-out part, and suggest the rate
+        that scored best.  An int ``k`` (at least 2) tries ``k`` rates a
+        third of a decade apart, the highest a third of a decade above the
+        range test's suggestion (``k=5``: the suggestion times
+        ``10**(j / 3)`` for ``j`` in -3..1); an array gives the factors of
+        the suggestion to try.  The held-out part is the rows the
+        estimator's own ``validation_split`` (or early stopping) holds out,
+        or else a seeded 20% of the rows (stratified for a classifier); for
+        a forecaster the latest part of the series, in time order.  Costs
+        ``k`` fits on about 80% of the data.  None (the default) keeps the
+        range test's suggestion.
 
     Returns
     -------
     LRFinderResult
         The rates tried, their losses and the suggested rate
-        (``suggestion``).
+        (``suggestion``); with ``refine``, also the range test's own
+        suggestion (``range_suggestion``) and the rates the refinement
+        tried with their validation scores (``refine_rates``,
+        ``refine_scores``).
 
     Raises
     ------
@@ -225,12 +261,102 @@ def lr_find(
     True
     """
     _check_settings(start_lr, end_lr, num_steps, per, smoothing, divergence, rule)
+    factors = _refine_factors(refine)
     trial = clone(estimator).set_params(learning_rate=start_lr, lr_schedule="constant")
     trial._check_params()
     trial.learning_rate_ = float(start_lr)
-    X, _, y_model, weights = trial._training_rows(X, y, sample_weight, reset=True)
-    return range_test(trial, X, y_model, weights, start_lr=start_lr, end_lr=end_lr, num_steps=num_steps,
-                      per=per, smoothing=smoothing, divergence=divergence, rule=rule)  # fmt: skip
+    X_rows, _, y_model, weights = trial._training_rows(X, y, sample_weight, reset=True)
+    result = range_test(trial, X_rows, y_model, weights, start_lr=start_lr, end_lr=end_lr, num_steps=num_steps,
+                        per=per, smoothing=smoothing, divergence=divergence, rule=rule)  # fmt: skip
+    if factors is None:
+        return result
+    rates = result.range_suggestion * factors
+    fit_part, held_out = _validation_parts(estimator, trial, X, y, sample_weight)
+    scores = np.array([_validation_score(estimator, rate, fit_part, held_out) for rate in rates])
+    result.refine_rates, result.refine_scores = rates, scores
+    if np.isfinite(scores).any():
+        result.suggestion = float(rates[int(np.nanargmax(np.where(np.isfinite(scores), scores, -np.inf)))])
+    else:
+        warnings.warn(
+            "Every fit of the refinement diverged or scored non-finite on the held-out part; the suggestion"
+            " is the range test's.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return result
+
+
+def _refine_factors(refine):
+    """The factors of the range test's suggestion that ``refine`` tries (None: none)."""
+    if refine is None or refine is False:
+        return None
+    if np.ndim(refine) == 0:
+        if isinstance(refine, bool) or int(refine) != refine or refine < 2:
+            raise ValueError(f"refine must be None, an int of at least 2 or an array of factors, got {refine!r}.")
+        k = int(refine)
+        return 10.0 ** ((np.arange(k) - (k - 2)) / 3)
+    factors = np.sort(np.asarray(refine, dtype=float).ravel())
+    if len(factors) < 1 or not np.all(np.isfinite(factors) & (factors > 0)):
+        raise ValueError(f"refine's factors must be positive and finite, got {refine!r}.")
+    return factors
+
+
+def _take(data, rows):
+    """``data``'s rows (positions), for arrays, lists and pandas objects alike."""
+    from sklearn.utils import _safe_indexing
+
+    return None if data is None else _safe_indexing(data, rows)
+
+
+def _validation_parts(estimator, trial, X, y, sample_weight):
+    """``(fit_part, held_out)``: the arguments of ``fit`` and of ``score``.
+
+    The held-out part is what the estimator's ``validation_split`` holds out
+    (its seeded split), or else 20%; for a forecaster, the latest steps."""
+    from sklearn.base import is_classifier
+    from sklearn.model_selection import train_test_split
+
+    fraction = trial._validation_fraction() or 0.2
+    if hasattr(estimator, "forecast"):  # a WindowForecaster: fit(X, y=None), score(X, y=None)
+        if getattr(trial, "panel_", False):
+            raise ValueError("refine does not split a panel; give one series, or refine=None.")
+        n_steps = len(X)
+        n_val = int(np.ceil(n_steps * fraction))
+        first, last = np.arange(n_steps - n_val), np.arange(n_steps - n_val, n_steps)
+        return (_take(X, first), _take(y, first)), (_take(X, last), _take(y, last))
+    n_samples = len(y)
+    n_val = int(np.ceil(n_samples * fraction))
+    if not 0 < n_val < n_samples:
+        raise ValueError(f"refine needs rows to train on and to hold out; got {n_samples} samples.")
+    stratify = None
+    if is_classifier(estimator):
+        labels = np.asarray(y)
+        _, counts = np.unique(labels, axis=0, return_counts=True) if labels.ndim > 1 else np.unique(
+            labels, return_counts=True)  # fmt: skip
+        if counts.min() >= 2 and min(n_val, n_samples - n_val) >= len(counts):
+            stratify = labels
+    first, last = train_test_split(np.arange(n_samples), test_size=n_val, stratify=stratify,
+                                   random_state=trial._seeds["split"])  # fmt: skip
+    first, last = np.sort(first), np.sort(last)
+    weight = (lambda rows: {}) if sample_weight is None else (lambda rows: {"sample_weight": _take(sample_weight, rows)})
+    return (_take(X, first), _take(y, first), weight(first)), (_take(X, last), _take(y, last), weight(last))
+
+
+def _validation_score(estimator, rate, fit_part, held_out):
+    """``estimator.score`` on ``held_out`` after a copy trains on ``fit_part`` at ``rate``
+    (-inf when the fit diverges or the score is not finite)."""
+    model = clone(estimator).set_params(learning_rate=float(rate))
+    *fit_args, fit_kwargs = fit_part if isinstance(fit_part[-1], dict) else (*fit_part, {})
+    *score_args, score_kwargs = held_out if isinstance(held_out[-1], dict) else (*held_out, {})
+    try:
+        model.fit(*fit_args, **fit_kwargs)
+        with np.errstate(all="ignore"):
+            value = float(model.score(*score_args, **score_kwargs))
+    except ValueError as error:  # the fit stops when the loss becomes inf or NaN
+        if "diverged" not in str(error) and "NaN" not in str(error) and "infinity" not in str(error):
+            raise
+        return -np.inf
+    return value if np.isfinite(value) else -np.inf
 
 
 def range_test(estimator, X, y_model, sample_weight, *, start_lr=1e-7, end_lr=10.0, num_steps=100,

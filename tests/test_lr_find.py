@@ -229,3 +229,109 @@ def test_the_momentum_factor_comes_from_the_estimators_optimizer(linear_problem,
         assert result.rule == "divergence_over_25"
         limit = min(result.divergence_rate / 25, result.min_loss_rate)
         assert result.suggestion == pytest.approx(max(limit * expected, 1e-5))
+
+
+# ------------------------------------------------------------ refine by validation
+
+
+def lr_find_module():
+    import importlib
+
+    return importlib.import_module("skhyper.lr_find")  # skhyper.lr_find is the function
+
+
+def test_refine_tries_rates_around_the_range_suggestion_and_suggests_the_best(linear_problem):
+    X, y, _ = linear_problem
+    estimator = full_batch_gd(epochs=3)
+    plain = lr_find(estimator, X, y, num_steps=30)
+    result = lr_find(estimator, X, y, num_steps=30, refine=3)
+    assert plain.range_suggestion == plain.suggestion and plain.refine_rates is None and plain.refine_scores is None
+    assert result.range_suggestion == pytest.approx(plain.suggestion)  # the same seeded range test
+    np.testing.assert_allclose(result.refine_rates, result.range_suggestion * 10 ** (np.array([-1, 0, 1]) / 3))
+    assert result.refine_scores.shape == (3,)
+    assert result.suggestion == result.refine_rates[int(np.argmax(result.refine_scores))]
+
+
+def test_refine_five_and_factors(linear_problem, monkeypatch):
+    module = lr_find_module()
+    X, y, _ = linear_problem
+    # the validation score peaks at the second rate: that rate is suggested
+    monkeypatch.setattr(module, "_validation_score", lambda estimator, rate, fit_part, held_out: -abs(np.log(rate / peak)))
+    base = lr_find(full_batch_gd(epochs=1), X, y, num_steps=30).suggestion
+    peak = base * 10 ** (-2 / 3)
+    result = lr_find(full_batch_gd(epochs=1), X, y, num_steps=30, refine=5)
+    np.testing.assert_allclose(result.refine_rates, base * 10 ** (np.arange(-3, 2) / 3))
+    assert result.suggestion == pytest.approx(peak) and result.range_suggestion == pytest.approx(base)
+    result = lr_find(full_batch_gd(epochs=1), X, y, num_steps=30, refine=[2.0, 0.5, 1.0])
+    np.testing.assert_allclose(result.refine_rates, base * np.array([0.5, 1.0, 2.0]))
+    assert result.suggestion == pytest.approx(base * 0.5)  # the nearest to the peak
+
+
+def test_refine_keeps_the_range_suggestion_when_every_fit_diverges(linear_problem, monkeypatch):
+    module = lr_find_module()
+    X, y, _ = linear_problem
+    monkeypatch.setattr(module, "_validation_score", lambda *args: -np.inf)
+    with pytest.warns(RuntimeWarning, match="refinement"):
+        result = lr_find(full_batch_gd(epochs=1), X, y, num_steps=30, refine=3)
+    assert result.suggestion == result.range_suggestion
+    assert np.all(np.isneginf(result.refine_scores))
+
+
+def test_refine_leaves_the_estimator_and_data_alone(digits):
+    X, y = digits
+    X_copy, y_copy = X.copy(), y.copy()
+    estimator = KerasMLPClassifier(**TINY)
+    params = estimator.get_params()
+    result = lr_find(estimator, X, y, num_steps=20, refine=2)
+    assert estimator.get_params() == params and not hasattr(estimator, "model_")
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(y, y_copy)
+    assert np.all((result.refine_scores >= 0) & (result.refine_scores <= 1))  # accuracies
+
+
+def test_refine_holds_out_the_estimators_validation_rows_or_20_percent(linear_problem, monkeypatch):
+    module = lr_find_module()
+    X, y, _ = linear_problem
+    seen = []
+    monkeypatch.setattr(module, "_validation_score",
+                        lambda estimator, rate, fit_part, held_out: seen.append((fit_part, held_out)) or 0.0)  # fmt: skip
+    lr_find(full_batch_gd(epochs=1), X, y, num_steps=20, refine=2)
+    (X_fit, y_fit, _), (X_val, y_val, _) = seen[0]
+    assert len(X_val) == len(y_val) == int(np.ceil(0.2 * len(X))) and len(X_fit) + len(X_val) == len(X)
+    assert not set(map(tuple, X_fit)) & set(map(tuple, X_val))
+    # the estimator's own validation split: the same seeded rows it holds out itself
+    seen.clear()
+    estimator = full_batch_gd(epochs=1, validation_split=0.3)
+    lr_find(estimator, X, y, num_steps=20, refine=2)
+    (X_fit, _, _), (X_val, _, _) = seen[0]
+    fitted = full_batch_gd(epochs=1, validation_split=0.3).fit(X, y)
+    train_rows, val_rows = fitted._validation_rows(y)
+    np.testing.assert_array_equal(X_val, X[np.sort(val_rows)])
+    np.testing.assert_array_equal(X_fit, X[np.sort(train_rows)])
+
+
+def test_refine_a_forecaster_on_the_latest_steps(monkeypatch):
+    module = lr_find_module()
+    series = np.sin(np.arange(120) / 6.0) + np.random.RandomState(0).normal(0, 0.1, 120)
+    original = series.copy()
+    forecaster = WindowForecaster(window_size=8, hidden_layer_sizes=(8,), epochs=2, linear_path=False,
+                                  validation_split=0.0, early_stopping=False, random_state=0)  # fmt: skip
+    seen = []
+    score = module._validation_score
+    monkeypatch.setattr(module, "_validation_score",
+                        lambda estimator, rate, fit_part, held_out: seen.append((fit_part, held_out))
+                        or score(estimator, rate, fit_part, held_out))  # fmt: skip
+    result = lr_find(forecaster, series, num_steps=20, refine=2)
+    (fit_series, _), (held_series, _) = seen[0]
+    np.testing.assert_array_equal(fit_series, series[:96])  # in time order, the last 20% held out
+    np.testing.assert_array_equal(held_series, series[96:])
+    np.testing.assert_array_equal(series, original)
+    assert np.isfinite(result.refine_scores).all()
+    assert not hasattr(forecaster, "model_")
+
+
+@pytest.mark.parametrize("refine", [1, 2.5, True, [0.0, 1.0], [np.nan]])
+def test_bad_refine(linear_problem, refine):
+    X, y, _ = linear_problem
+    with pytest.raises(ValueError, match="refine"):
+        lr_find(full_batch_gd(), X, y, num_steps=10, refine=refine)

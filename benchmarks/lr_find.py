@@ -1,6 +1,6 @@
 """Does lr_find's suggested rate train as well as the best fixed rate?
 
-    python benchmarks/lr_find.py               # 17 pairs x 3 seeds, ~10 min on one core
+    python benchmarks/lr_find.py               # 17 pairs x 10 seeds
     python benchmarks/lr_find.py --seeds 1 --pairs digits/sgd-m0.9 digits/adam
 
 For each dataset x optimizer pair and seed (``random_state``: the network's
@@ -21,7 +21,20 @@ The best fixed rate is the grid rate with the best mean score over the seeds
 pair when its mean score over the seeds is within 1% of that best: accuracy
 or R^2 at least ``best - 0.01`` (one point), MAE at most ``1.01 * best``.
 Next to the default ("auto") the suggestions of the other rules, from the
-same range test (``skhyper.lr_find._summarize`` on its losses).
+same range test (``skhyper.lr_find._summarize`` on its losses), and the
+default refined by validation (``lr_find(refine=...)``): copies trained at
+rates a third of a decade apart around it on the training part minus its
+own held-out 20% (the latest 20% of a forecaster's training series; a
+seeded, stratified 20% of the rows otherwise), scored there with the
+estimator's ``score``, and one of them suggested.  Nine rates are fitted
+(the range test's suggestion times ``10**(j / 3)``, j = -5..3) and also
+trained on the whole training part and scored on the test part, so that
+the refinements over 5 of them (j = -3..1, as ``refine=5``), 7 (j =
+-4..2) or all 9, and several ways of picking among their validation scores
+(``PICKS``), are all read off the same fits; the raw scores go to a JSON
+file beside the report.  The benchmark's test part
+is never seen by the refinement.  ``--no-other-rules`` leaves out the other
+rules' columns, ``--no-refine`` the refinement.
 
 The pairs marked "choose" are the ones the default rule was chosen on; the
 others ("check") were not looked at while choosing.  Everything is in
@@ -31,6 +44,7 @@ data and generated series: nothing is downloaded.
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import sys
@@ -174,19 +188,34 @@ def fit_args(train, pair):
     return (train,) if SETTINGS[pair.dataset][0] == "forecaster" else train
 
 
-# lr_find(refine=REFINE_FACTORS): seven rates a third of a decade apart around the range test's
+# lr_find(refine=REFINE_FACTORS): nine rates a third of a decade apart around the range test's
 # suggestion, each trained on the training part minus its latest/seeded 20% and scored there.  The
-# five-rate refinement (lr_find's refine=5) is read off the same fits: its factors are a subset.
-REFINE_FACTORS = 10.0 ** (np.arange(-4, 3) / 3)
-REFINE_5 = np.arange(1, 6)  # the factors 10**(j / 3) for j = -3..1, as refine=5 tries
+# five- and seven-rate refinements (lr_find's refine=5, refine=7) are read off the same fits.
+REFINE_FACTORS = 10.0 ** (np.arange(-5, 4) / 3)  # j = -5..3
+REFINE_ROWS = {5: np.arange(2, 7), 7: np.arange(1, 8), 9: np.arange(9)}  # 5: j = -3..1, as refine=5 tries
 
 
-def refined(result, rows=None):
-    """The rate the refinement picks among ``rows`` of its rates (all: lr_find's own pick)."""
-    if rows is None:
-        return result.suggestion
-    scores = np.where(np.isfinite(result.refine_scores[rows]), result.refine_scores[rows], -np.inf)
-    return float(result.refine_rates[rows][int(np.argmax(scores))]) if np.isfinite(scores).any() else result.range_suggestion
+# How the refinement picks among its rates' validation scores: (tolerance, smooth); see
+# skhyper.lr_find._pick_refined.  "argmax, ties low" is the plain argmax (ties to the lowest rate).
+PICKS = {
+    "argmax, ties low": None,
+    "best": (0.0, False),
+    "best within 0.01": (0.01, False),
+    "smoothed best": (0.0, True),
+    "smoothed best within 0.01": (0.01, True),
+}
+
+
+def refined(result, rows, pick):
+    """The rate the refinement picks among ``rows`` of its rates."""
+    from skhyper.lr_find import _pick_refined
+
+    rates, scores = result.refine_rates[rows], result.refine_scores[rows]
+    if not np.isfinite(scores).any():
+        return result.range_suggestion
+    if PICKS[pick] is None:
+        return float(rates[int(np.argmax(np.where(np.isfinite(scores), scores, -np.inf)))])
+    return float(rates[_pick_refined(rates, scores, result.range_suggestion, *PICKS[pick])])
 
 
 def rule_suggestions(result, others=True):
@@ -196,8 +225,9 @@ def rule_suggestions(result, others=True):
     smoothing = 0.8  # lr_find's default for its default 100 steps
     out = {f"auto ({result.rule})": result.range_suggestion}
     if result.refine_rates is not None:
-        out["refined, 5 rates (refine=5)"] = refined(result, REFINE_5)
-        out["refined, 7 rates (/21.5 to x4.6)"] = refined(result)
+        for pick in PICKS:
+            for n, rows in REFINE_ROWS.items():
+                out[f"refined {n}, {pick}"] = refined(result, rows, pick)
     if not others:
         return out
     for rule in RULES:
@@ -243,13 +273,19 @@ def run_pair(pair, seeds, refine=True, others=True):
             warnings.simplefilter("ignore", RuntimeWarning)
             result = lr_find(base, *fit_args(train, pair), refine=REFINE_FACTORS if refine else None)
             suggestions = rule_suggestions(result, others)
+        # every refinement rate is trained on the whole training part too: any pick's test score is known
+        tried = [] if result.refine_rates is None else list(result.refine_rates)
         scores = {}  # by rate: a suggestion on the grid is trained once
-        for rate in [*GRID, *suggestions.values()]:
+        for rate in [*GRID, *suggestions.values(), *tried]:
             key = float(f"{rate:.6g}")
             if key not in scores:
                 scores[key] = train_and_score(base, rate, train, test, pair)
         runs.append({"grid": [scores[float(f"{rate:.6g}")] for rate in GRID],
-                     "rules": {rule: (rate, scores[float(f"{rate:.6g}")]) for rule, rate in suggestions.items()}})  # fmt: skip
+                     "rules": {rule: (rate, scores[float(f"{rate:.6g}")]) for rule, rate in suggestions.items()},
+                     "refine": None if result.refine_rates is None else {
+                         "range_suggestion": result.range_suggestion, "rates": tried,
+                         "validation": [float(v) for v in result.refine_scores],
+                         "test": [scores[float(f"{rate:.6g}")] for rate in tried]}})  # fmt: skip
     return runs
 
 
@@ -303,7 +339,9 @@ def report(results, seeds, seconds, command):
             " best fixed rate has the best mean over the seeds; a rule passes when its mean is within 1% of it:"
             ' accuracy or R^2 at least best - 0.01, MAE at most 1.01 x best. "auto" is lr_find\'s default'
             ' (per batch); the other rules are from the same range tests. Role: "choose" pairs are the ones the'
-            ' default rule was chosen on, "check" pairs were not used for choosing.'
+            ' default rule was chosen on, "check" pairs were not used for choosing. "refined" is the default'
+            " refined by validation on the training part (lr_find's refine): 5, 7 or 9 more fits, each on 80% of"
+            " the training part, per seed."
         ),
         "",
         CHOICE,
@@ -359,6 +397,9 @@ def main(arguments):
     out = Path(arguments.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text + "\n")
+    raw = {pair.name: runs for pair, (runs, _) in results.items()}
+    out.with_suffix(".json").write_text(json.dumps({"seeds": list(seeds), "grid": list(GRID), "runs": raw},
+                                                   default=float, allow_nan=True) + "\n")  # fmt: skip
     print(f"written to {out}")
 
 

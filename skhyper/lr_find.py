@@ -275,7 +275,7 @@ def lr_find(
     scores = np.array([_validation_score(estimator, rate, fit_part, held_out) for rate in rates])
     result.refine_rates, result.refine_scores = rates, scores
     if np.isfinite(scores).any():
-        result.suggestion = float(rates[int(np.nanargmax(np.where(np.isfinite(scores), scores, -np.inf)))])
+        result.suggestion = float(rates[_pick_refined(rates, scores, result.range_suggestion)])
     else:
         warnings.warn(
             "Every fit of the refinement diverged or scored non-finite on the held-out part; the suggestion"
@@ -284,6 +284,21 @@ def lr_find(
             stacklevel=2,
         )
     return result
+
+
+def _pick_refined(rates, scores, center, tolerance=0.0, smooth=False):
+    """The index of the rate the refinement suggests: the best validation score
+    (each averaged with its neighbours' with ``smooth``); of the rates within
+    ``tolerance`` of it (ties), the one nearest ``center`` in log scale."""
+    scores = np.where(np.isfinite(scores), scores, -np.inf)
+    if smooth and len(scores) > 2:
+        padded = np.r_[scores[0], scores, scores[-1]]
+        with np.errstate(invalid="ignore"):
+            scores = (padded[:-2] + padded[1:-1] + padded[2:]) / 3
+        scores = np.where(np.isfinite(scores), scores, -np.inf)
+    best = scores.max()
+    candidates = np.flatnonzero(scores >= best - tolerance)
+    return int(candidates[np.argmin(np.abs(np.log(np.asarray(rates)[candidates] / center)))])
 
 
 def _refine_factors(refine):

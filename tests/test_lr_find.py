@@ -249,7 +249,8 @@ def test_refine_tries_rates_around_the_range_suggestion_and_suggests_the_best(li
     assert result.range_suggestion == pytest.approx(plain.suggestion)  # the same seeded range test
     np.testing.assert_allclose(result.refine_rates, result.range_suggestion * 10 ** (np.array([-1, 0, 1]) / 3))
     assert result.refine_scores.shape == (3,)
-    assert result.suggestion == result.refine_rates[int(np.argmax(result.refine_scores))]
+    best = result.refine_scores == result.refine_scores.max()
+    assert result.suggestion in result.refine_rates[best]  # the best validation score's rate
 
 
 def test_refine_five_and_factors(linear_problem, monkeypatch):
@@ -265,6 +266,15 @@ def test_refine_five_and_factors(linear_problem, monkeypatch):
     result = lr_find(full_batch_gd(epochs=1), X, y, num_steps=30, refine=[2.0, 0.5, 1.0])
     np.testing.assert_allclose(result.refine_rates, base * np.array([0.5, 1.0, 2.0]))
     assert result.suggestion == pytest.approx(base * 0.5)  # the nearest to the peak
+
+
+def test_refine_ties_go_to_the_rate_nearest_the_range_suggestion():
+    module = lr_find_module()
+    rates = np.array([0.1, 0.2, 0.4, 0.8, 1.6])
+    assert module._pick_refined(rates, np.array([1.0, 1.0, 1.0, 1.0, 0.5]), 0.4) == 2
+    assert module._pick_refined(rates, np.array([1.0, 0.9, 0.8, 0.7, 0.6]), 0.4) == 0
+    assert module._pick_refined(rates, np.array([1.0, -np.inf, 0.995, 0.7, 0.6]), 0.4, tolerance=0.01) == 2
+    assert module._pick_refined(rates, np.array([0.5, 0.5, 0.6, 0.9, np.nan]), 0.4) == 3
 
 
 def test_refine_keeps_the_range_suggestion_when_every_fit_diverges(linear_problem, monkeypatch):

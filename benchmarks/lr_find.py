@@ -380,7 +380,7 @@ def report(results, seeds, seconds, command):
 
 def main(arguments):
     pairs = [p for p in PAIRS if not arguments.pairs or p.name in arguments.pairs]
-    seeds = tuple(range(arguments.seeds))
+    seeds = tuple(range(arguments.first_seed, arguments.first_seed + arguments.seeds))
     started, results = time.perf_counter(), {}
     for pair in pairs:
         runs = run_pair(pair, seeds, refine=not arguments.no_refine, others=not arguments.no_other_rules)
@@ -389,6 +389,7 @@ def main(arguments):
         print(f"{pair.name}: best fixed {summary['best_rate']:.2g} -> {fmt(summary['best_score'])}; "
               + ", ".join(f"{r} {fmt(v)}" for r, v in summary["rules"].items()), flush=True)  # fmt: skip
     command = "python benchmarks/lr_find.py" + (f" --seeds {arguments.seeds}" if arguments.seeds != len(SEEDS) else "")
+    command += f" --first-seed {arguments.first_seed}" if arguments.first_seed else ""
     command += (" --pairs " + " ".join(arguments.pairs)) if arguments.pairs else ""
     command += " --no-other-rules" * arguments.no_other_rules + " --no-refine" * arguments.no_refine
     if arguments.output != parser_default_output():
@@ -410,6 +411,7 @@ def parser_default_output():
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=len(SEEDS), help="seeds 0 .. N-1 (default 10)")
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds first .. first + N - 1 (default 0)")
     parser.add_argument("--pairs", nargs="*", help="only these pairs, as dataset/optimizer")
     parser.add_argument("--output", default=parser_default_output())
     parser.add_argument("--no-other-rules", action="store_true", help="only auto and its refinements")

@@ -212,11 +212,13 @@ def lr_find(
         ``estimator`` (its own epochs, schedule and seeds) at a few rates
         around it on the training data minus a held-out part, score each
         with ``estimator.score`` on the held-out part, and suggest the rate
-        that scored best.  An int ``k`` (at least 2) tries ``k`` rates a
-        third of a decade apart, the highest a third of a decade above the
-        range test's suggestion (``k=5``: the suggestion times
-        ``10**(j / 3)`` for ``j`` in -3..1); an array gives the factors of
-        the suggestion to try.  The held-out part is the rows the
+        that scored best, each score averaged with its neighbours' (ties go
+        to the rate nearest the range test's suggestion).  An int ``k`` (at
+        least 2) tries ``k`` rates a third of a decade apart: the range
+        test's suggestion times ``10**(j / 3)`` for ``j`` from
+        ``-ceil(k / 2)`` to ``floor(k / 2) - 1`` (``k=5``: -3..1, a tenth
+        of it to twice it; ``k=9``: -5..3, a 46th of it to 10 times it); an
+        array gives the factors of the suggestion to try.  The held-out part is the rows the
         estimator's own ``validation_split`` (or early stopping) holds out,
         or else a seeded 20% of the rows (stratified for a classifier); for
         a forecaster the latest part of the series, in time order.  Costs
@@ -286,9 +288,11 @@ def lr_find(
     return result
 
 
-def _pick_refined(rates, scores, center, tolerance=0.0, smooth=False):
+def _pick_refined(rates, scores, center, tolerance=0.0, smooth=True):
     """The index of the rate the refinement suggests: the best validation score
-    (each averaged with its neighbours' with ``smooth``); of the rates within
+    (with ``smooth``, each averaged with its two neighbours', the end ones
+    counted twice: one held-out score is noisy, and the best rate is in a
+    good neighbourhood, not at a lucky spike); of the rates within
     ``tolerance`` of it (ties), the one nearest ``center`` in log scale."""
     scores = np.where(np.isfinite(scores), scores, -np.inf)
     if smooth and len(scores) > 2:
@@ -309,7 +313,7 @@ def _refine_factors(refine):
         if isinstance(refine, bool) or int(refine) != refine or refine < 2:
             raise ValueError(f"refine must be None, an int of at least 2 or an array of factors, got {refine!r}.")
         k = int(refine)
-        return 10.0 ** ((np.arange(k) - (k - 2)) / 3)
+        return 10.0 ** ((np.arange(k) - (k + 1) // 2) / 3)  # j = -ceil(k / 2) .. floor(k / 2) - 1
     factors = np.sort(np.asarray(refine, dtype=float).ravel())
     if len(factors) < 1 or not np.all(np.isfinite(factors) & (factors > 0)):
         raise ValueError(f"refine's factors must be positive and finite, got {refine!r}.")

@@ -103,7 +103,8 @@ def plot_history(estimators, labels=None, ax=None):
 def plot_lr_find(result, ax=None):
     """Loss (raw and smoothed) against learning rate, the suggestion marked.
 
-    Seed 000's figure of the range test; also ``result.plot()``.
+    Seed 000's figure of the range test; also ``result.plot()``.  After
+    ``lr_find(refine=...)`` the range test's own suggestion is marked too.
 
     Parameters
     ----------
@@ -120,8 +121,14 @@ def plot_lr_find(result, ax=None):
     figure, (axis,) = _figure_and_axes(ax)
     axis.semilogx(result.learning_rates, result.losses, alpha=0.35, label="loss")
     axis.semilogx(result.learning_rates, result.smoothed_losses, label="smoothed loss")
-    axis.axvline(result.suggestion, color="tab:red", linestyle="--",
-                 label=f"suggestion {result.suggestion:.2g} ({result.rule})")  # fmt: skip
+    if getattr(result, "refine_rates", None) is None:
+        axis.axvline(result.suggestion, color="tab:red", linestyle="--",
+                     label=f"suggestion {result.suggestion:.2g} ({result.rule})")  # fmt: skip
+    else:  # refined by validation: the range test's own suggestion too
+        axis.axvline(result.range_suggestion, color="tab:gray", linestyle=":",
+                     label=f"range test's suggestion {result.range_suggestion:.2g} ({result.rule})")  # fmt: skip
+        axis.axvline(result.suggestion, color="tab:red", linestyle="--",
+                     label=f"suggestion {result.suggestion:.2g} (refined by validation)")  # fmt: skip
     lowest = int(np.nanargmin(result.smoothed_losses))
     before_minimum = result.losses[: lowest + 1]
     before_minimum = before_minimum[np.isfinite(before_minimum)]

@@ -43,6 +43,13 @@ def test_lr_find_figure(diabetes):
     assert plot_lr_find(result).axes[0].get_xlabel() == "learning rate"
 
 
+def test_lr_find_figure_after_a_refinement(diabetes):
+    X, y = diabetes
+    result = lr_find(KerasMLPRegressor(**TINY), X, y, num_steps=30, refine=2)
+    names = labels(result.plot().axes[0])
+    assert names[2].startswith("range test's suggestion") and "refined by validation" in names[3]
+
+
 def test_search_plots_one_and_two_parameters(digits):
     X, y = digits
     search = GridSearchCV(KerasMLPClassifier(**TINY),

@@ -36,6 +36,7 @@ COMMANDS = {
     "m3_defaults": "python benchmarks/m3_defaults.py --table benchmarks/results/m3_defaults.jsonl",
     "m3_intervals": "python benchmarks/m3_intervals.py --cache /tmp/m3cache",
     "m3_intervals_validate": "python benchmarks/m3_intervals.py --validate --methods ets,skhyper_w1,skhyper,skhyper_wh",
+    "yearly_variants": "python benchmarks/yearly_variants.py --table benchmarks/results/yearly_variants.jsonl",
     "m3_intervals_quantile_validate": "python benchmarks/m3_intervals.py --validate --methods skhyper_quantile",
     "m3_intervals_quantile": "python benchmarks/m3_intervals.py --methods ets,arima,skhyper_quantile --cache /tmp/m3cache",
     "tourism_intervals": "python benchmarks/m3_intervals.py --dataset Tourism --methods ets,skhyper_point,skhyper",
@@ -51,6 +52,7 @@ MACHINES = {
     "speed_tasks_2_7": "2-core x86_64 Linux VM, Python 3.11.7, TensorFlow 2.21.0, Keras 3.15.1",
     "book_forecast": "2-core x86_64 Linux VM, Python 3.11.7",
     "m3_defaults": "2-core x86_64 Linux VM (shared with other jobs), Python 3.11.7, TensorFlow 2.21.0, Keras 3.15.1",
+    "yearly_variants": "2-core x86_64 Linux VM (shared with other jobs), Python 3.11.7, TensorFlow 2.21.0, Keras 3.15.1",
 }
 
 #: For long files: the sections (by the start of their heading) a page shows;
@@ -61,6 +63,7 @@ KEEP = {name: _PANEL for name in (
     "forecast_panel_rfresh2", "forecast_panel_rfresh3", "forecast_panel_rfresh4",
     "forecast_panel_rfresh4_fused")}
 KEEP["lr_find"] = ["Summary"]
+KEEP["yearly_variants"] = ["Per variant", "Reading"]
 
 _DATE = re.compile(r"\b(20\d\d-\d\d-\d\d)\b")
 

@@ -453,7 +453,6 @@ AUTO_PANEL_WINDOW_SHARE = 0.5
 AUTO_PANEL_MIN_WINDOW = 6
 
 
-
 def _ranks_from_end(counts):
     """For ``counts`` windows per series, laid out series after series
     oldest first: each window's rank from its series' latest (1)."""

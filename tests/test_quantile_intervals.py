@@ -157,3 +157,16 @@ def test_a_file_claiming_quantile_intervals_is_refused(tmp_path):
             archive.writestr(name, data, compress_type=zipfile.ZIP_STORED if name.endswith(".bin") else zipfile.ZIP_DEFLATED)
     with pytest.raises(skhyper.LoadError, match="interval_method='quantile' with interval_horizon set"):
         skhyper.load(hostile)
+
+
+def test_a_given_season_shorter_than_the_interval_horizon_still_fits():
+    # the copies forecast 6 steps at once; the season's rows a step before the
+    # targets would be rows to predict: they narrow as an "auto" season's do
+    t = np.arange(120)
+    series = pd.Series(10 + np.sin(2 * np.pi * t / 4) + np.random.RandomState(0).randn(120) * 0.2)
+    model = WindowForecaster(seasonal_period=4, interval_horizon=6, interval_method="quantile", **QUICK).fit(series)
+    frame = model.forecast(6, level=80)
+    assert (frame["lo-80"] <= frame["forecast"]).all() and (frame["forecast"] <= frame["hi-80"]).all()
+    assert all(copy.seasonal_period_ == 4 and copy.horizon == 6 for copy in model.quantile_forecasters_.values())
+    with pytest.raises(ValueError, match="seasonal_window must be at most"):  # the user's own horizon still checked
+        WindowForecaster(seasonal_period=4, horizon=6, **QUICK).fit(series)

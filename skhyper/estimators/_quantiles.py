@@ -83,6 +83,7 @@ def fit_quantile_forecasters(model, X):
                 horizon=horizon, loss=PinballLoss(quantile), interval_horizon=None, interval_method="conformal",
                 warm_start=False, checkpoint=None, callbacks=None, verbose=0,
             )  # fmt: skip
+            copy._season_fits_horizon = True  # its horizon is not the user's: the season's rows narrow to fit it
             try:
                 with _progress.quiet():
                     fits[quantile] = copy.fit(X)

@@ -110,11 +110,14 @@ class SeasonalTransforms:
 
         An ``"auto"`` season narrows ``seasonal_window`` to what it allows
         (the rows must come before the targets), or is dropped when even its
-        own row would be one to predict (``horizon`` longer than the season).
+        own row would be one to predict (``horizon`` longer than the season);
+        so does a given one in the copies that quantile intervals train with
+        ``horizon=interval_horizon`` (``_season_fits_horizon``), where the
+        user did not choose the horizon.
         """
         period = self.seasonal_period
-        if period == "auto":
-            period = getattr(self, "seasonal_period_", None)
+        if period == "auto" or getattr(self, "_season_fits_horizon", False):
+            period = getattr(self, "seasonal_period_", None) if period == "auto" else period
             if period is None or period < self.horizon:
                 return None, 0
             return period, min(self.seasonal_window, period - self.horizon)

@@ -728,7 +728,7 @@ class WindowForecaster(
 
     def _check_seasonal_window(self):
         """On one series (a panel's windows hold the latest rows only)."""
-        explicit_season = isinstance(self.seasonal_period, Integral)
+        explicit_season = isinstance(self.seasonal_period, Integral) and not getattr(self, "_season_fits_horizon", False)
         if explicit_season and self.seasonal_window > self.seasonal_period - self.horizon:
             raise ValueError(
                 f"seasonal_window={self.seasonal_window} with seasonal_period="

@@ -162,8 +162,12 @@ def test_too_short_for_calibration_is_a_clear_error():
 
 def test_intervals_need_a_model_of_the_series_itself():
     X = np.random.RandomState(0).randn(60, 2)
+    model = WindowForecaster(interval_horizon=2, **QUICK)
     with pytest.raises(ValueError, match="model of one series itself"):
-        WindowForecaster(interval_horizon=2, **QUICK).fit(X[:, :1], X[:, 1])
+        model.fit(X[:, :1], X[:, 1])
+    assert not hasattr(model, "n_iter_")  # refused before training
+    with pytest.raises(ValueError, match="model of one series itself"):  # two columns: after the fit reads them
+        WindowForecaster(interval_horizon=2, **QUICK).fit(X)
 
 
 def test_msis_and_coverage_by_hand():

@@ -39,7 +39,7 @@ from ..metrics import naive_mae
 from ..windows import as_series
 from ._quantiles import fit_quantile_forecasters, quantile_bounds
 
-__all__ = ["ConformalIntervals"]
+__all__ = ["SERIES_ONLY", "ConformalIntervals"]
 
 #: Scores per step ``conformal_windows="auto"`` aims at (series x origins),
 #: and the origins per series it takes at least: on the training parts of
@@ -54,6 +54,11 @@ __all__ = ["ConformalIntervals"]
 #: 13.15 from one and 35.7, 8.91, 7.20, 12.65 from ``h``).
 AUTO_SCORES = 200
 AUTO_MIN_ORIGINS = 3
+
+#: Why a fit with ``interval_horizon`` refuses ``y`` or several columns.
+SERIES_ONLY = (
+    "Intervals (interval_horizon) need a model of one series itself: fit(X) with y=None and a single column."
+)
 
 #: The share of a series' values (the median series' on a panel) the
 #: calibration may hold out at most under ``conformal_windows="auto"``.
@@ -73,10 +78,7 @@ class ConformalIntervals:
             return
         panel = getattr(self, "panel_", False)
         if not panel and (not self.forecasts_itself_ or self.n_features_in_ != 1):
-            raise ValueError(
-                "Intervals (interval_horizon) need a model of one series itself: fit(X) with y=None and a"
-                " single column."
-            )
+            raise ValueError(SERIES_ONLY)
         if self.interval_method == "quantile":
             self.quantile_forecasters_ = fit_quantile_forecasters(self, X)
             return

@@ -20,7 +20,7 @@ from ..seasonality import seasonal_indices
 from ..windows import Series, as_series, lagged_rows, sliding_windows, target_values
 from ._base import KerasMLPBase, signature_with
 from ._covariates import KnownCovariates
-from ._intervals import ConformalIntervals, bound_columns, check_levels, panel_scales
+from ._intervals import SERIES_ONLY, ConformalIntervals, bound_columns, check_levels, panel_scales
 from ._linear_start import LinearStart
 from ._panel import PanelForecasting
 from ._seasonal import SeasonalTransforms, changes, undifferenced
@@ -542,6 +542,8 @@ class WindowForecaster(
         self : WindowForecaster
             The fitted forecaster.
         """
+        if self.interval_horizon is not None and y is not None:
+            raise ValueError(SERIES_ONLY)  # before training, not after
         if not self._took_fused_result(X, y, None):
             self._fit(X, y, None, warm_start=self.warm_start, epochs=None)
         self._calibrate(X)

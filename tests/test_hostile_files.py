@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import TINY
+from saved_files import document, members, refused, with_document, write
 
 import skhyper
 from skhyper import KerasMLPClassifier, LoadError, WindowForecaster
@@ -46,41 +47,6 @@ def good(tmp_path_factory, digits, diabetes):
             "regressor": regressor.save(folder / "r.skhyper"), "panel": paneled.save(folder / "p.skhyper"),
             "intervals": intervals.save(folder / "i.skhyper"),
             "panel intervals": panel_intervals.save(folder / "pi.skhyper")}  # fmt: skip
-
-
-def members(path):
-    with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def document(path):
-    return json.loads(members(path)["skhyper.json"])
-
-
-def write(path, parts, compression=zipfile.ZIP_DEFLATED):
-    """A zip of ``parts`` (name -> bytes, str or a JSON document)."""
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in parts.items():
-            if isinstance(data, dict):
-                data = json.dumps(data)
-            stored = name in ("network.bin", "state.bin")
-            archive.writestr(name, data, compress_type=zipfile.ZIP_STORED if stored else compression)
-    return path
-
-
-def with_document(good_path, path, change):
-    parts = members(good_path)
-    parts["skhyper.json"] = change(json.loads(parts["skhyper.json"]))
-    return write(path, parts)
-
-
-def refused(path, match=None, **kwargs):
-    with pytest.raises(LoadError) as error:
-        skhyper.load(path, **kwargs)
-    assert str(error.value).startswith(f"{path}: "), str(error.value)
-    if match is not None:
-        assert match in str(error.value), str(error.value)
-    return str(error.value)
 
 
 @pytest.fixture(autouse=True)

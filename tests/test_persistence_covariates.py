@@ -3,15 +3,14 @@ series and on a panel (with static features and intervals), and hostile
 files that must be refused."""
 
 import json
-import zipfile
 
 import numpy as np
 import pandas as pd
 import pytest
+from saved_files import members, refused, write
 
 import skhyper
 from skhyper import WindowForecaster
-from skhyper.persistence import LoadError
 
 QUICK = dict(hidden_layer_sizes=(4,), epochs=2, batch_size=64, random_state=0)
 H = 4
@@ -53,19 +52,6 @@ def panel(tmp_path_factory):
     return model, train, test, model.save(tmp_path_factory.mktemp("panel") / "panel.skhyper")
 
 
-def members(path):
-    with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def write(path, parts):
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in parts.items():
-            method = zipfile.ZIP_STORED if name.endswith(".bin") else zipfile.ZIP_DEFLATED
-            archive.writestr(name, data, compress_type=method)
-    return path
-
-
 def rewrite(good, path, change):
     """``good``'s members with ``change(document, parts)`` applied."""
     parts = members(good)
@@ -73,15 +59,6 @@ def rewrite(good, path, change):
     change(doc, parts)
     parts["skhyper.json"] = json.dumps(doc).encode()
     return write(path, parts)
-
-
-def refused(path, match):
-    with pytest.raises(LoadError) as error:
-        skhyper.load(path)
-    message = str(error.value)
-    assert message.startswith(f"{path}: "), message
-    assert match in message, message
-    return message
 
 
 # ------------------------------------------------------------- round trips

@@ -5,16 +5,15 @@ intervals are written as before; files whose intervals no fit makes are
 refused with a LoadError naming the file."""
 
 import json
-import zipfile
 
 import numpy as np
 import pandas as pd
 import pytest
+from saved_files import document, members, refused, write
 
 import skhyper
 from skhyper import KerasMLPRegressor, WindowForecaster
 from skhyper.estimators._intervals import panel_scales
-from skhyper.persistence import LoadError
 
 SMALL = dict(hidden_layer_sizes=(4,), epochs=2, batch_size=64, random_state=0)
 
@@ -59,32 +58,6 @@ def panels(tmp_path_factory):
         model = WindowForecaster(window_size=6, horizon=2, interval_horizon=3, **SMALL, **params).fit(panel)
         out[name] = (model, panel, model.save(folder / f"p{number}.skhyper"))
     return out
-
-
-def members(path):
-    with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def document(path):
-    return json.loads(members(path)["skhyper.json"])
-
-
-def write(path, parts):
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in parts.items():
-            method = zipfile.ZIP_STORED if name.endswith(".bin") else zipfile.ZIP_DEFLATED
-            archive.writestr(name, data, compress_type=method)
-    return path
-
-
-def refused(path, match):
-    with pytest.raises(LoadError) as error:
-        skhyper.load(path)
-    message = str(error.value)
-    assert message.startswith(f"{path}: "), message
-    assert match in message, message
-    return message
 
 
 # ------------------------------------------------------------- round trips

@@ -9,10 +9,10 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from saved_files import members, refused, write
 
 import skhyper
 from skhyper import WindowForecaster
-from skhyper.persistence import LoadError
 
 SMALL = dict(hidden_layer_sizes=(8,), epochs=2, batch_size=64, random_state=0, window_size=6, horizon=2)
 
@@ -56,28 +56,6 @@ def fitted(tmp_path_factory):
         model = WindowForecaster(**SMALL, **params).fit(panel)
         out[name] = (model, panel, model.save(folder / f"panel{number}.skhyper"))
     return out
-
-
-def members(path):
-    with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def write(path, parts):
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in parts.items():
-            method = zipfile.ZIP_STORED if name.endswith(".bin") else zipfile.ZIP_DEFLATED
-            archive.writestr(name, data, compress_type=method)
-    return path
-
-
-def refused(path, match):
-    with pytest.raises(LoadError) as error:
-        skhyper.load(path)
-    message = str(error.value)
-    assert message.startswith(f"{path}: "), message
-    assert match in message, message
-    return message
 
 
 # ------------------------------------------------------------- round trips

@@ -5,6 +5,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from saved_files import refused, with_document
 from sklearn.model_selection import GridSearchCV
 
 import skhyper
@@ -141,22 +142,11 @@ def test_a_search_chooses_between_conformal_and_quantile_intervals():
 
 
 def test_a_file_claiming_quantile_intervals_is_refused(tmp_path):
-    import json
-    import zipfile
-
     series = pd.Series(np.sin(np.arange(80) / 3) + 5)
     path = WindowForecaster(interval_horizon=2, **QUICK).fit(series).save(tmp_path / "c.skhyper")
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    document = json.loads(parts["skhyper.json"])
-    document["params"]["interval_method"] = "quantile"  # no file holds such intervals
-    parts["skhyper.json"] = json.dumps(document).encode()
-    hostile = tmp_path / "h.skhyper"
-    with zipfile.ZipFile(hostile, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data, compress_type=zipfile.ZIP_STORED if name.endswith(".bin") else zipfile.ZIP_DEFLATED)
-    with pytest.raises(skhyper.LoadError, match="interval_method='quantile' with interval_horizon set"):
-        skhyper.load(hostile)
+    claim = {"interval_method": "quantile"}  # no file holds such intervals
+    hostile = with_document(path, tmp_path / "h.skhyper", lambda doc: {**doc, "params": {**doc["params"], **claim}})
+    refused(hostile, "interval_method='quantile' with interval_horizon set")
 
 
 def test_a_given_season_shorter_than_the_interval_horizon_still_fits():

@@ -14,7 +14,7 @@ trained level's band, so bands nest and never exclude the point.
 Unlike the conformal scores, these bands are learnt on the windows the
 network trains on (in-sample), so they are as narrow as the training data
 let the network make them; on M3's training parts they covered less than
-their level (``benchmarks/results/m3_intervals_validate.md``).  A fit costs
+their level (``benchmarks/results/m3_intervals_quantile_validate.md``).  A fit costs
 ``1 + 2 * len(interval_levels)`` fits, and the bands are asked only for the
 levels trained.
 """
@@ -25,7 +25,7 @@ from sklearn.base import clone
 from .. import _progress
 from .._keras_objects import PinballLoss
 
-__all__ = ["PinballLoss", "fit_quantile_forecasters", "quantile_bounds", "quantiles_of", "residual_quantile"]
+__all__ = ["check_interval_levels", "fit_quantile_forecasters", "quantile_bounds", "quantiles_of", "residual_quantile"]
 
 
 def residual_quantile(X, y, kernel, intercept, sample_weight, quantile, chunk=65536):
@@ -44,7 +44,7 @@ def residual_quantile(X, y, kernel, intercept, sample_weight, quantile, chunk=65
         cumulative = np.cumsum(weights[order])
         at = min(int(np.searchsorted(cumulative, quantile * cumulative[-1])), len(order) - 1)
         shifts[column] = errors[order[at], column]
-    return shifts.astype(np.asarray(intercept).dtype if np.ndim(intercept) else np.float64)
+    return shifts
 
 
 def quantiles_of(level):

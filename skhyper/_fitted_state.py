@@ -58,7 +58,8 @@ INTERVAL_STATE = ["conformal_scores_", "interval_scale_"]
 #: ``covariate_context_`` on one series, ``panel_covariate_context_`` and
 #: ``static_values_`` on a panel.
 COVARIATE_STATE = ["covariates_", "covariate_mean_", "covariate_scale_", "_covariate_inputs_layout", "static_features_",
-                   "covariate_context_", "panel_covariate_context_", "static_values_"]  # fmt: skip
+                   "covariate_context_", "panel_covariate_context_", "static_values_", "_covariate_effect",
+                   "covariate_coef_", "covariate_reference_"]  # fmt: skip
 
 #: Covariates a file may name (each takes inputs of the network).
 MAX_COVARIATES = 2**16
@@ -322,6 +323,9 @@ _CHECKS = {
     "covariate_context_": _finite_array(2),
     "panel_covariate_context_": _finite_array(3),
     "static_values_": _finite_array(2),
+    "_covariate_effect": _choice({"linear", "both"}),
+    "covariate_coef_": _finite_array(2),
+    "covariate_reference_": _finite_array(2),
 }
 
 #: On a panel, the scaling is one number for every window (inputs and
@@ -416,6 +420,7 @@ def _check_covariate_state(state, panel):
         if values.shape != (len(state["panel_ids_"]), len(statics)):
             raise ValueError(f"static_values_ of shape {values.shape} for {len(state['panel_ids_'])} series and"
                              f" {len(statics)} static_features_")  # fmt: skip
+    _check_effect_state(state, panel, n - len(statics or []))
 
 
 def _check_forecaster(state):
@@ -518,6 +523,25 @@ def check_agreement(estimator, network_inputs=None):
         check_covariates(estimator)
 
 
+def _check_effect_state(state, panel, n_known):
+    """The known covariates' linear effect: its three attributes all or
+    none, only with known covariates, of the shapes a fit makes."""
+    effect = [name for name in ("_covariate_effect", "covariate_coef_", "covariate_reference_") if name in state]
+    if not effect:
+        return
+    if len(effect) != 3:
+        lack = next(n for n in ("_covariate_effect", "covariate_coef_", "covariate_reference_") if n not in state)
+        raise ValueError(f"its fitted state holds {effect[0]} without {lack} (a fit with covariate_effect makes all three)")
+    if n_known < 1:
+        raise ValueError("its fitted state holds covariate_coef_ without known covariates (static features are not regressed)")
+    n_series = len(state["panel_ids_"]) if panel else 1
+    coef_shape = (n_series, n_known) if panel else (n_known, state["n_features_in_"])
+    for name, shape in (("covariate_coef_", coef_shape), ("covariate_reference_", (n_series, n_known))):
+        if state[name].shape != shape:
+            raise ValueError(f"{name} of shape {state[name].shape} where {n_known} known covariates"
+                             f" {'of ' + str(n_series) + ' series' if panel else 'of one series'} make {shape}")  # fmt: skip
+
+
 def check_covariates(estimator):
     """Check that a fitted forecaster's covariates are those a fit with its
     ``known_covariates``, ``static_features``, ``covariate_window`` and
@@ -530,6 +554,9 @@ def check_covariates(estimator):
     statics = list(getattr(estimator, "static_features_", None) or [])
     if fitted and statics != estimator._static_names():
         raise ValueError(f"static_features_={_show(statics or None)} where static_features={_show(estimator.static_features)}")
+    if getattr(estimator, "covariate_coef_", None) is not None and estimator._fitted_effect() != estimator.covariate_effect:
+        raise ValueError(f"a linear effect fit with covariate_effect={estimator._fitted_effect()!r} where the parameter is"
+                         f" {estimator.covariate_effect!r}")  # fmt: skip
     layout = (bool(estimator.covariate_window), int(estimator.horizon))
     if fitted and estimator._covariate_layout() != layout:
         raise ValueError(f"covariate inputs laid out as {estimator._covariate_layout()} (covariate_window, horizon)"

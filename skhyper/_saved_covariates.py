@@ -3,8 +3,10 @@
 A :class:`~skhyper.WindowForecaster` fit with ``known_covariates`` or
 ``static_features`` keeps their names and standardization
 (``covariates_``, ``covariate_mean_``, ``covariate_scale_``,
-``static_features_`` and the private ``_covariate_inputs_layout``: small,
-in the fitted state, as JSON) and per-series arrays: on one series the
+``static_features_`` and the private ``_covariate_inputs_layout``; with
+``covariate_effect`` "linear" or "both", the private ``_covariate_effect``,
+``covariate_coef_`` and ``covariate_reference_`` too (format version 6):
+small, in the fitted state, as JSON) and per-series arrays: on one series the
 covariates' last rows (``covariate_context_``), on a panel each series'
 (``panel_covariate_context_``, ``n_series x window x n_covariates``) and its
 static features' values (``static_values_``, ``n_series x n_static``).
@@ -33,10 +35,16 @@ import numpy as np
 
 from ._plain import show as _show
 
-__all__ = ["JSON_ATTRIBUTES", "covariate_listing", "covariates_of"]
+__all__ = ["EFFECT_ATTRIBUTES", "JSON_ATTRIBUTES", "covariate_listing", "covariates_of"]
 
 #: The attributes the fitted state (JSON) holds for a forecaster with covariates.
-JSON_ATTRIBUTES = ("covariates_", "covariate_mean_", "covariate_scale_", "_covariate_inputs_layout", "static_features_")
+JSON_ATTRIBUTES = ("covariates_", "covariate_mean_", "covariate_scale_", "_covariate_inputs_layout", "static_features_",
+                   "_covariate_effect", "covariate_coef_", "covariate_reference_")  # fmt: skip
+
+#: Those of them only a fit that regressed on its known covariates makes
+#: (``covariate_effect`` "linear" or "both"), in files of format version 6
+#: or later.
+EFFECT_ATTRIBUTES = ("_covariate_effect", "covariate_coef_", "covariate_reference_")
 
 _DTYPE = "<f8"
 _LAYOUTS = {  # (panel, static features): the arrays, in order, with their ndim
@@ -69,6 +77,10 @@ def covariates_of(estimator, panel):
     }
     if statics:  # only on a panel with static_features
         state["static_features_"] = [str(name) for name in statics]
+    if getattr(estimator, "covariate_coef_", None) is not None:  # the known covariates' linear effect
+        state["_covariate_effect"] = estimator._fitted_effect()
+        state["covariate_coef_"] = np.asarray(estimator.covariate_coef_, dtype=np.float64)
+        state["covariate_reference_"] = np.asarray(estimator.covariate_reference_, dtype=np.float64)
     if panel:
         arrays = [("panel_covariate_context_", estimator.panel_covariate_context_)]
         if statics:

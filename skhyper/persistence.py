@@ -28,8 +28,11 @@ the panel's arrays, as the fit did.  ``save`` refuses intervals that
 since the fit, or a panel's series changed by ``partial_fit`` since the
 calibration).
 
-Files are written in the oldest format version that holds them: 5 for a
-forecaster fit on a panel without a season whose windows' level averages
+Files are written in the oldest format version that holds them: 6 for a
+forecaster whose known covariates act through a linear effect
+(``covariate_effect`` "linear", the default, or "both": ``covariate_coef_``
+and ``covariate_reference_`` in the fitted state, which version 6 added),
+5 for a forecaster fit on a panel without a season whose windows' level averages
 two values (``panel_level_rows_`` in the fitted state, which version 5
 added; files of older versions, which lack it, load with the level of
 then, the last value), 4 for a
@@ -79,7 +82,7 @@ from ._fitted_state import (
 )
 from ._plain import PlainValueError, decode, encode
 from ._plain import show as _show
-from ._saved_covariates import JSON_ATTRIBUTES, covariate_listing, covariates_of
+from ._saved_covariates import EFFECT_ATTRIBUTES, JSON_ATTRIBUTES, covariate_listing, covariates_of
 from ._saved_intervals import interval_listing, intervals_of
 from ._saved_network import load_network, network_of
 from ._saved_panel import panel_listing, panel_of, read_arrays, read_panel
@@ -88,7 +91,12 @@ from .windows import legacy_level_rows
 __all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
 
 FORMAT = "skhyper-estimator"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
+
+#: The version of files of forecasters fit on a panel without a season whose
+#: windows' level averages two values (``panel_level_rows_``), and no more:
+#: releases that read version 5 read them.
+_LEVEL_VERSION = 5
 
 #: The version of files of forecasters with covariates, and no more (see
 #: FORMAT_VERSION): releases that read version 4 read them.
@@ -147,7 +155,8 @@ _PROBED_SERIES = 8
 #: and files of panels (version 3) always hold them (_PANEL_PARAMS).
 _DEFAULTS_BEFORE = {
     "WindowForecaster": {"relative_to": None, "linear_path": False, "linear_margin": 0.0, "min_seasonal_strength": 0.0,
-                         "linear_lags": "all", "interval_horizon": None, "conformal_windows": "auto"},
+                         "linear_lags": "all", "interval_horizon": None, "conformal_windows": "auto",
+                         "covariate_effect": "network"},
 }  # fmt: skip
 
 
@@ -250,8 +259,10 @@ def save(estimator, path):
     covariate_state, covariate_section, covariate_arrays = covariates_of(estimator, panel) if forecaster else ({}, None, [])
     level_rows = panel and estimator.panel_level_rows_ != legacy_level_rows(estimator)
     version = _SERIES_VERSION
-    if level_rows:
+    if "covariate_coef_" in covariate_state:
         version = FORMAT_VERSION
+    elif level_rows:
+        version = _LEVEL_VERSION
     elif covariate_section is not None:
         version = _COVARIATES_VERSION
     elif panel or intervals:
@@ -643,7 +654,7 @@ def _state(path, document, archive):
     known = STATE["base"] + STATE[name] + (["panel_", "n_windows_"] if panel else [])
     known += ["panel_level_rows_"] if panel and document["format_version"] >= 5 else []
     known += ["interval_scale_"] if name == "WindowForecaster" else []
-    known += list(JSON_ATTRIBUTES) if covariates else []
+    known += [n for n in JSON_ATTRIBUTES if document["format_version"] >= 6 or n not in EFFECT_ATTRIBUTES] if covariates else []
     unknown = set(stored) - set(known) - {"target_shape_tail", "_training_index", "seed_states"}
     if unknown:
         raise LoadError(f"{path}: damaged skhyper file: unknown fitted attributes {sorted(unknown)[:3]}.")

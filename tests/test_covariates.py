@@ -138,7 +138,7 @@ def test_partial_fit_continues_with_the_same_covariates(panel_fits):
     model = WindowForecaster(known_covariates=["promo"], **QUICK).fit(train)
     model.partial_fit(train)
     model.set_params(known_covariates=None)
-    with pytest.raises(ValueError, match="known_covariates or covariate_window changed"):
+    with pytest.raises(ValueError, match="known_covariates, covariate_window or covariate_effect changed"):
         model.partial_fit(train.drop(columns="promo"))
 
 
@@ -287,12 +287,15 @@ def test_a_covariate_that_changes_only_in_the_held_out_windows_is_warned_about()
     frame = promo_series(120)
     frame["law"] = (np.arange(120) >= 112).astype(float)  # comes in within the latest 10% of the windows
     frame["sales"] -= 3 * frame["law"]
+    network = dict(QUICK, covariate_effect="network")  # the network alone learns the covariates' effect
     with pytest.warns(UserWarning, match=r"\['law'\] are constant over the windows this fit trains on"):
-        WindowForecaster(known_covariates=["promo", "law"], **QUICK).fit(frame)
+        WindowForecaster(known_covariates=["promo", "law"], **network).fit(frame)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # promo varies in training: nothing to say
-        WindowForecaster(known_covariates=["promo"], **QUICK).fit(frame.drop(columns="law"))
-        WindowForecaster(known_covariates=["promo", "law"], early_stopping=False, **QUICK).fit(frame)
+        WindowForecaster(known_covariates=["promo"], **network).fit(frame.drop(columns="law"))
+        WindowForecaster(known_covariates=["promo", "law"], early_stopping=False, **network).fit(frame)
+        # the linear effect is regressed on every row, the held-out ones too
+        WindowForecaster(known_covariates=["promo", "law"], **QUICK).fit(frame)
 
 
 def sized_panel(n_series=12, n=40, seed=0):
@@ -309,7 +312,7 @@ def sized_panel(n_series=12, n=40, seed=0):
 def test_static_features_are_known_covariates_whose_future_is_each_series_own():
     train, test = split(sized_panel())
     static = WindowForecaster(static_features=["size"], interval_horizon=H, **QUICK).fit(train)
-    known = WindowForecaster(known_covariates=["size"], interval_horizon=H, **QUICK).fit(train)
+    known = WindowForecaster(known_covariates=["size"], covariate_effect="network", interval_horizon=H, **QUICK).fit(train)
     np.testing.assert_allclose(static.static_values_[:, 0], np.arange(12) % 4 + 1)
     forecast = static.forecast(H, level=80)  # no X_df: the sizes are the fit's
     expected = known.forecast(H, level=80, X_df=test[["unique_id", "ds", "size"]])

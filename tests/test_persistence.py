@@ -17,6 +17,7 @@ from conftest import TINY
 
 import skhyper
 from skhyper import KerasMLPClassifier, KerasMLPRegressor, WindowForecaster
+from skhyper.persistence import FORMAT_VERSION
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +112,7 @@ def test_newer_format_and_missing_network_are_refused(fitted, tmp_path):
     with zipfile.ZipFile(good) as archive:
         document = json.loads(archive.read("skhyper.json"))
     for name, change, message in [
-        ("newer", {"format_version": 99}, "format version 99; this skhyper reads format versions up to 5"),
+        ("newer", {"format_version": 99}, f"format version 99; this skhyper reads format versions up to {FORMAT_VERSION}"),
         ("other", {"format": "something-else"}, "not a skhyper estimator file"),
         ("unknown", {"class": "Evil"}, "unknown estimator class 'Evil'"),
     ]:

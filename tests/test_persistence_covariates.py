@@ -67,11 +67,14 @@ def rewrite(good, path, change):
 def test_one_series_with_a_covariate_forecasts_the_same_after_load(one):
     model, test, path = one
     doc = json.loads(members(path)["skhyper.json"])
-    assert doc["format_version"] == 4 and doc["state"]["covariates_"] == ["promo"]
+    # version 6: the known covariates' linear effect (covariate_effect="linear", the default)
+    assert doc["format_version"] == 6 and doc["state"]["covariates_"] == ["promo"]
     assert doc["covariates"]["arrays"][0][0] == "covariate_context_"
     loaded = skhyper.load(path)
     assert loaded.covariates_ == ["promo"] and loaded.static_features_ is None
     np.testing.assert_array_equal(loaded.covariate_context_, model.covariate_context_)
+    np.testing.assert_array_equal(loaded.covariate_coef_, model.covariate_coef_)
+    np.testing.assert_array_equal(loaded.covariate_reference_, model.covariate_reference_)
     pd.testing.assert_series_equal(loaded.forecast(H, X_df=test[["promo"]]), model.forecast(H, X_df=test[["promo"]]))
     np.testing.assert_array_equal(loaded.predict(test), model.predict(test))
 
@@ -79,8 +82,9 @@ def test_one_series_with_a_covariate_forecasts_the_same_after_load(one):
 def test_a_panel_with_covariates_statics_and_intervals_forecasts_the_same_after_load(panel):
     model, _, test, path = panel
     doc = json.loads(members(path)["skhyper.json"])
-    # version 5: a panel without a season, whose windows' level averages two values
-    assert doc["format_version"] == 5 and doc["state"]["static_features_"] == ["size"]
+    # version 6: each series' linear effect of its known covariates
+    assert doc["format_version"] == 6 and doc["state"]["static_features_"] == ["size"]
+    assert np.asarray(doc["state"]["covariate_coef_"]["ndarray"]).shape == (len(model.panel_ids_), 1)
     assert [entry[0] for entry in doc["covariates"]["arrays"]] == ["panel_covariate_context_", "static_values_"]
     loaded = skhyper.load(path)
     np.testing.assert_array_equal(loaded.static_values_, model.static_values_)
@@ -88,6 +92,31 @@ def test_a_panel_with_covariates_statics_and_intervals_forecasts_the_same_after_
     future = test[["unique_id", "ds", "promo"]]
     pd.testing.assert_frame_equal(loaded.forecast(H, X_df=future, level=[80]), model.forecast(H, X_df=future, level=[80]))
     np.testing.assert_array_equal(loaded.predict(test), model.predict(test))
+
+
+def test_covariates_the_network_alone_learns_are_saved_as_before(tmp_path):
+    frame = promo_series()
+    model = WindowForecaster(known_covariates=["promo"], covariate_effect="network", window_size=4, **QUICK).fit(frame)
+    path = model.save(tmp_path / "network.skhyper")
+    doc = json.loads(members(path)["skhyper.json"])
+    assert doc["format_version"] == 4 and "covariate_coef_" not in doc["state"] and "_covariate_effect" not in doc["state"]
+    loaded = skhyper.load(path)
+    assert loaded.covariate_coef_ is None
+    future = frame[["promo"]].iloc[:H].set_axis(pd.RangeIndex(H))  # (no index to check against)
+    np.testing.assert_array_equal(loaded.forecast(H, X_df=future), model.forecast(H, X_df=future))
+
+
+def test_a_file_from_before_covariate_effect_loads_as_the_network_covariates_it_holds(tmp_path):
+    frame = promo_series()
+    model = WindowForecaster(known_covariates=["promo"], covariate_effect="network", window_size=4, **QUICK).fit(frame)
+    parts = members(model.save(tmp_path / "network.skhyper"))
+    doc = json.loads(parts["skhyper.json"])
+    del doc["params"]["covariate_effect"]  # as a release before the parameter wrote it
+    parts["skhyper.json"] = json.dumps(doc).encode()
+    loaded = skhyper.load(write(tmp_path / "old.skhyper", parts))
+    assert loaded.covariate_effect == "network"
+    future = frame[["promo"]].iloc[:H].set_axis(pd.RangeIndex(H))  # (no index to check against)
+    np.testing.assert_array_equal(loaded.forecast(H, X_df=future), model.forecast(H, X_df=future))
 
 
 def test_files_without_covariates_are_as_before(tmp_path):
@@ -147,6 +176,28 @@ def _int_name(doc, parts):
     doc["state"]["covariates_"] = [7]
 
 
+def _long_coef(doc, parts):  # two coefficients for one covariate
+    doc["state"]["covariate_coef_"]["ndarray"].append([0.0])
+
+
+def _no_reference(doc, parts):
+    del doc["state"]["covariate_reference_"]
+
+
+def _nan_coef(doc, parts):
+    from skhyper._plain import encode
+
+    doc["state"]["covariate_coef_"] = encode(np.array([[np.nan]]))
+
+
+def _effect_in_version_5(doc, parts):  # a version that holds no linear effect
+    doc["format_version"] = 5
+
+
+def _effect_other_than_parameter(doc, parts):
+    doc["params"]["covariate_effect"] = "both"
+
+
 @pytest.mark.parametrize(
     ("change", "match"),
     [
@@ -156,6 +207,11 @@ def _int_name(doc, parts):
         (_wide_context, "covariate_context_ of 2 columns for 1 covariates_"),
         (_int_name, "covariates_ must be a list of 1 to"),
         (_other_layout, "a network of 5 inputs where 4 lags of 1 features and 1 covariates"),
+        (_long_coef, "covariate_coef_ of shape (2, 1) where 1 known covariates of one series make (1, 1)"),
+        (_no_reference, "_covariate_effect without covariate_reference_"),
+        (_nan_coef, "covariate_coef_ must be finite numbers"),
+        (_effect_in_version_5, "unknown fitted attributes"),
+        (_effect_other_than_parameter, "a linear effect fit with covariate_effect='linear' where the parameter is 'both'"),
     ],
 )
 def test_hostile_one_series_files_are_refused(one, tmp_path, change, match):

@@ -28,8 +28,9 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..panel import ID, TARGET, TIME, _covariate_values
-from ..windows import lagged_rows
+from ..panel import ID, TARGET, TIME, Panel, _covariate_values
+from ..windows import Series, lagged_rows
+from ._covariate_regression import difference_regression, linear_effect
 
 __all__ = ["KnownCovariates"]
 
@@ -99,10 +100,11 @@ class KnownCovariates:
         ``known_covariates`` still names them."""
         fitted = self._fitted_covariates()
         layout_changed = bool(fitted) and self._covariate_layout() != (bool(self.covariate_window), self.horizon)
-        if self._covariate_names() != fitted or layout_changed:
+        effect_changed = bool(fitted) and self._fitted_effect() != self._effect_asked()
+        if self._covariate_names() != fitted or layout_changed or effect_changed:
             raise ValueError(
-                f"known_covariates or covariate_window changed since this forecaster was fit (with covariates"
-                f" {fitted}), which changes its network's inputs: call fit() to train a new one."
+                f"known_covariates, covariate_window or covariate_effect changed since this forecaster was fit"
+                f" (with covariates {fitted}), which changes its network's inputs: call fit() to train a new one."
             )
         return fitted
 
@@ -127,12 +129,92 @@ class KnownCovariates:
         self.covariate_mean_ = values.mean(axis=0)
         self.covariate_scale_ = np.where(std > 0, std, 1.0)
 
+    # -------------------------------------------------------- linear effect
+
+    def _effect_asked(self):
+        """``covariate_effect`` as a fit takes it (checked by the constraints)."""
+        return self.covariate_effect
+
+    def _fitted_effect(self):
+        """``covariate_effect`` as the fit took it (a loaded file's: its
+        parameter; ``"network"`` for files from before the regression)."""
+        return getattr(self, "_covariate_effect", None) or self.covariate_effect
+
+    def _zeroes_known_inputs(self):
+        """Whether the known covariates act through their linear effect
+        only, their network inputs held at 0."""
+        return self._fitted_effect() == "linear" and getattr(self, "covariate_coef_", None) is not None
+
+    def _n_known(self):
+        """How many of ``covariates_`` are known covariates (the static
+        features come after them)."""
+        return len(self._fitted_covariates()) - len(self._fitted_statics())
+
+    def _fit_linear_effect(self, values, covariates, lag, starts=None):
+        """``covariate_coef_`` and ``covariate_reference_`` (None unless
+        ``covariate_effect`` regresses on known covariates): on one series
+        (``starts`` None) from its values (n, m) and covariates (n, k); on a
+        panel, each series' own, its rows ``starts[i]:starts[i + 1]``.
+        ``covariates`` None (a model of a separate ``y``): no regression,
+        and the network sees the covariates whatever ``covariate_effect``."""
+        self._covariate_effect = self._effect_asked()
+        self.covariate_coef_ = self.covariate_reference_ = None
+        known = self._n_known()
+        if covariates is None or not known or self._covariate_effect == "network":
+            return
+        covariates = covariates[:, :known]
+        if starts is None:
+            self.covariate_coef_ = difference_regression(values, covariates, lag)
+            self.covariate_reference_ = covariates[-1:].copy()
+            return
+        self.covariate_coef_ = np.vstack([
+            difference_regression(values[a:b], covariates[a:b], lag)[:, 0] for a, b in zip(starts[:-1], starts[1:])
+        ]).reshape(len(starts) - 1, known)  # fmt: skip
+        self.covariate_reference_ = covariates[starts[1:] - 1].copy()
+
+    def _linear_effect(self, covariates, series=None):
+        """The known covariates' linear effect on rows of covariates (one
+        series: (n, k) -> (n, m)), or on windows of the panel's series at
+        positions ``series`` ((n, steps, k) -> (n, steps)); None without."""
+        coef = getattr(self, "covariate_coef_", None)
+        if coef is None or covariates is None:
+            return None
+        known = np.asarray(covariates, dtype=np.float64)[..., : self._n_known()]
+        if series is None:
+            return linear_effect(known, self.covariate_reference_, coef)
+        return linear_effect(known, self.covariate_reference_[series], coef[series])
+
+    def _series_less_effect(self, series, covariates):
+        """A :class:`~skhyper.windows.Series` of ``series`` less the known
+        covariates' linear effect (``series`` itself without one)."""
+        effect = self._linear_effect(covariates)
+        if effect is None:
+            return series
+        return Series(series.values - effect, series.index, series.names, series.one_dimensional)
+
+    def _panel_less_effect(self, panel):
+        """``panel`` less each series' known covariates' linear effect (a
+        new :class:`~skhyper.panel.Panel`; ``panel`` itself without one)."""
+        if getattr(self, "covariate_coef_", None) is None or panel.covariates is None:
+            return panel
+        owner = np.repeat(np.arange(len(panel)), panel.lengths)
+        known = panel.covariates[:, : self._n_known()]
+        effect = np.einsum("rk,rk->r", known - self.covariate_reference_[owner], self.covariate_coef_[owner])
+        return Panel(panel.ids, panel.values - effect, panel.starts, panel.last, panel.freq, panel.covariates,
+                     panel.covariate_names)  # fmt: skip
+
     def _covariate_layout(self):
         """``(covariates at the window's rows too, horizon)`` as ``fit`` laid out the inputs."""
         return getattr(self, "_covariate_inputs_layout", (bool(self.covariate_window), int(self.horizon)))
 
     def _standardized_covariates(self, values):
-        return (np.asarray(values, dtype=np.float64) - self.covariate_mean_) / self.covariate_scale_
+        """The covariates' network inputs: standardized, the known ones
+        held at 0 when only their linear effect acts
+        (``covariate_effect="linear"``)."""
+        standardized = (np.asarray(values, dtype=np.float64) - self.covariate_mean_) / self.covariate_scale_
+        if self._zeroes_known_inputs():
+            standardized[..., : self._n_known()] = 0.0
+        return standardized
 
     def _n_covariate_inputs(self, n_lags):
         """The network inputs the covariates take, for windows of ``n_lags`` rows."""

@@ -79,8 +79,11 @@ class PanelForecasting:
             self._resolve_panel(panel)
             self._fit_covariate_scaling(names, panel.covariates)
         self._remember_statics(panel, reset)
+        if reset:  # after the statics: the regression takes the known covariates only
+            self._fit_linear_effect(panel.values[:, None], panel.covariates, self.seasonal_period_ or 1, panel.starts)
         self._check_encoding(panel, reset)
         self._remember_panel(panel)
+        panel = self._panel_less_effect(panel)  # what the network learns; forecasts add the effect back
         series, ends, level, weights = self._panel_windows(panel)
         targets = self._scaled_to_level(self._gather(panel, series, ends, 0, self.horizon)[0], level)
         if reset:
@@ -354,6 +357,9 @@ class PanelForecasting:
         the steps after (n_windows, window_size_ + steps, k)."""
         history, present = np.asarray(history, dtype=np.float64), np.asarray(present, dtype=bool)
         lookback = self.window_size_
+        effect = self._linear_effect(covariates, series)  # (n_windows, lookback + steps) or None
+        if effect is not None:  # the network's series are the series less the covariates' linear effect
+            history = history - effect[:, :lookback]
         if covariates is not None:
             horizon = self._covariate_layout()[1]
             known = self._standardized_covariates(covariates)
@@ -377,7 +383,8 @@ class PanelForecasting:
             done += block.shape[1]
             history = np.concatenate([history, block], axis=1)
             present = np.concatenate([present, np.ones(block.shape, dtype=bool)], axis=1)
-        return np.concatenate(produced, axis=1)[:, :steps]
+        forecasts = np.concatenate(produced, axis=1)[:, :steps]
+        return forecasts if effect is None else forecasts + effect[:, lookback : lookback + steps]
 
     def _panel_forecast(self, steps, future=None):
         values = self._panel_forecast_values(steps, future=future)

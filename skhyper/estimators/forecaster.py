@@ -257,22 +257,40 @@ class WindowForecaster(
         and ``y`` (statsforecast's convention; with covariates named, any
         other column is refused, and with None other columns are left
         unread, with a warning); on one series, columns of the DataFrame
-        ``X`` beside the series' own.  The network then also sees each covariate at the
-        time steps it predicts (``t`` to ``t + horizon - 1``), standardized
-        with its training mean and standard deviation, and ``forecast(h,
-        X_df=...)`` and ``predict(X)`` need their future values (see
+        ``X`` beside the series' own.  How they act is ``covariate_effect``'s
+        choice (by default a linear effect regressed before training), and
+        ``forecast(h, X_df=...)`` and ``predict(X)`` need their future values (see
         :doc:`/user_guide/covariates`).  Searchable like any parameter
         (``[None, ["promo"]]``).  None: no covariates.
+    covariate_effect : {"linear", "network", "both"}, default="linear"
+        How ``known_covariates`` act on the forecasts.  ``"linear"``: their
+        linear effect is estimated before training, as a regression with
+        ARIMA errors does (SARIMAX's ``exog``): the series' changes over a
+        season (one step without one) regressed on the covariates' changes
+        over the same steps (``covariate_coef_``); the network learns the
+        series less that effect, and the effect of the future values is
+        added to its forecasts.  Their network inputs are then held at 0.
+        ``"network"``: no regression; the network sees the covariates at
+        the steps it predicts (standardized) and learns their effect from
+        the windows.
+        ``"both"``: the regression, and the network sees them too.  On
+        series other than the covariate benchmark's
+        (``benchmarks/covariates_validate.py``), ``"linear"`` was best or
+        tied on each; a choice for a search.  Static features always enter
+        the network.
     covariate_window : bool, default=False
-        With ``known_covariates``: also feed the covariates at the window's
+        With ``known_covariates`` the network sees (``covariate_effect``
+        ``"network"`` or ``"both"``; static features): also feed them at the window's
         own rows (a promotion last week explains last week's jump, which
         the window holds); the linear start then uses those at the rows it
         uses.  False feeds only those at the time steps predicted: fewer
         inputs, and no window of covariate values training never saw (a
         law in force from a date on fills whole windows with ones).  On
-        ``benchmarks/covariates.py`` True did much worse on PromoData
-        (MASE 1.91 against 1.01) and a little better on Seatbelts (0.94
-        against 0.97); a choice for a search.
+        ``benchmarks/covariates.py`` with ``covariate_effect="network"``, True
+        did much worse on PromoData (MASE 1.91 against 1.01) and a little
+        better on Seatbelts (0.94 against 0.97); much better where a
+        covariate leads the series (``benchmarks/covariates_validate.py``);
+        a choice for a search.
     static_features : list of str or None, default=None
         On a panel: columns of the long frame that hold one value per
         series (a store's size, a product's price band), fed to the
@@ -374,6 +392,15 @@ class WindowForecaster(
     covariate_mean_, covariate_scale_ : ndarray of shape (n_covariates,) or None
         The covariates' training mean and standard deviation (1 where it is
         0), which standardize them (None without covariates).
+    covariate_coef_ : ndarray or None
+        With ``covariate_effect`` ``"linear"`` or ``"both"``: the known
+        covariates' linear effect per unit, of shape (n_known_covariates,
+        n_features) on one series, (n_series, n_known_covariates) on a
+        panel (each series its own regression); None otherwise.
+    covariate_reference_ : ndarray or None
+        The known covariates' values at the last training row (one row on
+        one series, one per series on a panel), from which their effect is
+        measured: the series is unchanged where it ends.
 
     Other Parameters
     ----------------
@@ -434,6 +461,7 @@ class WindowForecaster(
         "interval_levels": [list, tuple],
         "known_covariates": [list, tuple, None],
         "covariate_window": ["boolean"],
+        "covariate_effect": [StrOptions({"linear", "network", "both"})],
         "static_features": [list, tuple, None],
     }
 
@@ -460,6 +488,7 @@ class WindowForecaster(
         interval_levels=(80, 95),
         known_covariates=None,
         covariate_window=False,
+        covariate_effect="linear",
         static_features=None,
         hidden_layer_sizes="auto",
         batch_size="auto",
@@ -493,6 +522,7 @@ class WindowForecaster(
         self.interval_levels = interval_levels
         self.known_covariates = known_covariates
         self.covariate_window = covariate_window
+        self.covariate_effect = covariate_effect
         self.static_features = static_features
 
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
@@ -597,11 +627,18 @@ class WindowForecaster(
         if reset:
             self._check_seasonal_window()
             self.panel_ = False
+            self.static_values_ = self.static_features_ = None
             self.__dict__.pop("n_windows_", None)
             self.seasonal_period_ = self._resolve_season(series)
             self.window_size_ = self._resolve_window(len(series))
             self.linear_alpha_ = self.linear_lags_ = None
             self._check_length(len(series), "the series")
+            self._fit_covariate_scaling(names, covariates)
+            self._fit_linear_effect(series.values, covariates if y is None else None, self.seasonal_period_ or 1)
+        given = series.values  # what predict() continues and compares with
+        series = self._series_less_effect(series, covariates)
+        target = series if y is None else target
+        if reset:
             mode = self._deseasonalize_mode(series, y)
             self.seasonal_strength_ = None
             if mode is not None and self.min_seasonal_strength > 0:
@@ -614,7 +651,7 @@ class WindowForecaster(
             self.seasonal_indices_ = None
             if mode in ("additive", "multiplicative"):
                 self.seasonal_indices_ = seasonal_indices(series.values, self.seasonal_period_, mode == "multiplicative")
-        else:  # a continuation keeps fit's mode and indices; they are not decided per chunk
+        else:  # a continuation keeps fit's mode, indices and linear effect; they are not decided per chunk
             self._check_length(len(series), "the series", self._difference_lag())
             if self.deseasonalize_ == "multiplicative" and not (series.values > 0).all():
                 raise ValueError(
@@ -638,7 +675,6 @@ class WindowForecaster(
                 " y=None, or set relative_to=None to predict a separate y."
             )
         if reset:
-            self._fit_covariate_scaling(names, covariates)
             self.n_features_in_ = series.values.shape[1]
             if series.names is not None:
                 self.feature_names_in_ = series.names
@@ -664,10 +700,10 @@ class WindowForecaster(
             windows = np.hstack([windows, inputs])
         rows = super()._training_rows(windows, next_values, sample_weight, reset=reset)
         # predict() continues the series trained on last.
-        self.context_ = raw[-(self.lags_[0] + lag) :].copy()
+        self.context_ = given[-(self.lags_[0] + lag) :].copy()
         self.covariate_context_ = None if covariates is None else covariates[-(self.lags_[0] + lag) :].copy()
-        self._training_head = raw[: self.lags_[0]].copy()
-        self._training_length = len(raw)
+        self._training_head = given[: self.lags_[0]].copy()
+        self._training_length = len(given)
         self._training_index = time_index_summary(series.index)
         return rows
 
@@ -886,13 +922,18 @@ class WindowForecaster(
         ``covariates``: their values, row for row with ``values``."""
         lag = self._difference_lag()
         extra = None
+        effect = self._linear_effect(covariates)
+        if effect is not None:  # the network's series is the series less the covariates' linear effect
+            values = values - effect
         if covariates is not None:
             extra = self._series_covariate_inputs(self._standardized_covariates(covariates[lag:]), n)
         if lag:  # the change from a season before, plus the value a season before
             windows = lagged_rows(self._scaled_inputs(changes(values, lag)), self.lags_, n)
-            return self._predict_windows(windows, extra) + values[len(values) - n - lag : len(values) - lag]
-        windows = lagged_rows(self._scaled_inputs(self._deseasonalized(values, first_row)), self.lags_, n)
-        return self._reseasonalized(self._predict_windows(windows, extra), first_row + len(values) - n)
+            predicted = self._predict_windows(windows, extra) + values[len(values) - n - lag : len(values) - lag]
+        else:
+            windows = lagged_rows(self._scaled_inputs(self._deseasonalized(values, first_row)), self.lags_, n)
+            predicted = self._reseasonalized(self._predict_windows(windows, extra), first_row + len(values) - n)
+        return predicted if effect is None else predicted + effect[len(effect) - n :]
 
     def _predict_windows(self, windows, covariate_inputs=None):
         """The first-step predictions, in the target's units, of scaled
@@ -1024,6 +1065,9 @@ class WindowForecaster(
         training series; ``covariates``: theirs, row for row with
         ``context`` and the ``steps`` rows after it."""
         lag = self._difference_lag()
+        effect = self._linear_effect(covariates)
+        if effect is not None:  # the network's series is the series less the covariates' linear effect
+            context = np.asarray(context, dtype=np.float64) - effect[: len(context)]
         changed = changes(context, lag) if lag else context
         history = list(self._scaled_inputs(self._deseasonalized(changed, end - len(changed))))
         standardized = None if covariates is None else self._standardized_covariates(np.asarray(covariates)[lag:])
@@ -1043,7 +1087,8 @@ class WindowForecaster(
         result = np.asarray(produced[:steps])
         if lag:
             result = undifferenced(result, context[-lag:])
-        return self._reseasonalized(result, end)
+        result = self._reseasonalized(result, end)
+        return result if effect is None else result + effect[len(context) : len(context) + steps]
 
     # ------------------------------------------------------------- helpers
 

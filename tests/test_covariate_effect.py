@@ -114,3 +114,17 @@ def test_a_changed_covariate_effect_is_refused_by_partial_fit():
         model.partial_fit(frame)
     with pytest.raises(ValueError, match="covariate_effect"):
         WindowForecaster(known_covariates=["law"], covariate_effect="ridge", **QUICK).fit(frame)
+
+
+def test_partial_fit_on_a_panel_keeps_each_seen_series_effect_and_regresses_new_ones():
+    panel = promo_panel(n_series=4)
+    train = panel[panel["unique_id"].isin(["s00", "s01", "s02"])]
+    model = WindowForecaster(known_covariates=["promo"], **QUICK).fit(train)
+    before = dict(zip(model.panel_ids_, model.covariate_coef_[:, 0]))
+    grown = panel[panel["unique_id"].isin(["s03", "s01"])]  # one seen, one new, in another order
+    model.partial_fit(grown)
+    after = dict(zip(model.panel_ids_, model.covariate_coef_[:, 0]))
+    assert list(model.panel_ids_) == ["s01", "s03"] and after["s01"] == before["s01"]
+    assert after["s03"] == pytest.approx(5.0, abs=0.6)  # its own regression
+    future = model._future(H).assign(promo=1.0)  # each series' next H steps
+    assert np.isfinite(model.forecast(H, X_df=future)["WindowForecaster"]).all()

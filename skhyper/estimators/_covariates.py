@@ -159,18 +159,37 @@ class KnownCovariates:
         and the network sees the covariates whatever ``covariate_effect``."""
         self._covariate_effect = self._effect_asked()
         self.covariate_coef_ = self.covariate_reference_ = None
-        known = self._n_known()
-        if covariates is None or not known or self._covariate_effect == "network":
+        if covariates is None or not self._n_known() or self._covariate_effect == "network":
             return
-        covariates = covariates[:, :known]
         if starts is None:
+            covariates = covariates[:, : self._n_known()]
             self.covariate_coef_ = difference_regression(values, covariates, lag)
             self.covariate_reference_ = covariates[-1:].copy()
             return
-        self.covariate_coef_ = np.vstack([
-            difference_regression(values[a:b], covariates[a:b], lag)[:, 0] for a, b in zip(starts[:-1], starts[1:])
-        ]).reshape(len(starts) - 1, known)  # fmt: skip
-        self.covariate_reference_ = covariates[starts[1:] - 1].copy()
+        self.covariate_coef_, self.covariate_reference_ = self._series_effects(values, covariates, lag, starts)
+
+    def _series_effects(self, values, covariates, lag, starts):
+        """Each series' coefficients and reference (n_series, k) from a
+        panel's values (n, 1) and covariates, its rows ``starts[i]:starts[i + 1]``."""
+        known = self._n_known()
+        covariates = covariates[:, :known]
+        coef = np.zeros((len(starts) - 1, known))
+        for i, (a, b) in enumerate(zip(starts[:-1], starts[1:])):
+            coef[i] = difference_regression(values[a:b], covariates[a:b], lag)[:, 0]
+        return coef, covariates[starts[1:] - 1].copy()
+
+    def _carry_linear_effect(self, panel):
+        """For ``partial_fit`` on a panel: each of its series' linear effect,
+        in its order: the one it was fit with for a series the forecaster
+        has seen (by id), its own regression for one it has not."""
+        if getattr(self, "covariate_coef_", None) is None:
+            return
+        seen = pd.Index(self.panel_ids_).get_indexer(pd.Index(panel.ids))
+        coef, reference = self._series_effects(panel.values[:, None], panel.covariates, self.seasonal_period_ or 1,
+                                               panel.starts)  # fmt: skip
+        known = seen >= 0
+        coef[known], reference[known] = self.covariate_coef_[seen[known]], self.covariate_reference_[seen[known]]
+        self.covariate_coef_, self.covariate_reference_ = coef, reference
 
     def _linear_effect(self, covariates, series=None):
         """The known covariates' linear effect on rows of covariates (one

@@ -81,6 +81,8 @@ class PanelForecasting:
         self._remember_statics(panel, reset)
         if reset:  # after the statics: the regression takes the known covariates only
             self._fit_linear_effect(panel.values[:, None], panel.covariates, self.seasonal_period_ or 1, panel.starts)
+        else:  # the fit's series keep their effect, series new to the forecaster get their own
+            self._carry_linear_effect(panel)
         self._check_encoding(panel, reset)
         self._remember_panel(panel)
         panel = self._panel_less_effect(panel)  # what the network learns; forecasts add the effect back

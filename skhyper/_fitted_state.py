@@ -112,7 +112,11 @@ def _optional(check):
 
 def _choice(options):
     def check(value):
-        if value not in options:
+        try:
+            known = value in options
+        except TypeError:  # unhashable: a list, a dict
+            known = False
+        if not known:
             raise ValueError(f"one of {sorted(options, key=str)}, got {_show(value)}")
     return check
 
@@ -554,7 +558,13 @@ def check_covariates(estimator):
     statics = list(getattr(estimator, "static_features_", None) or [])
     if fitted and statics != estimator._static_names():
         raise ValueError(f"static_features_={_show(statics or None)} where static_features={_show(estimator.static_features)}")
-    if getattr(estimator, "covariate_coef_", None) is not None and estimator._fitted_effect() != estimator.covariate_effect:
+    regressed = getattr(estimator, "covariate_coef_", None) is not None
+    makes = (fitted and estimator.covariate_effect in ("linear", "both") and len(fitted) > len(statics)
+             and (getattr(estimator, "panel_", False) or estimator.forecasts_itself_))  # fmt: skip
+    if fitted and regressed != bool(makes):
+        raise ValueError(f"a fitted state {'with' if regressed else 'without'} a linear effect of the known covariates"
+                         f" where covariate_effect={estimator.covariate_effect!r} makes {'one' if makes else 'none'}")  # fmt: skip
+    if regressed and estimator._fitted_effect() != estimator.covariate_effect:
         raise ValueError(f"a linear effect fit with covariate_effect={estimator._fitted_effect()!r} where the parameter is"
                          f" {estimator.covariate_effect!r}")  # fmt: skip
     layout = (bool(estimator.covariate_window), int(estimator.horizon))

@@ -349,8 +349,8 @@ def _check_covariates_savable(estimator):
     except ValueError as error:
         raise ValueError(
             f"Cannot save this WindowForecaster: {error}. load() checks that a forecaster's covariates are those its"
-            " parameters make: set known_covariates, static_features, covariate_window and horizon back to those"
-            " it was fit with, or fit again."
+            " parameters make: set known_covariates, static_features, covariate_window, covariate_effect and horizon"
+            " back to those it was fit with, or fit again."
         ) from None
 
 
@@ -810,6 +810,14 @@ def _probe(path, estimator):
 
                     future = pd.DataFrame(np.tile(estimator.covariate_mean_, (steps, 1)), columns=estimator.covariates_)
                 forecast = np.asarray(estimator.forecast(steps, X_df=future), dtype=float)
+            elif getattr(estimator, "covariates_", None):  # X's rows are a frame of the series and covariates
+                import pandas as pd
+
+                names = getattr(estimator, "feature_names_in_", None)  # none where X's series was one column
+                names = list(names) if names is not None else ["_" + "_".join(map(str, estimator.covariates_))]
+                rows = pd.DataFrame(np.asarray(estimator.context_), columns=names)
+                rows[list(estimator.covariates_)] = np.asarray(estimator.covariate_context_)
+                forecast = np.asarray(estimator.predict(rows, continues=True), dtype=float)
             else:
                 forecast = np.asarray(estimator.predict(np.asarray(estimator.context_)), dtype=float)
         else:

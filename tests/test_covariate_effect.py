@@ -128,3 +128,34 @@ def test_partial_fit_on_a_panel_keeps_each_seen_series_effect_and_regresses_new_
     assert after["s03"] == pytest.approx(5.0, abs=0.6)  # its own regression
     future = model._future(H).assign(promo=1.0)  # each series' next H steps
     assert np.isfinite(model.forecast(H, X_df=future)["WindowForecaster"]).all()
+
+
+def test_a_refused_partial_fit_changes_nothing():
+    train, test = split(promo_panel(n_series=4))
+    model = WindowForecaster(known_covariates=["promo"], series_encoding="onehot", **QUICK).fit(train)
+    future = test[["unique_id", "ds", "promo"]]
+    before, coef = model.forecast(H, X_df=future), model.covariate_coef_.copy()
+    with pytest.raises(ValueError, match="must be given the same series"):
+        model.partial_fit(train[train["unique_id"].isin(["s02", "s03"])])
+    np.testing.assert_array_equal(model.covariate_coef_, coef)
+    pd.testing.assert_frame_equal(model.forecast(H, X_df=future), before)
+
+
+def test_a_covariate_that_never_changes_is_warned_about_and_its_effect_is_zero():
+    frame = law_series(90, since=200)  # the law never comes in
+    with pytest.warns(UserWarning, match=r"\['law'\] do not change over 12 step\(s\) anywhere in the training series"):
+        model = WindowForecaster(known_covariates=["law"], seasonal_period=12, **QUICK).fit(frame)
+    assert model.covariate_coef_.tolist() == [[0.0]]
+
+
+def test_multiplicative_seasons_name_the_effect_when_it_leaves_values_at_or_below_zero():
+    rng = np.random.RandomState(0)
+    x = rng.rand(96)
+    x[-1] = 0.0  # the reference: the series less the effect is the series at x = 0, below 0 where 10 x**2 < 10 x
+    months = np.arange(96)
+    y = (1 + 10 * x**2) * (1 + 0.3 * np.sin(2 * np.pi * months / 12))
+    frame = pd.DataFrame({"y": y, "x": x}, index=pd.period_range("2000-01", periods=96, freq="M"))
+    assert (frame["y"] > 0).all()
+    model = WindowForecaster(known_covariates=["x"], seasonal_period=12, deseasonalize="multiplicative", **QUICK)
+    with pytest.raises(ValueError, match="less its known covariates' linear effect"):
+        model.fit(frame)

@@ -106,6 +106,15 @@ def test_covariates_the_network_alone_learns_are_saved_as_before(tmp_path):
     np.testing.assert_array_equal(loaded.forecast(H, X_df=future), model.forecast(H, X_df=future))
 
 
+def test_save_refuses_a_covariate_effect_other_than_the_fits(tmp_path):
+    frame = promo_series()
+    model = WindowForecaster(known_covariates=["promo"], covariate_effect="network", window_size=4, **QUICK).fit(frame)
+    model.set_params(covariate_effect="linear")  # the fit made no linear effect
+    with pytest.raises(ValueError, match="covariate_effect, and horizon|covariate_effect and horizon"):
+        model.save(tmp_path / "changed.skhyper")
+    assert not (tmp_path / "changed.skhyper").exists()
+
+
 def test_a_file_from_before_covariate_effect_loads_as_the_network_covariates_it_holds(tmp_path):
     frame = promo_series()
     model = WindowForecaster(known_covariates=["promo"], covariate_effect="network", window_size=4, **QUICK).fit(frame)
@@ -117,6 +126,14 @@ def test_a_file_from_before_covariate_effect_loads_as_the_network_covariates_it_
     assert loaded.covariate_effect == "network"
     future = frame[["promo"]].iloc[:H].set_axis(pd.RangeIndex(H))  # (no index to check against)
     np.testing.assert_array_equal(loaded.forecast(H, X_df=future), model.forecast(H, X_df=future))
+
+
+def test_a_model_of_a_separate_target_with_covariates_loads(tmp_path):
+    frame = promo_series(60)
+    y = frame["sales"].shift(-1).ffill()
+    model = WindowForecaster(known_covariates=["promo"], window_size=3, **QUICK).fit(frame, y)
+    loaded = skhyper.load(model.save(tmp_path / "separate.skhyper"))  # it was refused: its probe predicted an array
+    np.testing.assert_array_equal(loaded.predict_in_sample(frame), model.predict_in_sample(frame))
 
 
 def test_files_without_covariates_are_as_before(tmp_path):
@@ -190,6 +207,15 @@ def _nan_coef(doc, parts):
     doc["state"]["covariate_coef_"] = encode(np.array([[np.nan]]))
 
 
+def _no_effect(doc, parts):  # a linear fit's file with its effect taken out
+    for name in ("_covariate_effect", "covariate_coef_", "covariate_reference_"):
+        del doc["state"][name]
+
+
+def _effect_in_a_list(doc, parts):
+    doc["state"]["_covariate_effect"] = ["linear"]
+
+
 def _effect_in_version_5(doc, parts):  # a version that holds no linear effect
     doc["format_version"] = 5
 
@@ -211,6 +237,8 @@ def _effect_other_than_parameter(doc, parts):
         (_no_reference, "_covariate_effect without covariate_reference_"),
         (_nan_coef, "covariate_coef_ must be finite numbers"),
         (_effect_in_version_5, "unknown fitted attributes"),
+        (_no_effect, "without a linear effect of the known covariates where covariate_effect='linear' makes one"),
+        (_effect_in_a_list, "_covariate_effect must be one of"),
         (_effect_other_than_parameter, "a linear effect fit with covariate_effect='linear' where the parameter is 'both'"),
     ],
 )

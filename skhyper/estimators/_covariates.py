@@ -162,11 +162,31 @@ class KnownCovariates:
         if covariates is None or not self._n_known() or self._covariate_effect == "network":
             return
         if starts is None:
-            covariates = covariates[:, : self._n_known()]
-            self.covariate_coef_ = difference_regression(values, covariates, lag)
-            self.covariate_reference_ = covariates[-1:].copy()
-            return
-        self.covariate_coef_, self.covariate_reference_ = self._series_effects(values, covariates, lag, starts)
+            self.covariate_coef_ = difference_regression(values, covariates[:, : self._n_known()], lag)
+            self.covariate_reference_ = covariates[-1:, : self._n_known()].copy()
+        else:
+            self.covariate_coef_, self.covariate_reference_ = self._series_effects(values, covariates, lag, starts)
+        self._warn_unchanging(covariates[:, : self._n_known()], lag, starts)
+
+    def _warn_unchanging(self, covariates, lag, starts=None):
+        """Warn about known covariates that never change over ``lag`` rows
+        (within a series): their linear effect is 0, and ``partial_fit``
+        keeps it."""
+        lag = max(int(lag), 1)
+        changes = covariates[lag:] != covariates[:-lag]
+        if starts is not None:  # not across two series
+            position = np.arange(lag, len(covariates))
+            owner = np.searchsorted(starts, position, side="right") - 1
+            changes &= (position - lag >= starts[owner])[:, None]
+        unchanging = [name for name, moved in zip(self._fitted_covariates(), changes.any(axis=0)) if not moved]
+        if unchanging:
+            warnings.warn(
+                f"Known covariate(s) {unchanging} do not change over {lag} step(s) anywhere in the training"
+                f" {'panel' if starts is not None else 'series'}, so their linear effect (covariate_effect="
+                f"{self._covariate_effect!r}) is 0, and partial_fit keeps it: fit again once they have changed.",
+                UserWarning,
+                stacklevel=5,
+            )
 
     def _series_effects(self, values, covariates, lag, starts):
         """Each series' coefficients and reference (n_series, k) from a

@@ -78,12 +78,12 @@ class PanelForecasting:
         if reset:
             self._resolve_panel(panel)
             self._fit_covariate_scaling(names, panel.covariates)
+        self._check_encoding(panel, reset)  # before any state changes: a refused partial_fit changes nothing
         self._remember_statics(panel, reset)
         if reset:  # after the statics: the regression takes the known covariates only
             self._fit_linear_effect(panel.values[:, None], panel.covariates, self.seasonal_period_ or 1, panel.starts)
         else:  # the fit's series keep their effect, series new to the forecaster get their own
             self._carry_linear_effect(panel)
-        self._check_encoding(panel, reset)
         self._remember_panel(panel)
         panel = self._panel_less_effect(panel)  # what the network learns; forecasts add the effect back
         series, ends, level, weights = self._panel_windows(panel)

@@ -51,6 +51,12 @@ class SeasonalTransforms:
         if self.deseasonalize == "auto":
             return seasonal_mode(series.values, period) if positive else "additive"
         if self.deseasonalize == "multiplicative" and not positive:
+            if getattr(self, "covariate_coef_", None) is not None:
+                raise ValueError(
+                    "deseasonalize='multiplicative' divides the series by its seasonal indices, so it needs"
+                    " positive values; the series less its known covariates' linear effect (covariate_effect="
+                    f"{self.covariate_effect!r}) has values <= 0: use 'additive', or covariate_effect='network'."
+                )
             raise ValueError(
                 "deseasonalize='multiplicative' divides the series by its seasonal indices,"
                 " so it needs positive values; this series has values <= 0: use 'additive'."

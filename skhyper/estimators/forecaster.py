@@ -654,10 +654,11 @@ class WindowForecaster(
         else:  # a continuation keeps fit's mode, indices and linear effect; they are not decided per chunk
             self._check_length(len(series), "the series", self._difference_lag())
             if self.deseasonalize_ == "multiplicative" and not (series.values > 0).all():
+                less = " less its known covariates' linear effect" if getattr(self, "covariate_coef_", None) is not None else ""
                 raise ValueError(
                     "This forecaster divides the series by multiplicative seasonal indices (fit chose"
                     " deseasonalize_='multiplicative'), so partial_fit needs positive values; this"
-                    " series has values <= 0: call fit() to train a new one."
+                    f" series{less} has values <= 0: call fit() to train a new one."
                 )
         raw = series.values
         lag = self._difference_lag()

@@ -1,6 +1,8 @@
 """The known covariates' linear effect (``covariate_effect``): regressed on
 the series' changes before training, added back to the forecasts."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -159,3 +161,16 @@ def test_multiplicative_seasons_name_the_effect_when_it_leaves_values_at_or_belo
     model = WindowForecaster(known_covariates=["x"], seasonal_period=12, deseasonalize="multiplicative", **QUICK)
     with pytest.raises(ValueError, match="less its known covariates' linear effect"):
         model.fit(frame)
+
+
+def test_intervals_calibrate_with_the_effect_fit_on_every_row():
+    frame = law_series(since=108)  # the law comes in where calibration holds rows out
+    train, test = frame.iloc[:-H], frame.iloc[-H:]
+    model = WindowForecaster(known_covariates=["law"], seasonal_period=12, interval_horizon=H, **QUICK)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the calibration copy does not regress on rows without the law
+        bands = model.fit(train).forecast(H, level=[95], X_df=test[["law"]])
+    width = float((bands["hi-95"] - bands["lo-95"]).mean())
+    assert width < 8.0, width  # the copy's errors hold no unmeasured law (its shift is 8)
+    inside = (test["y"].to_numpy() >= bands["lo-95"].to_numpy()) & (test["y"].to_numpy() <= bands["hi-95"].to_numpy())
+    assert inside.mean() >= 0.5

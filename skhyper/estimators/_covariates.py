@@ -150,16 +150,25 @@ class KnownCovariates:
         features come after them)."""
         return len(self._fitted_covariates()) - len(self._fitted_statics())
 
-    def _fit_linear_effect(self, values, covariates, lag, starts=None):
+    def _fit_linear_effect(self, values, covariates, lag, starts=None, ids=None):
         """``covariate_coef_`` and ``covariate_reference_`` (None unless
         ``covariate_effect`` regresses on known covariates): on one series
         (``starts`` None) from its values (n, m) and covariates (n, k); on a
-        panel, each series' own, its rows ``starts[i]:starts[i + 1]``.
-        ``covariates`` None (a model of a separate ``y``): no regression,
+        panel, each series' own, its rows ``starts[i]:starts[i + 1]`` (its id
+        ``ids[i]``).  A calibration copy (``_effect_source`` set) takes its
+        forecaster's instead.  ``covariates`` None (a model of a separate ``y``): no regression,
         and the network sees the covariates whatever ``covariate_effect``."""
         self._covariate_effect = self._effect_asked()
         self.covariate_coef_ = self.covariate_reference_ = None
         if covariates is None or not self._n_known() or self._covariate_effect == "network":
+            return
+        source = getattr(self, "_effect_source", None)  # a calibration copy: the forecaster's own effect
+        if source is not None and getattr(source, "covariate_coef_", None) is not None:
+            if starts is None:
+                self.covariate_coef_, self.covariate_reference_ = source.covariate_coef_, source.covariate_reference_
+            else:  # the copy's series are some of the forecaster's, by id
+                rows = pd.Index(source.panel_ids_).get_indexer(pd.Index(ids))
+                self.covariate_coef_, self.covariate_reference_ = source.covariate_coef_[rows], source.covariate_reference_[rows]
             return
         if starts is None:
             self.covariate_coef_ = difference_regression(values, covariates[:, : self._n_known()], lag)

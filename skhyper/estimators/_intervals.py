@@ -102,10 +102,19 @@ class ConformalIntervals:
         """The forecaster calibrated with, fit on ``X``: these parameters,
         no intervals of its own, none of the user's callbacks or
         checkpoints, and not counted as a fit of its own by a progress bar
-        (it is part of this one)."""
+        (it is part of this one).  It takes this forecaster's linear effect
+        of the known covariates instead of regressing on ``X``: held-out
+        rows are often where a covariate changed (a law in force for the
+        last months), which a regression without them cannot measure, and
+        the copy's errors would then hold an effect the final forecaster
+        knows."""
         copy = clone(self).set_params(interval_horizon=None, warm_start=False, checkpoint=None, callbacks=None, verbose=0)
-        with _progress.quiet():
-            return copy.fit(X)
+        copy._effect_source = self  # the known covariates' linear effect, as fit on every row (see _fit_linear_effect)
+        try:
+            with _progress.quiet():
+                return copy.fit(X)
+        finally:
+            del copy._effect_source
 
     def _n_origins(self, n_series, length):
         """Origins per series: ``conformal_windows``, or for "auto" enough

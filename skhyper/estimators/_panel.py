@@ -81,7 +81,8 @@ class PanelForecasting:
         self._check_encoding(panel, reset)  # before any state changes: a refused partial_fit changes nothing
         self._remember_statics(panel, reset)
         if reset:  # after the statics: the regression takes the known covariates only
-            self._fit_linear_effect(panel.values[:, None], panel.covariates, self.seasonal_period_ or 1, panel.starts)
+            self._fit_linear_effect(panel.values[:, None], panel.covariates, self.seasonal_period_ or 1, panel.starts,
+                                    panel.ids)
         else:  # the fit's series keep their effect, series new to the forecaster get their own
             self._carry_linear_effect(panel)
         self._remember_panel(panel)

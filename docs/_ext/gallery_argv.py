@@ -12,7 +12,7 @@ DOCS = Path(__file__).resolve().parent.parent
 
 #: Examples that save files, and so take ``--output``.
 SAVING = {"seed000_lr_range_test.py", "seed001_schedules.py", "seed002_checklist.py", "seed003_beale.py",
-          "seed003_walkthrough.py", "make_figures.py", "panel_intervals.py"}
+          "seed003_walkthrough.py", "make_figures.py", "panel_intervals.py", "seatbelts_law.py"}
 
 #: Examples the gallery runs with ``--quick``.
 QUICK = {"seed003_walkthrough.py", "tune_digits.py", "pipeline_dataframe.py", "seed002_checklist.py"}

@@ -5,11 +5,15 @@ A mixin of :class:`~skhyper.estimators.forecaster.WindowForecaster`.  With
 given are regressors, not series to forecast: on a panel, columns of the long
 frame beside ``unique_id``, ``ds`` and ``y`` (statsforecast's, mlforecast's and
 NeuralForecast's convention); on one series, columns of the DataFrame beside
-the series' own.  Each window's network inputs then also hold the covariates
+the series' own.  With ``covariate_effect`` "linear" (the default) or
+"both", their linear effect is regressed first (``covariate_coef_``, see
+``_covariate_regression``): the network learns the series less it, and
+forecasts add it back.  Each window's network inputs also hold the covariates
 at its targets' time steps ``t .. t + horizon - 1`` and, with
 ``covariate_window=True``, at the window's own rows, each covariate
 standardized with its training mean and standard deviation
-(``covariate_mean_``, ``covariate_scale_``).  ``forecast(h, X_df=...)``
+(``covariate_mean_``, ``covariate_scale_``); held at 0 for the known ones
+with "linear".  ``forecast(h, X_df=...)``
 takes their values for the ``h`` steps ahead; ``predict(X)`` takes them as
 columns of ``X``'s rows.  A recursive forecast (``horizon`` below the steps)
 feeds each block of steps its own covariates; where a block reaches past the

@@ -660,7 +660,7 @@ def _check_forecaster_params(estimator, network_inputs=None):
     expected = estimator.n_features_in_ * len(estimator.lags_) + covariates
     if covariates and network_inputs is not None and network_inputs != expected:
         raise ValueError(f"a network of {network_inputs} inputs where {len(estimator.lags_)} lags of"
-                         f" {estimator.n_features_in_} features and {len(estimator.covariates_)} covariates"
+                         f" {estimator.n_features_in_} features and {len(estimator._network_covariates())} covariates"
                          f" (laid out as {estimator._covariate_layout()}) make {expected}")  # fmt: skip
     differences = estimator._windows_unlike_fit(estimator.forecasts_itself_)
     if differences:

@@ -136,6 +136,15 @@ def test_a_model_of_a_separate_target_with_covariates_loads(tmp_path):
     np.testing.assert_array_equal(loaded.predict_in_sample(frame), model.predict_in_sample(frame))
 
 
+def test_a_file_of_both_ways_with_its_effect_taken_out_is_refused(tmp_path):
+    frame = promo_series()
+    model = WindowForecaster(known_covariates=["promo"], covariate_effect="both", window_size=4, **QUICK).fit(frame)
+    good = model.save(tmp_path / "both.skhyper")
+    assert skhyper.load(good).covariate_coef_ is not None
+    refused(rewrite(good, tmp_path / "bad.skhyper", _no_effect),
+            "without a linear effect of the known covariates where covariate_effect='both' makes one")  # fmt: skip
+
+
 def test_files_without_covariates_are_as_before(tmp_path):
     model = WindowForecaster(window_size=4, **QUICK).fit(promo_series()["sales"])
     doc = json.loads(members(model.save(tmp_path / "plain.skhyper"))["skhyper.json"])
@@ -184,9 +193,12 @@ def _wide_context(doc, parts):  # two columns for one covariate
         parts["state.bin"] += parts["state.bin"]
 
 
-def _other_layout(doc, parts):  # covariates at the window's rows too: inputs the network lacks
+def _other_layout(doc, parts):  # the network to take the covariate, at the window's rows too: inputs it lacks
     doc["state"]["_covariate_inputs_layout"]["tuple"][0] = True
     doc["params"]["covariate_window"] = True
+    doc["params"]["covariate_effect"] = "network"
+    for name in ("_covariate_effect", "covariate_coef_", "covariate_reference_"):
+        del doc["state"][name]
 
 
 def _int_name(doc, parts):
@@ -232,12 +244,12 @@ def _effect_other_than_parameter(doc, parts):
         (_short_context, "covariate_context_ of"),
         (_wide_context, "covariate_context_ of 2 columns for 1 covariates_"),
         (_int_name, "covariates_ must be a list of 1 to"),
-        (_other_layout, "a network of 5 inputs where 4 lags of 1 features and 1 covariates"),
+        (_other_layout, "a network of 4 inputs where 4 lags of 1 features and 1 covariates"),
         (_long_coef, "covariate_coef_ of shape (2, 1) where 1 known covariates of one series make (1, 1)"),
         (_no_reference, "_covariate_effect without covariate_reference_"),
         (_nan_coef, "covariate_coef_ must be finite numbers"),
         (_effect_in_version_5, "unknown fitted attributes"),
-        (_no_effect, "without a linear effect of the known covariates where covariate_effect='linear' makes one"),
+        (_no_effect, "a network of 4 inputs where 4 lags of 1 features and 1 covariates"),  # the network took none
         (_effect_in_a_list, "_covariate_effect must be one of"),
         (_effect_other_than_parameter, "a linear effect fit with covariate_effect='linear' where the parameter is 'both'"),
     ],

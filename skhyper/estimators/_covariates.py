@@ -12,8 +12,8 @@ forecasts add it back.  Each window's network inputs also hold the covariates
 at its targets' time steps ``t .. t + horizon - 1`` and, with
 ``covariate_window=True``, at the window's own rows, each covariate
 standardized with its training mean and standard deviation
-(``covariate_mean_``, ``covariate_scale_``); held at 0 for the known ones
-with "linear".  ``forecast(h, X_df=...)``
+(``covariate_mean_``, ``covariate_scale_``); with "linear" the network
+takes none of the known ones (the static features only).  ``forecast(h, X_df=...)``
 takes their values for the ``h`` steps ahead; ``predict(X)`` takes them as
 columns of ``X``'s rows.  A recursive forecast (``horizon`` below the steps)
 feeds each block of steps its own covariates; where a block reaches past the
@@ -144,10 +144,21 @@ class KnownCovariates:
         parameter; ``"network"`` for files from before the regression)."""
         return getattr(self, "_covariate_effect", None) or self.covariate_effect
 
-    def _zeroes_known_inputs(self):
+    def _known_outside_network(self):
         """Whether the known covariates act through their linear effect
-        only, their network inputs held at 0."""
+        only (the network takes none of them)."""
         return self._fitted_effect() == "linear" and getattr(self, "covariate_coef_", None) is not None
+
+    def _network_covariates(self):
+        """The covariates the network takes, in the order of its inputs:
+        ``covariates_``, without the known ones when only their linear
+        effect acts (the static features then)."""
+        names = self._fitted_covariates()
+        return names[self._n_known() :] if self._known_outside_network() else names
+
+    def _covariates_in_network(self, covariates):
+        """Whether ``covariates`` (given, or None) make network inputs."""
+        return covariates is not None and bool(self._network_covariates())
 
     def _n_known(self):
         """How many of ``covariates_`` are known covariates (the static
@@ -260,17 +271,14 @@ class KnownCovariates:
         return getattr(self, "_covariate_inputs_layout", (bool(self.covariate_window), int(self.horizon)))
 
     def _standardized_covariates(self, values):
-        """The covariates' network inputs: standardized, the known ones
-        held at 0 when only their linear effect acts
-        (``covariate_effect="linear"``)."""
+        """The network's covariates (``_network_covariates``) of ``values``
+        (every covariate, along the last axis), standardized."""
         standardized = (np.asarray(values, dtype=np.float64) - self.covariate_mean_) / self.covariate_scale_
-        if self._zeroes_known_inputs():
-            standardized[..., : self._n_known()] = 0.0
-        return standardized
+        return standardized[..., self._n_known() :] if self._known_outside_network() else standardized
 
     def _n_covariate_inputs(self, n_lags):
         """The network inputs the covariates take, for windows of ``n_lags`` rows."""
-        names = self._fitted_covariates()
+        names = self._network_covariates()
         if not names:
             return 0
         with_window, horizon = self._covariate_layout()
@@ -280,7 +288,7 @@ class KnownCovariates:
         """Which covariate inputs join a linear start that uses the window
         rows ``chosen`` (offsets as ``lags``): those at these rows and all
         those at the targets' time steps."""
-        names = self._fitted_covariates()
+        names = self._network_covariates()
         if not names:
             return np.zeros(0, dtype=bool)
         with_window, horizon = self._covariate_layout()
@@ -296,7 +304,7 @@ class KnownCovariates:
         super()._start_output(X, y, y_model, sample_weight)
 
     def _warn_unseen_covariates(self, X, y):
-        names = self._fitted_covariates()
+        names = self._network_covariates()
         if not names or not (self._early_stopping() and self._validation_fraction() > 0):
             return
         k = self._n_covariate_inputs(len(self.lags_))

@@ -244,7 +244,7 @@ class PanelForecasting:
             rows = slice(start, start + INPUT_CHUNK)
             values, observed = self._gather(panel, series[rows], ends[rows], -lookback, 0)
             covariates = None
-            if panel.covariates is not None:  # at the window's rows and at its targets'
+            if self._covariates_in_network(panel.covariates):  # at the window's rows and at its targets'
                 known = self._gather_covariates(panel, series[rows], ends[rows], -lookback, self._covariate_layout()[1])
                 known = self._standardized_covariates(known)
                 covariates = self._covariate_block(known[:, :lookback], observed, known[:, lookback:])
@@ -363,7 +363,8 @@ class PanelForecasting:
         effect = self._linear_effect(covariates, series)  # (n_windows, lookback + steps) or None
         if effect is not None:  # the network's series are the series less the covariates' linear effect
             history = history - effect[:, :lookback]
-        if covariates is not None:
+        in_network = self._covariates_in_network(covariates)
+        if in_network:
             horizon = self._covariate_layout()[1]
             known = self._standardized_covariates(covariates)
             needed = lookback + int(np.ceil(steps / horizon)) * horizon
@@ -374,7 +375,7 @@ class PanelForecasting:
             window, observed = history[:, -lookback:], present[:, -lookback:]
             level = self._window_level(window, observed)
             inputs = None
-            if covariates is not None:
+            if in_network:
                 inputs = self._covariate_block(
                     known[:, done : done + lookback], observed, known[:, lookback + done : lookback + done + horizon]
                 )

@@ -269,7 +269,7 @@ class WindowForecaster(
         season (one step without one) regressed on the covariates' changes
         over the same steps (``covariate_coef_``); the network learns the
         series less that effect, and the effect of the future values is
-        added to its forecasts.  Their network inputs are then held at 0.
+        added to its forecasts.  The network then takes none of them.
         ``"network"``: no regression; the network sees the covariates at
         the steps it predicts (standardized) and learns their effect from
         the windows.
@@ -696,7 +696,7 @@ class WindowForecaster(
             self.horizon,
         )
         windows, next_values, _ = self._relative(windows, next_values)
-        if covariates is not None:  # rows aligned with the windows' series (changes start lag rows later)
+        if self._covariates_in_network(covariates):  # rows aligned with the windows' series (changes start lag rows later)
             inputs = self._series_covariate_inputs(self._standardized_covariates(covariates[lag:]), len(windows))
             windows = np.hstack([windows, inputs])
         rows = super()._training_rows(windows, next_values, sample_weight, reset=reset)
@@ -926,7 +926,7 @@ class WindowForecaster(
         effect = self._linear_effect(covariates)
         if effect is not None:  # the network's series is the series less the covariates' linear effect
             values = values - effect
-        if covariates is not None:
+        if self._covariates_in_network(covariates):
             extra = self._series_covariate_inputs(self._standardized_covariates(covariates[lag:]), n)
         if lag:  # the change from a season before, plus the value a season before
             windows = lagged_rows(self._scaled_inputs(changes(values, lag)), self.lags_, n)
@@ -1071,7 +1071,9 @@ class WindowForecaster(
             context = np.asarray(context, dtype=np.float64) - effect[: len(context)]
         changed = changes(context, lag) if lag else context
         history = list(self._scaled_inputs(self._deseasonalized(changed, end - len(changed))))
-        standardized = None if covariates is None else self._standardized_covariates(np.asarray(covariates)[lag:])
+        standardized = None
+        if self._covariates_in_network(covariates):
+            standardized = self._standardized_covariates(np.asarray(covariates)[lag:])
         lookback = int(self.lags_[0])
         produced = []
         n_features = self.n_features_in_

@@ -104,7 +104,7 @@ class KnownCovariates:
         ``known_covariates`` still names them."""
         fitted = self._fitted_covariates()
         layout_changed = bool(fitted) and self._covariate_layout() != (bool(self.covariate_window), self.horizon)
-        effect_changed = bool(fitted) and self._fitted_effect() != self._effect_asked()
+        effect_changed = bool(fitted) and self._fitted_effect() != self.covariate_effect
         if self._covariate_names() != fitted or layout_changed or effect_changed:
             raise ValueError(
                 f"known_covariates, covariate_window or covariate_effect changed since this forecaster was fit"
@@ -134,10 +134,6 @@ class KnownCovariates:
         self.covariate_scale_ = np.where(std > 0, std, 1.0)
 
     # -------------------------------------------------------- linear effect
-
-    def _effect_asked(self):
-        """``covariate_effect`` as a fit takes it (checked by the constraints)."""
-        return self.covariate_effect
 
     def _fitted_effect(self):
         """``covariate_effect`` as the fit took it (a loaded file's: its
@@ -173,7 +169,7 @@ class KnownCovariates:
         ``ids[i]``).  A calibration copy (``_effect_source`` set) takes its
         forecaster's instead.  ``covariates`` None (a model of a separate ``y``): no regression,
         and the network sees the covariates whatever ``covariate_effect``."""
-        self._covariate_effect = self._effect_asked()
+        self._covariate_effect = self.covariate_effect
         self.covariate_coef_ = self.covariate_reference_ = None
         if covariates is None or not self._n_known() or self._covariate_effect == "network":
             return
@@ -183,7 +179,8 @@ class KnownCovariates:
                 self.covariate_coef_, self.covariate_reference_ = source.covariate_coef_, source.covariate_reference_
             else:  # the copy's series are some of the forecaster's, by id
                 rows = pd.Index(source.panel_ids_).get_indexer(pd.Index(ids))
-                self.covariate_coef_, self.covariate_reference_ = source.covariate_coef_[rows], source.covariate_reference_[rows]
+                self.covariate_coef_ = source.covariate_coef_[rows]
+                self.covariate_reference_ = source.covariate_reference_[rows]
             return
         if starts is None:
             self.covariate_coef_ = difference_regression(values, covariates[:, : self._n_known()], lag)

@@ -654,7 +654,8 @@ class WindowForecaster(
         else:  # a continuation keeps fit's mode, indices and linear effect; they are not decided per chunk
             self._check_length(len(series), "the series", self._difference_lag())
             if self.deseasonalize_ == "multiplicative" and not (series.values > 0).all():
-                less = " less its known covariates' linear effect" if getattr(self, "covariate_coef_", None) is not None else ""
+                regressed = getattr(self, "covariate_coef_", None) is not None
+                less = " less its known covariates' linear effect" if regressed else ""
                 raise ValueError(
                     "This forecaster divides the series by multiplicative seasonal indices (fit chose"
                     " deseasonalize_='multiplicative'), so partial_fit needs positive values; this"
@@ -696,7 +697,7 @@ class WindowForecaster(
             self.horizon,
         )
         windows, next_values, _ = self._relative(windows, next_values)
-        if self._covariates_in_network(covariates):  # rows aligned with the windows' series (changes start lag rows later)
+        if self._covariates_in_network(covariates):  # rows aligned with the windows' series (changes: lag rows later)
             inputs = self._series_covariate_inputs(self._standardized_covariates(covariates[lag:]), len(windows))
             windows = np.hstack([windows, inputs])
         rows = super()._training_rows(windows, next_values, sample_weight, reset=reset)

@@ -568,7 +568,7 @@ def check_covariates(estimator):
         raise ValueError(f"a linear effect fit with covariate_effect={estimator._fitted_effect()!r} where the parameter is"
                          f" {estimator.covariate_effect!r}")  # fmt: skip
     layout = (bool(estimator.covariate_window), int(estimator.horizon))
-    if fitted and estimator._covariate_layout() != layout:
+    if estimator._network_covariates() and estimator._covariate_layout() != layout:  # the network's inputs
         raise ValueError(f"covariate inputs laid out as {estimator._covariate_layout()} (covariate_window, horizon)"
                          f" where the parameters make {layout}")  # fmt: skip
 

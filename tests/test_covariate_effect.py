@@ -145,9 +145,43 @@ def test_a_refused_partial_fit_changes_nothing():
 
 def test_a_covariate_that_never_changes_is_warned_about_and_its_effect_is_zero():
     frame = law_series(90, since=200)  # the law never comes in
-    with pytest.warns(UserWarning, match=r"\['law'\] do not change over 12 step\(s\) anywhere in the training series"):
+    with pytest.warns(UserWarning, match=r"\['law'\] do not change over 12 step\(s\) anywhere in the training series") as caught:
         model = WindowForecaster(known_covariates=["law"], seasonal_period=12, **QUICK).fit(frame)
     assert model.covariate_coef_.tolist() == [[0.0]]
+    assert caught[0].filename == __file__  # the warning points at the user's fit
+
+
+def test_a_partial_fit_refused_after_reading_its_rows_changes_nothing():
+    train, test = split(promo_panel(n_series=4))
+    model = WindowForecaster(known_covariates=["promo"], **QUICK).fit(train)
+    future = test[["unique_id", "ds", "promo"]]
+    before, ids = model.forecast(H, X_df=future), list(model.panel_ids_)
+    model.set_params(hidden_layer_sizes=(16,))
+    with pytest.raises(ValueError, match="hidden_layer_sizes"):
+        model.partial_fit(train[train["unique_id"].isin(["s03", "s01"])])  # read, then refused
+    model.set_params(hidden_layer_sizes=QUICK["hidden_layer_sizes"])
+    assert list(model.panel_ids_) == ids and model.covariate_coef_.shape == (4, 1)
+    pd.testing.assert_frame_equal(model.forecast(H, X_df=future), before)
+
+
+def test_covariate_window_is_no_change_when_the_network_takes_no_covariate(tmp_path):
+    frame = law_series(60, since=40)
+    model = WindowForecaster(known_covariates=["law"], **QUICK).fit(frame)
+    assert model._n_covariate_inputs(len(model.lags_)) == 0
+    model.set_params(covariate_window=True)
+    model.partial_fit(frame)  # nothing the network takes changed
+    model.save(tmp_path / "window.skhyper")
+
+
+def test_a_panel_with_static_features_asks_only_for_the_known_covariates():
+    panel = promo_panel(n_series=4)
+    panel["size"] = panel["unique_id"].str[-1].astype(float)
+    train, test = split(panel)
+    model = WindowForecaster(known_covariates=["promo"], static_features=["size"], **QUICK).fit(train)
+    with pytest.raises(ValueError, match="needs their\n? ?values for the h steps|needs their values"):
+        model.forecast(H)
+    with pytest.raises(ValueError, match=r"the columns \['unique_id', 'ds', 'promo'\] .*the static features \['size'\] are filled in"):
+        model.forecast(H, X_df=test[["unique_id", "ds"]])
 
 
 def test_multiplicative_seasons_name_the_effect_when_it_leaves_values_at_or_below_zero():

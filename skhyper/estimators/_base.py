@@ -193,12 +193,19 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
             check_savable(self)  # fail now, not at the first checkpoint
         if reset:
             self.learning_rate_ = self._starting_rate()
-        X, y, y_model, sample_weight = self._training_rows(X, y, sample_weight, reset=reset)
+        saved = None if reset else dict(self.__dict__)  # a refused continuation changes nothing
+        try:
+            X, y, y_model, sample_weight = self._training_rows(X, y, sample_weight, reset=reset)
+            if not reset:
+                self._check_same_network()
+                self._follow_rate_changes()
+        except Exception:
+            if saved is not None:
+                self.__dict__.clear()
+                self.__dict__.update(saved)
+            raise
         if reset:
             self._start_output(X, y, y_model, sample_weight)
-        if not reset:
-            self._check_same_network()
-            self._follow_rate_changes()
         if reset and self.learning_rate == "auto":
             self._find_learning_rate(X, y, y_model, sample_weight)
         initial_epoch = 0 if reset else self.current_epoch

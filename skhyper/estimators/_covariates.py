@@ -26,6 +26,8 @@ series' end, NaN, other columns than at ``fit``.  The user's frames are read,
 never modified.
 """
 
+import os
+import sys
 import warnings
 
 import numpy as np
@@ -37,6 +39,8 @@ from ..windows import Series, lagged_rows
 from ._covariate_regression import difference_regression, linear_effect
 
 __all__ = ["KnownCovariates"]
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # skhyper/
 
 
 class KnownCovariates:
@@ -103,7 +107,8 @@ class KnownCovariates:
         """``partial_fit`` takes the covariates ``fit`` took, and only while
         ``known_covariates`` still names them."""
         fitted = self._fitted_covariates()
-        layout_changed = bool(fitted) and self._covariate_layout() != (bool(self.covariate_window), self.horizon)
+        layout = (bool(self.covariate_window), self.horizon)
+        layout_changed = bool(self._network_covariates()) and self._covariate_layout() != layout
         effect_changed = bool(fitted) and self._fitted_effect() != self.covariate_effect
         if self._covariate_names() != fitted or layout_changed or effect_changed:
             raise ValueError(
@@ -206,7 +211,7 @@ class KnownCovariates:
                 f" {'panel' if starts is not None else 'series'}, so their linear effect (covariate_effect="
                 f"{self._covariate_effect!r}) is 0, and partial_fit keeps it: fit again once they have changed.",
                 UserWarning,
-                stacklevel=5,
+                stacklevel=_user_stacklevel(),
             )
 
     def _series_effects(self, values, covariates, lag, starts):
@@ -318,7 +323,7 @@ class KnownCovariates:
                 " cannot learn their effect: its forecasts will not follow them. It needs more history after the"
                 " change (or other series where they vary, in a panel).",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=_user_stacklevel(),
             )
 
     # --------------------------------------------------------------- inputs
@@ -437,7 +442,7 @@ class KnownCovariates:
                 f" values for the h steps after each series' end (a long DataFrame of {ID}, {TIME} and"
                 f" {', '.join(map(str, names))}; the frame forecast(h) returns holds the {ID} and {TIME})."
             )
-        _check_columns_exactly(X_df, [ID, TIME, *names], "X_df")
+        _check_columns_exactly(X_df, [ID, TIME, *names], "X_df", optional=self._fitted_statics())
         rows, step = self._panel_rows_and_steps(X_df, "X_df")
         outside = (step < 1) | (step > steps)
         if outside.any():
@@ -516,6 +521,16 @@ class KnownCovariates:
         return grid[asked[:, None], carry], asked
 
 
+def _user_stacklevel():
+    """The ``stacklevel`` at which a warning raised by this function's
+    caller points at the first frame outside skhyper: the user's call (or
+    the library's that called skhyper, such as a search's)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def _names(value, parameter):
     """A list-of-columns parameter as a list (``[]`` for None)."""
     if value is None:
@@ -528,15 +543,20 @@ def _names(value, parameter):
     return names
 
 
-def _check_columns_exactly(frame, columns, name):
+def _check_columns_exactly(frame, columns, name, optional=()):
+    """``frame`` has ``columns``, no others; of those, ``optional`` (static
+    features, which the caller fills in) are not asked of the user."""
+    asked = [c for c in columns if c not in optional]
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame with the columns {columns}, not a {type(frame).__name__}.")
+        raise ValueError(f"{name} must be a pandas DataFrame with the columns {asked}, not a {type(frame).__name__}.")
     missing = [c for c in columns if c not in frame.columns]
     other = [c for c in frame.columns if c not in columns]
     if missing or other:
         raise ValueError(
-            f"{name} must have the columns {columns} (the known covariates fit took"
-            f"{', with ' + ID + ' and ' + TIME if ID in columns else ''}), no more, no less:"
+            f"{name} must have the columns {asked} (the known covariates fit took"
+            f"{', with ' + ID + ' and ' + TIME if ID in columns else ''}), no more, no less"
+            + (f" (the static features {list(optional)} are filled in from the fit)" if optional else "")
+            + ":"
             + (f" {missing} missing" if missing else "")
             + (";" if missing and other else "")
             + (f" {other} not taken" if other else "")

@@ -1035,7 +1035,7 @@ class WindowForecaster(
         levels = None if level is None else check_levels(level)
         if getattr(self, "panel_", False):
             given = X_df
-            if self._fitted_statics():  # their future values are each series' own
+            if self._fitted_statics() and (X_df is not None or not self._n_known()):  # each series' own
                 X_df = self._with_statics(self._future(steps) if X_df is None else X_df)
             frame = self._panel_forecast(steps, self._panel_future_covariates(X_df, steps))
             if levels is None:

@@ -287,7 +287,16 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
         if isinstance(first, pd.DataFrame) and {ID, TIME} <= set(first.columns):  # a panel's forecasts
             combined = self._combine([p.iloc[:, -1].to_numpy(dtype=float) for p in predictions])
             return first[[ID, TIME]].assign(**{type(self).__name__: combined})
-        stacked = np.stack([np.asarray(p, dtype=float) for p in predictions])
+        arrays = [np.asarray(p, dtype=float) for p in predictions]
+        odd = next((i for i, a in enumerate(arrays) if a.shape != arrays[0].shape), None)
+        if odd is not None:
+            raise ValueError(
+                f"The members' predictions differ in shape: {arrays[0].shape} from member 0, {arrays[odd].shape}"
+                f" from member {odd}. The members must model the same series: a member fit without"
+                " known_covariates takes their columns as series of its own (give every member the same"
+                " known_covariates)."
+            )
+        stacked = np.stack(arrays)
         if self.aggfunc == "median":
             combined = np.median(stacked, axis=0)
         else:

@@ -89,3 +89,14 @@ def test_unfitted_ensemble_says_so(series):
 
     with pytest.raises(NotFittedError):
         EnsembleForecaster([("a", WindowForecaster())]).forecast(3)
+
+
+def test_members_modelling_other_series_are_named():
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame({"sales": 20 + rng.randn(60).cumsum(), "promo": (rng.rand(60) < 0.3).astype(float)})
+    quick = dict(hidden_layer_sizes=(4,), epochs=2, random_state=0)
+    ensemble = EnsembleForecaster([("told", WindowForecaster(known_covariates=["promo"], **quick)),
+                                   ("untold", WindowForecaster(**quick))])
+    ensemble.fit(frame)  # the second member takes promo as a series of its own
+    with pytest.raises(ValueError, match=r"differ in shape: \(3,\) from member 0, \(3, 2\) from member 1"):
+        ensemble.forecast(3, X_df=pd.DataFrame({"promo": [0.0, 1.0, 0.0]}, index=range(60, 63)))

@@ -559,8 +559,7 @@ def check_covariates(estimator):
     if fitted and statics != estimator._static_names():
         raise ValueError(f"static_features_={_show(statics or None)} where static_features={_show(estimator.static_features)}")
     regressed = getattr(estimator, "covariate_coef_", None) is not None
-    makes = (fitted and estimator.covariate_effect in ("linear", "both") and len(fitted) > len(statics)
-             and (getattr(estimator, "panel_", False) or estimator.forecasts_itself_))  # fmt: skip
+    makes = bool(fitted) and estimator._makes_linear_effect(getattr(estimator, "panel_", False) or estimator.forecasts_itself_)
     if fitted and regressed != bool(makes):
         raise ValueError(f"a fitted state {'with' if regressed else 'without'} a linear effect of the known covariates"
                          f" where covariate_effect={estimator.covariate_effect!r} makes {'one' if makes else 'none'}")  # fmt: skip

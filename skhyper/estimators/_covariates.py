@@ -176,7 +176,7 @@ class KnownCovariates:
         and the network sees the covariates whatever ``covariate_effect``."""
         self._covariate_effect = self.covariate_effect
         self.covariate_coef_ = self.covariate_reference_ = None
-        if covariates is None or not self._n_known() or self._covariate_effect == "network":
+        if not self._makes_linear_effect(covariates is not None):
             return
         source = getattr(self, "_effect_source", None)  # a calibration copy: the forecaster's own effect
         if source is not None and getattr(source, "covariate_coef_", None) is not None:
@@ -214,15 +214,23 @@ class KnownCovariates:
                 stacklevel=_user_stacklevel(),
             )
 
-    def _series_effects(self, values, covariates, lag, starts):
+    def _series_effects(self, values, covariates, lag, starts, which=None):
         """Each series' coefficients and reference (n_series, k) from a
-        panel's values (n, 1) and covariates, its rows ``starts[i]:starts[i + 1]``."""
+        panel's values (n, 1) and covariates, its rows ``starts[i]:starts[i + 1]``;
+        with ``which``, regressions of those series only (the others' rows 0)."""
         known = self._n_known()
         covariates = covariates[:, :known]
         coef = np.zeros((len(starts) - 1, known))
-        for i, (a, b) in enumerate(zip(starts[:-1], starts[1:])):
+        for i in range(len(starts) - 1) if which is None else which:
+            a, b = starts[i], starts[i + 1]
             coef[i] = difference_regression(values[a:b], covariates[a:b], lag)[:, 0]
         return coef, covariates[starts[1:] - 1].copy()
+
+    def _makes_linear_effect(self, forecasts_itself):
+        """Whether a fit with these parameters regresses on its known
+        covariates: ``covariate_effect`` other than "network", known
+        covariates among ``covariates_``, and a model of the series itself."""
+        return self.covariate_effect != "network" and self._n_known() > 0 and bool(forecasts_itself)
 
     def _carry_linear_effect(self, panel):
         """For ``partial_fit`` on a panel: each of its series' linear effect,
@@ -232,7 +240,7 @@ class KnownCovariates:
             return
         seen = pd.Index(self.panel_ids_).get_indexer(pd.Index(panel.ids))
         coef, reference = self._series_effects(panel.values[:, None], panel.covariates, self.seasonal_period_ or 1,
-                                               panel.starts)  # fmt: skip
+                                               panel.starts, which=np.flatnonzero(seen < 0))  # fmt: skip
         known = seen >= 0
         coef[known], reference[known] = self.covariate_coef_[seen[known]], self.covariate_reference_[seen[known]]
         self.covariate_coef_, self.covariate_reference_ = coef, reference

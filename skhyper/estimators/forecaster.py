@@ -276,7 +276,7 @@ class WindowForecaster(
         ``"both"``: the regression, and the network sees them too.  On
         series other than the covariate benchmark's
         (``benchmarks/covariates_validate.py``), ``"linear"`` was best or
-        tied on each; a choice for a search.  Static features always enter
+        within 0.02 of the best on each; a choice for a search.  Static features always enter
         the network.
     covariate_window : bool, default=False
         With ``known_covariates`` the network sees (``covariate_effect``

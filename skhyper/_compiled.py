@@ -163,6 +163,12 @@ class Trainer:
         self._concrete = {}
         self._fits = 0
 
+    @property
+    def traced_epochs(self):
+        """Whether this trainer's epochs have been traced (a fit of its
+        architecture ran in this thread)."""
+        return "epochs" in self._concrete
+
     def _call(self, name, *args):
         function = self._concrete.get(name)
         if function is None:

@@ -16,13 +16,26 @@ from scipy import sparse
 
 _lock = threading.Lock()
 _results = {}  # (estimator's kind, params) -> [(its rows: _Rows or a digest, a fitted estimator, its search), ...]
-_searching = threading.local()  # .search: the fused search this thread is fitting
+_searching = threading.local()  # .search: the fused search this thread is fitting; .refit: see take_result
 
 
 def take_result(estimator, X, y, sample_weight):
     """The fused fit of ``estimator`` on ``(X, y)``, if a search trained one
-    (each is taken once), else None."""
-    if not _results or sample_weight is not None:
+    (each is taken once), or its refit trains it now on the search's stack
+    (``_searching.refit``, set once the search has evaluated its
+    candidates); else None."""
+    if sample_weight is not None:
+        return None
+    found = _kept(estimator, X, y)
+    refit = getattr(_searching, "refit", None)
+    if found is None and refit is not None:
+        _searching.refit = None  # (sklearn refits once: nothing else takes this path)
+        return refit(estimator, X, y)
+    return found
+
+
+def _kept(estimator, X, y):
+    if not _results:
         return None
     key, digest = _params_key(estimator), None
     with _lock:

@@ -191,6 +191,8 @@ class Stack:
         self._one_state = self._one_state and not masked
         one_noise = self._one_state and not self.jit  # (XLA compiles the step for one shape of noise)
         variant = (masked, one_noise, one_noise and self._one_rate)
+        if len(self.sizes) == 1 and variant not in self._epochs and self._epochs:
+            variant = next(iter(self._epochs))  # (a member alone: every variant steps it as its own fit)
         arguments = (tf.constant(epoch, tf.int64), tf.constant(rates), tf.constant(active), *self.data)
         try:
             losses, scores = self._epoch(variant)(*arguments)
@@ -204,6 +206,11 @@ class Stack:
             return self.run_epoch(epoch, rates, active)
         self._ran = True
         return losses.numpy(), scores.numpy()
+
+    def traced(self):
+        """Whether an epoch is traced: a member alone can run any variant (it
+        steps in every step, and its dropout noise is its own state's)."""
+        return bool(self._epochs)
 
     def _epoch(self, variant):
         """The traced epoch of ``variant`` (traced the first time it is asked for)."""

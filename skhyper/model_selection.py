@@ -109,13 +109,14 @@ class _Fused:
         self._fit_seconds = []  # (candidates, seconds of each fit or None) per batch sklearn evaluates
         if in_workers:
             self.n_jobs = 1
-        outer, _searching.search = getattr(_searching, "search", None), self
+        outer = getattr(_searching, "search", None), getattr(_searching, "refit", None)
+        _searching.search, _searching.refit = self, None
         try:
             return super().fit(X, y, **params)
         finally:
             self.n_jobs = jobs
             del self._fusing, self._fuse_jobs, self._fit_seconds
-            _searching.search = outer
+            _searching.search, _searching.refit = outer
             _let_go(self)
 
     def _fuses_in_workers(self, X, y, params):
@@ -167,7 +168,9 @@ class _Fused:
             self._fit_seconds.append((len(candidate_params), self._train_fused(candidate_params, cv)))
             return evaluate_candidates(candidate_params, cv, more_results, **more)
 
-        return super()._run_search(fused_evaluate, **kwargs)
+        found = super()._run_search(fused_evaluate, **kwargs)
+        _searching.refit = _refit_on_stack  # (sklearn's refit comes next, in this thread)
+        return found
 
     def _train_fused(self, candidates, cv):
         """Train the candidates' fits that can be fused (in workers with
@@ -376,8 +379,6 @@ def _prepare(estimator, X, y, found_by=None):
     y)``); ``_KEPT`` when it trained the fit alone (the first of its
     architecture) and kept it; or None (then sklearn fits it, and raises what
     it raises)."""
-    from .fused import Member
-
     found_by = _digest(X, y) if found_by is None else found_by
     try:
         rows = estimator._prepare_fit(X, y, None, warm_start=False)
@@ -390,12 +391,50 @@ def _prepare(estimator, X, y, found_by=None):
             return None
         _keep(estimator, found_by, estimator)
         return _KEPT
+    member = _member(estimator, rows)
+    member.found_by = found_by
+    return member
+
+
+def _member(estimator, rows):
+    """The fused member of ``estimator``, its fit prepared on ``rows``
+    (what its ``_prepare_fit`` returned) and its network drawn."""
+    from .fused import Member
+
     before = estimator._before_training(0)
     X_train, y_model, weights, plan = estimator._training_plan(*rows[:4], estimator._epochs(), 0)
     member = Member(estimator, X_train, y_model, weights, plan)
-    member.found_by = found_by
     member.after_training = lambda history: estimator._after_training(before, *rows[:4], history)
     return member
+
+
+def _refit_on_stack(estimator, X, y):
+    """The refit of a fused search (sklearn's fit of the best candidate on
+    every row, or a Pipeline's last step on its rows), trained on the stack
+    its candidates trained on: a fitted copy of ``estimator``, or None when
+    there is no such stack (then it is fitted as any fit, with the same
+    result).  Fitted one by one, the refit would trace the compiled loop of
+    its architecture: in a process's first search, about as long as the
+    stack took to trace."""
+    from .estimators._base import KerasMLPBase
+    from .fused import fusable, train_alone
+
+    if not isinstance(estimator, KerasMLPBase) or not fusable(estimator):
+        return None
+    fitted = clone(estimator)
+    try:
+        rows = fitted._prepare_fit(X, y, None, warm_start=False)
+    except Exception:  # noqa: BLE001 - the fit itself raises it
+        return None
+    if not fitted._as_drawn():
+        return None
+    member = _member(fitted, rows)
+    history = train_alone(member)
+    if history is None:
+        return None
+    member.after_training(history)
+    fitted._finish_fit(history)  # (a diverged fit raises here, as its own fit would)
+    return fitted
 
 
 def _train_groups(members):

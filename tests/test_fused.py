@@ -100,14 +100,17 @@ def test_members_differing_in_optimizer_settings_and_dropout_rates_train_in_one_
 
 def test_the_first_fit_of_an_architecture_joins_its_group(digits, count_groups):
     """A search that meets an architecture first builds one Keras model (its
-    template) and trains that fit in the group too, as its own fit would."""
+    template) and trains that fit in the group too, as its own fit would;
+    its refit trains on the group's stack (no fit of the architecture has
+    traced the compiled loop)."""
     X, y = digits
     estimator = KerasMLPClassifier(**{**TINY, "hidden_layer_sizes": (7, 3), "dropout": 0.1})  # built by no other test
     grid = {"random_state": [0, 1]}
     fused_search = skhyper_search.GridSearchCV(clone(estimator), grid, cv=3).fit(X, y)
-    assert count_groups == [6]
+    assert count_groups == [6, 1]
     plain = sklearn_search.GridSearchCV(clone(estimator), grid, cv=3).fit(X, y)
     assert_same_results(plain, fused_search)
+    np.testing.assert_allclose(fused_search.predict_proba(X), plain.predict_proba(X), atol=1e-6)
 
 
 @pytest.mark.parametrize("xla", [False, True], ids=["tensorflow", "xla"])
@@ -831,3 +834,61 @@ def test_a_sparse_folds_result_is_found_by_its_values(digits, count_groups):
     plain, fused_search = both(KerasMLPClassifier(**TINY), {"random_state": [0, 1]}, X, y[:300], cv=2)
     assert_same_results(plain, fused_search)
     assert sum(count_groups) == 4  # every fit fused (sklearn's search built the architecture)
+
+
+def _in_a_new_thread(run):
+    """``run()``'s result, run in a thread of its own: a thread without the
+    stacks and traced loops other tests left in this one (both are kept per
+    thread), as in a process's first search."""
+    import threading
+
+    out = {}
+
+    def target():
+        try:
+            out["result"] = run()
+        except BaseException as error:  # noqa: BLE001 - raised again below
+            out["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["result"]
+
+
+@pytest.mark.parametrize("settings", [{"dropout": 0.1, "optimizer": "rmsprop"}, {"optimizer": "adam", "l2": 1e-3}])
+def test_a_first_search_fuses_and_refits_on_its_stack(digits, monkeypatch, settings):
+    """In a thread where no fit of the architecture ran (a process's first
+    search), a fused search fuses its group and refits the best candidate on
+    the stack it traced: the compiled loop is never traced there (it would
+    cost about as much again).  The refit is the one sklearn's search makes.
+    The next search's refit traces the compiled loop (faster from then on)."""
+    from skhyper._compiled import trainer_for
+
+    monkeypatch.setattr(fused, "FUSE_MIN_MEMBERS", 6)
+    monkeypatch.setattr(fused, "STACK_FIRST_SECONDS", 60.0)  # (only a thread without the compiled loop fuses)
+    X, y = digits
+    estimator = KerasMLPClassifier(**{**TINY, **settings})
+    grid = {"random_state": [0, 1, 2]}
+    plain = sklearn_search.GridSearchCV(estimator, grid, cv=2).fit(X, y)
+    trained = []
+    train = fused.train_members
+    monkeypatch.setattr(fused, "train_members", lambda members: trained.append(len(members)) or train(members))
+
+    def two_searches():
+        first = skhyper_search.GridSearchCV(estimator, grid, cv=2).fit(X, y)
+        network = first.best_estimator_._network()
+        loop = trainer_for(network.template, "accuracy", 1, template=True)
+        traced_after_first = loop.traced_epochs
+        second = skhyper_search.GridSearchCV(estimator, grid, cv=2).fit(X, y)
+        return first, traced_after_first, second, loop.traced_epochs
+
+    first, traced_after_first, second, traced_after_second = _in_a_new_thread(two_searches)
+    assert trained == [6, 1, 6]  # the first search's group and refit; the second's group
+    assert not traced_after_first and traced_after_second
+    for search in (first, second):
+        assert_same_results(plain, search)
+        np.testing.assert_allclose(search.predict_proba(X), plain.predict_proba(X), atol=1e-6)
+        assert search.best_estimator_.history_["loss"] == pytest.approx(plain.best_estimator_.history_["loss"], rel=1e-5)

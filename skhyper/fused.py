@@ -250,6 +250,16 @@ FUSE_MIN_MEMBERS = 6
 #: the same VM's).
 STACK_FIRST_SECONDS = 0.6
 
+#: What fusing must save (``_saved_seconds``) to pay in a thread where no fit
+#: of the architecture has traced the compiled loop (a process's first
+#: search), which fitting one by one would trace: tracing the stack costs a
+#: little more than that, and a refit on the stack is slower than the loop.
+#: Seed 003's network, first searches in fresh processes of 2, 3 and 8
+#: initializers x cv=3 (0.035, 0.053 and 0.14 s saved by the estimate): 6
+#: fits 0.13 s slower fused than one by one, 9 fits 0.07 s slower, 24 fits
+#: 0.17 s faster (the same VM).
+FIRST_SEARCH_SECONDS = 0.1
+
 #: What fusing saves a member-step (seconds) with a negligible product to
 #: compute (the README's forecasting search on Airline, 72 fits of networks
 #: of 1,300-2,100 weights at batch 32: 5.2 s one by one, 1.6 s fused) ...
@@ -265,11 +275,12 @@ def worth_fusing(members):
     """Whether training ``members`` (a group) together pays: at least
     ``FUSE_MIN_MEMBERS`` (and two) of them, and either a stack of their
     architecture is in this thread already, or what fusing saves them
-    (``_saved_seconds``) covers ``STACK_FIRST_SECONDS``, or no fit of their
-    architecture has traced the compiled loop in this thread (a process's
-    first search: fitted one by one, they would trace the loop, which costs
-    about what the stack's trace does, and the search's refit trains on the
-    stack: see :func:`train_alone`), or a group of their architecture was
+    (``_saved_seconds``) covers ``STACK_FIRST_SECONDS``, or covers
+    ``FIRST_SEARCH_SECONDS`` where no fit of their architecture has traced
+    the compiled loop in this thread (a process's first search: fitted one
+    by one, they would trace the loop, which costs about what the stack's
+    trace does, and the search's refit trains on the stack: see
+    :func:`train_alone`), or a group of their architecture was
     fitted one by one before in this thread (a search run again, in a
     session or in a worker process joblib keeps: the stack is then paid for
     once, in the second run, for the runs to come).  Otherwise each trains
@@ -295,7 +306,7 @@ def worth_fusing(members):
     saved = _saved_seconds(members)
     if key in cache or key in seen or saved >= STACK_FIRST_SECONDS:
         return True
-    if saved > 0 and not _plain_traced(members):
+    if saved >= FIRST_SEARCH_SECONDS and not _plain_traced(members):
         return True
     seen[key] = True
     while len(seen) > _STACKS_SIZE:

@@ -869,6 +869,7 @@ def test_a_first_search_fuses_and_refits_on_its_stack(digits, monkeypatch, setti
 
     monkeypatch.setattr(fused, "FUSE_MIN_MEMBERS", 6)
     monkeypatch.setattr(fused, "STACK_FIRST_SECONDS", 60.0)  # (only a thread without the compiled loop fuses)
+    monkeypatch.setattr(fused, "FIRST_SEARCH_SECONDS", 0.0)  # (TINY's six fits save little)
     X, y = digits
     estimator = KerasMLPClassifier(**{**TINY, **settings})
     grid = {"random_state": [0, 1, 2]}
@@ -892,3 +893,22 @@ def test_a_first_search_fuses_and_refits_on_its_stack(digits, monkeypatch, setti
         assert_same_results(plain, search)
         np.testing.assert_allclose(search.predict_proba(X), plain.predict_proba(X), atol=1e-6)
         assert search.best_estimator_.history_["loss"] == pytest.approx(plain.best_estimator_.history_["loss"], rel=1e-5)
+
+
+def test_a_first_search_whose_group_saves_too_little_fits_one_by_one(digits, monkeypatch):
+    """In a thread where no fit of the architecture ran, a group whose fusing
+    would save less than ``FIRST_SEARCH_SECONDS`` is fitted one by one (the
+    stack's trace and a refit on it would cost more), with sklearn's results."""
+    monkeypatch.setattr(fused, "FUSE_MIN_MEMBERS", 6)
+    monkeypatch.setattr(fused, "STACK_FIRST_SECONDS", 60.0)
+    monkeypatch.setattr(fused, "FIRST_SEARCH_SECONDS", 60.0)
+    X, y = digits
+    estimator = KerasMLPClassifier(**{**TINY, "dropout": 0.1})
+    grid = {"random_state": [0, 1, 2]}
+    plain = sklearn_search.GridSearchCV(estimator, grid, cv=2).fit(X, y)
+    trained = []
+    train = fused.train_members
+    monkeypatch.setattr(fused, "train_members", lambda members: trained.append(len(members)) or train(members))
+    first = _in_a_new_thread(lambda: skhyper_search.GridSearchCV(estimator, grid, cv=2).fit(X, y))
+    assert trained == []
+    assert_same_results(plain, first)

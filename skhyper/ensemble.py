@@ -201,13 +201,17 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like, pandas Series or DataFrame
-            The series; each row is predicted from the rows of ``X`` before it.
+        X : array-like, pandas Series or DataFrame, or a panel
+            The series; each row is predicted from the rows of ``X`` before it
+            (of its own series, on a panel: a long DataFrame with
+            ``unique_id``, ``ds`` and ``y``).
 
         Returns
         -------
-        y_pred : ndarray or pandas Series
-            NaN where any member has no full window.
+        y_pred : ndarray, pandas Series or DataFrame
+            NaN where any member has no full window; on a panel, a DataFrame
+            of ``unique_id``, ``ds`` and the predictions (column
+            ``EnsembleForecaster``).
         """
         return self._combine([_forecaster(m).predict_in_sample(X) for m in self._fitted()])
 

@@ -16,7 +16,7 @@ Pure NumPy and pandas, no Keras.
 import numpy as np
 import pandas as pd
 
-__all__ = ["ID", "TIME", "TARGET", "Panel", "as_panel", "future_frame", "is_panel", "period_freq"]
+__all__ = ["ID", "TIME", "TARGET", "Panel", "as_panel", "future_frame", "is_panel", "period_freq", "row_order"]
 
 ID, TIME, TARGET = "unique_id", "ds", "y"
 
@@ -333,6 +333,34 @@ def _long_frame(data, name, covariates=(), any_columns=False):
     if data[ID].isna().any():
         raise ValueError(f"{name}: column {ID} has missing values.")
     return data  # (read, never modified)
+
+
+def row_order(frame, name="X"):
+    """The rows of the long frame ``frame`` in the order of its
+    :class:`Panel` (by series, then time): positions into ``frame``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A long frame with ``unique_id`` and ``ds``, checked by
+        :func:`as_panel`.
+    name : str, default="X"
+        How errors name ``frame``.
+
+    Returns
+    -------
+    ndarray of shape (len(frame),)
+        Row ``k`` of the panel's ``values`` is row ``order[k]`` of ``frame``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skhyper.panel import row_order
+    >>> row_order(pd.DataFrame({"unique_id": ["b", "a", "a"], "ds": [1, 2, 1]})).tolist()
+    [2, 1, 0]
+    """
+    order = _sort_order(frame[ID], _steps(frame[TIME], name)[0], name)
+    return np.arange(len(frame)) if order is None else order
 
 
 def _sort_order(ids, steps, name):

@@ -227,3 +227,49 @@ def test_a_shuffled_long_frame_is_the_same_panel_and_is_not_reordered():
     np.testing.assert_array_equal(a.starts, b.starts)
     assert list(a.ids) == list(b.ids) and a.last == b.last
 
+
+
+@pytest.mark.parametrize("settings", [{}, {"known_covariates": ["promo"]}, {"known_covariates": ["promo"], "covariate_effect": "both"}])
+def test_predict_in_sample_on_a_panel_predicts_each_row_from_its_series_before_it(settings):
+    """The fitted values of a panel: a row appended after each series' end is
+    predicted as forecast(1) predicts that step; a shuffled frame gets the
+    same predictions in its own row order; each series' first level rows are
+    NaN; a series the forecaster was not fit on is named."""
+    rng = np.random.RandomState(1)
+    frame = make_panel(4).assign(promo=lambda d: rng.randint(0, 2, len(d)))
+    frame["y"] += 3 * frame["promo"]
+    forecaster = WindowForecaster(seasonal_period=12, **QUICK, **settings).fit(
+        frame if settings else frame[["unique_id", "ds", "y"]])
+    after = frame.groupby("unique_id").tail(1).assign(ds=lambda d: d.ds + pd.offsets.MonthBegin(1), y=0.0, promo=1)
+    extended = pd.concat([frame, after], ignore_index=True)
+    if not settings:
+        extended, after = extended.drop(columns="promo"), after.drop(columns="promo")
+    fitted = forecaster.predict_in_sample(extended)
+    assert list(fitted.columns) == ["unique_id", "ds", "WindowForecaster"]
+    assert fitted.index.equals(extended.index)
+    expected = forecaster.forecast(1, X_df=after.drop(columns="y") if settings else None)
+    np.testing.assert_allclose(fitted.tail(len(after))["WindowForecaster"].to_numpy(),
+                               expected["WindowForecaster"].to_numpy(), rtol=1e-9)  # fmt: skip
+    first = fitted.groupby("unique_id").head(forecaster.panel_level_rows_)
+    assert first["WindowForecaster"].isna().all()
+    assert fitted["WindowForecaster"].notna().sum() == len(extended) - 4 * forecaster.panel_level_rows_
+    shuffled = extended.sample(frac=1.0, random_state=0)
+    again = forecaster.predict_in_sample(shuffled)
+    assert again.index.equals(shuffled.index)
+    np.testing.assert_allclose(again.loc[fitted.index, "WindowForecaster"], fitted["WindowForecaster"])
+    with pytest.raises(ValueError, match="series 'new' was not in the panel"):
+        forecaster.predict_in_sample(extended.assign(unique_id=extended["unique_id"].replace("s0", "new")))
+    with pytest.raises(ValueError, match="long DataFrame with columns unique_id, ds and y"):
+        forecaster.predict_in_sample(extended[["unique_id", "ds"]])
+
+
+def test_an_ensemble_of_global_forecasters_predicts_in_sample_on_a_panel():
+    from skhyper import EnsembleForecaster
+
+    frame = make_panel(4)
+    members = [(f"s{seed}", WindowForecaster(seasonal_period=12, **{**QUICK, "random_state": seed})) for seed in (0, 1)]
+    ensemble = EnsembleForecaster(members).fit(frame)
+    fitted = ensemble.predict_in_sample(frame)
+    alone = [member.predict_in_sample(frame)["WindowForecaster"].to_numpy() for member in ensemble.forecasters_]
+    assert list(fitted.columns) == ["unique_id", "ds", "EnsembleForecaster"]
+    np.testing.assert_allclose(fitted["EnsembleForecaster"], np.mean(alone, axis=0))

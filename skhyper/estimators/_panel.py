@@ -32,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from ..metrics import naive_mae
-from ..panel import ID, TARGET, TIME, _as_panel, as_panel, future_frame, period_freq
+from ..panel import ID, TARGET, TIME, _as_panel, as_panel, future_frame, period_freq, row_order
 from ..seasonality import period_from_index
 from ..windows import level_rows_of
 from ._intervals import bound_columns
@@ -420,6 +420,44 @@ class PanelForecasting:
         future, asked = self._panel_predict_covariates(X, rows, step)  # only the series X asks for
         forecasts = self._panel_forecast_values(int(step.max()), asked, future)
         return forecasts[np.searchsorted(asked, rows), step - 1]
+
+    def _panel_predict_in_sample(self, X):
+        """One-step predictions of the rows of the long frame ``X`` (series
+        of the fit, with their ``y``), each from its series' values before
+        it, as a frame of ``unique_id``, ``ds`` and the predictions (the
+        index of ``X``); NaN for a series' first ``panel_level_rows_`` rows,
+        from which no training window started either."""
+        if not isinstance(X, pd.DataFrame) or not {ID, TIME, TARGET} <= set(X.columns):
+            raise ValueError(
+                f"predict_in_sample on a panel takes a long DataFrame with columns {ID}, {TIME} and {TARGET}"
+                " (the series to predict, usually the training panel)."
+            )
+        name = type(self).__name__
+        if len(X) == 0:
+            return X[[ID, TIME]].assign(**{name: np.zeros(0)})
+        panel = self._panel_of(self._with_statics(X), self._fitted_covariates())
+        fitted = pd.Index(self.panel_ids_).get_indexer(panel.ids)
+        if (fitted < 0).any():
+            raise ValueError(
+                f"predict_in_sample: series {panel.ids[int(np.argmax(fitted < 0))]!r} was not in the panel this"
+                " forecaster was fit on."
+            )
+        first, lookback = self._panel_level_rows(), self.window_size_
+        counts = np.maximum(panel.lengths - first, 0)
+        series = np.repeat(np.arange(len(panel)), counts)
+        ends = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + first  # each row's position
+        predictions = np.full(len(panel.values), np.nan)
+        for start in range(0, len(series), INPUT_CHUNK):
+            rows = slice(start, start + INPUT_CHUNK)
+            values, observed = self._gather(panel, series[rows], ends[rows], -lookback, 0)
+            covariates = None
+            if panel.covariates is not None:  # at the window's rows and at the row predicted
+                covariates = self._gather_covariates(panel, series[rows], ends[rows], -lookback, 1)
+            out = self._forecast_windows(values, observed, fitted[series[rows]], 1, covariates)
+            predictions[panel.starts[series[rows]] + ends[rows]] = out[:, 0]
+        in_rows = np.empty(len(X))
+        in_rows[row_order(X)] = predictions
+        return X[[ID, TIME]].assign(**{name: in_rows})
 
     def _panel_predict_intervals(self, X, levels):
         """:meth:`_panel_predict` with its intervals, as a frame indexed like ``X``."""

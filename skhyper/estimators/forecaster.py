@@ -888,19 +888,30 @@ class WindowForecaster(
         the season where the training series started (as when ``X`` is the
         training series).
 
+        After a panel fit, ``X`` is a long DataFrame of series the
+        forecaster was fit on, with their ``y`` (as statsforecast's
+        ``forecast_fitted_values`` and NeuralForecast's ``predict_insample``):
+        each row is predicted from its series' values before it, NaN for each
+        series' first ``panel_level_rows_`` rows.
+
         Parameters
         ----------
         X : array-like, pandas.Series or pandas.DataFrame
             The series, laid out as in ``fit`` (usually the training series;
-            with ``known_covariates``, their columns too).
+            with ``known_covariates``, their columns too); after a panel fit,
+            a long DataFrame with ``unique_id``, ``ds`` and ``y``.
 
         Returns
         -------
         ndarray of shape (n_steps,) or (n_steps, n_targets), pandas.Series or pandas.DataFrame
             The predictions, NaN for the first ``lags_[0]`` rows; a pandas
             Series or DataFrame with the index of ``X`` when ``X`` is one.
+            After a panel fit, a DataFrame of ``unique_id``, ``ds`` and the
+            predictions (column ``WindowForecaster``), indexed as ``X``.
         """
         check_is_fitted(self)
+        if getattr(self, "panel_", False):
+            return self._panel_predict_in_sample(X)
         X, covariates = self._series_and_covariates(X, "X", self._fitted_covariates())
         series = as_series(X, "X")
         self._check_columns(X, series)

@@ -273,3 +273,18 @@ def test_an_ensemble_of_global_forecasters_predicts_in_sample_on_a_panel():
     alone = [member.predict_in_sample(frame)["WindowForecaster"].to_numpy() for member in ensemble.forecasters_]
     assert list(fitted.columns) == ["unique_id", "ds", "EnsembleForecaster"]
     np.testing.assert_allclose(fitted["EnsembleForecaster"], np.mean(alone, axis=0))
+
+
+def test_seasonal_period_1_is_no_season_as_statsforecasts_season_length_1():
+    """``seasonal_period=1`` (statsforecast's ``season_length=1``, the
+    period M3 gives its yearly series) forecasts as ``None`` does, on a panel
+    and on one series."""
+    frame = make_panel(3)
+    one = WindowForecaster(seasonal_period=1, **QUICK).fit(frame)
+    none = WindowForecaster(seasonal_period=None, **QUICK).fit(frame)
+    assert one.seasonal_period_ is None
+    np.testing.assert_array_equal(one.forecast(4)["WindowForecaster"], none.forecast(4)["WindowForecaster"])
+    series = frame.loc[frame.unique_id == "s2", "y"].to_numpy()
+    one = WindowForecaster(seasonal_period=1, window_size=4, **QUICK).fit(series)
+    none = WindowForecaster(seasonal_period=None, window_size=4, **QUICK).fit(series)
+    np.testing.assert_array_equal(one.forecast(4), none.forecast(4))

@@ -160,7 +160,7 @@ def test_files_from_before_seasonal_windows_still_load(tmp_path):
     [
         (dict(seasonal_period=7, seasonal_window=5, horizon=3),
          r"seasonal_window=5 with seasonal_period=7 and horizon=3 .* at most seasonal_period - horizon = 4"),
-        (dict(seasonal_period=1), "seasonal_period"),
+        (dict(seasonal_period=0), "seasonal_period"),
         (dict(seasonal_period=20, seasonal_window=-1), "seasonal_window"),
         (dict(relative_to="median"), "relative_to"),
     ],

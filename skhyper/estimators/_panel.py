@@ -134,7 +134,7 @@ class PanelForecasting:
 
     def _panel_season(self, panel):
         if self.seasonal_period != "auto":
-            return self.seasonal_period
+            return self._season_given()
         if panel.freq is None:
             return None
         index = pd.period_range(end=pd.Period("2000-01-01", freq=panel.freq), periods=3, freq=panel.freq)

@@ -97,10 +97,15 @@ class SeasonalTransforms:
         season = self._season_of(len(values), first_row)
         return values * season if self.deseasonalize_ == "multiplicative" else values + season
 
+    def _season_given(self):
+        """``seasonal_period`` as given, 1 (no season, statsforecast's
+        ``season_length=1``) read as None."""
+        return None if self.seasonal_period == 1 else self.seasonal_period
+
     def _resolve_season(self, series):
         """``seasonal_period``, or the one ``"auto"`` finds in the training series."""
         if self.seasonal_period != "auto":
-            return self.seasonal_period
+            return self._season_given()
         if irregular_time_index(series.index):
             warnings.warn(
                 "seasonal_period='auto': X's DatetimeIndex has no regular frequency (missing"
@@ -121,7 +126,7 @@ class SeasonalTransforms:
         ``horizon=interval_horizon`` (``_season_fits_horizon``), where the
         user did not choose the horizon.
         """
-        period = self.seasonal_period
+        period = self._season_given()
         if period == "auto" or getattr(self, "_season_fits_horizon", False):
             period = getattr(self, "seasonal_period_", None) if period == "auto" else period
             if period is None or period < self.horizon:

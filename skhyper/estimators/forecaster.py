@@ -68,7 +68,8 @@ class WindowForecaster(
         Rows it predicts at once (``forecast`` steps ``horizon`` at a time).
     seasonal_period : int, "auto" or None, default=None
         The length of a season in rows (365 for daily data with a yearly
-        cycle, 7 for a weekly one).  ``"auto"`` finds it at ``fit`` (see
+        cycle, 7 for a weekly one); None or 1 (statsforecast's
+        ``season_length=1``) for none.  ``"auto"`` finds it at ``fit`` (see
         ``seasonal_period_``): from a regular time index's frequency (hourly
         24, half-hourly 48, daily 7 or, with more than two years, 365, weekly
         52, monthly 12, quarterly 4), otherwise from the autocorrelation of
@@ -442,7 +443,7 @@ class WindowForecaster(
         **KerasMLPRegressor._parameter_constraints,
         "window_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "horizon": [Interval(Integral, 1, None, closed="left")],
-        "seasonal_period": [Interval(Integral, 2, None, closed="left"), StrOptions({"auto"}), None],
+        "seasonal_period": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
         "seasonal_window": [Interval(Integral, 0, None, closed="left")],
         "relative_to": [StrOptions({"auto", "mean", "last"}), None],
         "linear_path": ["boolean"],
@@ -768,7 +769,7 @@ class WindowForecaster(
 
     def _check_seasonal_window(self):
         """On one series (a panel's windows hold the latest rows only)."""
-        explicit_season = isinstance(self.seasonal_period, Integral) and not getattr(self, "_season_fits_horizon", False)
+        explicit_season = isinstance(self._season_given(), Integral) and not getattr(self, "_season_fits_horizon", False)
         if explicit_season and self.seasonal_window > self.seasonal_period - self.horizon:
             raise ValueError(
                 f"seasonal_window={self.seasonal_window} with seasonal_period="

@@ -38,6 +38,7 @@ histories.
 import json
 import math
 import threading
+import weakref
 from collections import OrderedDict
 
 import numpy as np
@@ -350,7 +351,7 @@ def train_alone(member):
         return None  # (the compiled loop trains one network faster than a stack of one)
     stack = (getattr(_local, "stacks", None) or {}).get(_stack_key([member]))
     search = getattr(_searching, "search", None)
-    if stack is None or stack.search is not search or not stack.traced():
+    if stack is None or stack.search is None or stack.search() is not search or not stack.traced():
         return None  # (a later search pays the compiled loop's trace once, and its fits are faster)
     return train_members([member])[0]
 
@@ -375,7 +376,8 @@ def _stack_for(trainer, members):
     stack = cache.pop(key, None)
     if stack is None:
         stack = _Stack(trainer, members, key[-1])
-        stack.search = getattr(_searching, "search", None)  # (the search that traced it: see train_alone)
+        search = getattr(_searching, "search", None)  # the search that traced it (see train_alone), not kept alive
+        stack.search = None if search is None else weakref.ref(search)
     cache[key] = stack
     while len(cache) > 1 and (len(cache) > _STACKS_SIZE or sum(s.nbytes() for s in cache.values()) > STACKS_BYTES):
         cache.popitem(last=False)

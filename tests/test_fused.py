@@ -912,3 +912,19 @@ def test_a_first_search_whose_group_saves_too_little_fits_one_by_one(digits, mon
     first = _in_a_new_thread(lambda: skhyper_search.GridSearchCV(estimator, grid, cv=2).fit(X, y))
     assert trained == []
     assert_same_results(plain, first)
+
+
+def test_the_stacks_a_thread_keeps_do_not_keep_their_search_alive(digits):
+    """A stack remembers the search that traced it (its refit may train
+    there) without holding it: the search, its results and its best
+    estimator are freed when the user lets them go."""
+    import gc
+    import weakref
+
+    X, y = digits
+    search = skhyper_search.GridSearchCV(KerasMLPClassifier(**TINY), {"random_state": [0, 1]}, cv=2).fit(X, y)
+    assert any(stack.search is not None for stack in fused._local.stacks.values())
+    gone = weakref.ref(search)
+    del search
+    gc.collect()
+    assert gone() is None

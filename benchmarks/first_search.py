@@ -4,6 +4,8 @@
     python benchmarks/first_search.py --processes 5   # more fresh processes per contender
     python benchmarks/first_search.py --tree          # + a call tree (CPU seconds) of one first fused search
     taskset -c 1 python benchmarks/first_search.py    # pinned to one core (a shared machine: less noise)
+    python benchmarks/first_search.py --candidates 2 --contenders fused,plain --warm 0 \
+        --out benchmarks/results/first_search_small.md   # a small grid (6 fits): fused never slower?
 
 Seed 003's grid (``speed.py``'s task 7a): 8 kernel initializers x cv=3 of a
 64-64 MLP (dropout 0.1, RMSprop, batch 128, 10 epochs) on sklearn's digits,
@@ -47,9 +49,10 @@ CONTENDERS = {
 }
 
 
-def searches():
-    """``{name: run}``: each contender's search of seed 003's grid, and
-    sklearn's MLP grid (``"sklearn"``)."""
+def searches(candidates=8):
+    """``{name: run}``: each contender's search of seed 003's grid (its first
+    ``candidates`` initializers), and sklearn's MLP grid (``"sklearn"``, 8
+    alphas)."""
     import numpy as np
     from sklearn.model_selection import GridSearchCV
 
@@ -63,7 +66,7 @@ def searches():
     X, y = load_digits(return_X_y=True)
     estimator = KerasMLPClassifier(hidden_layer_sizes=(64, 64), dropout=[0.1, 0.0], optimizer="rmsprop",
                                    batch_size=128, epochs=10, random_state=0)  # fmt: skip
-    grid, sk_grid = {"kernel_initializer": INITIALIZERS}, {"alpha": np.logspace(-5, 2, 8)}
+    grid, sk_grid = {"kernel_initializer": INITIALIZERS[:candidates]}, {"alpha": np.logspace(-5, 2, 8)}
     scikeras = scikeras_classifier(10, hidden=(64, 64), dropout=0.1, optimizer="rmsprop")
     return {
         "sklearn": lambda: GridSearchCV(sklearn_classifier(10, hidden=(64, 64)), sk_grid, cv=3).fit(X, y),
@@ -137,7 +140,7 @@ class Phases:
         return spent
 
 
-def child(name, warm, phases=False):
+def child(name, warm, phases=False, candidates=8):
     """In a new process: the contender's first search, sklearn's MLP grid,
     then ``warm`` pairs of both (JSON on the last line)."""
     import warnings
@@ -145,7 +148,7 @@ def child(name, warm, phases=False):
     from sklearn.exceptions import ConvergenceWarning
 
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
-    runs = searches()
+    runs = searches(candidates)
     hooks = Phases() if phases else None
     first_wall, first_cpu, fitted = _clock(runs[name])
     out = {"first": [first_wall, first_cpu], "warm": [], "sklearn": [], "best_score": float(fitted.best_score_),
@@ -162,14 +165,15 @@ def child(name, warm, phases=False):
     print(json.dumps(out))
 
 
-def in_fresh_process(name, warm, phases=False):
+def in_fresh_process(name, warm, phases=False, candidates=8):
     """Run :func:`child` for ``name`` in a new Python process."""
-    arguments = [sys.executable, __file__, "--child", name, "--warm", str(warm)] + ["--phases"] * phases
+    arguments = [sys.executable, __file__, "--child", name, "--warm", str(warm), "--candidates", str(candidates)]
+    arguments += ["--phases"] * phases
     out = subprocess.run(arguments, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def first_and_warm(names, processes, warm, phases=True):
+def first_and_warm(names, processes, warm, phases=True, candidates=8):
     """``{name: [child results, one per process]}``, the processes of the
     contenders interleaved (the machine's load shared alike); with
     ``phases``, the fused search's phases too.  scikeras (half a minute a
@@ -178,7 +182,7 @@ def first_and_warm(names, processes, warm, phases=True):
     for _ in range(processes):
         for name in names:
             runs = min(warm, 1) if name == "scikeras" else warm
-            results[name].append(in_fresh_process(name, runs, phases=phases and name == "fused"))
+            results[name].append(in_fresh_process(name, runs, phases=phases and name == "fused", candidates=candidates))
     return results
 
 
@@ -211,14 +215,15 @@ def _spread(values, digits=2):
     return f"{median:.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
 
 
-def report(results, processes, warm, tree=None):
+def report(results, processes, warm, tree=None, candidates=8):
     rows = summary(results)
     pinned = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     lines = [
-        "# A first search in a fresh process: seed 003's grid (24 fits)",
+        f"# A first search in a fresh process: seed 003's grid{'' if candidates == 8 else f', {candidates} of its initializers'} ({3 * candidates} fits)",
         "",
         (
-            f"`python benchmarks/first_search.py --processes {processes} --warm {warm}`; {processes} fresh processes"
+            f"`python benchmarks/first_search.py --processes {processes} --warm {warm}"
+            f"{'' if candidates == 8 else f' --candidates {candidates}'}`; {processes} fresh processes"
             f" per contender (imports excluded), CPUs {pinned} of {os.cpu_count()}; {platform.machine()}, Python"
             f" {platform.python_version()}, TensorFlow {_version('tensorflow')}, Keras {_version('keras')},"
             f" scikit-learn {_version('scikit-learn')}, load average {os.getloadavg()[0]:.1f} at the end."
@@ -262,8 +267,9 @@ def report(results, processes, warm, tree=None):
             first = statistics.median(r["first phases"].get(label, 0.0) for r in fused_runs)
             later = statistics.median(r.get("warm phases", {}).get(label, 0.0) for r in fused_runs)
             lines.append(f"| {label} | {first:.3f} | {later:.3f} |")
+        warm = [r["warm"][0][1] for r in fused_runs if r["warm"]]
         lines.append(f"| whole search | {statistics.median(r['first'][1] for r in fused_runs):.3f}"
-                     f" | {statistics.median(r['warm'][0][1] for r in fused_runs if r['warm']):.3f} |")  # fmt: skip
+                     f" | {statistics.median(warm) if warm else float('nan'):.3f} |")  # fmt: skip
     if tree:
         lines += ["", "## A first fused search's call tree (CPU seconds, pyinstrument)", "", "```", tree.rstrip(), "```"]
     return "\n".join(lines)
@@ -298,12 +304,13 @@ def main(argv=None):
     parser.add_argument("--warm", type=int, default=3, help="warm searches after the first in each process")
     parser.add_argument("--contenders", default="fused,plain,scikeras")
     parser.add_argument("--tree", action="store_true", help="add a CPU-time call tree of one first fused search")
+    parser.add_argument("--candidates", type=int, default=8, help="the grid's first N initializers (of 8)")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "first_search.md"))
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--phases", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child, args.warm, args.phases)
+        child(args.child, args.warm, args.phases, args.candidates)
         return
     names = [n for n in args.contenders.split(",") if n]
     if "scikeras" in names:
@@ -312,8 +319,8 @@ def main(argv=None):
         except ImportError:
             names.remove("scikeras")
             print("scikeras is not installed: not measured")
-    results = first_and_warm(names, args.processes, args.warm)
-    text = report(results, args.processes, args.warm, call_tree() if args.tree else None)
+    results = first_and_warm(names, args.processes, args.warm, candidates=args.candidates)
+    text = report(results, args.processes, args.warm, call_tree() if args.tree else None, args.candidates)
     Path(args.out).write_text(text + "\n")
     print(text)
     print(f"written to {args.out}")

@@ -625,6 +625,8 @@ def _check_classifier(estimator):
 def _check_given(estimator):
     for name in ("window_size", "seasonal_period"):  # an "auto" one is whatever fit found
         given, fitted = getattr(estimator, name), getattr(estimator, name + "_")
+        if name == "seasonal_period" and given == 1:  # no season, as None
+            given = None
         if given != "auto" and fitted != given:
             raise ValueError(f"{name}_={fitted!r} where its parameter {name}={given!r} makes it that")
 

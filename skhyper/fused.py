@@ -49,7 +49,8 @@ from ._stack import Stack as _Stack
 from ._stack import n_targets, penalized
 from ._stack_optimizers import with_momentum
 
-__all__ = ["architecture", "fusable", "supported_optimizer", "train_alone", "train_members", "worth_fusing"]
+__all__ = ["architecture", "fusable", "has_stack_of_this_search", "supported_optimizer", "train_alone", "train_members",
+           "worth_fusing"]
 
 _OPTIMIZERS = ("sgd", "rmsprop", "adam")
 
@@ -322,6 +323,20 @@ def _plain_traced(members):
 
     first = members[0]
     return trainer_for(first.network.template, first.plan.metric, n_targets(first), template=True).traced_epochs
+
+
+def has_stack_of_this_search():
+    """Whether this thread keeps a stack that the fused search running now
+    traced (then its refit may train there: :func:`train_alone`).
+
+    Returns
+    -------
+    bool
+        False outside a fused search, or before it trained a group.
+    """
+    search = getattr(_searching, "search", None)
+    stacks = (getattr(_local, "stacks", None) or {}).values()
+    return search is not None and any(stack.search is not None and stack.search() is search for stack in stacks)
 
 
 def train_alone(member):

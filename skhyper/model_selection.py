@@ -417,10 +417,10 @@ def _refit_on_stack(estimator, X, y):
     its architecture: in a process's first search, about as long as the
     stack took to trace."""
     from .estimators._base import KerasMLPBase
-    from .fused import fusable, train_alone
+    from .fused import fusable, has_stack_of_this_search, train_alone
 
-    if not isinstance(estimator, KerasMLPBase) or not fusable(estimator):
-        return None
+    if not isinstance(estimator, KerasMLPBase) or not fusable(estimator) or not has_stack_of_this_search():
+        return None  # (before preparing the fit: the ordinary fit would prepare it again)
     fitted = clone(estimator)
     try:
         rows = fitted._prepare_fit(X, y, None, warm_start=False)
@@ -429,7 +429,10 @@ def _refit_on_stack(estimator, X, y):
     if not fitted._as_drawn():
         return None
     member = _member(fitted, rows)
-    history = train_alone(member)
+    try:
+        history = train_alone(member)
+    except Exception:  # noqa: BLE001 - the ordinary fit trains it, and raises what it raises
+        return None
     if history is None:
         return None
     member.after_training(history)

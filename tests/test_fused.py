@@ -928,3 +928,29 @@ def test_the_stacks_a_thread_keeps_do_not_keep_their_search_alive(digits):
     del search
     gc.collect()
     assert gone() is None
+
+
+def test_a_refit_without_a_stack_of_its_search_is_prepared_once_and_a_failing_stack_falls_back(digits, monkeypatch):
+    """The refit asks for the stack before preparing its fit (the ordinary
+    fit would prepare it again); where training on the stack fails, the
+    refit is the ordinary fit, with sklearn's result."""
+    X, y = digits
+    estimator = KerasMLPClassifier(**{**TINY, "dropout": 0.1})
+    grid = {"random_state": [0, 1]}
+    plain = sklearn_search.GridSearchCV(estimator, grid, cv=2).fit(X, y)  # (this thread has traced the loop)
+    prepared = []
+    member = skhyper_search._member
+    monkeypatch.setattr(skhyper_search, "_member", lambda e, rows: prepared.append(len(rows[0])) or member(e, rows))
+    monkeypatch.setattr(fused, "FUSE_MIN_MEMBERS", 60)  # (nothing fused: no stack of this search)
+    skhyper_search.GridSearchCV(estimator, grid, cv=2).fit(X, y)
+    assert len(X) not in prepared and prepared  # (the candidates' fits were prepared: 150 rows each)
+
+    def failing(member):
+        raise RuntimeError("a stack that fails")
+
+    monkeypatch.setattr(fused, "FUSE_MIN_MEMBERS", 2)
+    monkeypatch.setattr(fused, "FIRST_SEARCH_SECONDS", 0.0)
+    monkeypatch.setattr(fused, "train_alone", failing)
+    first = _in_a_new_thread(lambda: skhyper_search.GridSearchCV(estimator, grid, cv=2).fit(X, y))
+    assert_same_results(plain, first)
+    np.testing.assert_allclose(first.predict_proba(X), plain.predict_proba(X), atol=1e-6)

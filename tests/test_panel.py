@@ -275,7 +275,9 @@ def test_an_ensemble_of_global_forecasters_predicts_in_sample_on_a_panel():
     np.testing.assert_allclose(fitted["EnsembleForecaster"], np.mean(alone, axis=0))
 
 
-def test_seasonal_period_1_is_no_season_as_statsforecasts_season_length_1():
+def test_seasonal_period_1_is_no_season_as_statsforecasts_season_length_1(tmp_path):
+    from skhyper import persistence
+
     """``seasonal_period=1`` (statsforecast's ``season_length=1``, the
     period M3 gives its yearly series) forecasts as ``None`` does, on a panel
     and on one series."""
@@ -285,6 +287,34 @@ def test_seasonal_period_1_is_no_season_as_statsforecasts_season_length_1():
     assert one.seasonal_period_ is None
     np.testing.assert_array_equal(one.forecast(4)["WindowForecaster"], none.forecast(4)["WindowForecaster"])
     series = frame.loc[frame.unique_id == "s2", "y"].to_numpy()
-    one = WindowForecaster(seasonal_period=1, window_size=4, **QUICK).fit(series)
+    alone = WindowForecaster(seasonal_period=1, window_size=4, **QUICK).fit(series)
     none = WindowForecaster(seasonal_period=None, window_size=4, **QUICK).fit(series)
-    np.testing.assert_array_equal(one.forecast(4), none.forecast(4))
+    np.testing.assert_array_equal(alone.forecast(4), none.forecast(4))
+    for fitted in (one, alone):  # saved and loaded (the load's checks read 1 as None too)
+        path = tmp_path / f"{id(fitted)}.skhyper"
+        persistence.save(fitted, path)
+        loaded = persistence.load(path)
+        np.testing.assert_array_equal(np.asarray(loaded.forecast(4))[..., -1], np.asarray(fitted.forecast(4))[..., -1])
+
+
+def test_predict_in_sample_with_a_horizon_takes_the_covariates_of_the_blocks_steps_and_names_unknown_series():
+    """With ``horizon`` > 1 and covariates in the network, a row's prediction
+    comes from the block its training window predicted, whose later steps'
+    covariates come from the frame (changing them changes it); a series not
+    in the fit is named even where static features would be missing."""
+    rng = np.random.RandomState(2)
+    frame = make_panel(3).assign(promo=lambda d: rng.randint(0, 2, len(d)).astype(float), size=0.0)
+    frame["size"] = frame["unique_id"].str[1:].astype(float)
+    forecaster = WindowForecaster(seasonal_period=12, horizon=3, known_covariates=["promo"], static_features=["size"],
+                                  covariate_effect="both", **QUICK).fit(frame)  # fmt: skip
+    fitted = forecaster.predict_in_sample(frame)
+    at = frame.index[(frame.unique_id == "s1")][20]
+    changed = frame.copy()
+    changed.loc[[at + 1, at + 2], "promo"] += 50.0
+    again = forecaster.predict_in_sample(changed)
+    assert again.loc[at, "WindowForecaster"] != fitted.loc[at, "WindowForecaster"]
+    before = slice(None, at - 2)  # (rows at - 2 and before: blocks ending before the changed rows)
+    np.testing.assert_allclose(again.loc[before, "WindowForecaster"], fitted.loc[before, "WindowForecaster"])
+    extra = frame[frame.unique_id == "s0"].assign(unique_id="z").drop(columns="size")
+    with pytest.raises(ValueError, match="series 'z' was not in the panel"):
+        forecaster.predict_in_sample(pd.concat([frame.drop(columns="size"), extra]))

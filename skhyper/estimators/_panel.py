@@ -426,7 +426,9 @@ class PanelForecasting:
         of the fit, with their ``y``), each from its series' values before
         it, as a frame of ``unique_id``, ``ds`` and the predictions (the
         index of ``X``); NaN for a series' first ``panel_level_rows_`` rows,
-        from which no training window started either."""
+        from which no training window started either.  With ``horizon`` > 1
+        the network's block takes the covariates of its steps from ``X``,
+        as its training windows did (a series' last rows repeat its last)."""
         if not isinstance(X, pd.DataFrame) or not {ID, TIME, TARGET} <= set(X.columns):
             raise ValueError(
                 f"predict_in_sample on a panel takes a long DataFrame with columns {ID}, {TIME} and {TARGET}"
@@ -435,13 +437,15 @@ class PanelForecasting:
         name = type(self).__name__
         if len(X) == 0:
             return X[[ID, TIME]].assign(**{name: np.zeros(0)})
+        ids = pd.unique(X[ID].to_numpy())
+        unknown = pd.Index(self.panel_ids_).get_indexer(ids) < 0
+        if unknown.any():  # (before the static features, which it has none of)
+            raise ValueError(
+                f"predict_in_sample: series {ids[int(np.argmax(unknown))]!r} was not in the panel this forecaster"
+                " was fit on."
+            )
         panel = self._panel_of(self._with_statics(X), self._fitted_covariates())
         fitted = pd.Index(self.panel_ids_).get_indexer(panel.ids)
-        if (fitted < 0).any():
-            raise ValueError(
-                f"predict_in_sample: series {panel.ids[int(np.argmax(fitted < 0))]!r} was not in the panel this"
-                " forecaster was fit on."
-            )
         first, lookback = self._panel_level_rows(), self.window_size_
         counts = np.maximum(panel.lengths - first, 0)
         series = np.repeat(np.arange(len(panel)), counts)
@@ -451,8 +455,8 @@ class PanelForecasting:
             rows = slice(start, start + INPUT_CHUNK)
             values, observed = self._gather(panel, series[rows], ends[rows], -lookback, 0)
             covariates = None
-            if panel.covariates is not None:  # at the window's rows and at the row predicted
-                covariates = self._gather_covariates(panel, series[rows], ends[rows], -lookback, 1)
+            if panel.covariates is not None:  # at the window's rows and at the targets of its block, as in training
+                covariates = self._gather_covariates(panel, series[rows], ends[rows], -lookback, self.horizon)
             out = self._forecast_windows(values, observed, fitted[series[rows]], 1, covariates)
             predictions[panel.starts[series[rows]] + ends[rows]] = out[:, 0]
         in_rows = np.empty(len(X))

@@ -5,7 +5,7 @@
     python benchmarks/first_search.py --tree          # + a call tree (CPU seconds) of one first fused search
     taskset -c 1 python benchmarks/first_search.py    # pinned to one core (a shared machine: less noise)
     python benchmarks/first_search.py --candidates 2 --contenders fused,plain --warm 0 \
-        --out benchmarks/results/first_search_small.md   # a small grid (6 fits): fused never slower?
+        --out benchmarks/results/first_search_candidates_2.md   # a small grid (6 fits): fused never slower?
 
 Seed 003's grid (``speed.py``'s task 7a): 8 kernel initializers x cv=3 of a
 64-64 MLP (dropout 0.1, RMSprop, batch 128, 10 epochs) on sklearn's digits,

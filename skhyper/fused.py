@@ -259,7 +259,8 @@ STACK_FIRST_SECONDS = 0.6
 #: Seed 003's network, first searches in fresh processes of 2, 3 and 8
 #: initializers x cv=3 (0.035, 0.053 and 0.14 s saved by the estimate): 6
 #: fits 0.13 s slower fused than one by one, 9 fits 0.07 s slower, 24 fits
-#: 0.17 s faster (the same VM).
+#: 0.17 s faster (the same VM).  With it, 6, 9 and 15 fits take the plain
+#: search's time (``benchmarks/first_search.py --candidates 2``, 3, 5).
 FIRST_SEARCH_SECONDS = 0.1
 
 #: What fusing saves a member-step (seconds) with a negligible product to

@@ -295,7 +295,9 @@ def _fit_fused(estimator, X, y, pairs):
             member.share_rows(seen.setdefault(id(train), {}))
             member.index, member.seconds, member.kept = index, time.perf_counter() - started, False
             members.append(member)
-    tried -= {m.index for m in _train_groups(members)}  # (those left to be fitted one by one)
+    alone = _train_groups(members)
+    _train_one_by_one(alone)
+    tried -= {m.index for m in alone if not m.kept}  # (those sklearn's evaluation fits)
     spent.update((m.index, m.seconds) for m in members if m.kept)
     return tried, spent
 
@@ -402,8 +404,9 @@ def _member(estimator, rows):
     from .fused import Member
 
     before = estimator._before_training(0)
-    X_train, y_model, weights, plan = estimator._training_plan(*rows[:4], estimator._epochs(), 0)
-    member = Member(estimator, X_train, y_model, weights, plan)
+    plan_rows = estimator._training_plan(*rows[:4], estimator._epochs(), 0)  # (X, y_model, sample_weight, plan)
+    member = Member(estimator, *plan_rows)
+    member.plan_rows = plan_rows
     member.after_training = lambda history: estimator._after_training(before, *rows[:4], history)
     return member
 
@@ -482,6 +485,26 @@ def _train_groups(members):
                 member.kept = True
                 member.seconds += share + time.perf_counter() - started
     return alone
+
+
+def _train_one_by_one(members):
+    """Train prepared ``members`` that no group took, each as its own fit
+    trains (the compiled loop), and keep them: sklearn's fit of each would
+    check its rows and draw its network again.  One that fails is left to
+    sklearn's fit, which raises what it raises."""
+    from . import engine
+
+    for member in members:
+        started, estimator = time.perf_counter(), member.estimator
+        try:
+            history = engine.train(estimator._network(), *member.plan_rows, engine=estimator.engine)
+            member.after_training(history)
+            estimator._finish_fit(history)
+        except Exception:  # noqa: BLE001 - sklearn's fit trains it again and reports it
+            continue
+        _keep(estimator, member.found_by, estimator)
+        member.kept = True
+        member.seconds += time.perf_counter() - started
 
 
 def _member_bytes(member):

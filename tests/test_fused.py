@@ -898,7 +898,8 @@ def test_a_first_search_fuses_and_refits_on_its_stack(digits, monkeypatch, setti
 def test_a_first_search_whose_group_saves_too_little_fits_one_by_one(digits, monkeypatch):
     """In a thread where no fit of the architecture ran, a group whose fusing
     would save less than ``FIRST_SEARCH_SECONDS`` is fitted one by one (the
-    stack's trace and a refit on it would cost more), with sklearn's results."""
+    stack's trace and a refit on it would cost more), with sklearn's results,
+    each fit where the search prepared it (sklearn's fit takes it)."""
     monkeypatch.setattr(fused, "FUSE_MIN_MEMBERS", 6)
     monkeypatch.setattr(fused, "STACK_FIRST_SECONDS", 60.0)
     monkeypatch.setattr(fused, "FIRST_SEARCH_SECONDS", 60.0)
@@ -909,8 +910,12 @@ def test_a_first_search_whose_group_saves_too_little_fits_one_by_one(digits, mon
     trained = []
     train = fused.train_members
     monkeypatch.setattr(fused, "train_members", lambda members: trained.append(len(members)) or train(members))
+    prepared = []
+    prepare = KerasMLPClassifier._prepare_fit
+    monkeypatch.setattr(KerasMLPClassifier, "_prepare_fit", lambda self, *a, **k: prepared.append(1) or prepare(self, *a, **k))
     first = _in_a_new_thread(lambda: skhyper_search.GridSearchCV(estimator, grid, cv=2).fit(X, y))
     assert trained == []
+    assert len(prepared) == 3 * 2 + 1  # each fit prepared once (trained where it was), and the refit
     assert_same_results(plain, first)
 
 

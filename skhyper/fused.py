@@ -335,9 +335,13 @@ def has_stack_of_this_search():
     bool
         False outside a fused search, or before it trained a group.
     """
+    return any(_traced_by_this_search(stack) for stack in (getattr(_local, "stacks", None) or {}).values())
+
+
+def _traced_by_this_search(stack):
+    """Whether the fused search running now in this thread traced ``stack``."""
     search = getattr(_searching, "search", None)
-    stacks = (getattr(_local, "stacks", None) or {}).values()
-    return search is not None and any(stack.search is not None and stack.search() is search for stack in stacks)
+    return search is not None and stack.search is not None and stack.search() is search
 
 
 def train_alone(member):
@@ -366,8 +370,7 @@ def train_alone(member):
     if not fusable(member.estimator) or _plain_traced([member]):
         return None  # (the compiled loop trains one network faster than a stack of one)
     stack = (getattr(_local, "stacks", None) or {}).get(_stack_key([member]))
-    search = getattr(_searching, "search", None)
-    if stack is None or stack.search is None or stack.search() is not search or not stack.traced():
+    if stack is None or not _traced_by_this_search(stack) or not stack.traced():
         return None  # (a later search pays the compiled loop's trace once, and its fits are faster)
     return train_members([member])[0]
 

@@ -388,7 +388,7 @@ def _prepare(estimator, X, y, found_by=None):
         return None
     if not estimator._as_drawn():  # (the first of its architecture is, once built)
         try:
-            estimator._finish_fit(estimator._train(*rows[:4], estimator._epochs(), 0))
+            _train_ordinarily(estimator, rows)
         except Exception:  # noqa: BLE001
             return None
         _keep(estimator, found_by, estimator)
@@ -404,9 +404,8 @@ def _member(estimator, rows):
     from .fused import Member
 
     before = estimator._before_training(0)
-    plan_rows = estimator._training_plan(*rows[:4], estimator._epochs(), 0)  # (X, y_model, sample_weight, plan)
-    member = Member(estimator, *plan_rows)
-    member.plan_rows = plan_rows
+    member = Member(estimator, *estimator._training_plan(*rows[:4], estimator._epochs(), 0))
+    member.rows = rows  # (what _prepare_fit gave: the fit trains from them when no group takes it)
     member.after_training = lambda history: estimator._after_training(before, *rows[:4], history)
     return member
 
@@ -489,22 +488,24 @@ def _train_groups(members):
 
 def _train_one_by_one(members):
     """Train prepared ``members`` that no group took, each as its own fit
-    trains (the compiled loop), and keep them: sklearn's fit of each would
-    check its rows and draw its network again.  One that fails is left to
-    sklearn's fit, which raises what it raises."""
-    from . import engine
-
+    trains, and keep them: sklearn's fit of each would check its rows and
+    draw its network again.  One that fails is left to sklearn's fit, which
+    raises what it raises."""
     for member in members:
         started, estimator = time.perf_counter(), member.estimator
         try:
-            history = engine.train(estimator._network(), *member.plan_rows, engine=estimator.engine)
-            member.after_training(history)
-            estimator._finish_fit(history)
+            _train_ordinarily(estimator, member.rows)
         except Exception:  # noqa: BLE001 - sklearn's fit trains it again and reports it
             continue
         _keep(estimator, member.found_by, estimator)
         member.kept = True
         member.seconds += time.perf_counter() - started
+
+
+def _train_ordinarily(estimator, rows):
+    """Train ``estimator``, its fit prepared on ``rows`` (what its
+    ``_prepare_fit`` returned), as its own ``fit`` goes on from there."""
+    estimator._finish_fit(estimator._train(*rows[:4], estimator._epochs(), 0))
 
 
 def _member_bytes(member):

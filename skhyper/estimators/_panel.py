@@ -449,7 +449,7 @@ class PanelForecasting:
         first, lookback = self._panel_level_rows(), self.window_size_
         counts = np.maximum(panel.lengths - first, 0)
         series = np.repeat(np.arange(len(panel)), counts)
-        ends = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + first  # each row's position
+        ends = panel.lengths[series] - _ranks_from_end(counts)  # each row's position in its series
         predictions = np.full(len(panel.values), np.nan)
         for start in range(0, len(series), INPUT_CHUNK):
             rows = slice(start, start + INPUT_CHUNK)

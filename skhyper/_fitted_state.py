@@ -655,6 +655,21 @@ def _check_panel_params(estimator, network_inputs):
         raise ValueError("linear_lags_ outside lags_")
 
 
+def _check_window_reach(estimator):
+    """The window and the season's rows within ``lags_``, as every fit's
+    are: checked before the offsets they make are drawn (a file's huge
+    ``window_size_`` would otherwise allocate its offsets first)."""
+    lags = np.asarray(estimator.lags_)
+    largest = int(lags.max()) if lags.size else 0
+    window = estimator._window()
+    period, seasonal_window = estimator._season()
+    rows = max(window, estimator.horizon + 2 * seasonal_window if period else 0)
+    reach = max(window, period + seasonal_window if period else 0)
+    if rows > lags.size or reach > largest:
+        raise ValueError(f"window_size={window}, seasonal_period={period} and seasonal_window={seasonal_window}"
+                         f" reach past the {lags.size} lags_ (the oldest {largest}) a fit made")
+
+
 def _check_forecaster_params(estimator, network_inputs=None):
     _check_given(estimator)
     covariates = estimator._n_covariate_inputs(len(estimator.lags_))
@@ -663,6 +678,7 @@ def _check_forecaster_params(estimator, network_inputs=None):
         raise ValueError(f"a network of {network_inputs} inputs where {len(estimator.lags_)} lags of"
                          f" {estimator.n_features_in_} features and {len(estimator._network_covariates())} covariates"
                          f" (laid out as {estimator._covariate_layout()}) make {expected}")  # fmt: skip
+    _check_window_reach(estimator)
     differences = estimator._windows_unlike_fit(estimator.forecasts_itself_)
     if differences:
         raise ValueError(differences[0])

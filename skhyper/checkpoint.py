@@ -29,7 +29,7 @@ from sklearn.model_selection import (
 )
 
 from . import _progress
-from ._plain import decode as _decode, encode as _encode
+from ._plain import encode as _encode
 
 __all__ = ["CheckpointedSearch", "run_checkpointed"]
 
@@ -183,6 +183,7 @@ def run_checkpointed(search, X, y, path):
     path = Path(path)
     candidates = candidates_of(search)
     done = _read(path)
+    _drop_torn_line(path)  # the next record starts a line of its own
     if _progress.listeners():  # a progress bar: the folds of the candidates left, and the refit
         left = sum(_key(params) not in done for params in candidates)
         _progress.fits_planned(left * check_cv(search.cv).get_n_splits(X, y) + 1)
@@ -206,7 +207,9 @@ def run_checkpointed(search, X, y, path):
 def _summarize(search, candidates, done, X, y):
     records = [done[_key(params)] for params in candidates]
     metrics = sorted({k.removeprefix("test_") for k in records[0]["results"] if k.startswith("test_")})
-    cv_results = {"params": [_decode(r["params"]) for r in records]}
+    _check_same_results(search, records, metrics)
+    # the search's own candidates: a record's key names one, its "params" are not read back
+    cv_results = {"params": [dict(params) for params in candidates]}
     for name in sorted({n for params in cv_results["params"] for n in params}):
         cv_results[f"param_{name}"] = np.ma.masked_array(
             [params.get(name) for params in cv_results["params"]], dtype=object,
@@ -247,17 +250,73 @@ def _key(params):
     return json.dumps(_encode(dict(sorted(params.items()))))
 
 
+def _check_same_results(search, records, metrics):
+    """Every record holds the same scores, and the one the search refits on:
+    a file written by a search with other ``scoring`` is refused."""
+    names = set(records[0]["results"])
+    if any(set(record["results"]) != names for record in records):
+        raise ValueError("the checkpoint's candidates were scored differently (other scoring or cv between runs):"
+                         " use a new checkpoint file for a changed search.")  # fmt: skip
+    if isinstance(search.refit, str) and search.refit not in metrics:
+        raise ValueError(f"the checkpoint holds the scores {metrics}, not refit={search.refit!r}: it was written by"
+                         " a search with other scoring; use a new checkpoint file.")  # fmt: skip
+
+
+def _valid_results(results):
+    """A record's ``results``: lists of numbers, one per fold, with the
+    times and at least one score."""
+    if not isinstance(results, dict) or not {"fit_time", "score_time"} <= set(results):
+        return False
+    if not any(isinstance(name, str) and name.startswith("test_") for name in results):
+        return False
+    lengths = set()
+    for values in results.values():
+        if not isinstance(values, list) or not values:
+            return False
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            return False
+        lengths.add(len(values))
+    return len(lengths) == 1
+
+
 def _read(path):
-    """The finished candidates in ``path``; a torn last line (a crash mid-write) is dropped."""
+    """The finished candidates in ``path``; a torn last line (a crash
+    mid-write) is dropped, any other line that is not a record refused."""
     done = {}
     if not path.exists():
         return done
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = _lines(path)
     for number, line in enumerate(lines, start=1):
         try:
             record = json.loads(line)
-            done[record["key"]] = record
-        except (json.JSONDecodeError, KeyError, TypeError):
-            if number != len(lines):
-                raise ValueError(f"{path}: line {number} is not a search checkpoint record.") from None
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            if number == len(lines) and not line.endswith(b"\n"):
+                break  # torn
+            raise ValueError(f"{path}: line {number} is not a search checkpoint record.") from None
+        if not (isinstance(record, dict) and isinstance(record.get("key"), str)
+                and _valid_results(record.get("results"))):  # fmt: skip
+            raise ValueError(f"{path}: line {number} is not a search checkpoint record.")
+        done[record["key"]] = record
     return done
+
+
+def _lines(path):
+    return path.read_bytes().splitlines(keepends=True)
+
+
+def _drop_torn_line(path):
+    """End the file with a whole line, so that the next record is appended
+    on a line of its own: a last line a crash left unfinished is cut, a
+    whole record without its newline (an edited file) gets one."""
+    if not path.exists():
+        return
+    lines = _lines(path)
+    if not lines or lines[-1].endswith(b"\n"):
+        return
+    try:
+        json.loads(lines[-1])
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        os.truncate(path, sum(len(line) for line in lines[:-1]))
+    else:
+        with open(path, "ab") as file:
+            file.write(b"\n")

@@ -162,3 +162,53 @@ def test_a_callable_refit_picks_the_candidate_as_in_sklearn(digits, tmp_path):
     assert ours.best_params_ == theirs.best_params_ == {"learning_rate": 1e-3}
     assert not hasattr(ours, "best_score_") and not hasattr(theirs, "best_score_")
     np.testing.assert_array_equal(ours.predict(X[:20]), theirs.predict(X[:20]))
+
+
+def test_a_records_params_are_never_fitted_and_a_torn_line_is_cut(digits, tmp_path):
+    """The file names candidates by their keys: parameters written into a
+    record (a checkpoint path to overwrite, say) are not the refit's."""
+    import json
+
+    X, y = digits
+    path, victim = tmp_path / "c.jsonl", tmp_path / "victim.txt"
+    victim.write_text("precious")
+    search = GridSearchCV(KerasMLPClassifier(**TINY), {"learning_rate": [1e-2]}, cv=2)
+    checkpoint.run_checkpointed(search, X, y, path)
+    record = json.loads(path.read_text())
+    record["params"] = {"dict": [["learning_rate", 0.01], ["checkpoint", str(victim)], ["epochs", 1]]}
+    path.write_text(json.dumps(record) + "\n" + '{"key": "tor')  # and a crash mid-write after it
+    result = checkpoint.run_checkpointed(search, X, y, path)
+    assert victim.read_text() == "precious"
+    assert result.best_params_ == {"learning_rate": 1e-2}
+    assert result.best_estimator_.checkpoint is None
+    assert path.read_text().endswith("}\n")  # the torn line cut: the next record starts a line
+    longer = GridSearchCV(KerasMLPClassifier(**TINY), {"learning_rate": [1e-2, 3e-2]}, cv=2)
+    checkpoint.run_checkpointed(longer, X, y, path)
+    lines = path.read_text().splitlines()
+    assert len(lines) == 2 and all(json.loads(line)["key"] for line in lines)
+    assert checkpoint.remaining(longer, path) == 0
+
+
+@pytest.mark.parametrize(
+    "results",
+    [None, [1, 2], {"fit_time": [1.0], "score_time": [1.0]}, {"fit_time": [1.0], "score_time": [1.0],
+                                                              "test_score": [0.5, 0.6]}],
+)  # fmt: skip
+def test_a_record_that_is_not_one_is_refused_with_its_line(tmp_path, results):
+    import json
+
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"key": "{}", "params": {}, "results": results}) + "\n")
+    with pytest.raises(ValueError, match="line 1 is not a search checkpoint record"):
+        checkpoint.remaining(grid_search(), path)
+
+
+def test_a_checkpoint_of_other_scoring_is_refused(digits, tmp_path):
+    X, y = digits
+    path = tmp_path / "c.jsonl"
+    search = GridSearchCV(KerasMLPClassifier(**TINY), {"learning_rate": [1e-2]}, cv=2)
+    checkpoint.run_checkpointed(search, X, y, path)
+    rescored = GridSearchCV(KerasMLPClassifier(**TINY), {"learning_rate": [1e-2]}, cv=2,
+                            scoring=["accuracy", "neg_log_loss"], refit="accuracy")  # fmt: skip
+    with pytest.raises(ValueError, match="other scoring"):
+        checkpoint.run_checkpointed(rescored, X, y, path)

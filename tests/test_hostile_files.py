@@ -263,10 +263,15 @@ def test_deep_nesting_and_many_containers_are_refused(good, tmp_path):
      ("classifier", lambda d: d["state"].update(target_type_="binary"), "'binary' with 10 classes"),
      ("forecaster", lambda d: d["state"].update(level_rows_=3), "level_rows_=3"),
      ("forecaster", lambda d: d["state"].update(window_size_=3), "window_size_=3"),
-     ("forecaster", lambda d: d["state"].update(lags_={"ndarray": [4, 2], "dtype": "<i8"}), "lags_ other than"),
+     ("forecaster", lambda d: d["state"].update(lags_={"ndarray": [4, 2], "dtype": "<i8"}), "past the 2 lags_"),
      ("forecaster", lambda d: d["state"].update(deseasonalize_="difference", seasonal_period_=2), "seasonal_period_=2"),
      ("forecaster", lambda d: d["state"].update(_training_index={"kind": "timestamp", "last": "-5000-01-01",
                                                                  "freq": "C"}), "not one a fit makes"),
+     # sizes that would draw huge offsets before any other check: refused by the lags the file holds
+     ("forecaster", lambda d: (d["params"].update(window_size=2**24), d["state"].update(window_size_=2**24)),
+      "reach past the 4 lags_"),
+     ("forecaster", lambda d: (d["params"].update(seasonal_period=2**24 + 10, seasonal_window=2**23),
+                               d["state"].update(seasonal_period_=2**24 + 10)), "reach past the 4 lags_"),
      ("classifier", lambda d: d["params"].update(epochs=10**9), "epochs=1000000000 is larger"),
      ("classifier", lambda d: d["network"].update(rate=-1), "number >= 0")],
 )  # fmt: skip

@@ -16,7 +16,7 @@ Pure NumPy and pandas, no Keras.
 import numpy as np
 import pandas as pd
 
-__all__ = ["ID", "TIME", "TARGET", "Panel", "as_panel", "future_frame", "is_panel", "period_freq", "row_order"]
+__all__ = ["ID", "TIME", "TARGET", "Panel", "as_panel", "future_frame", "is_panel", "period_freq", "period_steps", "row_order"]
 
 ID, TIME, TARGET = "unique_id", "ds", "y"
 
@@ -177,7 +177,11 @@ def future_frame(ids, last, freq, steps):
         times = (np.asarray(last, dtype=np.int64)[:, None] + np.arange(1, steps + 1)).ravel()
         return pd.DataFrame({ID: ids, TIME: times})
     ends = pd.PeriodIndex(last) if isinstance(last[0], pd.Period) else pd.DatetimeIndex(last)
-    steps_after = [ends + k * freq for k in range(1, steps + 1)]  # one vectorized step for all series at a time
+    try:
+        steps_after = [ends + k * freq for k in range(1, steps + 1)]  # one vectorized step for all series at a time
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        raise ValueError(f"{steps} steps of {freq.freqstr} after the panel's end ({ends.max()}) run past the last"
+                         f" date pandas holds ({pd.Timestamp.max}): forecast fewer steps.") from None
     times = np.stack([np.asarray(after) for after in steps_after], axis=1).ravel()
     return pd.DataFrame({ID: ids, TIME: pd.PeriodIndex(times) if isinstance(last[0], pd.Period) else pd.DatetimeIndex(times)})
 
@@ -406,14 +410,40 @@ def _frame_of_dict(data, name):
     return pd.concat(parts, ignore_index=True)
 
 
+def period_steps(periods):
+    """Periods as integer step counts: consecutive periods of any multiple
+    frequency (30 minutes, 2 months) one apart.
+
+    Parameters
+    ----------
+    periods : pandas.arrays.PeriodArray or pandas.PeriodIndex
+        Periods of one frequency.
+
+    Returns
+    -------
+    ndarray of int64
+        Their ordinals over the frequency's multiple (pandas counts a
+        30-minute period's ordinal in minutes).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skhyper.panel import period_steps
+    >>> steps = period_steps(pd.period_range("2024-01-01", periods=3, freq="30min"))
+    >>> (steps - steps[0]).tolist()
+    [0, 1, 2]
+    """
+    return np.asarray(periods.asi8, dtype=np.int64) // periods.dtype.freq.n
+
+
 def _steps(times, name):
     """Each row's time as an integer step count, and the panel's frequency."""
     if isinstance(times.dtype, pd.PeriodDtype):
-        return times.array.asi8.astype(np.int64), times.dtype.freq
+        return period_steps(times.array), times.dtype.freq
     if pd.api.types.is_datetime64_any_dtype(times):
         freq = _frequency(times, name)
         try:
-            return times.dt.to_period(period_freq(freq)).array.asi8.astype(np.int64), freq
+            return period_steps(times.dt.to_period(period_freq(freq)).array), freq
         except (ValueError, TypeError) as error:
             raise ValueError(f"{name}: its dates do not fall on steps of their frequency {freq.freqstr}: {error}") from None
     if pd.api.types.is_integer_dtype(times):

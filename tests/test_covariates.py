@@ -197,6 +197,9 @@ def test_the_panel_errors_of_fit_and_predict(panel_fits):
         with_promo.predict(later)
     with pytest.raises(ValueError, match="NaN"):
         with_promo.predict(test.assign(promo=np.nan))
+    twice = pd.concat([test, test.iloc[[0]].assign(promo=1.0 - test["promo"].iloc[0])])  # one step, two promos
+    with pytest.raises(ValueError, match=r"at ds=\S+ twice \(duplicated unique_id, ds\)"):
+        with_promo.predict(twice)
     # a forecaster without covariates leaves the other columns unread, and says so
     with pytest.warns(UserWarning, match=r"\['promo'\] besides .*known_covariates=None"):
         WindowForecaster(**QUICK).fit(train)

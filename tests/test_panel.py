@@ -318,3 +318,39 @@ def test_predict_in_sample_with_a_horizon_takes_the_covariates_of_the_blocks_ste
     extra = frame[frame.unique_id == "s0"].assign(unique_id="z").drop(columns="size")
     with pytest.raises(ValueError, match="series 'z' was not in the panel"):
         forecaster.predict_in_sample(pd.concat([frame.drop(columns="size"), extra]))
+
+
+@pytest.mark.parametrize("freq", ["30min", "2h", "2MS"])
+def test_a_panel_of_a_multiple_frequency_is_regular_and_forecasts_its_next_steps(freq):
+    """pandas counts a 30-minute period's ordinal in minutes: steps are
+    ordinals over the multiple, so consecutive rows are one step apart."""
+    ds = pd.date_range("2024-01-01", periods=40, freq=freq)
+    panel = pd.concat([pd.DataFrame({"unique_id": u, "ds": ds, "y": 10 + i + np.sin(np.arange(40) / 4)})
+                       for i, u in enumerate(["a", "b"])], ignore_index=True)  # fmt: skip
+    model = WindowForecaster(window_size=4, **QUICK).fit(panel)
+    forecast = model.forecast(3)
+    assert list(forecast["ds"][:3]) == list(pd.date_range(ds[-1], periods=4, freq=freq)[1:])
+    np.testing.assert_allclose(model.predict(forecast[["unique_id", "ds"]]), forecast["WindowForecaster"].to_numpy())
+    with pytest.raises(ValueError, match="jumps from"):
+        model.fit(panel.drop(index=5))  # a gap is still one
+
+
+def test_epochs_auto_on_a_small_panel_reaches_min_panel_steps(monkeypatch):
+    from skhyper.estimators import _panel
+
+    panel = make_panel(3)
+    assert WindowForecaster(seasonal_period=12, random_state=0, hidden_layer_sizes=(4,)).fit(panel).n_iter_ == 10
+    monkeypatch.setattr(_panel, "MIN_PANEL_STEPS", 30)
+    model = WindowForecaster(seasonal_period=12, random_state=0, hidden_layer_sizes=(4,), batch_size=32).fit(panel)
+    per_pass = -(-model.n_windows_ // 32)
+    assert model.n_iter_ == max(10, -(-30 // per_pass)) > 10
+    assert WindowForecaster(epochs=2, **{k: v for k, v in QUICK.items() if k != "epochs"}).fit(panel).n_iter_ == 2
+
+
+def test_future_dates_past_pandas_last_date_are_named():
+    from skhyper.panel import future_frame
+
+    month = pd.tseries.frequencies.to_offset("MS")
+    assert len(future_frame(["a"], [pd.Timestamp("2250-01-01")], month, 12)) == 12
+    with pytest.raises(ValueError, match="200 steps of MS after the panel's end .* run past the last date pandas holds"):
+        future_frame(["a"], [pd.Timestamp("2250-01-01")], month, 200)

@@ -511,6 +511,12 @@ class KnownCovariates:
         values = _covariate_values(X, names, "X")
         _check_finite(values, names, "X", X.index, X)
         steps = int(step.max())
+        cells = rows.astype(np.int64) * steps + (step - 1)
+        _, first, counts = np.unique(cells, return_index=True, return_counts=True)
+        if (counts > 1).any():  # two rows of one step: two values of its covariates, one forecast
+            row = int(first[np.argmax(counts > 1)])
+            raise ValueError(f"predict: X has series {X[ID].iloc[row]!r} at {TIME}={X[TIME].iloc[row]} twice"
+                             f" (duplicated {ID}, {TIME}): each step's covariates once.")  # fmt: skip
         grid = np.full((len(self.panel_ids_), steps, len(names)), np.nan)
         grid[rows, step - 1] = values
         last = np.zeros(len(self.panel_ids_), dtype=np.int64)

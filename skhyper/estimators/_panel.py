@@ -32,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from ..metrics import naive_mae
-from ..panel import ID, TARGET, TIME, _as_panel, as_panel, future_frame, period_freq, row_order
+from ..panel import ID, TARGET, TIME, _as_panel, as_panel, future_frame, period_freq, period_steps, row_order
 from ..seasonality import period_from_index
 from ..windows import level_rows_of
 from ._intervals import bound_columns
@@ -219,6 +219,17 @@ class PanelForecasting:
             factor = level / np.where(self.naive_mae_[series] > 0, self.naive_mae_[series], level)
             weights = weights * np.minimum(factor / factor.mean(), 10.0)
         return series, ends, level, weights
+
+    def _panel_epochs(self, least):
+        """``epochs="auto"`` on a panel: ``least`` passes, more where they
+        would make fewer than ``MIN_PANEL_STEPS`` optimizer steps (a small
+        panel: M3's yearly series, 19 batches a pass)."""
+        n_windows = getattr(self, "n_windows_", None)
+        if not n_windows or not MIN_PANEL_STEPS:
+            return least
+        trained = max(1, int(n_windows * (1.0 - self._validation_fraction())))
+        per_pass = -(-trained // min(int(self._batch_size()), trained))
+        return int(max(least, -(-MIN_PANEL_STEPS // per_pass)))
 
     def _most_windows(self):
         """``MAX_WINDOWS``, fewer where their inputs would pass ``MAX_INPUT_VALUES``."""
@@ -486,8 +497,8 @@ class PanelForecasting:
             return (times.to_numpy(dtype=np.int64) - last.to_numpy(dtype=np.int64)).astype(np.int64)
         freq = period_freq(self.panel_freq_)
         if isinstance(times.dtype, pd.PeriodDtype):
-            return times.array.asi8 - pd.PeriodIndex(last).asi8
-        return times.dt.to_period(freq).array.asi8 - pd.DatetimeIndex(last).to_period(freq).asi8
+            return period_steps(times.array) - period_steps(pd.PeriodIndex(last))
+        return period_steps(times.dt.to_period(freq).array) - period_steps(pd.DatetimeIndex(last).to_period(freq))
 
     def _panel_score(self, X):
         """R² of the forecasts of ``X``'s rows against their ``y``."""
@@ -504,6 +515,10 @@ AUTO_PANEL_WINDOW_SHARE = 0.5
 #: The shortest window ``window_size="auto"`` takes on a panel without a
 #: season (with one: two seasons).
 AUTO_PANEL_MIN_WINDOW = 6
+
+#: The fewest optimizer steps ``epochs="auto"`` makes on a panel (0: always
+#: the ``AUTO_SETTINGS`` passes).
+MIN_PANEL_STEPS = 0
 
 
 def _ranks_from_end(counts):

@@ -533,7 +533,10 @@ class WindowForecaster(
         forecaster is (or was last) fit on: one series or a panel."""
         value = getattr(self, name)
         if name in AUTO_SETTINGS and isinstance(value, str) and value == "auto":
-            return AUTO_SETTINGS[name][bool(getattr(self, "panel_", False))]
+            on_panel = bool(getattr(self, "panel_", False))
+            if name == "epochs" and on_panel:
+                return self._panel_epochs(AUTO_SETTINGS[name][True])
+            return AUTO_SETTINGS[name][on_panel]
         return value
 
     def _output_and_loss(self, n_outputs):

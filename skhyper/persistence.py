@@ -86,7 +86,7 @@ from ._saved_covariates import EFFECT_ATTRIBUTES, JSON_ATTRIBUTES, covariate_lis
 from ._saved_intervals import interval_listing, intervals_of
 from ._saved_network import load_network, network_of
 from ._saved_panel import panel_listing, panel_of, read_arrays, read_panel
-from .windows import legacy_level_rows
+from .windows import legacy_level_rows, level_rows_of
 
 __all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
 
@@ -679,9 +679,20 @@ def _state(path, document, archive):
     try:
         check_state(name, state, complete=document["format_version"] >= 2)
         index = _decode_index_summary(index)
+        if panel and document["format_version"] >= 5 and "panel_level_rows_" not in state:
+            _check_legacy_level(state)
     except (ValueError, TypeError, OverflowError, NotImplementedError, AttributeError) as error:
         raise LoadError(f"{path}: its fitted state is not one a fit makes: {error}.") from None
     return {"attributes": state, "target_shape_tail": tuple(tail), "_training_index": index, "seed_states": seeds}
+
+
+def _check_legacy_level(state):
+    """A panel file of version 5 or later leaves ``panel_level_rows_`` out
+    only where it is the legacy level (see :func:`save`)."""
+    window, period = state.get("window_size_"), state.get("seasonal_period_")
+    if level_rows_of(window, period) != level_rows_of(window, period, without_season=1):
+        raise ValueError(f"no panel_level_rows_, which a file of this version holds for window_size_={window} and"
+                         f" seasonal_period_={period}")  # fmt: skip
 
 
 def _read_state_bin(path, document, archive):

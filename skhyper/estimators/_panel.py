@@ -517,7 +517,11 @@ AUTO_PANEL_WINDOW_SHARE = 0.5
 AUTO_PANEL_MIN_WINDOW = 6
 
 #: The fewest optimizer steps ``epochs="auto"`` makes on a panel (0: always
-#: the ``AUTO_SETTINGS`` passes).
+#: the ``AUTO_SETTINGS`` passes).  Not used by default: 200 helped the
+#: yearly panels of M3, M1 and Tourism on their training parts at two origins
+#: (MASE -0.1%, -8.4%, +1.6% at the last; -5.3%, -12.0%, +0.2% at the
+#: earlier), but overfit panels of a few hundred windows (every 10th to 60th
+#: series: +0.5% to +32%): ``benchmarks/results/yearly_origins.md``.
 MIN_PANEL_STEPS = 0
 
 

@@ -171,13 +171,22 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
         """
         return self._combine([_forecaster(m).predict(X, **predict_params) for m in self._fitted()])
 
-    def forecast(self, steps, X_df=None):
+    def forecast(self, steps, level=None, X_df=None):
         """The combined forecasts of ``steps`` values past the training series.
 
         Parameters
         ----------
         steps : int
             How many values to forecast.
+        level : int, float or list of them, default=None
+            Prediction intervals' coverages in percent, as
+            :meth:`WindowForecaster.forecast` takes them (every member must
+            have been fit for them: ``interval_horizon``).  Each bound is
+            combined across the members as the point forecasts are: the
+            mean (or median) of the members' quantiles (Vincentization: a
+            combined interval as wide as its members' mean width, where
+            averaging their distributions would widen it; Lichtendahl,
+            Grushka-Cockayne & Winkler, 2013).
         X_df : pandas DataFrame, default=None
             The future values of covariates known in advance, passed to
             every member (see :meth:`WindowForecaster.forecast`); members fit
@@ -188,12 +197,15 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
         forecast : ndarray, pandas Series or DataFrame
             The combined forecasts (with the following timestamps when the
             training series had a regular time index; on a panel, a long
-            frame with an ``EnsembleForecaster`` column).
+            frame with an ``EnsembleForecaster`` column, and with ``level``
+            its ``EnsembleForecaster-lo-80`` and ``-hi-80`` columns).
         """
         forecasts = []
         for member in map(_forecaster, self._fitted()):
-            uses = X_df is not None and getattr(member, "covariates_", None)
-            forecasts.append(member.forecast(steps, X_df=X_df) if uses else member.forecast(steps))
+            given = {} if level is None else {"level": level}
+            if X_df is not None and getattr(member, "covariates_", None):
+                given["X_df"] = X_df
+            forecasts.append(member.forecast(steps, **given))
         return self._combine(forecasts)
 
     def predict_in_sample(self, X):
@@ -257,6 +269,11 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
         """On a panel: each series' seasonal naive MAE (for ``neg_mase``)."""
         return _forecaster(self._fitted()[0]).naive_mae_
 
+    @property
+    def interval_scale_(self):
+        """On one series: the scale of its interval score (for ``neg_msis``)."""
+        return _forecaster(self._fitted()[0]).interval_scale_
+
     # ------------------------------------------------------------- helpers
 
     def _fitted(self):
@@ -289,8 +306,12 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
     def _combine(self, predictions):
         first = predictions[0]
         if isinstance(first, pd.DataFrame) and {ID, TIME} <= set(first.columns):  # a panel's forecasts
-            combined = self._combine([p.iloc[:, -1].to_numpy(dtype=float) for p in predictions])
-            return first[[ID, TIME]].assign(**{type(self).__name__: combined})
+            values = [[column for column in p.columns if column not in (ID, TIME)] for p in predictions]
+            point, own = values[0][0], type(self).__name__  # the point forecasts' column, then the bounds'
+            combined = {own + column[len(point) :] if column.startswith(point) else column:
+                        self._combine([p[c].to_numpy(dtype=float) for p, c in zip(predictions, columns)])
+                        for column, *columns in zip(values[0], *values)}  # fmt: skip
+            return first[[ID, TIME]].assign(**combined)
         arrays = [np.asarray(p, dtype=float) for p in predictions]
         odd = next((i for i, a in enumerate(arrays) if a.shape != arrays[0].shape), None)
         if odd is not None:
@@ -309,8 +330,16 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
         if isinstance(first, pd.Series):
             return pd.Series(combined, index=first.index, name=first.name)
         if isinstance(first, pd.DataFrame):
-            return pd.DataFrame(combined, index=first.index, columns=first.columns)
+            return pd.DataFrame(combined, index=first.index, columns=[self._own_name(c) for c in first.columns])
         return combined
+
+    def _own_name(self, column):
+        """A member's column as the ensemble's: ``WindowForecaster-lo-80``
+        becomes ``EnsembleForecaster-lo-80`` (the name scorers look for)."""
+        member = type(_forecaster(self._fitted()[0])).__name__
+        if isinstance(column, str) and (column == member or column.startswith(member + "-")):
+            return type(self).__name__ + column[len(member) :]
+        return column
 
 
 def _fit(member, X, y):

@@ -100,3 +100,31 @@ def test_members_modelling_other_series_are_named():
     ensemble.fit(frame)  # the second member takes promo as a series of its own
     with pytest.raises(ValueError, match=r"differ in shape: \(3,\) from member 0, \(3, 2\) from member 1"):
         ensemble.forecast(3, X_df=pd.DataFrame({"promo": [0.0, 1.0, 0.0]}, index=range(60, 63)))
+
+
+def test_intervals_combine_the_members_bounds_and_score_on_a_panel_and_a_series():
+    from skhyper.metrics import msis
+    from skhyper.scorers import neg_msis
+
+    rng = np.random.RandomState(0)
+    panel = pd.concat([pd.DataFrame({"unique_id": u, "ds": np.arange(45), "y": 10 + np.cumsum(rng.randn(45))})
+                       for u in "abc"], ignore_index=True)  # fmt: skip
+    train, test = panel[panel.ds < 40], panel[panel.ds >= 40]
+    tiny = dict(hidden_layer_sizes=(8,), epochs=2, random_state=0, interval_horizon=5)
+    members = [("w4", WindowForecaster(window_size=4, **tiny)), ("w6", WindowForecaster(window_size=6, **tiny))]
+    ensemble = EnsembleForecaster(members).fit(train)
+    bands = ensemble.forecast(5, level=[80, 95])
+    names = ["EnsembleForecaster"] + [f"EnsembleForecaster-{s}-{q}" for q in (80, 95) for s in ("lo", "hi")]
+    assert sorted(bands.columns) == sorted(["unique_id", "ds"] + names)
+    theirs = [m.forecast(5, level=[80, 95]) for m in ensemble.forecasters_]
+    for name in names:
+        member = name.replace("EnsembleForecaster", "WindowForecaster")
+        np.testing.assert_allclose(bands[name], np.mean([t[member] for t in theirs], axis=0))
+    rows = ensemble.predict(test, level=95)
+    series = pd.Index(ensemble.panel_ids_).get_indexer(test["unique_id"])
+    expected = msis(test["y"].to_numpy(), rows["EnsembleForecaster-lo-95"].to_numpy(),
+                    rows["EnsembleForecaster-hi-95"].to_numpy(), ensemble.naive_mae_, series=series)  # fmt: skip
+    assert neg_msis(ensemble, test) == pytest.approx(-expected)
+    one = EnsembleForecaster(members).fit(train[train.unique_id == "a"]["y"].to_numpy())
+    assert list(one.forecast(3, level=80).columns) == list(one.forecasters_[0].forecast(3, level=80).columns)
+    assert np.isfinite(neg_msis(one, test[test.unique_id == "a"]["y"].to_numpy()))

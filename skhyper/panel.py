@@ -16,7 +16,7 @@ Pure NumPy and pandas, no Keras.
 import numpy as np
 import pandas as pd
 
-__all__ = ["ID", "TIME", "TARGET", "Panel", "as_panel", "future_frame", "is_panel", "period_freq", "period_steps", "row_order"]
+__all__ = ["ID", "TIME", "TARGET", "Panel", "as_panel", "future_frame", "is_panel", "period_freq", "period_steps", "date_steps", "row_order"]
 
 ID, TIME, TARGET = "unique_id", "ds", "y"
 
@@ -177,13 +177,62 @@ def future_frame(ids, last, freq, steps):
         times = (np.asarray(last, dtype=np.int64)[:, None] + np.arange(1, steps + 1)).ravel()
         return pd.DataFrame({ID: ids, TIME: times})
     ends = pd.PeriodIndex(last) if isinstance(last[0], pd.Period) else pd.DatetimeIndex(last)
+    zone = getattr(ends, "tz", None)
+    if zone is not None and not _fixed_step(freq):  # days, weeks, months: on the local calendar, across DST
+        ends = ends.tz_localize(None)
     try:
         steps_after = [ends + k * freq for k in range(1, steps + 1)]  # one vectorized step for all series at a time
     except (OverflowError, pd.errors.OutOfBoundsDatetime):
         raise ValueError(f"{steps} steps of {freq.freqstr} after the panel's end ({ends.max()}) run past the last"
                          f" date pandas holds ({pd.Timestamp.max}): forecast fewer steps.") from None
-    times = np.stack([np.asarray(after) for after in steps_after], axis=1).ravel()
-    return pd.DataFrame({ID: ids, TIME: pd.PeriodIndex(times) if isinstance(last[0], pd.Period) else pd.DatetimeIndex(times)})
+    if isinstance(last[0], pd.Period):
+        return pd.DataFrame({ID: ids, TIME: pd.PeriodIndex(np.stack([np.asarray(a) for a in steps_after], axis=1).ravel())})
+    naive = [after.tz_convert("UTC").tz_localize(None) if after.tz else after for after in steps_after]  # UTC
+    times = pd.DatetimeIndex(np.stack([np.asarray(after) for after in naive], axis=1).ravel())
+    if zone is not None:
+        times = times.tz_localize("UTC").tz_convert(zone) if _fixed_step(freq) else times.tz_localize(zone)
+    return pd.DataFrame({ID: ids, TIME: times})
+
+
+def _fixed_step(freq):
+    """Whether ``freq`` is a fixed duration under a day (hours, minutes...),
+    which steps in absolute time, where a day or longer steps on the local
+    calendar of time-zone-aware dates."""
+    return isinstance(freq, pd.offsets.Tick) and pd.Timedelta(freq) < pd.Timedelta(days=1)
+
+
+def date_steps(times, freq):
+    """Dates as the integer steps of their frequency (see :func:`period_steps`).
+
+    Time-zone-aware dates step in absolute time under a day (an hourly
+    series keeps its hours across a DST change) and on the local calendar
+    from a day on (a daily series' local midnights stay days).
+
+    Parameters
+    ----------
+    times : pandas.Series or pandas.DatetimeIndex
+        Dates, naive or time-zone-aware.
+    freq : pandas.DateOffset
+        Their frequency.
+
+    Returns
+    -------
+    ndarray of int64
+        One step count per date.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skhyper.panel import date_steps
+    >>> hours = pd.date_range("2021-03-28 00:00", periods=3, freq="h", tz="Europe/Berlin")  # 02:00 does not exist
+    >>> steps = date_steps(hours, hours.freq)
+    >>> (steps - steps[0]).tolist()
+    [0, 1, 2]
+    """
+    index = pd.DatetimeIndex(times)
+    if index.tz is not None:
+        index = index.tz_convert("UTC").tz_localize(None) if _fixed_step(freq) else index.tz_localize(None)
+    return period_steps(index.to_period(period_freq(freq)))
 
 
 def as_panel(data, name="X", covariates=None):
@@ -443,7 +492,7 @@ def _steps(times, name):
     if pd.api.types.is_datetime64_any_dtype(times):
         freq = _frequency(times, name)
         try:
-            return period_steps(times.dt.to_period(period_freq(freq)).array), freq
+            return date_steps(times, freq), freq
         except (ValueError, TypeError) as error:
             raise ValueError(f"{name}: its dates do not fall on steps of their frequency {freq.freqstr}: {error}") from None
     if pd.api.types.is_integer_dtype(times):

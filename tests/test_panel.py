@@ -354,3 +354,20 @@ def test_future_dates_past_pandas_last_date_are_named():
     assert len(future_frame(["a"], [pd.Timestamp("2250-01-01")], month, 12)) == 12
     with pytest.raises(ValueError, match="200 steps of MS after the panel's end .* run past the last date pandas holds"):
         future_frame(["a"], [pd.Timestamp("2250-01-01")], month, 200)
+
+
+@pytest.mark.parametrize(
+    "start, freq", [("2021-02-10", "D"), ("2021-03-27 12:00", "h"), ("2021-10-30 12:00", "h"), ("2021-03-01", "W")]
+)
+def test_time_zone_aware_panels_step_across_dst(start, freq):
+    """A day or longer steps on the local calendar (midnights stay
+    midnights), an hour in absolute time (no false gap in spring, no false
+    duplicate in autumn)."""
+    ds = pd.date_range(start, periods=44, freq=freq, tz="Europe/Berlin")
+    panel = pd.concat([pd.DataFrame({"unique_id": u, "ds": ds, "y": np.arange(44.0) + i}) for i, u in enumerate("ab")],
+                      ignore_index=True)  # fmt: skip
+    model = WindowForecaster(window_size=4, **QUICK).fit(panel)
+    forecast = model.forecast(50)
+    expected = pd.date_range(ds[-1], periods=51, freq=freq, tz="Europe/Berlin")[1:]
+    assert list(forecast["ds"][:50]) == list(expected)
+    np.testing.assert_allclose(model.predict(forecast[["unique_id", "ds"]]), forecast["WindowForecaster"].to_numpy())

@@ -32,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from ..metrics import naive_mae
-from ..panel import ID, TARGET, TIME, _as_panel, as_panel, future_frame, period_freq, period_steps, row_order
+from ..panel import ID, TARGET, TIME, _as_panel, as_panel, date_steps, future_frame, period_steps, row_order
 from ..seasonality import period_from_index
 from ..windows import level_rows_of
 from ._intervals import bound_columns
@@ -495,10 +495,9 @@ class PanelForecasting:
         times = X[TIME]
         if self.panel_freq_ is None:
             return (times.to_numpy(dtype=np.int64) - last.to_numpy(dtype=np.int64)).astype(np.int64)
-        freq = period_freq(self.panel_freq_)
         if isinstance(times.dtype, pd.PeriodDtype):
             return period_steps(times.array) - period_steps(pd.PeriodIndex(last))
-        return period_steps(times.dt.to_period(freq).array) - period_steps(pd.DatetimeIndex(last).to_period(freq))
+        return date_steps(times, self.panel_freq_) - date_steps(pd.DatetimeIndex(last), self.panel_freq_)
 
     def _panel_score(self, X):
         """R² of the forecasts of ``X``'s rows against their ``y``."""

@@ -453,7 +453,7 @@ def _frame_of_dict(data, name):
         parts.append(pd.DataFrame({ID: [key] * len(values), TIME: times, TARGET: values}))
     if not parts:
         return pd.DataFrame({ID: [], TIME: [], TARGET: []})
-    kinds = {type(part[TIME].dtype).__name__ + str(part[TIME].dtype) for part in parts}
+    kinds = {_index_kind(part[TIME].dtype) for part in parts}
     if len(kinds) > 1:
         raise ValueError(f"{name}: its series' indexes are of different kinds ({sorted(kinds)}): dates, periods or integers, one kind.")
     return pd.concat(parts, ignore_index=True)
@@ -483,6 +483,15 @@ def period_steps(periods):
     [0, 1, 2]
     """
     return np.asarray(periods.asi8, dtype=np.int64) // periods.dtype.freq.n
+
+
+def _index_kind(dtype):
+    """A series index's kind for a dict panel: dates of one time zone (of
+    any resolution: ns and us concatenate), periods of one frequency, or
+    integers."""
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return f"dates ({getattr(dtype, 'tz', None) or 'no time zone'})"
+    return type(dtype).__name__ + str(dtype)
 
 
 def _steps(times, name):

@@ -371,3 +371,11 @@ def test_time_zone_aware_panels_step_across_dst(start, freq):
     expected = pd.date_range(ds[-1], periods=51, freq=freq, tz="Europe/Berlin")[1:]
     assert list(forecast["ds"][:50]) == list(expected)
     np.testing.assert_allclose(model.predict(forecast[["unique_id", "ds"]]), forecast["WindowForecaster"].to_numpy())
+
+
+def test_a_dict_of_series_takes_dates_of_any_resolution_but_one_time_zone():
+    a = pd.Series(np.arange(40.0), index=pd.date_range("2020-01-01", periods=40, freq="MS"))
+    b = pd.Series(np.arange(30.0), index=pd.date_range("2021-01-01", periods=30, freq="MS").as_unit("us"))
+    assert list(as_panel({"a": a, "b": b}).ids) == ["a", "b"]
+    with pytest.raises(ValueError, match="different kinds"):
+        as_panel({"a": a, "b": b.tz_localize("UTC")})

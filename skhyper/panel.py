@@ -306,7 +306,7 @@ def _as_panel(data, name, covariates, any_columns=False):
         raise ValueError(f"{name} must be a long DataFrame ({ID}, {TIME}, {TARGET}) or a dict of pandas Series.")
     if len(frame) == 0:
         raise ValueError(f"{name} is an empty panel: it needs series.")
-    raw_steps, freq = _steps(frame[TIME], name)
+    raw_steps, freq = _steps(frame[TIME], name, frame[ID])
     order = _sort_order(frame[ID], raw_steps, name)  # None: already sorted (no copy of the user's frame either way)
 
     def sorted_(values):
@@ -412,7 +412,7 @@ def row_order(frame, name="X"):
     >>> row_order(pd.DataFrame({"unique_id": ["b", "a", "a"], "ds": [1, 2, 1]})).tolist()
     [2, 1, 0]
     """
-    order = _sort_order(frame[ID], _steps(frame[TIME], name)[0], name)
+    order = _sort_order(frame[ID], _steps(frame[TIME], name, frame[ID])[0], name)
     return np.arange(len(frame)) if order is None else order
 
 
@@ -485,6 +485,17 @@ def period_steps(periods):
     return np.asarray(periods.asi8, dtype=np.int64) // periods.dtype.freq.n
 
 
+def _inferred(times):
+    """pandas' frequency of the first or the last 50 distinct dates, or None."""
+    unique = pd.DatetimeIndex(pd.unique(times.to_numpy())).sort_values()
+    candidates = [unique[:50], unique[-50:]] if len(unique) >= 3 else []
+    for sample in candidates:
+        freq = pd.infer_freq(sample) if len(sample) >= 3 else None
+        if freq is not None:
+            return pd.tseries.frequencies.to_offset(freq)
+    return None
+
+
 def _index_kind(dtype):
     """A series index's kind for a dict panel: dates of one time zone (of
     any resolution: ns and us concatenate), periods of one frequency, or
@@ -494,12 +505,12 @@ def _index_kind(dtype):
     return type(dtype).__name__ + str(dtype)
 
 
-def _steps(times, name):
+def _steps(times, name, ids=None):
     """Each row's time as an integer step count, and the panel's frequency."""
     if isinstance(times.dtype, pd.PeriodDtype):
         return period_steps(times.array), times.dtype.freq
     if pd.api.types.is_datetime64_any_dtype(times):
-        freq = _frequency(times, name)
+        freq = _frequency(times, name, ids)
         try:
             return date_steps(times, freq), freq
         except (ValueError, TypeError) as error:
@@ -550,15 +561,23 @@ def period_freq(freq):
     return pd.tseries.frequencies.to_offset(f"{freq.n}{stripped}") if freq.n != 1 else stripped
 
 
-def _frequency(times, name):
+def _frequency(times, name, ids=None):
     """The frequency of a panel's dates, from the first and the last 50 of
-    all its distinct dates."""
-    unique = pd.DatetimeIndex(pd.unique(times.to_numpy())).sort_values()
-    candidates = [unique[:50], unique[-50:]] if len(unique) >= 3 else []
-    for sample in candidates:
-        freq = pd.infer_freq(sample) if len(sample) >= 3 else None
-        if freq is not None:
-            return pd.tseries.frequencies.to_offset(freq)
+    all its distinct dates; where none shows, two series of different
+    frequencies are named, if there are."""
+    found = _inferred(times)
+    if found is not None:
+        return found
+    if ids is not None:
+        kinds = {}
+        for key, part in times.groupby(ids.to_numpy(), sort=False):
+            freq = _inferred(part)
+            if freq is not None:
+                kinds.setdefault(freq.freqstr, key)
+            if len(kinds) > 1:
+                (first, one), (second, other) = list(kinds.items())[:2]
+                raise ValueError(f"{name}: series {one!r} is of frequency {first} and series {other!r} of {second}:"
+                                 " a panel's series share one frequency (forecast each in its own panel).")  # fmt: skip
     raise ValueError(
         f"{name}: the frequency of its dates cannot be told (a regular daily, weekly, monthly, quarterly or"
         " yearly step is needed); give periods (pd.Period) or integer steps in ds instead."

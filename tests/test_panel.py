@@ -55,6 +55,11 @@ def test_a_series_of_another_frequency_is_named():
     quarterly = pd.DataFrame({"unique_id": "q", "ds": pd.date_range("2001-01-01", periods=10, freq="QS"), "y": 1.0})
     with pytest.raises(ValueError, match="series 'q' jumps .* another frequency"):
         as_panel(pd.concat([frame, quarterly]))
+    # where the panel's dates show no frequency at all, two series of different ones are named
+    monthly = pd.DataFrame({"unique_id": "m", "ds": pd.date_range("2020-01-01", periods=40, freq="MS"), "y": 1.0})
+    quarterly = pd.DataFrame({"unique_id": "q", "ds": pd.date_range("2020-01-01", periods=40, freq="QS"), "y": 1.0})
+    with pytest.raises(ValueError, match="series 'm' is of frequency MS and series 'q' of QS"):
+        as_panel(pd.concat([monthly, quarterly]))
 
 
 def test_a_global_forecaster_forecasts_every_series_and_leaves_the_panel_alone():

@@ -384,3 +384,17 @@ def test_a_dict_of_series_takes_dates_of_any_resolution_but_one_time_zone():
     assert list(as_panel({"a": a, "b": b}).ids) == ["a", "b"]
     with pytest.raises(ValueError, match="different kinds"):
         as_panel({"a": a, "b": b.tz_localize("UTC")})
+
+
+def test_a_panel_fit_on_dates_predicts_periods_of_its_frequency_and_the_other_way_round():
+    ds = pd.date_range("2020-01-01", periods=30, freq="MS")
+    panel = pd.concat([pd.DataFrame({"unique_id": u, "ds": ds, "y": np.arange(30.0) + i}) for i, u in enumerate("ab")],
+                      ignore_index=True)  # fmt: skip
+    on_dates = WindowForecaster(window_size=4, **QUICK).fit(panel)
+    future = on_dates.forecast(3)
+    as_periods = future.assign(ds=future["ds"].dt.to_period("M"))
+    np.testing.assert_allclose(on_dates.predict(as_periods), future["WindowForecaster"].to_numpy())
+    with pytest.raises(ValueError, match="periods of frequency QE-DEC, not ME"):
+        on_dates.predict(future.assign(ds=future["ds"].dt.to_period("Q")))
+    on_periods = WindowForecaster(window_size=4, **QUICK).fit(panel.assign(ds=panel["ds"].dt.to_period("M")))
+    np.testing.assert_allclose(on_periods.predict(future[["unique_id", "ds"]]), on_periods.forecast(3)["WindowForecaster"])

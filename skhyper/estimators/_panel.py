@@ -32,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from ..metrics import naive_mae
-from ..panel import ID, TARGET, TIME, _as_panel, as_panel, date_steps, future_frame, period_steps, row_order
+from ..panel import ID, TARGET, TIME, _as_panel, as_panel, date_steps, future_frame, period_freq, period_steps, row_order
 from ..seasonality import period_from_index
 from ..windows import level_rows_of
 from ._intervals import bound_columns
@@ -495,9 +495,20 @@ class PanelForecasting:
         times = X[TIME]
         if self.panel_freq_ is None:
             return (times.to_numpy(dtype=np.int64) - last.to_numpy(dtype=np.int64)).astype(np.int64)
+        ends = last.to_numpy()
+        ends = pd.PeriodIndex(ends) if isinstance(ends[0], pd.Period) else pd.DatetimeIndex(ends)
+        return self._time_steps(times) - self._time_steps(ends)
+
+    def _time_steps(self, times):
+        """Dates or periods as steps of the panel's frequency: a panel fit
+        on dates is predicted from periods of that frequency, and the other
+        way round."""
         if isinstance(times.dtype, pd.PeriodDtype):
-            return period_steps(times.array) - period_steps(pd.PeriodIndex(last))
-        return date_steps(times, self.panel_freq_) - date_steps(pd.DatetimeIndex(last), self.panel_freq_)
+            expected = pd.PeriodDtype(period_freq(self.panel_freq_))
+            if times.dtype != expected:
+                raise ValueError(f"periods of frequency {times.dtype.freq.freqstr}, not {expected.freq.freqstr}")
+            return period_steps(pd.PeriodIndex(times))
+        return date_steps(times, self.panel_freq_)
 
     def _panel_score(self, X):
         """R² of the forecasts of ``X``'s rows against their ``y``."""

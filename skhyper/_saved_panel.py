@@ -320,7 +320,7 @@ def _times(described, values, freq):
     """Each series' last time step, as a fit keeps it."""
     import pandas as pd
 
-    from .panel import period_freq
+    from .panel import date_steps
 
     times = described["times"]
     if times == "int":
@@ -335,7 +335,7 @@ def _times(described, values, freq):
             index = pd.DatetimeIndex(values.view(f"M8[{described['unit']}]"))
             if described["tz"] is not None:
                 index = index.tz_localize("UTC").tz_convert(_zone(described["tz"]))
-            index.to_period(period_freq(freq))  # as a fit steps them
+            date_steps(index, freq)  # as a fit steps them
             return list(index)
     except (ValueError, TypeError, OverflowError, AttributeError, KeyError) as error:
         raise ValueError(f"the panel's last time steps are not {times}s of its frequency: {str(error)[:80]}") from None

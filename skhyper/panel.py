@@ -232,6 +232,9 @@ def date_steps(times, freq):
     index = pd.DatetimeIndex(times)
     if index.tz is not None:
         index = index.tz_convert("UTC").tz_localize(None) if _fixed_step(freq) else index.tz_localize(None)
+    if type(freq) is pd.offsets.BusinessDay:  # (pandas deprecates business-day periods): weekdays since 1970
+        days = np.asarray(index.values, dtype="datetime64[D]")
+        return np.busday_count(np.datetime64("1970-01-01", "D"), days).astype(np.int64) // freq.n
     return period_steps(index.to_period(period_freq(freq)))
 
 
@@ -548,6 +551,8 @@ def period_freq(freq):
     >>> period_freq(pd.tseries.frequencies.to_offset("MS"))
     'M'
     """
+    if type(freq) is pd.offsets.BusinessDay:  # a period of its own, which pandas deprecates (see date_steps)
+        return freq
     try:
         pd.Period("2000-01-01", freq=freq)
         return freq

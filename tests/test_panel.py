@@ -398,3 +398,22 @@ def test_a_panel_fit_on_dates_predicts_periods_of_its_frequency_and_the_other_wa
         on_dates.predict(future.assign(ds=future["ds"].dt.to_period("Q")))
     on_periods = WindowForecaster(window_size=4, **QUICK).fit(panel.assign(ds=panel["ds"].dt.to_period("M")))
     np.testing.assert_allclose(on_periods.predict(future[["unique_id", "ds"]]), on_periods.forecast(3)["WindowForecaster"])
+
+
+def test_a_business_day_panel_steps_over_weekends_without_pandas_deprecation_warnings(tmp_path):
+    import warnings
+
+    import skhyper
+
+    ds = pd.date_range("2024-01-01", periods=40, freq="B")
+    panel = pd.concat([pd.DataFrame({"unique_id": u, "ds": ds, "y": np.arange(40.0) + i}) for i, u in enumerate("ab")],
+                      ignore_index=True)  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        model = WindowForecaster(window_size=4, **QUICK).fit(panel)
+        forecast = model.forecast(3)
+        loaded = skhyper.load(model.save(tmp_path / "b.skhyper"))
+    assert list(forecast["ds"][:3]) == list(pd.date_range(ds[-1], periods=4, freq="B")[1:])  # Monday after Friday
+    np.testing.assert_allclose(loaded.predict(forecast[["unique_id", "ds"]]), forecast["WindowForecaster"].to_numpy())
+    with pytest.raises(ValueError, match="jumps from"):
+        model.fit(panel.drop(index=7))

@@ -867,6 +867,10 @@ def _decode_index_summary(encoded):
         last = pd.Period(encoded["last"], freq=freq)
     else:
         last = pd.Timestamp(encoded["last"])
+        if freq is not None and not freq.is_on_offset(last):  # a fit infers the frequency from the dates
+            raise ValueError(f"_training_index's last date {last} is not one of its frequency {freq.freqstr}")
+    if str(last) != encoded["last"]:  # as saving writes it: "now" or "today" are not dates
+        raise ValueError(f"_training_index's last {encoded['last']!r} is not a time step as saving writes it")
     return {"freq": freq, "last": last, "next": None if freq is None else last + freq}
 
 

@@ -274,6 +274,10 @@ def test_deep_nesting_and_many_containers_are_refused(good, tmp_path):
                                d["state"].update(seasonal_period_=2**24 + 10)), "reach past the 4 lags_"),
      ("classifier", lambda d: d["state"].update(history_={"dict": [["val_loss", [1.0]]]}), "a loss and each metric once an epoch"),
      ("panel", lambda d: d["state"].pop("panel_level_rows_"), "no panel_level_rows_, which a file of this version"),
+     ("forecaster", lambda d: d["state"].update(_training_index={"kind": "timestamp", "last": "now", "freq": "D"}),
+      "not a time step as saving writes it"),
+     ("forecaster", lambda d: d["state"].update(_training_index={"kind": "timestamp", "last": "2020-02-27 00:00:00",
+                                                                 "freq": "W-SUN"}), "not one of its frequency W-SUN"),
      ("classifier", lambda d: d["params"].update(epochs=10**9), "epochs=1000000000 is larger"),
      ("classifier", lambda d: d["network"].update(rate=-1), "number >= 0")],
 )  # fmt: skip

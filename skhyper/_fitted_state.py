@@ -375,6 +375,9 @@ def check_state(kind, state, complete=True):
             checks[name](value)
         except ValueError as error:
             raise ValueError(f"its fitted {name} must be {error}") from None
+    history, epochs = state.get("history_"), state.get("n_iter_")
+    if history and epochs is not None and epochs != len(history["loss"]):
+        raise ValueError(f"n_iter_={epochs} for a history_ of {len(history['loss'])} epochs")
     names = state.get("feature_names_in_")
     if names is not None and len(names) != state["n_features_in_"]:
         raise ValueError(f"{len(names)} feature names for n_features_in_={state['n_features_in_']}")
@@ -447,6 +450,9 @@ def _check_forecaster(state):
     lags = state.get("lags_")
     if lags is not None and len(state["context_"]) < int(lags.max()):
         raise ValueError(f"context_ of {len(state['context_'])} rows for lags reaching {int(lags.max())} back")
+    length = state.get("_training_length")
+    if length is not None and length < len(state["context_"]):  # the context is the series' last rows
+        raise ValueError(f"_training_length={length} for a context_ of its last {len(state['context_'])} rows")
     indices, period = state.get("seasonal_indices_"), state.get("seasonal_period_")
     if indices is not None and (period is None or len(indices) != period):
         raise ValueError(f"{len(indices)} seasonal_indices_ for seasonal_period_={period}")

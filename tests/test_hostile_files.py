@@ -278,6 +278,8 @@ def test_deep_nesting_and_many_containers_are_refused(good, tmp_path):
       "not a time step as saving writes it"),
      ("forecaster", lambda d: d["state"].update(_training_index={"kind": "timestamp", "last": "2020-02-27 00:00:00",
                                                                  "freq": "W-SUN"}), "not one of its frequency W-SUN"),
+     ("forecaster", lambda d: d["state"].update(_training_length=1), "_training_length=1 for a context_"),
+     ("classifier", lambda d: d["state"].update(n_iter_=2**31 - 1), "n_iter_=2147483647 for a history_ of"),
      ("classifier", lambda d: d["params"].update(epochs=10**9), "epochs=1000000000 is larger"),
      ("classifier", lambda d: d["network"].update(rate=-1), "number >= 0")],
 )  # fmt: skip

@@ -48,7 +48,7 @@ import warnings
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from m3 import DATASET_FREQS, FREQS, _long_frame, _season, load_panel, mase_scale  # noqa: E402
+from m3 import DATASET_FREQS, FREQS, _long_frame, _season, _split_name, load_panel, mase_scale  # noqa: E402
 
 LEVELS = (80, 95)
 METHODS = ("ets", "arima", "skhyper_point", "skhyper")
@@ -158,7 +158,7 @@ def cached_run(method, freqs, every, validate, cache, dataset):
 
     if cache is None or method.startswith("skhyper"):
         return fresh()
-    split = "validate" if validate else "test"
+    split = ("validate" if int(validate) == 1 else f"validate{int(validate)}") if validate else "test"
     path = os.path.join(cache, f"{dataset}_{method}_intervals_{'-'.join(freqs)}_every{every}_{split}.pkl")
     if not os.path.exists(path):
         result = fresh()
@@ -186,7 +186,8 @@ def main():
     parser.add_argument("--freq")
     parser.add_argument("--every", type=int, default=1)
     parser.add_argument("--methods", default=",".join(METHODS))
-    parser.add_argument("--validate", action="store_true")
+    parser.add_argument("--validate", type=int, nargs="?", const=1, default=0,
+                        help="score on the last h of x (K: on the K-th last block of h values, an earlier origin)")
     parser.add_argument("--cache")
     parser.add_argument("--out", default="benchmarks/results/m3_intervals.md")
     args = parser.parse_args()
@@ -198,7 +199,7 @@ def main():
         runs[method] = cached_run(method, freqs, args.every, args.validate, args.cache, args.dataset)
 
     lines = [
-        f"# {args.dataset} prediction intervals, {'validation (last h of x)' if args.validate else 'test (xx)'},"
+        f"# {args.dataset} prediction intervals, {_split_name(args.validate)},"
         f" every {args.every}-th series",
         "",
         f"{datetime.date.today()}; `{' '.join(platform.uname())}`; {os.cpu_count()} cores",

@@ -83,7 +83,22 @@ def load_network(estimator, described, member, n_bytes):
         if value.dtype.kind == "f" and not np.isfinite(value).all():
             raise ValueError(f"the network's {variable.path} holds NaN or infinite values: a damaged file.")
         variable.assign(value)
+    if optimizer_listing is not None:
+        _check_optimizer_state(model.optimizer, rate)
     estimator.model_ = model
+
+
+def _check_optimizer_state(optimizer, rate):
+    """The optimizer's step count a count, and its rate the file's ``rate``
+    (which saving takes from it): a continued fit starts from these."""
+    from .hyperparams import current_rate
+
+    if int(optimizer.iterations.numpy()) < 0:
+        raise ValueError(f"its optimizer has taken {int(optimizer.iterations.numpy())} steps: a damaged file.")
+    current = float(current_rate(optimizer))
+    if not np.isclose(current, float(rate), rtol=1e-5, atol=0.0):
+        raise ValueError(f"its optimizer's learning rate is {current:g} where the file's rate is {float(rate):g}:"
+                         " a damaged file.")  # fmt: skip
 
 
 def _check_description(estimator, described):

@@ -399,3 +399,22 @@ def test_fuzzed_files_are_refused_or_load_as_working_estimators(good, tmp_path, 
             assert model.predict(np.zeros((1, 64))).shape == (1,), how
         outcomes["loaded"] += 1
     assert outcomes["refused"] >= 50 and outcomes["loaded"] >= 1, outcomes
+
+
+@pytest.mark.parametrize(
+    "name, value, match",
+    [("optimizer/iteration", np.array(-(2**62), "<i8"), "its optimizer has taken -4611686018427387904 steps"),
+     ("optimizer/learning_rate", np.array(1e30, "<f4"), "its optimizer's learning rate is 1e+30 where the file's")],
+)  # fmt: skip
+def test_an_optimizer_state_no_fit_makes_is_refused(good, tmp_path, name, value, match):
+    """A continued fit starts from the optimizer's step count and rate."""
+    parts = members(good["regressor"])
+    doc = json.loads(parts["skhyper.json"])
+    raw, offset = bytearray(parts["network.bin"]), 0
+    for variable, shape, dtype in doc["network"]["variables"] + doc["network"]["optimizer"]:
+        size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+        if variable == name:
+            raw[offset : offset + size] = value.tobytes()
+        offset += size
+    parts["network.bin"] = bytes(raw)
+    refused(write(tmp_path / "o.skhyper", parts), match)

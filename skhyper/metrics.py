@@ -25,17 +25,21 @@ def smape(y_true, y_pred):
     -------
     float
         The mean of ``200 |y - f| / (|y| + |f|)`` (a term is 0 where both
-        are 0).
+        are 0); NaN where a value or a forecast is NaN, as :func:`mase`
+        and :func:`msis` are (a forecast of NaN is not a perfect one).
 
     Examples
     --------
     >>> from skhyper.metrics import smape
     >>> round(smape([100, 200], [110, 180]), 3)
     10.025
+    >>> smape([100, float("nan")], [110, 180])
+    nan
     """
     y_true, y_pred = np.asarray(y_true, dtype=np.float64), np.asarray(y_pred, dtype=np.float64)
     denominator = np.abs(y_true) + np.abs(y_pred)
     ratio = np.divide(np.abs(y_true - y_pred), denominator, out=np.zeros_like(denominator), where=denominator > 0)
+    ratio[np.isnan(denominator)] = np.nan
     return float(200 * ratio.mean())
 
 
@@ -86,8 +90,9 @@ def mase(y_true, y_pred, scale, series=None):
     float
         Per series, the MAE of its rows over its scale; then the mean over
         series.  A series whose scale is 0 or NaN (a constant or a
-        one-value history) is left out, as the competitions leave such
-        series out; with none left, NaN.
+        one-value history) is left out, where M4's reference code and
+        utilsforecast would give an infinite MASE (one such series would
+        make the mean infinite); with none left, NaN.
 
     Examples
     --------

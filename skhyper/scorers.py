@@ -128,7 +128,9 @@ def neg_mean_absolute_scaled_error(estimator, X, y=None):
     """Minus MASE: the MAE over the MAE of the naive forecast on the same rows.
 
     The naive forecast is the previous value; a MASE under 1 is better than
-    naive.  The first row, which has no previous value, is left out.
+    naive.  The first row, which has no previous value, is left out.  On a
+    panel, :func:`neg_mase`: each series over its own in-sample seasonal
+    naive MAE (differences across two series' rows are no naive forecast).
 
     Parameters
     ----------
@@ -161,6 +163,8 @@ def neg_mean_absolute_scaled_error(estimator, X, y=None):
     >>> round(neg_mean_absolute_scaled_error(model, X, y), 3)
     -0.833
     """
+    if is_panel(X):
+        return neg_mase(estimator, X, y)
     y_true, y_pred = _true_and_predicted(estimator, X, y)
     naive = mean_absolute_error(y_true[1:], y_true[:-1])
     if naive == 0:
@@ -203,12 +207,13 @@ def neg_smape(estimator, X, y=None):
 
 
 def neg_mase(estimator, X, y=None):
-    """Minus the MASE of ``estimator.predict(X)``, as the forecasting competitions score it.
+    """Minus the MASE of ``estimator.predict(X)``; on a panel as the forecasting competitions score it.
 
     On a panel: each series' MAE over the in-sample MAE of its seasonal naive
     forecast (the forecaster's ``naive_mae_``, with its
     ``seasonal_period_``), averaged over series; on one series, as
-    :func:`neg_mean_absolute_scaled_error`.
+    :func:`neg_mean_absolute_scaled_error` (the scale is the lag-1 naive
+    forecast's MAE on the scored rows themselves, not in-sample).
 
     Parameters
     ----------

@@ -80,3 +80,20 @@ def test_a_regressors_default_score_is_named_r2_in_the_report_and_the_plot(diabe
     np.testing.assert_allclose(sorted(table["r2_mean"]), sorted(search.cv_results_["mean_test_score"]))
     axis = plot_search(search, "learning_rate").axes[0]
     assert "r2" in axis.get_ylabel() and "r2" in axis.get_title()
+
+
+def test_the_default_forecaster_mase_on_a_panel_is_the_panels_mase():
+    """scoring_for's neg_mase on a panel scales each series by its own
+    in-sample naive error, never by differences across two series' rows."""
+    import pandas as pd
+
+    from skhyper.metrics import smape
+    from skhyper.scorers import neg_mase
+
+    rng = np.random.RandomState(0)
+    panel = pd.concat([pd.DataFrame({"unique_id": u, "ds": np.arange(40), "y": level + np.cumsum(rng.randn(40))})
+                       for u, level in (("a", 0.0), ("b", 100.0))], ignore_index=True)  # fmt: skip
+    train, test = panel[panel.ds < 34], panel[panel.ds >= 34]
+    model = WindowForecaster(window_size=4, hidden_layer_sizes=(4,), epochs=1, random_state=0).fit(train)
+    assert scoring_for(model)["neg_mase"](model, test) == neg_mase(model, test)
+    assert np.isnan(smape([1.0, np.nan], [1.0, 2.0]))  # a NaN is no perfect forecast

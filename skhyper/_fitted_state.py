@@ -148,9 +148,10 @@ def _history(value):
     for key, values in value.items():
         if not all(isinstance(v, Real) and not isinstance(v, bool) for v in values):
             raise ValueError(f"numbers in history_[{key!r}]")
-    if "loss" not in value or len({len(values) for values in value.values()}) != 1:
-        raise ValueError(f"a loss and each metric once an epoch, got lists of {_show({k: len(v) for k, v in value.items()})}"
-                         " values")  # fmt: skip
+    if value and ("loss" not in value or any(len(values) > len(value["loss"]) for values in value.values())):
+        # (validation metrics may be fewer: a continued fit can switch validation on)
+        raise ValueError(f"a loss each epoch and no metric more often, got lists of"
+                         f" {_show({k: len(v) for k, v in value.items()})} values")  # fmt: skip
 
 
 def _numbers_list(value):

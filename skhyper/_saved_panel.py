@@ -336,9 +336,6 @@ def _times(described, values, freq):
             if described["tz"] is not None:
                 index = index.tz_localize("UTC").tz_convert(_zone(described["tz"]))
             date_steps(index, freq)  # as a fit steps them
-            wall = index.tz_localize(None) if index.tz is not None else index
-            if not all(freq.is_on_offset(t) for t in wall):  # a fit infers the frequency from these dates
-                raise ValueError(f"a last date that is not one of the frequency {freq.freqstr}")
             return list(index)
     except (ValueError, TypeError, OverflowError, AttributeError, KeyError) as error:
         raise ValueError(f"the panel's last time steps are not {times}s of its frequency: {str(error)[:80]}") from None

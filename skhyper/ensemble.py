@@ -171,13 +171,17 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
         """
         return self._combine([_forecaster(m).predict(X, **predict_params) for m in self._fitted()])
 
-    def forecast(self, steps, level=None, X_df=None):
+    def forecast(self, steps, X_df=None, level=None):
         """The combined forecasts of ``steps`` values past the training series.
 
         Parameters
         ----------
         steps : int
             How many values to forecast.
+        X_df : pandas DataFrame, default=None
+            The future values of covariates known in advance, passed to
+            every member (see :meth:`WindowForecaster.forecast`); members fit
+            without covariates are given none.
         level : int, float or list of them, default=None
             Prediction intervals' coverages in percent, as
             :meth:`WindowForecaster.forecast` takes them (every member must
@@ -187,10 +191,6 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
             combined interval as wide as its members' mean width, where
             averaging their distributions would widen it; Lichtendahl,
             Grushka-Cockayne & Winkler, 2013).
-        X_df : pandas DataFrame, default=None
-            The future values of covariates known in advance, passed to
-            every member (see :meth:`WindowForecaster.forecast`); members fit
-            without covariates are given none.
 
         Returns
         -------

@@ -189,8 +189,10 @@ def future_frame(ids, last, freq, steps):
         return pd.DataFrame({ID: ids, TIME: pd.PeriodIndex(np.stack([np.asarray(a) for a in steps_after], axis=1).ravel())})
     naive = [after.tz_convert("UTC").tz_localize(None) if after.tz else after for after in steps_after]  # UTC
     times = pd.DatetimeIndex(np.stack([np.asarray(after) for after in naive], axis=1).ravel())
-    if zone is not None:
-        times = times.tz_localize("UTC").tz_convert(zone) if _fixed_step(freq) else times.tz_localize(zone)
+    if zone is not None and _fixed_step(freq):
+        times = times.tz_localize("UTC").tz_convert(zone)
+    elif zone is not None:  # a local midnight DST skips is the hour after; one it repeats, the first
+        times = times.tz_localize(zone, nonexistent="shift_forward", ambiguous=np.ones(len(times), dtype=bool))
     return pd.DataFrame({ID: ids, TIME: times})
 
 
@@ -563,7 +565,7 @@ def period_freq(freq):
                 "QE": "Q", "YE": "Y", "BME": "M", "BQE": "Q", "BYE": "Y"}.get(base)  # fmt: skip
     if stripped is None:
         raise ValueError(f"dates of frequency {freq.freqstr}, which has no period equivalent")
-    return pd.tseries.frequencies.to_offset(f"{freq.n}{stripped}") if freq.n != 1 else stripped
+    return f"{freq.n}{stripped}" if freq.n != 1 else stripped  # (a string: to_offset("2M") is deprecated)
 
 
 def _frequency(times, name, ids=None):

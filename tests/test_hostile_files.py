@@ -272,7 +272,7 @@ def test_deep_nesting_and_many_containers_are_refused(good, tmp_path):
       "reach past the 4 lags_"),
      ("forecaster", lambda d: (d["params"].update(seasonal_period=2**24 + 10, seasonal_window=2**23),
                                d["state"].update(seasonal_period_=2**24 + 10)), "reach past the 4 lags_"),
-     ("classifier", lambda d: d["state"].update(history_={"dict": [["val_loss", [1.0]]]}), "a loss and each metric once an epoch"),
+     ("classifier", lambda d: d["state"].update(history_={"dict": [["val_loss", [1.0]]]}), "a loss each epoch and no metric more often"),
      ("panel", lambda d: d["state"].pop("panel_level_rows_"), "no panel_level_rows_, which a file of this version"),
      ("forecaster", lambda d: d["state"].update(_training_index={"kind": "timestamp", "last": "now", "freq": "D"}),
       "not a time step as saving writes it"),
@@ -418,3 +418,16 @@ def test_an_optimizer_state_no_fit_makes_is_refused(good, tmp_path, name, value,
         offset += size
     parts["network.bin"] = bytes(raw)
     refused(write(tmp_path / "o.skhyper", parts), match)
+
+
+def test_a_history_with_fewer_validation_epochs_loads(good, tmp_path):
+    """A continued fit can switch validation on: its val_* lists are shorter
+    than its loss (files save() writes, and earlier versions wrote)."""
+    def fewer(doc):
+        doc["state"]["history_"] = {"dict": [["loss", [1.0, 0.5, 0.4]], ["val_loss", [0.6, 0.5]]]}
+        doc["state"]["n_iter_"] = 3
+        doc["state"]["loss_curve_"] = [1.0, 0.5, 0.4]
+        return doc
+
+    loaded = skhyper.load(with_document(good["regressor"], tmp_path / "h.skhyper", fewer))
+    assert loaded.history_["val_loss"] == [0.6, 0.5] and loaded.n_iter_ == 3

@@ -1,5 +1,7 @@
 """Panels: many series in one long frame or dict, one network for all of them."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -332,8 +334,10 @@ def test_a_panel_of_a_multiple_frequency_is_regular_and_forecasts_its_next_steps
     ds = pd.date_range("2024-01-01", periods=40, freq=freq)
     panel = pd.concat([pd.DataFrame({"unique_id": u, "ds": ds, "y": 10 + i + np.sin(np.arange(40) / 4)})
                        for i, u in enumerate(["a", "b"])], ignore_index=True)  # fmt: skip
-    model = WindowForecaster(window_size=4, **QUICK).fit(panel)
-    forecast = model.forecast(3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)  # pandas' deprecated aliases ("2M") not used
+        model = WindowForecaster(window_size=4, **QUICK).fit(panel)
+        forecast = model.forecast(3)
     assert list(forecast["ds"][:3]) == list(pd.date_range(ds[-1], periods=4, freq=freq)[1:])
     np.testing.assert_allclose(model.predict(forecast[["unique_id", "ds"]]), forecast["WindowForecaster"].to_numpy())
     with pytest.raises(ValueError, match="jumps from"):
@@ -362,20 +366,29 @@ def test_future_dates_past_pandas_last_date_are_named():
 
 
 @pytest.mark.parametrize(
-    "start, freq", [("2021-02-10", "D"), ("2021-03-27 12:00", "h"), ("2021-10-30 12:00", "h"), ("2021-03-01", "W")]
-)
-def test_time_zone_aware_panels_step_across_dst(start, freq):
+    "start, freq, zone",
+    [("2021-02-10", "D", "Europe/Berlin"), ("2021-03-27 12:00", "h", "Europe/Berlin"),
+     ("2021-10-30 12:00", "h", "Europe/Berlin"), ("2021-03-01", "W", "Europe/Berlin"),
+     ("2024-02-10", "D", "Atlantic/Azores"), ("2024-09-01", "D", "Atlantic/Azores")],
+)  # fmt: skip
+def test_time_zone_aware_panels_step_across_dst(start, freq, zone):
     """A day or longer steps on the local calendar (midnights stay
-    midnights), an hour in absolute time (no false gap in spring, no false
-    duplicate in autumn)."""
-    ds = pd.date_range(start, periods=44, freq=freq, tz="Europe/Berlin")
+    midnights; Azores' DST changes at midnight), an hour in absolute time
+    (no false gap in spring, no false duplicate in autumn)."""
+    ds = pd.date_range(start, periods=44, freq=freq, tz=zone)
     panel = pd.concat([pd.DataFrame({"unique_id": u, "ds": ds, "y": np.arange(44.0) + i}) for i, u in enumerate("ab")],
                       ignore_index=True)  # fmt: skip
     model = WindowForecaster(window_size=4, **QUICK).fit(panel)
     forecast = model.forecast(50)
-    expected = pd.date_range(ds[-1], periods=51, freq=freq, tz="Europe/Berlin")[1:]
+    if freq == "h":  # absolute time
+        expected = pd.date_range(ds[-1], periods=51, freq=freq)[1:]
+    else:  # local midnights; one DST skips is the hour after, as pandas shifts it
+        local = pd.date_range(ds[-1].tz_localize(None), periods=51, freq=freq)[1:]
+        expected = local.tz_localize(zone, nonexistent="shift_forward", ambiguous=np.ones(50, dtype=bool))
     assert list(forecast["ds"][:50]) == list(expected)
     np.testing.assert_allclose(model.predict(forecast[["unique_id", "ds"]]), forecast["WindowForecaster"].to_numpy())
+    local = forecast[["unique_id", "ds"]].head(5).assign(ds=lambda f: f["ds"].dt.tz_localize(None))  # its local time
+    np.testing.assert_allclose(model.predict(local), forecast["WindowForecaster"].to_numpy()[:5])
 
 
 def test_a_dict_of_series_takes_dates_of_any_resolution_but_one_time_zone():

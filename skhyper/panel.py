@@ -13,6 +13,8 @@ start; within a panel every series must be regular at one frequency.
 Pure NumPy and pandas, no Keras.
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -516,6 +518,7 @@ def _steps(times, name, ids=None):
         return period_steps(times.array), times.dtype.freq
     if pd.api.types.is_datetime64_any_dtype(times):
         freq = _frequency(times, name, ids)
+        _check_on_grid(times, freq, name, ids)
         try:
             return date_steps(times, freq), freq
         except (ValueError, TypeError) as error:
@@ -566,6 +569,23 @@ def period_freq(freq):
     if stripped is None:
         raise ValueError(f"dates of frequency {freq.freqstr}, which has no period equivalent")
     return f"{freq.n}{stripped}" if freq.n != 1 else stripped  # (a string: to_offset("2M") is deprecated)
+
+
+def _check_on_grid(times, freq, name, ids):
+    """Every date one of the frequency's own (a month's first day for
+    month starts): a month-end series in a month-start panel would be
+    forecast on month starts."""
+    unique = pd.DatetimeIndex(pd.unique(times.to_numpy()))
+    wall = unique.tz_localize(None) if unique.tz is not None and not _fixed_step(freq) else unique
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+        off = unique[(wall + freq) - freq != wall]
+    if len(off):
+        row = int(np.flatnonzero(pd.DatetimeIndex(times).isin(off[:1]))[0])
+        series = "" if ids is None else f"series {ids.iloc[row]!r} has "
+        raise ValueError(f"{name}: {series}{TIME}={times.iloc[row]}, not a date of the panel's frequency {freq.freqstr}:"
+                         " its forecasts would be dated on that frequency's dates. Give every series dates of one"
+                         " anchor (all month starts, say), or forecast it in its own panel.")  # fmt: skip
 
 
 def _frequency(times, name, ids=None):

@@ -57,6 +57,11 @@ def test_a_series_of_another_frequency_is_named():
     quarterly = pd.DataFrame({"unique_id": "q", "ds": pd.date_range("2001-01-01", periods=10, freq="QS"), "y": 1.0})
     with pytest.raises(ValueError, match="series 'q' jumps .* another frequency"):
         as_panel(pd.concat([frame, quarterly]))
+    # a series on other dates of the same frequency (month ends in a month-start panel) would be forecast on its grid
+    long = pd.DataFrame({"unique_id": "l", "ds": pd.date_range("2000-01-01", periods=120, freq="MS"), "y": 1.0})
+    ends = pd.DataFrame({"unique_id": "e", "ds": pd.date_range("2005-01-31", periods=12, freq="ME"), "y": 1.0})
+    with pytest.raises(ValueError, match="series 'e' has ds=2005-01-31 00:00:00, not a date of the panel's frequency MS"):
+        as_panel(pd.concat([long, ends]))
     # where the panel's dates show no frequency at all, two series of different ones are named
     monthly = pd.DataFrame({"unique_id": "m", "ds": pd.date_range("2020-01-01", periods=40, freq="MS"), "y": 1.0})
     quarterly = pd.DataFrame({"unique_id": "q", "ds": pd.date_range("2020-01-01", periods=40, freq="QS"), "y": 1.0})

@@ -75,6 +75,7 @@ MAX_SERIES = 2**25
 
 _LIMIT = 2**31  # counts, sizes and seeds a fit makes stay below this
 _TINY = 1e-30  # scales a fit makes lie between this and its inverse
+_FLOAT32_MAX = float(np.finfo(np.float32).max)  # a series' values fit float32
 _TARGET_TYPES = {"binary", "multiclass", "multilabel-indicator", "multiclass-onehot"}
 
 
@@ -475,6 +476,12 @@ def _check_interval_state(state, panel):
     if not panel and scores != scale:
         have, lack = ("conformal_scores_", "interval_scale_") if scores else ("interval_scale_", "conformal_scores_")
         raise ValueError(f"its fitted state holds {have} without {lack} (a fit with interval_horizon makes both)")
+    scales = state.get("naive_mae_") if panel else state.get("interval_scale_")
+    if scores and scales is not None:  # a score times its scale is an error of float32 values
+        widest = float(np.nanmax(np.abs(state["conformal_scores_"]))) * float(np.nanmax(np.atleast_1d(scales), initial=0.0))
+        if not widest <= 2 * _FLOAT32_MAX:
+            raise ValueError(f"conformal scores and scales that make intervals {widest:.3g} wide, more than any"
+                             " float32 series' values span")  # fmt: skip
 
 
 def _check_panel(state):

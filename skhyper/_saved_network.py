@@ -119,6 +119,8 @@ def _check_description(estimator, described):
     expected = _expected_outputs(estimator)
     if expected != outputs:
         raise ValueError(f"its fitted state calls for a network of {expected} outputs; the file's has {outputs}.")
+    if type(estimator).__name__ == "KerasMLPRegressor" and estimator.n_outputs_ != outputs:  # as fit sets it
+        raise ValueError(f"n_outputs_={estimator.n_outputs_}, but its network has {outputs} outputs.")
     if type(estimator).__name__ != "WindowForecaster" and inputs != estimator.n_features_in_:
         raise ValueError(f"n_features_in_={estimator.n_features_in_}, but its network takes {inputs} inputs.")
     return inputs, outputs, float(rate)

@@ -281,6 +281,7 @@ def test_deep_nesting_and_many_containers_are_refused(good, tmp_path):
      ("forecaster", lambda d: d["state"].update(_training_length=1), "_training_length=1 for a context_"),
      ("classifier", lambda d: d["state"].update(n_iter_=2**31 - 1), "n_iter_=2147483647 for a history_ of"),
      ("intervals", lambda d: d["state"].update(interval_scale_=1e308), "more than any float32 series' values span"),
+     ("regressor", lambda d: d["state"].update(n_outputs_=2), "n_outputs_=2, but its network has 1 outputs"),
      ("classifier", lambda d: d["params"].update(epochs=10**9), "epochs=1000000000 is larger"),
      ("classifier", lambda d: d["network"].update(rate=-1), "number >= 0")],
 )  # fmt: skip

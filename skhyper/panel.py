@@ -193,9 +193,38 @@ def future_frame(ids, last, freq, steps):
     times = pd.DatetimeIndex(np.stack([np.asarray(after) for after in naive], axis=1).ravel())
     if zone is not None and _fixed_step(freq):
         times = times.tz_localize("UTC").tz_convert(zone)
-    elif zone is not None:  # a local midnight DST skips is the hour after; one it repeats, the first
-        times = times.tz_localize(zone, nonexistent="shift_forward", ambiguous=np.ones(len(times), dtype=bool))
+    elif zone is not None:
+        times = _on_local_calendar(times, zone)
     return pd.DataFrame({ID: ids, TIME: times})
+
+
+def _on_local_calendar(index, zone):
+    """Naive local dates in ``zone``: a midnight DST skips is the hour
+    after (as pandas' date_range stamps it), one it repeats the first."""
+    return index.tz_localize(zone, nonexistent="shift_forward", ambiguous=np.ones(len(index), dtype=bool))
+
+
+def _in_zone(times, zone, freq):
+    """Rows' times as a panel's: on a panel of time-zone-aware dates, dates
+    or periods without a zone are its local time (a local midnight DST
+    skips or repeats read as :func:`future_frame` stamps it; an hour it
+    skips or repeats refused); with a zone on a panel without one, their
+    local time."""
+    if isinstance(times.dtype, pd.PeriodDtype):
+        if zone is None:
+            return times
+        times = pd.Series(pd.PeriodIndex(times).to_timestamp(), index=times.index)
+    index = pd.DatetimeIndex(times)
+    if zone is None:
+        return pd.Series(index.tz_localize(None) if index.tz is not None else index, index=times.index)
+    if index.tz is not None:
+        return pd.Series(index, index=times.index)
+    try:
+        local = index.tz_localize(zone) if _fixed_step(freq) else _on_local_calendar(index, zone)
+    except Exception as error:  # pytz's and pandas' NonExistentTimeError, AmbiguousTimeError
+        raise ValueError(f"its dates without a time zone are not one local time in the panel's {zone}"
+                         f" ({error}): give them with the time zone") from None
+    return pd.Series(local, index=times.index)
 
 
 def _fixed_step(freq):

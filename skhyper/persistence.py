@@ -257,7 +257,7 @@ def save(estimator, path):
         _check_covariates_savable(estimator)
     intervals = forecaster and getattr(estimator, "conformal_scores_", None) is not None
     covariate_state, covariate_section, covariate_arrays = covariates_of(estimator, panel) if forecaster else ({}, None, [])
-    level_rows = panel and estimator.panel_level_rows_ != legacy_level_rows(estimator)
+    level_rows = panel and estimator.panel_level_rows_ != legacy_level_rows(estimator.window_size_, estimator.seasonal_period_)
     version = _SERIES_VERSION
     if "covariate_coef_" in covariate_state:
         version = FORMAT_VERSION
@@ -690,7 +690,7 @@ def _check_legacy_level(state):
     """A panel file of version 5 or later leaves ``panel_level_rows_`` out
     only where it is the legacy level (see :func:`save`)."""
     window, period = state.get("window_size_"), state.get("seasonal_period_")
-    if level_rows_of(window, period) != level_rows_of(window, period, without_season=1):
+    if level_rows_of(window, period) != legacy_level_rows(window, period):
         raise ValueError(f"no panel_level_rows_, which a file of this version holds for window_size_={window} and"
                          f" seasonal_period_={period}")  # fmt: skip
 
@@ -757,7 +757,7 @@ def _fill_forecaster_defaults(estimator):
         if not hasattr(estimator, name):
             setattr(estimator, name, value)
     if getattr(estimator, "panel_", False) and not hasattr(estimator, "panel_level_rows_"):
-        estimator.panel_level_rows_ = legacy_level_rows(estimator)  # written when a level was that
+        estimator.panel_level_rows_ = legacy_level_rows(estimator.window_size_, estimator.seasonal_period_)  # written then
     if not hasattr(estimator, "lags_"):  # written before seasonal windows: a plain window
         estimator.lags_ = estimator._offsets()
         estimator.level_rows_ = 0

@@ -299,7 +299,7 @@ def level_rows_of(window, season, without_season=None):
     return int(min(window, season or without_season or LEVEL_ROWS_WITHOUT_SEASON))
 
 
-def legacy_level_rows(estimator):
+def legacy_level_rows(window, season):
     """The level a panel forecaster's windows had before format version 5
     (the last value without a season), for its window and season."""
-    return level_rows_of(estimator.window_size_, estimator.seasonal_period_, without_season=1)
+    return level_rows_of(window, season, without_season=1)

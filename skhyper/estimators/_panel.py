@@ -32,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from ..metrics import naive_mae
-from ..panel import ID, TARGET, TIME, _as_panel, _fixed_step, as_panel, date_steps, future_frame, period_freq, period_steps, row_order
+from ..panel import ID, TARGET, TIME, _as_panel, _in_zone, as_panel, date_steps, future_frame, period_freq, period_steps, row_order
 from ..seasonality import period_from_index
 from ..windows import level_rows_of
 from ._intervals import bound_columns
@@ -497,7 +497,7 @@ class PanelForecasting:
             return (times.to_numpy(dtype=np.int64) - last.to_numpy(dtype=np.int64)).astype(np.int64)
         ends = last.to_numpy()
         ends = pd.PeriodIndex(ends) if isinstance(ends[0], pd.Period) else pd.DatetimeIndex(ends)
-        times = _in_zone(times, getattr(ends, "tz", None), _fixed_step(self.panel_freq_))
+        times = _in_zone(times, getattr(ends, "tz", None), self.panel_freq_)
         return self._time_steps(times) - self._time_steps(ends)
 
     def _time_steps(self, times):
@@ -534,29 +534,6 @@ AUTO_PANEL_MIN_WINDOW = 6
 #: earlier), but overfit panels of a few hundred windows (every 10th to 60th
 #: series: +0.5% to +32%): ``benchmarks/results/yearly_origins.md``.
 MIN_PANEL_STEPS = 0
-
-
-def _in_zone(times, zone, fixed_step):
-    """Rows' times as the panel's: on a panel of time-zone-aware dates,
-    dates or periods without a zone are its local time (a local midnight
-    DST skips or repeats read as ``future_frame`` stamps it; an hour it
-    skips or repeats refused); with a zone on a panel without one, their
-    local time."""
-    if isinstance(times.dtype, pd.PeriodDtype):
-        if zone is None:
-            return times
-        times = pd.Series(pd.PeriodIndex(times).to_timestamp(), index=times.index)
-    times = pd.Series(pd.DatetimeIndex(times), index=times.index)
-    if zone is None:
-        return times.dt.tz_localize(None) if times.dt.tz is not None else times
-    if times.dt.tz is not None:
-        return times
-    policy = {} if fixed_step else {"nonexistent": "shift_forward", "ambiguous": np.ones(len(times), dtype=bool)}
-    try:
-        return times.dt.tz_localize(zone, **policy)
-    except Exception as error:  # pytz's and pandas' NonExistentTimeError, AmbiguousTimeError
-        raise ValueError(f"its dates without a time zone are not one local time in the panel's {zone}"
-                         f" ({error}): give them with the time zone") from None
 
 
 def _ranks_from_end(counts):

@@ -174,7 +174,7 @@ def future_frame(ids, last, freq, steps):
     2         b   5
     3         b   6
     """
-    ids = np.repeat(np.asarray(ids, dtype=object), steps)
+    ids = pd.Series(np.repeat(np.asarray(ids, dtype=object), steps)).infer_objects()  # integer ids stay integers
     if freq is None:
         times = (np.asarray(last, dtype=np.int64)[:, None] + np.arange(1, steps + 1)).ravel()
         return pd.DataFrame({ID: ids, TIME: times})

@@ -435,3 +435,23 @@ def test_a_business_day_panel_steps_over_weekends_without_pandas_deprecation_war
     np.testing.assert_allclose(loaded.predict(forecast[["unique_id", "ds"]]), forecast["WindowForecaster"].to_numpy())
     with pytest.raises(ValueError, match="jumps from"):
         model.fit(panel.drop(index=7))
+
+
+@pytest.mark.parametrize("ids", [[7, 3], ["b", "a"]])
+def test_forecasts_keep_the_dtype_of_unique_id_as_statsforecast_does(tmp_path, ids):
+    import skhyper
+
+    frame = make_panel(2)
+    frame["unique_id"] = frame["unique_id"].map(dict(zip(["s0", "s1"], ids)))
+    model = WindowForecaster(**QUICK).fit(frame)
+    forecast = model.forecast(2)
+    assert forecast["unique_id"].dtype == frame["unique_id"].dtype
+    assert sorted(forecast["unique_id"].unique().tolist()) == sorted(ids)
+    assert skhyper.load(model.save(tmp_path / "m.skhyper")).forecast(2)["unique_id"].dtype == frame["unique_id"].dtype
+
+
+@pytest.mark.parametrize("steps", [True, 0, 2.0, "3"])
+def test_forecast_steps_must_be_a_positive_integer_not_a_bool(steps):
+    model = WindowForecaster(**QUICK).fit(make_panel(2))
+    with pytest.raises(ValueError, match="steps must be a positive integer"):
+        model.forecast(steps)

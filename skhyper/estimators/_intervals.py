@@ -257,11 +257,14 @@ def level_name(level):
 
 
 def bound_columns(frame, name, bounds):
-    """Add ``{name}-lo-{level}`` and ``{name}-hi-{level}`` columns (statsforecast's names)."""
+    """Add ``{name}-lo-{level}`` and ``{name}-hi-{level}`` columns, in
+    statsforecast's names and order: every lower bound, then every upper
+    one, each by rising level (``lo-80, lo-95, hi-80, hi-95``)."""
     prefix = f"{name}-" if name else ""
-    for level, (lower, upper) in bounds.items():
-        frame[f"{prefix}lo-{level_name(level)}"] = np.ravel(lower)
-        frame[f"{prefix}hi-{level_name(level)}"] = np.ravel(upper)
+    levels = sorted(bounds)
+    for side, which in (("lo", 0), ("hi", 1)):
+        for level in levels:
+            frame[f"{prefix}{side}-{level_name(level)}"] = np.ravel(bounds[level][which])
     return frame
 
 

@@ -1045,7 +1045,7 @@ class WindowForecaster(
         (6, 3)
         """
         check_is_fitted(self)
-        if not isinstance(steps, Integral) or steps < 1:
+        if not isinstance(steps, Integral) or isinstance(steps, (bool, np.bool_)) or steps < 1:
             raise ValueError(f"steps must be a positive integer, got {steps!r}.")
         levels = None if level is None else check_levels(level)
         if getattr(self, "panel_", False):

@@ -127,7 +127,8 @@ def coverage(y_true, lower, upper):
     -------
     float
         The share of ``lower <= y <= upper`` (0.95 for well-calibrated 95%
-        intervals).
+        intervals); NaN where a value or a bound is NaN (not yet observed,
+        or not forecast), as :func:`smape` and :func:`msis` are.
 
     Examples
     --------
@@ -136,6 +137,8 @@ def coverage(y_true, lower, upper):
     0.5
     """
     y_true, lower, upper = (np.asarray(v, dtype=np.float64) for v in (y_true, lower, upper))
+    if np.isnan(y_true).any() or np.isnan(lower).any() or np.isnan(upper).any():
+        return float("nan")
     return float(np.mean((y_true >= lower) & (y_true <= upper)))
 
 

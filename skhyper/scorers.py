@@ -32,9 +32,10 @@ import numpy as np
 import pandas as pd
 from sklearn.base import is_classifier
 from sklearn.metrics import accuracy_score, mean_absolute_error, root_mean_squared_error
+from sklearn.pipeline import Pipeline
 
 from .metrics import coverage, mase, msis, smape
-from .panel import ID, TARGET, is_panel
+from .panel import ID, TARGET, TIME, is_panel
 from .windows import target_values
 
 __all__ = [
@@ -51,9 +52,43 @@ __all__ = [
 ]
 
 
-def _true_and_predicted(estimator, X, y):
+def _fitted_model(estimator):
+    """The model a scorer reads attributes from: a search's refit
+    ``best_estimator_``, a pipeline's last step, or the estimator."""
+    model = getattr(estimator, "best_estimator_", estimator)
+    if isinstance(model, Pipeline):
+        return _fitted_model(model.steps[-1][1])
+    return model
+
+
+def _scored_panel(estimator, X, y):
+    """``X`` as a panel to score (a long frame with its ``y``), or None.
+
+    A long frame of ``unique_id`` and ``ds`` with the true values given
+    apart (``scorer(model, X_test, y_test)``, the scikit-learn way) becomes
+    one with ``y``; a dict of series gets a clear error (a fold to score is
+    a long frame)."""
+    if isinstance(X, dict):
+        raise ValueError(
+            "A panel to score is a long DataFrame of unique_id, ds and y (the rows to forecast, as PanelSplit's test"
+            " folds are), not a dict of series: pass the forecast rows as a long frame."
+        )
     if is_panel(X):
-        return X[TARGET].to_numpy(dtype=np.float64), estimator.predict(X)
+        return X
+    if isinstance(X, pd.DataFrame) and {ID, TIME} <= set(X.columns) and getattr(_fitted_model(estimator), "panel_", False):
+        if y is None:
+            raise ValueError(f"Scoring a panel needs the true values: a {TARGET!r} column in X, or y.")
+        values = np.asarray(y, dtype=np.float64).ravel()
+        if len(values) != len(X):
+            raise ValueError(f"y has {len(values)} values for the {len(X)} rows of X.")
+        return X.assign(**{TARGET: values})
+    return None
+
+
+def _true_and_predicted(estimator, X, y):
+    panel = _scored_panel(estimator, X, y)
+    if panel is not None:
+        return panel[TARGET].to_numpy(dtype=np.float64), estimator.predict(panel)
     y_pred = estimator.predict(X)
     if y is None:
         y_true = target_values(estimator, X, None)
@@ -236,24 +271,30 @@ def neg_mase(estimator, X, y=None):
     skhyper.model_selection.PanelSplit : Rolling origins on every series of a panel.
     skhyper.metrics.mase : The measure as a function.
     """
-    if not is_panel(X):
+    panel = _scored_panel(estimator, X, y)
+    if panel is None:
         return neg_mean_absolute_scaled_error(estimator, X, y)
-    y_true, y_pred = _true_and_predicted(estimator, X, y)
-    series = pd.Index(estimator.panel_ids_).get_indexer(X[ID])
-    return -mase(y_true, y_pred, estimator.naive_mae_, series)
+    y_true, y_pred = _true_and_predicted(estimator, panel, None)
+    model = _fitted_model(estimator)
+    series = pd.Index(model.panel_ids_).get_indexer(panel[ID])
+    return -mase(y_true, y_pred, model.naive_mae_, series)
 
 
 def _true_and_intervals(estimator, X, y, level):
     """Actual values, the ``level`` intervals' bounds, each row's scale and series."""
-    name = type(estimator).__name__
-    bounds = estimator.predict(X, level=level)
-    if is_panel(X):
+    model = _fitted_model(estimator)
+    predictor = getattr(estimator, "best_estimator_", estimator)  # a search's predict takes no level
+    panel = _scored_panel(estimator, X, y)
+    if panel is not None:
+        bounds = predictor.predict(panel, level=level)
+        name = type(model).__name__
         lower, upper = (bounds[f"{name}-{side}-{level}"].to_numpy() for side in ("lo", "hi"))
-        series = pd.Index(estimator.panel_ids_).get_indexer(X[ID])
-        return X[TARGET].to_numpy(dtype=np.float64), lower, upper, estimator.naive_mae_, series
-    y_true = target_values(estimator, X, None) if y is None else np.asarray(y)
+        series = pd.Index(model.panel_ids_).get_indexer(panel[ID])
+        return panel[TARGET].to_numpy(dtype=np.float64), lower, upper, model.naive_mae_, series
+    bounds = predictor.predict(X, level=level)
+    y_true = target_values(model, X, None) if y is None else np.asarray(y)
     lower, upper = (bounds[f"{side}-{level}"].to_numpy() for side in ("lo", "hi"))
-    return np.ravel(y_true), lower, upper, estimator.interval_scale_, None
+    return np.ravel(y_true), lower, upper, model.interval_scale_, None
 
 
 def neg_msis(estimator, X, y=None):
@@ -408,7 +449,8 @@ def report(search):
     metrics = [c.removeprefix("mean_test_") for c in results if c.startswith("mean_test_")]
     for metric in metrics:
         name = scoring_name(search) if metric == "score" else metric
-        sign, label = (-1, _error_name(name)) if name.startswith("neg_") else (1, name)
+        negated = name.startswith("neg_") or _negated(search.scoring, metric)
+        sign, label = (-1, _error_name(name)) if negated else (1, name)
         table[f"{label}_mean"] = sign * results[f"mean_test_{metric}"]
         table[f"{label}_std"] = results[f"std_test_{metric}"]
         table[f"{label}_rank"] = results[f"rank_test_{metric}"]
@@ -442,6 +484,18 @@ def scoring_name(search):
             return "accuracy"
         return "r2" if is_regressor(search.estimator) else "score"
     return scoring if isinstance(scoring, str) else getattr(scoring, "__name__", "score")
+
+
+def _negated(scoring, metric):
+    """Whether a multi-metric search's ``metric`` is an error its scorer
+    negates (``{"smape": neg_smape}``): a ``neg_`` scorer or scoring name,
+    or a scorer made with ``greater_is_better=False``."""
+    if not isinstance(scoring, dict) or metric not in scoring:
+        return False
+    scorer = scoring[metric]
+    if isinstance(scorer, str):
+        return scorer.startswith("neg_")
+    return getattr(scorer, "__name__", "").startswith("neg_") or getattr(scorer, "_sign", 1) < 0
 
 
 def _label(metric):

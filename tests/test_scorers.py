@@ -97,3 +97,62 @@ def test_the_default_forecaster_mase_on_a_panel_is_the_panels_mase():
     model = WindowForecaster(window_size=4, hidden_layer_sizes=(4,), epochs=1, random_state=0).fit(train)
     assert scoring_for(model)["neg_mase"](model, test) == neg_mase(model, test)
     assert np.isnan(smape([1.0, np.nan], [1.0, 2.0]))  # a NaN is no perfect forecast
+
+
+def _panel_and_split():
+    import pandas as pd
+
+    from skhyper import PanelSplit
+
+    rng = np.random.default_rng(0)
+    panel = pd.concat(
+        [pd.DataFrame({"unique_id": f"s{i}", "ds": np.arange(n), "y": 10 + i + rng.normal(0, 1, n).cumsum()})
+         for i, n in enumerate((30, 24, 20))], ignore_index=True)  # fmt: skip
+    train, test = next(PanelSplit(h=3).split(panel))
+    return panel.iloc[train], panel.iloc[test]
+
+
+def test_panel_scorers_take_a_search_a_pipeline_or_y_apart_and_score_the_same():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from skhyper import PanelSplit
+    from skhyper.scorers import neg_coverage_error, neg_mase, neg_msis, neg_smape
+
+    train, test = _panel_and_split()
+    model = WindowForecaster(hidden_layer_sizes=(8,), epochs=2, window_size=4, interval_horizon=3, random_state=0)
+    fitted = model.fit(train)
+    search = GridSearchCV(model, {"window_size": [4]}, cv=PanelSplit(h=3, n_windows=1), scoring=neg_smape).fit(train)
+    pipeline = make_pipeline(FunctionTransformer(), model).fit(train)
+    X_test, y_test = test[["unique_id", "ds"]], test["y"].to_numpy()
+    for scorer in (neg_mase, neg_msis, neg_coverage_error, neg_smape, neg_mean_absolute_error):
+        expected = scorer(fitted, test)
+        assert np.isfinite(expected)
+        assert scorer(search, test) == pytest.approx(expected), scorer.__name__
+        assert scorer(pipeline, test) == pytest.approx(expected), scorer.__name__
+        assert scorer(fitted, X_test, y_test) == pytest.approx(expected), scorer.__name__  # the scikit-learn way
+    with pytest.raises(ValueError, match="needs the true values"):
+        neg_mase(fitted, X_test)
+    with pytest.raises(ValueError, match="not a dict of series"):
+        neg_smape(fitted, {"s0": test["y"]})
+
+
+def test_coverage_of_values_not_yet_observed_is_nan_as_the_other_metrics():
+    from skhyper.metrics import coverage
+
+    assert np.isnan(coverage([1.0, np.nan], [0, 0], [2, 2]))
+    assert np.isnan(coverage([1.0, 1.0], [0, np.nan], [2, 2]))
+    assert coverage([1.0, 3.0], [0, 0], [2, 2]) == 0.5
+
+
+def test_report_shows_errors_positive_whatever_the_metrics_keys_are_called():
+    from skhyper import PanelSplit
+    from skhyper.scorers import neg_mase, neg_smape
+
+    train, _ = _panel_and_split()
+    model = WindowForecaster(hidden_layer_sizes=(8,), epochs=2, window_size=4, random_state=0)
+    search = GridSearchCV(model, {"window_size": [3, 4]}, cv=PanelSplit(h=3, n_windows=1),
+                          scoring={"smape": neg_smape, "mase": neg_mase}, refit="mase").fit(train)  # fmt: skip
+    table = report(search)
+    assert (table["smape_mean"] > 0).all() and (table["mase_mean"] > 0).all()
+    assert table["mase_mean"].iloc[0] == pytest.approx(-search.cv_results_["mean_test_mase"].max())

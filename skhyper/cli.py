@@ -171,10 +171,12 @@ def _write_forecast(best, series, steps, levels, output):
         forecast = forecast.to_frame("forecast")
     elif not isinstance(forecast, pd.DataFrame):
         forecast = pd.DataFrame({"forecast": forecast})
-    forecast.to_csv(output / "search_forecast.csv", index_label="step" if forecast.index.name is None else None)
     plotting = _plotting()
     if plotting and levels:
         _save_figure(plotting.plot_fan(series, forecast), output / "search_forecast.png")
+    if not isinstance(forecast.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+        forecast.index = pd.RangeIndex(1, len(forecast) + 1, name="step")  # steps ahead, with or without intervals
+    forecast.to_csv(output / "search_forecast.csv", index_label=None if forecast.index.name else "step")
     print(f"   forecast of {steps} steps: search_forecast.csv" + (", search_forecast.png" if plotting and levels else ""))
     print(forecast.head(5).to_string(float_format=lambda v: f"{v:.3f}"))
 

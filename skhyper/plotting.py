@@ -288,6 +288,64 @@ def plot_forecast(actual, predicted, split=None, time=None, signal=None, ax=None
     return figure
 
 
+def _one_series_of_panel(history, forecast, unique_id):
+    """The history (a Series indexed by ``ds``) and forecast rows of one series of a panel's long frames."""
+    import pandas as pd
+
+    if unique_id is None:
+        raise ValueError("forecast holds a panel's series (a unique_id column): pass unique_id= the series to draw.")
+    if not (isinstance(history, pd.DataFrame) and {"unique_id", "ds", "y"} <= set(history.columns)):
+        raise ValueError("With unique_id, history is the panel's long frame of unique_id, ds and y.")
+    if "unique_id" not in forecast.columns:
+        raise ValueError("With unique_id, forecast is the panel's long frame (unique_id, ds and the forecast columns).")
+    rows = forecast["unique_id"] == unique_id
+    if not rows.any():
+        known = list(dict.fromkeys(forecast["unique_id"]))
+        raise ValueError(f"unique_id={unique_id!r} is not a series of forecast (it has {_few(known)}).")
+    past = history["unique_id"] == unique_id
+    if not past.any():
+        raise ValueError(f"unique_id={unique_id!r} is not a series of history.")
+    return history.loc[past].set_index("ds")["y"], forecast.loc[rows].set_index("ds")
+
+
+def _few(values, most=5):
+    shown = ", ".join(repr(v) for v in values[:most])
+    return shown + (f", ... ({len(values)} series)" if len(values) > most else "")
+
+
+def _as_drawn_series(values, name):
+    """``values`` as a Series to draw: a Series as it is, a DataFrame's single
+    column (its index kept), anything else by position."""
+    import pandas as pd
+
+    if isinstance(values, pd.DataFrame):
+        if values.shape[1] != 1:
+            raise ValueError(f"{name} must be one series: a DataFrame of {values.shape[1]} columns was given.")
+        values = values.iloc[:, 0]
+    if isinstance(values, pd.Series):
+        return values.astype(float)
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one series, not an array of shape {array.shape}.")
+    return pd.Series(array)
+
+
+def _after_history(index, history_index):
+    """Where forecast rows are drawn: at their times, or where they carry
+    positions rather than times (a series fit without a time index), right
+    after the history's last position."""
+    import pandas as pd
+
+    timed = (pd.DatetimeIndex, pd.PeriodIndex)
+    if isinstance(index, timed) or isinstance(history_index, timed) or len(history_index) == 0:
+        return _plot_times(index)
+    if pd.api.types.is_integer_dtype(index) and pd.api.types.is_integer_dtype(history_index) and len(index):
+        return np.asarray(index) - index[0] + history_index[-1] + 1
+    return _plot_times(index)
+
+
 def plot_fan(history, forecast, unique_id=None, actual=None, ax=None):
     """A fan chart: the history, the forecast and its shaded prediction intervals.
 
@@ -324,18 +382,19 @@ def plot_fan(history, forecast, unique_id=None, actual=None, ax=None):
     """
     import pandas as pd
 
-    if unique_id is not None:
-        history = history.loc[history["unique_id"] == unique_id].set_index("ds")["y"]
-        forecast = forecast.loc[forecast["unique_id"] == unique_id].set_index("ds")
+    if not isinstance(forecast, pd.DataFrame):
+        raise ValueError("forecast must be the DataFrame of forecast(h, level=[80, 95]) (with its interval columns).")
+    if unique_id is not None or "unique_id" in forecast.columns:
+        history, forecast = _one_series_of_panel(history, forecast, unique_id)
     lows = [str(c) for c in forecast.columns if "lo-" in str(c)]
     if not lows:
         raise ValueError("forecast holds no interval columns (lo-80, hi-80, ...): forecast with level=[80, 95].")
     prefix = lows[0][: lows[0].index("lo-")]  # "" on one series, "WindowForecaster-" on a panel
     name = prefix[:-1] if prefix else next(c for c in ("forecast", "prediction") if c in forecast.columns)
     levels = sorted({float(c[len(prefix) + 3 :]) for c in lows if c.startswith(f"{prefix}lo-")}, reverse=True)
-    history = history if isinstance(history, pd.Series) else pd.Series(np.asarray(history, dtype=float))
+    history = _as_drawn_series(history, "history")
     figure, (axis,) = _figure_and_axes(ax, width=10.0)
-    times = _plot_times(forecast.index)
+    times = _after_history(forecast.index, history.index)
     axis.plot(_plot_times(history.index), history.to_numpy(dtype=float), color="0.3", linewidth=1.0, label="history")
     for shade, level in zip(np.linspace(0.2, 0.45, len(levels)), levels):
         label = int(level) if level.is_integer() else level
@@ -345,8 +404,10 @@ def plot_fan(history, forecast, unique_id=None, actual=None, ax=None):
         )  # fmt: skip
     axis.plot(times, forecast[name].to_numpy(dtype=float), color="tab:blue", linewidth=1.4, label="forecast")
     if actual is not None:
-        actual = actual if isinstance(actual, pd.Series) else pd.Series(np.asarray(actual, dtype=float), index=forecast.index[: len(actual)])
-        axis.plot(_plot_times(actual.index), actual.to_numpy(dtype=float), color="tab:red", linewidth=1.0, label="actual")
+        given = actual
+        actual = _as_drawn_series(actual, "actual")
+        drawn = times[: len(actual)] if not isinstance(given, (pd.Series, pd.DataFrame)) else _after_history(actual.index, history.index)
+        axis.plot(drawn, actual.to_numpy(dtype=float), color="tab:red", linewidth=1.0, label="actual")
     axis.set(xlabel="time", ylabel="value", title="forecast and prediction intervals")
     axis.legend()
     axis.grid(alpha=0.3)

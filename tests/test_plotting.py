@@ -1,6 +1,7 @@
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.pyplot  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -68,3 +69,46 @@ def test_forecast_plot_marks_the_split():
     axis = figure.axes[0]
     assert labels(axis) == ["actual", "noise-free signal", "forecast", "train | validation"]
     assert len(axis.get_lines()[2].get_xdata()) == 20
+
+
+@pytest.mark.parametrize("kind", ["array", "range_series", "frame", "offset_series"])
+def test_a_fan_without_time_index_is_drawn_after_its_history(kind):
+    import pandas as pd
+
+    from skhyper import WindowForecaster
+    from skhyper.plotting import plot_fan
+
+    values = 10 + np.sin(np.arange(40) / 3)
+    history = {"array": values, "range_series": pd.Series(values), "frame": pd.DataFrame({"y": values}),
+               "offset_series": pd.Series(values, index=np.arange(100, 140))}[kind]  # fmt: skip
+    model = WindowForecaster(window_size=4, hidden_layer_sizes=(4,), epochs=2, interval_horizon=3, random_state=0)
+    bands = model.fit(values).forecast(3, level=[80])
+    assert list(bands.index) == [40, 41, 42]  # the positions after the training rows
+    figure = plot_fan(history, bands, actual=[10.0, 10.5])
+    axis = figure.axes[0]
+    lines = {line.get_label(): np.asarray(line.get_xdata(), dtype=float) for line in axis.get_lines()}
+    end = 39 if kind != "offset_series" else 139
+    assert lines["history"][-1] == end
+    np.testing.assert_array_equal(lines["forecast"], [end + 1, end + 2, end + 3])
+    np.testing.assert_array_equal(lines["actual"], [end + 1, end + 2])
+    band_x = axis.collections[0].get_paths()[0].vertices[:, 0]
+    assert band_x.min() == end + 1 and band_x.max() == end + 3
+    matplotlib.pyplot.close(figure)
+
+
+def test_a_fan_of_a_panel_names_a_missing_or_unknown_series():
+    import pandas as pd
+
+    from skhyper.plotting import plot_fan
+
+    history = pd.DataFrame({"unique_id": "a", "ds": np.arange(5), "y": np.arange(5.0)})
+    bands = pd.DataFrame({"unique_id": "a", "ds": [5, 6], "WindowForecaster": [5.0, 6.0],
+                          "WindowForecaster-lo-80": [4.0, 5.0], "WindowForecaster-hi-80": [6.0, 7.0]})  # fmt: skip
+    with pytest.raises(ValueError, match="pass unique_id="):
+        plot_fan(history, bands)
+    with pytest.raises(ValueError, match="'b' is not a series of forecast .*'a'"):
+        plot_fan(history, bands, unique_id="b")
+    figure = plot_fan(history, bands, unique_id="a")
+    lines = {line.get_label(): line.get_xdata() for line in figure.axes[0].get_lines()}
+    np.testing.assert_array_equal(lines["forecast"], [5, 6])
+    matplotlib.pyplot.close(figure)

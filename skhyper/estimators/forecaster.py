@@ -1020,9 +1020,11 @@ class WindowForecaster(
             column, ``steps`` rows per series (in the order of
             ``panel_ids_``), as statsforecast's ``forecast`` returns.  With
             ``level``, a DataFrame: on one series the columns ``forecast``,
-            ``lo-80``, ``hi-80``, ... (indexed by the timestamps, or the
-            steps from 0); on a panel ``WindowForecaster-lo-80``,
-            ``WindowForecaster-hi-80``, ... added (statsforecast's names).
+            ``lo-80``, ``lo-95``, ``hi-80``, ``hi-95`` (indexed by the
+            timestamps, or without a time index by the row positions after
+            the training series', as skforecast continues a RangeIndex); on a
+            panel ``WindowForecaster-lo-80``, ... added (statsforecast's
+            names and order).
 
         Raises
         ------
@@ -1073,7 +1075,10 @@ class WindowForecaster(
         point = result.reshape(steps, -1)[:, 0]
         bounds = self._interval_bounds(point, levels, lambda model: np.asarray(model.forecast(steps, X_df=X_df)))
         point = with_future_index(point, self._training_index, None)
-        frame = point.to_frame("forecast") if isinstance(point, pd.Series) else pd.DataFrame({"forecast": point})
+        if isinstance(point, pd.Series):
+            frame = point.to_frame("forecast")
+        else:  # no time index: the positions after the training rows (as skforecast continues a RangeIndex)
+            frame = pd.DataFrame({"forecast": point}, index=pd.RangeIndex(self._end(), self._end() + steps))
         return bound_columns(frame, "", bounds)
 
     def _forecast_values(self, context, end, steps, covariates=None):

@@ -171,17 +171,15 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
         """
         return self._combine([_forecaster(m).predict(X, **predict_params) for m in self._fitted()])
 
-    def forecast(self, steps, X_df=None, level=None):
+    def forecast(self, steps, level=None, X_df=None):
         """The combined forecasts of ``steps`` values past the training series.
+
+        Takes its arguments in :meth:`WindowForecaster.forecast`'s order.
 
         Parameters
         ----------
         steps : int
             How many values to forecast.
-        X_df : pandas DataFrame, default=None
-            The future values of covariates known in advance, passed to
-            every member (see :meth:`WindowForecaster.forecast`); members fit
-            without covariates are given none.
         level : int, float or list of them, default=None
             Prediction intervals' coverages in percent, as
             :meth:`WindowForecaster.forecast` takes them (every member must
@@ -191,6 +189,10 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
             combined interval as wide as its members' mean width, where
             averaging their distributions would widen it; Lichtendahl,
             Grushka-Cockayne & Winkler, 2013).
+        X_df : pandas DataFrame, default=None
+            The future values of covariates known in advance, passed to
+            every member (see :meth:`WindowForecaster.forecast`); members fit
+            without covariates are given none.
 
         Returns
         -------
@@ -200,6 +202,9 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
             frame with an ``EnsembleForecaster`` column, and with ``level``
             its ``EnsembleForecaster-lo-80`` and ``-hi-80`` columns).
         """
+        if isinstance(level, pd.DataFrame):
+            raise ValueError("forecast(steps, level=None, X_df=None): pass the future covariates as X_df=..., not as"
+                             " the second argument (level).")  # fmt: skip
         forecasts = []
         for member in map(_forecaster, self._fitted()):
             given = {} if level is None else {"level": level}

@@ -115,8 +115,11 @@ def test_intervals_combine_the_members_bounds_and_score_on_a_panel_and_a_series(
     tiny = dict(hidden_layer_sizes=(8,), epochs=2, random_state=0, interval_horizon=5)
     members = [("w4", WindowForecaster(window_size=4, **tiny)), ("w6", WindowForecaster(window_size=6, **tiny))]
     ensemble = EnsembleForecaster(members).fit(train)
-    assert list(inspect.signature(ensemble.forecast).parameters) == ["steps", "X_df", "level"]  # X_df second, as before
-    bands = ensemble.forecast(5, level=[80, 95])
+    # WindowForecaster.forecast's order: a level given by position is a level, not silently dropped covariates
+    assert list(inspect.signature(ensemble.forecast).parameters) == list(inspect.signature(WindowForecaster.forecast).parameters)[1:]
+    bands = ensemble.forecast(5, [80, 95])
+    with pytest.raises(ValueError, match="as X_df="):
+        ensemble.forecast(5, test[["unique_id", "ds"]])
     names = ["EnsembleForecaster"] + [f"EnsembleForecaster-{s}-{q}" for q in (80, 95) for s in ("lo", "hi")]
     assert sorted(bands.columns) == sorted(["unique_id", "ds"] + names)
     theirs = [m.forecast(5, level=[80, 95]) for m in ensemble.forecasters_]

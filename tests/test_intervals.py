@@ -50,7 +50,8 @@ def test_bounds_are_the_forecast_plus_the_step_quantiles_times_the_scale(panel_m
     scores = model.conformal_scores_
     frame = model.forecast(2, level=80)
     point = frame["WindowForecaster"].to_numpy().reshape(60, 2)
-    width = np.quantile(np.abs(scores[:, :2]), 0.8, axis=0, method="inverted_cdf") * model.naive_mae_[:, None]
+    rank = int(np.ceil((len(scores) + 1) * 0.8))  # split conformal's finite-sample rank
+    width = np.sort(np.abs(scores[:, :2]), axis=0)[rank - 1] * model.naive_mae_[:, None]
     np.testing.assert_allclose(frame["WindowForecaster-lo-80"].to_numpy().reshape(60, 2), point - width)
     np.testing.assert_allclose(frame["WindowForecaster-hi-80"].to_numpy().reshape(60, 2), point + width)
 
@@ -236,7 +237,7 @@ def test_a_panel_with_series_too_short_to_calibrate_still_gets_intervals():
                                     {"deseasonalize": "multiplicative", "seasonal_period": 12}])
 def test_one_series_intervals_with_other_settings(params):
     y = series(120)
-    model = WindowForecaster(interval_horizon=6, conformal_windows=10, **QUICK, **params).fit(y[:110])
+    model = WindowForecaster(interval_horizon=6, conformal_windows=20, **QUICK, **params).fit(y[:110])  # 95% needs 19
     bands = model.forecast(6, level=[80, 95])
     np.testing.assert_allclose(bands["forecast"].to_numpy(), np.asarray(model.forecast(6)))
     assert (bands["lo-95"] <= bands["lo-80"]).all() and (bands["lo-80"] < bands["hi-80"]).all()
@@ -258,3 +259,17 @@ def test_the_calibration_is_part_of_the_fit_for_progress_and_callbacks():
         WindowForecaster(interval_horizon=2, callbacks=[Epochs()], engine="keras", **QUICK).fit(noise_panel(10))
     assert len(finished) == 1  # one fit, its calibration copy not counted apart
     assert Epochs.count == QUICK["epochs"]  # the user's callback sees the fit's epochs only
+
+
+def test_a_level_its_calibration_errors_cannot_bound_is_refused_not_given_the_largest_error():
+    # 1 origin x 1 series: every level's band was the one error, 50% as wide as 99%
+    model = WindowForecaster(interval_horizon=3, conformal_windows=4, **QUICK).fit(series(60))
+    assert model.conformal_scores_.shape == (4, 3)
+    bands = model.forecast(3, level=[50, 75])  # ranks ceil(5 * 0.5) = 3 and ceil(5 * 0.75) = 4 of 4
+    widths = np.sort(np.abs(model.conformal_scores_), axis=0)[[2, 3]] * model.interval_scale_
+    np.testing.assert_allclose(bands["hi-50"] - bands["forecast"], widths[0])
+    np.testing.assert_allclose(bands["hi-75"] - bands["forecast"], widths[1])
+    with pytest.raises(ValueError, match="90% intervals need at least 9 calibration errors a step ahead; this forecaster has 4"):
+        model.forecast(3, level=[50, 90])  # rank ceil(5 * 0.9) = 5 of 4
+    with pytest.raises(ValueError, match="95% intervals need at least 19"):
+        model.predict(series(63)[60:], level=95)

@@ -9,8 +9,9 @@ seen: the errors of those forecasts, each divided by its series' scale
 (the in-sample MAE of its seasonal naive forecast, as MASE's: comparable
 across series), are the conformity scores, kept per step ahead in
 ``conformal_scores_``.  ``forecast(h, level=[80, 95])`` then puts, for
-each step ``k``, the ``level`` quantile of step ``k``'s absolute scores,
-times the series' scale, either side of the forecast (split conformal
+each step ``k``, the ``level`` quantile of step ``k``'s absolute scores
+(:func:`conformal_rank`), times the series' scale, either side of the
+forecast (split conformal
 prediction, Vovk et al. 2005; statsforecast's ``ConformalIntervals`` and
 mlforecast's ``PredictionIntervals`` cross-validate the same way, and score
 each series alone).  Symmetric bands did better than the errors' own
@@ -216,9 +217,10 @@ class ConformalIntervals:
         scores = self.conformal_scores_
         scale = self.interval_scale_
         scale = scale[:, None] if np.ndim(scale) == 1 else scale
+        ordered = np.sort(np.abs(scores[:, :steps]), axis=0)
         bounds = {}
         for level in levels:
-            width = np.quantile(np.abs(scores[:, :steps]), level / 100, axis=0, method=QUANTILE_METHOD) * scale
+            width = ordered[conformal_rank(len(ordered), level) - 1] * scale
             bounds[level] = (point - width, point + width)
         return bounds
 
@@ -232,9 +234,23 @@ class ConformalIntervals:
         return None
 
 
-#: How a level's quantile is read from the scores: past them rather than
-#: between (the conformal finite-sample rule rounds the rank up).
-QUANTILE_METHOD = "inverted_cdf"
+def conformal_rank(n_scores, level):
+    """The rank (from 1, in increasing order) of the score a ``level``%
+    interval takes from ``n_scores`` of them: split conformal prediction's
+    ``ceil((n + 1) * level / 100)``, which covers at least ``level``% of
+    exchangeable errors (Vovk et al. 2005; Angelopoulos & Bates 2021).  A
+    ``ValueError`` where that passes ``n_scores``: so few scores bound no
+    interval at that level (the largest score would be taken for every
+    level, and every band would be the same)."""
+    rank = int(np.ceil(round((n_scores + 1) * level / 100, 9)))
+    if rank > n_scores:
+        needed = int(np.ceil(round(level / (100 - level), 9)))
+        raise ValueError(
+            f"{level_name(level)}% intervals need at least {needed} calibration errors a step ahead; this forecaster"
+            f" has {n_scores} (conformal_scores_: calibration origins x series). Fit with a larger conformal_windows,"
+            " a smaller interval_horizon, or longer or more series; or ask for a lower level."
+        )
+    return rank
 
 
 def check_levels(level):

@@ -38,7 +38,7 @@ import numpy as np
 
 from ._plain import show as _show
 
-__all__ = ["ATTRIBUTES", "panel_listing", "panel_of", "read_arrays", "read_panel"]
+__all__ = ["ATTRIBUTES", "panel_listing", "panel_of", "read_arrays", "read_panel", "zone_named", "zone_of"]
 
 #: The fitted attributes this section holds.
 ATTRIBUTES = ("panel_ids_", "panel_last_", "panel_freq_", "naive_mae_", "panel_context_", "panel_present_")
@@ -133,7 +133,7 @@ def _times_of(last, freq):
         return "period", None, None, index.freqstr, index.asi8.astype("<i8")
     if all(isinstance(t, pd.Timestamp) for t in last):
         index = pd.DatetimeIndex(last)
-        tz = None if index.tz is None else _zone_of(index.tz)
+        tz = None if index.tz is None else zone_of(index.tz)
         return "timestamp", index.unit, tz, getattr(freq, "freqstr", None), index.asi8.astype("<i8")
     if all(isinstance(t, (int, np.integer)) and not isinstance(t, (bool, np.bool_)) for t in last):
         return "int", None, None, None, np.array([int(t) for t in last], dtype="<i8")
@@ -142,7 +142,7 @@ def _times_of(last, freq):
                              " periods or integers"))  # fmt: skip
 
 
-def _zone_of(tz):
+def zone_of(tz):
     """A time zone as the file holds it: its IANA name and the library of
     its object (pandas compares zones of different libraries as different)."""
     import datetime
@@ -173,7 +173,7 @@ def _zones(kind):
     return pytz.all_timezones_set
 
 
-def _zone(tz):
+def zone_named(tz):
     """The time zone object of a file's ``tz`` (None: naive dates)."""
     if tz is None:
         return None
@@ -297,7 +297,7 @@ def _freq(described):
         raise ValueError(f"the panel's dates need a unit of {_UNITS} (and other steps none), not {_show(unit)}.")
     if tz is not None and times != "timestamp":
         raise ValueError(f"the panel's {times} time steps have no time zone, not {_show(tz)}.")
-    _zone(tz)
+    zone_named(tz)
     if times == "int":
         if freq is not None:
             raise ValueError(f"the panel's integer time steps have no frequency, not {_show(freq)}.")
@@ -334,7 +334,7 @@ def _times(described, values, freq):
                 return list(pd.PeriodIndex(pd.arrays.PeriodArray(values, dtype=pd.PeriodDtype(freq))))
             index = pd.DatetimeIndex(values.view(f"M8[{described['unit']}]"))
             if described["tz"] is not None:
-                index = index.tz_localize("UTC").tz_convert(_zone(described["tz"]))
+                index = index.tz_localize("UTC").tz_convert(zone_named(described["tz"]))
             date_steps(index, freq)  # as a fit steps them
             return list(index)
     except (ValueError, TypeError, OverflowError, AttributeError, KeyError) as error:

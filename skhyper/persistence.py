@@ -85,7 +85,7 @@ from ._plain import show as _show
 from ._saved_covariates import EFFECT_ATTRIBUTES, JSON_ATTRIBUTES, covariate_listing, covariates_of
 from ._saved_intervals import interval_listing, intervals_of
 from ._saved_network import load_network, network_of
-from ._saved_panel import panel_listing, panel_of, read_arrays, read_panel
+from ._saved_panel import panel_listing, panel_of, read_arrays, read_panel, zone_named, zone_of
 from .windows import legacy_level_rows, level_rows_of
 
 __all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
@@ -850,7 +850,10 @@ def _encode_index_summary(summary):
     last = summary["last"]
     kind = "period" if isinstance(last, pd.Period) else "timestamp"
     freq = summary["freq"]
-    return {"kind": kind, "last": str(last), "freq": None if freq is None else freq.freqstr}
+    encoded = {"kind": kind, "last": str(last), "freq": None if freq is None else freq.freqstr}
+    if kind == "timestamp" and last.tz is not None:  # the zone's name: its offset alone would lose DST
+        encoded.update(last=str(last.tz_convert("UTC")), tz=zone_of(last.tz))
+    return encoded
 
 
 def _decode_index_summary(encoded):
@@ -858,7 +861,7 @@ def _decode_index_summary(encoded):
         return None
     import pandas as pd
 
-    if not (isinstance(encoded, dict) and set(encoded) == {"kind", "last", "freq"} and encoded["kind"] in ("period", "timestamp")
+    if not (isinstance(encoded, dict) and set(encoded) - {"tz"} == {"kind", "last", "freq"} and encoded["kind"] in ("period", "timestamp")
             and isinstance(encoded["last"], str) and len(encoded["last"]) < 64
             and (encoded["freq"] is None or (isinstance(encoded["freq"], str) and len(encoded["freq"]) < 32))):  # fmt: skip
         raise ValueError("_training_index must be a time index summary")
@@ -867,9 +870,17 @@ def _decode_index_summary(encoded):
         last = pd.Period(encoded["last"], freq=freq)
     else:
         last = pd.Timestamp(encoded["last"])
+        if "tz" in encoded:  # an instant in UTC, shown in its named zone
+            if last.tz is None or last.utcoffset().total_seconds() != 0:
+                raise ValueError(f"_training_index's last {encoded['last']!r} with a time zone must be a UTC time")
+            zone = zone_named(encoded["tz"])
+            if zone is None:
+                raise ValueError("_training_index's tz must name a zone")
+            last = last.tz_convert(zone)
         if freq is not None and not freq.is_on_offset(last):  # a fit infers the frequency from the dates
             raise ValueError(f"_training_index's last date {last} is not one of its frequency {freq.freqstr}")
-    if str(last) != encoded["last"]:  # as saving writes it: "now" or "today" are not dates
+    written = str(last.tz_convert("UTC")) if "tz" in encoded else str(last)
+    if written != encoded["last"]:  # as saving writes it: "now" or "today" are not dates
         raise ValueError(f"_training_index's last {encoded['last']!r} is not a time step as saving writes it")
     return {"freq": freq, "last": last, "next": None if freq is None else last + freq}
 

@@ -338,3 +338,27 @@ def test_an_intervals_section_in_a_file_of_another_estimator_is_refused(tmp_path
         doc = json.loads(parts["skhyper.json"])
         doc.update(intervals=section, format_version=3)
         refused(write(tmp_path / f"h{name}.skhyper", {**parts, "skhyper.json": json.dumps(doc)}), "an intervals section")
+
+
+def test_a_series_in_a_named_time_zone_loads_in_that_zone_and_forecasts_across_dst(tmp_path):
+    # a fixed offset (+01:00) in the file would stamp the steps after the change at 01:00 local time
+    index = pd.date_range("2021-01-26", periods=60, freq="D", tz="Europe/Berlin")  # ends before 2021-03-28's change
+    series = pd.Series(noisy(60), index=index)
+    model = WindowForecaster(window_size=5, interval_horizon=3, conformal_windows=20, **SMALL).fit(series)
+    loaded = skhyper.load(model.save(tmp_path / "berlin.skhyper"))
+    expected = model.forecast(3, level=80)
+    assert [t.hour for t in expected.index] == [0, 0, 0] and str(expected.index.tz) == "Europe/Berlin"
+    pd.testing.assert_frame_equal(loaded.forecast(3, level=80), expected)
+    from saved_files import refused, with_document
+
+    def index(**changes):
+        def change(document):
+            document["state"]["_training_index"].update(changes)
+            return document
+        return change
+
+    for changes, match in [({"tz": {"zone": "../../etc/passwd", "kind": "zoneinfo"}}, "time zone"),
+                           ({"tz": "Europe/Berlin"}, "time zone"),
+                           ({"last": "2021-03-26 00:00:00+01:00"}, "must be a UTC time"),
+                           ({"last": "2021-03-26 00:00:00"}, "must be a UTC time")]:  # fmt: skip
+        refused(with_document(tmp_path / "berlin.skhyper", tmp_path / "bad.skhyper", index(**changes)), match)

@@ -273,3 +273,17 @@ def test_a_level_its_calibration_errors_cannot_bound_is_refused_not_given_the_la
         model.forecast(3, level=[50, 90])  # rank ceil(5 * 0.9) = 5 of 4
     with pytest.raises(ValueError, match="95% intervals need at least 19"):
         model.predict(series(63)[60:], level=95)
+
+
+def test_odd_but_valid_inputs_get_intervals_not_raw_errors():
+    values = series(60)
+    model = WindowForecaster(interval_horizon=4, conformal_windows=10, **QUICK).fit(list(values[:-4]))
+    rows = model.predict(list(values[-4:]), level=80)  # a list has an .index method, not an index
+    assert list(rows.columns) == ["prediction", "lo-80", "hi-80"] and len(rows) == 4
+    pd.testing.assert_frame_equal(model.forecast(4, level=np.array(80)), model.forecast(4, level=80))
+    panel = WindowForecaster(interval_horizon=2, **QUICK).fit(noise_panel(5))
+    empty = pd.DataFrame({"unique_id": pd.Series([], dtype=object), "ds": pd.Series([], dtype=int)})
+    frame = panel.predict(empty, level=80)
+    assert len(frame) == 0 and list(frame.columns) == ["WindowForecaster", "WindowForecaster-lo-80", "WindowForecaster-hi-80"]
+    with pytest.raises(ValueError, match="fit without intervals"):
+        WindowForecaster(**QUICK).fit(noise_panel(5)).predict(empty, level=80)

@@ -255,6 +255,8 @@ def conformal_rank(n_scores, level):
 
 def check_levels(level):
     """``level`` as a sorted list of numbers strictly between 0 and 100."""
+    if isinstance(level, np.ndarray) and level.ndim == 0:  # np.array(80)
+        level = level.item()
     levels = [level] if isinstance(level, Real) else level
     if isinstance(levels, (str, bytes)) or not hasattr(levels, "__iter__"):
         levels = [levels]

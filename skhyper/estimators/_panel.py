@@ -477,8 +477,11 @@ class PanelForecasting:
     def _panel_predict_intervals(self, X, levels):
         """:meth:`_panel_predict` with its intervals, as a frame indexed like ``X``."""
         point = self._panel_predict(X)
-        step = self._steps_ahead(X)
         name = type(self).__name__
+        if len(point) == 0:  # no rows: the columns, as the point predictions of no rows are none
+            self._interval_bounds(np.zeros((len(self.panel_ids_), 1)), levels)  # without intervals, or levels they cannot bound: said
+            return bound_columns(pd.DataFrame({name: point}, index=X.index), name, {level: (point, point) for level in levels})
+        step = self._steps_ahead(X)
         if getattr(self, "quantile_forecasters_", None) is not None:  # the quantile copies' forecasts of the rows
             bounds = self._interval_bounds(point, levels, lambda model: model._panel_predict(X), steps=int(step.max()))
             return bound_columns(pd.DataFrame({name: point}, index=X.index), name, bounds)

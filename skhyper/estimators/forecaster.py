@@ -851,7 +851,7 @@ class WindowForecaster(
             if levels is None:
                 return self._panel_predict(X)
             return self._panel_predict_intervals(X, levels)
-        index, given = getattr(X, "index", None), X
+        index, given = (X.index if isinstance(X, (pd.Series, pd.DataFrame)) else None), X
         X, covariates = self._series_and_covariates(X, "X", self._fitted_covariates())
         series = as_series(X, "X")
         self._check_columns(X, series)

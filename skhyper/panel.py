@@ -409,7 +409,8 @@ def _long_frame(data, name, covariates=(), any_columns=False):
     absent = [c for c in covariates if c not in data.columns]
     if absent:
         raise ValueError(
-            f"{name}: known_covariates {absent} are not columns of the panel (its columns: {list(map(str, data.columns))[:10]})."
+            f"{name}: covariate(s) {absent} (known_covariates or static_features) are not columns of the panel"
+            f" (its columns: {list(map(str, data.columns))[:10]})."
         )
     extra = sorted(columns - {ID, TIME, TARGET} - set(map(str, covariates)))
     if extra and not any_columns:

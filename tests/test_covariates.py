@@ -177,7 +177,7 @@ def test_the_panel_errors_of_fit_and_predict(panel_fits):
         without.forecast(H, X_df=_future(test))
     with pytest.raises(ValueError, match=r"\['price'\] besides unique_id, ds, y"):
         WindowForecaster(known_covariates=["promo"], **QUICK).fit(train.assign(price=1.0))
-    with pytest.raises(ValueError, match=r"known_covariates \['price'\] are not columns"):
+    with pytest.raises(ValueError, match=r"covariate\(s\) \[.price.\] \(known_covariates or static_features\) are not columns"):
         WindowForecaster(known_covariates=["price"], **QUICK).fit(train)
     with pytest.raises(ValueError, match="known_covariates' parameter of WindowForecaster must be an instance of 'list'"):
         WindowForecaster(known_covariates="promo", **QUICK).fit(train)
@@ -336,3 +336,15 @@ def test_static_features_that_change_or_on_one_series_are_refused():
         WindowForecaster(static_features=["promo"], **QUICK).fit(promo_series())
     with pytest.raises(ValueError, match="name a column twice"):
         WindowForecaster(static_features=["size"], known_covariates=["size"], **QUICK).fit(sized_panel())
+
+
+def test_messages_name_static_features_as_such():
+    rng = np.random.RandomState(0)
+    panel = pd.concat([pd.DataFrame({"unique_id": f"s{i}", "ds": np.arange(30), "y": 10 + np.cumsum(rng.randn(30)),
+                                     "promo": (rng.rand(30) < 0.3).astype(float), "size": float(i)}) for i in range(3)])  # fmt: skip
+    tiny = dict(hidden_layer_sizes=(4,), epochs=1, random_state=0)
+    model = WindowForecaster(known_covariates=["promo"], static_features=["size"], **tiny).fit(panel)
+    with pytest.raises(ValueError, match=r"known_covariates \['promo'\]: .*static_features \['size'\] come from the fit"):
+        model.forecast(3)
+    with pytest.raises(ValueError, match=r"\['sise'\] \(known_covariates or static_features\)"):
+        WindowForecaster(static_features=["sise"], **tiny).fit(panel.drop(columns="promo"))

@@ -287,3 +287,9 @@ def test_odd_but_valid_inputs_get_intervals_not_raw_errors():
     assert len(frame) == 0 and list(frame.columns) == ["WindowForecaster", "WindowForecaster-lo-80", "WindowForecaster-hi-80"]
     with pytest.raises(ValueError, match="fit without intervals"):
         WindowForecaster(**QUICK).fit(noise_panel(5)).predict(empty, level=80)
+
+
+def test_partial_fit_alone_says_it_does_not_calibrate_intervals():
+    model = WindowForecaster(interval_horizon=3, **QUICK).partial_fit(series(40))
+    with pytest.raises(ValueError, match="partial_fit trains without calibrating them. Call fit()"):
+        model.forecast(3, level=80)

@@ -445,10 +445,12 @@ class KnownCovariates:
                 )
             return None
         if X_df is None:
+            known = names[: self._n_known()]
+            statics = f" (the static_features {self._fitted_statics()} come from the fit)" if self._fitted_statics() else ""
             raise ValueError(
-                f"This forecaster was fit with known_covariates {names}: forecast(h, X_df=...) needs their"
+                f"This forecaster was fit with known_covariates {known}: forecast(h, X_df=...) needs their"
                 f" values for the h steps after each series' end (a long DataFrame of {ID}, {TIME} and"
-                f" {', '.join(map(str, names))}; the frame forecast(h) returns holds the {ID} and {TIME})."
+                f" {', '.join(map(str, known))}; the frame forecast(h) returns holds the {ID} and {TIME}){statics}."
             )
         _check_columns_exactly(X_df, [ID, TIME, *names], "X_df", optional=self._fitted_statics())
         rows, step = self._panel_rows_and_steps(X_df, "X_df")

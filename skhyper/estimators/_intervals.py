@@ -200,6 +200,11 @@ class ConformalIntervals:
         (a quantile copy's, with ``interval_method="quantile"``)."""
         check_is_fitted(self)
         calibrated = self._interval_steps()
+        if calibrated is None and self.interval_horizon is not None:
+            raise ValueError(
+                f"This forecaster has no calibrated intervals although interval_horizon={self.interval_horizon}:"
+                " partial_fit trains without calibrating them. Call fit() to calibrate them."
+            )
         if calibrated is None:
             raise ValueError(
                 "This forecaster was fit without intervals: set interval_horizon to the most steps ahead"

@@ -56,6 +56,27 @@ _SECTIONS = {
 }
 
 
+def _scoring(name):
+    """``search.scoring``: None, one of :mod:`skhyper.scorers`' scorers by
+    name (``"neg_mase"``, ``"neg_smape"``, ``"neg_msis"``, ...), or a
+    scikit-learn scoring name."""
+    if name is None:
+        return None
+    from sklearn.metrics import get_scorer_names
+
+    from . import scorers
+
+    if isinstance(name, str) and name in scorers.__all__ and name not in ("report", "scoring_for"):
+        return getattr(scorers, name)
+    if isinstance(name, str) and name in get_scorer_names():
+        return name
+    own = [n for n in scorers.__all__ if n not in ("report", "scoring_for")]
+    raise ConfigError(
+        f"search.scoring: {name!r} is not a scorer: one of skhyper's ({', '.join(own)}) or a scikit-learn scoring"
+        " name (neg_mean_absolute_error, r2, accuracy, ...: sklearn.metrics.get_scorer_names())"
+    )
+
+
 class ConfigError(ValueError):
     """A mistake in a search config; its message is one line naming the key.
 
@@ -134,6 +155,7 @@ class SearchConfig:
         self.kind = self.search_settings.get("kind", "grid")
         if self.kind not in SEARCH_KINDS:
             raise ConfigError(f"search.kind: {self.kind!r} is not one of {', '.join(SEARCH_KINDS)}")
+        self.scoring = _scoring(self.search_settings.get("scoring"))
         self.grid = self._grid()
         self.forecast = self._forecast()
 
@@ -295,7 +317,7 @@ class SearchConfig:
         from .scorers import scoring_for
 
         settings = self.search_settings
-        scoring = settings.get("scoring")
+        scoring = self.scoring
         if scoring is None:
             scoring = scoring_for(self.estimator)
             if self.kind == "halving":

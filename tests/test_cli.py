@@ -164,6 +164,7 @@ def test_timeseries_cv_takes_a_test_size_and_names_a_wrong_one(tmp_path):
         (("[grid]", "[grid]\nlearning_rate = { distribution = \"loguniform\", low = 1e-4, high = 1e-1 }"),
          "grid.learning_rate: a distribution needs search.kind = 'random'"),
         (("[data]", "[dat]"), "dat: unknown key"),
+        (("cv = 2", "cv = 2\nscoring = \"mase\""), "search.scoring: 'mase' is not a scorer: one of skhyper's (accuracy,"),
     ],
 )
 def test_config_mistakes_are_one_line_and_exit_2(tmp_path, capsys, change, message):
@@ -241,3 +242,13 @@ def test_data_a_model_cannot_use_is_one_message(tmp_path, capsys):
     last = err.splitlines()[-1]  # after the progress bar's line
     assert last.startswith("skhyper: All the 4 fits failed.") and "could not convert string to float" in last
     assert "Traceback" not in err
+
+
+def test_search_scoring_names_skhyper_scorers(tmp_path):
+    from skhyper.config import load_config
+    from skhyper.scorers import neg_mase
+
+    text = FORECASTER_CONFIG.format(data='dataset = "book_series"', cv="2") + 'scoring = "neg_mase"\n'
+    assert load_config(write_config(tmp_path, text)).search().scoring is neg_mase
+    text = FORECASTER_CONFIG.format(data='dataset = "book_series"', cv="2") + 'scoring = "explained_variance"\n'
+    assert load_config(write_config(tmp_path, text)).search().scoring == "explained_variance"  # scikit-learn's

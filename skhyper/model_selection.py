@@ -53,6 +53,7 @@ from ._handoff import (
     _Rows,
     _searching,
 )
+from .panel import is_panel
 from .panel_split import PanelSplit
 
 __all__ = ["GridSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "PanelSplit", "RandomizedSearchCV"]
@@ -97,6 +98,11 @@ class _Fused:
             none has a score to choose it by (sklearn would report the first
             as the best), besides sklearn's own errors.
         """
+        if getattr(self, "resource", None) == "n_samples" and is_panel(X):
+            raise ValueError(
+                f"{type(self).__name__} with resource='n_samples' draws rows at random, which cuts gaps into every"
+                " series of a panel: spend epochs instead (resource='epochs', with max_resources the most epochs)."
+            )
         jobs = self.n_jobs
         # With n_jobs, the fits are trained in worker processes (fused by
         # parts) before sklearn evaluates the candidates, which it then does

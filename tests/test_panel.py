@@ -455,3 +455,11 @@ def test_forecast_steps_must_be_a_positive_integer_not_a_bool(steps):
     model = WindowForecaster(**QUICK).fit(make_panel(2))
     with pytest.raises(ValueError, match="steps must be a positive integer"):
         model.forecast(steps)
+
+
+def test_a_halving_search_over_rows_of_a_panel_is_refused_with_the_way_out():
+    from skhyper.model_selection import HalvingGridSearchCV
+
+    search = HalvingGridSearchCV(WindowForecaster(**QUICK), {"window_size": [3, 4]}, cv=PanelSplit(h=2), random_state=0)
+    with pytest.raises(ValueError, match="resource='epochs'"):
+        search.fit(make_panel(3))

@@ -265,6 +265,11 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
         return _forecaster(self._fitted()[0]).target_is_1d_
 
     @property
+    def panel_(self):
+        """Whether the members were fit on a panel."""
+        return getattr(_forecaster(self._fitted()[0]), "panel_", False)
+
+    @property
     def panel_ids_(self):
         """On a panel: its series, as the members saw them (for ``neg_mase``)."""
         return _forecaster(self._fitted()[0]).panel_ids_

@@ -21,7 +21,14 @@ scores the one-step forecasts of ``X`` itself.
 On a panel (a long frame of ``unique_id``, ``ds``, ``y``: a
 :class:`~skhyper.panel_split.PanelSplit` test fold), the forecaster's
 ``predict`` gives the forecasts from the end of each series' training part,
-so these scorers measure h-step forecasts, as the competitions do.
+so these scorers measure h-step forecasts, as the competitions do.  Rows
+inside the training series (a search's train scores,
+``return_train_score=True``) are scored by their one-step in-sample
+predictions (``predict_in_sample``, statsforecast's fitted values); the
+interval scorers give NaN there (intervals are of forecasts).  A search or
+a pipeline is scored through its fitted forecaster, and ``y`` may come
+apart from a frame of ``unique_id`` and ``ds`` (``scorer(model, X_test,
+y_test)``).
 
 :func:`scoring_for` picks the metrics for an estimator's kind, and
 :func:`report` turns a fitted search into a table with positive MAE and
@@ -85,10 +92,37 @@ def _scored_panel(estimator, X, y):
     return None
 
 
+def _in_sample(estimator, panel):
+    """Whether every row of ``panel`` is inside the series the forecaster
+    was fit on (a search's train scores, ``return_train_score=True``)."""
+    model = _fitted_model(estimator)
+    if hasattr(model, "forecasters_"):  # an EnsembleForecaster: its members share the panel
+        model = _fitted_model(model.forecasters_[0])
+    if len(panel) == 0 or not hasattr(model, "_panel_rows_and_steps"):
+        return False
+    return bool((model._panel_rows_and_steps(panel, "X")[1] < 1).all())
+
+
+def _panel_true_and_predicted(estimator, panel):
+    """A panel's true values, their predictions and which of its rows they are.
+
+    Rows after each series' training end get the forecasts from it; the
+    training rows themselves (a search's train scores) their one-step
+    in-sample predictions (statsforecast's fitted values), without the rows
+    before each series' first window, which have none."""
+    y_true = panel[TARGET].to_numpy(dtype=np.float64)
+    if not _in_sample(estimator, panel):
+        return y_true, estimator.predict(panel), np.ones(len(panel), dtype=bool)
+    model = _fitted_model(estimator)
+    predicted = model.predict_in_sample(panel)[type(model).__name__].to_numpy(dtype=np.float64)
+    kept = ~np.isnan(predicted)
+    return y_true[kept], predicted[kept], kept
+
+
 def _true_and_predicted(estimator, X, y):
     panel = _scored_panel(estimator, X, y)
     if panel is not None:
-        return panel[TARGET].to_numpy(dtype=np.float64), estimator.predict(panel)
+        return _panel_true_and_predicted(estimator, panel)[:2]
     y_pred = estimator.predict(X)
     if y is None:
         y_true = target_values(estimator, X, None)
@@ -274,9 +308,9 @@ def neg_mase(estimator, X, y=None):
     panel = _scored_panel(estimator, X, y)
     if panel is None:
         return neg_mean_absolute_scaled_error(estimator, X, y)
-    y_true, y_pred = _true_and_predicted(estimator, panel, None)
+    y_true, y_pred, kept = _panel_true_and_predicted(estimator, panel)
     model = _fitted_model(estimator)
-    series = pd.Index(model.panel_ids_).get_indexer(panel[ID])
+    series = pd.Index(model.panel_ids_).get_indexer(panel[ID])[kept]
     return -mase(y_true, y_pred, model.naive_mae_, series)
 
 
@@ -285,6 +319,8 @@ def _true_and_intervals(estimator, X, y, level):
     model = _fitted_model(estimator)
     predictor = getattr(estimator, "best_estimator_", estimator)  # a search's predict takes no level
     panel = _scored_panel(estimator, X, y)
+    if panel is not None and _in_sample(estimator, panel):  # train scores: intervals are of forecasts only
+        return None
     if panel is not None:
         bounds = predictor.predict(panel, level=level)
         name = type(model).__name__
@@ -320,7 +356,10 @@ def neg_msis(estimator, X, y=None):
     score : float
         Minus the MSIS.
     """
-    y_true, lower, upper, scale, series = _true_and_intervals(estimator, X, y, 95)
+    found = _true_and_intervals(estimator, X, y, 95)
+    if found is None:
+        return float("nan")
+    y_true, lower, upper, scale, series = found
     return -msis(y_true, lower, upper, scale, level=95, series=series)
 
 
@@ -343,7 +382,10 @@ def neg_coverage_error(estimator, X, y=None):
     score : float
         ``-abs(coverage - 0.95)``.
     """
-    y_true, lower, upper, _, _ = _true_and_intervals(estimator, X, y, 95)
+    found = _true_and_intervals(estimator, X, y, 95)
+    if found is None:
+        return float("nan")
+    y_true, lower, upper, _, _ = found
     return -abs(coverage(y_true, lower, upper) - 0.95)
 
 

@@ -156,3 +156,29 @@ def test_report_shows_errors_positive_whatever_the_metrics_keys_are_called():
     table = report(search)
     assert (table["smape_mean"] > 0).all() and (table["mase_mean"] > 0).all()
     assert table["mase_mean"].iloc[0] == pytest.approx(-search.cv_results_["mean_test_mase"].max())
+
+
+def test_train_scores_of_a_panel_are_its_in_sample_one_step_errors():
+    import warnings
+
+    import pandas as pd
+    from sklearn.model_selection import cross_validate
+
+    from skhyper import PanelSplit
+    from skhyper.metrics import mase
+    from skhyper.scorers import neg_mase, neg_msis, neg_smape
+
+    train, _ = _panel_and_split()
+    model = WindowForecaster(hidden_layer_sizes=(8,), epochs=2, window_size=4, interval_horizon=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "scoring failed" warning per fold
+        result = cross_validate(model, train, cv=PanelSplit(h=3, n_windows=1), return_train_score=True,
+                                scoring={"smape": neg_smape, "mase": neg_mase, "msis": neg_msis})  # fmt: skip
+    assert np.isfinite(result["train_smape"]).all() and np.isfinite(result["train_mase"]).all()
+    assert np.isnan(result["train_msis"]).all() and np.isfinite(result["test_msis"]).all()  # intervals: forecasts only
+    fitted = model.fit(train)
+    predicted = fitted.predict_in_sample(train)["WindowForecaster"].to_numpy()
+    kept = ~np.isnan(predicted)
+    series = pd.Index(fitted.panel_ids_).get_indexer(train["unique_id"])[kept]
+    expected = mase(train["y"].to_numpy()[kept], predicted[kept], fitted.naive_mae_, series)
+    assert neg_mase(fitted, train) == pytest.approx(-expected)

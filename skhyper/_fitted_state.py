@@ -320,6 +320,7 @@ _CHECKS = {
     "panel_last_": _panel_last,
     "panel_freq_": _panel_freq,
     "naive_mae_": _naive_mae,
+    "mase_scale_": _naive_mae,
     "panel_context_": _array(ndim=(2,)),
     "panel_present_": _present,
     "conformal_scores_": _scores,
@@ -500,8 +501,8 @@ def _check_panel(state):
     if window is None:
         raise ValueError("its fitted state lacks window_size_")
     n_series = len(state["panel_ids_"])
-    for name in ("panel_last_", "naive_mae_", "panel_context_", "panel_present_"):
-        if len(state[name]) != n_series:
+    for name in ("panel_last_", "naive_mae_", "panel_context_", "panel_present_", "mase_scale_"):
+        if name in state and len(state[name]) != n_series:
             raise ValueError(f"{name} of {len(state[name])} series for {n_series} panel_ids_")
     context, present = state["panel_context_"], state["panel_present_"]
     if context.shape[1] != window:  # first: the window is then no larger than the file

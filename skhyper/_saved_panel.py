@@ -38,10 +38,13 @@ import numpy as np
 
 from ._plain import show as _show
 
-__all__ = ["ATTRIBUTES", "panel_listing", "panel_of", "read_arrays", "read_panel", "zone_named", "zone_of"]
+__all__ = ["ATTRIBUTES", "MASE_SCALE_VERSION", "own_mase_scale", "panel_listing", "panel_of", "read_arrays", "read_panel", "zone_named", "zone_of"]
 
 #: The fitted attributes this section holds.
-ATTRIBUTES = ("panel_ids_", "panel_last_", "panel_freq_", "naive_mae_", "panel_context_", "panel_present_")
+ATTRIBUTES = ("panel_ids_", "panel_last_", "panel_freq_", "naive_mae_", "panel_context_", "panel_present_", "mase_scale_")
+
+#: The format version from which a panel's arrays may end with ``mase_scale_``.
+MASE_SCALE_VERSION = 7
 
 _KEYS = {"ids", "times", "unit", "tz", "freq", "arrays"}
 _UNITS = ("s", "ms", "us", "ns")
@@ -50,14 +53,23 @@ _NAT = np.iinfo(np.int64).min  # NumPy's and pandas' "not a time"
 _MAX_TEXT = 2**31  # state.bin's own limit
 
 
-def _layout(ids):
-    """The arrays ``state.bin`` holds, in order: (name, ndim, dtypes)."""
+def _layout(ids, mase=False):
+    """The arrays ``state.bin`` holds, in order: (name, ndim, dtypes);
+    ``mase``: with ``mase_scale_`` last (a file of version 7 or later whose
+    forecaster's season is not its data's)."""
     if ids == "int":
         first = [("panel_ids_", 1, _INT_DTYPES)]
     else:  # each id's length in bytes, then their UTF-8 text one after the other
         first = [("panel_id_lengths", 1, {"<i8"}), ("panel_id_text", 1, {"|u1"})]
     return first + [("panel_last_", 1, {"<i8"}), ("naive_mae_", 1, {"<f8"}), ("panel_context_", 2, {"<f8"}),
-                    ("panel_present_", 2, {"|b1"})]  # fmt: skip
+                    ("panel_present_", 2, {"|b1"})] + [("mase_scale_", 1, {"<f8"})] * mase  # fmt: skip
+
+
+def own_mase_scale(estimator):
+    """Whether a panel forecaster's ``mase_scale_`` is not its ``naive_mae_``
+    (its season is not its data's), which the file must then hold."""
+    scale = getattr(estimator, "mase_scale_", None)
+    return scale is not None and not np.array_equal(np.asarray(scale), np.asarray(estimator.naive_mae_), equal_nan=True)
 
 
 # ------------------------------------------------------------------ writing
@@ -76,6 +88,8 @@ def panel_of(estimator):
         ("panel_context_", np.asarray(estimator.panel_context_, dtype="<f8")),
         ("panel_present_", np.asarray(estimator.panel_present_, dtype="|b1")),
     ]
+    if own_mase_scale(estimator):
+        arrays.append(("mase_scale_", np.asarray(estimator.mase_scale_, dtype="<f8")))
     description = {"ids": ids_kind, "times": times, "unit": unit, "tz": tz, "freq": freq,
                    "arrays": [[name, list(array.shape), array.dtype.str] for name, array in arrays]}  # fmt: skip
     decoded = _decoded(description, dict(arrays))  # what load() will read
@@ -215,16 +229,18 @@ def _same_times(read, last):
 # ------------------------------------------------------------------ reading
 
 
-def panel_listing(described):
+def panel_listing(described, version):
     """The arrays the ``panel`` section ``described`` lists for ``state.bin``,
     in order, as ``(name, shape, dtype, n_bytes)``, once the section and the
-    listing are checked (nothing is read)."""
+    listing are checked (nothing is read); ``version``: the file's format
+    version (7 and later may list ``mase_scale_`` last)."""
     if not (isinstance(described, dict) and set(described) == _KEYS):
         raise ValueError(f"damaged skhyper file: its panel section must hold {sorted(_KEYS)}.")
     if described["ids"] not in ("int", "text"):
         raise ValueError(f"damaged skhyper file: the panel's ids are 'int' or 'text', not {_show(described['ids'])}.")
-    layout = _layout(described["ids"])
     listing = described["arrays"]
+    mase = version >= MASE_SCALE_VERSION and isinstance(listing, list) and len(listing) == len(_layout(described["ids"])) + 1
+    layout = _layout(described["ids"], mase)
     names = [name for name, _, _ in layout]
     if not (isinstance(listing, list) and len(listing) == len(layout)
             and all(isinstance(entry, list) and len(entry) == 3 and entry[0] == name for entry, name in zip(listing, names))):  # fmt: skip
@@ -267,8 +283,10 @@ def _decoded(described, arrays):
         ids = _text_ids(arrays["panel_id_lengths"], arrays["panel_id_text"])
     freq = _freq(described)
     last = _times(described, arrays["panel_last_"], freq)
+    # without a scale of its own (an older file, or a forecaster whose season is its data's), naive_mae_'s
     return {"panel_ids_": ids, "panel_last_": last, "panel_freq_": freq, "naive_mae_": arrays["naive_mae_"],
-            "panel_context_": arrays["panel_context_"], "panel_present_": arrays["panel_present_"]}  # fmt: skip
+            "panel_context_": arrays["panel_context_"], "panel_present_": arrays["panel_present_"],
+            "mase_scale_": arrays.get("mase_scale_", arrays["naive_mae_"])}  # fmt: skip
 
 
 def _text_ids(lengths, text):

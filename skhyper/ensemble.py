@@ -280,6 +280,11 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
         return _forecaster(self._fitted()[0]).naive_mae_
 
     @property
+    def mase_scale_(self):
+        """On a panel: each series' MASE scale at its frequency's season (for ``neg_mase``)."""
+        return getattr(_forecaster(self._fitted()[0]), "mase_scale_", None)
+
+    @property
     def interval_scale_(self):
         """On one series: the scale of its interval score (for ``neg_msis``)."""
         return _forecaster(self._fitted()[0]).interval_scale_

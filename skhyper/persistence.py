@@ -85,13 +85,23 @@ from ._plain import show as _show
 from ._saved_covariates import EFFECT_ATTRIBUTES, JSON_ATTRIBUTES, covariate_listing, covariates_of
 from ._saved_intervals import interval_listing, intervals_of
 from ._saved_network import load_network, network_of
-from ._saved_panel import panel_listing, panel_of, read_arrays, read_panel, zone_named, zone_of
+from ._saved_panel import own_mase_scale, panel_listing, panel_of, read_arrays, read_panel, zone_named, zone_of
 from .windows import legacy_level_rows, level_rows_of
 
 __all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
 
 FORMAT = "skhyper-estimator"
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
+
+#: The version of files whose panel forecaster's season is not its data's
+#: (its own ``mase_scale_`` in state.bin) or whose series' dates are in a
+#: named time zone (``_training_index``'s ``tz``), and no more: releases that
+#: read version 6 read the others.
+_ZONE_AND_SCALE_VERSION = 7
+
+#: The version of files of forecasters with a linear effect of their
+#: covariates (``covariate_coef_``), and no more.
+_EFFECT_VERSION = 6
 
 #: The version of files of forecasters fit on a panel without a season whose
 #: windows' level averages two values (``panel_level_rows_``), and no more:
@@ -258,9 +268,12 @@ def save(estimator, path):
     intervals = forecaster and getattr(estimator, "conformal_scores_", None) is not None
     covariate_state, covariate_section, covariate_arrays = covariates_of(estimator, panel) if forecaster else ({}, None, [])
     level_rows = panel and estimator.panel_level_rows_ != legacy_level_rows(estimator.window_size_, estimator.seasonal_period_)
+    zone = kind == "WindowForecaster" and not panel and _named_zone(getattr(estimator, "_training_index", None))
     version = _SERIES_VERSION
-    if "covariate_coef_" in covariate_state:
-        version = FORMAT_VERSION
+    if zone or (panel and own_mase_scale(estimator)):
+        version = _ZONE_AND_SCALE_VERSION
+    elif "covariate_coef_" in covariate_state:
+        version = _EFFECT_VERSION
     elif level_rows:
         version = _LEVEL_VERSION
     elif covariate_section is not None:
@@ -678,6 +691,8 @@ def _state(path, document, archive):
     index, seeds = stored.get("_training_index"), stored.get("seed_states")
     try:
         check_state(name, state, complete=document["format_version"] >= 2)
+        if isinstance(index, dict) and "tz" in index and document["format_version"] < _ZONE_AND_SCALE_VERSION:
+            raise ValueError(f"_training_index holds a time zone, which format version {document['format_version']} does not")
         index = _decode_index_summary(index)
         if panel and document["format_version"] >= 5 and "panel_level_rows_" not in state:
             _check_legacy_level(state)
@@ -700,7 +715,7 @@ def _read_state_bin(path, document, archive):
     then the interval scores.  The sizes the sections list must add up to
     state.bin's before anything is read."""
     try:
-        panel = panel_listing(document["panel"]) if "panel" in document else []
+        panel = panel_listing(document["panel"], document["format_version"]) if "panel" in document else []
         intervals = interval_listing(document["intervals"]) if "intervals" in document else []
         covariates = covariate_listing(document["covariates"], "panel" in document) if "covariates" in document else []
     except (ValueError, TypeError, KeyError) as error:
@@ -840,6 +855,12 @@ def _probe(path, estimator):
 
 
 # ------------------------------------------------------- the time index
+
+
+def _named_zone(summary):
+    """Whether a series' time index summary has dates in a time zone."""
+    last = None if summary is None else summary.get("last")
+    return getattr(last, "tz", None) is not None
 
 
 def _encode_index_summary(summary):

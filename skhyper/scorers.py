@@ -279,8 +279,10 @@ def neg_mase(estimator, X, y=None):
     """Minus the MASE of ``estimator.predict(X)``; on a panel as the forecasting competitions score it.
 
     On a panel: each series' MAE over the in-sample MAE of its seasonal naive
-    forecast (the forecaster's ``naive_mae_``, with its
-    ``seasonal_period_``), averaged over series; on one series, as
+    forecast (the forecaster's ``mase_scale_``: at the season of the panel's
+    frequency, 12 for months, 4 for quarters, and lag 1 for integer time
+    steps, whatever the candidate's ``seasonal_period``, so that a search
+    over it compares candidates on one scale), averaged over series; on one series, as
     :func:`neg_mean_absolute_scaled_error` (the scale is the lag-1 naive
     forecast's MAE on the scored rows themselves, not in-sample).
 
@@ -311,7 +313,15 @@ def neg_mase(estimator, X, y=None):
     y_true, y_pred, kept = _panel_true_and_predicted(estimator, panel)
     model = _fitted_model(estimator)
     series = pd.Index(model.panel_ids_).get_indexer(panel[ID])[kept]
-    return -mase(y_true, y_pred, model.naive_mae_, series)
+    return -mase(y_true, y_pred, _mase_scale(model), series)
+
+
+def _mase_scale(model):
+    """Each series' scale for MASE and MSIS on a panel: ``mase_scale_``, the
+    seasonal naive MAE at its frequency's season (not at a candidate's
+    ``seasonal_period``: every candidate of a search is scored on one scale)."""
+    scale = getattr(model, "mase_scale_", None)
+    return model.naive_mae_ if scale is None else scale
 
 
 def _true_and_intervals(estimator, X, y, level):
@@ -326,7 +336,7 @@ def _true_and_intervals(estimator, X, y, level):
         name = type(model).__name__
         lower, upper = (bounds[f"{name}-{side}-{level}"].to_numpy() for side in ("lo", "hi"))
         series = pd.Index(model.panel_ids_).get_indexer(panel[ID])
-        return panel[TARGET].to_numpy(dtype=np.float64), lower, upper, model.naive_mae_, series
+        return panel[TARGET].to_numpy(dtype=np.float64), lower, upper, _mase_scale(model), series
     bounds = predictor.predict(X, level=level)
     y_true = target_values(model, X, None) if y is None else np.asarray(y)
     lower, upper = (bounds[f"{side}-{level}"].to_numpy() for side in ("lo", "hi"))
@@ -339,7 +349,7 @@ def neg_msis(estimator, X, y=None):
     The M4 competition's mean scaled interval score
     (:func:`skhyper.metrics.msis`): the intervals' width plus 40 times how
     far values fall outside them, over each series' scale (on a panel
-    ``naive_mae_``, on one series ``interval_scale_``), lower is better; for
+    ``mase_scale_``, on one series ``interval_scale_``), lower is better; for
     a :class:`~skhyper.WindowForecaster` fit with ``interval_horizon``.
 
     Parameters

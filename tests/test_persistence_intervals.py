@@ -112,8 +112,10 @@ def test_a_panel_file_holds_the_scores_after_its_arrays_and_not_its_scale(panels
     model, _, path = panels[case]
     parts = members(path)
     doc = json.loads(parts["skhyper.json"])
-    # 5 without a season (the windows' level over two values), else 3
-    assert doc["format_version"] == (3 if model.seasonal_period_ else 5) and "interval_scale_" not in doc["state"]
+    # 5 without a season (the windows' level over two values), else 3; 7 with a MASE scale of its own
+    own_scale = not np.array_equal(model.mase_scale_, model.naive_mae_, equal_nan=True)
+    expected = 7 if own_scale else 3 if model.seasonal_period_ else 5
+    assert doc["format_version"] == expected and "interval_scale_" not in doc["state"]
     assert doc["intervals"]["arrays"] == [["conformal_scores_", list(model.conformal_scores_.shape), "<f8"]]
     panel_bytes = sum(int(np.prod(shape)) * np.dtype(dtype).itemsize for _, shape, dtype in doc["panel"]["arrays"])
     assert parts["state.bin"][panel_bytes:] == model.conformal_scores_.astype("<f8").tobytes()

@@ -79,9 +79,13 @@ def test_a_loaded_panel_forecaster_forecasts_and_predicts_the_same(fitted, case)
     with zipfile.ZipFile(path) as archive:
         assert sorted(archive.namelist()) == ["network.bin", "skhyper.json", "state.bin"]
         document = json.loads(archive.read("skhyper.json"))
-    # without a season the level averages two values, which version 5 holds
+    # without a season the level averages two values, which version 5 holds; a MASE scale other than
+    # naive_mae_ (the forecaster's season is not its dates') version 7
     seasonal = model.seasonal_period_ is not None
-    assert document["format_version"] == (3 if seasonal else 5)
+    own_scale = not np.array_equal(model.mase_scale_, model.naive_mae_, equal_nan=True)
+    assert own_scale == (case in (MONTHLY, ONEHOT, "dates in a time zone"))  # no season, dates of one
+    assert document["format_version"] == (7 if own_scale else 3 if seasonal else 5)
+    np.testing.assert_array_equal(loaded.mase_scale_, model.mase_scale_)
     assert ("panel_level_rows_" in document["state"]) == (not seasonal)
     assert loaded.panel_level_rows_ == model.panel_level_rows_ == (model.seasonal_period_ or 2)
     loaded.partial_fit(panel)  # and it trains on
@@ -161,8 +165,9 @@ def rewrite(good, path, change):
 
 
 def drop_last_series(arrays):
-    for name in ("panel_last_", "naive_mae_", "panel_context_", "panel_present_"):
-        arrays[name] = arrays[name][:-1]
+    for name in ("panel_last_", "naive_mae_", "panel_context_", "panel_present_", "mase_scale_"):
+        if name in arrays:
+            arrays[name] = arrays[name][:-1]
     if "panel_ids_" in arrays:
         arrays["panel_ids_"] = arrays["panel_ids_"][:-1]
     else:
@@ -234,6 +239,10 @@ HOSTILE = [
     (MONTHLY, lambda d, a: update(d["state"], panel_level_rows_=3), "panel_level_rows_=3 other than the 2"),
     (MONTHLY, lambda d, a: update(d, format_version=4), "unknown fitted attributes ['panel_level_rows_']"),
     (MONTHLY, lambda d, a: update(d["params"], deseasonalize="additive"), "deseasonalize"),
+    # a MASE scale of its own (version 7)
+    (MONTHLY, lambda d, a: a["mase_scale_"].__setitem__(0, -1.0), "mase_scale_"),
+    (MONTHLY, lambda d, a: update(a, mase_scale_=a["mase_scale_"][:-1]), "mase_scale_ of 4 series for 5 panel_ids_"),
+    (MONTHLY, lambda d, a: update(d, format_version=6), "the panel's arrays must be"),
 ]  # fmt: skip
 
 
@@ -247,6 +256,7 @@ def test_a_file_of_version_4_or_older_loads_with_the_level_of_then(fitted, tmp_p
 
     def as_before(doc, arrays):
         doc["state"].pop("panel_level_rows_")
+        arrays.pop("mase_scale_")  # (version 7's)
         doc["format_version"] = 3
 
     loaded = skhyper.load(rewrite(good, tmp_path / "v3.skhyper", as_before))
@@ -263,8 +273,9 @@ def test_a_listing_that_asks_for_more_than_state_bin_holds_is_refused_before_rea
     good = fitted[MONTHLY][2]
     parts = members(good)
     doc = json.loads(parts["skhyper.json"])
-    doc["panel"]["arrays"][-2][1] = [2**30, 2**30 - 1]  # context: 8 EB; present follows
-    doc["panel"]["arrays"][-1][1] = [2**30, 2**30 - 1]
+    listed = {entry[0]: entry for entry in doc["panel"]["arrays"]}
+    listed["panel_context_"][1] = [2**30, 2**30 - 1]  # context: 8 EB; present follows
+    listed["panel_present_"][1] = [2**30, 2**30 - 1]
     parts["skhyper.json"] = json.dumps(doc).encode()
     refused(write(tmp_path / "big.skhyper", parts), "state.bin holds")
     parts = members(good)
@@ -283,4 +294,4 @@ def test_a_reader_of_version_4_refuses_a_panel_whose_level_it_does_not_know(fitt
     from skhyper import persistence
 
     monkeypatch.setattr(persistence, "FORMAT_VERSION", 4)  # what releases before version 5 read
-    refused(fitted[MONTHLY][2], "format version 5; this skhyper reads format versions up to 4. Upgrade skhyper.")
+    refused(fitted[MONTHLY][2], "format version 7; this skhyper reads format versions up to 4. Upgrade skhyper.")

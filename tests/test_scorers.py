@@ -182,3 +182,32 @@ def test_train_scores_of_a_panel_are_its_in_sample_one_step_errors():
     series = pd.Index(fitted.panel_ids_).get_indexer(train["unique_id"])[kept]
     expected = mase(train["y"].to_numpy()[kept], predicted[kept], fitted.naive_mae_, series)
     assert neg_mase(fitted, train) == pytest.approx(-expected)
+
+
+def test_a_panels_mase_has_its_datas_season_whatever_the_candidates_seasonal_period():
+    # a search over seasonal_period compared MASEs on each candidate's own scale: lag 1 made the no-season
+    # candidate look 30x better than the seasonal one on a seasonal panel
+    import pandas as pd
+
+    from skhyper import EnsembleForecaster
+    from skhyper.metrics import mase, naive_mae
+    from skhyper.scorers import neg_mase, neg_msis
+
+    rng = np.random.RandomState(0)
+    t = np.arange(60)
+    panel = pd.concat([pd.DataFrame({"unique_id": f"s{i}", "ds": pd.date_range("2001-01-01", periods=60, freq="MS"),
+                                     "y": 10 + 3 * (-1.0) ** t + rng.randn(60) * 0.3}) for i in range(3)])  # fmt: skip
+    train, test = panel[panel.ds < "2005-10-01"], panel[panel.ds >= "2005-10-01"]
+    tiny = dict(hidden_layer_sizes=(4,), epochs=2, window_size=4, interval_horizon=3, conformal_windows=7, random_state=0)
+    plain = WindowForecaster(**tiny).fit(train)
+    seasonal = WindowForecaster(seasonal_period=12, **tiny).fit(train)
+    scale = np.array([naive_mae(part["y"].to_numpy(), 12) for _, part in train.groupby("unique_id")])
+    for model in (plain, seasonal):
+        np.testing.assert_allclose(model.mase_scale_, scale)  # the monthly season, not the model's
+        series = pd.Index(model.panel_ids_).get_indexer(test["unique_id"])
+        assert neg_mase(model, test) == pytest.approx(-mase(test["y"].to_numpy(), model.predict(test), scale, series))
+    assert not np.allclose(plain.naive_mae_, scale)  # its own (lag 1) still weighs its windows and scales its intervals
+    one, other = (EnsembleForecaster(members).fit(train) for members in ([("a", plain), ("b", seasonal)],
+                                                                          [("b", seasonal), ("a", plain)]))  # fmt: skip
+    assert neg_mase(one, test) == pytest.approx(neg_mase(other, test))  # member order does not move the scale
+    assert neg_msis(one, test) == pytest.approx(neg_msis(other, test))

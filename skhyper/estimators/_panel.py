@@ -135,10 +135,7 @@ class PanelForecasting:
     def _panel_season(self, panel):
         if self.seasonal_period != "auto":
             return self._season_given()
-        if panel.freq is None:
-            return None
-        index = pd.period_range(end=pd.Period("2000-01-01", freq=panel.freq), periods=3, freq=panel.freq)
-        return period_from_index(index, int(panel.lengths.max()))
+        return _calendar_season(panel)
 
     def _panel_linear_start_choices(self, n_columns):
         """The linear start's orders on a panel: the latest ``k`` values of
@@ -349,6 +346,10 @@ class PanelForecasting:
         self.panel_freq_ = panel.freq
         period = self.seasonal_period_ or 1
         self.naive_mae_ = np.array([naive_mae(panel.series(i), period) for i in range(len(panel))])
+        # the scorers' scale: the data's season, whatever seasonal_period a candidate of a search has
+        calendar = _calendar_season(panel) or 1
+        self.mase_scale_ = self.naive_mae_ if calendar == period else np.array(
+            [naive_mae(panel.series(i), calendar) for i in range(len(panel))])  # fmt: skip
 
     # ------------------------------------------------------------- forecast
 
@@ -552,3 +553,15 @@ def _moments(values, scale):
         return 0.0, 1.0
     std = float(values.std())
     return float(values.mean()), std if std > 0 else 1.0
+
+
+def _calendar_season(panel):
+    """The season of a panel's frequency (12 for months, 4 for quarters, ...:
+    what ``seasonal_period="auto"`` takes), None for integer time steps."""
+    if panel.freq is None:
+        return None
+    if isinstance(panel.last[0], pd.Period):
+        index = pd.period_range(end=panel.last[0], periods=3, freq=panel.freq)
+    else:
+        index = pd.date_range(end=pd.Timestamp(panel.last[0]).tz_localize(None), periods=3, freq=panel.freq)
+    return period_from_index(index, int(panel.lengths.max()))

@@ -364,8 +364,15 @@ class WindowForecaster(
     panel_freq_ : pandas DateOffset or None
         A panel's frequency (None for integer time steps).
     naive_mae_ : ndarray of shape (n_series,)
-        Each series' in-sample MAE of the seasonal naive forecast: the scale
-        of its MASE (see :func:`skhyper.metrics.mase`).
+        Each series' in-sample MAE of the seasonal naive forecast at
+        ``seasonal_period_`` (lag 1 without one): the scale of its windows'
+        weights and of its intervals.
+    mase_scale_ : ndarray of shape (n_series,)
+        Each series' in-sample MAE of the seasonal naive forecast at the
+        season of the panel's frequency (lag 1 for integer time steps): the
+        scale of :func:`skhyper.scorers.neg_mase` and ``neg_msis`` (see
+        :func:`skhyper.metrics.mase`), the same for every ``seasonal_period``
+        a search tries.
     conformal_scores_ : ndarray of shape (n_scores, interval_horizon) or None
         The calibration's errors, each over its series' scale, one column
         per step ahead (None without ``interval_horizon``).  An interval

@@ -183,6 +183,8 @@ def run_checkpointed(search, X, y, path):
     path = Path(path)
     candidates = candidates_of(search)
     done = _read(path)
+    setup = _setup(search, candidates, X, y)
+    _check_same_setup(path, done, setup)
     _drop_torn_line(path)  # the next record starts a line of its own
     if _progress.listeners():  # a progress bar: the folds of the candidates left, and the refit
         left = sum(_key(params) not in done for params in candidates)
@@ -195,7 +197,7 @@ def run_checkpointed(search, X, y, path):
             estimator = clone(search.estimator).set_params(**params)
             results = cross_validate(estimator, X, y, cv=search.cv, scoring=search.scoring,
                                      n_jobs=search.n_jobs, error_score=search.error_score)  # fmt: skip
-            record = {"key": key, "params": _encode(params),
+            record = {"key": key, "params": _encode(params), "setup": setup,
                       "results": {k: np.asarray(v, dtype=float).tolist() for k, v in results.items()}}  # fmt: skip
             log.write(json.dumps(record) + "\n")
             log.flush()
@@ -230,6 +232,7 @@ def _summarize(search, candidates, done, X, y):
             np.searchsorted(np.sort(-ordered), -ordered, side="left") + 1
         ).astype(np.int32)
     refit_metric = search.refit if isinstance(search.refit, str) else metrics[0]
+    _check_some_candidate_scored(cv_results, refit_metric, len(records))
     if callable(search.refit):  # as sklearn: the callable picks the index
         best = search.refit(cv_results)
         if not isinstance(best, (int, np.integer)) or not 0 <= best < len(records):
@@ -248,6 +251,56 @@ def _summarize(search, candidates, done, X, y):
 
 def _key(params):
     return json.dumps(_encode(dict(sorted(params.items()))))
+
+
+def _setup(search, candidates, X, y):
+    """A fingerprint of what a record's scores depend on besides its
+    candidate: the estimator's other parameters, the folds, the scoring and
+    the data (objects by their repr without memory addresses, the data by
+    joblib's hash of its values)."""
+    import joblib
+    from sklearn.base import is_classifier
+
+    searched = {name for params in candidates for name in params}
+    fixed = {name: _shown(value) for name, value in search.estimator.get_params(deep=True).items() if name not in searched}
+    cv = check_cv(search.cv, y, classifier=is_classifier(search.estimator))
+    return joblib.hash([sorted(fixed.items()), _shown(cv), cv.get_n_splits(X, y), _shown(search.scoring),
+                        joblib.hash(X), joblib.hash(y)])  # fmt: skip
+
+
+def _shown(value):
+    import re
+
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
+
+
+def _check_same_setup(path, done, setup):
+    """Records of another estimator, folds, scoring or data are refused
+    (files written before records had a ``setup`` are taken as they are)."""
+    other = [record for record in done.values() if record.get("setup", setup) != setup]
+    if other:
+        raise ValueError(
+            f"{path}: {len(other)} of its {len(done)} candidates were scored by another search (another estimator,"
+            " other fixed parameters, folds, scoring or data): their scores would be reused as this one's. Use a"
+            " new checkpoint file for a changed search."
+        )
+
+
+def _check_some_candidate_scored(cv_results, metric, n_candidates):
+    """As :mod:`skhyper.model_selection`'s searches: when every candidate
+    has no score on at least one fold (its fit failed), none has a mean to
+    choose it by, and refitting the first would report it as the best."""
+    folds = [key for key in cv_results if key.startswith("split") and key.endswith(f"_test_{metric}")]
+    scores = np.column_stack([cv_results[key] for key in folds])
+    failed = ~np.isfinite(scores)
+    if failed.any(axis=1).all():
+        counts = ", ".join(f"fold {k}: {n} of {n_candidates}" for k, n in enumerate(failed.sum(axis=0)) if n)
+        what = "score" if metric == "score" else f"{metric} score"
+        raise ValueError(
+            f"Every one of the {n_candidates} candidates has no {what} on at least one fold ({counts}), so"
+            " none has a score to choose it by. Run the search with error_score='raise' to see why its fits failed"
+            " (a forecaster's early folds are often too short for its window)."
+        )
 
 
 def _check_same_results(search, records, metrics):
@@ -294,7 +347,7 @@ def _read(path):
                 break  # torn
             raise ValueError(f"{path}: line {number} is not a search checkpoint record.") from None
         if not (isinstance(record, dict) and isinstance(record.get("key"), str)
-                and _valid_results(record.get("results"))):  # fmt: skip
+                and _valid_results(record.get("results")) and isinstance(record.get("setup", ""), str)):  # fmt: skip
             raise ValueError(f"{path}: line {number} is not a search checkpoint record.")
         done[record["key"]] = record
     return done

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from conftest import TINY
 from scipy.stats import loguniform
-from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, TimeSeriesSplit
 
 import skhyper.checkpoint as checkpoint
 from skhyper import KerasMLPClassifier, _progress
@@ -210,5 +210,52 @@ def test_a_checkpoint_of_other_scoring_is_refused(digits, tmp_path):
     checkpoint.run_checkpointed(search, X, y, path)
     rescored = GridSearchCV(KerasMLPClassifier(**TINY), {"learning_rate": [1e-2]}, cv=2,
                             scoring=["accuracy", "neg_log_loss"], refit="accuracy")  # fmt: skip
+    with pytest.raises(ValueError, match="scored by another search"):
+        checkpoint.run_checkpointed(rescored, X, y, path)
+    import json  # a file written before records had their setup: the scores' names still tell
+
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    path.write_text("".join(json.dumps({k: v for k, v in r.items() if k != "setup"}) + "\n" for r in records))
     with pytest.raises(ValueError, match="other scoring"):
         checkpoint.run_checkpointed(rescored, X, y, path)
+
+
+def test_a_checkpoint_of_another_estimator_folds_or_data_is_refused_not_reused(digits, tmp_path):
+    X, y = digits
+    grid = {"learning_rate": [1e-2]}
+    path = tmp_path / "c.jsonl"
+    checkpoint.run_checkpointed(GridSearchCV(KerasMLPClassifier(**TINY), grid, cv=2), X, y, path)
+    changed = [(GridSearchCV(KerasMLPClassifier(**{**TINY, "epochs": TINY["epochs"] + 1}), grid, cv=2), X, y),
+               (GridSearchCV(KerasMLPClassifier(**TINY), grid, cv=3), X, y),
+               (GridSearchCV(KerasMLPClassifier(**TINY), grid, cv=2), X[:-10], y[:-10])]  # fmt: skip
+    for search, rows, labels in changed:
+        with pytest.raises(ValueError, match="scored by another search"):
+            checkpoint.run_checkpointed(search, rows, labels, path)
+    # the same search resumes: a parameter the grid searches is not part of the setup
+    again = checkpoint.run_checkpointed(GridSearchCV(KerasMLPClassifier(**{**TINY, "learning_rate": 0.5}), grid, cv=2),
+                                        X, y, path)  # fmt: skip
+    assert len(again.cv_results_["params"]) == 1
+
+
+def test_the_setup_of_a_search_is_the_same_in_another_process(digits):
+    import subprocess
+    import sys
+
+    code = ("import numpy as np; from sklearn.linear_model import RidgeClassifier;"
+            " from sklearn.model_selection import GridSearchCV; import skhyper.checkpoint as c;"
+            " X = np.arange(40.0).reshape(20, 2); y = np.arange(20) % 2;"
+            " s = GridSearchCV(RidgeClassifier(), {'alpha': [1.0]}, cv=2, scoring=c.run_checkpointed);"
+            " print(c._setup(s, c.candidates_of(s), X, y))")  # fmt: skip
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in range(2)}
+    assert len(runs) == 1 and len(runs.pop().strip()) == 32  # (a function's repr holds its address: stripped)
+
+
+def test_every_candidate_without_a_score_on_some_fold_is_refused_not_refit(tmp_path):
+    from skhyper import WindowForecaster
+
+    series = np.sin(np.arange(40) / 3.0)
+    search = GridSearchCV(WindowForecaster(hidden_layer_sizes=(4,), epochs=1, random_state=0),
+                          {"window_size": [15, 16]}, cv=TimeSeriesSplit(3),
+                          error_score=np.nan)  # the first fold (10 values) is too short for either window
+    with pytest.warns(Warning), pytest.raises(ValueError, match="Every one of the 2 candidates has no score on at least one fold"):
+        checkpoint.run_checkpointed(search, series, None, tmp_path / "f.jsonl")

@@ -269,9 +269,19 @@ def _setup(search, candidates, X, y):
 
 
 def _shown(value):
+    """A value as the fingerprint holds it: its repr without memory
+    addresses, and for an object whose repr shows none of its settings (a
+    Keras callback: ``<EarlyStopping object>``) its plain attributes too."""
     import re
 
-    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__}({', '.join(_shown(item) for item in value)})"
+    shown = re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
+    settings = getattr(value, "__dict__", None)
+    if shown.startswith("<") and isinstance(settings, dict):
+        plain = {k: v for k, v in settings.items() if isinstance(v, (bool, int, float, str, type(None)))}
+        shown += repr(sorted(plain.items()))
+    return shown
 
 
 def _check_same_setup(path, done, setup):

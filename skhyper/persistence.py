@@ -858,9 +858,20 @@ def _probe(path, estimator):
 
 
 def _named_zone(summary):
-    """Whether a series' time index summary has dates in a time zone."""
+    """Whether a series' time index summary has dates in a named time zone
+    other than UTC (whose name the file must hold: its offset changes);
+    UTC and fixed offsets are held by the date's text itself."""
     last = None if summary is None else summary.get("last")
-    return getattr(last, "tz", None) is not None
+    return getattr(last, "tz", None) is not None and _zone_name(last.tz) is not None
+
+
+def _zone_name(tz):
+    """A named zone other than UTC as the file holds it, else None."""
+    try:
+        zone = zone_of(tz)
+    except ValueError:  # a fixed offset (or a zone library the format does not name): its text says it all
+        return None
+    return None if zone["kind"] == "utc" or zone["zone"] == "UTC" else zone
 
 
 def _encode_index_summary(summary):
@@ -872,8 +883,9 @@ def _encode_index_summary(summary):
     kind = "period" if isinstance(last, pd.Period) else "timestamp"
     freq = summary["freq"]
     encoded = {"kind": kind, "last": str(last), "freq": None if freq is None else freq.freqstr}
-    if kind == "timestamp" and last.tz is not None:  # the zone's name: its offset alone would lose DST
-        encoded.update(last=str(last.tz_convert("UTC")), tz=zone_of(last.tz))
+    zone = _zone_name(last.tz) if kind == "timestamp" and last.tz is not None else None
+    if zone is not None:  # the zone's name: its offset alone would lose DST
+        encoded.update(last=str(last.tz_convert("UTC")), tz=zone)
     return encoded
 
 

@@ -332,20 +332,6 @@ def _as_drawn_series(values, name):
     return pd.Series(array)
 
 
-def _after_history(index, history_index):
-    """Where forecast rows are drawn: at their times, or where they carry
-    positions rather than times (a series fit without a time index), right
-    after the history's last position."""
-    import pandas as pd
-
-    timed = (pd.DatetimeIndex, pd.PeriodIndex)
-    if isinstance(index, timed) or isinstance(history_index, timed) or len(history_index) == 0:
-        return _plot_times(index)
-    if pd.api.types.is_integer_dtype(index) and pd.api.types.is_integer_dtype(history_index) and len(index):
-        return np.asarray(index) - index[0] + history_index[-1] + 1
-    return _plot_times(index)
-
-
 def plot_fan(history, forecast, unique_id=None, actual=None, ax=None):
     """A fan chart: the history, the forecast and its shaded prediction intervals.
 
@@ -394,7 +380,7 @@ def plot_fan(history, forecast, unique_id=None, actual=None, ax=None):
     levels = sorted({float(c[len(prefix) + 3 :]) for c in lows if c.startswith(f"{prefix}lo-")}, reverse=True)
     history = _as_drawn_series(history, "history")
     figure, (axis,) = _figure_and_axes(ax, width=10.0)
-    times = _after_history(forecast.index, history.index)
+    times = _plot_times(forecast.index)  # a series without time index: the positions after its training rows
     axis.plot(_plot_times(history.index), history.to_numpy(dtype=float), color="0.3", linewidth=1.0, label="history")
     for shade, level in zip(np.linspace(0.2, 0.45, len(levels)), levels):
         label = int(level) if level.is_integer() else level
@@ -406,7 +392,7 @@ def plot_fan(history, forecast, unique_id=None, actual=None, ax=None):
     if actual is not None:
         given = actual
         actual = _as_drawn_series(actual, "actual")
-        drawn = times[: len(actual)] if not isinstance(given, (pd.Series, pd.DataFrame)) else _after_history(actual.index, history.index)
+        drawn = times[: len(actual)] if not isinstance(given, (pd.Series, pd.DataFrame)) else _plot_times(actual.index)
         axis.plot(drawn, actual.to_numpy(dtype=float), color="tab:red", linewidth=1.0, label="actual")
     axis.set(xlabel="time", ylabel="value", title="forecast and prediction intervals")
     axis.legend()

@@ -232,7 +232,7 @@ def neg_mean_absolute_scaled_error(estimator, X, y=None):
     >>> round(neg_mean_absolute_scaled_error(model, X, y), 3)
     -0.833
     """
-    if is_panel(X):
+    if _scored_panel(estimator, X, y) is not None:
         return neg_mase(estimator, X, y)
     y_true, y_pred = _true_and_predicted(estimator, X, y)
     naive = mean_absolute_error(y_true[1:], y_true[:-1])

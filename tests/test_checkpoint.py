@@ -250,6 +250,17 @@ def test_the_setup_of_a_search_is_the_same_in_another_process(digits):
     assert len(runs) == 1 and len(runs.pop().strip()) == 32  # (a function's repr holds its address: stripped)
 
 
+def test_the_setup_holds_a_callbacks_settings():
+    import keras
+
+    def setup(patience):
+        model = KerasMLPClassifier(callbacks=[keras.callbacks.EarlyStopping(patience=patience)], **TINY)
+        search = GridSearchCV(model, {"learning_rate": [1e-2]}, cv=2)
+        return checkpoint._setup(search, checkpoint.candidates_of(search), np.zeros((4, 2)), np.arange(4) % 2)
+
+    assert setup(1) == setup(1) and setup(1) != setup(50)
+
+
 def test_every_candidate_without_a_score_on_some_fold_is_refused_not_refit(tmp_path):
     from skhyper import WindowForecaster
 

@@ -351,7 +351,7 @@ def test_a_series_in_a_named_time_zone_loads_in_that_zone_and_forecasts_across_d
     expected = model.forecast(3, level=80)
     assert [t.hour for t in expected.index] == [0, 0, 0] and str(expected.index.tz) == "Europe/Berlin"
     pd.testing.assert_frame_equal(loaded.forecast(3, level=80), expected)
-    from saved_files import refused, with_document
+    from saved_files import with_document
 
     def index(**changes):
         def change(document):
@@ -364,3 +364,12 @@ def test_a_series_in_a_named_time_zone_loads_in_that_zone_and_forecasts_across_d
                            ({"last": "2021-03-26 00:00:00+01:00"}, "must be a UTC time"),
                            ({"last": "2021-03-26 00:00:00"}, "must be a UTC time")]:  # fmt: skip
         refused(with_document(tmp_path / "berlin.skhyper", tmp_path / "bad.skhyper", index(**changes)), match)
+    # UTC and fixed offsets: the date's text holds them, in the format earlier releases read (version 2)
+    import datetime
+
+    for zone in ("UTC", datetime.timezone(datetime.timedelta(hours=2))):
+        series = pd.Series(noisy(40), index=pd.date_range("2021-01-01", periods=40, freq="D", tz=zone))
+        model = WindowForecaster(window_size=5, **SMALL).fit(series)
+        path = model.save(tmp_path / "offset.skhyper")
+        assert document(path)["format_version"] == 2
+        pd.testing.assert_series_equal(skhyper.load(path).forecast(3), model.forecast(3))

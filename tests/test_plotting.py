@@ -71,7 +71,7 @@ def test_forecast_plot_marks_the_split():
     assert len(axis.get_lines()[2].get_xdata()) == 20
 
 
-@pytest.mark.parametrize("kind", ["array", "range_series", "frame", "offset_series"])
+@pytest.mark.parametrize("kind", ["array", "range_series", "frame"])
 def test_a_fan_without_time_index_is_drawn_after_its_history(kind):
     import pandas as pd
 
@@ -79,15 +79,14 @@ def test_a_fan_without_time_index_is_drawn_after_its_history(kind):
     from skhyper.plotting import plot_fan
 
     values = 10 + np.sin(np.arange(40) / 3)
-    history = {"array": values, "range_series": pd.Series(values), "frame": pd.DataFrame({"y": values}),
-               "offset_series": pd.Series(values, index=np.arange(100, 140))}[kind]  # fmt: skip
+    history = {"array": values, "range_series": pd.Series(values), "frame": pd.DataFrame({"y": values})}[kind]
     model = WindowForecaster(window_size=4, hidden_layer_sizes=(4,), epochs=2, interval_horizon=3, random_state=0)
     bands = model.fit(values).forecast(3, level=[80])
     assert list(bands.index) == [40, 41, 42]  # the positions after the training rows
     figure = plot_fan(history, bands, actual=[10.0, 10.5])
     axis = figure.axes[0]
     lines = {line.get_label(): np.asarray(line.get_xdata(), dtype=float) for line in axis.get_lines()}
-    end = 39 if kind != "offset_series" else 139
+    end = 39
     assert lines["history"][-1] == end
     np.testing.assert_array_equal(lines["forecast"], [end + 1, end + 2, end + 3])
     np.testing.assert_array_equal(lines["actual"], [end + 1, end + 2])
@@ -111,4 +110,9 @@ def test_a_fan_of_a_panel_names_a_missing_or_unknown_series():
     figure = plot_fan(history, bands, unique_id="a")
     lines = {line.get_label(): line.get_xdata() for line in figure.axes[0].get_lines()}
     np.testing.assert_array_equal(lines["forecast"], [5, 6])
+    matplotlib.pyplot.close(figure)
+    inside = bands.assign(ds=[3, 4])  # rows within the history (predict's, say): at their own time steps
+    figure = plot_fan(history, inside, unique_id="a")
+    lines = {line.get_label(): line.get_xdata() for line in figure.axes[0].get_lines()}
+    np.testing.assert_array_equal(lines["forecast"], [3, 4])
     matplotlib.pyplot.close(figure)

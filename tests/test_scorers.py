@@ -125,7 +125,7 @@ def test_panel_scorers_take_a_search_a_pipeline_or_y_apart_and_score_the_same():
     search = GridSearchCV(model, {"window_size": [4]}, cv=PanelSplit(h=3, n_windows=1), scoring=neg_smape).fit(train)
     pipeline = make_pipeline(FunctionTransformer(), model).fit(train)
     X_test, y_test = test[["unique_id", "ds"]], test["y"].to_numpy()
-    for scorer in (neg_mase, neg_msis, neg_coverage_error, neg_smape, neg_mean_absolute_error):
+    for scorer in (neg_mase, neg_msis, neg_coverage_error, neg_smape, neg_mean_absolute_error, neg_mean_absolute_scaled_error):
         expected = scorer(fitted, test)
         assert np.isfinite(expected)
         assert scorer(search, test) == pytest.approx(expected), scorer.__name__

@@ -46,8 +46,14 @@ def _listing(variables, values):
 
 def _path(variable):
     """The variable's path, without the process-wide counter Keras adds to
-    the name of each dropout layer's seed generator after the first."""
-    return re.sub(r"^seed_generator_\d+/", "seed_generator/", variable.path)
+    the name of each dropout layer's seed generator after the first, and to
+    a variable created without a name (Nadam's ``_u_product``: ``variable_7``)."""
+    return _uncounted(variable.path)
+
+
+def _uncounted(path):
+    path = re.sub(r"^seed_generator_\d+/", "seed_generator/", path)
+    return re.sub(r"(^|/)variable_\d+$", r"\1variable", path)
 
 
 def load_network(estimator, described, member, n_bytes):
@@ -153,6 +159,8 @@ def _parameter_count(estimator, inputs, outputs):
 
 def _check_listing(name, listing, variables):
     actual = [[_path(v), list(v.shape), np.dtype(v.dtype).name] for v in variables]
+    if isinstance(listing, list):  # (files written before the unnamed variables' counter was dropped)
+        listing = [[_uncounted(e[0]), *e[1:]] if isinstance(e, list) and e and isinstance(e[0], str) else e for e in listing]
     if listing != actual:
         wrong = next((i for i, (a, b) in enumerate(zip(listing, actual)) if a != b), min(len(listing), len(actual)))
         theirs = listing[wrong] if wrong < len(listing) else "nothing"

@@ -317,3 +317,12 @@ def test_a_classifiers_score_is_sklearns_accuracy_score(digits):
         clf.score(X, y[:-1])
     with pytest.raises(ValueError, match="mix of"):
         clf.score(X, y + 0.5)
+
+
+def test_partial_fit_refuses_early_stopping_as_sklearns_mlp(diabetes):
+    # each call held out the same rows and restored its starting weights: calls changed nothing
+    X, y = diabetes
+    with pytest.raises(ValueError, match="partial_fit does not support early_stopping=True"):
+        KerasMLPRegressor(early_stopping=True, **TINY).partial_fit(X, y)
+    with pytest.raises(ValueError, match="partial_fit does not support early_stopping=True"):
+        KerasMLPClassifier(early_stopping=True, **TINY).partial_fit(X, y > np.median(y), classes=[False, True])

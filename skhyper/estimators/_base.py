@@ -174,6 +174,17 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         self.__dict__.update(fused.__dict__)  # (counted as finished when it was)
         return True
 
+    def _check_partial_fit(self):
+        """``partial_fit`` is one epoch on the rows given, and refuses early
+        stopping as scikit-learn's MLP does: each call would hold out the
+        same share of its rows and could restore its starting weights, so
+        calls would change nothing while ``n_iter_`` grew."""
+        if self.early_stopping is True:  # (a forecaster's "auto" keeps an epoch that improves its validation)
+            raise ValueError(
+                "partial_fit does not support early_stopping=True (as scikit-learn's MLP): each call trains one epoch"
+                " on its rows. Set early_stopping=False to train on in steps, or call fit."
+            )
+
     def _fit(self, X, y, sample_weight, *, warm_start, epochs):
         """Prepare and train for ``epochs`` (None: the fit's own, resolved
         once the data is known)."""

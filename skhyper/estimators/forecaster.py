@@ -609,6 +609,7 @@ class WindowForecaster(
         self : WindowForecaster
             The forecaster, trained one epoch more.
         """
+        self._check_partial_fit()
         self._fit(X, y, None, warm_start=True, epochs=1)
         for quantile_model in (getattr(self, "quantile_forecasters_", None) or {}).values():
             quantile_model.partial_fit(X, y)

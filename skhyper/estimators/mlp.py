@@ -272,6 +272,7 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
                 f"classes={np.unique(classes).tolist()!r} is not the same as on the first call to"
                 f" partial_fit, which fixed {self.classes_.tolist()!r}; call fit() to start again."
             )
+        self._check_partial_fit()
         self._fit(X, y, sample_weight, warm_start=True, epochs=1)
         return self
 
@@ -634,6 +635,7 @@ class KerasMLPRegressor(RegressorMixin, KerasMLPBase, BaseEstimator):
         self : KerasMLPRegressor
             The estimator, trained one epoch more.
         """
+        self._check_partial_fit()
         self._fit(X, y, sample_weight, warm_start=True, epochs=1)
         return self
 

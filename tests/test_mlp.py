@@ -293,7 +293,9 @@ def test_best_loss_and_validation_scores_follow_sklearns_mlp(digits):
     stopped = KerasMLPClassifier(**TINY, early_stopping=True).fit(X, y)
     assert stopped.best_loss_ is None  # early stopping watches the validation loss, as sklearn
     assert len(stopped.validation_scores_) == stopped.n_iter_
-    stopped.partial_fit(X, y)
+    with pytest.raises(ValueError, match="partial_fit does not support early_stopping=True"):  # as sklearn's
+        stopped.partial_fit(X, y)
+    stopped.set_params(early_stopping=False, validation_split=0.1).partial_fit(X, y)
     assert len(stopped.validation_scores_) == stopped.n_iter_ == TINY["epochs"] + 1
 
 
@@ -326,3 +328,18 @@ def test_partial_fit_refuses_early_stopping_as_sklearns_mlp(diabetes):
         KerasMLPRegressor(early_stopping=True, **TINY).partial_fit(X, y)
     with pytest.raises(ValueError, match="partial_fit does not support early_stopping=True"):
         KerasMLPClassifier(early_stopping=True, **TINY).partial_fit(X, y > np.median(y), classes=[False, True])
+
+
+def test_partial_fit_batches_of_one_class_once_the_classes_are_known():
+    X = np.random.RandomState(0).randn(40, 3)
+    y = np.arange(40) % 3
+    clf = KerasMLPClassifier(**TINY).partial_fit(X, y, classes=[0, 1, 2])
+    clf.partial_fit(X[y == 0], y[y == 0])
+    clf.partial_fit(X, y, sample_weight=(y == 0).astype(float))  # non-zero weights on one class: was refused
+    assert clf.n_iter_ == 3
+    unnamed = KerasMLPClassifier(**TINY).partial_fit(X, y)  # the first call's labels name the classes
+    unnamed.partial_fit(X, y, sample_weight=(y == 1).astype(float))
+    with pytest.raises(ValueError, match=r"classes=\[0\]: KerasMLPClassifier needs at least 2 classes"):
+        KerasMLPClassifier(**TINY).partial_fit(X[y == 0], y[y == 0], classes=[0])  # predict then raised IndexError
+    with pytest.raises(ValueError, match="needs at least 2 classes"):
+        KerasMLPClassifier(**TINY).fit(X, y, sample_weight=(y == 1).astype(float))

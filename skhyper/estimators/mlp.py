@@ -267,6 +267,13 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
             self._given_classes = None if classes is None else np.unique(classes)
             if self._given_classes is not None and np.ndim(y) == 2 and np.shape(y)[1] > 1:
                 self._given_classes = None  # a label matrix names its labels by column
+            if self._given_classes is not None and len(self._given_classes) < 2:
+                raise ValueError(
+                    f"classes={self._given_classes.tolist()!r}: {type(self).__name__} needs at least 2 classes to"
+                    " learn from; name every class the later calls will see."
+                )
+        elif getattr(self, "_given_classes", None) is None and self.target_type_ not in (MULTILABEL, ONE_HOT):
+            self._given_classes = self.classes_  # named by the first call's labels: a later batch may hold one
         elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
             raise ValueError(
                 f"classes={np.unique(classes).tolist()!r} is not the same as on the first call to"
@@ -463,7 +470,8 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
         if y.ndim == 2:
             return  # a label column may be all 0 (sklearn's MLP learns it too)
         classes = np.unique(y)
-        if len(classes) < 2 and (after_weighting or getattr(self, "_given_classes", None) is None):
+        # partial_fit's first call named the classes (classes=, or its labels): a later batch may hold one
+        if len(classes) < 2 and getattr(self, "_given_classes", None) is None:
             where = " with a non-zero sample_weight" if after_weighting else ""
             raise ValueError(
                 f"{type(self).__name__} needs at least 2 classes to learn from, but y"

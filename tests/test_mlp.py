@@ -343,3 +343,13 @@ def test_partial_fit_batches_of_one_class_once_the_classes_are_known():
         KerasMLPClassifier(**TINY).partial_fit(X[y == 0], y[y == 0], classes=[0])  # predict then raised IndexError
     with pytest.raises(ValueError, match="needs at least 2 classes"):
         KerasMLPClassifier(**TINY).fit(X, y, sample_weight=(y == 1).astype(float))
+
+
+def test_rows_other_than_one_hot_after_a_one_hot_fit_are_refused_not_relabelled():
+    X = np.random.RandomState(0).randn(30, 3)
+    onehot = np.eye(3, dtype=int)[np.arange(30) % 3]
+    clf = KerasMLPClassifier(**TINY).fit(X, onehot)
+    for rows in ([[1, 0, 1]], [[0, 0, 0]]):  # trained as class 0 before
+        with pytest.raises(ValueError, match="fitted on one-hot rows"):
+            clf.partial_fit(X[:1], np.array(rows))
+    clf.partial_fit(X[:3], onehot[:3])  # one-hot rows train on

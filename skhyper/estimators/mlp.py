@@ -423,6 +423,13 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
                 f"y has shape {y.shape}, but {type(self).__name__} was fitted on {fitted};"
                 " call fit() to start again."
             )
+        if self._target_type() == ONE_HOT and not (y.sum(axis=1) == 1).all():
+            row = int(np.argmax(y.sum(axis=1) != 1))
+            raise ValueError(
+                f"y row {row} is {y[row].tolist()!r}, but {type(self).__name__} was fitted on one-hot rows (one 1 per"
+                " row: classes as columns) and would train it as the class of its first 1. Call fit() to start again"
+                " on multilabel rows."
+            )
         if not fitted_2d:
             known, labels = set(self.classes_.tolist()), np.unique(y).tolist()
             unseen = [label for label in labels if label not in known]

@@ -353,3 +353,13 @@ def test_rows_other_than_one_hot_after_a_one_hot_fit_are_refused_not_relabelled(
         with pytest.raises(ValueError, match="fitted on one-hot rows"):
             clf.partial_fit(X[:1], np.array(rows))
     clf.partial_fit(X[:3], onehot[:3])  # one-hot rows train on
+
+
+def test_a_regressor_fit_on_a_column_vector_predicts_a_vector_with_sklearns_warning(diabetes):
+    from sklearn.exceptions import DataConversionWarning
+
+    X, y = diabetes
+    with pytest.warns(DataConversionWarning):
+        model = KerasMLPRegressor(**TINY).fit(X, y[:, None])
+    assert model.predict(X[:3]).shape == (3,)
+    assert KerasMLPRegressor(**TINY).fit(X, np.c_[y, -y]).predict(X[:3]).shape == (3, 2)

@@ -535,6 +535,8 @@ class WindowForecaster(
 
     __init__.__signature__ = signature_with(KerasMLPBase.__init__, __init__)
 
+    _ravel_column_target = False  # a series' columns are its shape
+
     def _setting(self, name):
         """A parameter's value, an "auto" one resolved for what the
         forecaster is (or was last) fit on: one series or a panel."""

@@ -676,8 +676,15 @@ class KerasMLPRegressor(RegressorMixin, KerasMLPBase, BaseEstimator):
         """The (unfitted) shaper of the targets into the network's outputs (scikeras' interface)."""
         return TargetShaper()
 
+    #: Whether a y of one column is raveled with a DataConversionWarning,
+    #: as scikit-learn's regressors do (a forecaster keeps its columns).
+    _ravel_column_target = True
+
     def _validate_target(self, y, reset=True):
-        return check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
+        y = check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
+        if self._ravel_column_target and y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)  # predicts (n,), as sklearn's MLPRegressor
+        return y
 
     def _n_model_outputs(self, y):
         return 1 if y.ndim == 1 else y.shape[1]

@@ -363,3 +363,14 @@ def test_a_regressor_fit_on_a_column_vector_predicts_a_vector_with_sklearns_warn
         model = KerasMLPRegressor(**TINY).fit(X, y[:, None])
     assert model.predict(X[:3]).shape == (3,)
     assert KerasMLPRegressor(**TINY).fit(X, np.c_[y, -y]).predict(X[:3]).shape == (3, 2)
+
+
+def test_float32_limits_are_named_for_what_they_are(diabetes):
+    import sklearn
+
+    X, y = diabetes
+    with pytest.raises(ValueError, match="y has values too large for float32"):
+        KerasMLPRegressor(**TINY).fit(X, y * 1e37)  # finite in float64: it trained on inf and blamed the rate
+    with sklearn.config_context(assume_finite=True):
+        with pytest.raises(ValueError, match="Input X contains NaN"):
+            KerasMLPRegressor(**TINY).fit(np.where(np.arange(X.size).reshape(X.shape) == 0, np.nan, X), y)

@@ -501,6 +501,8 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
                     f"X must hold numbers only; column(s) {text} hold text ({error})."
                     " Encode them first (e.g. a OneHotEncoder in a Pipeline) or drop them."
                 ) from error
+            if np.isnan(X).any():  # (scikit-learn's checks skipped: config_context(assume_finite=True))
+                raise ValueError("Input X contains NaN; impute the missing values first (e.g. SimpleImputer).")
             if not np.isfinite(X).all():
                 raise ValueError(
                     "Input X has values too large for float32, the precision Keras"

@@ -682,6 +682,13 @@ class KerasMLPRegressor(RegressorMixin, KerasMLPBase, BaseEstimator):
 
     def _validate_target(self, y, reset=True):
         y = check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
+        with np.errstate(over="ignore"):
+            too_large = np.isfinite(y).all() and not np.isfinite(np.asarray(y, dtype=np.float32)).all()
+        if too_large:
+            raise ValueError(
+                "y has values too large for float32 (beyond 3.4e38), the precision Keras trains in; scale the"
+                " target first (e.g. TransformedTargetRegressor with a StandardScaler)."
+            )
         if self._ravel_column_target and y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)  # predicts (n,), as sklearn's MLPRegressor
         return y

@@ -370,7 +370,7 @@ def test_float32_limits_are_named_for_what_they_are(diabetes):
 
     X, y = diabetes
     with pytest.raises(ValueError, match="y has values too large for float32"):
-        KerasMLPRegressor(**TINY).fit(X, y * 1e37)  # finite in float64: it trained on inf and blamed the rate
+        KerasMLPRegressor(**TINY).fit(X, y * 1e39)  # finite in float64: it trained on inf and blamed the rate
     with sklearn.config_context(assume_finite=True):
         with pytest.raises(ValueError, match="Input X contains NaN"):
             KerasMLPRegressor(**TINY).fit(np.where(np.arange(X.size).reshape(X.shape) == 0, np.nan, X), y)

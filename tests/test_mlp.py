@@ -374,3 +374,12 @@ def test_float32_limits_are_named_for_what_they_are(diabetes):
     with sklearn.config_context(assume_finite=True):
         with pytest.raises(ValueError, match="Input X contains NaN"):
             KerasMLPRegressor(**TINY).fit(np.where(np.arange(X.size).reshape(X.shape) == 0, np.nan, X), y)
+
+
+def test_a_learning_rate_an_optimizer_object_would_ignore_is_refused(diabetes):
+    X, y = diabetes
+    sgd = keras.optimizers.SGD(learning_rate=0.01)
+    with pytest.raises(ValueError, match=r"learning_rate=0.5 would be ignored: the optimizer is a Keras object \(SGD\)"):
+        KerasMLPRegressor(**TINY, optimizer=sgd, learning_rate=0.5).fit(X, y)
+    assert KerasMLPRegressor(**TINY, optimizer=sgd).fit(X, y).learning_rate_ == pytest.approx(0.01)  # its own rate
+    assert KerasMLPRegressor(**TINY, optimizer=sgd, learning_rate=0.01).fit(X, y).learning_rate_ == pytest.approx(0.01)

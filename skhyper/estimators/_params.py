@@ -9,6 +9,8 @@ import inspect
 import os
 from numbers import Integral, Real
 
+import numpy as np
+
 from .. import engine, hyperparams, schedules
 from .._compat import HasMethods, Interval, StrOptions, validate_parameter_constraints
 
@@ -16,6 +18,9 @@ __all__ = ["DEFAULT_VALIDATION_FRACTION", "Hyperparameters", "settable_rate", "s
 
 #: What ``early_stopping=True`` holds out when ``validation_split`` is 0.
 DEFAULT_VALIDATION_FRACTION = 0.1
+
+#: learning_rate's default (an optimizer object's own rate is kept when it is left there).
+DEFAULT_LEARNING_RATE = 0.001
 
 
 class Hyperparameters:
@@ -76,7 +81,7 @@ class Hyperparameters:
         l1=0.0,
         l2=0.0,
         optimizer="adam",
-        learning_rate=0.001,
+        learning_rate=DEFAULT_LEARNING_RATE,
         momentum=0.0,
         nesterov=False,
         beta_1=None,
@@ -183,6 +188,16 @@ class Hyperparameters:
                 f" itself: lr_schedule={self._lr_schedule()!r} and learning_rate="
                 f"{self.learning_rate!r} cannot. Give the optimizer a plain rate, or keep"
                 " lr_schedule='constant' and a numeric learning_rate."
+            )
+        if (not isinstance(self.optimizer, str) and not optimizer_schedule and isinstance(self.learning_rate, Real)
+                and self.learning_rate != DEFAULT_LEARNING_RATE
+                and not np.isclose(float(self.learning_rate), hyperparams.current_rate(self.optimizer), rtol=1e-6)):  # fmt: skip
+            raise ValueError(
+                f"learning_rate={self.learning_rate!r} would be ignored: the optimizer is a Keras object"
+                f" ({type(self.optimizer).__name__}), which trains at its own rate"
+                f" ({hyperparams.current_rate(self.optimizer):g}). Name the optimizer (optimizer="
+                f"{type(self.optimizer).__name__.lower()!r}) to tune learning_rate and its settings, or set the rate"
+                " in the object."
             )
         if schedules.is_keras_schedule(self.lr_schedule) and self.learning_rate == "auto":
             raise ValueError(

@@ -37,6 +37,7 @@ import time
 from numbers import Integral, Real
 
 import numpy as np
+from joblib import effective_n_jobs
 from sklearn import model_selection as _sklearn
 from sklearn.base import clone, is_classifier
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401 - sklearn's halving searches
@@ -108,10 +109,11 @@ class _Fused:
         # parts) before sklearn evaluates the candidates, which it then does
         # here, taking each fit's result: sklearn's own workers could not.
         try:
-            in_workers = jobs not in (None, 1) and self._fuses_in_workers(X, y, params)
+            in_workers = effective_n_jobs(jobs) != 1 and self._fuses_in_workers(X, y, params)
         except Exception:  # noqa: BLE001 - bad data or folds: sklearn's fit says what is wrong
             in_workers = False
-        self._fusing, self._fuse_jobs = (X, y, params), jobs if in_workers else None
+        # (n_jobs=None under a joblib backend: the backend's workers)
+        self._fusing, self._fuse_jobs = (X, y, params), (effective_n_jobs(jobs) if jobs is None else jobs) if in_workers else None
         self._fit_seconds = []  # (candidates, seconds of each fit or None) per batch sklearn evaluates
         if in_workers:
             self.n_jobs = 1
@@ -155,9 +157,18 @@ class _Fused:
         return self._same_splits(self.cv, X, y, params) is not None
 
     def _same_splits(self, cv, X, y, params):
-        """The folds of ``cv``, or None when it gives others each time it is asked."""
-        if cv is None or isinstance(cv, Integral) or not hasattr(cv, "split"):
-            cv = check_cv(self.cv if cv is None else cv, y, classifier=is_classifier(self.estimator))
+        """The folds of ``cv``, or None when it gives others each time it is
+        asked: a splitter that draws from a RandomState object or NumPy's
+        global generator is not asked at all (asking would move the generator
+        on, and sklearn's folds would be later draws), nor a one-shot
+        iterator of folds (asking would use it up)."""
+        cv = self.cv if cv is None else cv
+        if hasattr(cv, "__next__"):
+            return None
+        if isinstance(cv, Integral) or not hasattr(cv, "split"):
+            cv = check_cv(cv, y, classifier=is_classifier(self.estimator))
+        if hasattr(cv, "random_state") and not isinstance(cv.random_state, Integral) and getattr(cv, "shuffle", True):
+            return None
         split = {"groups": params["groups"]} if "groups" in params else {}  # (as sklearn routes it)
         splits = list(cv.split(X, y, **split))
         again = cv.split(X, y, **split)
@@ -188,7 +199,7 @@ class _Fused:
         X, y, params = self._fusing
         if not isinstance(_final_step(self.estimator), KerasMLPBase) or set(params) - {"groups"}:
             return None
-        if self.n_jobs not in (None, 1):
+        if effective_n_jobs(self.n_jobs) != 1:  # (None under a joblib backend: its workers fit them)
             return None
         if cv is None:  # as sklearn's evaluate_candidates takes it
             cv = getattr(self, "_checked_cv_orig", None)
@@ -202,7 +213,7 @@ class _Fused:
             for index, value in spent.items():
                 seconds[index] = value
             return seconds
-        from joblib import Parallel, delayed, effective_n_jobs
+        from joblib import Parallel, delayed
 
         # Whole candidates per part: the parts hold the same folds in the same
         # order, so a worker traces one stacked epoch whichever part it gets.
@@ -274,10 +285,13 @@ def _fit_fused(estimator, X, y, pairs):
 
     members, tried, spent = [], set(), {}
     folds, seen = {}, {}  # by the fold's rows (``train``, one object per fold)
-    for index, (candidate, train) in enumerate(pairs):
-        fitted = clone(estimator).set_params(**clone(candidate, safe=False))
-        final = _final_step(fitted)
-        if not isinstance(final, KerasMLPBase) or not fusable(final):
+    fits = [clone(estimator).set_params(**clone(candidate, safe=False)) for candidate, _ in pairs]
+    finals = [_final_step(fitted) for fitted in fits]
+    can = [isinstance(final, KerasMLPBase) and fusable(final) and _found_again(final) for final in finals]
+    if not all(can) and any(isinstance(f, KerasMLPBase) and f.random_state is None for f in finals):
+        return tried, spent  # seeds from NumPy's global generator: drawn in sklearn's order only if it fits them all
+    for index, ((candidate, train), fitted, final) in enumerate(zip(pairs, fits, finals)):
+        if not can[index]:
             continue
         if final is fitted:  # the rows sklearn's search gives the fit, split once a fold
             if id(train) not in folds:
@@ -306,6 +320,14 @@ def _fit_fused(estimator, X, y, pairs):
     tried -= {m.index for m in alone if not m.kept}  # (those sklearn's evaluation fits)
     spent.update((m.index, m.seconds) for m in members if m.kept)
     return tried, spent
+
+
+def _found_again(final):
+    """Whether sklearn's clone of this fit finds its fused result: its
+    parameters are keyed by their repr, and one holding a memory address (a
+    RandomState, a callback object) is another in each clone, so the fit
+    would be trained twice."""
+    return " at 0x" not in _params_key(final)[1]
 
 
 def _fit_part(estimator, X, y, pairs):

@@ -959,3 +959,70 @@ def test_a_refit_without_a_stack_of_its_search_is_prepared_once_and_a_failing_st
     first = _in_a_new_thread(lambda: skhyper_search.GridSearchCV(estimator, grid, cv=2).fit(X, y))
     assert_same_results(plain, first)
     np.testing.assert_allclose(first.predict_proba(X), plain.predict_proba(X), atol=1e-6)
+
+
+def _seeded_both(estimator, grid, X, y, before=lambda: None, **search):
+    before()
+    plain = sklearn_search.GridSearchCV(clone(estimator), grid, **search).fit(X, y)
+    before()
+    return plain, skhyper_search.GridSearchCV(clone(estimator), grid, **search).fit(X, y)
+
+
+def test_splitters_drawing_from_a_generator_get_sklearns_folds(digits, count_groups):
+    # asking the splitter twice (do its folds repeat?) moved its RandomState on: other folds than sklearn's
+    X, y = digits
+    grid = {"learning_rate": [1e-2, 3e-2]}
+    for cv, before in [(lambda: sklearn_search.KFold(3, shuffle=True, random_state=np.random.RandomState(0)), lambda: None),
+                       (lambda: sklearn_search.KFold(3, shuffle=True), lambda: np.random.seed(0))]:  # fmt: skip
+        before()
+        plain = sklearn_search.GridSearchCV(KerasMLPClassifier(**TINY), grid, cv=cv()).fit(X, y)
+        before()
+        fused_search = skhyper_search.GridSearchCV(KerasMLPClassifier(**TINY), grid, cv=cv()).fit(X, y)
+        assert_same_results(plain, fused_search)
+
+
+def test_a_one_shot_iterator_of_folds_with_n_jobs_is_not_used_up(digits):
+    from joblib import parallel_backend
+
+    X, y = digits
+    folds = lambda: ((np.setdiff1d(np.arange(len(y)), np.arange(k, len(y), 3)), np.arange(k, len(y), 3)) for k in range(3))  # noqa: E731
+    with parallel_backend("threading", n_jobs=2):
+        plain = sklearn_search.GridSearchCV(KerasMLPClassifier(**TINY), {"learning_rate": [1e-2]}, cv=folds(), n_jobs=2).fit(X, y)
+        fused_search = skhyper_search.GridSearchCV(KerasMLPClassifier(**TINY), {"learning_rate": [1e-2]}, cv=folds(), n_jobs=2).fit(X, y)
+    assert fused_search.n_splits_ == 3
+    assert_same_results(plain, fused_search)
+
+
+def test_seeds_from_numpys_generator_are_drawn_in_sklearns_order(digits):
+    # some fits fusable, others not (adamw): the fused ones drew their seeds first, and scores were swapped
+    X, y = digits
+    estimator = KerasMLPClassifier(**{**TINY, "random_state": None})
+    plain, fused_search = _seeded_both(estimator, {"optimizer": ["adamw", "adam"]}, X, y, before=lambda: np.random.seed(0), cv=2)
+    assert_same_results(plain, fused_search)
+
+
+def test_fits_whose_parameters_are_objects_are_not_fused_to_be_trained_again(digits, count_groups):
+    # a RandomState's repr is its address: sklearn's clone never found the fused result, and trained it again
+    X, y = digits
+    estimator = KerasMLPClassifier(**{**TINY, "random_state": np.random.RandomState(0)})
+    plain, fused_search = both(estimator, {"learning_rate": [1e-2, 3e-2]}, X, y, cv=2)
+    assert_same_results(plain, fused_search)
+    assert count_groups == []  # none fused (each would have been trained twice)
+    assert not skhyper_search._found_again(estimator) and skhyper_search._found_again(KerasMLPClassifier(**TINY))
+
+
+def test_n_jobs_none_under_a_joblib_backend_fuses_in_its_workers_not_here(digits, monkeypatch):
+    from joblib import parallel_backend
+
+    X, y = digits
+    here = []
+    fit_fused = skhyper_search._fit_fused
+    import threading
+
+    main = threading.get_ident()
+    monkeypatch.setattr(skhyper_search, "_fit_fused", lambda *a: here.append(threading.get_ident() == main) or fit_fused(*a))
+    with parallel_backend("threading", n_jobs=2):
+        plain = sklearn_search.GridSearchCV(KerasMLPClassifier(**TINY), {"learning_rate": [1e-2, 3e-2]}, cv=2).fit(X, y)
+        fused_search = skhyper_search.GridSearchCV(KerasMLPClassifier(**TINY), {"learning_rate": [1e-2, 3e-2]}, cv=2).fit(X, y)
+    assert_same_results(plain, fused_search)
+    assert here and not any(here)  # fused in the backend's workers (threads here), none in the search's thread

@@ -383,3 +383,11 @@ def test_a_learning_rate_an_optimizer_object_would_ignore_is_refused(diabetes):
         KerasMLPRegressor(**TINY, optimizer=sgd, learning_rate=0.5).fit(X, y)
     assert KerasMLPRegressor(**TINY, optimizer=sgd).fit(X, y).learning_rate_ == pytest.approx(0.01)  # its own rate
     assert KerasMLPRegressor(**TINY, optimizer=sgd, learning_rate=0.01).fit(X, y).learning_rate_ == pytest.approx(0.01)
+
+
+def test_an_initializer_class_or_a_callback_that_is_not_one_gets_a_message(diabetes):
+    X, y = diabetes
+    with pytest.raises(ValueError, match=r"kernel_initializer=HeNormal is a class: pass an instance \(HeNormal\(\)\)"):
+        KerasMLPRegressor(**TINY, kernel_initializer=keras.initializers.HeNormal).fit(X, y)
+    with pytest.raises(ValueError, match="callbacks must be Keras callbacks"):
+        KerasMLPRegressor(**TINY, callbacks=[1]).fit(X, y)

@@ -181,6 +181,14 @@ class Hyperparameters:
                     "dropout must be a rate in [0, 1) or one such rate per hidden"
                     f" layer ({len(sizes)} here), got {self.dropout!r}."
                 )
+        if isinstance(self.kernel_initializer, type):
+            raise ValueError(
+                f"kernel_initializer={self.kernel_initializer.__name__} is a class: pass an instance"
+                f" ({self.kernel_initializer.__name__}()) or a name such as 'he_normal'."
+            )
+        odd = [c for c in self.callbacks or [] if not all(hasattr(c, m) for m in ("set_model", "on_epoch_end"))]
+        if odd:
+            raise ValueError(f"callbacks must be Keras callbacks (keras.callbacks.Callback), got {odd[0]!r}.")
         optimizer_schedule = not isinstance(self.optimizer, str) and not settable_rate(self.optimizer)
         if optimizer_schedule and (self._lr_schedule() != "constant" or self.learning_rate == "auto"):
             raise ValueError(

@@ -77,3 +77,19 @@ def test_plateau_goes_on_after_a_pause():
     for epoch, loss in enumerate([1.0, 1.0, 1.0], start=1):
         rate = schedule.rate(epoch, rate, loss)
     assert schedule.rate(4, rate, None) == rate  # partial_fit's first epoch: no reset
+
+
+def test_a_continued_fit_past_a_cosine_schedules_end_is_warned_of(diabetes):
+    import warnings
+
+    from skhyper import KerasMLPRegressor
+
+    X, y = diabetes
+    model = KerasMLPRegressor(hidden_layer_sizes=(8,), epochs=3, lr_schedule="cosine", warm_start=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.fit(X, y)  # its own epochs: no warning
+    with pytest.warns(UserWarning, match=r"lr_schedule='cosine' ran its 3 epochs; .* lr_min=0 \(nothing changes\)"):
+        model.fit(X, y)  # trained at rate 0 before, silently
+    with pytest.warns(UserWarning, match="ran its 3 epochs"):
+        model.partial_fit(X, y)

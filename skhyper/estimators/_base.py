@@ -387,6 +387,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         else:  # partial_fit goes on with the schedule's state and the last loss
             monitored = self.history_.get("val_loss" if validation_data else "loss", [None])
             previous_loss = monitored[-1]
+            _warn_past_the_end(self._schedule, initial_epoch)
         plan = engine.TrainingPlan(
             epochs=epochs,
             batch_size=self._batch_size(),
@@ -565,3 +566,17 @@ def _text_columns(X):
         except (TypeError, ValueError):
             text.append(str(column))
     return text
+
+
+def _warn_past_the_end(schedule, initial_epoch):
+    """A continued fit (``warm_start``, ``partial_fit``) whose cosine schedule
+    has run its ``epochs``: every epoch from here trains at ``lr_min``, which
+    is 0 by default (the fit would change nothing)."""
+    if isinstance(schedule, schedules.Cosine) and initial_epoch >= schedule.epochs:
+        warnings.warn(
+            f"lr_schedule='cosine' ran its {schedule.epochs} epochs; the epochs of this continued fit train at"
+            f" lr_min={schedule.lr_min:g}{' (nothing changes)' if schedule.lr_min == 0 else ''}. Fit again with"
+            " warm_start=False, or use lr_schedule='cosine_restarts' or an lr_min above 0 to train on.",
+            UserWarning,
+            stacklevel=4,
+        )

@@ -391,3 +391,11 @@ def test_an_initializer_class_or_a_callback_that_is_not_one_gets_a_message(diabe
         KerasMLPRegressor(**TINY, kernel_initializer=keras.initializers.HeNormal).fit(X, y)
     with pytest.raises(ValueError, match="callbacks must be Keras callbacks"):
         KerasMLPRegressor(**TINY, callbacks=[1]).fit(X, y)
+
+
+def test_partial_fit_refuses_balanced_class_weights_computed_per_batch():
+    X = np.random.RandomState(0).randn(30, 3)
+    y = np.arange(30) % 3
+    with pytest.raises(ValueError, match="class_weight='balanced' would be computed from each partial_fit call"):
+        KerasMLPClassifier(**TINY, class_weight="balanced").partial_fit(X, y)
+    KerasMLPClassifier(**TINY, class_weight={0: 1.0, 1: 2.0, 2: 1.0}).partial_fit(X, y)

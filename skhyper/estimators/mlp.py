@@ -263,6 +263,12 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
         self : KerasMLPClassifier
             The estimator, trained one epoch more.
         """
+        if isinstance(self.class_weight, str) and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' would be computed from each partial_fit call's labels, so a class would"
+                " weigh 5 in one batch and 1 in the next (scikit-learn's SGDClassifier refuses it too): give a dict"
+                " of weights, {class: weight}, computed on all the data (sklearn.utils.class_weight)."
+            )
         if not self.__sklearn_is_fitted__():
             self._given_classes = None if classes is None else np.unique(classes)
             if self._given_classes is not None and np.ndim(y) == 2 and np.shape(y)[1] > 1:

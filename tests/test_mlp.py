@@ -339,6 +339,8 @@ def test_partial_fit_batches_of_one_class_once_the_classes_are_known():
     assert clf.n_iter_ == 3
     unnamed = KerasMLPClassifier(**TINY).partial_fit(X, y)  # the first call's labels name the classes
     unnamed.partial_fit(X, y, sample_weight=(y == 1).astype(float))
+    with pytest.raises(ValueError, match="is not the same as on the first call"):
+        unnamed.partial_fit(X, y, classes=[0, 1, 2, 3])  # still checked against them
     with pytest.raises(ValueError, match=r"classes=\[0\]: KerasMLPClassifier needs at least 2 classes"):
         KerasMLPClassifier(**TINY).partial_fit(X[y == 0], y[y == 0], classes=[0])  # predict then raised IndexError
     with pytest.raises(ValueError, match="needs at least 2 classes"):

@@ -278,13 +278,14 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
                     f"classes={self._given_classes.tolist()!r}: {type(self).__name__} needs at least 2 classes to"
                     " learn from; name every class the later calls will see."
                 )
-        elif getattr(self, "_given_classes", None) is None and self.target_type_ not in (MULTILABEL, ONE_HOT):
-            self._given_classes = self.classes_  # named by the first call's labels: a later batch may hold one
-        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
-            raise ValueError(
-                f"classes={np.unique(classes).tolist()!r} is not the same as on the first call to"
-                f" partial_fit, which fixed {self.classes_.tolist()!r}; call fit() to start again."
-            )
+        else:
+            if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+                raise ValueError(
+                    f"classes={np.unique(classes).tolist()!r} is not the same as on the first call to"
+                    f" partial_fit, which fixed {self.classes_.tolist()!r}; call fit() to start again."
+                )
+            if getattr(self, "_given_classes", None) is None and self.target_type_ not in (MULTILABEL, ONE_HOT):
+                self._given_classes = self.classes_  # named by the first call's labels: a later batch may hold one
         self._check_partial_fit()
         self._fit(X, y, sample_weight, warm_start=True, epochs=1)
         return self

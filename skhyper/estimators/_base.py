@@ -387,7 +387,8 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         else:  # partial_fit goes on with the schedule's state and the last loss
             monitored = self.history_.get("val_loss" if validation_data else "loss", [None])
             previous_loss = monitored[-1]
-            _warn_past_the_end(self._schedule, initial_epoch)
+            if self.lr_schedule != "auto":  # "auto"'s cosine (a panel's): a continued fit updates the windows only
+                _warn_past_the_end(self._schedule, initial_epoch)
         plan = engine.TrainingPlan(
             epochs=epochs,
             batch_size=self._batch_size(),

@@ -205,7 +205,8 @@ def plot_search(search, params, score="score", ax=None):
         positions = np.arange(len(table))
         axis.errorbar(positions, table[mean], yerr=table[std], fmt="o-", capsize=4)
         axis.set_xticks(positions, table.index, rotation=30, ha="right")
-        axis.set(xlabel=params[0], ylabel=f"mean CV {score_label} (best over the other parameters)")
+        others = len({name.removeprefix("param_") for name in results if name.startswith("param_")}) > 1
+        axis.set(xlabel=params[0], ylabel=f"mean CV {score_label}" + ("\n(best over the other parameters)" if others else ""))
         axis.grid(alpha=0.3)
     else:
         table = results.assign(_a=keys[0], _b=keys[1]).pivot_table(index="_a", columns="_b", values=mean, aggfunc="max", sort=False)

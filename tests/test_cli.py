@@ -117,7 +117,7 @@ def test_search_a_forecaster_then_forecast_with_intervals(tmp_path, capsys):
     config = write_config(tmp_path, text + "[forecast]\nsteps = 6\nlevel = [80, 95]\n")
     assert main(["search", str(config), "--output", str(tmp_path / "out")]) == 0
     forecast = pd.read_csv(tmp_path / "out" / "search_forecast.csv")
-    assert list(forecast.columns) == ["step", "forecast", "lo-80", "lo-95", "hi-80", "hi-95"] and len(forecast) == 6
+    assert list(forecast.columns) == ["step", "forecast", "lo-95", "lo-80", "hi-80", "hi-95"] and len(forecast) == 6
     assert forecast["step"].tolist() == [1, 2, 3, 4, 5, 6]  # steps ahead
     assert (forecast["lo-95"] <= forecast["lo-80"]).all() and (forecast["hi-80"] <= forecast["hi-95"]).all()
     assert "search_forecast.csv" in capsys.readouterr().out

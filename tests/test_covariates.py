@@ -130,7 +130,7 @@ def test_covariates_with_intervals_on_a_panel_and_on_one_series(panel_fits):
     frame = promo_series()
     one = WindowForecaster(known_covariates=["promo"], interval_horizon=4, **QUICK).fit(frame.iloc[:-4])
     bands = one.forecast(4, level=[80, 95], X_df=frame.iloc[-4:][["promo"]])
-    assert list(bands.columns) == ["forecast", "lo-80", "lo-95", "hi-80", "hi-95"]
+    assert list(bands.columns) == ["forecast", "lo-95", "lo-80", "hi-80", "hi-95"]
 
 
 def test_partial_fit_continues_with_the_same_covariates(panel_fits):

@@ -31,7 +31,7 @@ def panel_model():
 def test_panel_forecast_has_ordered_bounds_named_as_statsforecast(panel_model):
     frame = panel_model.forecast(3, level=[95, 80])
     name = "WindowForecaster"
-    assert list(frame.columns) == ["unique_id", "ds", name, f"{name}-lo-80", f"{name}-lo-95", f"{name}-hi-80", f"{name}-hi-95"]
+    assert list(frame.columns) == ["unique_id", "ds", name, f"{name}-lo-95", f"{name}-lo-80", f"{name}-hi-80", f"{name}-hi-95"]
     assert len(frame) == 60 * 3
     lo95, lo80, hi80, hi95 = (frame[f"{name}-{c}"].to_numpy() for c in ("lo-95", "lo-80", "hi-80", "hi-95"))
     assert (lo95 <= lo80).all() and (lo80 < hi80).all() and (hi80 <= hi95).all()
@@ -101,7 +101,7 @@ def test_one_series_forecast_and_predict_with_intervals():
     model = WindowForecaster(interval_horizon=4, conformal_windows=20, **QUICK).fit(y[:90])
     assert model.conformal_scores_.shape == (20, 4) and model.interval_scale_ > 0
     frame = model.forecast(4, level=[80, 95])
-    assert list(frame.columns) == ["forecast", "lo-80", "lo-95", "hi-80", "hi-95"]
+    assert list(frame.columns) == ["forecast", "lo-95", "lo-80", "hi-80", "hi-95"]
     assert frame.index[0] == pd.Timestamp("2007-07-01")
     np.testing.assert_allclose(frame["forecast"].to_numpy(), model.forecast(4).to_numpy())
     assert (frame["lo-95"] <= frame["lo-80"]).all() and (frame["hi-80"] <= frame["hi-95"]).all()

@@ -68,7 +68,7 @@ def test_one_series_loads_with_its_intervals(one, series):
     loaded = skhyper.load(path, kind=WindowForecaster)
     assert loaded.get_params() == model.get_params()
     expected = model.forecast(4, level=[80, 95])
-    assert list(expected.columns) == ["forecast", "lo-80", "lo-95", "hi-80", "hi-95"]
+    assert list(expected.columns) == ["forecast", "lo-95", "lo-80", "hi-80", "hi-95"]
     pd.testing.assert_frame_equal(loaded.forecast(4, level=[80, 95]), expected)
     pd.testing.assert_frame_equal(loaded.forecast(2, level=90), model.forecast(2, level=90))
     pd.testing.assert_frame_equal(loaded.predict(series[90:], level=80), model.predict(series[90:], level=80))

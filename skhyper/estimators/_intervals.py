@@ -281,12 +281,13 @@ def level_name(level):
 
 def bound_columns(frame, name, bounds):
     """Add ``{name}-lo-{level}`` and ``{name}-hi-{level}`` columns, in
-    statsforecast's names and order: every lower bound, then every upper
-    one, each by rising level (``lo-80, lo-95, hi-80, hi-95``)."""
+    statsforecast's names and in the order of its AutoETS, AutoARIMA and
+    AutoTheta: from the lowest bound to the highest (``lo-95, lo-80, hi-80,
+    hi-95``)."""
     prefix = f"{name}-" if name else ""
     levels = sorted(bounds)
-    for side, which in (("lo", 0), ("hi", 1)):
-        for level in levels:
+    for side, which, order in (("lo", 0, levels[::-1]), ("hi", 1, levels)):
+        for level in order:
             frame[f"{prefix}{side}-{level_name(level)}"] = np.ravel(bounds[level][which])
     return frame
 

@@ -1030,11 +1030,11 @@ class WindowForecaster(
             column, ``steps`` rows per series (in the order of
             ``panel_ids_``), as statsforecast's ``forecast`` returns.  With
             ``level``, a DataFrame: on one series the columns ``forecast``,
-            ``lo-80``, ``lo-95``, ``hi-80``, ``hi-95`` (indexed by the
+            ``lo-95``, ``lo-80``, ``hi-80``, ``hi-95`` (indexed by the
             timestamps, or without a time index by the row positions after
             the training series', as skforecast continues a RangeIndex); on a
-            panel ``WindowForecaster-lo-80``, ... added (statsforecast's
-            names and order).
+            panel ``WindowForecaster-lo-95``, ... added (statsforecast's
+            names, lowest bound to highest as its AutoETS).
 
         Raises
         ------

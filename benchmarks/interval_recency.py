@@ -35,30 +35,28 @@ F.interval_horizon = h
 origins = F._n_origins(len(pn), float(np.median(pn.lengths)))
 held = h + origins - 1
 
-def scores(model, kept):
-    which = np.flatnonzero(kept > 0)
-    ends = (kept[which][:, None] + np.arange(origins)[None, :]).ravel()
+def errors(model, which, origin):
+    """The errors of ``model`` (fit on the series ``which`` of the panel, in
+    order) from ``origins`` successive origins of each, the first at
+    ``origin``, and the series of each row."""
+    ends = (origin[which][:, None] + np.arange(origins)[None, :]).ravel()
     rows = np.repeat(np.arange(len(which)), origins)
     series = which[rows]
     hist, present = model._gather(pn, series, ends, -model.window_size_, 0)
-    fc = model._forecast_windows(hist, present, rows, h)
     actual = pn.values[pn.starts[series][:, None] + ends[:, None] + np.arange(h)[None, :]]
-    return (actual - fc) / panel_scales(model)[rows, None], series
+    return actual - model._forecast_windows(hist, present, rows, h), series
 
 kept1 = pn.lengths - held
+which1 = np.flatnonzero(kept1 > 0)
 C1 = clone(F).fit(pn.head(np.maximum(kept1, 0)))
-S1, ser1 = scores(C1, kept1)
+E1, ser1 = errors(C1, which1, kept1)
 kept2 = kept1 - held
-C2 = clone(F).fit(pn.head(np.maximum(kept2, 0)))
-# C2's forecasts at C1's origins (series C2 was fit on)
 which2 = np.flatnonzero(kept2 > 0)
-ends = (kept1[which2][:, None] + np.arange(origins)[None, :]).ravel()
-rows = np.repeat(np.arange(len(which2)), origins)
-series = which2[rows]
-hist, present = C2._gather(pn, series, ends, -C2.window_size_, 0)
-fc2 = C2._forecast_windows(hist, present, rows, h)
-actual = pn.values[pn.starts[series][:, None] + ends[:, None] + np.arange(h)[None, :]]
-S2 = np.abs((actual - fc2) / panel_scales(C1)[np.searchsorted(np.flatnonzero(kept1 > 0), series), None])
+C2 = clone(F).fit(pn.head(np.maximum(kept2, 0)))
+E2, ser2 = errors(C2, which2, kept1)  # C2's forecasts at C1's origins (the series C2 was fit on)
+scales1 = panel_scales(C1)  # each of C1's series' scale: both copies' errors over it
+S1 = E1 / scales1[np.searchsorted(which1, ser1), None]
+S2 = np.abs(E2 / scales1[np.searchsorted(which1, ser2), None])
 S1a = np.abs(S1)
 S1b = S1a[np.isin(ser1, which2)]  # same rows as S2, same order
 scale = panel_scales(F)

@@ -521,10 +521,44 @@ def _check_panel(state):
     if (context != context[np.arange(n_series), first][:, None])[~present].any():
         raise ValueError("panel_context_ values before a series' start other than its first value")
     freq, last = state["panel_freq_"], state["panel_last_"][0]
+    _check_panel_scales(state, present)
     if isinstance(last, Integral) != (freq is None):
         raise ValueError(f"time steps of {type(last).__name__} with panel_freq_={_show(freq)} (integer steps have none)")
     if isinstance(last, pd.Period) and any(p.freq != freq for p in state["panel_last_"]):
         raise ValueError(f"periods of another frequency than panel_freq_={freq.freqstr}")
+
+
+#: What the mean absolute difference of a series' values (float32 ones,
+#: as a fit takes them) can be when it is not 0: from a float32 subnormal's
+#: spacing over a long series to twice the largest float32.
+_MAE_RANGE = (1e-60, 2 * _FLOAT32_MAX)
+
+
+def _check_panel_scales(state, present):
+    """``naive_mae_`` and ``mase_scale_`` as a fit makes them: NaN for the
+    series of one value alone (and only where both are), 0 (a constant
+    series) or within the scales' range; and ``mase_scale_`` other than
+    ``naive_mae_`` only where ``seasonal_period_`` is not the season of the
+    data's frequency, which the scorers take."""
+    from .estimators._panel import calendar_season
+
+    naive, scale = state["naive_mae_"], state.get("mase_scale_", state["naive_mae_"])
+    single = present.sum(axis=1) == 1  # (every series, for a window of one value)
+    for name, values in (("naive_mae_", naive), ("mase_scale_", scale)):
+        if (np.isnan(values) & ~single).any():
+            raise ValueError(f"{name} NaN for a series of more than one value (only one value has no naive forecast)")
+        if not ((values == 0) | ((values >= _MAE_RANGE[0]) & (values <= _MAE_RANGE[1])) | np.isnan(values)).all():
+            raise ValueError(f"{name} of 0 (a constant series) or between {_MAE_RANGE[0]:g} and {_MAE_RANGE[1]:g}"
+                             " (the mean absolute differences of float32 values)")  # fmt: skip
+    if not np.array_equal(np.isnan(naive), np.isnan(scale)):
+        raise ValueError("mase_scale_ NaN for other series than naive_mae_ (both are NaN for a series of one value)")
+    if np.array_equal(naive, scale, equal_nan=True):
+        return
+    period, freq, last = state.get("seasonal_period_") or 1, state["panel_freq_"], state["panel_last_"][0]
+    seasons = {calendar_season(freq, last, rows) or 1 for rows in (1, 2**40)}  # (daily data: a week or a year)
+    if seasons == {period}:
+        raise ValueError(f"mase_scale_ other than naive_mae_ with seasonal_period_={period}, the season of the"
+                         " panel's frequency: a fit makes them the same")  # fmt: skip
 
 
 def check_agreement(estimator, network_inputs=None):

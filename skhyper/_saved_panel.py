@@ -187,14 +187,15 @@ def _zones(kind):
     return pytz.all_timezones_set
 
 
-def zone_named(tz):
-    """The time zone object of a file's ``tz`` (None: naive dates)."""
+def zone_named(tz, owner="the panel's"):
+    """The time zone object of a file's ``tz`` (None: naive dates);
+    ``owner`` names whose zone it is in an error."""
     if tz is None:
         return None
     if not (isinstance(tz, dict) and set(tz) == {"zone", "kind"} and tz["kind"] in ("utc", "zoneinfo", "pytz")
             and isinstance(tz["zone"], str) and len(tz["zone"]) <= 64 and tz["zone"] in _zones(tz["kind"])):  # fmt: skip
         raise ValueError(
-            f"the panel's time zone must be None or a zone name of UTC, zoneinfo or pytz (which must be"
+            f"{owner} time zone must be None or a zone name of UTC, zoneinfo or pytz (which must be"
             f" installed), not {_show(tz)}."
         )
     if tz["kind"] == "utc":
@@ -244,7 +245,9 @@ def panel_listing(described, version):
     names = [name for name, _, _ in layout]
     if not (isinstance(listing, list) and len(listing) == len(layout)
             and all(isinstance(entry, list) and len(entry) == 3 and entry[0] == name for entry, name in zip(listing, names))):  # fmt: skip
-        raise ValueError(f"damaged skhyper file: the panel's arrays must be {names}, in that order, each [name, shape, dtype].")
+        optional = " (and from format version 7, mase_scale_ last)" if not mase and version >= MASE_SCALE_VERSION else ""
+        raise ValueError(f"damaged skhyper file: the panel's arrays must be {names}{optional}, in that order, each"
+                         " [name, shape, dtype].")  # fmt: skip
     checked = []
     for (name, shape, dtype), (_, ndim, dtypes) in zip(listing, layout):
         if not (isinstance(shape, list) and len(shape) == ndim and all(type(n) is int and 0 <= n < 2**31 for n in shape)):
@@ -338,7 +341,7 @@ def _times(described, values, freq):
     """Each series' last time step, as a fit keeps it."""
     import pandas as pd
 
-    from .panel import date_steps
+    from .panel import date_steps, off_grid
 
     times = described["times"]
     if times == "int":
@@ -354,6 +357,11 @@ def _times(described, values, freq):
             if described["tz"] is not None:
                 index = index.tz_localize("UTC").tz_convert(zone_named(described["tz"]))
             date_steps(index, freq)  # as a fit steps them
-            return list(index)
+            off = off_grid(index, freq)
     except (ValueError, TypeError, OverflowError, AttributeError, KeyError) as error:
         raise ValueError(f"the panel's last time steps are not {times}s of its frequency: {str(error)[:80]}") from None
+    if len(off):  # a fit refuses such dates (forecasts would be stamped on the frequency's own)
+        raise ValueError(f"the panel's last time step {off[0]} is not a date of its frequency {freq.freqstr} (a fit"
+                         " refuses such dates; one saved by an older release forecast on the frequency's own dates:"
+                         " fit it again).")  # fmt: skip
+    return list(index)

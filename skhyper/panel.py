@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-__all__ = ["ID", "TIME", "TARGET", "Panel", "as_panel", "future_frame", "is_panel", "period_freq", "period_steps", "date_steps", "row_order"]
+__all__ = ["ID", "TIME", "TARGET", "Panel", "as_panel", "future_frame", "is_panel", "period_freq", "period_steps", "date_steps", "off_grid", "row_order"]
 
 ID, TIME, TARGET = "unique_id", "ds", "y"
 
@@ -605,17 +605,32 @@ def _check_on_grid(times, freq, name, ids):
     """Every date one of the frequency's own (a month's first day for
     month starts): a month-end series in a month-start panel would be
     forecast on month starts."""
-    unique = pd.DatetimeIndex(pd.unique(times.to_numpy()))
-    wall = unique.tz_localize(None) if unique.tz is not None and not _fixed_step(freq) else unique
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
-        off = unique[(wall + freq) - freq != wall]
+    off = off_grid(pd.DatetimeIndex(pd.unique(times.to_numpy())), freq)
     if len(off):
         row = int(np.flatnonzero(pd.DatetimeIndex(times).isin(off[:1]))[0])
         series = "" if ids is None else f"series {ids.iloc[row]!r} has "
         raise ValueError(f"{name}: {series}{TIME}={times.iloc[row]}, not a date of the panel's frequency {freq.freqstr}:"
                          " its forecasts would be dated on that frequency's dates. Give every series dates of one"
                          " anchor (all month starts, say), or forecast it in its own panel.")  # fmt: skip
+
+
+def off_grid(dates, freq):
+    """The ``dates`` (a DatetimeIndex) that are not dates of ``freq``'s own
+    (a month end for month starts), on the local calendar for steps of a
+    day or longer in a time zone, as a fit steps them (:func:`date_steps`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skhyper.panel import off_grid
+    >>> month_start = pd.tseries.frequencies.to_offset("MS")
+    >>> off_grid(pd.DatetimeIndex(["2020-01-01", "2020-01-31"]), month_start).strftime("%Y-%m-%d").tolist()
+    ['2020-01-31']
+    """
+    wall = dates.tz_localize(None) if dates.tz is not None and not _fixed_step(freq) else dates
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+        return dates[(wall + freq) - freq != wall]
 
 
 def _frequency(times, name, ids=None):

@@ -66,6 +66,7 @@ Files of format version 1 (skhyper 0.1) hold the network in Keras' own
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -473,6 +474,8 @@ def load(path, kind=None, *, allow_keras_format=False):
                 foreign = foreign_format(handle.read(16))
     except OSError as error:
         raise LoadError(f"{shown}: cannot be read: {error.strerror or error}.") from None
+    if not exists and path.is_dir():
+        raise LoadError(f"{shown}: a directory, not a skhyper file.")
     if not exists:
         raise _MissingFile(f"{shown}: no such file.")
     if foreign is not None:
@@ -862,16 +865,34 @@ def _named_zone(summary):
     other than UTC (whose name the file must hold: its offset changes);
     UTC and fixed offsets are held by the date's text itself."""
     last = None if summary is None else summary.get("last")
-    return getattr(last, "tz", None) is not None and _zone_name(last.tz) is not None
+    return getattr(last, "tz", None) is not None and _zone_name(last.tz, last) is not None
 
 
-def _zone_name(tz):
-    """A named zone other than UTC as the file holds it, else None."""
+def _zone_name(tz, last=None):
+    """A named zone other than UTC as the file holds it, else None (UTC or
+    a fixed offset, which the date's text holds); a ``ValueError`` for a
+    zone without a name the file can hold whose offset changes (daylight
+    saving time) in the year of ``last``, which its text alone would lose."""
     try:
         zone = zone_of(tz)
-    except ValueError:  # a fixed offset (or a zone library the format does not name): its text says it all
+    except ValueError as error:
+        if last is not None and _offset_changes(last):
+            raise ValueError(f"Cannot save this WindowForecaster in the safe format: its series' dates are in the"
+                             f" time zone {tz!r}, whose offset changes over the year and which has no name the format"
+                             " holds (one of zoneinfo's or pytz's, as ZoneInfo('Europe/Paris') has). Fit on dates in"
+                             " a named zone, or store it with joblib/pickle (trusted files only).") from error  # fmt: skip
         return None
     return None if zone["kind"] == "utc" or zone["zone"] == "UTC" else zone
+
+
+def _offset_changes(last):
+    """Whether the time zone of the date ``last`` has another UTC offset
+    at another time of its year or the next."""
+    import pandas as pd
+
+    start = pd.Timestamp(year=last.year, month=1, day=1, tz=last.tz)
+    offsets = {(start + pd.DateOffset(months=months)).utcoffset() for months in range(0, 24)}
+    return len(offsets) > 1
 
 
 def _encode_index_summary(summary):
@@ -883,7 +904,7 @@ def _encode_index_summary(summary):
     kind = "period" if isinstance(last, pd.Period) else "timestamp"
     freq = summary["freq"]
     encoded = {"kind": kind, "last": str(last), "freq": None if freq is None else freq.freqstr}
-    zone = _zone_name(last.tz) if kind == "timestamp" and last.tz is not None else None
+    zone = _zone_name(last.tz, last) if kind == "timestamp" and last.tz is not None else None
     if zone is not None:  # the zone's name: its offset alone would lose DST
         encoded.update(last=str(last.tz_convert("UTC")), tz=zone)
     return encoded
@@ -898,7 +919,9 @@ def _decode_index_summary(encoded):
             and isinstance(encoded["last"], str) and len(encoded["last"]) < 64
             and (encoded["freq"] is None or (isinstance(encoded["freq"], str) and len(encoded["freq"]) < 32))):  # fmt: skip
         raise ValueError("_training_index must be a time index summary")
-    freq = None if encoded["freq"] is None else pd.tseries.frequencies.to_offset(encoded["freq"])
+    freq = None if encoded["freq"] is None else _index_freq(encoded["freq"])
+    if encoded["kind"] == "period" and "tz" in encoded:
+        raise ValueError("_training_index's periods have no time zone")
     if encoded["kind"] == "period":
         last = pd.Period(encoded["last"], freq=freq)
     else:
@@ -906,7 +929,7 @@ def _decode_index_summary(encoded):
         if "tz" in encoded:  # an instant in UTC, shown in its named zone
             if last.tz is None or last.utcoffset().total_seconds() != 0:
                 raise ValueError(f"_training_index's last {encoded['last']!r} with a time zone must be a UTC time")
-            zone = zone_named(encoded["tz"])
+            zone = zone_named(encoded["tz"], "_training_index's")
             if zone is None:
                 raise ValueError("_training_index's tz must name a zone")
             last = last.tz_convert(zone)
@@ -916,6 +939,21 @@ def _decode_index_summary(encoded):
     if written != encoded["last"]:  # as saving writes it: "now" or "today" are not dates
         raise ValueError(f"_training_index's last {encoded['last']!r} is not a time step as saving writes it")
     return {"freq": freq, "last": last, "next": None if freq is None else last + freq}
+
+
+def _index_freq(text):
+    """A series' frequency from its text, a step forward in time."""
+    import pandas as pd
+
+    try:
+        with warnings.catch_warnings():  # an alias a later pandas renamed is still read
+            warnings.simplefilter("ignore")
+            freq = pd.tseries.frequencies.to_offset(text)
+    except (ValueError, TypeError, OverflowError):
+        raise ValueError(f"_training_index's freq {text!r} is not a pandas frequency") from None
+    if freq.n <= 0:
+        raise ValueError(f"_training_index's freq {text!r} is not a step forward in time (a fit infers one from its dates)")
+    return freq
 
 
 def _short(error):

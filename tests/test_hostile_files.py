@@ -311,7 +311,7 @@ def test_foreign_files_are_named(good, tmp_path):
     refused(empty, "not a readable zip archive")
     with pytest.raises(FileNotFoundError):
         skhyper.load(tmp_path / "missing.skhyper")
-    refused(tmp_path, "no such file")  # a folder
+    refused(tmp_path, "a directory, not a skhyper file")  # a folder
     refused("x" * 5000, "cannot be read")  # a name too long for the system
     link = tmp_path / "mem.skhyper"
     link.symlink_to("/proc/self/mem")  # a file that cannot be read

@@ -362,8 +362,22 @@ def test_a_series_in_a_named_time_zone_loads_in_that_zone_and_forecasts_across_d
     for changes, match in [({"tz": {"zone": "../../etc/passwd", "kind": "zoneinfo"}}, "time zone"),
                            ({"tz": "Europe/Berlin"}, "time zone"),
                            ({"last": "2021-03-26 00:00:00+01:00"}, "must be a UTC time"),
-                           ({"last": "2021-03-26 00:00:00"}, "must be a UTC time")]:  # fmt: skip
+                           ({"last": "2021-03-26 00:00:00"}, "must be a UTC time"),
+                           ({"freq": "-1D"}, "not a step forward in time"),
+                           ({"freq": "99999999999999999999D"}, "is not a pandas frequency"),
+                           ({"kind": "period"}, "periods have no time zone"),
+                           ({"tz": {"zone": "Nowhere/Else", "kind": "zoneinfo"}}, "_training_index's time zone")]:  # fmt: skip
         refused(with_document(tmp_path / "berlin.skhyper", tmp_path / "bad.skhyper", index(**changes)), match)
+    # a zone with daylight saving time but no name the file can hold is refused at save, not saved as one offset
+    import io
+    import zoneinfo
+    from importlib.resources import files
+
+    unnamed = zoneinfo.ZoneInfo.from_file(io.BytesIO(files("tzdata").joinpath("zoneinfo/Europe/Berlin").read_bytes()))
+    series = pd.Series(noisy(60), index=pd.date_range("2021-01-26", periods=60, freq="D", tz=unnamed))
+    with pytest.raises(ValueError, match="whose offset changes over the year and which has no name"):
+        WindowForecaster(window_size=5, **SMALL).fit(series).save(tmp_path / "unnamed.skhyper")
+    assert not (tmp_path / "unnamed.skhyper").exists()
     # UTC and fixed offsets: the date's text holds them, in the format earlier releases read (version 2)
     import datetime
 

@@ -243,6 +243,18 @@ HOSTILE = [
     (MONTHLY, lambda d, a: a["mase_scale_"].__setitem__(0, -1.0), "mase_scale_"),
     (MONTHLY, lambda d, a: update(a, mase_scale_=a["mase_scale_"][:-1]), "mase_scale_ of 4 series for 5 panel_ids_"),
     (MONTHLY, lambda d, a: update(d, format_version=6), "the panel's arrays must be"),
+    (MONTHLY, lambda d, a: a["mase_scale_"].__setitem__(0, 5e-324), "mase_scale_ of 0 (a constant series) or between"),
+    (MONTHLY, lambda d, a: a["mase_scale_"].__setitem__(0, 1e308), "mase_scale_ of 0 (a constant series) or between"),
+    (MONTHLY, lambda d, a: a["naive_mae_"].__setitem__(0, 5e-324), "naive_mae_ of 0 (a constant series) or between"),
+    (MONTHLY, lambda d, a: a["mase_scale_"].__setitem__(0, np.nan), "mase_scale_ NaN for a series of more than one"),
+    (MONTHLY, lambda d, a: a["naive_mae_"].__setitem__(0, np.nan), "naive_mae_ NaN for a series of more than one"),
+    # a scale of its own where the forecaster's season is the data's (a fit makes it naive_mae_)
+    (PERIODS, lambda d, a: (update(d, format_version=7), update(a, mase_scale_=a["naive_mae_"] * 1e-6)),
+     "mase_scale_ other than naive_mae_ with seasonal_period_=4"),
+    # last dates off the frequency's own (which a fit refuses): forecasts would be stamped elsewhere
+    (MONTHLY, lambda d, a: a["panel_last_"].__setitem__(0, a["panel_last_"][0] - 2 * 3600 * 10**9),
+     "is not a date of its frequency MS"),
+    (MONTHLY, lambda d, a: update(d["panel"], freq="ME"), "is not a date of its frequency ME"),
 ]  # fmt: skip
 
 

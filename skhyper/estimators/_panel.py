@@ -558,10 +558,17 @@ def _moments(values, scale):
 def _calendar_season(panel):
     """The season of a panel's frequency (12 for months, 4 for quarters, ...:
     what ``seasonal_period="auto"`` takes), None for integer time steps."""
-    if panel.freq is None:
+    return calendar_season(panel.freq, panel.last[0], int(panel.lengths.max()))
+
+
+def calendar_season(freq, last, n_rows):
+    """The season of a frequency ``freq`` (None: integer steps, which have
+    none) for a panel whose longest series has ``n_rows`` values and one of
+    whose last time steps is ``last``."""
+    if freq is None:
         return None
-    if isinstance(panel.last[0], pd.Period):
-        index = pd.period_range(end=panel.last[0], periods=3, freq=panel.freq)
+    if isinstance(last, pd.Period):
+        index = pd.period_range(end=last, periods=3, freq=freq)
     else:
-        index = pd.date_range(end=pd.Timestamp(panel.last[0]).tz_localize(None), periods=3, freq=panel.freq)
-    return period_from_index(index, int(panel.lengths.max()))
+        index = pd.date_range(end=pd.Timestamp(last).tz_localize(None), periods=3, freq=freq)
+    return period_from_index(index, n_rows)

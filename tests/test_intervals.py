@@ -208,6 +208,13 @@ def test_auto_origins_are_at_least_three_per_series():
     assert model.conformal_scores_.shape == (100, 2)
 
 
+def test_auto_origins_leave_the_calibration_copy_enough_values_to_train_on():
+    # 40 values a series, a direct horizon of 12 with a season of 12: a fit needs 24 values a series. Half of 40
+    # held out (9 origins of 12 steps) left 20 and the calibration fit failed; "auto" now takes 5 origins
+    model = WindowForecaster(interval_horizon=12, horizon=12, seasonal_period=12, **QUICK).fit(noise_panel(20, length=40))
+    assert model.conformal_scores_.shape == (20 * 5, 12)
+
+
 @pytest.mark.parametrize(
     "params",
     [

@@ -117,21 +117,23 @@ class ConformalIntervals:
         finally:
             del copy._effect_source
 
-    def _n_origins(self, n_series, length):
+    def _n_origins(self, n_series, length, needed=0):
         """Origins per series: ``conformal_windows``, or for "auto" enough
         for ``AUTO_SCORES`` scores a step and at least
         ``AUTO_MIN_ORIGINS``, holding out at most
-        ``MAX_HELD_OUT_SHARE`` of ``length`` values."""
+        ``MAX_HELD_OUT_SHARE`` of ``length`` values and leaving at least
+        ``needed`` (what a fit trains on: a panel's level and horizon)."""
         if self.conformal_windows != "auto":
             return int(self.conformal_windows)
         wanted = max(AUTO_MIN_ORIGINS, int(np.ceil(AUTO_SCORES / n_series)))
-        room = int(length * MAX_HELD_OUT_SHARE) - self.interval_horizon + 1
+        room = min(int(length * MAX_HELD_OUT_SHARE), int(length) - needed) - self.interval_horizon + 1
         return max(1, min(wanted, room))
 
     def _panel_scores(self, panel):
         """Scores of every series with values left to train on and an origin."""
         h = self.interval_horizon
-        origins = self._n_origins(len(panel), float(np.median(panel.lengths)))
+        needed = self._panel_level_rows() + self.horizon  # a series' values for one window to train on
+        origins = self._n_origins(len(panel), float(np.median(panel.lengths)), needed)
         held = h + origins - 1
         kept = panel.lengths - held
         head = panel.head(np.maximum(kept, 0))

@@ -234,7 +234,8 @@ class WindowForecaster(
         ``"auto"``: enough for 200 scores a step and at least 3 (three
         per series on a panel of 67 series or more; chosen on M3's
         training parts), holding out at most half of the (median)
-        series.
+        series and, on a panel, leaving it the values a fit trains on
+        (its level and ``horizon``).
     interval_method : {"conformal", "quantile"}, default="conformal"
         How ``interval_horizon`` makes intervals.  ``"conformal"``: from
         the calibration copy's errors on held-out origins, as above.

@@ -475,10 +475,14 @@ def _frame_of_dict(data, name):
             index = series.index
             if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
                 times = index
-            elif pd.api.types.is_integer_dtype(index) and not isinstance(index, pd.RangeIndex):
-                times = index.to_numpy()  # integer steps as given
-            else:  # a RangeIndex or labels that are not times: the series' own positions
-                times = np.arange(len(series))
+            elif pd.api.types.is_integer_dtype(index):
+                times = index.to_numpy()  # integer steps as given (a RangeIndex too: a slice's keeps its start)
+            else:
+                raise ValueError(
+                    f"{name}[{key!r}] has an index of {index.dtype} values: a panel's series are indexed by dates"
+                    " (DatetimeIndex), periods (PeriodIndex) or integer steps (parse date text with"
+                    " pd.to_datetime first), or given as arrays of values (steps 0, 1, ...)."
+                )
             values = series.to_numpy()
         else:
             values = np.asarray(series)
@@ -539,7 +543,9 @@ def _index_kind(dtype):
     integers."""
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return f"dates ({getattr(dtype, 'tz', None) or 'no time zone'})"
-    return type(dtype).__name__ + str(dtype)
+    if isinstance(dtype, pd.PeriodDtype):
+        return f"periods ({dtype.freq.freqstr})"
+    return "integers" if pd.api.types.is_integer_dtype(dtype) else str(dtype)
 
 
 def _steps(times, name, ids=None):

@@ -404,6 +404,18 @@ def test_a_dict_of_series_takes_dates_of_any_resolution_but_one_time_zone():
         as_panel({"a": a, "b": b.tz_localize("UTC")})
 
 
+def test_a_dict_of_series_keeps_a_range_index_start_and_refuses_text_labels():
+    rng = np.random.RandomState(0)
+    sliced = {f"s{i}": pd.Series(rng.randn(40), index=pd.RangeIndex(100 + 10 * i, 140 + 10 * i)) for i in range(2)}
+    assert as_panel(sliced).last == [139, 149]  # a slice's RangeIndex, as skforecast continues it (not 0 .. 39)
+    assert as_panel({"a": rng.randn(5)}).last == [4]  # arrays: steps 0, 1, ...
+    text = pd.Series(rng.randn(30), index=pd.date_range("2000-01-01", periods=30, freq="MS").strftime("%Y-%m-%d"))
+    with pytest.raises(ValueError, match=r"index of object values.*pd.to_datetime"):
+        as_panel({"a": text})
+    with pytest.raises(ValueError, match=r"different kinds \(\['dates \(no time zone\)', 'integers'\]\)"):
+        as_panel({"a": text.set_axis(pd.to_datetime(text.index)), "b": rng.randn(30)})
+
+
 def test_a_panel_fit_on_dates_predicts_periods_of_its_frequency_and_the_other_way_round():
     ds = pd.date_range("2020-01-01", periods=30, freq="MS")
     panel = pd.concat([pd.DataFrame({"unique_id": u, "ds": ds, "y": np.arange(30.0) + i}) for i, u in enumerate("ab")],

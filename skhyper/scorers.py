@@ -54,6 +54,7 @@ __all__ = [
     "neg_coverage_error",
     "neg_msis",
     "neg_smape",
+    "forecaster_scoring",
     "report",
     "scoring_for",
 ]
@@ -462,6 +463,70 @@ def scoring_for(estimator):
     else:
         scoring["r2"] = "r2"
     return scoring
+
+
+def _own_score(estimator, X, y=None):
+    """The estimator's own ``score`` (a forecaster's: R² of its forecasts)."""
+    return estimator.score(X, y)
+
+
+def forecaster_scoring(scoring):
+    """``scoring`` for a search of a forecaster fit on its series alone
+    (``fit(X)``, ``y=None``), with scikit-learn's scoring names replaced.
+
+    scikit-learn's scorers compare ``predict(X)`` with a ``y`` that such a
+    search does not have (its cross-validation calls ``scorer(estimator,
+    X_test)``, and each fails with a ``TypeError``: every score NaN, the
+    first candidate "best").  The names this module has scorers of
+    (``"neg_mean_absolute_error"``, ``"neg_root_mean_squared_error"``,
+    and this module's own: ``"neg_mase"``, ``"neg_smape"``, ...) become
+    them, and ``"r2"`` the forecaster's own score (R² of its forecasts);
+    other scikit-learn names are refused, naming these.
+    :mod:`skhyper.model_selection`'s searches do this themselves;
+    scikit-learn's take what it returns.
+
+    Parameters
+    ----------
+    scoring : None, str, callable, list, tuple or dict
+        A search's ``scoring``.
+
+    Returns
+    -------
+    scoring : None, callable or dict
+        ``scoring`` with each name replaced by a scorer (a list or tuple of
+        names becomes a dict of them, under the same names).
+
+    Raises
+    ------
+    ValueError
+        For a scikit-learn name this module has no scorer for.
+
+    Examples
+    --------
+    >>> from skhyper.scorers import forecaster_scoring
+    >>> forecaster_scoring("neg_mean_absolute_error").__name__
+    'neg_mean_absolute_error'
+    >>> sorted(forecaster_scoring(["r2", "neg_root_mean_squared_error"]))
+    ['neg_root_mean_squared_error', 'r2']
+    """
+    if isinstance(scoring, str):
+        return _named_scorer(scoring)
+    if isinstance(scoring, (list, tuple, set)):
+        return {name: _named_scorer(name) if isinstance(name, str) else name for name in scoring}
+    if isinstance(scoring, dict):
+        return {key: _named_scorer(value) if isinstance(value, str) else value for key, value in scoring.items()}
+    return scoring
+
+
+def _named_scorer(name):
+    mine = [n for n in __all__ if n.startswith("neg_")]
+    own = {"r2": _own_score, **{n: globals()[n] for n in mine}}  # (this module's names too, as the command takes them)
+    if name in own:
+        return own[name]
+    raise ValueError(
+        f"scoring={name!r} is scikit-learn's scorer, which compares predict(X) with a y that a forecaster fit on its"
+        f" series alone (fit(X), y=None) does not have. Score it with skhyper.scorers' {', '.join(mine)}, or 'r2'."
+    )
 
 
 def report(search):

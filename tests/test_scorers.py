@@ -211,3 +211,26 @@ def test_a_panels_mase_has_its_datas_season_whatever_the_candidates_seasonal_per
                                                                           [("b", seasonal), ("a", plain)]))  # fmt: skip
     assert neg_mase(one, test) == pytest.approx(neg_mase(other, test))  # member order does not move the scale
     assert neg_msis(one, test) == pytest.approx(neg_msis(other, test))
+
+
+def test_scikit_learn_scoring_names_score_a_forecaster_fit_on_its_series_alone():
+    # sklearn's scorers need a y: its searches gave NaN for every candidate and picked the first
+    from skhyper import PanelSplit
+    from skhyper import model_selection as fused
+    from skhyper.scorers import forecaster_scoring, neg_smape
+
+    train, _ = _panel_and_split()
+    model = WindowForecaster(hidden_layer_sizes=(8,), epochs=2, window_size=4, random_state=0)
+    grid, cv = {"learning_rate": [1e-3, 1e-2]}, PanelSplit(h=3, n_windows=2)
+    expected = GridSearchCV(model, grid, cv=cv, scoring={"mae": neg_mean_absolute_error, "smape": neg_smape},
+                            refit="mae").fit(train).cv_results_  # fmt: skip
+    named = fused.GridSearchCV(model, grid, cv=cv, scoring=["neg_mean_absolute_error", "neg_smape", "r2"],
+                               refit="neg_mean_absolute_error").fit(train)  # fmt: skip
+    np.testing.assert_allclose(named.cv_results_["mean_test_neg_mean_absolute_error"], expected["mean_test_mae"])
+    np.testing.assert_allclose(named.cv_results_["mean_test_neg_smape"], expected["mean_test_smape"])
+    assert np.isfinite(named.cv_results_["mean_test_r2"]).all()
+    assert named.scoring == ["neg_mean_absolute_error", "neg_smape", "r2"]  # the user's, as given
+    one = GridSearchCV(model, grid, cv=cv, scoring=forecaster_scoring("neg_mean_absolute_error")).fit(train)
+    np.testing.assert_allclose(one.cv_results_["mean_test_score"], expected["mean_test_mae"])
+    with pytest.raises(ValueError, match="scoring='neg_mean_squared_error' is scikit-learn's scorer.*neg_mase"):
+        fused.GridSearchCV(model, grid, cv=cv, scoring="neg_mean_squared_error").fit(train)

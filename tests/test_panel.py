@@ -287,6 +287,16 @@ def test_an_ensemble_of_global_forecasters_predicts_in_sample_on_a_panel():
     np.testing.assert_allclose(fitted["EnsembleForecaster"], np.mean(alone, axis=0))
 
 
+def test_an_auto_season_needs_two_of_them_in_the_longest_series_as_on_one_series():
+    rng = np.random.RandomState(0)
+    weeks = pd.date_range("2020-01-05", periods=40, freq="W-SUN")  # 40 weeks: less than two seasons of 52
+    panel = pd.concat([pd.DataFrame({"unique_id": i, "ds": weeks, "y": 10 + rng.randn(40).cumsum()}) for i in range(3)])
+    model = WindowForecaster(seasonal_period="auto", **QUICK).fit(panel)
+    assert model.seasonal_period_ is None and model.seasonal_period_ == WindowForecaster(
+        seasonal_period="auto", **QUICK).fit(panel[panel.unique_id == 0].set_index("ds")["y"]).seasonal_period_
+    assert WindowForecaster(seasonal_period="auto", **QUICK).fit(make_panel(4)).seasonal_period_ == 12  # 39 months
+
+
 def test_seasonal_period_1_is_no_season_as_statsforecasts_season_length_1(tmp_path):
     from skhyper import persistence
 

@@ -133,9 +133,13 @@ class PanelForecasting:
         self.panel_freq_ = panel.freq
 
     def _panel_season(self, panel):
+        """``seasonal_period``, or for "auto" the season of the panel's
+        frequency when its longest series holds two of them (as one series'
+        "auto" needs: 40 weekly values cannot teach a season of 52)."""
         if self.seasonal_period != "auto":
             return self._season_given()
-        return _calendar_season(panel)
+        season = _calendar_season(panel)
+        return season if season is not None and 2 * season <= int(panel.lengths.max()) else None
 
     def _panel_linear_start_choices(self, n_columns):
         """The linear start's orders on a panel: the latest ``k`` values of

@@ -75,7 +75,9 @@ class WindowForecaster(
         52, monthly 12, quarterly 4), otherwise from the autocorrelation of
         the training series (None when no season stands out, or when the
         series holds fewer than two; see
-        :func:`skhyper.seasonality.period_from_autocorrelation`).  When set,
+        :func:`skhyper.seasonality.period_from_autocorrelation`); on a panel,
+        from the frequency of its dates or periods (None for integer steps,
+        or when its longest series holds fewer than two).  When set,
         the network also sees the rows around the same point one season
         earlier: for targets ``t`` to ``t +
         horizon - 1``, the rows from ``t - seasonal_period - seasonal_window``

@@ -25,6 +25,7 @@ _PUBLIC = {
     "LoadError": "skhyper.persistence",
     "PanelSplit": "skhyper.panel_split",
     "load": "skhyper.persistence",
+    "save": "skhyper.persistence",
     "progress_bar": "skhyper.progress",
 }
 

@@ -28,7 +28,9 @@ class PanelSplit(BaseCrossValidator):
     n_windows : int, default=1
         Origins per series, the last one ``h`` steps before each series' end.
     step_size : int, default=None
-        Time steps between origins (``h`` when None).
+        Time steps between origins (``h`` when None: blocks that do not
+        overlap; statsforecast's ``cross_validation`` steps by 1 when not
+        given, so pass ``step_size=1`` for its origins).
 
     Notes
     -----

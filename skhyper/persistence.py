@@ -251,7 +251,8 @@ def save(estimator, path):
 
     kind = type(estimator).__name__
     if kind not in STATE or kind == "base":
-        raise TypeError(f"save() stores skhyper's estimators, not a {kind}.")
+        members = " (save each of its members, forecasters_, or pickle it: trusted files only)" if kind == "EnsembleForecaster" else ""
+        raise TypeError(f"save() stores KerasMLPClassifier, KerasMLPRegressor and WindowForecaster, not {kind}{members}.")
     built, now = getattr(estimator, "_built_with", None), estimator._network_settings()
     if estimator._has_network() and built is not None and built != now:
         changed = ", ".join(f"{name}={now[name]!r} (built with {built[name]!r})" for name in now if built.get(name) != now[name])

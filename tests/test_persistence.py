@@ -38,7 +38,7 @@ def fitted(binary, diabetes):
 
 
 @pytest.mark.parametrize("name", ["classifier", "regressor", "forecaster"])
-@pytest.mark.parametrize("how", ["pickle", "joblib", "deepcopy", "safe"])
+@pytest.mark.parametrize("how", ["pickle", "joblib", "deepcopy", "safe", "skhyper.save"])
 def test_round_trips_predict_the_same(fitted, tmp_path, name, how):
     model, X, predict = fitted[name]
     if how == "pickle":
@@ -48,8 +48,10 @@ def test_round_trips_predict_the_same(fitted, tmp_path, name, how):
         again = joblib.load(tmp_path / "m.joblib")
     elif how == "deepcopy":
         again = copy.deepcopy(model)
-    else:
+    elif how == "safe":
         again = skhyper.load(model.save(tmp_path / "m.skhyper"))
+    else:  # the module's own name, as skhyper.load (no import of skhyper.persistence needed)
+        again = skhyper.load(skhyper.save(model, tmp_path / "m.skhyper"))
     np.testing.assert_array_equal(predict(again, X), predict(model, X))
     assert again.get_params() == model.get_params()
     assert again.history_ == model.history_

@@ -137,7 +137,9 @@ def _run_search(arguments):
 
     config = load_config(arguments.config)
     X, y = config.data()
-    search = config.search()
+    from .panel import is_panel
+
+    search = config.search(panel=is_panel(X))
     if arguments.checkpoint is not None:
         if config.kind == "halving":
             raise ConfigError("--checkpoint: works with search.kind 'grid' and 'random', not 'halving'")
@@ -172,11 +174,16 @@ def _write_forecast(best, series, steps, levels, output):
     elif not isinstance(forecast, pd.DataFrame):
         forecast = pd.DataFrame({"forecast": forecast})
     plotting = _plotting()
-    if plotting and levels:
-        _save_figure(plotting.plot_fan(series, forecast), output / "search_forecast.png")
-    if not isinstance(forecast.index, (pd.DatetimeIndex, pd.PeriodIndex)):
-        forecast.index = pd.RangeIndex(1, len(forecast) + 1, name="step")  # steps ahead, with or without intervals
-    forecast.to_csv(output / "search_forecast.csv", index_label=None if forecast.index.name else "step")
+    panel = "unique_id" in forecast
+    if plotting and levels:  # (a panel's first series)
+        _save_figure(plotting.plot_fan(series, forecast, series["unique_id"].iloc[0] if panel else None),
+                     output / "search_forecast.png")  # fmt: skip
+    if panel:  # a long frame, as statsforecast's forecast gives
+        forecast.to_csv(output / "search_forecast.csv", index=False)
+    else:
+        if not isinstance(forecast.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+            forecast.index = pd.RangeIndex(1, len(forecast) + 1, name="step")  # steps ahead, with or without intervals
+        forecast.to_csv(output / "search_forecast.csv", index_label=None if forecast.index.name else "step")
     print(f"   forecast of {steps} steps: search_forecast.csv" + (", search_forecast.png" if plotting and levels else ""))
     print(forecast.head(5).to_string(float_format=lambda v: f"{v:.3f}"))
 

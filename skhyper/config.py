@@ -13,7 +13,8 @@ the data and the search itself::
 
     [data]
     dataset = "digits"                   # digits, breast_cancer, diabetes, book_series
-    # csv = "data.csv" and target = "label" (a forecaster: column = "value")
+    # csv = "data.csv" and target = "label" (a forecaster: column = "value";
+    # a CSV with unique_id and ds columns is a panel, cv its origins per series)
 
     [forecast]                           # a forecaster only: forecast after the search
     steps = 30                           # past the end of the series, by the best candidate
@@ -293,7 +294,7 @@ class SearchConfig:
         if column not in frame:
             raise ConfigError(f"data.{name}: no column {column!r} in {path.name} (columns: {', '.join(map(str, frame.columns))})")
         if self.is_forecaster:
-            return frame[column].to_numpy(dtype=float), None
+            return _series_or_panel(frame, column, path.name), None
         return frame.drop(columns=[column]), frame[column].to_numpy()
 
     @property
@@ -303,8 +304,15 @@ class SearchConfig:
 
     # --------------------------------------------------------------- search
 
-    def search(self):
+    def search(self, panel=False):
         """The search the config describes, not fitted.
+
+        Parameters
+        ----------
+        panel : bool, default=False
+            Whether the data is a panel (:meth:`data` gives one for a CSV
+            file with ``unique_id`` and ``ds`` columns): its folds are then
+            a :class:`~skhyper.PanelSplit`'s.
 
         Returns
         -------
@@ -322,7 +330,7 @@ class SearchConfig:
             scoring = scoring_for(self.estimator)
             if self.kind == "halving":
                 scoring = next(iter(scoring.values()))
-        common = dict(cv=self._cv(), n_jobs=settings.get("n_jobs", 1), error_score=np.nan)
+        common = dict(cv=self._cv(panel), n_jobs=settings.get("n_jobs", 1), error_score=np.nan)
         refit = next(iter(scoring)) if isinstance(scoring, dict) else True
         random_state = settings.get("random_state", 0)
         if self.kind == "grid":
@@ -339,10 +347,12 @@ class SearchConfig:
             **common,
         )  # fmt: skip
 
-    def _cv(self):
+    def _cv(self, panel=False):
         from sklearn.model_selection import TimeSeriesSplit
 
         cv = self.search_settings.get("cv", 3)
+        if panel:
+            return self._panel_cv(cv)
         if isinstance(cv, int) and not isinstance(cv, bool) and cv >= 2:
             return TimeSeriesSplit(cv) if self.is_forecaster else cv
         if isinstance(cv, dict) and cv.get("kind") == "timeseries":
@@ -357,6 +367,53 @@ class SearchConfig:
                 raise ConfigError(f"search.cv: unknown setting(s) {unknown}; a timeseries cv takes n_splits and test_size")
             return TimeSeriesSplit(n_splits, test_size=test_size)
         raise ConfigError(f"search.cv: give an integer >= 2 or {{ kind = \"timeseries\", n_splits = 3 }}, got {cv!r}")
+
+    def _panel_cv(self, cv):
+        """A panel's folds: ``PanelSplit`` of ``cv`` origins per series,
+        ``h`` steps each (the ``[forecast]`` steps, or 1), or as
+        ``{ kind = "panel", h = 12, n_windows = 3, step_size = 12 }``."""
+        from .panel_split import PanelSplit
+
+        h = self.forecast[0] if self.forecast is not None else 1
+        if isinstance(cv, int) and not isinstance(cv, bool) and cv >= 1:
+            return PanelSplit(h=h, n_windows=cv)
+        if isinstance(cv, dict) and cv.get("kind") == "panel":
+            unknown = sorted(set(cv) - {"kind", "h", "n_windows", "step_size"})
+            if unknown:
+                raise ConfigError(f"search.cv: unknown setting(s) {unknown}; a panel cv takes h, n_windows and step_size")
+            settings = {"h": cv.get("h", h), "n_windows": cv.get("n_windows", 3), "step_size": cv.get("step_size")}
+            for key, value in settings.items():
+                if not (value is None and key == "step_size") and not (type(value) is int and value >= 1):
+                    raise ConfigError(f"search.cv.{key}: needs a positive integer, got {value!r}")
+            return PanelSplit(**settings)
+        raise ConfigError(f"search.cv: the data is a panel (unique_id, ds): give an integer (origins per series) or"
+                          f" {{ kind = \"panel\", h = 12, n_windows = 3 }}, got {cv!r}")  # fmt: skip
+
+
+def _series_or_panel(frame, column, name):
+    """A forecaster's data from a CSV file's ``frame``: a panel (a long frame
+    of ``unique_id``, ``ds`` and ``column`` as ``y``) when the file has
+    ``unique_id`` and ``ds`` columns; else ``column`` as one series, indexed
+    by the dates of a ``ds`` column if there is one."""
+    import pandas as pd
+
+    if "unique_id" in frame and "ds" not in frame:
+        raise ConfigError(f"data.csv: {name} has a unique_id column but no ds: a panel's rows need the time step of"
+                          " each value (dates or integers) in a ds column")  # fmt: skip
+    if "ds" not in frame:
+        return frame[column].to_numpy(dtype=float)
+    ds = frame["ds"]
+    if not pd.api.types.is_integer_dtype(ds):
+        try:
+            ds = pd.to_datetime(ds)
+        except (ValueError, TypeError, OverflowError) as error:
+            raise ConfigError(f"data.csv: column ds of {name} must hold dates or integer steps: {_one_line(error)}") from None
+    values = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    if "unique_id" in frame:
+        return pd.DataFrame({"unique_id": frame["unique_id"], "ds": ds, "y": values})
+    if pd.api.types.is_integer_dtype(ds):
+        return values.to_numpy()
+    return pd.Series(values.to_numpy(), index=pd.DatetimeIndex(ds), name=column)
 
 
 def load_config(path):

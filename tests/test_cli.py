@@ -97,6 +97,33 @@ def test_search_a_forecaster_on_a_csv_series(tmp_path):
     assert {"mean_test_neg_mae", "mean_test_neg_mase"} <= set(results)
 
 
+def test_a_csv_with_unique_id_and_ds_is_a_panel_and_a_ds_column_dates_one_series(tmp_path):
+    # a long CSV was fit as one series of every series end to end, its forecast indexed by step
+    rng = np.random.RandomState(0)
+    months = pd.date_range("2001-01-01", periods=40, freq="MS").strftime("%Y-%m-%d")
+    panel = pd.concat([pd.DataFrame({"unique_id": f"s{i}", "ds": months, "sales": 10 + rng.randn(40).cumsum()})
+                       for i in range(4)])  # fmt: skip
+    panel.to_csv(tmp_path / "panel.csv", index=False)
+    text = FORECASTER_CONFIG.format(data='csv = "panel.csv"\ncolumn = "sales"', cv="2")
+    config = write_config(tmp_path, text.replace("[5, 10]", "[4, 6]") + "[forecast]\nsteps = 3\nlevel = [80]\n")
+    assert main(["search", str(config), "--output", str(tmp_path / "out")]) == 0
+    results = pd.read_csv(tmp_path / "out" / "search_cv_results.csv")
+    assert np.isfinite(results["mean_test_neg_mase"]).all() and "split1_test_neg_mase" in results  # 2 origins
+    forecast = pd.read_csv(tmp_path / "out" / "search_forecast.csv")
+    assert list(forecast.columns) == ["unique_id", "ds", "WindowForecaster", "WindowForecaster-lo-80",
+                                      "WindowForecaster-hi-80"]  # fmt: skip
+    assert forecast["unique_id"].tolist() == [f"s{i}" for i in range(4) for _ in range(3)]
+    assert forecast["ds"].tolist()[:3] == ["2004-05-01", "2004-06-01", "2004-07-01"]
+    panel.drop(columns="unique_id").iloc[:40].to_csv(tmp_path / "one.csv", index=False)
+    config = write_config(tmp_path, text.replace("panel.csv", "one.csv") + "[forecast]\nsteps = 2\n")
+    assert main(["search", str(config), "--output", str(tmp_path / "one")]) == 0
+    assert pd.read_csv(tmp_path / "one" / "search_forecast.csv").iloc[:, 0].tolist() == ["2004-05-01", "2004-06-01"]
+    write_config(tmp_path, text.replace("cv = 2", 'cv = { kind = "timeseries", n_splits = 2 }'))
+    assert main(["search", str(config)]) == 2  # a panel's folds cut every series: PanelSplit's
+    write_config(tmp_path, text.replace("cv = 2", 'cv = { kind = "panel", h = 2, n_windows = 0 }'))
+    assert main(["search", str(config)]) == 2
+
+
 def test_forecast_with_quantile_intervals_trains_the_levels_asked(tmp_path, capsys):
     series = pd.DataFrame({"value": np.sin(np.arange(120) / 7.0) + 0.1 * np.random.RandomState(0).randn(120)})
     series.to_csv(tmp_path / "series.csv", index=False)

@@ -37,6 +37,19 @@ class Series:
         return len(self.values)
 
 
+def _panel_hint(frame):
+    """What a frame that looks meant as a panel lacks to be one (a
+    forecaster takes a long frame of ``unique_id``, ``ds`` and ``y``)."""
+    from .panel import ID, TARGET, TIME
+
+    columns = set(map(str, frame.columns))
+    if not columns & {ID, TIME}:
+        return ""
+    missing = [column for column in (ID, TIME, TARGET) if column not in columns]
+    one = f" One series: index it by its time steps (X.set_index({TIME!r}))." if TIME in columns and ID not in columns else ""
+    return f" (A panel is a long frame with the columns {ID}, {TIME} and {TARGET}: this one lacks {', '.join(missing)}.){one}"
+
+
 def as_series(data, name="X"):
     """Check ``data`` (1-D/2-D array, pandas Series or DataFrame) as a series.
 
@@ -76,10 +89,8 @@ def as_series(data, name="X"):
         frame = data.to_frame() if isinstance(data, pd.Series) else data
         bad = [str(c) for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
         if bad:
-            raise ValueError(
-                f"{name} must hold numbers only; column(s) {bad} are not numeric."
-                " Encode or drop them first."
-            )
+            raise ValueError(f"{name} must hold numbers only; column(s) {bad} are not numeric. Encode or drop them"
+                             f" first.{_panel_hint(frame)}")  # fmt: skip
         if isinstance(frame.index, (pd.DatetimeIndex, pd.PeriodIndex)):
             index = frame.index
             if index.has_duplicates:

@@ -52,6 +52,18 @@ def test_bad_panels_are_refused_with_the_series_named(change, message):
         as_panel(change(make_panel(3)))
 
 
+@pytest.mark.parametrize(
+    "columns, message",
+    [({"y": "sales"}, "lacks y.\\)$"), ({"unique_id": "id"}, r"lacks unique_id.\) One series: index it .*set_index\('ds'\)")],
+)
+def test_a_frame_meant_as_a_panel_is_told_what_it_lacks(columns, message):
+    # it was taken as one series of several columns: "unique_id is not numeric"
+    frame = make_panel(2).rename(columns=columns)
+    frame = frame.drop(columns="id") if "id" in frame else frame
+    with pytest.raises(ValueError, match=message):
+        WindowForecaster(**QUICK).fit(frame)
+
+
 def test_a_series_of_another_frequency_is_named():
     frame = make_panel(3)
     quarterly = pd.DataFrame({"unique_id": "q", "ds": pd.date_range("2001-01-01", periods=10, freq="QS"), "y": 1.0})

@@ -625,6 +625,18 @@ def off_grid(dates, freq):
     (a month end for month starts), on the local calendar for steps of a
     day or longer in a time zone, as a fit steps them (:func:`date_steps`).
 
+    Parameters
+    ----------
+    dates : pandas.DatetimeIndex
+        Dates, naive or time-zone-aware.
+    freq : pandas.DateOffset
+        The frequency they should be dates of.
+
+    Returns
+    -------
+    pandas.DatetimeIndex
+        Those of ``dates`` that are not (empty when all are).
+
     Examples
     --------
     >>> import pandas as pd

@@ -19,6 +19,7 @@ X = rng.rand(36, 4)
 LABELS = np.arange(36) % 3  # classes 0, 1, 2
 MULTILABEL = (rng.rand(36, 3) > 0.5).astype(np.int64)
 ONE_HOT = np.eye(3, dtype=np.int64)[LABELS]
+TWO_COLUMNS = np.eye(2, dtype=np.int64)[LABELS % 2]  # one-hot rows of two classes (to_categorical of a binary label)
 
 
 def sklearn_mlp(**params):
@@ -39,7 +40,7 @@ def outcome(steps):
 # ------------------------------------------------ predict of a 2-d target
 
 
-@pytest.mark.parametrize("Y", [MULTILABEL, ONE_HOT], ids=["multilabel", "one-hot"])
+@pytest.mark.parametrize("Y", [MULTILABEL, ONE_HOT, TWO_COLUMNS], ids=["multilabel", "one-hot", "two columns"])
 def test_predict_of_an_int64_indicator_target_is_sklearns(Y, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

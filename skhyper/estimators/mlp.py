@@ -511,8 +511,8 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
             return self._multilabel_loss()
         if kind == ONE_HOT and _user_loss(self.loss):
             return self.loss  # trained on the one-hot rows as given
-        if self.loss is None:
-            return "binary_crossentropy" if self.n_classes_ == 2 else "sparse_categorical_crossentropy"
+        if self.loss is None:  # (one-hot rows of two classes: a softmax of two, as their two columns)
+            return "binary_crossentropy" if self.n_classes_ == 2 and kind != ONE_HOT else "sparse_categorical_crossentropy"
         if isinstance(self.loss, str):
             return hyperparams.CLASSIFICATION_LOSSES[self.loss]
         if _is_categorical_crossentropy(self.loss):

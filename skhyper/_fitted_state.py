@@ -528,10 +528,11 @@ def _check_panel(state):
         raise ValueError(f"periods of another frequency than panel_freq_={freq.freqstr}")
 
 
-#: What the mean absolute difference of a series' values (float32 ones,
-#: as a fit takes them) can be when it is not 0: from a float32 subnormal's
-#: spacing over a long series to twice the largest float32.
-_MAE_RANGE = (1e-60, 2 * _FLOAT32_MAX)
+#: What the mean absolute difference of a series' values can be when it is
+#: not 0: up to twice the largest float32 (a fit's values fit float32), and
+#: down to the smallest normal float64 (values of 1e-300 fit; a subnormal
+#: scale, 5e-324, made every MASE infinite).
+_MAE_RANGE = (float(np.finfo(np.float64).tiny), 2 * _FLOAT32_MAX)
 
 
 def _check_panel_scales(state, present):
@@ -549,7 +550,7 @@ def _check_panel_scales(state, present):
             raise ValueError(f"{name} NaN for a series of more than one value (only one value has no naive forecast)")
         if not ((values == 0) | ((values >= _MAE_RANGE[0]) & (values <= _MAE_RANGE[1])) | np.isnan(values)).all():
             raise ValueError(f"{name} of 0 (a constant series) or between {_MAE_RANGE[0]:g} and {_MAE_RANGE[1]:g}"
-                             " (the mean absolute differences of float32 values)")  # fmt: skip
+                             " (the mean absolute differences of a fit's values)")  # fmt: skip
     if not np.array_equal(np.isnan(naive), np.isnan(scale)):
         raise ValueError("mase_scale_ NaN for other series than naive_mae_ (both are NaN for a series of one value)")
     if np.array_equal(naive, scale, equal_nan=True):

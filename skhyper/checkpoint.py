@@ -30,6 +30,7 @@ from sklearn.model_selection import (
 
 from . import _progress
 from ._plain import encode as _encode
+from .scorers import fit_scoring
 
 __all__ = ["CheckpointedSearch", "run_checkpointed"]
 
@@ -108,7 +109,8 @@ class CheckpointedSearch:
         """
         if self.scoring is None:
             return self.best_estimator_.score(X, y)
-        scores = check_scoring(self.best_estimator_, scoring=self.scoring)(self.best_estimator_, X, y)
+        scoring = fit_scoring(self.best_estimator_, self.scoring, y)
+        scores = check_scoring(self.best_estimator_, scoring=scoring)(self.best_estimator_, X, y)
         if not isinstance(scores, dict):
             return scores
         if not isinstance(self.refit, str):
@@ -195,7 +197,7 @@ def run_checkpointed(search, X, y, path):
             if key in done:
                 continue
             estimator = clone(search.estimator).set_params(**params)
-            results = cross_validate(estimator, X, y, cv=search.cv, scoring=search.scoring,
+            results = cross_validate(estimator, X, y, cv=search.cv, scoring=fit_scoring(search.estimator, search.scoring, y),
                                      n_jobs=search.n_jobs, error_score=search.error_score)  # fmt: skip
             record = {"key": key, "params": _encode(params), "setup": setup,
                       "results": {k: np.asarray(v, dtype=float).tolist() for k, v in results.items()}}  # fmt: skip

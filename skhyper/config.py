@@ -67,11 +67,11 @@ def _scoring(name):
 
     from . import scorers
 
-    if isinstance(name, str) and name in scorers.__all__ and name not in ("report", "scoring_for"):
+    own = [n for n in scorers.__all__ if n.startswith("neg_") or n == "accuracy"]  # (not its helpers)
+    if isinstance(name, str) and name in own:
         return getattr(scorers, name)
     if isinstance(name, str) and name in get_scorer_names():
         return name
-    own = [n for n in scorers.__all__ if n not in ("report", "scoring_for")]
     raise ConfigError(
         f"search.scoring: {name!r} is not a scorer: one of skhyper's ({', '.join(own)}) or a scikit-learn scoring"
         " name (neg_mean_absolute_error, r2, accuracy, ...: sklearn.metrics.get_scorer_names())"
@@ -404,11 +404,24 @@ def _series_or_panel(frame, column, name):
         return frame[column].to_numpy(dtype=float)
     ds = frame["ds"]
     if not pd.api.types.is_integer_dtype(ds):
+        import warnings
+
         try:
-            ds = pd.to_datetime(ds)
-        except (ValueError, TypeError, OverflowError) as error:
-            raise ConfigError(f"data.csv: column ds of {name} must hold dates or integer steps: {_one_line(error)}") from None
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", FutureWarning)  # (pandas' mixed UTC offsets: an error)
+                ds = pd.to_datetime(ds)
+        except (ValueError, TypeError, OverflowError, FutureWarning) as error:
+            text = str(error).lower()
+            why = (": its dates have different UTC offsets, as a zone with daylight saving time writes them (write"
+                   " them in UTC, or without their offsets)") if "offset" in text or "time zone" in text else (
+                   f": {_one_line(error)}")  # fmt: skip
+            raise ConfigError(f"data.csv: column ds of {name} must hold dates or integer steps{why}") from None
     values = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    text = values.isna() & frame[column].notna()
+    if text.any():
+        row = int(text.to_numpy().argmax())
+        raise ConfigError(f"data.column: {column!r} of {name} holds {frame[column].iloc[row]!r} (row {row + 2} of the"
+                          " file), not a number")  # fmt: skip
     if "unique_id" in frame:
         return pd.DataFrame({"unique_id": frame["unique_id"], "ds": ds, "y": values})
     if pd.api.types.is_integer_dtype(ds):

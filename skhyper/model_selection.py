@@ -56,18 +56,13 @@ from ._handoff import (
 )
 from .panel import is_panel
 from .panel_split import PanelSplit
-from .scorers import forecaster_scoring
+from .scorers import fit_scoring
 
 __all__ = ["GridSearchCV", "HalvingGridSearchCV", "HalvingRandomSearchCV", "PanelSplit", "RandomizedSearchCV"]
 
 #: The memory a fused group may take (weights, optimizer state, gradients and
 #: a batch's activations of all its members); larger groups train in chunks.
 MEMORY_BUDGET = 256 * 2**20
-
-def _final_step(estimator):
-    """A pipeline's last step, or the estimator itself."""
-    return estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
-
 
 class _Fused:
     """The fusing part of the searches below."""
@@ -126,9 +121,8 @@ class _Fused:
         outer = getattr(_searching, "search", None), getattr(_searching, "refit", None)
         _searching.search, _searching.refit = self, None
         scoring = self.scoring
-        if y is None and hasattr(_final_step(self.estimator), "forecast"):  # sklearn's names need a y
-            self.scoring = forecaster_scoring(scoring)
         try:
+            self.scoring = fit_scoring(self.estimator, scoring, y)  # sklearn's names need a y
             return super().fit(X, y, **params)
         finally:
             self.scoring = scoring

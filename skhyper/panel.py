@@ -476,7 +476,9 @@ def _frame_of_dict(data, name):
             if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
                 times = index
             elif pd.api.types.is_integer_dtype(index):
-                times = index.to_numpy()  # integer steps as given (a RangeIndex too: a slice's keeps its start)
+                if index.hasnans:
+                    raise ValueError(f"{name}[{key!r}] has missing values in its index of integer steps.")
+                times = index.to_numpy(dtype=np.int64)  # steps as given (a RangeIndex too: a slice's keeps its start)
             else:
                 raise ValueError(
                     f"{name}[{key!r}] has an index of {index.dtype} values: a panel's series are indexed by dates"

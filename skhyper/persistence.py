@@ -226,7 +226,13 @@ def save(estimator, path):
         changed since the fit, or its panel since the calibration), or its
         covariates no longer match it (``known_covariates``,
         ``static_features``, ``covariate_window`` or ``horizon`` changed
-        since the fit) or are named by other than text.
+        since the fit) or are named by other than text, or a series' dates
+        are in a time zone with daylight saving time that has no name the
+        file can hold.
+    TypeError
+        For an estimator other than skhyper's ``KerasMLPClassifier``,
+        ``KerasMLPRegressor`` and ``WindowForecaster`` (an
+        ``EnsembleForecaster``: save its members).
 
     See Also
     --------
@@ -859,6 +865,13 @@ def _probe(path, estimator):
 
 
 # ------------------------------------------------------- the time index
+
+
+def check_index_savable(summary):
+    """Raise the error :func:`save` would raise for a series' time index
+    (its summary, ``_training_index``): dates in a zone with daylight saving
+    time that has no name the file can hold."""
+    _named_zone(summary)
 
 
 def _named_zone(summary):

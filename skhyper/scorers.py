@@ -69,6 +69,15 @@ def _fitted_model(estimator):
     return model
 
 
+def _final_input(estimator, X):
+    """``X`` as the model :func:`_fitted_model` finds gets it (through a
+    pipeline's other steps)."""
+    model = getattr(estimator, "best_estimator_", estimator)
+    if isinstance(model, Pipeline):
+        return _final_input(model.steps[-1][1], model[:-1].transform(X) if len(model.steps) > 1 else X)
+    return X
+
+
 def _scored_panel(estimator, X, y):
     """``X`` as a panel to score (a long frame with its ``y``), or None.
 
@@ -126,7 +135,7 @@ def _true_and_predicted(estimator, X, y):
         return _panel_true_and_predicted(estimator, panel)[:2]
     y_pred = estimator.predict(X)
     if y is None:
-        y_true = target_values(estimator, X, None)
+        y_true = target_values(_fitted_model(estimator), _final_input(estimator, X), None)
     else:
         y_true = np.asarray(y)
     return y_true, y_pred
@@ -339,7 +348,7 @@ def _true_and_intervals(estimator, X, y, level):
         series = pd.Index(model.panel_ids_).get_indexer(panel[ID])
         return panel[TARGET].to_numpy(dtype=np.float64), lower, upper, _mase_scale(model), series
     bounds = predictor.predict(X, level=level)
-    y_true = target_values(model, X, None) if y is None else np.asarray(y)
+    y_true = target_values(model, _final_input(estimator, X), None) if y is None else np.asarray(y)
     lower, upper = (bounds[f"{side}-{level}"].to_numpy() for side in ("lo", "hi"))
     return np.ravel(y_true), lower, upper, model.interval_scale_, None
 
@@ -516,6 +525,14 @@ def forecaster_scoring(scoring):
     if isinstance(scoring, dict):
         return {key: _named_scorer(value) if isinstance(value, str) else value for key, value in scoring.items()}
     return scoring
+
+
+def fit_scoring(estimator, scoring, y):
+    """The ``scoring`` a search of ``estimator`` (or a pipeline ending in
+    one) fit on ``(X, y)`` scores with: :func:`forecaster_scoring`'s for a
+    forecaster fit on its series alone (``y=None``), else ``scoring``."""
+    model = estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
+    return forecaster_scoring(scoring) if y is None and hasattr(model, "forecast") else scoring
 
 
 def _named_scorer(name):

@@ -46,7 +46,8 @@ def _panel_hint(frame):
     if not columns & {ID, TIME}:
         return ""
     missing = [column for column in (ID, TIME, TARGET) if column not in columns]
-    one = f" One series: index it by its time steps (X.set_index({TIME!r}))." if TIME in columns and ID not in columns else ""
+    one = (f" One series: index it by its dates (X.set_index({TIME!r}), after pd.to_datetime on text)."
+           if TIME in columns and ID not in columns else "")  # fmt: skip
     return f" (A panel is a long frame with the columns {ID}, {TIME} and {TARGET}: this one lacks {', '.join(missing)}.){one}"
 
 

@@ -145,6 +145,11 @@ def test_a_forecaster_search_scores_without_y(tmp_path):
     ours = checkpoint.run_checkpointed(search(), series[:120], None, tmp_path / "f.jsonl")
     theirs = search().fit(series[:120])
     assert ours.score(series[120:]) == pytest.approx(theirs.score(series[120:]), rel=1e-6) and ours.score(series[120:]) < 0
+    # scikit-learn's names, as skhyper.model_selection's searches take them (every score was NaN)
+    named = search().set_params(scoring="neg_mean_absolute_error")
+    ours = checkpoint.run_checkpointed(named, series[:120], None, tmp_path / "named.jsonl")
+    np.testing.assert_allclose(ours.cv_results_["mean_test_score"], theirs.cv_results_["mean_test_score"])
+    assert ours.score(series[120:]) == pytest.approx(theirs.score(series[120:]), rel=1e-6)
 
 
 def test_a_callable_refit_picks_the_candidate_as_in_sklearn(digits, tmp_path):

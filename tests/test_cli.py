@@ -124,6 +124,21 @@ def test_a_csv_with_unique_id_and_ds_is_a_panel_and_a_ds_column_dates_one_series
     assert main(["search", str(config)]) == 2
 
 
+@pytest.mark.parametrize(
+    "ds, sales, message",
+    [(pd.date_range("2001-01-01", periods=30, freq="MS").strftime("%Y-%m-%d"), ["n/a?"] + [1.0] * 29,
+      "data.column: 'sales' of one.csv holds 'n/a?' (row 2 of the file), not a number"),  # was NaN, then a fit error
+     (pd.date_range("2021-03-01", periods=30, freq="D", tz="Europe/Paris").astype(str), [1.0] * 30,
+      "column ds of one.csv must hold dates or integer steps: its dates have different UTC offsets")],
+)
+def test_a_csv_series_of_text_values_or_mixed_offsets_is_one_line(tmp_path, capsys, ds, sales, message):
+    pd.DataFrame({"ds": ds, "sales": sales}).to_csv(tmp_path / "one.csv", index=False)
+    config = write_config(tmp_path, FORECASTER_CONFIG.format(data='csv = "one.csv"\ncolumn = "sales"', cv="2"))
+    assert main(["search", str(config)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1
+
+
 def test_forecast_with_quantile_intervals_trains_the_levels_asked(tmp_path, capsys):
     series = pd.DataFrame({"value": np.sin(np.arange(120) / 7.0) + 0.1 * np.random.RandomState(0).randn(120)})
     series.to_csv(tmp_path / "series.csv", index=False)
@@ -192,6 +207,7 @@ def test_timeseries_cv_takes_a_test_size_and_names_a_wrong_one(tmp_path):
          "grid.learning_rate: a distribution needs search.kind = 'random'"),
         (("[data]", "[dat]"), "dat: unknown key"),
         (("cv = 2", "cv = 2\nscoring = \"mase\""), "search.scoring: 'mase' is not a scorer: one of skhyper's (accuracy,"),
+        (("cv = 2", "cv = 2\nscoring = \"forecaster_scoring\""), "'forecaster_scoring' is not a scorer"),  # a helper
     ],
 )
 def test_config_mistakes_are_one_line_and_exit_2(tmp_path, capsys, change, message):

@@ -208,6 +208,18 @@ def test_auto_origins_are_at_least_three_per_series():
     assert model.conformal_scores_.shape == (100, 2)
 
 
+def test_the_calibration_copy_takes_the_season_an_auto_season_found(monkeypatch):
+    # "auto" looked again on the shorter series, where two seasons no longer fit, and calibrated a seasonless copy
+    from skhyper.estimators._intervals import ConformalIntervals
+
+    copies, calibrate = [], ConformalIntervals._calibration_copy
+    monkeypatch.setattr(ConformalIntervals, "_calibration_copy", lambda self, X: copies.append(calibrate(self, X)) or copies[-1])
+    months = pd.date_range("2015-01-01", periods=30, freq="MS")
+    panel = pd.concat([pd.DataFrame({"unique_id": i, "ds": months, "y": noise_panel(1, 30, seed=i)["y"]}) for i in range(3)])
+    model = WindowForecaster(seasonal_period="auto", interval_horizon=6, **QUICK).fit(panel)
+    assert model.seasonal_period_ == 12 and [copy.seasonal_period_ for copy in copies] == [12]
+
+
 def test_auto_origins_leave_the_calibration_copy_enough_values_to_train_on():
     # 40 values a series, a direct horizon of 12 with a season of 12: a fit needs 24 values a series. Half of 40
     # held out (9 origins of 12 steps) left 20 and the calibration fit failed; "auto" now takes 5 origins

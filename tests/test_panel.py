@@ -431,6 +431,8 @@ def test_a_dict_of_series_keeps_a_range_index_start_and_refuses_text_labels():
     sliced = {f"s{i}": pd.Series(rng.randn(40), index=pd.RangeIndex(100 + 10 * i, 140 + 10 * i)) for i in range(2)}
     assert as_panel(sliced).last == [139, 149]  # a slice's RangeIndex, as skforecast continues it (not 0 .. 39)
     assert as_panel({"a": rng.randn(5)}).last == [4]  # arrays: steps 0, 1, ...
+    unsigned = pd.Series(rng.randn(5), index=pd.Index(np.arange(5, dtype=np.uint64)))
+    assert as_panel({"u": unsigned, "a": rng.randn(5)}).last == [4, 4]  # (was float steps: "ds must hold ...")
     text = pd.Series(rng.randn(30), index=pd.date_range("2000-01-01", periods=30, freq="MS").strftime("%Y-%m-%d"))
     with pytest.raises(ValueError, match=r"index of object values.*pd.to_datetime"):
         as_panel({"a": text})

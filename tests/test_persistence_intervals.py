@@ -342,7 +342,7 @@ def test_an_intervals_section_in_a_file_of_another_estimator_is_refused(tmp_path
         refused(write(tmp_path / f"h{name}.skhyper", {**parts, "skhyper.json": json.dumps(doc)}), "an intervals section")
 
 
-def test_a_series_in_a_named_time_zone_loads_in_that_zone_and_forecasts_across_dst(tmp_path):
+def test_a_series_in_a_named_time_zone_loads_in_that_zone_and_forecasts_across_dst(tmp_path, monkeypatch):
     # a fixed offset (+01:00) in the file would stamp the steps after the change at 01:00 local time
     index = pd.date_range("2021-01-26", periods=60, freq="D", tz="Europe/Berlin")  # ends before 2021-03-28's change
     series = pd.Series(noisy(60), index=index)
@@ -378,6 +378,16 @@ def test_a_series_in_a_named_time_zone_loads_in_that_zone_and_forecasts_across_d
     with pytest.raises(ValueError, match="whose offset changes over the year and which has no name"):
         WindowForecaster(window_size=5, **SMALL).fit(series).save(tmp_path / "unnamed.skhyper")
     assert not (tmp_path / "unnamed.skhyper").exists()
+    from skhyper import engine
+
+    def trained(*args, **kwargs):
+        raise AssertionError("trained before the zone was refused")
+
+    monkeypatch.setattr(engine, "train", trained)
+    with pytest.raises(ValueError, match="whose offset changes over the year"):  # before training, as other checks
+        WindowForecaster(window_size=5, checkpoint=str(tmp_path / "every_epoch.skhyper"), **SMALL).fit(series)
+    monkeypatch.undo()
+    assert not (tmp_path / "every_epoch.skhyper").exists()
     # UTC and fixed offsets: the date's text holds them, in the format earlier releases read (version 2)
     import datetime
 

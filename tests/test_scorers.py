@@ -232,5 +232,25 @@ def test_scikit_learn_scoring_names_score_a_forecaster_fit_on_its_series_alone()
     assert named.scoring == ["neg_mean_absolute_error", "neg_smape", "r2"]  # the user's, as given
     one = GridSearchCV(model, grid, cv=cv, scoring=forecaster_scoring("neg_mean_absolute_error")).fit(train)
     np.testing.assert_allclose(one.cv_results_["mean_test_score"], expected["mean_test_mae"])
+    refused = fused.GridSearchCV(model, grid, cv=cv, scoring="neg_mean_squared_error", n_jobs=2)
     with pytest.raises(ValueError, match="scoring='neg_mean_squared_error' is scikit-learn's scorer.*neg_mase"):
-        fused.GridSearchCV(model, grid, cv=cv, scoring="neg_mean_squared_error").fit(train)
+        refused.fit(train)
+    assert refused.scoring == "neg_mean_squared_error" and refused.n_jobs == 2  # the search as it was
+    assert not hasattr(refused, "_fusing") and getattr(fused._searching, "search", None) is None
+
+
+def test_scorers_score_a_pipeline_of_one_series_forecaster_as_the_forecaster():
+    # the scorers read the series' true values from the pipeline, which has no forecasts_itself_: NaN for all
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from skhyper import model_selection as fused
+
+    series = book_series().series[:120]
+    model = WindowForecaster(hidden_layer_sizes=(8,), epochs=2, window_size=4, random_state=0)
+    grid, cv = {"learning_rate": [1e-3, 1e-2]}, TimeSeriesSplit(2, test_size=10)
+    alone = fused.GridSearchCV(model, grid, cv=cv, scoring="neg_mean_absolute_error").fit(series)
+    piped = fused.GridSearchCV(make_pipeline(FunctionTransformer(), model), {f"windowforecaster__{k}": v for k, v
+                               in grid.items()}, cv=cv, scoring="neg_mean_absolute_error").fit(series)  # fmt: skip
+    np.testing.assert_allclose(piped.cv_results_["mean_test_score"], alone.cv_results_["mean_test_score"])
+    assert np.isfinite(alone.cv_results_["mean_test_score"]).all()

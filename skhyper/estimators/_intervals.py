@@ -108,8 +108,11 @@ class ConformalIntervals:
         rows are often where a covariate changed (a law in force for the
         last months), which a regression without them cannot measure, and
         the copy's errors would then hold an effect the final forecaster
-        knows."""
+        knows.  It takes this forecaster's season too (``seasonal_period="auto"``
+        would look again on the shorter series, and may find none)."""
         copy = clone(self).set_params(interval_horizon=None, warm_start=False, checkpoint=None, callbacks=None, verbose=0)
+        if self.seasonal_period == "auto":
+            copy.set_params(seasonal_period=self.seasonal_period_ or 1)
         copy._effect_source = self  # the known covariates' linear effect, as fit on every row (see _fit_linear_effect)
         try:
             with _progress.quiet():

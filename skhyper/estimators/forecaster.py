@@ -724,6 +724,10 @@ class WindowForecaster(
         self._training_head = given[: self.lags_[0]].copy()
         self._training_length = len(given)
         self._training_index = time_index_summary(series.index)
+        if self.checkpoint is not None:  # a zone the file cannot name fails now, not at the first checkpoint
+            from ..persistence import check_index_savable
+
+            check_index_savable(self._training_index)
         return rows
 
     def _end(self):

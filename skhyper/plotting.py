@@ -395,7 +395,8 @@ def plot_fan(history, forecast, unique_id=None, actual=None, ax=None):
         actual = _as_drawn_series(actual, "actual")
         drawn = times[: len(actual)] if not isinstance(given, (pd.Series, pd.DataFrame)) else _plot_times(actual.index)
         axis.plot(drawn, actual.to_numpy(dtype=float), color="tab:red", linewidth=1.0, label="actual")
-    axis.set(xlabel="time", ylabel="value", title="forecast and prediction intervals")
+    title = "forecast and prediction intervals" if unique_id is None else f"{unique_id}: forecast and prediction intervals"
+    axis.set(xlabel="time", ylabel="value", title=title)
     axis.legend()
     axis.grid(alpha=0.3)
     figure.tight_layout()

@@ -255,15 +255,17 @@ def test_python_dash_m_and_help():
     assert main([]) == 2
 
 
-@pytest.mark.parametrize("name", ["search_digits.toml", "search_forecaster.toml"])
+@pytest.mark.parametrize("name", ["search_digits.toml", "search_forecaster.toml", "search_panel.toml"])
 def test_example_configs_are_valid(name):
     from pathlib import Path
 
     from skhyper.config import load_config
 
+    from skhyper.panel import is_panel
+
     config = load_config(Path(__file__).resolve().parent.parent / "examples" / name)
-    search = config.search()
     X, y = config.data()
+    search = config.search(panel=is_panel(X))
     assert len(X) > 100 and search.estimator.get_params()["random_state"] == 0
 
 

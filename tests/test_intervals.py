@@ -194,6 +194,7 @@ def test_fan_chart_shades_each_level_of_one_series_and_of_a_panel(panel_model):
     frame = panel_model.forecast(3, level=[80])
     figure = plot_fan(noise_panel(), frame, unique_id=5)
     assert [c.get_label() for c in figure.axes[0].collections] == ["80% interval"]
+    assert figure.axes[0].get_title() == "5: forecast and prediction intervals"  # which of the panel's series
     np.testing.assert_allclose(
         figure.axes[0].get_lines()[1].get_ydata(), frame.loc[frame["unique_id"] == 5, "WindowForecaster"]
     )

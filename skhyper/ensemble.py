@@ -206,11 +206,16 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
             raise ValueError("forecast(steps, level=None, X_df=None): pass the future covariates as X_df=..., not as"
                              " the second argument (level).")  # fmt: skip
         forecasts = []
-        for member in map(_forecaster, self._fitted()):
+        for (name, _), member in zip(self.forecasters, map(_forecaster, self._fitted())):
             given = {} if level is None else {"level": level}
             if X_df is not None and getattr(member, "covariates_", None):
                 given["X_df"] = X_df
-            forecasts.append(member.forecast(steps, **given))
+            try:
+                forecasts.append(member.forecast(steps, **given))
+            except ValueError as error:
+                if level is None:
+                    raise
+                raise ValueError(f"EnsembleForecaster's member {name!r}: {error}") from error
         return self._combine(forecasts)
 
     def predict_in_sample(self, X):

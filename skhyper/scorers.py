@@ -25,7 +25,8 @@ so these scorers measure h-step forecasts, as the competitions do.  Rows
 inside the training series (a search's train scores,
 ``return_train_score=True``) are scored by their one-step in-sample
 predictions (``predict_in_sample``, statsforecast's fitted values); the
-interval scorers give NaN there (intervals are of forecasts).  A search or
+interval scorers give NaN there (intervals are of forecasts); so are one
+series' rows that start where its training series started.  A search or
 a pipeline is scored through its fitted forecaster, and ``y`` may come
 apart from a frame of ``unique_id`` and ``ds`` (``scorer(model, X_test,
 y_test)``).
@@ -43,7 +44,7 @@ from sklearn.pipeline import Pipeline
 
 from .metrics import coverage, mase, msis, smape
 from .panel import ID, TARGET, TIME, is_panel
-from .windows import target_values
+from .windows import as_series, target_values
 
 __all__ = [
     "accuracy",
@@ -113,6 +114,21 @@ def _in_sample(estimator, panel):
     return bool((model._panel_rows_and_steps(panel, "X")[1] < 1).all())
 
 
+def _series_in_sample(estimator, X, y):
+    """Whether ``X`` is the start of the one series the forecaster was fit
+    on (a search's train fold, which ``predict`` refuses as not continuing
+    it), rather than rows after it."""
+    model = _fitted_model(estimator)
+    if y is not None or getattr(model, "panel_", False) or not hasattr(model, "_continues_training"):
+        return False
+    try:
+        given = _final_input(estimator, X)
+        series = as_series(model._series_and_covariates(given, "X", model._fitted_covariates())[0], "X")
+        return not model._continues_training(series)
+    except (ValueError, TypeError):
+        return False
+
+
 def _panel_true_and_predicted(estimator, panel):
     """A panel's true values, their predictions and which of its rows they are.
 
@@ -133,6 +149,11 @@ def _true_and_predicted(estimator, X, y):
     panel = _scored_panel(estimator, X, y)
     if panel is not None:
         return _panel_true_and_predicted(estimator, panel)[:2]
+    if _series_in_sample(estimator, X, y):  # train scores: the one-step in-sample predictions, as on panels
+        model, given = _fitted_model(estimator), _final_input(estimator, X)
+        y_pred = np.asarray(model.predict_in_sample(given), dtype=np.float64)
+        kept = ~np.isnan(y_pred.reshape(len(y_pred), -1)).any(axis=1)  # (the first rows have no window)
+        return np.asarray(target_values(model, given, None))[kept], y_pred[kept]
     y_pred = estimator.predict(X)
     if y is None:
         y_true = target_values(_fitted_model(estimator), _final_input(estimator, X), None)
@@ -339,8 +360,8 @@ def _true_and_intervals(estimator, X, y, level):
     model = _fitted_model(estimator)
     predictor = getattr(estimator, "best_estimator_", estimator)  # a search's predict takes no level
     panel = _scored_panel(estimator, X, y)
-    if panel is not None and _in_sample(estimator, panel):  # train scores: intervals are of forecasts only
-        return None
+    if (panel is not None and _in_sample(estimator, panel)) or _series_in_sample(estimator, X, y):
+        return None  # train scores: intervals are of forecasts only
     if panel is not None:
         bounds = predictor.predict(panel, level=level)
         name = type(model).__name__

@@ -120,6 +120,9 @@ def test_intervals_combine_the_members_bounds_and_score_on_a_panel_and_a_series(
     bands = ensemble.forecast(5, [80, 95])
     with pytest.raises(ValueError, match="as X_df="):
         ensemble.forecast(5, test[["unique_id", "ds"]])
+    without = [members[0], ("plain", clone(members[1][1]).set_params(interval_horizon=None))]
+    with pytest.raises(ValueError, match="member 'plain': This forecaster was fit without intervals"):
+        EnsembleForecaster(without).fit(train).forecast(5, level=80)  # which member, of several
     names = ["EnsembleForecaster"] + [f"EnsembleForecaster-{s}-{q}" for q in (80, 95) for s in ("lo", "hi")]
     assert sorted(bands.columns) == sorted(["unique_id", "ds"] + names)
     theirs = [m.forecast(5, level=[80, 95]) for m in ensemble.forecasters_]

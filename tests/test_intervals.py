@@ -145,6 +145,12 @@ def test_bad_levels_say_what_is_wrong(panel_model, call, message):
         call(panel_model)
 
 
+def test_a_level_given_as_a_fraction_warns_that_levels_are_percentages(panel_model):
+    with pytest.warns(UserWarning, match=r"asks for 0.8% intervals: levels are percentages.*level=80"):
+        bands = panel_model.forecast(2, level=0.8)  # sktime's coverage=0.8
+    assert "WindowForecaster-lo-0.8" in bands
+
+
 def test_intervals_without_calibration_say_how_to_get_them():
     model = WindowForecaster(**QUICK).fit(noise_panel(10))
     with pytest.raises(ValueError, match="interval_horizon"):

@@ -254,3 +254,25 @@ def test_scorers_score_a_pipeline_of_one_series_forecaster_as_the_forecaster():
                                in grid.items()}, cv=cv, scoring="neg_mean_absolute_error").fit(series)  # fmt: skip
     np.testing.assert_allclose(piped.cv_results_["mean_test_score"], alone.cv_results_["mean_test_score"])
     assert np.isfinite(alone.cv_results_["mean_test_score"]).all()
+
+
+def test_train_scores_of_one_series_are_its_in_sample_one_step_errors():
+    # predict refuses the training rows (they do not continue the series): NaN with a traceback warning per fold
+    import warnings
+
+    from skhyper.scorers import neg_msis
+
+    series = book_series().series[:150]
+    model = WindowForecaster(hidden_layer_sizes=(8,), epochs=2, window_size=4, interval_horizon=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Scoring failed")  # sklearn's, when a scorer raises
+        search = GridSearchCV(model, {"learning_rate": [1e-3]}, cv=TimeSeriesSplit(2, test_size=20),
+                              scoring={"mae": neg_mean_absolute_error, "msis": neg_msis}, refit="mae",
+                              return_train_score=True).fit(series)  # fmt: skip
+    fold = next(TimeSeriesSplit(2, test_size=20).split(series))[0]
+    fitted = model.fit(series[fold])
+    predicted = fitted.predict_in_sample(series[fold])
+    expected = -np.nanmean(np.abs(np.asarray(series[fold]) - predicted))
+    assert search.cv_results_["split0_train_mae"][0] == pytest.approx(expected, rel=1e-5)
+    assert np.isnan(search.cv_results_["split0_train_msis"][0])  # intervals are of forecasts only
+    assert np.isfinite(search.cv_results_["split0_test_msis"][0])

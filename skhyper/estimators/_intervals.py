@@ -29,6 +29,7 @@ make 95% bands from the three origins per series "auto" takes.  On one series th
 calibration takes many origins instead (``conformal_windows="auto"``).
 """
 
+import warnings
 from numbers import Real
 
 import numpy as np
@@ -276,6 +277,13 @@ def check_levels(level):
     levels = sorted({float(value) for value in levels})
     if not levels or not all(0 < value < 100 for value in levels):
         raise ValueError(f"level must hold numbers strictly between 0 and 100 (percent), got {level!r}.")
+    if all(value <= 1 for value in levels):  # sktime's coverage=0.8 is statsforecast's level=80
+        warnings.warn(
+            f"level={level!r} asks for {', '.join(f'{level_name(v)}%' for v in levels)} intervals: levels are"
+            f" percentages, as statsforecast's (level=80 for 80% intervals, not 0.8).",
+            UserWarning,
+            stacklevel=3,
+        )
     return levels
 
 

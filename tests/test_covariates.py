@@ -348,3 +348,10 @@ def test_messages_name_static_features_as_such():
         model.forecast(3)
     with pytest.raises(ValueError, match=r"\['sise'\] \(known_covariates or static_features\)"):
         WindowForecaster(static_features=["sise"], **tiny).fit(panel.drop(columns="promo"))
+
+
+def test_a_column_fit_did_not_see_is_named_on_one_series():
+    frame = promo_series(60)
+    model = WindowForecaster(known_covariates=["promo"], **QUICK).fit(frame[:50])
+    with pytest.raises(ValueError, match=r"X has 2 features \(the columns \['sales', 'price'\], besides the known covariates \['promo'\]\)"):
+        model.predict(frame[50:].assign(price=1.0))  # (was "X has 2 features" alone)

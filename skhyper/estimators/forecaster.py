@@ -769,8 +769,13 @@ class WindowForecaster(
 
     def _check_columns(self, X, series):
         if series.values.shape[1] != self.n_features_in_:
+            named = ""
+            if isinstance(X, pd.DataFrame):  # which columns, so that an extra one is found
+                known = getattr(self, "covariates_", None)
+                named = f" (the columns {[str(c) for c in X.columns]}" + (
+                    f", besides the known covariates {list(known)})" if known else ")")
             raise ValueError(
-                f"X has {series.values.shape[1]} features, but {type(self).__name__}"
+                f"X has {series.values.shape[1]} features{named}, but {type(self).__name__}"
                 f" is expecting {self.n_features_in_} features as input."
             )
         check_feature_names(self, X if isinstance(X, pd.DataFrame) else series.values, reset=False)

@@ -67,9 +67,9 @@ def _scoring(name):
 
     from . import scorers
 
-    own = [n for n in scorers.__all__ if n.startswith("neg_") or n == "accuracy"]  # (not its helpers)
+    own = scorers.named_scorers()
     if isinstance(name, str) and name in own:
-        return getattr(scorers, name)
+        return own[name]
     if isinstance(name, str) and name in get_scorer_names():
         return name
     raise ConfigError(

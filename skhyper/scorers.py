@@ -552,12 +552,17 @@ def fit_scoring(estimator, scoring, y):
     """The ``scoring`` a search of ``estimator`` (or a pipeline ending in
     one) fit on ``(X, y)`` scores with: :func:`forecaster_scoring`'s for a
     forecaster fit on its series alone (``y=None``), else ``scoring``."""
-    model = estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
-    return forecaster_scoring(scoring) if y is None and hasattr(model, "forecast") else scoring
+    return forecaster_scoring(scoring) if y is None and hasattr(_fitted_model(estimator), "forecast") else scoring
+
+
+def named_scorers():
+    """``{name: scorer}`` of this module's scorers (not its helpers), as a
+    search config or a scoring name may name them."""
+    return {name: globals()[name] for name in __all__ if name.startswith("neg_") or name == "accuracy"}
 
 
 def _named_scorer(name):
-    mine = [n for n in __all__ if n.startswith("neg_")]
+    mine = [n for n in named_scorers() if n.startswith("neg_")]  # (accuracy scores no forecaster)
     own = {"r2": _own_score, **{n: globals()[n] for n in mine}}  # (this module's names too, as the command takes them)
     if name in own:
         return own[name]

@@ -38,3 +38,31 @@ def with_future_index(values, summary, names):
     if values.ndim == 1:
         return pd.Series(values, index=index, name="forecast")
     return pd.DataFrame(values, index=index, columns=names)
+
+
+def label_summary(index):
+    """The last label and the step of an integer index (pandas' default
+    RangeIndex, or years as numbers): the time steps of a series without
+    dates, as skforecast and sktime read them.  None for any other index,
+    and for an unsorted or duplicated one, which is not a time axis."""
+    if index is None or isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or len(index) == 0:
+        return None
+    if not pd.api.types.is_integer_dtype(index.dtype) or not index.is_unique or not index.is_monotonic_increasing:
+        return None
+    labels = [int(label) for label in (index[0], index[-1])]
+    step = None
+    if len(index) > 1:
+        first_step = int(index[1]) - labels[0]
+        if isinstance(index, pd.RangeIndex) or (pd.Series(index).diff().iloc[1:] == first_step).all():
+            step = first_step
+    return {"last": labels[1], "step": step}
+
+
+def follows_labels(summary, index):
+    """Whether the integer ``index`` starts right after the labels
+    ``summary`` describes (the next step; any later label when they had no
+    regular step), or None when either is not an integer time axis."""
+    if summary is None or label_summary(index) is None:
+        return None
+    first = int(index[0])
+    return first == summary["last"] + summary["step"] if summary["step"] else first > summary["last"]

@@ -92,7 +92,12 @@ from .windows import legacy_level_rows, level_rows_of
 __all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
 
 FORMAT = "skhyper-estimator"
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
+
+#: The version of files of forecasters fit on one series with an integer
+#: index (``_training_labels``: the label its rows that follow start at),
+#: and no more: releases that read version 7 read the others.
+_LABELS_VERSION = 8
 
 #: The version of files whose panel forecaster's season is not its data's
 #: (its own ``mase_scale_`` in state.bin) or whose series' dates are in a
@@ -277,8 +282,11 @@ def save(estimator, path):
     covariate_state, covariate_section, covariate_arrays = covariates_of(estimator, panel) if forecaster else ({}, None, [])
     level_rows = panel and estimator.panel_level_rows_ != legacy_level_rows(estimator.window_size_, estimator.seasonal_period_)
     zone = kind == "WindowForecaster" and not panel and _named_zone(getattr(estimator, "_training_index", None))
+    labels = kind == "WindowForecaster" and not panel and getattr(estimator, "_training_labels", None) is not None
     version = _SERIES_VERSION
-    if zone or (panel and own_mase_scale(estimator)):
+    if labels:
+        version = _LABELS_VERSION
+    elif zone or (panel and own_mase_scale(estimator)):
         version = _ZONE_AND_SCALE_VERSION
     elif "covariate_coef_" in covariate_state:
         version = _EFFECT_VERSION
@@ -307,6 +315,8 @@ def save(estimator, path):
         state["target_shape_tail"] = list(estimator.target_encoder_._y_shape[1:]) if kind != "KerasMLPClassifier" else []
         if kind == "WindowForecaster" and not panel:
             state["_training_index"] = _encode_index_summary(estimator._training_index)
+            if labels:
+                state["_training_labels"] = dict(estimator._training_labels)
         if intervals and not panel:  # a panel's is computed again at load
             state["interval_scale_"] = encode(float(estimator.interval_scale_))
         state.update({name: encode(value) for name, value in covariate_state.items()})
@@ -678,7 +688,8 @@ def _state(path, document, archive):
     known += ["panel_level_rows_"] if panel and document["format_version"] >= 5 else []
     known += ["interval_scale_"] if name == "WindowForecaster" else []
     known += [n for n in JSON_ATTRIBUTES if document["format_version"] >= 6 or n not in EFFECT_ATTRIBUTES] if covariates else []
-    unknown = set(stored) - set(known) - {"target_shape_tail", "_training_index", "seed_states"}
+    raw = {"_training_index", "seed_states"} | ({"_training_labels"} if document["format_version"] >= _LABELS_VERSION else set())
+    unknown = set(stored) - set(known) - {"target_shape_tail"} - raw
     if unknown:
         raise LoadError(f"{path}: damaged skhyper file: unknown fitted attributes {sorted(unknown)[:3]}.")
     if "interval_scale_" in stored and document["format_version"] < 3:
@@ -686,9 +697,9 @@ def _state(path, document, archive):
             f"{path}: damaged skhyper file: format version {document['format_version']} holds no intervals (version 3"
             " added them), and its fitted state holds interval_scale_."
         )
-    if panel and (stored.get("panel_") is not True or "_training_index" in stored):
+    if panel and (stored.get("panel_") is not True or "_training_index" in stored or "_training_labels" in stored):
         raise LoadError(f"{path}: damaged skhyper file: a panel section with a fitted state that is not a panel's.")
-    raw = {"_training_index", "seed_states"}  # written without tags
+    # written without tags
     try:
         state = {key: decode(value) for key, value in stored.items() if key not in raw}
     except PlainValueError as error:
@@ -704,11 +715,13 @@ def _state(path, document, archive):
         if isinstance(index, dict) and "tz" in index and document["format_version"] < _ZONE_AND_SCALE_VERSION:
             raise ValueError(f"_training_index holds a time zone, which format version {document['format_version']} does not")
         index = _decode_index_summary(index)
+        labels = _decode_labels(stored.get("_training_labels"), index)
         if panel and document["format_version"] >= 5 and "panel_level_rows_" not in state:
             _check_legacy_level(state)
     except (ValueError, TypeError, OverflowError, NotImplementedError, AttributeError) as error:
         raise LoadError(f"{path}: its fitted state is not one a fit makes: {error}.") from None
-    return {"attributes": state, "target_shape_tail": tuple(tail), "_training_index": index, "seed_states": seeds}
+    return {"attributes": state, "target_shape_tail": tuple(tail), "_training_index": index, "_training_labels": labels,
+            "seed_states": seeds}  # fmt: skip
 
 
 def _check_legacy_level(state):
@@ -758,6 +771,7 @@ def _set_state(estimator, state):
         setattr(estimator, attribute, value)
     if type(estimator).__name__ == "WindowForecaster":
         estimator._training_index = state["_training_index"]
+        estimator._training_labels = state["_training_labels"]
         _fill_forecaster_defaults(estimator)
         _restore_interval_scale(estimator)
     estimator.target_encoder_ = _target_encoder(estimator, state["target_shape_tail"])
@@ -953,6 +967,22 @@ def _decode_index_summary(encoded):
     if written != encoded["last"]:  # as saving writes it: "now" or "today" are not dates
         raise ValueError(f"_training_index's last {encoded['last']!r} is not a time step as saving writes it")
     return {"freq": freq, "last": last, "next": None if freq is None else last + freq}
+
+
+def _decode_labels(encoded, index):
+    """The integer index summary of a series' rows (``_training_labels``):
+    its last label and its step, a positive one or none."""
+    if encoded is None:
+        return None
+    bound = 2**63
+    if not (isinstance(encoded, dict) and set(encoded) == {"last", "step"} and type(encoded["last"]) is int
+            and -bound <= encoded["last"] < 2 * bound and (encoded["step"] is None or type(encoded["step"]) is int)):  # fmt: skip
+        raise ValueError("_training_labels must be the last label and step of an integer index")
+    if encoded["step"] is not None and not 0 < encoded["step"] < bound:
+        raise ValueError(f"_training_labels' step {encoded['step']} is not a step forward")
+    if index is not None:
+        raise ValueError("_training_labels beside a time index: a series has one index")
+    return {"last": encoded["last"], "step": encoded["step"]}
 
 
 def _index_freq(text):

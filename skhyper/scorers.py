@@ -124,7 +124,7 @@ def _series_in_sample(estimator, X, y):
     try:
         given = _final_input(estimator, X)
         series = as_series(model._series_and_covariates(given, "X", model._fitted_covariates())[0], "X")
-        return not model._continues_training(series)
+        return not model._continues_training(series, getattr(given, "index", None))
     except (ValueError, TypeError):
         return False
 

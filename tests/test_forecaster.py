@@ -59,6 +59,44 @@ def test_in_sample_predict_says_there_is_no_context(series, fitted):
         fitted.predict(series.train)
 
 
+def test_an_integer_index_says_which_rows_follow_the_training_series(series):
+    # A pandas series without dates: its integer labels are its time steps (as in skforecast and sktime).
+    # predict ignored them and predicted rows after a gap (TimeSeriesSplit(gap=...)'s test folds) as if they
+    # followed the training rows: scores silently wrong.
+    whole = pd.Series(series.series, index=pd.RangeIndex(1000, 1000 + len(series.series)))
+    model = WindowForecaster(**FAST).fit(whole[:150])
+    following = model.predict(whole[150:])
+    np.testing.assert_allclose(following, model.predict(series.valid), rtol=1e-12)  # as the array continues
+    with pytest.raises(ValueError, match="its index starts at 1155; the training series' ended at 1149, so the rows"
+                                         " that follow it start at 1150"):  # fmt: skip
+        model.predict(whole[155:])
+    with pytest.raises(ValueError, match="its index starts at 0"):  # a fresh RangeIndex is not the next rows
+        model.predict(whole[150:].reset_index(drop=True))
+    said = model.predict(whole[155:], continues=True)  # said so: as its values alone are
+    np.testing.assert_array_equal(said, model.predict(whole[155:].to_numpy()))
+    years = pd.Series(series.series[:150], index=np.arange(1850, 2000) * 2)  # a step of 2
+    stepped = WindowForecaster(**FAST).fit(years)
+    assert stepped.predict(pd.Series(series.valid, index=np.arange(2000, 2050) * 2)).shape == (50,)
+    with pytest.raises(ValueError, match="start at 4000"):
+        stepped.predict(pd.Series(series.valid, index=np.arange(2001, 2051) * 2))
+    irregular = WindowForecaster(**FAST).fit(pd.Series(series.series[:150], index=np.r_[0:149, 500]))
+    assert irregular.predict(pd.Series(series.valid, index=np.arange(600, 650))).shape == (50,)  # any later label
+    with pytest.raises(ValueError, match="start after 500"):
+        irregular.predict(pd.Series(series.valid, index=np.arange(400, 450)))
+
+
+def test_a_gapped_test_fold_of_an_integer_index_is_scored_from_its_own_rows(series):
+    # TimeSeriesSplit(gap=5): the test fold does not follow the training one; its score is of the one-step
+    # predictions from its own rows (as with dates), not of predictions that pretend it follows.
+    whole = pd.Series(series.series)
+    model = WindowForecaster(**FAST).fit(whole[:150])
+    fold = whole[155:]
+    expected = -np.nanmean(np.abs(fold.to_numpy() - model.predict_in_sample(fold)))
+    assert neg_mean_absolute_error(model, fold) == pytest.approx(expected, rel=1e-6)
+    pretended = -np.mean(np.abs(fold.to_numpy() - model.predict(fold, continues=True)))
+    assert neg_mean_absolute_error(model, fold) != pytest.approx(pretended, rel=1e-3)
+
+
 def test_y_given_is_predicted_from_x_windows(series):
     X = np.c_[series.series, np.sin(np.arange(len(series.series)))]
     model = WindowForecaster(**FAST).fit(X[:150], series.series[:150])

@@ -397,3 +397,44 @@ def test_a_series_in_a_named_time_zone_loads_in_that_zone_and_forecasts_across_d
         path = model.save(tmp_path / "offset.skhyper")
         assert document(path)["format_version"] == 2
         pd.testing.assert_series_equal(skhyper.load(path).forecast(3), model.forecast(3))
+
+
+def test_a_series_with_an_integer_index_keeps_which_rows_follow_it(tmp_path, monkeypatch):
+    # its last label and step (format version 8): a loaded forecaster still refuses rows after a gap
+    series = pd.Series(noisy(60), index=pd.RangeIndex(1900, 1960))
+    model = WindowForecaster(window_size=5, interval_horizon=2, conformal_windows=10, **SMALL).fit(series[:50])
+    assert list(model.forecast(2, level=80).index) == [1950, 1951]  # the labels after the training ones
+    path = model.save(tmp_path / "years.skhyper")
+    assert document(path)["format_version"] == 8
+    loaded = skhyper.load(path)
+    np.testing.assert_array_equal(loaded.predict(series[50:]), model.predict(series[50:]))
+    pd.testing.assert_frame_equal(loaded.forecast(2, level=80), model.forecast(2, level=80))
+    with pytest.raises(ValueError, match="its index starts at 1952; the training series' ended at 1949"):
+        loaded.predict(series[52:])
+    assert document(model.fit(series[:50].to_numpy()).save(tmp_path / "array.skhyper"))["format_version"] == 3  # intervals
+    from saved_files import with_document
+
+    def edit(labels=None, **top):
+        def change(doc):
+            doc["state"]["_training_labels"] = {**doc["state"]["_training_labels"], **(labels or {})}
+            doc.update(top)
+            return doc
+        return change
+
+    for change, match in [(edit({"last": "1949"}), "_training_labels must be"),
+                          (edit({"last": 2**64}), "_training_labels must be"),
+                          (edit({"step": 0}), "not a step forward"),
+                          (edit({"step": True}), "_training_labels must be"),
+                          (edit({"first": 1}), "_training_labels must be"),
+                          (edit(format_version=7), "unknown fitted attributes")]:  # fmt: skip
+        refused(with_document(path, tmp_path / "bad.skhyper", change), match)
+
+    def beside_dates(doc):
+        doc["state"]["_training_index"] = {"kind": "timestamp", "last": "2020-01-01 00:00:00", "freq": "D"}
+        return doc
+
+    refused(with_document(path, tmp_path / "dated.skhyper", beside_dates), "beside a time index")
+    from skhyper import persistence
+
+    monkeypatch.setattr(persistence, "FORMAT_VERSION", 7)  # what releases before version 8 read
+    refused(path, "format version 8")

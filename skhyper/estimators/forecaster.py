@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from .._compat import Interval, StrOptions, check_feature_names
-from .._time_index import time_index_summary, with_future_index
+from .._time_index import follows_labels, label_summary, time_index_summary, with_future_index
 from ..panel import ID, is_panel
 from ..seasonality import seasonal_indices
 from ..windows import Series, as_series, lagged_rows, sliding_windows, target_values
@@ -634,6 +634,7 @@ class WindowForecaster(
                 " column as a known covariate if it must be an input)."
             )
         names = self._covariate_names() if reset else self._covariates_for_continuation()
+        labels = label_summary(getattr(X, "index", None))  # an integer index: the series' time steps
         X, covariates = self._series_and_covariates(X, "X", names)
         series = as_series(X, "X")
         target = series if y is None else as_series(y, "y")
@@ -724,6 +725,7 @@ class WindowForecaster(
         self._training_head = given[: self.lags_[0]].copy()
         self._training_length = len(given)
         self._training_index = time_index_summary(series.index)
+        self._training_labels = labels
         if self.checkpoint is not None:  # a zone the file cannot name fails now, not at the first checkpoint
             from ..persistence import check_index_savable
 
@@ -878,14 +880,13 @@ class WindowForecaster(
         series = as_series(X, "X")
         self._check_columns(X, series)
         if continues is None:
-            continues = self._continues_training(series)
+            continues = self._continues_training(series, index)
         lookback = self.lags_[0] + self._difference_lag()
         if not continues:
             raise ValueError(
                 f"The first {lookback} rows of X have no window of the {lookback} rows"
                 f" before them{self._fitted_window()}: X does not continue the"
-                " series fit saw (it starts where the training series started, or its"
-                " time index does not follow the training one). Predict on rows that"
+                f" series fit saw ({self._why_not_continuing(index)}). Predict on rows that"
                 " follow the training series (continues=True), or pass the earlier rows"
                 f" too and keep the predictions from row {lookback} on."
             )
@@ -1043,8 +1044,9 @@ class WindowForecaster(
             ``panel_ids_``), as statsforecast's ``forecast`` returns.  With
             ``level``, a DataFrame: on one series the columns ``forecast``,
             ``lo-95``, ``lo-80``, ``hi-80``, ``hi-95`` (indexed by the
-            timestamps, or without a time index by the row positions after
-            the training series', as skforecast continues a RangeIndex); on a
+            timestamps, or without a time index by the labels after a
+            regular integer index's, as skforecast continues a RangeIndex,
+            or else the row positions after the training series'); on a
             panel ``WindowForecaster-lo-95``, ... added (statsforecast's
             names, lowest bound to highest as its AutoETS).
 
@@ -1099,8 +1101,10 @@ class WindowForecaster(
         point = with_future_index(point, self._training_index, None)
         if isinstance(point, pd.Series):
             frame = point.to_frame("forecast")
-        else:  # no time index: the positions after the training rows (as skforecast continues a RangeIndex)
-            frame = pd.DataFrame({"forecast": point}, index=pd.RangeIndex(self._end(), self._end() + steps))
+        else:  # no time index: the labels after an integer index's (as skforecast continues a RangeIndex), else positions
+            labels = getattr(self, "_training_labels", None)
+            first, step = (labels["last"] + labels["step"], labels["step"]) if labels and labels["step"] else (self._end(), 1)
+            frame = pd.DataFrame({"forecast": point}, index=pd.RangeIndex(first, first + step * steps, step))
         return bound_columns(frame, "", bounds)
 
     def _forecast_values(self, context, end, steps, covariates=None):
@@ -1141,9 +1145,15 @@ class WindowForecaster(
     def _n_targets(self):
         return width(self)
 
-    def _continues_training(self, series):
-        """Whether ``series`` starts right after the training series ends."""
+    def _continues_training(self, series, index=None):
+        """Whether ``series`` starts right after the training series ends:
+        by its time index, else by the integer ``index`` of the ``X`` it
+        came from where the training series had one too (the labels of its
+        rows: a test fold's), else by its values."""
         summary = self._training_index
+        follows = follows_labels(getattr(self, "_training_labels", None), index)
+        if follows is not None and series.index is None:
+            return follows
         if summary is not None and series.index is not None:
             if summary["next"] is not None:  # a regular index: the very next step
                 return series.index[0] == summary["next"]
@@ -1152,5 +1162,14 @@ class WindowForecaster(
         n = min(len(series), len(head))  # a short X may still be the training start
         starts_like_training = np.array_equal(series.values[:n], head[:n])
         return not starts_like_training
+
+    def _why_not_continuing(self, index):
+        """What says an ``X`` (with ``index``) does not follow the training series."""
+        labels = getattr(self, "_training_labels", None)
+        if follows_labels(labels, index) is False:
+            after = f"at {labels['last'] + labels['step']}" if labels["step"] else f"after {labels['last']}"
+            return (f"its index starts at {index[0]}; the training series' ended at {labels['last']}, so the rows"
+                    f" that follow it start {after}")  # fmt: skip
+        return "it starts where the training series started, or its time index does not follow the training one"
 
 

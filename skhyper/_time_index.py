@@ -45,7 +45,7 @@ def label_summary(index):
     RangeIndex, or years as numbers): the time steps of a series without
     dates, as skforecast and sktime read them.  None for any other index,
     and for an unsorted or duplicated one, which is not a time axis."""
-    if index is None or isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or len(index) == 0:
+    if not isinstance(index, pd.Index) or isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or len(index) == 0:
         return None
     if not pd.api.types.is_integer_dtype(index.dtype) or not index.is_unique or not index.is_monotonic_increasing:
         return None
@@ -58,11 +58,26 @@ def label_summary(index):
     return {"last": labels[1], "step": step}
 
 
-def follows_labels(summary, index):
-    """Whether the integer ``index`` starts right after the labels
-    ``summary`` describes (the next step; any later label when they had no
-    regular step), or None when either is not an integer time axis."""
-    if summary is None or label_summary(index) is None:
+def steps_between(summary, labels, first):
+    """How many time steps lie between the end of a training series and
+    ``first``, the first time of rows that come after it: 0 when they
+    follow it right away, ``k`` after a gap of ``k`` steps on a regular axis
+    (``summary``: dates with a frequency, see :func:`time_index_summary`;
+    ``labels``: integer labels with a step, see :func:`label_summary`; any
+    later time on an irregular one counts as following it).  None when
+    ``first`` is not after the end, or falls between two steps."""
+    if labels is not None:
+        distance = int(first) - labels["last"]
+        if distance <= 0:
+            return None
+        if not labels["step"]:
+            return 0
+        return distance // labels["step"] - 1 if distance % labels["step"] == 0 else None
+    if first <= summary["last"]:
         return None
-    first = int(index[0])
-    return first == summary["last"] + summary["step"] if summary["step"] else first > summary["last"]
+    if summary["next"] is None:
+        return 0
+    if isinstance(first, pd.Period):
+        return (first - summary["next"]).n if first.freq == summary["next"].freq else None
+    between = pd.date_range(start=summary["next"], end=first, freq=summary["freq"])
+    return len(between) - 1 if len(between) and between[-1] == first else None

@@ -117,14 +117,15 @@ def _in_sample(estimator, panel):
 def _series_in_sample(estimator, X, y):
     """Whether ``X`` is the start of the one series the forecaster was fit
     on (a search's train fold, which ``predict`` refuses as not continuing
-    it), rather than rows after it."""
+    it), rather than rows after it (right after it or after a gap, which
+    ``predict`` forecasts through)."""
     model = _fitted_model(estimator)
     if y is not None or getattr(model, "panel_", False) or not hasattr(model, "_continues_training"):
         return False
     try:
         given = _final_input(estimator, X)
         series = as_series(model._series_and_covariates(given, "X", model._fitted_covariates())[0], "X")
-        return not model._continues_training(series, getattr(given, "index", None))
+        return not model._continues_training(series, getattr(given, "index", None)) and model._starts_like_training(series)
     except (ValueError, TypeError):
         return False
 

@@ -67,34 +67,63 @@ def test_an_integer_index_says_which_rows_follow_the_training_series(series):
     model = WindowForecaster(**FAST).fit(whole[:150])
     following = model.predict(whole[150:])
     np.testing.assert_allclose(following, model.predict(series.valid), rtol=1e-12)  # as the array continues
-    with pytest.raises(ValueError, match="its index starts at 1155; the training series' ended at 1149, so the rows"
-                                         " that follow it start at 1150"):  # fmt: skip
-        model.predict(whole[155:])
-    with pytest.raises(ValueError, match="its index starts at 0"):  # a fresh RangeIndex is not the next rows
+    # after a gap of 5 steps: the first rows' windows reach into the gap, which is forecast from the end
+    bridged = model.predict(np.r_[model.forecast(5), series.series[155:]], continues=True)[5:]
+    np.testing.assert_allclose(model.predict(whole[155:]), bridged, rtol=1e-12)
+    assert not np.allclose(model.predict(whole[155:]), model.predict(whole[155:], continues=True))
+    seasonal = WindowForecaster(**FAST, seasonal_period=50, deseasonalize="additive").fit(whole[:150])
+    bridged_seasonal = seasonal.predict(np.r_[seasonal.forecast(5), series.series[155:]], continues=True)[5:]
+    np.testing.assert_allclose(seasonal.predict(whole[155:]), bridged_seasonal, rtol=1e-12)  # in the season's phase
+    dated = WindowForecaster(**FAST).fit(pd.Series(series.series[:150], index=pd.date_range("2020-01-01", periods=150)))
+    np.testing.assert_allclose(dated.predict(pd.Series(series.series[155:], index=pd.date_range("2020-06-04", periods=45))),
+                               bridged, rtol=1e-12)  # the same with dates  # fmt: skip
+    with pytest.raises(ValueError, match="its index starts at 0; the training series' ended at 1149, so the rows"
+                                         " that follow it start at 1150"):  # a fresh RangeIndex is not the next rows  # fmt: skip
         model.predict(whole[150:].reset_index(drop=True))
-    said = model.predict(whole[155:], continues=True)  # said so: as its values alone are
-    np.testing.assert_array_equal(said, model.predict(whole[155:].to_numpy()))
+    with pytest.raises(ValueError, match="its index starts at 1140"):  # overlapping the training rows
+        model.predict(whole[140:])
+    with pytest.raises(ValueError, match="X starts 5 steps after the end of the training series .* intervals are"):
+        WindowForecaster(**FAST, interval_horizon=1, conformal_windows=20).fit(whole[:150]).predict(whole[155:], level=80)
+    frame = pd.DataFrame({"y": series.series, "c": np.arange(200.0) % 7}, index=whole.index)
+    with pytest.raises(ValueError, match="X starts 5 steps after .* from known covariates, which those steps lack"):
+        WindowForecaster(**FAST, known_covariates=["c"]).fit(frame[:150]).predict(frame[155:])
+    covariates = WindowForecaster(**FAST, known_covariates=["c"]).fit(frame[:150])
+    np.testing.assert_array_equal(covariates.forecast(3, X_df=frame[["c"]][150:153]),
+                                  covariates.forecast(3, X_df=frame[["c"]][150:153].reset_index(drop=True)))  # fmt: skip
+    with pytest.raises(ValueError, match=r"X_df's index runs from 1140 to 1142, not over the 3 steps after the training"
+                                         r" series \(1150 to 1152\)"):  # fmt: skip
+        covariates.forecast(3, X_df=frame[["c"]][140:143])
+    with pytest.raises(ValueError, match="from windows of X's rows"):
+        WindowForecaster(**FAST).fit(frame[["c"]][:150], whole[:150]).predict(frame[["c"]][155:])
     years = pd.Series(series.series[:150], index=np.arange(1850, 2000) * 2)  # a step of 2
     stepped = WindowForecaster(**FAST).fit(years)
     assert stepped.predict(pd.Series(series.valid, index=np.arange(2000, 2050) * 2)).shape == (50,)
-    with pytest.raises(ValueError, match="start at 4000"):
-        stepped.predict(pd.Series(series.valid, index=np.arange(2001, 2051) * 2))
+    with pytest.raises(ValueError, match="start at 4000"):  # between two steps
+        stepped.predict(pd.Series(series.valid, index=np.arange(2000, 2050) * 2 + 1))
     irregular = WindowForecaster(**FAST).fit(pd.Series(series.series[:150], index=np.r_[0:149, 500]))
     assert irregular.predict(pd.Series(series.valid, index=np.arange(600, 650))).shape == (50,)  # any later label
     with pytest.raises(ValueError, match="start after 500"):
         irregular.predict(pd.Series(series.valid, index=np.arange(400, 450)))
 
 
-def test_a_gapped_test_fold_of_an_integer_index_is_scored_from_its_own_rows(series):
-    # TimeSeriesSplit(gap=5): the test fold does not follow the training one; its score is of the one-step
-    # predictions from its own rows (as with dates), not of predictions that pretend it follows.
+def test_a_gapped_test_fold_is_scored_by_the_predictions_through_the_gap(series):
+    # TimeSeriesSplit(gap=5): the test fold starts 5 steps after the training one; every scorer, the default
+    # score() too, scores predict's values (through the forecast gap), not predictions that pretend it follows.
+    from sklearn.metrics import r2_score
+    from sklearn.model_selection import cross_val_score
+
     whole = pd.Series(series.series)
     model = WindowForecaster(**FAST).fit(whole[:150])
     fold = whole[155:]
-    expected = -np.nanmean(np.abs(fold.to_numpy() - model.predict_in_sample(fold)))
-    assert neg_mean_absolute_error(model, fold) == pytest.approx(expected, rel=1e-6)
+    assert neg_mean_absolute_error(model, fold) == pytest.approx(-np.mean(np.abs(fold - model.predict(fold))))
     pretended = -np.mean(np.abs(fold.to_numpy() - model.predict(fold, continues=True)))
     assert neg_mean_absolute_error(model, fold) != pytest.approx(pretended, rel=1e-3)
+    assert model.score(fold) == pytest.approx(r2_score(fold, model.predict(fold)))
+    with pytest.raises(ValueError, match="its index starts at 0"):  # a fresh RangeIndex: not scored in-sample
+        neg_mean_absolute_error(model, fold.reset_index(drop=True))
+    scores = cross_val_score(WindowForecaster(**FAST), whole, cv=TimeSeriesSplit(3, gap=5, test_size=3),
+                             scoring=neg_mean_absolute_error, error_score="raise")  # folds shorter than a window  # fmt: skip
+    assert np.isfinite(scores).all()
 
 
 def test_y_given_is_predicted_from_x_windows(series):

@@ -419,6 +419,16 @@ class KnownCovariates:
                     f" after the training series ({expected[0]} to {expected[-1]}): give the covariates of"
                     " those steps, in order."
                 )
+        labels = getattr(self, "_training_labels", None)
+        if labels is not None and labels["step"] and _labelled(X_df.index):  # (a fresh RangeIndex says nothing)
+            expected = pd.RangeIndex(labels["last"] + labels["step"], labels["last"] + labels["step"] * (steps + 1),
+                                     labels["step"])  # fmt: skip
+            if not X_df.index.equals(expected):
+                raise ValueError(
+                    f"X_df's index runs from {X_df.index[0]} to {X_df.index[-1]}, not over the {steps} steps after"
+                    f" the training series ({expected[0]} to {expected[-1]}): give the covariates of those steps, in"
+                    " order (or with a fresh RangeIndex)."
+                )
         values = _covariate_values(X_df, names, "X_df")
         _check_finite(values, names, "X_df", X_df.index)
         return values
@@ -599,6 +609,13 @@ def _steps_after(summary, steps):
     if isinstance(start, pd.Period):
         return pd.period_range(start=start, periods=steps, freq=summary["freq"])
     return pd.date_range(start=start, periods=steps, freq=summary["freq"])
+
+
+def _labelled(index):
+    """Whether ``index`` holds integer labels other than a fresh RangeIndex's 0, 1, ..."""
+    if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or not pd.api.types.is_integer_dtype(index.dtype):
+        return False
+    return not index.equals(pd.RangeIndex(len(index)))
 
 
 def _same_steps(index, expected):

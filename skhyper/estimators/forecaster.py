@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from .._compat import Interval, StrOptions, check_feature_names
-from .._time_index import follows_labels, label_summary, time_index_summary, with_future_index
+from .._time_index import label_summary, steps_between, time_index_summary, with_future_index
 from ..panel import ID, is_panel
 from ..seasonality import seasonal_indices
 from ..windows import Series, as_series, lagged_rows, sliding_windows, target_values
@@ -634,7 +634,7 @@ class WindowForecaster(
                 " column as a known covariate if it must be an input)."
             )
         names = self._covariate_names() if reset else self._covariates_for_continuation()
-        labels = label_summary(getattr(X, "index", None))  # an integer index: the series' time steps
+        labels = label_summary(X.index if isinstance(X, (pd.Series, pd.DataFrame)) else None)  # integers: time steps
         X, covariates = self._series_and_covariates(X, "X", names)
         series = as_series(X, "X")
         target = series if y is None else as_series(y, "y")
@@ -847,7 +847,11 @@ class WindowForecaster(
             The series to predict, laid out as in ``fit``.
         continues : bool or None, default=None
             Whether ``X`` starts right after the series ``fit`` saw.  None
-            decides: with time indexes, by the timestamps; with arrays, ``X``
+            decides: with time indexes, by the timestamps, and with a pandas
+            integer index after a fit on one, by its labels (rows that start
+            some steps after the training end, a ``TimeSeriesSplit(gap=...)``
+            test fold, are predicted through those steps' forecasts; rows
+            that start at or before the end raise); with arrays, ``X``
             continues unless it starts with the rows the training series
             started with (an in-sample prediction).  Pass False for an
             unrelated series: its first rows then have no window, and
@@ -879,10 +883,9 @@ class WindowForecaster(
         X, covariates = self._series_and_covariates(X, "X", self._fitted_covariates())
         series = as_series(X, "X")
         self._check_columns(X, series)
-        if continues is None:
-            continues = self._continues_training(series, index)
+        gap = self._steps_after_training(series, index) if continues is None else (0 if continues else None)
         lookback = self.lags_[0] + self._difference_lag()
-        if not continues:
+        if gap is None:
             raise ValueError(
                 f"The first {lookback} rows of X have no window of the {lookback} rows"
                 f" before them{self._fitted_window()}: X does not continue the"
@@ -890,10 +893,14 @@ class WindowForecaster(
                 " follow the training series (continues=True), or pass the earlier rows"
                 f" too and keep the predictions from row {lookback} on."
             )
-        values = np.concatenate([self.context_, series.values])
+        context, first_row = self.context_, self._end() - len(self.context_)
+        if gap:  # the steps between the training end and X: forecast, as a forecast from the end would
+            context = np.concatenate([context, self._bridge(gap, index, levels)])[-len(context) :]
+            first_row += gap
+        values = np.concatenate([context, series.values])
         if covariates is not None:
             covariates = np.concatenate([self.covariate_context_, covariates])
-        predictions = self._one_step(values, len(series), self._end() - len(self.context_), covariates)
+        predictions = self._one_step(values, len(series), first_row, covariates)
         if levels is not None:
             point = predictions[:, :1]
             bounds = self._interval_bounds(
@@ -1103,7 +1110,8 @@ class WindowForecaster(
             frame = point.to_frame("forecast")
         else:  # no time index: the labels after an integer index's (as skforecast continues a RangeIndex), else positions
             labels = getattr(self, "_training_labels", None)
-            first, step = (labels["last"] + labels["step"], labels["step"]) if labels and labels["step"] else (self._end(), 1)
+            step = (labels["step"] or 1) if labels else 1  # (irregular labels: counted on from the last one)
+            first = labels["last"] + step if labels else self._end()
             frame = pd.DataFrame({"forecast": point}, index=pd.RangeIndex(first, first + step * steps, step))
         return bound_columns(frame, "", bounds)
 
@@ -1146,27 +1154,53 @@ class WindowForecaster(
         return width(self)
 
     def _continues_training(self, series, index=None):
-        """Whether ``series`` starts right after the training series ends:
+        """Whether ``series`` (from an ``X`` with ``index``) lies after the
+        training series, right after it or after a gap (see
+        :meth:`_steps_after_training`)."""
+        return self._steps_after_training(series, index) is not None
+
+    def _steps_after_training(self, series, index=None):
+        """How many steps after the training series' end ``series`` starts
+        (0: right after it; a test fold of ``TimeSeriesSplit(gap=k)``: k),
         by its time index, else by the integer ``index`` of the ``X`` it
         came from where the training series had one too (the labels of its
-        rows: a test fold's), else by its values."""
-        summary = self._training_index
-        follows = follows_labels(getattr(self, "_training_labels", None), index)
-        if follows is not None and series.index is None:
-            return follows
-        if summary is not None and series.index is not None:
-            if summary["next"] is not None:  # a regular index: the very next step
-                return series.index[0] == summary["next"]
-            return series.index[0] > summary["last"]  # irregular: any later time
+        rows), else by its values (an array starting with the training rows
+        is the training series).  None when it does not lie after the end."""
+        labels = getattr(self, "_training_labels", None)
+        if labels is not None and series.index is None and label_summary(index) is not None:
+            return steps_between(None, labels, index[0])
+        if self._training_index is not None and series.index is not None:
+            try:
+                return steps_between(self._training_index, None, series.index[0])
+            except (TypeError, ValueError):  # dates against periods, or zones against none: not the same axis
+                return None
+        return None if self._starts_like_training(series) else 0
+
+    def _starts_like_training(self, series):
+        """Whether ``series`` starts with the values the training series
+        started with (a search's train fold)."""
         head = self._training_head
         n = min(len(series), len(head))  # a short X may still be the training start
-        starts_like_training = np.array_equal(series.values[:n], head[:n])
-        return not starts_like_training
+        return np.array_equal(series.values[:n], head[:n])
+
+    def _bridge(self, gap, index, levels):
+        """The forecasts of the ``gap`` steps between the training series'
+        end and the rows of an ``X`` (with ``index``) that start after them,
+        which the first rows' windows reach back into."""
+        where = f"X starts {gap} step{'s' * (gap > 1)} after the end of the training series (its index starts at {index[0]})"
+        if levels is not None:
+            raise ValueError(f"{where}: intervals are calibrated for rows that follow it right away. Pass the rows"
+                             " between too, or predict without level.")  # fmt: skip
+        if not self.forecasts_itself_ or self._fitted_covariates():
+            needs = "windows of X's rows" if not self.forecasts_itself_ else "known covariates"
+            raise ValueError(f"{where}, and the forecaster predicts from {needs}, which those steps lack: pass the"
+                             " rows between too, and keep the predictions of the rows you want.")  # fmt: skip
+        return self._forecast_values(self.context_, self._end(), gap)
 
     def _why_not_continuing(self, index):
         """What says an ``X`` (with ``index``) does not follow the training series."""
         labels = getattr(self, "_training_labels", None)
-        if follows_labels(labels, index) is False:
+        if labels is not None and label_summary(index) is not None:
             after = f"at {labels['last'] + labels['step']}" if labels["step"] else f"after {labels['last']}"
             return (f"its index starts at {index[0]}; the training series' ended at {labels['last']}, so the rows"
                     f" that follow it start {after}")  # fmt: skip

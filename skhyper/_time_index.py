@@ -2,6 +2,7 @@
 
 import warnings
 
+import numpy as np
 import pandas as pd
 
 
@@ -43,19 +44,21 @@ def with_future_index(values, summary, names):
 def label_summary(index):
     """The last label and the step of an integer index (pandas' default
     RangeIndex, or years as numbers): the time steps of a series without
-    dates, as skforecast and sktime read them.  None for any other index,
-    and for an unsorted or duplicated one, which is not a time axis."""
+    dates, as skforecast and sktime read them; the step is the most common
+    one between its labels (a missing label is a missing row), None for a
+    single label.  None for any other index, and for an unsorted or
+    duplicated one, which is not a time axis."""
     if not isinstance(index, pd.Index) or isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or len(index) == 0:
         return None
     if not pd.api.types.is_integer_dtype(index.dtype) or not index.is_unique or not index.is_monotonic_increasing:
         return None
-    labels = [int(label) for label in (index[0], index[-1])]
     step = None
-    if len(index) > 1:
-        first_step = int(index[1]) - labels[0]
-        if isinstance(index, pd.RangeIndex) or (pd.Series(index).diff().iloc[1:] == first_step).all():
-            step = first_step
-    return {"last": labels[1], "step": step}
+    if isinstance(index, pd.RangeIndex):
+        step = index.step
+    elif len(index) > 1:  # the most common step (the smallest of equals): a missing label is a missing row
+        steps, counts = np.unique(np.diff(index.to_numpy()), return_counts=True)
+        step = int(steps[np.argmax(counts)])
+    return {"last": int(index[-1]), "step": step}
 
 
 def steps_between(summary, labels, first):

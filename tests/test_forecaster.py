@@ -100,9 +100,11 @@ def test_an_integer_index_says_which_rows_follow_the_training_series(series):
     assert stepped.predict(pd.Series(series.valid, index=np.arange(2000, 2050) * 2)).shape == (50,)
     with pytest.raises(ValueError, match="start at 4000"):  # between two steps
         stepped.predict(pd.Series(series.valid, index=np.arange(2000, 2050) * 2 + 1))
+    missing = pd.Series(series.series[:150], index=np.r_[0:100, 101:151])  # label 100 missing: the step is still 1
+    assert WindowForecaster(**FAST).fit(missing)._training_labels == {"last": 150, "step": 1}
     irregular = WindowForecaster(**FAST).fit(pd.Series(series.series[:150], index=np.r_[0:149, 500]))
-    assert irregular.predict(pd.Series(series.valid, index=np.arange(600, 650))).shape == (50,)  # any later label
-    with pytest.raises(ValueError, match="start after 500"):
+    assert irregular.predict(pd.Series(series.valid, index=np.arange(501, 551))).shape == (50,)
+    with pytest.raises(ValueError, match="start at 501"):
         irregular.predict(pd.Series(series.valid, index=np.arange(400, 450)))
 
 
@@ -121,6 +123,9 @@ def test_a_gapped_test_fold_is_scored_by_the_predictions_through_the_gap(series)
     assert model.score(fold) == pytest.approx(r2_score(fold, model.predict(fold)))
     with pytest.raises(ValueError, match="its index starts at 0"):  # a fresh RangeIndex: not scored in-sample
         neg_mean_absolute_error(model, fold.reset_index(drop=True))
+    train = whole[:150]  # a train fold: scored in-sample by score() as by the scorers (predict refuses it)
+    in_sample = model.predict_in_sample(train).to_numpy()
+    assert model.score(train) == pytest.approx(r2_score(train[5:], in_sample[5:]))
     scores = cross_val_score(WindowForecaster(**FAST), whole, cv=TimeSeriesSplit(3, gap=5, test_size=3),
                              scoring=neg_mean_absolute_error, error_score="raise")  # folds shorter than a window  # fmt: skip
     assert np.isfinite(scores).all()

@@ -1001,7 +1001,10 @@ class WindowForecaster(
             long DataFrame whose rows follow each series' end, with its
             ``y``: R² of their forecasts.
         y : array-like, default=None
-            True values; None scores ``X`` itself.
+            True values; None scores ``X`` itself.  An ``X`` that starts
+            with the training series' rows (a search's train fold) is
+            scored by its in-sample predictions (:meth:`predict_in_sample`,
+            from its first row with a window on), as skhyper's scorers do.
         sample_weight : array-like of shape (n_steps,), default=None
             Per-row weights (one series only).
 
@@ -1012,7 +1015,15 @@ class WindowForecaster(
         """
         if getattr(self, "panel_", False):
             return self._panel_score(X)
-        y_true = target_values(self, self._series_and_covariates(X, "X", self._fitted_covariates())[0], y)
+        given = self._series_and_covariates(X, "X", self._fitted_covariates())[0]
+        y_true = target_values(self, given, y)
+        series = as_series(given, "X")
+        index = X.index if isinstance(X, (pd.Series, pd.DataFrame)) else None
+        if y is None and not self._continues_training(series, index) and self._starts_like_training(series):
+            predicted = np.asarray(self.predict_in_sample(X), dtype=np.float64)
+            rows = ~np.isnan(predicted.reshape(len(predicted), -1)).any(axis=1)
+            weights = None if sample_weight is None else np.asarray(sample_weight)[rows]
+            return r2_score(np.asarray(y_true)[rows], predicted[rows], sample_weight=weights)
         return r2_score(y_true, self.predict(X), sample_weight=sample_weight)
 
     def forecast(self, steps, level=None, X_df=None):

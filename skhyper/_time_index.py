@@ -80,7 +80,12 @@ def steps_between(summary, labels, first):
         return None
     if summary["next"] is None:
         return 0
-    if isinstance(first, pd.Period):
-        return (first - summary["next"]).n if first.freq == summary["next"].freq else None
+    if isinstance(first, pd.Period):  # (in steps of the frequency: "2M" steps two months)
+        if first.freq != summary["next"].freq:
+            return None
+        units, multiple = (first - summary["next"]).n, summary["freq"].n
+        return units // multiple if units % multiple == 0 else None
+    if first.tz is not None and summary["next"].tz is not None:  # the same instants in another zone
+        first = first.tz_convert(summary["next"].tz)
     between = pd.date_range(start=summary["next"], end=first, freq=summary["freq"])
     return len(between) - 1 if len(between) and between[-1] == first else None

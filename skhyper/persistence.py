@@ -688,7 +688,8 @@ def _state(path, document, archive):
     known += ["panel_level_rows_"] if panel and document["format_version"] >= 5 else []
     known += ["interval_scale_"] if name == "WindowForecaster" else []
     known += [n for n in JSON_ATTRIBUTES if document["format_version"] >= 6 or n not in EFFECT_ATTRIBUTES] if covariates else []
-    raw = {"_training_index", "seed_states"} | ({"_training_labels"} if document["format_version"] >= _LABELS_VERSION else set())
+    labels = document["format_version"] >= _LABELS_VERSION and name == "WindowForecaster"
+    raw = {"_training_index", "seed_states"} | ({"_training_labels"} if labels else set())
     unknown = set(stored) - set(known) - {"target_shape_tail"} - raw
     if unknown:
         raise LoadError(f"{path}: damaged skhyper file: unknown fitted attributes {sorted(unknown)[:3]}.")

@@ -77,6 +77,15 @@ def test_an_integer_index_says_which_rows_follow_the_training_series(series):
     dated = WindowForecaster(**FAST).fit(pd.Series(series.series[:150], index=pd.date_range("2020-01-01", periods=150)))
     np.testing.assert_allclose(dated.predict(pd.Series(series.series[155:], index=pd.date_range("2020-06-04", periods=45))),
                                bridged, rtol=1e-12)  # the same with dates  # fmt: skip
+    periods = pd.Series(series.series, index=pd.period_range("2000-01", periods=200, freq="2M"))  # steps of 2 months
+    by_periods = WindowForecaster(**FAST).fit(periods[:150])
+    np.testing.assert_allclose(by_periods.predict(periods[155:]), bridged, rtol=1e-12)  # 5 steps, not 10 months
+    with pytest.raises(ValueError, match="does not continue"):  # a month after a step: between two steps
+        later = pd.Period(periods.index[155].start_time + pd.DateOffset(months=1), freq="2M")
+        by_periods.predict(pd.Series(series.series[155:], index=pd.period_range(later, periods=45, freq="2M")))
+    zoned = pd.Series(series.series, index=pd.date_range("2020-01-01", periods=200, tz="US/Eastern"))
+    by_zone = WindowForecaster(**FAST).fit(zoned[:150])
+    np.testing.assert_allclose(by_zone.predict(zoned[155:].tz_convert("UTC")), bridged, rtol=1e-12)  # the same instants
     with pytest.raises(ValueError, match="its index starts at 0; the training series' ended at 1149, so the rows"
                                          " that follow it start at 1150"):  # a fresh RangeIndex is not the next rows  # fmt: skip
         model.predict(whole[150:].reset_index(drop=True))

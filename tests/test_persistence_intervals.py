@@ -435,6 +435,13 @@ def test_a_series_with_an_integer_index_keeps_which_rows_follow_it(tmp_path, mon
         return doc
 
     refused(with_document(path, tmp_path / "dated.skhyper", beside_dates), "beside a time index")
+    regressor = KerasMLPRegressor(**SMALL).fit(np.c_[noisy(40)], noisy(40, seed=1)).save(tmp_path / "r.skhyper")
+
+    def labelled(doc):
+        doc["state"]["_training_labels"], doc["format_version"] = {"last": 1, "step": 1}, 8
+        return doc
+
+    refused(with_document(regressor, tmp_path / "rl.skhyper", labelled), "unknown fitted attributes")  # a forecaster's
     from skhyper import persistence
 
     monkeypatch.setattr(persistence, "FORMAT_VERSION", 7)  # what releases before version 8 read

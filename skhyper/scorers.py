@@ -120,12 +120,12 @@ def _series_in_sample(estimator, X, y):
     it), rather than rows after it (right after it or after a gap, which
     ``predict`` forecasts through)."""
     model = _fitted_model(estimator)
-    if y is not None or getattr(model, "panel_", False) or not hasattr(model, "_continues_training"):
+    if y is not None or getattr(model, "panel_", False) or not hasattr(model, "_is_train_fold"):
         return False
     try:
         given = _final_input(estimator, X)
         series = as_series(model._series_and_covariates(given, "X", model._fitted_covariates())[0], "X")
-        return not model._continues_training(series, getattr(given, "index", None)) and model._starts_like_training(series)
+        return model._is_train_fold(series, getattr(given, "index", None))
     except (ValueError, TypeError):
         return False
 

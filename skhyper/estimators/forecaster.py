@@ -1019,7 +1019,7 @@ class WindowForecaster(
         y_true = target_values(self, given, y)
         series = as_series(given, "X")
         index = X.index if isinstance(X, (pd.Series, pd.DataFrame)) else None
-        if y is None and not self._continues_training(series, index) and self._starts_like_training(series):
+        if y is None and self._is_train_fold(series, index):
             predicted = np.asarray(self.predict_in_sample(X), dtype=np.float64)
             rows = ~np.isnan(predicted.reshape(len(predicted), -1)).any(axis=1)
             weights = None if sample_weight is None else np.asarray(sample_weight)[rows]
@@ -1164,12 +1164,6 @@ class WindowForecaster(
     def _n_targets(self):
         return width(self)
 
-    def _continues_training(self, series, index=None):
-        """Whether ``series`` (from an ``X`` with ``index``) lies after the
-        training series, right after it or after a gap (see
-        :meth:`_steps_after_training`)."""
-        return self._steps_after_training(series, index) is not None
-
     def _steps_after_training(self, series, index=None):
         """How many steps after the training series' end ``series`` starts
         (0: right after it; a test fold of ``TimeSeriesSplit(gap=k)``: k),
@@ -1186,6 +1180,12 @@ class WindowForecaster(
             except (TypeError, ValueError):  # dates against periods, or zones against none: not the same axis
                 return None
         return None if self._starts_like_training(series) else 0
+
+    def _is_train_fold(self, series, index=None):
+        """Whether ``series`` (from an ``X`` with ``index``) is the training
+        series' start, not rows after it: a search's train fold, which
+        ``score`` and the scorers score by its in-sample predictions."""
+        return self._steps_after_training(series, index) is None and self._starts_like_training(series)
 
     def _starts_like_training(self, series):
         """Whether ``series`` starts with the values the training series

@@ -438,6 +438,8 @@ def _check_covariate_state(state, panel):
 
 def _check_forecaster(state):
     n_features = state["n_features_in_"]
+    if "mase_scale_" in state and state["mase_scale_"].shape != (1,):
+        raise ValueError(f"one series' mase_scale_ of {len(state['mase_scale_'])} values (one scale)")
     for name in ("input_mean_", "input_scale_"):
         if len(state[name]) != n_features:
             raise ValueError(f"{name} of {len(state[name])} values for {n_features} features")

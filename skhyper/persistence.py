@@ -92,12 +92,17 @@ from .windows import legacy_level_rows, level_rows_of
 __all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
 
 FORMAT = "skhyper-estimator"
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 
 #: The version of files of forecasters fit on one series with an integer
 #: index (``_training_labels``: the label its rows that follow start at),
 #: and no more: releases that read version 7 read the others.
 _LABELS_VERSION = 8
+
+#: The version of files of forecasters fit on one series that hold its MASE
+#: scale (``mase_scale_``, the scorers' in-sample naive MAE), and no more:
+#: releases that read version 8 read the others.
+_SERIES_SCALE_VERSION = 9
 
 #: The version of files whose panel forecaster's season is not its data's
 #: (its own ``mase_scale_`` in state.bin) or whose series' dates are in a
@@ -283,8 +288,11 @@ def save(estimator, path):
     level_rows = panel and estimator.panel_level_rows_ != legacy_level_rows(estimator.window_size_, estimator.seasonal_period_)
     zone = kind == "WindowForecaster" and not panel and _named_zone(getattr(estimator, "_training_index", None))
     labels = kind == "WindowForecaster" and not panel and getattr(estimator, "_training_labels", None) is not None
+    scale = kind == "WindowForecaster" and not panel and getattr(estimator, "mase_scale_", None) is not None
     version = _SERIES_VERSION
-    if labels:
+    if scale and estimator._has_network():
+        version = _SERIES_SCALE_VERSION
+    elif labels:
         version = _LABELS_VERSION
     elif zone or (panel and own_mase_scale(estimator)):
         version = _ZONE_AND_SCALE_VERSION
@@ -317,6 +325,8 @@ def save(estimator, path):
             state["_training_index"] = _encode_index_summary(estimator._training_index)
             if labels:
                 state["_training_labels"] = dict(estimator._training_labels)
+            if scale:
+                state["mase_scale_"] = encode(np.asarray(estimator.mase_scale_, dtype=np.float64))
         if intervals and not panel:  # a panel's is computed again at load
             state["interval_scale_"] = encode(float(estimator.interval_scale_))
         state.update({name: encode(value) for name, value in covariate_state.items()})
@@ -687,6 +697,8 @@ def _state(path, document, archive):
     known = STATE["base"] + STATE[name] + (["panel_", "n_windows_"] if panel else [])
     known += ["panel_level_rows_"] if panel and document["format_version"] >= 5 else []
     known += ["interval_scale_"] if name == "WindowForecaster" else []
+    scale = name == "WindowForecaster" and not panel and document["format_version"] >= _SERIES_SCALE_VERSION
+    known += ["mase_scale_"] if scale else []
     known += [n for n in JSON_ATTRIBUTES if document["format_version"] >= 6 or n not in EFFECT_ATTRIBUTES] if covariates else []
     labels = document["format_version"] >= _LABELS_VERSION and name == "WindowForecaster"
     raw = {"_training_index", "seed_states"} | ({"_training_labels"} if labels else set())
@@ -698,6 +710,9 @@ def _state(path, document, archive):
             f"{path}: damaged skhyper file: format version {document['format_version']} holds no intervals (version 3"
             " added them), and its fitted state holds interval_scale_."
         )
+    if scale and document["fitted"] and "mase_scale_" not in stored:
+        raise LoadError(f"{path}: damaged skhyper file: a forecaster of one series without its mase_scale_, which"
+                        f" files of version {_SERIES_SCALE_VERSION} or later hold.")  # fmt: skip
     if panel and (stored.get("panel_") is not True or "_training_index" in stored or "_training_labels" in stored):
         raise LoadError(f"{path}: damaged skhyper file: a panel section with a fitted state that is not a panel's.")
     # written without tags

@@ -8,7 +8,9 @@ scores the one-step forecasts of ``X`` itself.
 - ``neg_mean_absolute_error``: minus MAE;
 - ``neg_root_mean_squared_error``: minus RMSE;
 - ``neg_mean_absolute_scaled_error``: minus MASE, the MAE over the naive
-  forecast's MAE on the same rows (under 1 beats naive);
+  forecast's in-sample MAE on the forecaster's training series (at its
+  data's season; under 1 beats naive); for other estimators, over the naive
+  forecast's MAE on the scored rows;
 - ``neg_smape``: minus sMAPE (the M3 competition's, in %);
 - ``neg_mase``: minus MASE with each series' seasonal naive scale (panels;
   on one series, as ``neg_mean_absolute_scaled_error``);
@@ -226,12 +228,17 @@ def neg_root_mean_squared_error(estimator, X, y=None):
 
 
 def neg_mean_absolute_scaled_error(estimator, X, y=None):
-    """Minus MASE: the MAE over the MAE of the naive forecast on the same rows.
+    """Minus MASE: the MAE over the in-sample MAE of the naive forecast.
 
-    The naive forecast is the previous value; a MASE under 1 is better than
-    naive.  The first row, which has no previous value, is left out.  On a
-    panel, :func:`neg_mase`: each series over its own in-sample seasonal
-    naive MAE (differences across two series' rows are no naive forecast).
+    For a :class:`~skhyper.WindowForecaster` of one series, the scale is its
+    ``mase_scale_``: the MAE of the naive forecast on the series it was fit
+    on, at the season of its dates' frequency (12 for months, 4 for
+    quarters; the previous value without dates), as Hyndman and Koehler
+    define MASE, so that every fold and every candidate of a search is
+    scored on one scale.  For other estimators, which know no series, the
+    naive forecast is the previous scored value and the first row, which has
+    none, is left out.  On a panel, :func:`neg_mase`: each series over its
+    own in-sample seasonal naive MAE.  A MASE under 1 is better than naive.
 
     Parameters
     ----------
@@ -267,6 +274,11 @@ def neg_mean_absolute_scaled_error(estimator, X, y=None):
     if _scored_panel(estimator, X, y) is not None:
         return neg_mase(estimator, X, y)
     y_true, y_pred = _true_and_predicted(estimator, X, y)
+    scale = _series_scale(_fitted_model(estimator), None)
+    if scale is not None:  # a forecaster of one series: its in-sample scale
+        if not scale > 0:
+            raise ValueError("MASE is undefined after a fit on a constant series: the naive forecast's in-sample MAE is 0.")
+        return -mean_absolute_error(y_true, y_pred) / scale
     naive = mean_absolute_error(y_true[1:], y_true[:-1])
     if naive == 0:
         raise ValueError("MASE is undefined on a constant series: the naive forecast's MAE is 0.")
@@ -315,8 +327,8 @@ def neg_mase(estimator, X, y=None):
     frequency, 12 for months, 4 for quarters, and lag 1 for integer time
     steps, whatever the candidate's ``seasonal_period``, so that a search
     over it compares candidates on one scale), averaged over series; on one series, as
-    :func:`neg_mean_absolute_scaled_error` (the scale is the lag-1 naive
-    forecast's MAE on the scored rows themselves, not in-sample).
+    :func:`neg_mean_absolute_scaled_error` (over the series' ``mase_scale_``,
+    the same in-sample scale).
 
     Parameters
     ----------
@@ -348,6 +360,14 @@ def neg_mase(estimator, X, y=None):
     return -mase(y_true, y_pred, _mase_scale(model), series)
 
 
+def _series_scale(model, default):
+    """A forecaster of one series' MASE scale (its ``mase_scale_``: the
+    in-sample naive MAE at its data's season), ``default`` for other
+    estimators and for forecasters of earlier files, which hold none."""
+    scale = None if getattr(model, "panel_", False) else getattr(model, "mase_scale_", None)
+    return default if scale is None else float(np.ravel(scale)[0])
+
+
 def _mase_scale(model):
     """Each series' scale for MASE and MSIS on a panel: ``mase_scale_``, the
     seasonal naive MAE at its frequency's season (not at a candidate's
@@ -372,7 +392,7 @@ def _true_and_intervals(estimator, X, y, level):
     bounds = predictor.predict(X, level=level)
     y_true = target_values(model, _final_input(estimator, X), None) if y is None else np.asarray(y)
     lower, upper = (bounds[f"{side}-{level}"].to_numpy() for side in ("lo", "hi"))
-    return np.ravel(y_true), lower, upper, model.interval_scale_, None
+    return np.ravel(y_true), lower, upper, _series_scale(model, model.interval_scale_), None
 
 
 def neg_msis(estimator, X, y=None):
@@ -381,7 +401,7 @@ def neg_msis(estimator, X, y=None):
     The M4 competition's mean scaled interval score
     (:func:`skhyper.metrics.msis`): the intervals' width plus 40 times how
     far values fall outside them, over each series' scale (on a panel
-    ``mase_scale_``, on one series ``interval_scale_``), lower is better; for
+    ``mase_scale_``, on one series its ``mase_scale_`` too), lower is better; for
     a :class:`~skhyper.WindowForecaster` fit with ``interval_horizon``.
 
     Parameters

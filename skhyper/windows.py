@@ -51,6 +51,27 @@ def _panel_hint(frame):
     return f" (A panel is a long frame with the columns {ID}, {TIME} and {TARGET}: this one lacks {', '.join(missing)}.){one}"
 
 
+def _check_labels(labels, name):
+    """An index other than dates is the series' integer time steps (see
+    :func:`skhyper._time_index.label_summary`), or positions (floats):
+    refused where it cannot be either, as a panel's series' are (text, such
+    as series ids or unparsed dates; integers out of order or twice)."""
+    if isinstance(labels, pd.RangeIndex):
+        return
+    if isinstance(labels, pd.MultiIndex) or labels.inferred_type in ("string", "mixed", "bytes", "boolean", "categorical"):
+        raise ValueError(
+            f"The index of {name} holds {labels.dtype} labels such as {labels[0]!r}, not time steps: index one series"
+            " by its dates (pd.to_datetime on date text), by integer steps, or reset_index(drop=True); several series"
+            " are a long frame of unique_id, ds and y."
+        )
+    if pd.api.types.is_integer_dtype(labels.dtype):
+        if labels.has_duplicates:
+            raise ValueError(f"The index of {name} has the label {labels[labels.duplicated()][0]} twice: an integer"
+                             " index is the series' time steps (several series are a long frame of unique_id, ds, y).")  # fmt: skip
+        if not labels.is_monotonic_increasing:
+            raise ValueError(f"The index of {name}, its integer time steps, is not sorted: sort it with .sort_index().")
+
+
 def as_series(data, name="X"):
     """Check ``data`` (1-D/2-D array, pandas Series or DataFrame) as a series.
 
@@ -99,6 +120,8 @@ def as_series(data, name="X"):
                 raise ValueError(f"The time index of {name} has duplicate timestamps, e.g. {duplicated}.")
             if not index.is_monotonic_increasing:
                 raise ValueError(f"The time index of {name} is not sorted: sort it with .sort_index().")
+        else:
+            _check_labels(frame.index, name)
         if isinstance(data, pd.DataFrame):
             names = np.asarray(data.columns, dtype=object)
         values = frame.to_numpy(dtype=np.float64)

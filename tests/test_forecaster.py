@@ -59,6 +59,18 @@ def test_in_sample_predict_says_there_is_no_context(series, fitted):
         fitted.predict(series.train)
 
 
+@pytest.mark.parametrize(
+    "labels, match",
+    [(list("abababab"), "object labels such as 'a'"),  # series ids as an index: were joined end to end
+     (["2020-01", "2020-02"] * 4, "pd.to_datetime"),  # unparsed dates
+     (list(range(7, -1, -1)), "not sorted"),  # reversed years: was trained backwards
+     ([0, 1, 1, 2, 3, 4, 5, 6], "the label 1 twice")],
+)  # fmt: skip
+def test_an_index_that_is_no_time_axis_is_refused(labels, match):
+    with pytest.raises(ValueError, match=match):
+        WindowForecaster(window_size=2, epochs=1).fit(pd.Series(np.arange(8.0), index=labels))
+
+
 def test_an_integer_index_says_which_rows_follow_the_training_series(series):
     # A pandas series without dates: its integer labels are its time steps (as in skforecast and sktime).
     # predict ignored them and predicted rows after a gap (TimeSeriesSplit(gap=...)'s test folds) as if they

@@ -79,12 +79,12 @@ def test_one_series_loads_with_its_intervals(one, series):
         loaded.forecast(5, level=80)
 
 
-def test_one_series_with_intervals_is_version_3_with_its_scores_in_state_bin(one):
+def test_one_series_with_intervals_has_its_scores_in_state_bin(one):
     model, path = one
     parts = members(path)
     assert sorted(parts) == ["network.bin", "skhyper.json", "state.bin"]
     doc = json.loads(parts["skhyper.json"])
-    assert doc["format_version"] == 3 and "panel" not in doc
+    assert doc["format_version"] == 9 and "panel" not in doc  # (3 holds intervals; 9 one series' MASE scale)
     n_scores = len(model.conformal_scores_)
     assert doc["intervals"] == {"arrays": [["conformal_scores_", [n_scores, 4], "<f8"]]}
     assert doc["state"]["interval_scale_"] == model.interval_scale_
@@ -126,7 +126,7 @@ def test_files_without_intervals_are_written_as_before(tmp_path, series):
     model = WindowForecaster(window_size=5, **SMALL).fit(series[:90])
     parts = members(model.save(tmp_path / "plain.skhyper"))
     doc = json.loads(parts["skhyper.json"])
-    assert sorted(parts) == ["network.bin", "skhyper.json"] and doc["format_version"] == 2
+    assert sorted(parts) == ["network.bin", "skhyper.json"] and doc["format_version"] == 9
     assert "intervals" not in doc and not {"conformal_scores_", "interval_scale_"} & set(doc["state"])
     assert doc["params"]["interval_horizon"] is None and doc["params"]["conformal_windows"] == "auto"
     loaded = skhyper.load(tmp_path / "plain.skhyper")
@@ -172,7 +172,7 @@ def test_a_reader_of_version_2_refuses_a_file_with_intervals(one, monkeypatch):
     from skhyper import persistence
 
     monkeypatch.setattr(persistence, "FORMAT_VERSION", 2)  # what releases before version 3 read
-    refused(one[1], "format version 3; this skhyper reads format versions up to 2. Upgrade skhyper.")
+    refused(one[1], "format version 9; this skhyper reads format versions up to 2. Upgrade skhyper.")
 
 
 def test_a_checkpoint_written_during_training_holds_no_intervals(tmp_path, series):
@@ -256,6 +256,12 @@ def without_intervals(doc, arrays):
     doc["state"].pop("interval_scale_", None)
 
 
+def as_version_2(doc):
+    """A file as releases before intervals wrote it (without one series' MASE scale, which version 9 added)."""
+    doc["format_version"] = 2
+    doc["state"].pop("mase_scale_", None)
+
+
 def nan_at(arrays, where, value=np.nan):
     arrays["conformal_scores_"][where] = value
 
@@ -274,7 +280,7 @@ HOSTILE = [
     # scores and interval_horizon: both or neither
     ("one", lambda d, a: update(d["params"], interval_horizon=None), "conformal_scores_ where interval_horizon=None"),
     ("one", without_intervals, "no conformal_scores_ where interval_horizon=4"),
-    ("one", lambda d, a: (without_intervals(d, a), update(d, format_version=2)),
+    ("one", lambda d, a: (without_intervals(d, a), as_version_2(d)),
      "fit with interval_horizon=4 in format version 2, which holds no intervals"),
     ("panel", lambda d, a: update(d["params"], interval_horizon=None), "conformal_scores_ where interval_horizon=None"),
     ("panel", without_intervals, "no conformal_scores_ where interval_horizon=3"),
@@ -291,7 +297,7 @@ HOSTILE = [
     ("one", lambda d, a: d["state"].pop("interval_scale_"), "holds conformal_scores_ without interval_scale_"),
     ("one", lambda d, a: (without_intervals(d, a), update(d["state"], interval_scale_=1.0),
                           update(d["params"], interval_horizon=None)), "holds interval_scale_ without conformal_scores_"),
-    ("one", lambda d, a: (without_intervals(d, a), update(d["state"], interval_scale_=1.0), update(d, format_version=2),
+    ("one", lambda d, a: (without_intervals(d, a), update(d["state"], interval_scale_=1.0), as_version_2(d),
                           update(d["params"], interval_horizon=None)), "format version 2 holds no intervals"),
     ("panel", lambda d, a: update(d["state"], interval_scale_=1.0), "interval_scale_, which a panel's file does not hold"),
     # the section
@@ -388,31 +394,31 @@ def test_a_series_in_a_named_time_zone_loads_in_that_zone_and_forecasts_across_d
         WindowForecaster(window_size=5, checkpoint=str(tmp_path / "every_epoch.skhyper"), **SMALL).fit(series)
     monkeypatch.undo()
     assert not (tmp_path / "every_epoch.skhyper").exists()
-    # UTC and fixed offsets: the date's text holds them, in the format earlier releases read (version 2)
+    # UTC and fixed offsets: the date's text holds them (no zone, which version 7 added; 9: the MASE scale)
     import datetime
 
     for zone in ("UTC", datetime.timezone(datetime.timedelta(hours=2))):
         series = pd.Series(noisy(40), index=pd.date_range("2021-01-01", periods=40, freq="D", tz=zone))
         model = WindowForecaster(window_size=5, **SMALL).fit(series)
         path = model.save(tmp_path / "offset.skhyper")
-        assert document(path)["format_version"] == 2
+        assert document(path)["format_version"] == 9 and "tz" not in document(path)["state"]["_training_index"]
         pd.testing.assert_series_equal(skhyper.load(path).forecast(3), model.forecast(3))
 
 
 def test_a_series_with_an_integer_index_keeps_which_rows_follow_it(tmp_path, monkeypatch):
-    # its last label and step (format version 8): a loaded forecaster still refuses rows after a gap
+    # its last label and step (format version 8 on): a loaded forecaster still refuses rows after a gap
     series = pd.Series(noisy(60), index=pd.RangeIndex(1900, 1960))
     model = WindowForecaster(window_size=5, interval_horizon=2, conformal_windows=10, **SMALL).fit(series[:50])
     assert list(model.forecast(2, level=80).index) == [1950, 1951]  # the labels after the training ones
     path = model.save(tmp_path / "years.skhyper")
-    assert document(path)["format_version"] == 8
+    assert document(path)["format_version"] == 9 and document(path)["state"]["_training_labels"]["last"] == 1949
     loaded = skhyper.load(path)
     np.testing.assert_array_equal(loaded.predict(series[50:]), model.predict(series[50:]))
     pd.testing.assert_frame_equal(loaded.forecast(2, level=80), model.forecast(2, level=80))
     np.testing.assert_array_equal(loaded.predict(series[52:]), model.predict(series[52:]))  # through the gap
     with pytest.raises(ValueError, match="its index starts at 1945; the training series' ended at 1949"):
         loaded.predict(series[45:])
-    assert document(model.fit(series[:50].to_numpy()).save(tmp_path / "array.skhyper"))["format_version"] == 3  # intervals
+    assert "_training_labels" not in document(model.fit(series[:50].to_numpy()).save(tmp_path / "array.skhyper"))["state"]
     from saved_files import with_document
 
     def edit(labels=None, **top):
@@ -445,4 +451,4 @@ def test_a_series_with_an_integer_index_keeps_which_rows_follow_it(tmp_path, mon
     from skhyper import persistence
 
     monkeypatch.setattr(persistence, "FORMAT_VERSION", 7)  # what releases before version 8 read
-    refused(path, "format version 8")
+    refused(path, "format version 9")

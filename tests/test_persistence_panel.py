@@ -98,12 +98,13 @@ def test_the_onehot_network_takes_an_input_per_series(fitted):
     assert network["inputs"] == 2 * model.window_size_ + len(model.panel_ids_)
 
 
-def test_a_single_series_file_stays_in_version_2_after_a_panel_fit(tmp_path):
+def test_a_single_series_file_holds_no_panel_after_a_panel_fit(tmp_path):
     model = WindowForecaster(**SMALL).fit(make_panel(["a", "b"], lengths=[30, 25]))
     model.fit(np.sin(np.arange(60) / 5.0))  # one series now: the panel's attributes are stale
     path = model.save(tmp_path / "s.skhyper")
     assert sorted(members(path)) == ["network.bin", "skhyper.json"]
-    assert json.loads(members(path)["skhyper.json"])["format_version"] == 2
+    document = json.loads(members(path)["skhyper.json"])
+    assert "panel" not in document and skhyper.load(path).mase_scale_.shape == (1,)
     np.testing.assert_array_equal(skhyper.load(path).forecast(3), model.forecast(3))
     model.fit(make_panel(["a", "b"], lengths=[30, 25]))  # and a panel again: the series' are stale
     again = skhyper.load(model.save(tmp_path / "p.skhyper"))

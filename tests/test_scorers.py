@@ -1,12 +1,15 @@
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import TINY
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
+import skhyper
 from skhyper import KerasMLPClassifier, KerasMLPRegressor, WindowForecaster
 from skhyper.datasets import book_series
 from skhyper.scorers import (
     accuracy,
+    neg_mase,
     neg_mean_absolute_error,
     neg_mean_absolute_scaled_error,
     neg_root_mean_squared_error,
@@ -35,9 +38,31 @@ def test_forecaster_scorers_with_y_none():
     predictions = model.predict(data.valid)
     assert neg_mean_absolute_error(model, data.valid) == pytest.approx(-np.abs(predictions - data.valid).mean())
     mase = -neg_mean_absolute_scaled_error(model, data.valid)
-    naive = np.abs(np.diff(data.valid)).mean()
-    assert mase == pytest.approx(np.abs(predictions - data.valid)[1:].mean() / naive)
+    naive = np.abs(np.diff(data.train)).mean()  # in-sample, on the series fit saw (no dates: lag 1)
+    assert model.mase_scale_ == pytest.approx([naive])
+    assert mase == pytest.approx(np.abs(predictions - data.valid).mean() / naive)
     assert mase < 1  # better than the naive forecast
+
+
+def test_one_series_mase_is_scaled_in_sample_at_its_season(tmp_path):
+    # Hyndman and Koehler's MASE: the training series' seasonal naive MAE (4 for quarters), one scale for every
+    # fold and candidate; it was the lag-1 naive MAE of the scored rows (a fold of one row raised)
+    rng = np.random.RandomState(0)
+    y = pd.Series(10 + np.tile([1.0, 3, 2, 5], 15) + rng.randn(60), index=pd.period_range("1990Q1", periods=60, freq="Q"))
+    model = WindowForecaster(seasonal_period=4, hidden_layer_sizes=(8,), epochs=2, random_state=0).fit(y[:-4])
+    scale = np.abs(y[:-4].to_numpy()[4:] - y[:-4].to_numpy()[:-4]).mean()
+    assert model.mase_scale_ == pytest.approx([scale])
+    for rows in (y[-4:], y[-1:]):
+        expected = np.abs(model.predict(rows) - rows.to_numpy()).mean() / scale
+        assert -neg_mase(model, rows) == pytest.approx(expected)
+        assert -neg_mean_absolute_scaled_error(model, rows) == pytest.approx(expected)
+    other = WindowForecaster(seasonal_period=None, hidden_layer_sizes=(8,), epochs=2, random_state=0).fit(y[:-4])
+    assert other.mase_scale_ == pytest.approx([scale])  # the data's season, whatever the candidate's
+    loaded = skhyper.load(model.save(tmp_path / "q.skhyper"))
+    assert neg_mase(loaded, y[-4:]) == neg_mase(model, y[-4:])
+    constant = WindowForecaster(hidden_layer_sizes=(8,), epochs=1, random_state=0).fit(np.ones(30))
+    with pytest.raises(ValueError, match="constant series"):
+        neg_mean_absolute_scaled_error(constant, np.ones(3))
 
 
 def test_scoring_for_each_kind():

@@ -16,7 +16,7 @@ from .. import engine
 from .._compat import Interval, StrOptions, check_feature_names
 from .._time_index import label_summary, steps_between, time_index_summary, with_future_index
 from ..panel import ID, is_panel
-from ..seasonality import seasonal_indices
+from ..seasonality import period_from_index, seasonal_indices
 from ..windows import Series, as_series, lagged_rows, sliding_windows, target_values
 from ._base import KerasMLPBase, signature_with
 from ._covariates import KnownCovariates
@@ -375,7 +375,9 @@ class WindowForecaster(
         season of the panel's frequency (lag 1 for integer time steps): the
         scale of :func:`skhyper.scorers.neg_mase` and ``neg_msis`` (see
         :func:`skhyper.metrics.mase`), the same for every ``seasonal_period``
-        a search tries.
+        a search tries.  On one series, shape (1,): at the season of its
+        dates' frequency, lag 1 without dates (over all values of a target
+        of several columns).
     conformal_scores_ : ndarray of shape (n_scores, interval_horizon) or None
         The calibration's errors, each over its series' scale, one column
         per step ahead (None without ``interval_horizon``).  An interval
@@ -706,6 +708,7 @@ class WindowForecaster(
             self.target_mean_, self.target_scale_ = moments(target.values, self.scale)
             self.lags_ = self._offsets()
             self.level_rows_ = self._level_rows(y is None)
+            self.mase_scale_ = np.array([_series_mase_scale(target.values, series.index)])
             if self.level_rows_ and self.scale:
                 self.input_scale_ = self.target_scale_ = self._step_scale(series.values)
         windows, next_values = sliding_windows(
@@ -1217,4 +1220,18 @@ class WindowForecaster(
                     f" that follow it start {after}")  # fmt: skip
         return "it starts where the training series started, or its time index does not follow the training one"
 
+
+def _series_mase_scale(values, index):
+    """The scorers' MASE and MSIS scale of one series (``mase_scale_``): the
+    in-sample MAE of its naive forecast at the season of its time index's
+    frequency (12 for months, 4 for quarters; lag 1 without a time index or
+    with a series no longer than a season), as a panel's ``mase_scale_``:
+    one scale for every candidate of a search, whatever its
+    ``seasonal_period``.  Over all of a multi-column target's values."""
+    values = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
+    season = period_from_index(index, len(values)) if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) else None
+    lag = season if season and len(values) > season else 1
+    if len(values) <= lag:
+        return float("nan")
+    return float(np.abs(values[lag:] - values[:-lag]).mean())
 

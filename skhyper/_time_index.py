@@ -61,6 +61,14 @@ def label_summary(index):
     return {"last": int(index[-1]), "step": step}
 
 
+def labels_after(labels, steps):
+    """The ``steps`` integer labels after a series' (``labels``: see
+    :func:`label_summary`), as skforecast continues a RangeIndex: in its
+    step (irregular labels, or a single one: counted on by 1)."""
+    step = labels["step"] or 1
+    return pd.RangeIndex(labels["last"] + step, labels["last"] + step * (steps + 1), step)
+
+
 def steps_between(summary, labels, first):
     """How many time steps lie between the end of a training series and
     ``first``, the first time of rows that come after it: 0 when they

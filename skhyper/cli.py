@@ -182,7 +182,13 @@ def _write_forecast(best, series, steps, levels, output):
         forecast.to_csv(output / "search_forecast.csv", index=False)
     else:
         if not isinstance(forecast.index, (pd.DatetimeIndex, pd.PeriodIndex)):
-            forecast.index = pd.RangeIndex(1, len(forecast) + 1, name="step")  # steps ahead, with or without intervals
+            from ._time_index import label_summary, labels_after
+
+            labels = label_summary(series.index) if isinstance(series, pd.Series) else None
+            if labels:  # integer time steps (a ds of integers): the labels after them, as forecast(level=) gives
+                forecast.index = labels_after(labels, len(forecast)).rename(series.index.name or "ds")
+            else:  # steps ahead, with or without intervals
+                forecast.index = pd.RangeIndex(1, len(forecast) + 1, name="step")
         forecast.to_csv(output / "search_forecast.csv", index_label=None if forecast.index.name else "step")
     print(f"   forecast of {steps} steps: search_forecast.csv" + (", search_forecast.png" if plotting and levels else ""))
     print(forecast.head(5).to_string(float_format=lambda v: f"{v:.3f}"))

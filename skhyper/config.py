@@ -394,7 +394,9 @@ def _series_or_panel(frame, column, name):
     """A forecaster's data from a CSV file's ``frame``: a panel (a long frame
     of ``unique_id``, ``ds`` and ``column`` as ``y``) when the file has
     ``unique_id`` and ``ds`` columns; else ``column`` as one series, indexed
-    by the dates of a ``ds`` column if there is one."""
+    by a ``ds`` column if there is one.  A ``ds`` of text holds dates; one of
+    whole numbers (``1871`` or ``1871.0``) integer time steps, as the
+    forecaster reads an integer index; other numbers are refused."""
     import pandas as pd
 
     if "unique_id" in frame and "ds" not in frame:
@@ -403,7 +405,9 @@ def _series_or_panel(frame, column, name):
     if "ds" not in frame:
         return frame[column].to_numpy(dtype=float)
     ds = frame["ds"]
-    if not pd.api.types.is_integer_dtype(ds):
+    if pd.api.types.is_float_dtype(ds):  # numbers with a decimal point (R writes years as 1871.0): integer steps
+        ds = _integer_steps(ds, name)
+    elif not pd.api.types.is_integer_dtype(ds):  # text: dates
         import warnings
 
         try:
@@ -424,9 +428,24 @@ def _series_or_panel(frame, column, name):
                           " file), not a number")  # fmt: skip
     if "unique_id" in frame:
         return pd.DataFrame({"unique_id": frame["unique_id"], "ds": ds, "y": values})
-    if pd.api.types.is_integer_dtype(ds):
-        return values.to_numpy()
+    if pd.api.types.is_integer_dtype(ds):  # time steps, as the forecaster reads an integer index
+        return pd.Series(values.to_numpy(), index=pd.Index(ds.to_numpy(), name="ds"), name=column)
     return pd.Series(values.to_numpy(), index=pd.DatetimeIndex(ds), name=column)
+
+
+def _integer_steps(ds, name):
+    """A ``ds`` column of numbers as integer time steps: whole numbers
+    (years written 1871.0), else a ConfigError saying how to give them."""
+    import numpy as np
+
+    values = ds.to_numpy()
+    whole = np.isfinite(values) & (values == np.round(values))
+    if not whole.all():
+        row = int((~whole).argmax())
+        raise ConfigError(f"data.csv: column ds of {name} holds {values[row]:g} (row {row + 2} of the file), not a"
+                          " date or an integer step: write its times as dates (such as 1960-04-01 for 1960.25) or as"
+                          " integer steps (such as 0, 1, 2, ...)")  # fmt: skip
+    return ds.astype("int64")
 
 
 def load_config(path):

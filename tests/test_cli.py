@@ -139,6 +139,37 @@ def test_a_csv_series_of_text_values_or_mixed_offsets_is_one_line(tmp_path, caps
     assert message in err and len(err.splitlines()) == 1
 
 
+@pytest.mark.parametrize("years, level", [(np.arange(1871.0, 1911.0), "level = [80]"), (np.arange(1871, 1911), "")])
+def test_a_csv_series_of_years_as_numbers_is_forecast_for_the_next_years(tmp_path, years, level):
+    # R writes years as 1871.0: they were read as nanoseconds (forecasts of 1970-01-01 00:00:00.000001911);
+    # years as 1871 were dropped (forecasts labelled step 1, 2)
+    values = 10 + np.random.RandomState(0).randn(40).cumsum()
+    pd.DataFrame({"ds": years, "sales": values}).to_csv(tmp_path / "one.csv", index=False)
+    text = FORECASTER_CONFIG.format(data='csv = "one.csv"\ncolumn = "sales"', cv="2").replace("[5, 10]", "[4]")
+    config = write_config(tmp_path, text + f"[forecast]\nsteps = 2\n{level}\n")
+    assert main(["search", str(config), "--output", str(tmp_path / "out")]) == 0
+    forecast = pd.read_csv(tmp_path / "out" / "search_forecast.csv")
+    assert list(forecast.columns)[:2] == ["ds", "forecast"] and forecast["ds"].tolist() == [1911, 1912]
+
+
+def test_a_panel_csv_of_years_as_numbers_has_integer_steps_and_fractions_are_refused(tmp_path, capsys):
+    # fractional years were read as nanoseconds since 1970: "ds=1970-01-01 00:00:00.000001960 twice"
+    rng = np.random.RandomState(0)
+    panel = pd.concat([pd.DataFrame({"unique_id": f"s{i}", "ds": 1960 + np.arange(30) / 4, "y": rng.randn(30)})
+                       for i in range(2)])  # fmt: skip
+    panel.to_csv(tmp_path / "panel.csv", index=False)
+    text = FORECASTER_CONFIG.format(data='csv = "panel.csv"\ncolumn = "y"', cv="1").replace("[5, 10]", "[4]")
+    config = write_config(tmp_path, text + "[forecast]\nsteps = 2\n")
+    assert main(["search", str(config)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "column ds of panel.csv holds 1960.25 (row 3 of the file), not a date or an integer step" in err
+    assert "as dates" in err and "integer steps" in err and len(err.splitlines()) == 1
+    panel.assign(ds=1960.0 + np.tile(np.arange(30), 2)).to_csv(tmp_path / "panel.csv", index=False)
+    assert main(["search", str(config), "--output", str(tmp_path / "out")]) == 0
+    forecast = pd.read_csv(tmp_path / "out" / "search_forecast.csv")
+    assert forecast["ds"].tolist() == [1990, 1991, 1990, 1991]
+
+
 def test_forecast_with_quantile_intervals_trains_the_levels_asked(tmp_path, capsys):
     series = pd.DataFrame({"value": np.sin(np.arange(120) / 7.0) + 0.1 * np.random.RandomState(0).randn(120)})
     series.to_csv(tmp_path / "series.csv", index=False)

@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from .._compat import Interval, StrOptions, check_feature_names
-from .._time_index import label_summary, steps_between, time_index_summary, with_future_index
+from .._time_index import label_summary, labels_after, steps_between, time_index_summary, with_future_index
 from ..panel import ID, is_panel
 from ..seasonality import period_from_index, seasonal_indices
 from ..windows import Series, as_series, lagged_rows, sliding_windows, target_values
@@ -1124,9 +1124,8 @@ class WindowForecaster(
             frame = point.to_frame("forecast")
         else:  # no time index: the labels after an integer index's (as skforecast continues a RangeIndex), else positions
             labels = getattr(self, "_training_labels", None)
-            step = (labels["step"] or 1) if labels else 1  # (irregular labels: counted on from the last one)
-            first = labels["last"] + step if labels else self._end()
-            frame = pd.DataFrame({"forecast": point}, index=pd.RangeIndex(first, first + step * steps, step))
+            index = labels_after(labels, steps) if labels else pd.RangeIndex(self._end(), self._end() + steps)
+            frame = pd.DataFrame({"forecast": point}, index=index)
         return bound_columns(frame, "", bounds)
 
     def _forecast_values(self, context, end, steps, covariates=None):

@@ -39,6 +39,8 @@ def sales(n_series=200, length=96, seed=0):
 
 
 def main(quick=False, output=None):
+    if output is not None:
+        os.makedirs(output, exist_ok=True)  # a new folder too (--output new/dir)
     panel = sales(60 if quick else 200)
     train = panel.groupby("unique_id").head(len(panel) // panel["unique_id"].nunique() - H)
     test = panel.drop(index=train.index)

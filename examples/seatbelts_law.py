@@ -39,6 +39,8 @@ def seatbelts():
 
 
 def main(quick=False, output=None):
+    if output is not None:
+        os.makedirs(output, exist_ok=True)  # a new folder too (--output new/dir)
     data = seatbelts()
     train, test = data.loc[:"1983-12"], data.loc["1984-01":]
     scale = naive_mae(train["drivers"].to_numpy(), 12)  # MASE's scale: the seasonal naive forecast's error

@@ -23,6 +23,7 @@ from skhyper.datasets import BOOK_FORECASTER, book_series  # noqa: E402
 
 
 def main(quick=False, output="."):
+    os.makedirs(output, exist_ok=True)  # a new folder too (--output new/dir)
     data = book_series()
     epochs = 10 if quick else 100
     # The book's network on raw values: Dense 10-10-1, SGD with momentum 0.9.

@@ -37,6 +37,7 @@ def load_data(mnist):
 
 
 def main(quick=False, mnist=False, output="."):
+    os.makedirs(output, exist_ok=True)  # a new folder too (--output new/dir)
     X, y = load_data(mnist)
     common = dict(hidden_layer_sizes=(128,), epochs=3 if quick else 10, validation_split=0.2, random_state=0)
     runs = {

@@ -23,6 +23,7 @@ from skhyper.scorers import report  # noqa: E402
 
 
 def main(quick=False, output="."):
+    os.makedirs(output, exist_ok=True)  # a new folder too (--output new/dir)
     rng = np.random.RandomState(0)
     x = rng.uniform(-1, 1, (200, 1))
     y = 3 * x[:, 0] + rng.normal(0, 0.2, 200)

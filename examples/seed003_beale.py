@@ -57,6 +57,7 @@ def descend(label, steps):
 
 
 def main(quick=False, output="."):
+    os.makedirs(output, exist_ok=True)  # a new folder too (--output new/dir)
     steps = 50 if quick else 3000
     paths = {label: descend(label, steps) for label in OPTIMIZERS}
     for name, path in paths.items():

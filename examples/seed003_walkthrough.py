@@ -32,6 +32,7 @@ INITIALIZERS = ["uniform", "lecun_uniform", "normal", "zero", "glorot_normal",
 
 
 def main(quick=False, output="."):
+    os.makedirs(output, exist_ok=True)  # a new folder too (--output new/dir)
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
     epochs = 3 if quick else 60

@@ -9,9 +9,9 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def run_quick(name, monkeypatch, tmp_path, capsys):
+def run_quick(name, monkeypatch, tmp_path, capsys, *arguments):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "argv", [name, "--quick"])
+    monkeypatch.setattr(sys, "argv", [name, "--quick", *arguments])
     runpy.run_path(str(EXAMPLES / name), run_name="__main__")
     return capsys.readouterr().out
 
@@ -53,9 +53,11 @@ def test_seed003_walkthrough_saves_the_best_model(monkeypatch, tmp_path, capsys)
 
 
 @pytest.mark.slow
-def test_seed003_beale(monkeypatch, tmp_path, capsys):
-    out = run_quick("seed003_beale.py", monkeypatch, tmp_path, capsys)
+def test_seed003_beale_into_a_new_folder(monkeypatch, tmp_path, capsys):
+    # --output of a folder that did not exist ended in a FileNotFoundError at savefig
+    out = run_quick("seed003_beale.py", monkeypatch, tmp_path, capsys, "--output", "new/figures")
     assert out.count("ends at") == 6
+    assert (tmp_path / "new" / "figures" / "seed003_beale.png").is_file()
 
 
 @pytest.mark.slow

@@ -181,7 +181,9 @@ def _write_forecast(best, series, steps, levels, output):
     if panel:  # a long frame, as statsforecast's forecast gives
         forecast.to_csv(output / "search_forecast.csv", index=False)
     else:
-        if not isinstance(forecast.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+        if isinstance(forecast.index, (pd.DatetimeIndex, pd.PeriodIndex)):  # dated by a ds column
+            forecast.index.name = forecast.index.name or "ds"
+        else:
             from ._time_index import label_summary, labels_after
 
             labels = label_summary(series.index) if isinstance(series, pd.Series) else None

@@ -117,7 +117,8 @@ def test_a_csv_with_unique_id_and_ds_is_a_panel_and_a_ds_column_dates_one_series
     panel.drop(columns="unique_id").iloc[:40].to_csv(tmp_path / "one.csv", index=False)
     config = write_config(tmp_path, text.replace("panel.csv", "one.csv") + "[forecast]\nsteps = 2\n")
     assert main(["search", str(config), "--output", str(tmp_path / "one")]) == 0
-    assert pd.read_csv(tmp_path / "one" / "search_forecast.csv").iloc[:, 0].tolist() == ["2004-05-01", "2004-06-01"]
+    one = pd.read_csv(tmp_path / "one" / "search_forecast.csv")
+    assert list(one.columns) == ["ds", "forecast"] and one["ds"].tolist() == ["2004-05-01", "2004-06-01"]  # was "step"
     write_config(tmp_path, text.replace("cv = 2", 'cv = { kind = "timeseries", n_splits = 2 }'))
     assert main(["search", str(config)]) == 2  # a panel's folds cut every series: PanelSplit's
     write_config(tmp_path, text.replace("cv = 2", 'cv = { kind = "panel", h = 2, n_windows = 0 }'))

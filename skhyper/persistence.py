@@ -785,6 +785,7 @@ def _read_state_bin(path, document, archive):
 def _set_state(estimator, state):
     for attribute, value in state["attributes"].items():
         setattr(estimator, attribute, value)
+    estimator.callbacks_ = []  # (callbacks is not stored: None)
     if type(estimator).__name__ == "WindowForecaster":
         estimator._training_index = state["_training_index"]
         estimator._training_labels = state["_training_labels"]

@@ -1,5 +1,6 @@
 """The compiled loop computes what Keras' model.fit computes, faster, and reuses traces."""
 
+import keras
 import numpy as np
 import pytest
 from conftest import TINY
@@ -113,6 +114,67 @@ def test_callbacks_need_keras_loop(digits):
     assert seen == [0, 1, 2]
     with pytest.raises(ValueError, match="use engine='keras'"):
         KerasMLPClassifier(**TINY, callbacks=[callback], engine="compiled").fit(X, y)
+
+
+class Epochs(keras.callbacks.Callback):
+    """Counts the epochs it sees."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.count += 1
+
+
+def _squared(y_true, y_pred):
+    return keras.ops.mean((y_true - y_pred) ** 2, axis=-1)
+
+
+def test_fit_trains_with_copies_of_the_callbacks_and_keeps_them(digits):
+    import joblib
+
+    X, y = digits
+    counter = Epochs()
+    clf = KerasMLPClassifier(**TINY, callbacks=[counter, keras.callbacks.TerminateOnNaN()])
+    params = joblib.hash(clf.get_params())
+    clf.fit(X, y)
+    assert joblib.hash(clf.get_params()) == params  # scikit-learn's rule: fit never changes its parameters
+    assert counter.count == 0 and counter._model is None
+    assert len(clf.callbacks_) == 2 and clf.callbacks_[0] is not counter
+    assert clf.callbacks_[0].count == TINY["epochs"] and clf.callbacks_[0].model is clf.model_
+    clf.partial_fit(X, y)  # a continued fit goes on with the copies
+    assert clf.callbacks_[0].count == TINY["epochs"] + 1 and counter.count == 0
+    clf.set_params(callbacks=[counter]).partial_fit(X, y)  # callbacks set since: new copies
+    assert clf.callbacks_[0].count == 1 and counter.count == 0
+    assert KerasMLPClassifier(**TINY).fit(X, y).callbacks_ == []
+
+
+def test_sklearns_overwrite_params_check_passes_with_callbacks():
+    from sklearn.utils.estimator_checks import check_estimators_overwrite_params
+
+    clf = KerasMLPClassifier(**TINY, callbacks=[keras.callbacks.TerminateOnNaN()])
+    check_estimators_overwrite_params(type(clf).__name__, clf)
+
+
+def test_a_callback_that_cannot_be_copied_is_named(digits):
+    import threading
+
+    X, y = digits
+    counter = Epochs()
+    counter.lock = threading.Lock()
+    with pytest.raises(ValueError, match=r"(?s)copy of each of the callbacks.*Epochs object.*cannot be copied"):
+        KerasMLPClassifier(**TINY, callbacks=[counter]).fit(X, y)
+
+
+def test_a_pickled_fit_with_callbacks_and_a_users_loss_loads(diabetes):
+    import pickle
+
+    X, y = diabetes
+    model = KerasMLPRegressor(**TINY, loss=_squared, callbacks=[Epochs()]).fit(X, y)
+    copy = pickle.loads(pickle.dumps(model))  # the callbacks' network travels as model_ does
+    assert copy.callbacks_[0].model is copy.model_ and copy.callbacks_[0].count == TINY["epochs"]
+    np.testing.assert_allclose(copy.predict(X), model.predict(X))
 
 
 @pytest.mark.parametrize("engine", ["compiled", "keras"])

@@ -371,6 +371,25 @@ def test_what_cannot_be_fused_is_fitted_as_sklearn_fits_it(digits, count_groups,
     assert count_groups == []
 
 
+def test_a_search_with_callbacks_trains_copies_as_its_fits_do(digits):
+    import keras
+
+    class Epochs(keras.callbacks.Callback):
+        count = 0
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.count += 1
+
+    X, y = digits
+    given = Epochs()
+    estimator = KerasMLPClassifier(**TINY, callbacks=[given])
+    assert not fused.fusable(estimator)  # (Keras' loop: each fit is its own)
+    search = skhyper_search.GridSearchCV(estimator, {"random_state": [0]}, cv=2).fit(X, y)
+    assert given.count == 0 and given._model is None
+    (trained,) = search.best_estimator_.callbacks_
+    assert trained.count == TINY["epochs"] and trained.model is search.best_estimator_.model_
+
+
 def test_a_diverging_member_scores_as_in_sklearn(digits):
     X, y = digits
     estimator = KerasMLPClassifier(**TINY, optimizer="sgd")

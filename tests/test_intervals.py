@@ -280,11 +280,12 @@ def test_the_calibration_is_part_of_the_fit_for_progress_and_callbacks():
         def on_epoch_end(self, epoch, logs=None):
             Epochs.count += 1
 
-    finished = []
+    finished, given = [], Epochs()
     with _progress.observing(lambda: finished.append(1)):
-        WindowForecaster(interval_horizon=2, callbacks=[Epochs()], engine="keras", **QUICK).fit(noise_panel(10))
+        model = WindowForecaster(interval_horizon=2, callbacks=[given], engine="keras", **QUICK).fit(noise_panel(10))
     assert len(finished) == 1  # one fit, its calibration copy not counted apart
     assert Epochs.count == QUICK["epochs"]  # the user's callback sees the fit's epochs only
+    assert given._model is None and model.callbacks_[0].model is model.model_  # (a copy of it trained)
 
 
 def test_a_level_its_calibration_errors_cannot_bound_is_refused_not_given_the_largest_error():

@@ -1,6 +1,7 @@
 """2-d classification targets: multilabel indicator matrices and one-hot rows."""
 
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -114,6 +115,27 @@ def test_bad_2d_targets_say_what_is_wrong(multilabel, digits):
     before = Y.copy()
     KerasMLPClassifier(**TINY).fit(X, Y)
     np.testing.assert_array_equal(Y, before)
+
+
+@pytest.mark.parametrize("kind", ["one-hot", "multilabel"])
+def test_a_loss_object_that_does_not_fit_the_rows_says_what_to_pass(multilabel, digits, kind):
+    import keras
+
+    X, Y = multilabel if kind == "multilabel" else (digits[0], one_hot(digits[1]))
+    instead = "keras.losses.BinaryCrossentropy()" if kind == "multilabel" else "keras.losses.CategoricalCrossentropy()"
+    for loss in (keras.losses.SparseCategoricalCrossentropy(), keras.losses.sparse_categorical_crossentropy):
+        with pytest.raises(ValueError, match=rf"(?s)y is {kind}.*expects class indices.*{re.escape(instead)}"):
+            KerasMLPClassifier(**TINY, loss=loss).fit(X, Y)
+    if kind == "multilabel":
+        with pytest.raises(ValueError, match="y is multilabel.*expects one class per row"):
+            KerasMLPClassifier(**TINY, loss=keras.losses.CategoricalCrossentropy()).fit(X, Y)
+
+
+def test_a_class_weight_dict_with_a_multilabel_target_is_refused(multilabel):
+    X, Y = multilabel
+    with pytest.raises(ValueError, match="class_weight as a dict.*not supported with a multilabel y"):
+        KerasMLPClassifier(**TINY, class_weight={0: 1.0, 1: 2.0}).fit(X, Y)
+    assert KerasMLPClassifier(**TINY, class_weight="balanced").fit(X, Y).n_iter_ == TINY["epochs"]
 
 
 def test_the_output_starts_at_the_class_shares(digits):

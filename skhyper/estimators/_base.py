@@ -13,7 +13,9 @@ TensorFlow's op determinism on for the whole process, after which every
 unseeded fit raises).
 """
 
+import copy
 import math
+import operator
 import os
 import warnings
 
@@ -101,7 +103,10 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
             state["_seed_states"] = seed_states(state["model_"])
             objects = custom_objects(self)
             if objects:  # a user's loss or initializer: it travels with the network
-                state["model_"] = PickledModel(state["model_"], objects)
+                state["model_"] = PickledModel(model, objects)
+                # callbacks_ hold Keras' reference to the network: the same one, unpickled once
+                if state.get("callbacks_"):
+                    state["callbacks_"] = [_pointing_to(c, model, state["model_"]) for c in state["callbacks_"]]
         return state
 
     def __setstate__(self, state):
@@ -198,6 +203,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         sample_weight, initial_epoch)``."""
         self._check_params()
         reset = not (warm_start and self.__sklearn_is_fitted__())
+        callbacks = self._training_callbacks(reset)
         if self.checkpoint is not None:
             from ..persistence import check_savable
 
@@ -215,6 +221,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
                 self.__dict__.clear()
                 self.__dict__.update(saved)
             raise
+        self.callbacks_, self._callbacks_copied = callbacks, tuple(self.callbacks or ())
         if reset:
             self._start_output(X, y, y_model, sample_weight)
         if reset and self.learning_rate == "auto":
@@ -223,6 +230,28 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         if reset:
             self.history_ = {}
         return X, y, y_model, sample_weight, initial_epoch
+
+    def _training_callbacks(self, reset):
+        """The Keras callbacks to train with: copies of ``callbacks``, as a fit
+        never changes its parameters (Keras sets a callback's model, and the
+        callback keeps its own state).  A continued fit (``partial_fit``, a
+        warm start) goes on with the copies of the fit before (their state
+        goes on as the network does) unless ``callbacks`` was set since."""
+        given = tuple(self.callbacks or ())
+        before = self.__dict__.get("_callbacks_copied")
+        if not reset and before is not None and len(before) == len(given) and all(map(operator.is_, before, given)):
+            return self.callbacks_
+        copies = []
+        for callback in given:
+            try:
+                copies.append(copy.deepcopy(callback))
+            except Exception as error:
+                raise ValueError(
+                    f"fit trains with a copy of each of the callbacks (it never changes its parameters), but"
+                    f" {callback!r} cannot be copied by copy.deepcopy: {type(error).__name__}: {error}. Give a"
+                    " callback that can be copied (one that opens files or connections in on_train_begin)."
+                ) from error
+        return copies
 
     def _finish_fit(self, history):
         """Everything a fit does after training: the history, the fitted
@@ -348,7 +377,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         # trains the network where it is.
         keras_needed = self.engine == "keras" or self.callbacks or self.checkpoint is not None
         history = engine.train(
-            self.model_ if keras_needed else self._network(), *rows, engine=self.engine, callbacks=self.callbacks or ()
+            self.model_ if keras_needed else self._network(), *rows, engine=self.engine, callbacks=self.callbacks_
         )
         self._after_training(before, X, y, y_model, sample_weight, history)
         return history
@@ -581,3 +610,13 @@ def _warn_past_the_end(schedule, initial_epoch):
             UserWarning,
             stacklevel=4,
         )
+
+
+def _pointing_to(callback, model, wrapped):
+    """``callback`` to pickle: a shallow copy holding ``wrapped`` where it
+    held ``model`` (so that the two unpickle as the one network)."""
+    if getattr(callback, "_model", None) is not model:
+        return callback
+    callback = copy.copy(callback)
+    callback._model = wrapped
+    return callback

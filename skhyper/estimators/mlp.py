@@ -117,7 +117,9 @@ _PARAMETERS = """hidden_layer_sizes : tuple of int, default=(100,)
     restore_best_weights : bool, default=True
         Early stopping ends on the best epoch's weights.
     callbacks : list of keras.callbacks.Callback, default=None
-        More Keras callbacks (they train with Keras' ``model.fit``).
+        More Keras callbacks (they train with Keras' ``model.fit``).  A fit
+        trains with copies of them, which it keeps as ``callbacks_``: the
+        objects given are left as they are.
     engine : {{"auto", "compiled", "keras"}}, default="auto"
         ``"compiled"``: skhyper's loop, an epoch per traced TensorFlow call
         with traces reused across fits of one architecture; ``"keras"``:
@@ -152,7 +154,14 @@ _ATTRIBUTES = """n_features_in_ : int
     learning_rate_ : float
         The rate trained with (the range test's with ``learning_rate="auto"``).
     model_ : keras.Model
-        The trained network, built when first asked for."""
+        The trained network, built when first asked for.
+    callbacks_ : list of keras.callbacks.Callback
+        The copies of ``callbacks`` the fit trained with (``copy.deepcopy``
+        of each, made before training: ``fit`` never changes ``callbacks``),
+        to read their state after the fit; ``partial_fit`` and warm starts
+        go on with them unless ``callbacks`` was set since.  Empty without
+        ``callbacks`` (and after :func:`skhyper.load`, which does not read
+        them)."""
 
 
 def _integer_labels(y, predicted):
@@ -495,6 +504,12 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
     def _class_sample_weight(self, y):
         if self.class_weight is None:
             return None
+        if y.ndim == 2 and self.target_type_ == MULTILABEL and isinstance(self.class_weight, dict):
+            raise ValueError(
+                "class_weight as a dict {label: weight} is not supported with a multilabel y (rows with no"
+                " label or several: a row's weight would depend on several labels). Use"
+                " class_weight='balanced', or weigh the rows with sample_weight."
+            )
         if y.ndim == 2 and self.target_type_ == ONE_HOT:
             y = np.argmax(y, axis=1)  # weights keyed by column
         return compute_sample_weight(self.class_weight, y)
@@ -510,6 +525,13 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
         if kind == MULTILABEL:
             return self._multilabel_loss()
         if kind == ONE_HOT and _user_loss(self.loss):
+            if _is_sparse_categorical_crossentropy(self.loss):
+                raise ValueError(
+                    f"y is one-hot rows, which {type(self).__name__} trains on as given with a loss object, but"
+                    f" the loss object {self.loss!r} expects class indices: pass"
+                    " loss='sparse_categorical_crossentropy' by name (trained on the rows' class indices),"
+                    " keras.losses.CategoricalCrossentropy(), or a 1-d y of labels."
+                )
             return self.loss  # trained on the one-hot rows as given
         if self.loss is None:  # (one-hot rows of two classes: a softmax of two, as their two columns)
             return "binary_crossentropy" if self.n_classes_ == 2 and kind != ONE_HOT else "sparse_categorical_crossentropy"
@@ -552,6 +574,13 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
         self._set_weight("output/bias", bias)
 
     def _multilabel_loss(self):
+        if _is_sparse_categorical_crossentropy(self.loss) or _is_categorical_crossentropy(self.loss):
+            expects = "class indices" if _is_sparse_categorical_crossentropy(self.loss) else "one class per row"
+            raise ValueError(
+                f"y is multilabel (rows with no label or several), which trains one sigmoid unit per label"
+                f" with a binary cross-entropy, but the loss object {self.loss!r} expects {expects}: pass"
+                " keras.losses.BinaryCrossentropy() or leave loss=None."
+            )
         if _user_loss(self.loss):
             return self.loss
         if self.loss not in (None, "binary_crossentropy"):
@@ -594,6 +623,13 @@ def _is_categorical_crossentropy(loss):
     import keras
 
     return isinstance(loss, keras.losses.CategoricalCrossentropy) or loss is keras.losses.categorical_crossentropy
+
+
+def _is_sparse_categorical_crossentropy(loss):
+    import keras
+
+    return (isinstance(loss, keras.losses.SparseCategoricalCrossentropy)
+            or loss is keras.losses.sparse_categorical_crossentropy)  # fmt: skip
 
 
 class KerasMLPRegressor(RegressorMixin, KerasMLPBase, BaseEstimator):

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_validate
 
 from skhyper import WindowForecaster
 from skhyper.datasets import book_series
@@ -69,6 +69,18 @@ def test_in_sample_predict_says_there_is_no_context(series, fitted):
 def test_an_index_that_is_no_time_axis_is_refused(labels, match):
     with pytest.raises(ValueError, match=match):
         WindowForecaster(window_size=2, epochs=1).fit(pd.Series(np.arange(8.0), index=labels))
+
+
+def test_a_short_array_fold_equal_to_the_series_start_continues_it():
+    # an intermittent series: a test fold of zeros, as its first values, was taken for the training start
+    y = np.tile([0.0, 0, 0, 0, 5], 12)
+    model = WindowForecaster(window_size=6, hidden_layer_sizes=(4,), epochs=1, random_state=0).fit(y[:55])
+    np.testing.assert_array_equal(model.predict(y[55:58]), model.predict(y[55:58], continues=True))
+    with pytest.raises(ValueError, match="does not continue"):  # a window of the start and more: the start, as before
+        model.predict(y[:10])
+    scores = cross_validate(WindowForecaster(window_size=6, hidden_layer_sizes=(4,), epochs=1, random_state=0), y,
+                            cv=TimeSeriesSplit(3, test_size=3), scoring=neg_mean_absolute_error)["test_score"]  # fmt: skip
+    assert np.isfinite(scores).all()
 
 
 def test_an_integer_index_says_which_rows_follow_the_training_series(series):

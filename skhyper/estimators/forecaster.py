@@ -855,8 +855,9 @@ class WindowForecaster(
             some steps after the training end, a ``TimeSeriesSplit(gap=...)``
             test fold, are predicted through those steps' forecasts; rows
             that start at or before the end raise); with arrays, ``X``
-            continues unless it starts with the rows the training series
-            started with (an in-sample prediction).  Pass False for an
+            continues unless it starts with the window of rows the training
+            series started with (an in-sample prediction; rows fewer than a
+            window continue it).  Pass False for an
             unrelated series: its first rows then have no window, and
             predicting them raises.
         level : float or list of float, default=None
@@ -1190,11 +1191,14 @@ class WindowForecaster(
         return self._steps_after_training(series, index) is None and self._starts_like_training(series)
 
     def _starts_like_training(self, series):
-        """Whether ``series`` starts with the values the training series
-        started with (a search's train fold)."""
+        """Whether ``series`` starts with the first window of values the
+        training series started with (a search's train fold).  Rows fewer
+        than a window are taken to follow it: a test fold of a few values
+        equal to the series' first ones (zeros of an intermittent series)
+        was taken for the training start and refused; the in-sample
+        predictions of so few rows would have no window anyway."""
         head = self._training_head
-        n = min(len(series), len(head))  # a short X may still be the training start
-        return np.array_equal(series.values[:n], head[:n])
+        return len(series) >= len(head) and np.array_equal(series.values[: len(head)], head)
 
     def _bridge(self, gap, index, levels):
         """The forecasts of the ``gap`` steps between the training series'

@@ -115,6 +115,10 @@ def test_one_series_options_are_refused_on_a_panel():
         WindowForecaster(seasonal_period=12, deseasonalize="additive", **QUICK).fit(make_panel(3))
     with pytest.raises(ValueError, match="y column"):
         WindowForecaster(**QUICK).fit(make_panel(3), np.zeros(3))
+    # parameters of one series' windows changed nothing on a panel: a search over them compared equal candidates
+    for params in ({"relative_to": "mean"}, {"seasonal_window": 1}, {"min_seasonal_strength": 0.5}):
+        with pytest.raises(ValueError, match=f"{next(iter(params))}=.*which a panel does not use"):
+            WindowForecaster(seasonal_period=12, **params, **QUICK).fit(make_panel(3))
 
 
 def test_series_shorter_than_a_window_still_get_forecasts():

@@ -17,11 +17,13 @@ are there.  A series still trains from a level's values (a season, or one)
 plus ``horizon`` on, and any series is forecast by the same network.  With
 a validation split, its rows are the latest windows of the panel.
 ``deseasonalize``, ``relative_to``, ``seasonal_window`` and
-``min_seasonal_strength`` are about one series and are not used here.
+``min_seasonal_strength`` are about one series: a panel refuses any value
+but their defaults (a search over them would compare equal candidates).
 Covariates known in advance (``known_covariates``, :mod:`._covariates`) are
 further columns of the long frame; their inputs follow the others.
 """
 
+import inspect
 import warnings
 from numbers import Integral
 
@@ -70,6 +72,13 @@ class PanelForecasting:
             raise ValueError(
                 f"deseasonalize={self.deseasonalize!r} takes the season out of one series; on a panel each"
                 " window is scaled by its own level instead: leave deseasonalize=None."
+            )
+        unused = [f"{name}={value!r}" for name, value, default in _series_only(self) if value != default]
+        if unused:
+            raise ValueError(
+                f"{', '.join(unused)}: {'these are' if len(unused) > 1 else 'a parameter'} of one series' windows,"
+                " which a panel does not use (each window is scaled by its own level, window_scale, and the season"
+                " is given by seasonal_period): leave the default on a panel, or search it on one series."
             )
         if not reset and not getattr(self, "panel_", False):
             raise ValueError("This forecaster was fit on one series; partial_fit must be given one series too.")
@@ -542,6 +551,13 @@ AUTO_PANEL_MIN_WINDOW = 6
 #: earlier), but overfit panels of a few hundred windows (every 10th to 60th
 #: series: +0.5% to +32%): ``benchmarks/results/yearly_origins.md``.
 MIN_PANEL_STEPS = 0
+
+
+def _series_only(estimator):
+    """``(name, value, default)`` of the parameters a panel does not use."""
+    signature = inspect.signature(type(estimator).__init__).parameters
+    return [(name, getattr(estimator, name), signature[name].default)
+            for name in ("relative_to", "seasonal_window", "min_seasonal_strength")]  # fmt: skip
 
 
 def _ranks_from_end(counts):

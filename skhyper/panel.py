@@ -23,6 +23,12 @@ __all__ = ["ID", "TIME", "TARGET", "Panel", "as_panel", "future_frame", "is_pane
 ID, TIME, TARGET = "unique_id", "ds", "y"
 
 
+def shown(value):
+    """A series id as a message shows it: a NumPy scalar as the Python value
+    it holds (``0``, not ``np.int64(0)``)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def is_panel(data):
     """Whether ``data`` is given as a panel (a long frame or a dict of series).
 
@@ -359,7 +365,7 @@ def _as_panel(data, name, covariates, any_columns=False):
         row = int(np.argmax(bad))
         what = "NaN" if np.isnan(values[row]) else "an infinite value"
         raise ValueError(
-            f"{name}: series {ids[row]!r} holds {what} at {TIME}={time_at(row)}; fill or drop missing values first."
+            f"{name}: series {shown(ids[row])!r} holds {what} at {TIME}={time_at(row)}; fill or drop missing values first."
         )
     boundaries = np.flatnonzero(ids[1:] != ids[:-1]) + 1
     starts = np.concatenate([[0], boundaries, [len(ids)]]).astype(np.int64)
@@ -368,13 +374,13 @@ def _as_panel(data, name, covariates, any_columns=False):
     within[boundaries - 1] = False
     if (change[within] == 0).any():
         row = int(np.flatnonzero(within & (change == 0))[0]) + 1
-        raise ValueError(f"{name}: series {ids[row]!r} has {TIME}={time_at(row)} twice (duplicated {ID}, {TIME}).")
+        raise ValueError(f"{name}: series {shown(ids[row])!r} has {TIME}={time_at(row)} twice (duplicated {ID}, {TIME}).")
     irregular = within & (change != 1)
     if irregular.any():
         row = int(np.flatnonzero(irregular)[0]) + 1
         unit = "integer step" if freq is None else f"step of the panel's frequency {freq.freqstr}"
         raise ValueError(
-            f"{name}: series {ids[row]!r} jumps from {time_at(row - 1)} to {time_at(row)},"
+            f"{name}: series {shown(ids[row])!r} jumps from {time_at(row - 1)} to {time_at(row)},"
             f" not one {unit}: a gap (fill it) or a series of another frequency (forecast it in its own panel)."
         )
     last = [time_at(row) for row in starts[1:] - 1]
@@ -386,7 +392,7 @@ def _as_panel(data, name, covariates, any_columns=False):
             row = int(np.argmax(bad))
             column = covariates[int(np.argmax(~np.isfinite(known[row])))]
             raise ValueError(
-                f"{name}: series {ids[row]!r} has no finite value of covariate {column!r} at {TIME}={time_at(row)};"
+                f"{name}: series {shown(ids[row])!r} has no finite value of covariate {column!r} at {TIME}={time_at(row)};"
                 " fill or drop missing values first."
             )
     return Panel(ids[starts[:-1]], values, starts, last, freq, known, covariates)
@@ -616,7 +622,7 @@ def _check_on_grid(times, freq, name, ids):
     off = off_grid(pd.DatetimeIndex(pd.unique(times.to_numpy())), freq)
     if len(off):
         row = int(np.flatnonzero(pd.DatetimeIndex(times).isin(off[:1]))[0])
-        series = "" if ids is None else f"series {ids.iloc[row]!r} has "
+        series = "" if ids is None else f"series {shown(ids.iloc[row])!r} has "
         raise ValueError(f"{name}: {series}{TIME}={times.iloc[row]}, not a date of the panel's frequency {freq.freqstr}:"
                          " its forecasts would be dated on that frequency's dates. Give every series dates of one"
                          " anchor (all month starts, say), or forecast it in its own panel.")  # fmt: skip
@@ -668,7 +674,7 @@ def _frequency(times, name, ids=None):
                 kinds.setdefault(freq.freqstr, key)
             if len(kinds) > 1:
                 (first, one), (second, other) = list(kinds.items())[:2]
-                raise ValueError(f"{name}: series {one!r} is of frequency {first} and series {other!r} of {second}:"
+                raise ValueError(f"{name}: series {shown(one)!r} is of frequency {first} and series {shown(other)!r} of {second}:"
                                  " a panel's series share one frequency (forecast each in its own panel).")  # fmt: skip
     raise ValueError(
         f"{name}: the frequency of its dates cannot be told (a regular daily, weekly, monthly, quarterly or"

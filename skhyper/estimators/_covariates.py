@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..panel import ID, TARGET, TIME, Panel, _covariate_values
+from ..panel import ID, TARGET, TIME, Panel, _covariate_values, shown
 from ..windows import Series, lagged_rows
 from ._covariate_regression import difference_regression, linear_effect
 
@@ -77,7 +77,7 @@ class KnownCovariates:
         if len(varying):
             series, column = varying[0]
             raise ValueError(
-                f"static_features: {statics[column]!r} changes within series {panel.ids[series]!r}: a static"
+                f"static_features: {statics[column]!r} changes within series {shown(panel.ids[series])!r}: a static"
                 " feature holds one value per series (name one that changes in known_covariates)."
             )
         self.static_values_, self.static_features_ = low, list(statics)
@@ -468,7 +468,7 @@ class KnownCovariates:
         if outside.any():
             row = int(np.argmax(outside))
             raise ValueError(
-                f"X_df: series {X_df[ID].iloc[row]!r} at {TIME}={X_df[TIME].iloc[row]} is not one of the {steps}"
+                f"X_df: series {shown(X_df[ID].iloc[row])!r} at {TIME}={X_df[TIME].iloc[row]} is not one of the {steps}"
                 f" steps after its end ({self.panel_last_[rows[row]]}): X_df holds the covariates of exactly"
                 f" the {TIME} that forecast({steps}) returns."
             )
@@ -477,12 +477,12 @@ class KnownCovariates:
         if (counts > 1).any():
             cell = int(unique[np.argmax(counts > 1)])
             row = int(np.argmax(cells == cell))
-            raise ValueError(f"X_df: series {X_df[ID].iloc[row]!r} has {TIME}={X_df[TIME].iloc[row]} twice.")
+            raise ValueError(f"X_df: series {shown(X_df[ID].iloc[row])!r} has {TIME}={X_df[TIME].iloc[row]} twice.")
         per_series = np.bincount(rows, minlength=len(self.panel_ids_))
         if (per_series < steps).any():
             short = int(np.argmax(per_series < steps))
             raise ValueError(
-                f"X_df has {int(per_series[short])} rows of series {self.panel_ids_[short]!r} (too few):"
+                f"X_df has {int(per_series[short])} rows of series {shown(self.panel_ids_[short])!r} (too few):"
                 f" forecast({steps}) needs the covariates of each series' {steps} steps ahead."
             )
         values = _covariate_values(X_df, names, "X_df")
@@ -496,7 +496,7 @@ class KnownCovariates:
         rows = pd.Index(self.panel_ids_).get_indexer(X[ID])
         if (rows < 0).any():
             unknown = X[ID].to_numpy()[rows < 0][0]
-            raise ValueError(f"{name}: series {unknown!r} was not in the panel this forecaster was fit on.")
+            raise ValueError(f"{name}: series {shown(unknown)!r} was not in the panel this forecaster was fit on.")
         kind = "integers" if self.panel_freq_ is None else f"dates or periods of frequency {self.panel_freq_}"
         if self.panel_freq_ is None and not pd.api.types.is_integer_dtype(X[TIME]):
             raise ValueError(f"{name}: its {TIME} must be {kind}, as the panel's were, not {X[TIME].dtype}.")
@@ -527,7 +527,7 @@ class KnownCovariates:
         _, first, counts = np.unique(cells, return_index=True, return_counts=True)
         if (counts > 1).any():  # two rows of one step: two values of its covariates, one forecast
             row = int(first[np.argmax(counts > 1)])
-            raise ValueError(f"predict: X has series {X[ID].iloc[row]!r} at {TIME}={X[TIME].iloc[row]} twice"
+            raise ValueError(f"predict: X has series {shown(X[ID].iloc[row])!r} at {TIME}={X[TIME].iloc[row]} twice"
                              f" (duplicated {ID}, {TIME}): each step's covariates once.")  # fmt: skip
         grid = np.full((len(self.panel_ids_), steps, len(names)), np.nan)
         grid[rows, step - 1] = values
@@ -538,7 +538,7 @@ class KnownCovariates:
         if gaps.any():
             series, ahead = np.argwhere(gaps)[0]
             raise ValueError(
-                f"predict: X has no row of series {self.panel_ids_[series]!r} at {ahead + 1} step(s) after its"
+                f"predict: X has no row of series {shown(self.panel_ids_[series])!r} at {ahead + 1} step(s) after its"
                 f" end, and its later rows are forecast through that step: X must hold the covariates of every"
                 " step from each series' end to its last row."
             )
@@ -595,7 +595,7 @@ def _check_finite(values, names, name, index, frame=None):
     if bad.any():
         row, column = (int(v) for v in np.argwhere(bad)[0])
         where = (
-            f"series {frame[ID].iloc[row]!r} at {TIME}={frame[TIME].iloc[row]}"
+            f"series {shown(frame[ID].iloc[row])!r} at {TIME}={frame[TIME].iloc[row]}"
             if frame is not None and ID in frame.columns
             else f"row {row} (index {index[row]!r})"
         )

@@ -34,7 +34,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import engine
 from ..metrics import naive_mae
-from ..panel import ID, TARGET, TIME, _as_panel, _in_zone, as_panel, date_steps, future_frame, period_freq, period_steps, row_order
+from ..panel import ID, TARGET, TIME, _as_panel, _in_zone, as_panel, date_steps, future_frame, period_freq, period_steps, row_order, shown
 from ..seasonality import period_from_index
 from ..windows import level_rows_of
 from ._intervals import bound_columns
@@ -436,7 +436,7 @@ class PanelForecasting:
         if (step < 1).any():
             row = int(np.argmax(step < 1))
             raise ValueError(
-                f"predict: series {X[ID].iloc[row]!r} at {TIME}={X[TIME].iloc[row]} is not after the end of"
+                f"predict: series {shown(X[ID].iloc[row])!r} at {TIME}={X[TIME].iloc[row]} is not after the end of"
                 " its training part: a panel forecaster predicts the time steps after each series' end."
             )
         if not self._fitted_covariates():
@@ -466,7 +466,7 @@ class PanelForecasting:
         unknown = pd.Index(self.panel_ids_).get_indexer(ids) < 0
         if unknown.any():  # (before the static features, which it has none of)
             raise ValueError(
-                f"predict_in_sample: series {ids[int(np.argmax(unknown))]!r} was not in the panel this forecaster"
+                f"predict_in_sample: series {shown(ids[int(np.argmax(unknown))])!r} was not in the panel this forecaster"
                 " was fit on."
             )
         panel = self._panel_of(self._with_statics(X), self._fitted_covariates())

@@ -46,7 +46,7 @@ def test_bad_regression_loss_lists_the_valid_ones(diabetes):
 
 def test_binary_loss_with_many_classes(digits):
     X, y = digits
-    with pytest.raises(ValueError, match="binary_crossentropy' needs 2 classes, but y has 10"):
+    with pytest.raises(ValueError, match="Only binary classification is supported with a binary cross-entropy loss: it needs 2 classes, but y has 10"):
         KerasMLPClassifier(**TINY, loss="binary_crossentropy").fit(X, y)
 
 
@@ -212,3 +212,16 @@ def test_both_engines_keep_the_same_weights_when_a_fit_diverges(diabetes):
                                       engine=engine).fit(X * 1e3, y * 1e3)  # fmt: skip
         predictions.append(model.predict(X))
     np.testing.assert_allclose(predictions[0], predictions[1], rtol=1e-6)
+
+
+def test_the_tags_follow_the_loss():
+    # sklearn's checks and meta-estimators read them: a binary loss takes two classes, a categorical one no multilabel y
+    from sklearn.utils import get_tags
+
+    def tags(**params):
+        found = get_tags(KerasMLPClassifier(**params)).classifier_tags
+        return found.multi_class, found.multi_label
+
+    assert tags() == (True, True)
+    assert tags(loss="binary_crossentropy") == (False, True)
+    assert tags(loss="sparse_categorical_crossentropy") == (True, False)

@@ -402,7 +402,12 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = True
+        # a binary cross-entropy takes two classes; a categorical one one class per row (objects are
+        # looked at only when given: the tags do not import Keras)
+        loss, given = self.loss, _user_loss(self.loss)
+        tags.classifier_tags.multi_class = not (loss == "binary_crossentropy" or (given and _is_binary_crossentropy(loss)))
+        categorical = given and (_is_categorical_crossentropy(loss) or _is_sparse_categorical_crossentropy(loss))
+        tags.classifier_tags.multi_label = (loss is None or loss == "binary_crossentropy") or (given and not categorical)
         return tags
 
     def _target_type(self):
@@ -597,8 +602,8 @@ class KerasMLPClassifier(ClassifierMixin, KerasMLPBase, BaseEstimator):
             return ("sigmoid" if kind == MULTILABEL else "softmax"), loss
         if _is_binary_crossentropy(loss) and self.n_classes_ != 2:
             raise ValueError(
-                f"loss='binary_crossentropy' needs 2 classes, but y has {self.n_classes_};"
-                " use 'sparse_categorical_crossentropy' (or leave loss=None)."
+                f"Only binary classification is supported with a binary cross-entropy loss: it needs 2 classes,"
+                f" but y has {self.n_classes_}; use 'sparse_categorical_crossentropy' (or leave loss=None)."
             )
         return ("sigmoid" if n_outputs == 1 else "softmax"), loss
 

@@ -348,8 +348,10 @@ def plot_fan(history, forecast, unique_id=None, actual=None, ax=None):
         panel the long frame with ``WindowForecaster-lo-80``, ...
     unique_id : object, default=None
         The series to draw from a panel's frames.
-    actual : array-like or pandas Series, default=None
-        The values that followed (a test part), drawn over the fan.
+    actual : array-like, pandas Series or DataFrame, default=None
+        The values that followed (a test part), drawn over the fan: by their
+        dates where they have them, else after the history; on a panel also
+        the test part's long frame (``unique_id`` picks the series).
     ax : matplotlib Axes, default=None
         Where to draw (default: a new figure).
 
@@ -371,8 +373,11 @@ def plot_fan(history, forecast, unique_id=None, actual=None, ax=None):
 
     if not isinstance(forecast, pd.DataFrame):
         raise ValueError("forecast must be the DataFrame of forecast(h, level=[80, 95]) (with its interval columns).")
-    if unique_id is not None or "unique_id" in forecast.columns:
+    panel, from_frame = unique_id is not None or "unique_id" in forecast.columns, False
+    if panel:
         history, forecast = _one_series_of_panel(history, forecast, unique_id)
+        if isinstance(actual, pd.DataFrame) and {"unique_id", "ds", "y"} <= set(actual.columns):  # the test frame
+            actual, from_frame = actual.loc[actual["unique_id"] == unique_id].set_index("ds")["y"], True
     lows = [str(c) for c in forecast.columns if "lo-" in str(c)]
     if not lows:
         raise ValueError("forecast holds no interval columns (lo-80, hi-80, ...): forecast with level=[80, 95].")
@@ -393,7 +398,11 @@ def plot_fan(history, forecast, unique_id=None, actual=None, ax=None):
     if actual is not None:
         given = actual
         actual = _as_drawn_series(actual, "actual")
-        drawn = times[: len(actual)] if not isinstance(given, (pd.Series, pd.DataFrame)) else _plot_times(actual.index)
+        # by its times where it has them (on a panel: dates, or the ds of its test frame), else after the history
+        timed = isinstance(given, (pd.Series, pd.DataFrame)) and (
+            not panel or from_frame or isinstance(actual.index, (pd.DatetimeIndex, pd.PeriodIndex))
+        )
+        drawn = _plot_times(actual.index) if timed else times[: len(actual)]
         axis.plot(drawn, actual.to_numpy(dtype=float), color="tab:red", linewidth=1.0, label="actual")
     title = "forecast and prediction intervals" if unique_id is None else f"{unique_id}: forecast and prediction intervals"
     axis.set(xlabel="time", ylabel="value", title=title)

@@ -116,3 +116,23 @@ def test_a_fan_of_a_panel_names_a_missing_or_unknown_series():
     lines = {line.get_label(): line.get_xdata() for line in figure.axes[0].get_lines()}
     np.testing.assert_array_equal(lines["forecast"], [3, 4])
     matplotlib.pyplot.close(figure)
+
+
+def test_a_panel_fans_actual_values_at_their_steps():
+    # the test part as its long frame, or the y column of its rows (labelled by row numbers, which were read as
+    # times: drawn near 1970 with dates), is drawn at the forecast's steps
+    import pandas as pd
+
+    from skhyper.plotting import plot_fan
+
+    dates = pd.date_range("2000-01-01", periods=7, freq="MS")
+    panel = pd.DataFrame({"unique_id": ["a"] * 7 + ["b"] * 7, "ds": list(dates) * 2, "y": np.arange(14.0)})
+    history, test = panel[panel.ds < dates[5]], panel[panel.ds >= dates[5]]
+    bands = pd.DataFrame({"unique_id": ["a", "a", "b", "b"], "ds": list(dates[5:]) * 2, "WindowForecaster": 1.0,
+                          "WindowForecaster-lo-80": 0.0, "WindowForecaster-hi-80": 2.0})  # fmt: skip
+    for actual in (test, test[test.unique_id == "b"]["y"]):
+        figure = plot_fan(history, bands, unique_id="b", actual=actual)
+        drawn = {line.get_label(): line for line in figure.axes[0].get_lines()}["actual"]
+        np.testing.assert_array_equal(drawn.get_xdata(), dates[5:].to_numpy())
+        np.testing.assert_array_equal(drawn.get_ydata(), [12.0, 13.0])
+        matplotlib.pyplot.close(figure)

@@ -220,9 +220,10 @@ def refined(result, rows, pick):
 
 def rule_suggestions(result, others=True):
     """Each rule's suggestion from one range test's losses (and its refinements)."""
-    from skhyper.lr_find import RULES, _summarize
+    from skhyper.lr_find import RULES, _noise_window, _summarize
 
     smoothing = 0.8  # lr_find's default for its default 100 steps
+    window = _noise_window(100)  # the batch noise's steps, of the default 100
     out = {f"auto ({result.rule})": result.range_suggestion}
     if result.refine_rates is not None:
         for pick in PICKS:
@@ -233,12 +234,13 @@ def rule_suggestions(result, others=True):
     for rule in RULES:
         if rule not in ("auto", result.rule):
             out[rule] = _summarize(result.learning_rates, result.losses, smoothing, 4.0, rule, "batch",
-                                   result.momentum_factor).suggestion  # fmt: skip
+                                   result.momentum_factor, noise_window=window).suggestion  # fmt: skip
     # The default without the momentum factor, and the default before (the steepest descent, no factor)
     out["divergence_over_25, no momentum factor"] = _summarize(
-        result.learning_rates, result.losses, smoothing, 4.0, "divergence_over_25", "batch").suggestion  # fmt: skip
+        result.learning_rates, result.losses, smoothing, 4.0, "divergence_over_25", "batch", noise_window=window
+    ).suggestion
     out["previous default"] = _summarize(
-        result.learning_rates, result.losses, smoothing, 4.0, "steepest", "batch"
+        result.learning_rates, result.losses, smoothing, 4.0, "steepest", "batch", noise_window=window
     ).suggestion
     return out
 

@@ -65,8 +65,10 @@ def test_auto_in_a_classifier_and_a_forecaster(digits):
     clf = KerasMLPClassifier(**TINY, learning_rate="auto").fit(X, y)
     assert clf.lr_find_.learning_rates[0] == pytest.approx(1e-7)
     series = np.sin(np.arange(200) / 8.0) + np.random.RandomState(0).normal(0, 0.1, 200)
-    forecaster = WindowForecaster(window_size=10, hidden_layer_sizes=(8,), epochs=3,
-                                  learning_rate="auto", random_state=0).fit(series)  # fmt: skip
+    # The smoothed loss is lowest at the start (a batch at 3.7e-7 is the lowest of the test): said.
+    with pytest.warns(UserWarning, match="at the bottom of the rates it tried"):
+        forecaster = WindowForecaster(window_size=10, hidden_layer_sizes=(8,), epochs=3,
+                                      learning_rate="auto", random_state=0).fit(series)  # fmt: skip
     assert forecaster.learning_rate_ > 0
 
 
@@ -211,6 +213,114 @@ def test_without_a_divergence_the_default_stays_below_the_minimum():
     flat_valley = np.r_[losses[:70], np.full(30, losses[69])]
     capped = _summarize(rates, flat_valley, 0.8, 4.0, "divergence_over_25", "batch")
     assert capped.min_loss_rate < rates[-1] / 25 and capped.suggestion == capped.min_loss_rate
+
+
+def noisy_batches(noise=0.7, blow_up_at=None):
+    """Per-batch losses on the default ramp shaped as on imbalanced classes: each batch's loss
+    swings with how many rows of the rare class it holds, a lognormal noise (0.7: about 0.05
+    to 0.5 around 0.15), and a fall to a third above 1e-3; with ``blow_up_at`` (a step) a
+    blow-up from there: five times the step before, then doubling every step."""
+    rates = 1e-7 * 1e8 ** (np.arange(100) / 99)
+    x = np.log10(rates)
+    level = 0.05 + 0.1 / (1 + np.exp((x + 3.0) / 0.3))
+    losses = level * np.exp(noise * np.random.RandomState(1).standard_normal(100))
+    if blow_up_at is not None:
+        losses[blow_up_at:] = losses[blow_up_at - 1] * 5.0 * 2.0 ** np.arange(100 - blow_up_at)
+    return rates, losses
+
+
+def one_batch_over_four_times_the_best(losses):
+    """The previous rule: the first step (after 5) whose loss passed 4 x the best smoothed loss."""
+    from skhyper.lr_find import _ema
+
+    over = np.log(losses) > np.minimum.accumulate(_ema(np.log(losses), 0.8)) + np.log(4.0)
+    over[:5] = False
+    return int(np.argmax(over)) if over.any() else None
+
+
+def test_the_noise_band_is_the_first_steps_spread_about_their_trend():
+    from skhyper.lr_find import _noise_band
+
+    rng = np.random.RandomState(0)
+    noisy = 0.15 * np.exp(0.7 * rng.standard_normal(20))
+    assert _noise_band(noisy, 20) > 8  # exp(4 x 0.7) is 16: wider than divergence's 4
+    quiet = 2.3 * np.exp(0.03 * rng.standard_normal(20))  # balanced classes: the rule is the previous one
+    assert _noise_band(quiet, 20) < 1.3
+    falling = quiet * np.exp(-0.1 * np.arange(20))  # a steady descent is no noise
+    assert _noise_band(falling, 20) < 1.3
+    assert _noise_band([1.0, np.nan], 20) == 1.0
+
+
+def test_batch_noise_is_not_a_divergence_and_a_blow_up_still_is():
+    from skhyper.lr_find import _summarize
+
+    rates, losses = noisy_batches()
+    # Single batches pass 4 x the best smoothed loss: the previous rule called the 7th step a
+    # divergence, and the suggestion was the start rate.
+    assert one_batch_over_four_times_the_best(losses) == 6
+    noisy = _summarize(rates, losses, 0.8, 4.0, "divergence_over_25", "batch")
+    assert not noisy.diverged and noisy.divergence_rate == rates[-1]
+    assert 1e-4 < noisy.suggestion < 1.0
+    # A blow-up is still found, within three steps (a quarter of a decade).
+    for step in (60, 85):
+        rates, losses = noisy_batches(blow_up_at=step)
+        blown = _summarize(rates, losses, 0.8, 4.0, "divergence_over_25", "batch")
+        assert blown.diverged and rates[step] <= blown.divergence_rate <= rates[step + 3]
+        assert blown.suggestion == pytest.approx(min(blown.divergence_rate / 25, blown.min_loss_rate))
+    # With little noise (balanced classes, a regression) the rule is the previous one: the same step.
+    for step in (40, 60, 85):
+        rates, losses = noisy_batches(noise=0.05, blow_up_at=step)
+        assert one_batch_over_four_times_the_best(losses) == step
+        blown = _summarize(rates, losses, 0.8, 4.0, "divergence_over_25", "batch")
+        assert blown.diverged and blown.divergence_rate == rates[step]
+
+
+def test_auto_on_imbalanced_classes_trains():
+    import warnings
+
+    from sklearn.datasets import make_classification
+
+    # One row in 20 of the rare class: a batch of 32 holds 0 to 4 of them, and its loss ranges
+    # from 0.06 to 0.5 at the first rates.  One batch over 4 x the best was taken for a
+    # divergence at 5e-6, and the suggestion was 2e-7: the network never trained (0.945, the
+    # majority's share; 0.98 at 0.001).
+    X, y = make_classification(n_samples=400, weights=[0.95, 0.05], random_state=0)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="learning_rate='auto'")
+        clf = KerasMLPClassifier(learning_rate="auto", random_state=0, epochs=30).fit(X, y)
+    assert clf.learning_rate_ > 1e-4
+    assert clf.loss_curve_[-1] < 0.25 * clf.loss_curve_[0]
+    assert clf.score(X, y) > 0.97
+
+
+def test_auto_passes_sklearns_class_weight_check():
+    from sklearn.utils.estimator_checks import check_class_weight_classifiers
+
+    # Class weights {0: 1000, others: 1e-4}: the weighted batch losses swing as widely, and the
+    # rate found was the start rate (the check failed).
+    check_class_weight_classifiers("KerasMLPClassifier", KerasMLPClassifier(learning_rate="auto", random_state=0))
+
+
+def test_auto_warns_when_the_suggestion_is_at_the_bottom_of_the_range(linear_problem, monkeypatch):
+    module = lr_find_module()
+    # A loss that blows up at the 11th step (6.4e-7), before any descent: the suggestion is
+    # clamped to the start rate.
+    flat_then_blow_up = [1.0] * 10 + [np.nan]
+    monkeypatch.setattr(module, "_losses_per_batch", lambda *args: flat_then_blow_up)
+    X, y, _ = linear_problem
+    with pytest.warns(UserWarning, match=r"learning_rate='auto'.* 1e-07, is at the bottom.*diverged at 6.43e-07"
+                      r".*fixed learning_rate.*wider range") as caught:  # fmt: skip
+        model = full_batch_gd(learning_rate="auto", epochs=1).fit(X, y)
+    assert model.learning_rate_ == pytest.approx(1e-7)
+    assert [w.filename for w in caught if "bottom" in str(w.message)] == [__file__]  # the user's line
+    # lr_find itself returns the result, with its own warning, not this one.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="learning_rate='auto'")
+        with pytest.warns(RuntimeWarning, match="never fell below its start"):
+            result = lr_find(full_batch_gd(), X, y)
+    assert result.suggestion == pytest.approx(1e-7)
 
 
 @pytest.mark.parametrize(

@@ -322,7 +322,7 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         out for early stopping."""
         from ..lr_find import range_test
 
-        self.lr_find_ = range_test(self, *self._training_part(y, X, y_model, sample_weight))
+        self.lr_find_ = range_test(self, *self._training_part(y, X, y_model, sample_weight), warn_at_floor=True)
         self.learning_rate_ = self.lr_find_.suggestion
         self.model_ = self._build_model(X.shape[1], self.model_.output_shape[-1])
         self._start_output(X, y, y_model, sample_weight)  # all rows: it splits them itself

@@ -55,7 +55,9 @@ _PARAMETERS = """hidden_layer_sizes : tuple of int, default=(100,)
         ftrl, or a Keras optimizer (copied, never trained itself).
     learning_rate : float or "auto", default=0.001
         The initial rate; ``"auto"`` runs :func:`skhyper.lr_find` inside
-        ``fit`` and trains with its suggestion (``learning_rate_``).
+        ``fit`` and trains with its suggestion (``learning_rate_``), with a
+        ``UserWarning`` when the suggestion is at the bottom of the range
+        tested (the loss showed no descent there).
     momentum : float, default=0.0
         Momentum of sgd and rmsprop.
     nesterov : bool, default=False

@@ -286,12 +286,12 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
 
     @property
     def mase_scale_(self):
-        """On a panel: each series' MASE scale at its frequency's season (for ``neg_mase``)."""
+        """Each series' MASE scale at its frequency's season, on a panel or one series (for ``neg_mase`` and ``neg_msis``)."""
         return getattr(_forecaster(self._fitted()[0]), "mase_scale_", None)
 
     @property
     def interval_scale_(self):
-        """On one series: the scale of its interval score (for ``neg_msis``)."""
+        """On one series: the scale of its intervals (``neg_msis``'s where ``mase_scale_`` is 0 or missing)."""
         return _forecaster(self._fitted()[0]).interval_scale_
 
     # ------------------------------------------------------------- helpers

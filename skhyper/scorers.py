@@ -392,7 +392,10 @@ def _true_and_intervals(estimator, X, y, level):
     bounds = predictor.predict(X, level=level)
     y_true = target_values(model, _final_input(estimator, X), None) if y is None else np.asarray(y)
     lower, upper = (bounds[f"{side}-{level}"].to_numpy() for side in ("lo", "hi"))
-    return np.ravel(y_true), lower, upper, _series_scale(model, model.interval_scale_), None
+    scale = _series_scale(model, model.interval_scale_)
+    if not scale > 0:  # (a fit on a constant series: the intervals' own scale, as MSIS took before)
+        scale = model.interval_scale_
+    return np.ravel(y_true), lower, upper, scale, None
 
 
 def neg_msis(estimator, X, y=None):

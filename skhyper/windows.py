@@ -57,6 +57,8 @@ def _check_labels(labels, name):
     refused where it cannot be either, as a panel's series' are (text, such
     as series ids or unparsed dates; integers out of order or twice)."""
     if isinstance(labels, pd.RangeIndex):
+        if labels.step < 0 and len(labels) > 1:  # (a reversed Series: s[::-1])
+            raise ValueError(f"The index of {name}, its integer time steps, is not sorted: sort it with .sort_index().")
         return
     if isinstance(labels, pd.MultiIndex) or labels.inferred_type in ("string", "mixed", "bytes", "boolean", "categorical"):
         raise ValueError(

@@ -20,6 +20,7 @@ def write_format1(model, path, drop_state=(), drop_params=()):
     del document["network"]
     document["format_version"] = 1
     document["state"]["seed_states"] = encode(seed_states(model.model_))
+    document["state"].pop("mase_scale_", None)  # (one series': format version 9)
     for key in drop_state:
         del document["state"][key]
     for key in drop_params:

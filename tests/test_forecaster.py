@@ -64,6 +64,7 @@ def test_in_sample_predict_says_there_is_no_context(series, fitted):
     [(list("abababab"), "object labels such as 'a'"),  # series ids as an index: were joined end to end
      (["2020-01", "2020-02"] * 4, "pd.to_datetime"),  # unparsed dates
      (list(range(7, -1, -1)), "not sorted"),  # reversed years: was trained backwards
+     (pd.RangeIndex(7, -1, -1), "not sorted"),  # a reversed Series' RangeIndex
      ([0, 1, 1, 2, 3, 4, 5, 6], "the label 1 twice")],
 )  # fmt: skip
 def test_an_index_that_is_no_time_axis_is_refused(labels, match):

@@ -58,6 +58,9 @@ def test_one_series_mase_is_scaled_in_sample_at_its_season(tmp_path):
         assert -neg_mean_absolute_scaled_error(model, rows) == pytest.approx(expected)
     other = WindowForecaster(seasonal_period=None, hidden_layer_sizes=(8,), epochs=2, random_state=0).fit(y[:-4])
     assert other.mase_scale_ == pytest.approx([scale])  # the data's season, whatever the candidate's
+    for mode in ("additive", "difference"):  # of the values as given, not of those the network learns
+        changed = WindowForecaster(seasonal_period=4, deseasonalize=mode, hidden_layer_sizes=(8,), epochs=2).fit(y[:-4])
+        assert changed.mase_scale_ == pytest.approx([scale])
     loaded = skhyper.load(model.save(tmp_path / "q.skhyper"))
     assert neg_mase(loaded, y[-4:]) == neg_mase(model, y[-4:])
     constant = WindowForecaster(hidden_layer_sizes=(8,), epochs=1, random_state=0).fit(np.ones(30))

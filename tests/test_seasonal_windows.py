@@ -183,12 +183,15 @@ def test_relative_windows_with_a_separate_target_say_why_not():
     np.testing.assert_array_equal(data, series)
 
 
-def test_in_sample_rows_shorter_than_the_reach_still_say_there_is_no_context():
+def test_rows_of_the_training_start_say_there_is_no_context_from_the_reach_on():
     series = square_wave()
     model = WindowForecaster(window_size=5, seasonal_period=20, **{**FAST, "epochs": 1}).fit(series[:300])
     assert len(model._training_head) == 23  # rows a window reaches back
     with pytest.raises(ValueError, match="first 23 rows of X have no window"):
-        model.predict(series[:10])  # the training series' own first rows, fewer than 23
+        model.predict(series[:30])  # the training series' own first rows, a reach of them and more
+    # fewer rows than the reach are taken to follow the training series (a test fold of an intermittent series'
+    # zeros, equal to its first values, was refused), as continues=True
+    np.testing.assert_array_equal(model.predict(series[:10]), model.predict(series[:10], continues=True))
     assert model.predict(series[300:310]).shape == (10,)  # a continuation of 10 rows is fine
 
 

@@ -234,9 +234,13 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
     def _training_callbacks(self, reset):
         """The Keras callbacks to train with: copies of ``callbacks``, as a fit
         never changes its parameters (Keras sets a callback's model, and the
-        callback keeps its own state).  A continued fit (``partial_fit``, a
-        warm start) goes on with the copies of the fit before (their state
-        goes on as the network does) unless ``callbacks`` was set since."""
+        callback keeps its own state).  Shallow copies (``copy.copy``): what
+        a callback refers to (a list it appends to, a file, a lock) is the
+        user's own, so a callback that reports to an object of theirs still
+        does, and any callback can be copied.  A continued fit
+        (``partial_fit``, a warm start) goes on with the copies of the fit
+        before (their state goes on as the network does) unless
+        ``callbacks`` was set since."""
         given = tuple(self.callbacks or ())
         before = self.__dict__.get("_callbacks_copied")
         if not reset and before is not None and len(before) == len(given) and all(map(operator.is_, before, given)):
@@ -244,12 +248,11 @@ class KerasMLPBase(Hyperparameters, NetworkBuilder):
         copies = []
         for callback in given:
             try:
-                copies.append(copy.deepcopy(callback))
+                copies.append(copy.copy(callback))
             except Exception as error:
                 raise ValueError(
                     f"fit trains with a copy of each of the callbacks (it never changes its parameters), but"
-                    f" {callback!r} cannot be copied by copy.deepcopy: {type(error).__name__}: {error}. Give a"
-                    " callback that can be copied (one that opens files or connections in on_train_begin)."
+                    f" {callback!r} cannot be copied by copy.copy: {type(error).__name__}: {error}."
                 ) from error
         return copies
 

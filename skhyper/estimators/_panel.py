@@ -74,7 +74,7 @@ class PanelForecasting:
                 " window is scaled by its own level instead: leave deseasonalize=None."
             )
         unused = [f"{name}={value!r}" for name, value, default in _series_only(self) if value != default]
-        if unused:
+        if unused and reset:  # (a continuation of a fit of earlier releases, which took them, goes on)
             raise ValueError(
                 f"{', '.join(unused)}: {'these are' if len(unused) > 1 else 'a parameter'} of one series' windows,"
                 " which a panel does not use (each window is scaled by its own level, window_scale, and the season"

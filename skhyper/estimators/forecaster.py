@@ -646,6 +646,8 @@ class WindowForecaster(
             self._check_like_training(X, series, target, y)
         if reset:
             self._check_seasonal_window()
+            # the scorers' scale: of the target as given (before any effect, season or change is taken out)
+            self.mase_scale_ = np.array([_series_mase_scale(target.values, series.index)])
             self.panel_ = False
             self.static_values_ = self.static_features_ = None
             self.__dict__.pop("n_windows_", None)
@@ -708,7 +710,6 @@ class WindowForecaster(
             self.target_mean_, self.target_scale_ = moments(target.values, self.scale)
             self.lags_ = self._offsets()
             self.level_rows_ = self._level_rows(y is None)
-            self.mase_scale_ = np.array([_series_mase_scale(target.values, series.index)])
             if self.level_rows_ and self.scale:
                 self.input_scale_ = self.target_scale_ = self._step_scale(series.values)
         windows, next_values = sliding_windows(

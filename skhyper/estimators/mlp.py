@@ -158,9 +158,10 @@ _ATTRIBUTES = """n_features_in_ : int
     model_ : keras.Model
         The trained network, built when first asked for.
     callbacks_ : list of keras.callbacks.Callback
-        The copies of ``callbacks`` the fit trained with (``copy.deepcopy``
-        of each, made before training: ``fit`` never changes ``callbacks``),
-        to read their state after the fit; ``partial_fit`` and warm starts
+        The copies of ``callbacks`` the fit trained with (``copy.copy``
+        of each, made before training: ``fit`` never changes ``callbacks``;
+        shallow, so objects a callback refers to, a list it appends to, are
+        still the user's), to read their state after the fit; ``partial_fit`` and warm starts
         go on with them unless ``callbacks`` was set since.  Empty without
         ``callbacks`` (and after :func:`skhyper.load`, which does not read
         them)."""

@@ -301,3 +301,13 @@ def test_warm_start_fit_goes_on_training_the_forecaster():
     np.testing.assert_allclose(warm.loss_curve_, stepped.loss_curve_, rtol=1e-6)
     with pytest.raises(ValueError, match="window_size.*changed since"):
         warm.set_params(window_size=6).fit(series)
+
+
+def test_periods_and_their_timestamps_are_the_same_rows():
+    # predict on the next quarters as timestamps after a fit on periods said X 'does not follow' (panels took them)
+    index = pd.period_range("1990Q1", periods=40, freq="Q")
+    y = pd.Series(10 + np.tile([1.0, 3, 2, 5], 10) + np.random.RandomState(0).randn(40), index=index)
+    model = WindowForecaster(window_size=4, hidden_layer_sizes=(4,), epochs=1, random_state=0).fit(y[:-4])
+    np.testing.assert_array_equal(model.predict(y[-4:].to_timestamp()), model.predict(y[-4:]))
+    dated = WindowForecaster(window_size=4, hidden_layer_sizes=(4,), epochs=1, random_state=0).fit(y[:-4].to_timestamp())
+    np.testing.assert_array_equal(dated.predict(y[-4:]), dated.predict(y[-4:].to_timestamp()))

@@ -311,3 +311,9 @@ def test_periods_and_their_timestamps_are_the_same_rows():
     np.testing.assert_array_equal(model.predict(y[-4:].to_timestamp()), model.predict(y[-4:]))
     dated = WindowForecaster(window_size=4, hidden_layer_sizes=(4,), epochs=1, random_state=0).fit(y[:-4].to_timestamp())
     np.testing.assert_array_equal(dated.predict(y[-4:]), dated.predict(y[-4:].to_timestamp()))
+
+
+def test_values_too_large_to_standardize_are_named():
+    # a series near 1e300 gave NaN forecasts with NumPy's overflow warnings only (found by a helper)
+    with pytest.raises(ValueError, match="too large to standardize"):
+        WindowForecaster(window_size=3, epochs=1).fit(np.linspace(1.0, 2.0, 30) * 1e300)

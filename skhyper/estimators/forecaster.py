@@ -706,8 +706,12 @@ class WindowForecaster(
                 del self.feature_names_in_
             self.forecasts_itself_ = y is None
             self.target_is_1d_ = target.one_dimensional
-            self.input_mean_, self.input_scale_ = moments(series.values, self.scale)
-            self.target_mean_, self.target_scale_ = moments(target.values, self.scale)
+            with np.errstate(over="ignore", invalid="ignore"):
+                self.input_mean_, self.input_scale_ = moments(series.values, self.scale)
+                self.target_mean_, self.target_scale_ = moments(target.values, self.scale)
+            if not all(np.isfinite(v).all() for v in (self.input_mean_, self.input_scale_, self.target_mean_, self.target_scale_)):
+                raise ValueError("The series has values too large to standardize (their squares pass float64's range, near"
+                                 " 1e154): divide it by a power of ten first, and multiply the forecasts back.")  # fmt: skip
             self.lags_ = self._offsets()
             self.level_rows_ = self._level_rows(y is None)
             if self.level_rows_ and self.scale:

@@ -223,7 +223,7 @@ def rule_suggestions(result, others=True):
     from skhyper.lr_find import RULES, _noise_window, _summarize
 
     smoothing = 0.8  # lr_find's default for its default 100 steps
-    window = _noise_window(100)  # the batch noise's steps, of the default 100
+    window = _noise_window(1e-7 * 1e8 ** (np.arange(100) / 99))  # the batch noise's steps, of the default ramp
     out = {f"auto ({result.rule})": result.range_suggestion}
     if result.refine_rates is not None:
         for pick in PICKS:

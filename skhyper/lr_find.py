@@ -40,9 +40,11 @@ to 0.5 at 1e-7, and one batch over 4 times the best was taken for a
 divergence at 5e-6, for a suggestion of 2e-7 that never trained.  So a step diverges when
 its loss passes the best by the larger of ``divergence`` and the noise's band:
 ``exp(4 sd)``, ``sd`` the standard deviation of the log-losses of the first
-fifth of the steps (to 4e-6 on the default ramp, too low to train anything:
-their spread is the batches') about their straight-line trend; a divergence
-is looked for after those steps.  Where batches agree within 4 times (balanced
+steps about their straight-line trend: those at rates up to 1e-5 and at most
+the first fifth (to 4e-6 on the default ramp, too low to train anything:
+their spread is the batches'); a divergence is looked for after those steps.
+A test that starts at a rate that trains (fewer than 5 such steps), and a
+test per epoch, which has no batch noise, keep ``divergence`` alone.  Where batches agree within 4 times (balanced
 classes, most regressions and series) the rule is the previous one and finds
 a blow-up at the same step; where they do not, a real blow-up still passes
 the band within a few steps, as the loss grows without bound.  On
@@ -425,7 +427,7 @@ def range_test(estimator, X, y_model, sample_weight, *, start_lr=1e-7, end_lr=10
     With ``warn_at_floor`` (``learning_rate="auto"``, which trains at the
     suggestion unseen), warn when the suggestion is at the bottom of the
     range: in its first tenth, in log scale (below 6.3e-7 on the default
-    1e-7 to 10), the steps ``_summarize`` takes for noise.  No rate there
+    1e-7 to 10), among the steps that measure the batch noise.  No rate there
     trains a network in a fit's epochs; such a suggestion says the test saw
     no descent, not that the rate is good."""
     if smoothing is None:
@@ -438,8 +440,9 @@ def range_test(estimator, X, y_model, sample_weight, *, start_lr=1e-7, end_lr=10
     if rule == "auto":
         rule = "min_over_10" if per == "epoch" else "divergence_over_25"
     momentum = _momentum_factor(getattr(estimator.model_.optimizer, "momentum", 0.0), rates, per)
+    window = _noise_window(rates) if per == "batch" else 0  # (an epoch's loss has no batch noise)
     result = _summarize(rates[: len(losses)], np.asarray(losses), smoothing, divergence, rule, per, momentum,
-                        noise_window=_noise_window(num_steps))  # fmt: skip
+                        noise_window=window)  # fmt: skip
     if warn_at_floor and result.suggestion < start_lr * (end_lr / start_lr) ** 0.1:
         from .estimators._covariates import _user_stacklevel
 
@@ -464,7 +467,7 @@ def _losses_per_batch(estimator, X, y_model, sample_weight, rates, smoothing, di
     batch_size = min(estimator._batch_size(), len(X))
     order, position = rng.permutation(len(X)), 0
     losses, average, best = [], 0.0, np.inf
-    window, factor = _noise_window(len(rates)), divergence
+    window, factor = _noise_window(rates), divergence
     for step, rate in enumerate(rates):
         if position + batch_size > len(X):
             order, position = rng.permutation(len(X)), 0
@@ -479,9 +482,9 @@ def _losses_per_batch(estimator, X, y_model, sample_weight, rates, smoothing, di
         average = smoothing * average + (1 - smoothing) * loss
         smoothed = average / (1 - smoothing ** (step + 1))
         # Cheap early stop, by _summarize's rule (once the first steps have measured the noise).
-        if step == window:
+        if window and step == window:
             factor = max(divergence, _noise_band(losses, window))
-        if not np.isfinite(loss) or (step >= window and loss > factor * best):
+        if not np.isfinite(loss) or (step >= max(window, 6) and loss > factor * best):
             break
         best = min(best, smoothed)
     return losses
@@ -525,8 +528,8 @@ def _momentum_factor(momentum, rates, per):
 
 def _summarize(rates, losses, smoothing, divergence, rule, per, momentum_factor=1.0, noise_window=None):
     """The result of a test's ``losses`` at ``rates`` (cut where it stopped).  ``noise_window``:
-    the steps measuring the noise, ``_noise_window`` of the test's ``num_steps`` (None: of
-    ``len(rates)``, for a test run to its end)."""
+    the steps measuring the batch noise, ``_noise_window`` of the test's whole ramp (None: of
+    ``rates``, for a test run to its end; 0 per epoch, which has no batch noise)."""
     if np.isfinite(losses[:2]).sum() < 2:
         raise ValueError(
             f"The loss was not finite from the range test's first steps (at rates from"
@@ -541,9 +544,11 @@ def _summarize(rates, losses, smoothing, divergence, rule, per, momentum_factor=
     # A step diverged when its loss is not finite, or passes the best smoothed loss so
     # far times divergence or, if wider, the band of the batch noise measured on the
     # first steps (see _noise_band); such a step is looked for after those steps.
-    window = _noise_window(len(rates)) if noise_window is None else noise_window
+    if noise_window is None:
+        noise_window = _noise_window(rates) if per == "batch" else 0
+    window = noise_window
     if positive:
-        limit = running_best + np.log(max(divergence, _noise_band(losses, window)))
+        limit = running_best + np.log(max(divergence, _noise_band(losses, window) if window else 1.0))
     else:
         limit = divergence * running_best
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -582,11 +587,19 @@ def _summarize(rates, losses, smoothing, divergence, rule, per, momentum_factor=
                           min_loss_rate, bool(blown.any()), per, divergence_rate, momentum_factor)  # fmt: skip
 
 
-def _noise_window(num_steps):
-    """The first steps, whose losses measure the batch noise: the first fifth
-    of the ramp (at least 5; to 4e-6 on the default 1e-7 to 10), where the
-    rates are too low to train the network."""
-    return max(num_steps // 5, 5)
+#: The highest rate whose step measures the batch noise (too low to train a network).
+NOISE_RATE = 1e-5
+
+
+def _noise_window(rates):
+    """How many first steps of a per-batch test's ``rates`` (the whole ramp)
+    measure the batch noise: those at rates up to ``NOISE_RATE``, too low to
+    train the network, and at most the first fifth (to 4e-6 on the default
+    1e-7 to 10: 20 steps); 0, no band, where fewer than 5 are (a test that
+    starts at a rate that trains, whose first steps' spread is the descent's)."""
+    low = int(np.sum(np.asarray(rates) <= NOISE_RATE))
+    window = min(low, len(rates) // 5)
+    return window if window >= 5 else 0
 
 
 def _noise_band(losses, window, z=None):

@@ -459,3 +459,20 @@ def test_bad_refine(linear_problem, refine):
     X, y, _ = linear_problem
     with pytest.raises(ValueError, match="refine"):
         lr_find(full_batch_gd(), X, y, num_steps=10, refine=refine)
+
+
+def test_the_noise_band_is_only_for_low_rates_per_batch():
+    # a test per epoch has no batch noise, and a ramp starting at a rate that trains measures the descent, not
+    # noise: the band (11x to 22x here) hid real blow-ups (found by a reviewing helper)
+    from skhyper.lr_find import _noise_window, _summarize
+
+    assert _noise_window(1e-7 * 1e8 ** (np.arange(100) / 99)) == 20  # the default ramp: to 4e-6
+    assert _noise_window(1e-2 * 1e4 ** (np.arange(100) / 99)) == 0
+    losses = np.array([1.98, 0.819, 0.241, 0.234, 1.079, 2.553, 2.625, 6.224, 29.35, 112.4])  # digits, per epoch
+    result = _summarize(1e-3 * 1e5 ** (np.arange(10) / 9), losses, 0.5, 4.0, "min_over_10", "epoch")
+    assert result.diverged and result.divergence_rate == pytest.approx(0.599, rel=1e-2)
+    rates = 1e-2 * 1e4 ** (np.arange(100) / 99)  # lr_find(start_lr=1e-2, end_lr=100): trains from the first step
+    noise = np.exp(0.02 * np.random.RandomState(0).randn(100))
+    trained = np.r_[np.geomspace(2.3, 0.3, 8), np.geomspace(0.3, 2.3, 8)[1:], np.full(85, 2.3)] * noise  # blows up
+    result = _summarize(rates, trained, 0.8, 4.0, "divergence_over_25", "batch")
+    assert result.diverged and result.divergence_rate < 0.1

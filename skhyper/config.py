@@ -429,11 +429,14 @@ def _series_or_panel(frame, column, name):
     if "unique_id" in frame:
         return pd.DataFrame({"unique_id": frame["unique_id"], "ds": ds, "y": values})
     if pd.api.types.is_integer_dtype(ds):  # time steps, as the forecaster reads an integer index
-        steps = np.unique(np.diff(ds.to_numpy()))
-        if len(steps) > 1 or (len(steps) and steps[0] <= 0):  # codes such as yyyymm: no even steps to count on
-            raise ConfigError(f"data.csv: column ds of {name} holds integers that are not evenly spaced time steps"
-                              f" (from {ds.iloc[0]} it steps by {', '.join(map(str, steps[:3]))}): write its times as"
-                              " dates (such as 2001-01-01 for 200101), or as steps 0, 1, 2, ...")  # fmt: skip
+        gaps = np.diff(ds.to_numpy())
+        steps, counts = np.unique(gaps, return_counts=True)
+        step = steps[np.argmax(counts)] if len(steps) else 1  # the most common step: a missing value is a missing row
+        if len(steps) and (steps[0] <= 0 or (steps % step).any() or steps[-1] > 10 * step):
+            raise ConfigError(f"data.csv: column ds of {name} holds integers that are not sorted time steps of one"
+                              f" size (from {ds.iloc[0]} it steps by {', '.join(map(str, steps[:3]))}: codes such as"
+                              " yyyymm?): write its times as dates (such as 2001-01-01 for 200101), or as steps"
+                              " 0, 1, 2, ...")  # fmt: skip
         return pd.Series(values.to_numpy(), index=pd.Index(ds.to_numpy(), name="ds"), name=column)
     return pd.Series(values.to_numpy(), index=pd.DatetimeIndex(ds), name=column)
 

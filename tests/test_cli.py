@@ -154,6 +154,9 @@ def test_a_csv_series_of_years_as_numbers_is_forecast_for_the_next_years(tmp_pat
     months = [100 * year + month for year in (2000, 2001, 2002, 2003) for month in range(1, 13)][:40]  # yyyymm codes
     pd.DataFrame({"ds": months, "sales": values}).to_csv(tmp_path / "one.csv", index=False)
     assert main(["search", str(config), "--output", str(tmp_path / "codes")]) == 2  # not counted on to 200313
+    missing = 1871 + np.r_[np.arange(20), np.arange(21, 41)]  # a missing year is a missing row, as fit reads it
+    pd.DataFrame({"ds": missing, "sales": values}).to_csv(tmp_path / "one.csv", index=False)
+    assert main(["search", str(config), "--output", str(tmp_path / "missing")]) == 0
 
 
 def test_a_panel_csv_of_years_as_numbers_has_integer_steps_and_fractions_are_refused(tmp_path, capsys):

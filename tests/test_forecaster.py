@@ -317,3 +317,10 @@ def test_values_too_large_to_standardize_are_named():
     # a series near 1e300 gave NaN forecasts with NumPy's overflow warnings only (found by a helper)
     with pytest.raises(ValueError, match="too large to standardize"):
         WindowForecaster(window_size=3, epochs=1).fit(np.linspace(1.0, 2.0, 30) * 1e300)
+
+
+@pytest.mark.parametrize("freq, period", [("ME", "M"), ("QE", "Q"), ("W-SUN", "W-SUN")])
+def test_periods_after_a_fit_on_end_anchored_dates_are_the_same_rows(freq, period):
+    y = pd.Series(np.random.RandomState(0).randn(40) + 10, index=pd.date_range("2000-01-01", periods=40, freq=freq))
+    model = WindowForecaster(window_size=4, hidden_layer_sizes=(4,), epochs=1, random_state=0).fit(y[:-4])
+    np.testing.assert_array_equal(model.predict(y[-4:].to_period(period)), model.predict(y[-4:]))

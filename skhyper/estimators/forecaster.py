@@ -1183,14 +1183,14 @@ class WindowForecaster(
         if labels is not None and series.index is None and label_summary(index) is not None:
             return steps_between(None, labels, index[0])
         if self._training_index is not None and series.index is not None:
-            first, last = series.index[0], self._training_index["last"]
-            try:
-                if isinstance(last, pd.Period) and isinstance(first, pd.Timestamp):  # the same time, as a panel reads it
-                    first = first.to_period(last.freq)
-                elif isinstance(last, pd.Timestamp) and isinstance(first, pd.Period):
-                    first = first.to_timestamp(how="start")
-                    first = first if last.tz is None else first.tz_localize(last.tz)
-                return steps_between(self._training_index, None, first)
+            summary, first = self._training_index, series.index[0]
+            try:  # periods and timestamps of the same times, counted in periods, as a panel reads them
+                if isinstance(summary["last"], pd.Period) and isinstance(first, pd.Timestamp):
+                    first = first.tz_localize(None).to_period(summary["last"].freq)  # (its wall time)
+                elif isinstance(summary["last"], pd.Timestamp) and isinstance(first, pd.Period) and summary["next"] is not None:
+                    last = summary["last"].tz_localize(None).to_period(first.freq)
+                    summary = {"freq": first.freq, "last": last, "next": last + 1}
+                return steps_between(summary, None, first)
             except (TypeError, ValueError):  # zones against none: not the same axis
                 return None
         return None if self._starts_like_training(series) else 0

@@ -96,6 +96,12 @@ class EnsembleForecaster(RegressorMixin, BaseComposition, BaseEstimator):
         self.n_jobs = n_jobs
 
     # sklearn's composition helpers: get_params/set_params reach the members.
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False  # (its members forecast the series fit is given, as WindowForecaster)
+        tags.input_tags.sparse = False
+        return tags
+
     def get_params(self, deep=True):
         """The ensemble's parameters, and with ``deep`` its members' as ``<name>__<parameter>``.
 

@@ -98,7 +98,8 @@ class _Fused:
         ValueError
             When every candidate failed to fit on at least one fold, so that
             none has a score to choose it by (sklearn would report the first
-            as the best), besides sklearn's own errors.
+            as the best), besides sklearn's own errors; not with a numeric
+            ``error_score``, which scores the failed fits (as sklearn's).
         """
         if getattr(self, "resource", None) == "n_samples" and is_panel(X):
             raise ValueError(
@@ -244,8 +245,14 @@ class _Fused:
         taken = [s for n, seconds in self._fit_seconds for s in (seconds or [0.0] * (n * n_splits))]
         if len(taken) == len(out):
             out = [{**result, "fit_time": result["fit_time"] + extra} for result, extra in zip(out, taken)]
-        _check_some_candidate_fit(out, n_splits)
+        if not _numeric(self.error_score):  # (a number the user chose scores the failed fits: they rank)
+            _check_some_candidate_fit(out, n_splits)
         return super()._format_results(candidate_params, n_splits, out, more_results)
+
+
+def _numeric(error_score):
+    """Whether ``error_score`` is a finite number (not NaN, nor "raise")."""
+    return isinstance(error_score, Real) and not isinstance(error_score, bool) and bool(np.isfinite(error_score))
 
 
 def _check_some_candidate_fit(out, n_splits):

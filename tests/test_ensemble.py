@@ -138,3 +138,11 @@ def test_intervals_combine_the_members_bounds_and_score_on_a_panel_and_a_series(
     one = EnsembleForecaster(longer).fit(train[train.unique_id == "a"]["y"].to_numpy())
     assert list(one.forecast(3, level=80).columns) == list(one.forecasters_[0].forecast(3, level=80).columns)
     assert np.isfinite(neg_msis(one, test[test.unique_id == "a"]["y"].to_numpy()))
+
+
+def test_the_ensemble_needs_no_y_as_its_members():
+    # its tags said y was required (RegressorMixin's), where WindowForecaster's say not
+    from sklearn.utils import get_tags
+
+    ensemble = EnsembleForecaster([("a", WindowForecaster()), ("b", WindowForecaster(window_size=5))])
+    assert get_tags(ensemble).target_tags.required is False is get_tags(WindowForecaster()).target_tags.required

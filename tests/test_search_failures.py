@@ -29,6 +29,20 @@ def test_every_candidate_failing_the_first_fold_raises_naming_the_folds_and_the_
             search.fit(series())
 
 
+def test_a_numeric_error_score_scores_the_failed_fits_as_sklearn_does():
+    # a number the user chose ranks the candidates (scikit-learn's search did; the fused one raised)
+    from sklearn.model_selection import GridSearchCV as SklearnGridSearchCV
+
+    kwargs = dict(cv=TimeSeriesSplit(3), error_score=-100.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # sklearn's FitFailedWarning
+        fused = GridSearchCV(WindowForecaster(**TINY), {"window_size": [9, 10]}, **kwargs).fit(series())
+        plain = SklearnGridSearchCV(WindowForecaster(**TINY), {"window_size": [9, 10]}, **kwargs).fit(series())
+    assert fused.cv_results_["split0_test_score"].tolist() == [-100.0, -100.0]
+    np.testing.assert_allclose(fused.cv_results_["mean_test_score"], plain.cv_results_["mean_test_score"], rtol=1e-5)
+    assert fused.best_params_ == plain.best_params_
+
+
 def test_a_candidate_that_fits_every_fold_is_chosen_and_the_others_are_warned_about():
     search = GridSearchCV(WindowForecaster(**TINY), {"window_size": [2, 10]}, cv=TimeSeriesSplit(3))
     with pytest.warns(Warning):  # sklearn's own FitFailedWarning for window_size=10

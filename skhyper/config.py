@@ -444,8 +444,6 @@ def _series_or_panel(frame, column, name):
 def _integer_steps(ds, name):
     """A ``ds`` column of numbers as integer time steps: whole numbers
     (years written 1871.0), else a ConfigError saying how to give them."""
-    import numpy as np
-
     values = ds.to_numpy()
     whole = np.isfinite(values) & (values == np.round(values))
     if not whole.all():

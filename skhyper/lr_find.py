@@ -86,6 +86,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import clone
 
+from ._stacklevel import user_stacklevel
+
 __all__ = ["LRFinderResult", "lr_find"]
 
 RULES = ("auto", "divergence_over_25", "steepest", "min_over_10")
@@ -444,8 +446,6 @@ def range_test(estimator, X, y_model, sample_weight, *, start_lr=1e-7, end_lr=10
     result = _summarize(rates[: len(losses)], np.asarray(losses), smoothing, divergence, rule, per, momentum,
                         noise_window=window)  # fmt: skip
     if warn_at_floor and result.suggestion < start_lr * (end_lr / start_lr) ** 0.1:
-        from .estimators._covariates import _user_stacklevel
-
         stop = f"it diverged at {result.divergence_rate:.3g}" if result.diverged else "the end of the test"
         warnings.warn(
             f"learning_rate='auto': the range test's suggestion, {result.suggestion:.3g}, is at the bottom of the"
@@ -454,7 +454,7 @@ def range_test(estimator, X, y_model, sample_weight, *, start_lr=1e-7, end_lr=10
             " (such as 0.001), or run skhyper.lr_find with a wider range (start_lr, end_lr) or more num_steps"
             " and give the rate it suggests.",
             UserWarning,
-            stacklevel=_user_stacklevel(),
+            stacklevel=user_stacklevel(),
         )
     return result
 

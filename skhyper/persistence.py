@@ -267,11 +267,9 @@ def save(estimator, path):
 
     kind = type(estimator).__name__
     if kind not in STATE or kind == "base":
-        members = {"EnsembleForecaster": " (save each of its members, forecasters_, a search's best_estimator_, or pickle it:"
-                                         " trusted files only)",
-                   "GridSearchCV": " (save its best_estimator_)", "RandomizedSearchCV": " (save its best_estimator_)",
-                   "HalvingGridSearchCV": " (save its best_estimator_)",
-                   "HalvingRandomSearchCV": " (save its best_estimator_)"}.get(kind, "")  # fmt: skip
+        members = (" (save each of its members, forecasters_, a search's best_estimator_, or pickle it: trusted files"
+                   " only)" if kind == "EnsembleForecaster" else " (save its best_estimator_)" if kind.endswith("SearchCV")
+                   else "")  # fmt: skip
         raise TypeError(f"save() stores KerasMLPClassifier, KerasMLPRegressor and WindowForecaster, not {kind}{members}.")
     built, now = getattr(estimator, "_built_with", None), estimator._network_settings()
     if estimator._has_network() and built is not None and built != now:

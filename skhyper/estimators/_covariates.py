@@ -26,21 +26,19 @@ series' end, NaN, other columns than at ``fit``.  The user's frames are read,
 never modified.
 """
 
-import os
-import sys
 import warnings
 
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .._stacklevel import user_stacklevel
 from ..panel import ID, TARGET, TIME, Panel, _covariate_values, shown
 from ..windows import Series, lagged_rows
 from ._covariate_regression import difference_regression, linear_effect
 
 __all__ = ["KnownCovariates"]
 
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # skhyper/
 
 
 class KnownCovariates:
@@ -211,7 +209,7 @@ class KnownCovariates:
                 f" {'panel' if starts is not None else 'series'}, so their linear effect (covariate_effect="
                 f"{self._covariate_effect!r}) is 0, and partial_fit keeps it: fit again once they have changed.",
                 UserWarning,
-                stacklevel=_user_stacklevel(),
+                stacklevel=user_stacklevel(),
             )
 
     def _series_effects(self, values, covariates, lag, starts, which=None):
@@ -331,7 +329,7 @@ class KnownCovariates:
                 " cannot learn their effect: its forecasts will not follow them. It needs more history after the"
                 " change (or other series where they vary, in a panel).",
                 UserWarning,
-                stacklevel=_user_stacklevel(),
+                stacklevel=user_stacklevel(),
             )
 
     # --------------------------------------------------------------- inputs
@@ -545,16 +543,6 @@ class KnownCovariates:
         asked = np.flatnonzero(last > 0)
         carry = np.minimum(np.arange(steps)[None, :], np.maximum(last[asked], 1)[:, None] - 1)
         return grid[asked[:, None], carry], asked
-
-
-def _user_stacklevel():
-    """The ``stacklevel`` at which a warning raised by this function's
-    caller points at the first frame outside skhyper: the user's call (or
-    the library's that called skhyper, such as a search's)."""
-    frame, level = sys._getframe(1), 1
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def _names(value, parameter):

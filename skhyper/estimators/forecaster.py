@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from .. import engine
 from .._compat import Interval, StrOptions, check_feature_names
 from .._time_index import label_summary, labels_after, steps_between, time_index_summary, with_future_index
+from ..metrics import naive_mae
 from ..panel import ID, is_panel
 from ..seasonality import period_from_index, seasonal_indices
 from ..windows import Series, as_series, lagged_rows, sliding_windows, target_values
@@ -1244,8 +1245,5 @@ def _series_mase_scale(values, index):
     ``seasonal_period``.  Over all of a multi-column target's values."""
     values = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
     season = period_from_index(index, len(values)) if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) else None
-    lag = season if season and len(values) > season else 1
-    if len(values) <= lag:
-        return float("nan")
-    return float(np.abs(values[lag:] - values[:-lag]).mean())
+    return float(np.mean([naive_mae(column, season or 1) for column in values.T]))  # (columns of one length)
 

@@ -1,11 +1,13 @@
 """Bad input gets an error that names the problem, never a Keras traceback."""
 
+import inspect
+
 import numpy as np
 import pytest
 from conftest import TINY
 from sklearn.exceptions import NotFittedError
 
-from skhyper import KerasMLPClassifier, KerasMLPRegressor
+from skhyper import KerasMLPClassifier, KerasMLPRegressor, WindowForecaster
 from skhyper.estimators._base import _text_columns
 
 
@@ -172,8 +174,20 @@ def test_a_diverging_candidate_scores_nan_and_the_search_goes_on(diabetes):
 
 
 def test_unknown_constructor_argument():
-    with pytest.raises(TypeError, match="unexpected keyword argument 'learning_rat'"):
+    # the class the user called is named (not the base class whose __init__ met it), with the parameter meant
+    with pytest.raises(TypeError, match=r"^KerasMLPClassifier.__init__\(\) got an unexpected keyword argument"
+                       r" 'learning_rat': did you mean 'learning_rate'\?"):  # fmt: skip
         KerasMLPClassifier(learning_rat=0.1)
+    with pytest.raises(TypeError, match=r"^KerasMLPRegressor.__init__\(\) .* 'nonsense'\.$"):
+        KerasMLPRegressor(nonsense=1)
+    # a forecasting library's name for something that is elsewhere here
+    with pytest.raises(TypeError, match=r"^WindowForecaster.* 'level': .*forecast\(h, level=\[80, 95\]\).*interval_horizon"):
+        WindowForecaster(level=80)
+    with pytest.raises(TypeError, match="'season_length': the season is seasonal_period"):
+        WindowForecaster(season_length=12)
+    # the catch-all is no parameter: sklearn sees the same ones
+    assert "unexpected" not in KerasMLPRegressor().get_params()
+    assert "unexpected" not in str(inspect.signature(KerasMLPRegressor))
 
 
 def test_nothing_the_user_passed_is_modified(digits):

@@ -5,6 +5,7 @@ A constructor argument becomes a Keras object in :mod:`._network` (layers,
 regularizers, the optimizer) through :mod:`skhyper.hyperparams`.
 """
 
+import difflib
 import inspect
 import os
 from numbers import Integral, Real
@@ -113,7 +114,10 @@ class Hyperparameters:
         checkpoint=None,
         random_state=None,
         verbose=0,
+        **unexpected,
     ):
+        if unexpected:
+            raise TypeError(unexpected_argument(self, next(iter(unexpected))))
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.kernel_initializer = kernel_initializer
@@ -264,6 +268,31 @@ def settable_rate(optimizer):
     return not isinstance(optimizer.get_config()["learning_rate"], dict)
 
 
+def unexpected_argument(estimator, name):
+    """The message of the ``TypeError`` for a constructor argument ``name``
+    that ``estimator``'s class does not take, as Python's own names the
+    class (not the base class whose ``__init__`` met it), with the
+    parameter it may stand for: a close spelling, or the class's
+    ``_argument_hints`` (a forecasting library's name for a parameter here,
+    such as statsforecast's ``season_length``)."""
+    cls = type(estimator)
+    message = f"{cls.__name__}.__init__() got an unexpected keyword argument {name!r}"
+    hint = getattr(cls, "_argument_hints", {}).get(name)
+    if hint is None:
+        close = difflib.get_close_matches(name, list(inspect.signature(cls).parameters), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else None
+    return f"{message}: {hint}" if hint else message + "."
+
+
+def named_signature(init):
+    """``init``'s signature without its ``**kwargs`` (which only catches
+    unexpected arguments to name them): what sklearn's ``get_params``, the
+    API reference and ``help()`` show."""
+    signature = inspect.signature(init)
+    named = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    return signature.replace(parameters=named)
+
+
 def signature_with(init, own_init):
     """The signature of ``init`` with the keyword-only parameters of
     ``own_init`` (a subclass's ``__init__(self, *, new=..., **params)``)
@@ -273,7 +302,7 @@ def signature_with(init, own_init):
     ``get_params``/``clone`` (which read the signature) see every parameter
     without the whole list, or the new parameters' defaults, being repeated.
     """
-    signature = inspect.signature(init)
+    signature = named_signature(init)
     own = {
         name: parameter
         for name, parameter in inspect.signature(own_init).parameters.items()
@@ -281,3 +310,6 @@ def signature_with(init, own_init):
     }
     inherited = [own.pop(name, parameter) for name, parameter in signature.parameters.items()]
     return signature.replace(parameters=[*inherited, *own.values()])
+
+
+Hyperparameters.__init__.__signature__ = named_signature(Hyperparameters.__init__)

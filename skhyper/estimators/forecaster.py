@@ -452,6 +452,24 @@ class WindowForecaster(
     stopping).
     """
 
+    #: What a user of statsforecast, skforecast or NeuralForecast may pass
+    #: here, and where it goes (the TypeError of an unknown argument says).
+    _argument_hints = {
+        "level": "intervals are asked of forecast() and predict(): forecast(h, level=[80, 95]), after a fit with"
+        " interval_horizon=h (the most steps ahead they are calibrated for).",
+        "h": "the horizon is forecast()'s argument: forecast(h); horizon here is how many steps the network"
+        " predicts at once.",
+        "season_length": "the season is seasonal_period here.",
+        "lags": "the lags are window_size here (how many past values the network sees).",
+        "input_size": "the lags are window_size here (how many past values the network sees).",
+        "freq": "the frequency is read from ds (or the series' index) at fit.",
+        "exog": "covariates are columns of fit()'s panel or X, named by known_covariates (their future is given"
+        " to forecast() and predict()).",
+        "futr_exog_list": "known covariates are named by known_covariates here.",
+        "stat_exog_list": "static features are named by static_features here.",
+        "max_steps": "training length is epochs here.",
+    }
+
     _parameter_constraints = {
         **KerasMLPRegressor._parameter_constraints,
         "window_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],

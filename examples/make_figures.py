@@ -1,5 +1,11 @@
-"""Draw the README's figures into docs/images/ (about a minute on a laptop CPU).
-=============================================================================
+"""Training history, range test, search and forecast: the plots page's figures.
+============================================================================
+
+The figures of plot_history, plot_lr_find, plot_search and plot_forecast
+that the plots page (docs/user_guide/plots.md) links to: the gallery draws
+them on this example's page (about a minute on a laptop CPU).  Run by hand,
+it writes them as PNGs into docs/images/ (seed001_history.png, lr_find.png,
+search.png, forecast.png) or into ``--output``; no page embeds those files.
 
     python examples/make_figures.py [--output DIR]
 

@@ -157,8 +157,37 @@ class SearchConfig:
         if self.kind not in SEARCH_KINDS:
             raise ConfigError(f"search.kind: {self.kind!r} is not one of {', '.join(SEARCH_KINDS)}")
         self.scoring = _scoring(self.search_settings.get("scoring"))
+        self._check_search_settings()
         self.grid = self._grid()
         self.forecast = self._forecast()
+
+    def _check_search_settings(self):
+        """The ``[search]`` values passed to the search as they are, checked
+        here: the search's own check comes only when it starts fitting, and
+        does not name the key."""
+        settings = self.search_settings
+        checks = {
+            "n_iter": (_is_int(settings.get("n_iter")) and settings["n_iter"] >= 1,
+                       "a positive integer, the candidates a random search draws"),
+            "n_jobs": (_is_int(settings.get("n_jobs")) and settings["n_jobs"] != 0,
+                       "an integer other than 0: the worker processes, -1 for one per core"),
+            "random_state": (_is_int(settings.get("random_state")) and 0 <= settings["random_state"] < 2**32,
+                             "an integer from 0 to 2**32 - 1"),
+            "max_resources": (_is_int(settings.get("max_resources")) and settings["max_resources"] >= 1,
+                              "a positive integer, the most epochs a halving search gives a candidate"),
+            "min_resources": ((_is_int(settings.get("min_resources")) and settings["min_resources"] >= 1)
+                              or settings.get("min_resources") == "smallest",
+                              'a positive integer, the epochs of the first round, or "smallest" (1 epoch)'),
+            "factor": (type(settings.get("factor")) in (int, float) and settings["factor"] > 1,
+                       "a number > 1 (each round keeps 1/factor of the candidates)"),
+        }  # fmt: skip
+        for key, (valid, expected) in checks.items():
+            if key in settings and not valid:
+                raise ConfigError(f"search.{key}: {expected} (got {settings[key]!r})")
+        if self.kind == "halving":
+            low, high = settings.get("min_resources"), settings.get("max_resources", self.estimator._epochs())
+            if _is_int(low) and _is_int(high) and low > high:
+                raise ConfigError(f"search.min_resources: {low} is more than max_resources ({high} epochs)")
 
     def _forecast(self):
         """``(steps, levels)`` of the ``[forecast]`` section, or None."""
@@ -193,6 +222,8 @@ class SearchConfig:
         for name in params:
             if name not in known:
                 self._unknown(defaults, f"estimator.params.{name}", name)
+        for name, value in params.items():
+            _no_flag(defaults, f"estimator.params.{name}", name, value)
         estimator = defaults.set_params(**{k: _from_toml(k, v) for k, v in params.items()})
         # All fixed parameters together: some checks span several (dropout per layer).
         error = _parameter_error(estimator)
@@ -211,6 +242,7 @@ class SearchConfig:
         """A searched value, checked together with the fixed parameters."""
         if name not in estimator.get_params():
             self._unknown(estimator, key, name)
+        _no_flag(estimator, key, name, value)
         error = _parameter_error(estimator.__class__(**{**estimator.get_params(), name: _from_toml(name, value)}))
         if error is not None:
             raise ConfigError(f"{key}: {error}")
@@ -234,7 +266,7 @@ class SearchConfig:
                 if missing or set(spec) - {"distribution", *args}:
                     raise ConfigError(f"{key}: a {distribution} distribution takes exactly {', '.join(args)}")
                 low, high = spec["low"], spec["high"]
-                if not (isinstance(low, (int, float)) and isinstance(high, (int, float)) and low < high):
+                if not (type(low) in (int, float) and type(high) in (int, float) and low < high):
                     raise ConfigError(f"{key}: needs numbers low < high, got low={low!r}, high={high!r}")
                 if distribution == "loguniform" and low <= 0:
                     raise ConfigError(f"{key}: a loguniform distribution needs low > 0, got {low!r}")
@@ -278,6 +310,8 @@ class SearchConfig:
             raise ConfigError("data: give either dataset or csv (and target or column)")
         if "dataset" in section:
             return load_dataset(section["dataset"], forecasting=self.is_forecaster, key="data.dataset")
+        if not isinstance(section["csv"], str):
+            raise ConfigError(f"data.csv: the file's path, such as \"data.csv\" (got {section['csv']!r})")
         path = self.base_dir / section["csv"]
         if not path.is_file():
             raise ConfigError(f"data.csv: no file {str(path)!r}")
@@ -291,7 +325,7 @@ class SearchConfig:
         column = section.get(name)
         if column is None:
             raise ConfigError(f"data.{name}: which column of {path.name} to {'forecast' if self.is_forecaster else 'predict'}? (columns: {', '.join(map(str, frame.columns))})")
-        if column not in frame:
+        if not isinstance(column, str) or column not in frame:
             raise ConfigError(f"data.{name}: no column {column!r} in {path.name} (columns: {', '.join(map(str, frame.columns))})")
         if self.is_forecaster:
             return _series_or_panel(frame, column, path.name), None
@@ -567,6 +601,20 @@ def _check_keys(table, known, prefix):
     for key in table:
         if key not in known:
             raise ConfigError(f"{prefix}{key}: unknown key (known: {', '.join(sorted(known))})")
+
+
+def _is_int(value):
+    """A TOML integer (not a boolean, not a float)."""
+    return type(value) is int
+
+
+def _no_flag(estimator, key, name, value):
+    """A TOML true or false given to a parameter that is not on/off: the
+    parameter check takes it as the number 1 or 0 (``epochs = true`` trained
+    one epoch)."""
+    constraints = getattr(estimator, "_parameter_constraints", {}).get(name)
+    if type(value) is bool and constraints and not {"boolean", "verbose"} & {c for c in constraints if isinstance(c, str)}:
+        raise ConfigError(f"{key}: {name} is not a true/false parameter (got {str(value).lower()})")
 
 
 def _from_toml(name, value):

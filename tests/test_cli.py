@@ -246,6 +246,8 @@ def test_timeseries_cv_takes_a_test_size_and_names_a_wrong_one(tmp_path):
         (("[data]", "[dat]"), "dat: unknown key"),
         (("cv = 2", "cv = 2\nscoring = \"mase\""), "search.scoring: 'mase' is not a scorer: one of skhyper's (accuracy,"),
         (("cv = 2", "cv = 2\nscoring = \"forecaster_scoring\""), "'forecaster_scoring' is not a scorer"),  # a helper
+        (("epochs = 2", "epochs = true"), "estimator.params.epochs: epochs is not a true/false parameter"),  # was 1
+        (("dataset = \"digits\"", "csv = 3\ntarget = \"y\""), "data.csv: the file's path"),  # was a TypeError
     ],
 )
 def test_config_mistakes_are_one_line_and_exit_2(tmp_path, capsys, change, message):
@@ -255,6 +257,16 @@ def test_config_mistakes_are_one_line_and_exit_2(tmp_path, capsys, change, messa
     err = capsys.readouterr().err.strip()
     assert err.startswith("skhyper: ") and message in err
     assert len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind, setting", [("random", 'n_iter = "ten"'), ("grid", 'n_jobs = "two"'),
+                                           ("random", 'random_state = "zero"'), ("halving", "factor = 1")])
+def test_search_settings_of_the_wrong_type_are_named_before_the_search_starts(tmp_path, capsys, kind, setting):
+    # were scikit-learn's message (or a ZeroDivisionError) at the first fit, exit 1, not naming search.KEY
+    config = digits_config(tmp_path, kind, "learning_rate = [1e-3, 1e-2]", setting)
+    assert main(["search", str(config)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"skhyper: search.{setting.split()[0]}: ") and len(err.splitlines()) == 1
 
 
 def test_missing_csv_column(tmp_path, capsys):

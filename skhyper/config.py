@@ -22,6 +22,8 @@ the data and the search itself::
 
     [search]
     kind = "random"                      # grid, random, halving (over epochs)
+    # halving: max_resources (default: the estimator's epochs), min_resources
+    # (epochs of the first round, default "smallest": 1) and factor (default 3)
     cv = 3                               # or { kind = "timeseries", n_splits = 3, test_size = 150 }
     n_iter = 10
     scoring = "accuracy"                 # default: skhyper.scorers.scoring_for
@@ -377,7 +379,7 @@ class SearchConfig:
         return HalvingRandomSearchCV(
             self.estimator, self.grid, resource="epochs", scoring=scoring, random_state=random_state,
             max_resources=settings.get("max_resources", self.estimator._epochs()),
-            min_resources=settings.get("min_resources", "exhaust"), factor=settings.get("factor", 3),
+            min_resources=settings.get("min_resources", "smallest"), factor=settings.get("factor", 3),
             **common,
         )  # fmt: skip
 

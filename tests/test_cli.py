@@ -75,6 +75,8 @@ def test_demo_quick_writes_tables_and_figures(tmp_path, capsys):
         ("grid", "", ""),
         ("random", 'learning_rate = { distribution = "loguniform", low = 1e-4, high = 1e-1 }', "n_iter = 2"),
         ("halving", "learning_rate = [1e-3, 1e-2, 1e-1]", "max_resources = 4\nmin_resources = 1\nfactor = 2"),
+        # min_resources left out: its default was "exhaust", which scikit-learn refuses with n_candidates "exhaust"
+        ("halving", "learning_rate = [1e-3, 1e-2, 1e-1]", "max_resources = 4\nfactor = 2"),
     ],
 )
 def test_search_kinds(tmp_path, capsys, kind, extra_grid, extra_search):

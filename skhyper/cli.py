@@ -35,6 +35,9 @@ __all__ = ["main"]
 
 EXIT_USAGE = 2
 
+#: The report rows a search prints (best first); its CSV file holds them all.
+SHOWN_ROWS = 8
+
 
 def main(argv=None):
     """Run the ``skhyper`` command.
@@ -355,7 +358,9 @@ def _write_search(search, output, name):
     (output / f"{name}_best_params.json").write_text(json.dumps(search.best_params_, indent=2, default=str))
     table = report(search)
     shown = [c for c in table if not c.endswith("_rank")]
-    print(table[shown].head(8).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print(table[shown].head(SHOWN_ROWS).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if len(table) > SHOWN_ROWS:
+        print(f"   (the best {SHOWN_ROWS} of {len(table)} rows; all of them in {output / f'{name}_cv_results.csv'})")
     params = [c.removeprefix("param_") for c in search.cv_results_ if c.startswith("param_")]
     metric = search.refit if isinstance(search.refit, str) else "score"
     plotting = _plotting()

@@ -89,6 +89,20 @@ def test_search_kinds(tmp_path, capsys, kind, extra_grid, extra_search):
     assert (tmp_path / "out" / "search_search.png").is_file()
 
 
+def test_a_long_report_says_how_many_rows_it_shows_and_where_all_are(tmp_path, capsys):
+    from sklearn.linear_model import RidgeClassifier
+    from sklearn.model_selection import GridSearchCV
+
+    from skhyper.cli import _write_search
+    from skhyper.datasets import load_digits
+
+    search = GridSearchCV(RidgeClassifier(), {"alpha": [2.0**i for i in range(10)]}, cv=2)
+    _write_search(search.fit(*load_digits(return_X_y=True)), tmp_path, "ridge")
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) == 1 + 8 + 1  # the header, 8 rows and what was left out
+    assert f"(the best 8 of 10 rows; all of them in {tmp_path / 'ridge_cv_results.csv'})" in out
+
+
 def test_search_a_forecaster_on_a_csv_series(tmp_path):
     series = pd.DataFrame({"day": np.arange(200), "value": np.sin(np.arange(200) / 7.0)})
     series.to_csv(tmp_path / "series.csv", index=False)

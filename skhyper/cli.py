@@ -5,6 +5,7 @@ Usage (``python -m skhyper`` works too)::
     skhyper demo [--quick] [--output DIR]
     skhyper search CONFIG.toml [--output DIR] [--checkpoint FILE]
     skhyper lr-find [--dataset NAME | --config CONFIG.toml] [--per batch|epoch] [--output DIR]
+    skhyper --version
 
 - ``demo`` runs the main job on embedded data: seed 003's initializer grid
   and an optimizer x learning rate x schedule search on scikit-learn's
@@ -89,6 +90,9 @@ def _parser():
         description="Tune Keras models with scikit-learn's searches.",
         epilog="Run 'skhyper COMMAND --help' for a command's options.",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     demo = commands.add_parser(

@@ -321,6 +321,14 @@ def test_python_dash_m_and_help():
     assert main([]) == 2
 
 
+def test_version(capsys):
+    import skhyper
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out == f"skhyper {skhyper.__version__}\n"
+
+
 @pytest.mark.parametrize("name", ["search_digits.toml", "search_forecaster.toml", "search_panel.toml"])
 def test_example_configs_are_valid(name):
     from pathlib import Path

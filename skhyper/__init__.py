@@ -23,6 +23,7 @@ _PUBLIC = {
     "KerasMLPRegressor": "skhyper.estimators",
     "WindowForecaster": "skhyper.estimators",
     "LoadError": "skhyper.persistence",
+    "MissingFileError": "skhyper.persistence",
     "PanelSplit": "skhyper.panel_split",
     "load": "skhyper.persistence",
     "save": "skhyper.persistence",

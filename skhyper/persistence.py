@@ -89,7 +89,7 @@ from ._saved_network import load_network, network_of
 from ._saved_panel import own_mase_scale, panel_listing, panel_of, read_arrays, read_panel, zone_named, zone_of
 from .windows import legacy_level_rows, level_rows_of
 
-__all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "check_savable", "load", "save"]
+__all__ = ["FORMAT_VERSION", "MIN_KERAS", "LoadError", "MissingFileError", "check_savable", "load", "save"]
 
 FORMAT = "skhyper-estimator"
 FORMAT_VERSION = 9
@@ -187,7 +187,7 @@ class LoadError(ValueError):
     Foreign (a pickle, joblib or HDF5 file is named as such), damaged,
     hostile, newer, or not made for this skhyper.  The message starts with
     the file's path and says what is wrong.  A ``ValueError``; a missing file
-    is also a ``FileNotFoundError``.
+    is a :class:`MissingFileError`, also a ``FileNotFoundError``.
 
     See Also
     --------
@@ -195,8 +195,17 @@ class LoadError(ValueError):
     """
 
 
-class _MissingFile(LoadError, FileNotFoundError):
-    """No file at the path (also a ``FileNotFoundError``)."""
+class MissingFileError(LoadError, FileNotFoundError):
+    """No file at the path :func:`load` was given.
+
+    A :class:`LoadError`, as every file ``load`` does not read, and a
+    ``FileNotFoundError``, as ``open`` raises for a missing file: ``except
+    LoadError`` and ``except FileNotFoundError`` both catch it.
+
+    See Also
+    --------
+    load : The reader that raises it.
+    """
 
 
 # ------------------------------------------------------------------ writing
@@ -474,7 +483,8 @@ def load(path, kind=None, *, allow_keras_format=False):
     ------
     LoadError
         The file is not one ``load`` reads; the message starts with its path
-        and says why.
+        and says why (no file there: :class:`MissingFileError`, a LoadError
+        and a ``FileNotFoundError``).
 
     See Also
     --------
@@ -506,7 +516,7 @@ def load(path, kind=None, *, allow_keras_format=False):
     if not exists and path.is_dir():
         raise LoadError(f"{shown}: a directory, not a skhyper file.")
     if not exists:
-        raise _MissingFile(f"{shown}: no such file.")
+        raise MissingFileError(f"{shown}: no such file.")
     if foreign is not None:
         raise LoadError(
             f"{shown}: {foreign}, not a skhyper file. skhyper.load reads only skhyper's safe format;"

@@ -109,6 +109,14 @@ def test_damaged_and_foreign_files_are_refused(fitted, tmp_path):
         skhyper.load(tmp_path / "missing.skhyper")
 
 
+def test_a_missing_file_is_a_public_load_error_and_file_not_found_error(tmp_path):
+    # its class was skhyper.persistence._MissingFile, a private name in every traceback
+    with pytest.raises(skhyper.MissingFileError, match="missing.skhyper: no such file") as error:
+        skhyper.load(tmp_path / "missing.skhyper")
+    assert isinstance(error.value, skhyper.LoadError) and isinstance(error.value, FileNotFoundError)
+    assert type(error.value).__module__ == "skhyper.persistence" and "MissingFileError" in skhyper.__all__
+
+
 def test_newer_format_and_missing_network_are_refused(fitted, tmp_path):
     model = fitted["classifier"][0]
     good = model.save(tmp_path / "good.skhyper")

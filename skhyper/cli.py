@@ -156,14 +156,16 @@ def _run_search(arguments):
     output = _output_folder(arguments.output, "search")
     _write_search(search, output, "search")
     if config.forecast is not None:
-        _write_forecast(search.best_estimator_, X, *config.forecast, output)
+        _write_forecast(search.best_estimator_, X, *config.forecast, output, actual=config.held_out())
     print(f"\nResults in {output}")
     return 0
 
 
-def _write_forecast(best, series, steps, levels, output):
+def _write_forecast(best, series, steps, levels, output, actual=None):
     """The best candidate's forecast (with intervals: refit with
-    ``interval_horizon=steps``, which calibrates them) as CSV and a fan chart."""
+    ``interval_horizon=steps``, which calibrates them) as CSV and a fan chart;
+    with ``actual``, the values known to follow ``series``, its MAE on them,
+    and them on the chart."""
     from sklearn.base import clone
 
     model = best
@@ -182,8 +184,15 @@ def _write_forecast(best, series, steps, levels, output):
         forecast = pd.DataFrame({"forecast": forecast})
     plotting = _plotting()
     panel = "unique_id" in forecast
+    if actual is not None:  # the forecast covers known values (held out of the search)
+        import numpy as np
+
+        actual = np.asarray(actual, dtype=float)[:steps]
+        error = np.mean(np.abs(forecast["forecast"].to_numpy(dtype=float)[: len(actual)] - actual))
+        print(f"   the {len(actual)} values that followed the data are known, held out of the search:"
+              f" forecast MAE {error:.3f} on them" + (" (the red line of the fan chart)" if plotting and levels else ""))  # fmt: skip
     if plotting and levels:  # (a panel's first series)
-        _save_figure(plotting.plot_fan(series, forecast, series["unique_id"].iloc[0] if panel else None),
+        _save_figure(plotting.plot_fan(series, forecast, series["unique_id"].iloc[0] if panel else None, actual=actual),
                      output / "search_forecast.png")  # fmt: skip
     if panel:  # a long frame, as statsforecast's forecast gives
         forecast.to_csv(output / "search_forecast.csv", index=False)

@@ -12,7 +12,7 @@ the data and the search itself::
     learning_rate = { distribution = "loguniform", low = 1e-4, high = 1e-1 }
 
     [data]
-    dataset = "digits"                   # digits, breast_cancer, diabetes, book_series
+    dataset = "digits"                   # digits, breast_cancer, diabetes, book_series (its training part)
     # csv = "data.csv" and target = "label" (a forecaster: column = "value";
     # a CSV with unique_id and ds columns is a panel, cv its origins per series)
 
@@ -332,6 +332,22 @@ class SearchConfig:
         if self.is_forecaster:
             return _series_or_panel(frame, column, path.name), None
         return frame.drop(columns=[column]), frame[column].to_numpy()
+
+    def held_out(self):
+        """What followed the data, where the config's dataset has it.
+
+        Returns
+        -------
+        values : ndarray or None
+            The book series' validation part (``dataset = "book_series"`` is
+            its training part, so a forecast after it covers these days);
+            None for other data.
+        """
+        if self.raw["data"].get("dataset") == "book_series":
+            from .datasets import book_series
+
+            return book_series().valid
+        return None
 
     @property
     def is_forecaster(self):

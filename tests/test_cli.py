@@ -224,6 +224,21 @@ def test_search_a_forecaster_then_forecast_with_intervals(tmp_path, capsys):
         assert err.startswith("skhyper: forecast.") and len(err.splitlines()) == 1
 
 
+def test_a_forecast_after_the_book_series_training_part_is_shown_against_what_followed(tmp_path, capsys, monkeypatch):
+    # its "next days" are the series' held-out days: the fan chart drew the forecast alone, as if of the future
+    from skhyper import plotting
+    from skhyper.datasets import book_series
+
+    drawn = {}
+    plot_fan = plotting.plot_fan
+    monkeypatch.setattr(plotting, "plot_fan", lambda *args, **kwargs: drawn.update(kwargs) or plot_fan(*args, **kwargs))
+    text = FORECASTER_CONFIG.format(data='dataset = "book_series"', cv="2").replace("[5, 10]", "[5]")
+    config = write_config(tmp_path, text + "[forecast]\nsteps = 3\nlevel = [80]\n")
+    assert main(["search", str(config), "--output", str(tmp_path / "out")]) == 0
+    np.testing.assert_array_equal(drawn["actual"], book_series().valid[:3])
+    assert "the 3 values that followed the data are known, held out of the search: forecast MAE" in capsys.readouterr().out
+
+
 def test_forecast_section_needs_a_forecaster(tmp_path, capsys):
     config = digits_config(tmp_path)
     config.write_text(config.read_text() + "\n[forecast]\nsteps = 3\n")

@@ -313,6 +313,37 @@ def test_an_auto_season_needs_two_of_them_in_the_longest_series_as_on_one_series
     assert WindowForecaster(seasonal_period="auto", **QUICK).fit(make_panel(4)).seasonal_period_ == 12  # 39 months
 
 
+def test_a_daily_panel_has_a_weekly_season_and_one_mase_scale_whatever_its_series_lengths():
+    """Daily series of 200, 400 and 1000 days (one of more than two years,
+    where one series alone would take a yearly season): the panel's "auto"
+    season is a week, and the scorers' scale is every series' naive MAE at
+    lag 7 (it was lag 365 for the longest, lag 1 for the shorter ones)."""
+    rng = np.random.RandomState(0)
+    days = {n: pd.date_range(end="2024-12-31", periods=n, freq="D") for n in (200, 400, 1000)}
+    panel = pd.concat([pd.DataFrame({"unique_id": f"s{n}", "ds": ds, "y": 100 + rng.randn(n).cumsum()})
+                       for n, ds in days.items()])  # fmt: skip
+    auto = WindowForecaster(seasonal_period="auto", **QUICK).fit(panel)
+    assert auto.seasonal_period_ == 7
+    weekly = [naive_mae(panel.loc[panel.unique_id == i, "y"].to_numpy(), 7) for i in auto.panel_ids_]
+    for model in (auto, WindowForecaster(seasonal_period=7, **QUICK).fit(panel)):
+        np.testing.assert_allclose(model.mase_scale_, weekly)
+    plain = WindowForecaster(**QUICK).fit(panel)  # no season of its own: still scored at the data's
+    np.testing.assert_allclose(plain.mase_scale_, weekly)
+
+
+def test_a_season_longer_than_the_auto_window_is_warned_of():
+    rng = np.random.RandomState(0)
+    hours = pd.date_range("2024-01-01", periods=400, freq="h")
+    panel = pd.concat([pd.DataFrame({"unique_id": i, "ds": hours, "y": 10 + rng.randn(400).cumsum()}) for i in range(2)])
+    with pytest.warns(UserWarning, match=r"seasonal_period=168 is longer than the automatic window \(60 values") as caught:
+        model = WindowForecaster(seasonal_period=168, **QUICK).fit(panel)
+    assert model.window_size_ == 60 and caught[0].filename == __file__  # pointed at the user's call
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        WindowForecaster(seasonal_period=24, **QUICK).fit(panel)  # two days in 60 values: nothing to say
+        WindowForecaster(seasonal_period=168, window_size=168, **QUICK).fit(panel)  # a window given
+
+
 def test_seasonal_period_1_is_no_season_as_statsforecasts_season_length_1(tmp_path):
     from skhyper import persistence
 

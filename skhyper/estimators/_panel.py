@@ -35,6 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 from .. import engine
 from ..metrics import naive_mae
 from ..panel import ID, TARGET, TIME, _as_panel, _in_zone, as_panel, date_steps, future_frame, period_freq, period_steps, row_order, shown
+from .._stacklevel import user_stacklevel
 from ..seasonality import period_from_index
 from ..windows import level_rows_of
 from ._intervals import bound_columns
@@ -166,7 +167,9 @@ class PanelForecasting:
     def _panel_window(self, panel):
         """``window_size``, or for "auto" half the median series length, at
         least two seasons (6 values without one) and at most
-        ``AUTO_PANEL_WINDOW``.  On M3's training parts (the last horizon of
+        ``AUTO_PANEL_WINDOW``, which wins (weekly data's two seasons, 104
+        values, are cut to 60; a season longer than that window is warned
+        of).  On M3's training parts (the last horizon of
         each series held out; ``benchmarks/m3_defaults.py``) half the median
         length did better than the windows of two seasons on yearly, monthly
         and other series (MASE 3.30 against 3.40 for 4 values, 0.90 against
@@ -187,7 +190,16 @@ class PanelForecasting:
             return int(self.window_size)
         floor = 2 * self.seasonal_period_ if self.seasonal_period_ else AUTO_PANEL_MIN_WINDOW
         half = int(np.median(panel.lengths) * AUTO_PANEL_WINDOW_SHARE)
-        return int(min(AUTO_PANEL_WINDOW, max(floor, half)))
+        window = int(min(AUTO_PANEL_WINDOW, max(floor, half)))
+        if self.seasonal_period_ and window < self.seasonal_period_:
+            warnings.warn(
+                f"seasonal_period={self.seasonal_period_} is longer than the automatic window ({window} values, at"
+                f" most {AUTO_PANEL_WINDOW}): the network sees less than a season of each series. Set window_size"
+                f" (window_size={self.seasonal_period_} or more) for it to see a whole season.",
+                UserWarning,
+                stacklevel=user_stacklevel(),
+            )
+        return window
 
     def _panel_level_rows(self):
         """How many of a window's latest values its level averages
@@ -576,9 +588,17 @@ def _moments(values, scale):
 
 
 def _calendar_season(panel):
-    """The season of a panel's frequency (12 for months, 4 for quarters, ...:
-    what ``seasonal_period="auto"`` takes), None for integer time steps."""
-    return calendar_season(panel.freq, panel.last[0], int(panel.lengths.max()))
+    """The season of a panel's frequency (12 for months, 4 for quarters, 7
+    for days, ...: what ``seasonal_period="auto"`` takes, and the scorers'
+    MASE), None for integer time steps.
+
+    Days get a week whatever the series' lengths.  One series of more than
+    two years of days takes a year (365) instead; on a panel that would give
+    its long and short series scales at different lags (naive MAE at lag
+    365 where a series holds more than a year, at lag 1 where not, which
+    the scorers then averaged as one MASE), and no auto window (at most
+    ``AUTO_PANEL_WINDOW`` values) holds a year."""
+    return calendar_season(panel.freq, panel.last[0], 0)
 
 
 def calendar_season(freq, last, n_rows):

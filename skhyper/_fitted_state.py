@@ -607,7 +607,8 @@ def check_covariates(estimator):
     ``horizon`` makes (the network's inputs depend on them); raise a
     ``ValueError`` naming what is not."""
     fitted = list(getattr(estimator, "covariates_", None) or [])
-    names = estimator._covariate_names()
+    # a panel's covariates are never its own columns (unique_id, ds, y): fit refuses them
+    names = estimator._panel_covariate_names() if getattr(estimator, "panel_", False) else estimator._covariate_names()
     if fitted != names:
         raise ValueError(f"covariates_={_show(fitted or None)} where known_covariates and static_features make {_show(names or None)}")
     statics = list(getattr(estimator, "static_features_", None) or [])

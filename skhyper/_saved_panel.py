@@ -332,9 +332,11 @@ def _freq(described):
                 return pd.PeriodDtype(freq).freq
             offset = pd.tseries.frequencies.to_offset(freq)
             period_freq(offset)  # dates are stepped as periods of it
-            return offset
     except (ValueError, TypeError, AttributeError, KeyError, OverflowError, NotImplementedError):
         raise ValueError(f"the panel's frequency {_show(freq)} is not a pandas frequency of {times}s.") from None
+    if offset.n <= 0:  # (business days pass period_freq whatever their sign: they are counted, not made periods)
+        raise ValueError(f"the panel's frequency {_show(freq)} is not a step forward in time (a fit infers one from its dates).")
+    return offset
 
 
 def _times(described, values, freq):

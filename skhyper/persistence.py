@@ -630,7 +630,7 @@ def _read_document(path, data):
     if not (type(version) is int and 1 <= version <= FORMAT_VERSION):
         if type(version) is int and version > FORMAT_VERSION:
             raise LoadError(
-                f"{path}: written by skhyper {str(document.get('skhyper_version'))[:20]} in format version"
+                f"{path}: written by skhyper {_show(document.get('skhyper_version'))} in format version"
                 f" {version}; this skhyper reads format versions up to {FORMAT_VERSION}. Upgrade skhyper."
             )
         raise LoadError(f"{path}: damaged skhyper file: its format_version {_show(version)} is not a version number.")

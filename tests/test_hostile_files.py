@@ -302,6 +302,54 @@ def test_format_versions_that_are_not_numbers_are_refused(good, tmp_path, versio
     refused(with_document(good["classifier"], tmp_path / "v.skhyper", change), "is not a version number")
 
 
+def test_text_of_a_file_reaches_its_error_quoted(good, tmp_path):
+    """A newer version's message names the skhyper that wrote it as the
+    file says, quoted: no escape codes or lines of the file's own making."""
+
+    def change(doc):
+        doc["format_version"], doc["skhyper_version"] = 10, "\x1b[2J\nOK: loaded\n"
+        return doc
+
+    message = refused(with_document(good["classifier"], tmp_path / "v.skhyper", change), "format version 10")
+    assert "\n" not in message and "\x1b" not in message, message
+
+
+def test_a_panel_frequency_that_steps_back_is_refused(tmp_path):
+    """Business days are counted, not made periods, so pandas' own check of
+    a period frequency never saw their sign: a file of "-1B" loaded and
+    dated its forecasts backwards from each series' end."""
+    days = pd.bdate_range("2021-01-04", periods=30)
+    panel = pd.concat([pd.DataFrame({"unique_id": f"s{i}", "ds": days, "y": np.sin(np.arange(30) / 3.0) + 5 + i})
+                       for i in range(3)])  # fmt: skip
+    model = WindowForecaster(window_size=10, seasonal_period=5, hidden_layer_sizes=(4,), epochs=1, random_state=0)
+    path = model.fit(panel).save(tmp_path / "b.skhyper")
+    for freq in ("-1B", "0B"):
+
+        def change(doc, freq=freq):
+            doc["panel"]["freq"] = freq
+            return doc
+
+        refused(with_document(path, tmp_path / "s.skhyper", change), f"frequency '{freq}' is not a step forward")
+
+
+@pytest.mark.parametrize("name", ["ds", "unique_id", "y"])
+def test_a_panel_covariate_named_as_a_panel_column_is_refused(tmp_path, name):
+    """Fit refuses a covariate named as the panel's own columns; a file of
+    one loaded, and its forecaster could never forecast or predict."""
+    rng = np.random.RandomState(0)
+    months = pd.date_range("2001-01-01", periods=30, freq="MS")
+    panel = pd.concat([pd.DataFrame({"unique_id": f"s{i}", "ds": months, "y": np.sin(np.arange(30) / 3) + i,
+                                     "promo": rng.randint(0, 2, 30)}) for i in range(3)])  # fmt: skip
+    model = WindowForecaster(window_size=4, hidden_layer_sizes=(4,), epochs=1, random_state=0, known_covariates=["promo"])
+    path = model.fit(panel).save(tmp_path / "c.skhyper")
+
+    def change(doc):
+        doc["params"]["known_covariates"] = doc["state"]["covariates_"] = [name]
+        return doc
+
+    refused(with_document(path, tmp_path / "s.skhyper", change), f"known_covariates ['{name}'] are the panel's own columns")
+
+
 def test_foreign_files_are_named(good, tmp_path):
     pickled = tmp_path / "model.skhyper"
     pickled.write_bytes(pickle.dumps({"a": 1}))

@@ -169,6 +169,8 @@ _PANEL_PARAMS = ("window_scale", "series_weight", "series_encoding")
 #: The series whose forecasts ``load`` computes once to check a panel file
 #: (the first and the last this many).
 _PROBED_SERIES = 8
+#: The most forecast values the probe of a panel asks for (of its first and last series).
+_PROBED_VALUES = 2**16
 
 #: Parameters added after format version 1 was first written, with the value
 #: that matches how files without them were trained.  window_scale,
@@ -874,8 +876,10 @@ def _probe(path, estimator):
     try:
         if getattr(estimator, "panel_", False):  # a few series' forecasts, every series' next steps
             n = len(estimator.panel_ids_)
-            series = np.unique(np.r_[0 : min(n, _PROBED_SERIES), max(n - _PROBED_SERIES, 0) : n])
             steps = 2 * estimator.horizon + 1
+            # fewer series where the horizon is long: the forecasts' memory stays within the load's bound
+            probed = max(1, min(n, _PROBED_SERIES, _PROBED_VALUES // (2 * steps)))
+            series = np.unique(np.r_[0:probed, max(n - probed, 0) : n])
             future = None  # with covariates: their means at every step ahead
             if getattr(estimator, "covariates_", None):
                 future = np.broadcast_to(estimator.covariate_mean_, (len(series), steps, len(estimator.covariates_)))

@@ -174,6 +174,29 @@ def test_y_given_is_predicted_from_x_windows(series):
         model.forecast(3)
 
 
+def test_a_long_forecast_holds_its_values_in_blocks_not_an_array_a_step():
+    """Forecasts past a long horizon feed back one block of ``horizon`` rows
+    at a time; they were kept as an array per step (some 50 times the
+    values' own bytes: a saved file of a long horizon made load's check of
+    2 x horizon steps ask for a gigabyte, found by a helper attacking the format)."""
+    import tracemalloc
+
+    horizon = 1500
+    y = np.sin(np.arange(horizon + 60) / 7.0)
+    model = WindowForecaster(window_size=8, horizon=horizon, hidden_layer_sizes=(1,), epochs=1, linear_path=False,
+                             random_state=0).fit(y)  # fmt: skip
+    first = model.forecast(horizon)
+    tracemalloc.start()
+    try:
+        out = model.forecast(2 * horizon + 1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert out.shape == (2 * horizon + 1,) and np.isfinite(out).all()
+    np.testing.assert_array_equal(out[:horizon], first)  # the first block as before
+    assert peak < 10 * out.nbytes, peak / out.nbytes
+
+
 def test_forecast_recursive_and_with_horizon(series):
     one = WindowForecaster(**FAST).fit(series.train)
     assert one.forecast(7).shape == (7,)

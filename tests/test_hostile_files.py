@@ -332,6 +332,27 @@ def test_a_panel_frequency_that_steps_back_is_refused(tmp_path):
         refused(with_document(path, tmp_path / "s.skhyper", change), f"frequency '{freq}' is not a step forward")
 
 
+def test_the_check_of_a_panel_file_forecasts_fewer_series_where_its_horizon_is_long(good, monkeypatch):
+    """load forecasts 2 x horizon + 1 steps of a panel's first and last
+    series to check it; of fewer of them where that would pass
+    ``_PROBED_VALUES`` values (a file of a long horizon asked for hundreds
+    of MB), always of one at each end."""
+    from skhyper import persistence
+
+    asked = []
+    original = WindowForecaster._panel_forecast_values
+
+    def spy(self, steps, series=None, future=None):
+        asked.append((steps, list(series)))
+        return original(self, steps, series, future)
+
+    monkeypatch.setattr(WindowForecaster, "_panel_forecast_values", spy)
+    skhyper.load(good["panel"])  # 4 series, horizon 2: all of them
+    monkeypatch.setattr(persistence, "_PROBED_VALUES", 10)  # room for one series of 5 steps at each end
+    skhyper.load(good["panel"])
+    assert asked == [(5, [0, 1, 2, 3]), (5, [0, 3])]
+
+
 @pytest.mark.parametrize("name", ["ds", "unique_id", "y"])
 def test_a_panel_covariate_named_as_a_panel_column_is_refused(tmp_path, name):
     """Fit refuses a covariate named as the panel's own columns; a file of

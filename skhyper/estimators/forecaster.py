@@ -1163,24 +1163,26 @@ class WindowForecaster(
         if effect is not None:  # the network's series is the series less the covariates' linear effect
             context = np.asarray(context, dtype=np.float64) - effect[: len(context)]
         changed = changes(context, lag) if lag else context
-        history = list(self._scaled_inputs(self._deseasonalized(changed, end - len(changed))))
+        lookback = int(self.lags_[0])
+        # only the latest lookback rows are ever read: the window of each block
+        history = np.asarray(self._scaled_inputs(self._deseasonalized(changed, end - len(changed))))[-lookback:]
         standardized = None
         if self._covariates_in_network(covariates):
             standardized = self._standardized_covariates(np.asarray(covariates)[lag:])
-        lookback = int(self.lags_[0])
-        produced = []
+        produced, n_produced = [], 0  # blocks of rows (a row each would be an array each: a long horizon's memory)
         n_features = self.n_features_in_
-        while len(produced) < steps:
-            window, _, level = self._relative(np.asarray(history)[-self.lags_].reshape(1, -1))
+        while n_produced < steps:
+            window, _, level = self._relative(history[-self.lags_].reshape(1, -1))
             if standardized is not None:  # the covariates of this window's rows and of the steps it predicts
-                here = standardized[len(history) - lookback :]
+                here = standardized[len(changed) + n_produced - lookback :]
                 window = np.hstack([window, self._series_covariate_inputs(here, 1)])
             block = engine.predict(self._network(), window).reshape(-1, n_features) + level
             # Model outputs are in target units; the inputs use the input scaling.
             values = block * self.target_scale_ + self.target_mean_
-            produced.extend(values)
-            history.extend(self._scaled_inputs(values))
-        result = np.asarray(produced[:steps])
+            produced.append(values)
+            n_produced += len(values)
+            history = np.concatenate([history, self._scaled_inputs(values)])[-lookback:]
+        result = np.concatenate(produced)[:steps]
         if lag:
             result = undifferenced(result, context[-lag:])
         result = self._reseasonalized(result, end)

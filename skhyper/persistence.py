@@ -904,7 +904,13 @@ def _probe(path, estimator):
             else:
                 forecast = np.asarray(estimator.predict(np.asarray(estimator.context_)), dtype=float)
         else:
-            forecast = np.asarray(estimator.predict(np.zeros((1, estimator.n_features_in_))))
+            rows = np.zeros((1, estimator.n_features_in_))
+            names = getattr(estimator, "feature_names_in_", None)
+            if names is not None:  # fit on a DataFrame: predicting an array would warn of its missing names
+                import pandas as pd
+
+                rows = pd.DataFrame(rows, columns=list(names))
+            forecast = np.asarray(estimator.predict(rows))
     except Exception as error:  # the state passed its checks; what is left is their combination
         raise LoadError(f"{path}: its fitted state does not fit its network: {type(error).__name__}: {_short(error)}") from None
     if forecast.dtype.kind == "f" and not np.isfinite(forecast).all():

@@ -276,3 +276,18 @@ def test_every_optimizer_saves_loads_and_trains_on_the_same(diabetes, tmp_path, 
     loaded = skhyper.load(model.save(tmp_path / "m.skhyper"))
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     np.testing.assert_allclose(loaded.partial_fit(X, y).predict(X), model.partial_fit(X, y).predict(X), rtol=1e-5)
+
+
+def test_a_file_of_an_estimator_fit_on_a_dataframe_loads_without_warnings(tmp_path, diabetes):
+    """load predicts once to check a file; on an array, where the fit was on
+    a DataFrame, scikit-learn warned "X does not have valid feature names"
+    at every load of a sound file (found by a helper)."""
+    import warnings
+
+    X, y = diabetes
+    frame = pd.DataFrame(X[:100], columns=[f"f{i}" for i in range(X.shape[1])])
+    path = KerasMLPRegressor(**TINY).fit(frame, y[:100]).save(tmp_path / "r.skhyper")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = skhyper.load(path)
+    assert list(loaded.feature_names_in_) == list(frame.columns)

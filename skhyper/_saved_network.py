@@ -94,6 +94,14 @@ def load_network(estimator, described, member, n_bytes):
     estimator.model_ = model
 
 
+#: The endings of Keras' optimizer variables that hold running sums or
+#: averages of squared gradients (or their largest values): Adam's, AdamW's,
+#: Nadam's and RMSprop's velocity, AMSGrad's velocity_hat, Adagrad's and
+#: Ftrl's accumulator, Adadelta's accumulated_grad and
+#: accumulated_delta_var, Adamax's norm.
+_SQUARES = ("_velocity", "_velocity_hat", "_accumulator", "_accumulated_grad", "_accumulated_delta_var", "_norm")
+
+
 def _check_optimizer_state(optimizer, rate):
     """The optimizer's step count a count, and its rate the file's ``rate``
     (which saving takes from it): a continued fit starts from these."""
@@ -101,6 +109,10 @@ def _check_optimizer_state(optimizer, rate):
 
     if int(optimizer.iterations.numpy()) < 0:
         raise ValueError(f"its optimizer has taken {int(optimizer.iterations.numpy())} steps: a damaged file.")
+    for variable in optimizer.variables:  # running sums of squares (Adam's, RMSprop's velocity...) are never negative
+        if variable.path.endswith(_SQUARES) and (np.asarray(variable.numpy()) < 0).any():
+            raise ValueError(f"its optimizer's {variable.path} holds negative values, where a fit keeps sums of"
+                             " squares: a damaged file.")  # fmt: skip
     current = float(current_rate(optimizer))
     if not np.isclose(current, float(rate), rtol=1e-5, atol=0.0):
         raise ValueError(f"its optimizer's learning rate is {current:g} where the file's rate is {float(rate):g}:"

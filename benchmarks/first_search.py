@@ -4,6 +4,8 @@
     python benchmarks/first_search.py --processes 5   # more fresh processes per contender
     python benchmarks/first_search.py --tree          # + a call tree (CPU seconds) of one first fused search
     taskset -c 1 python benchmarks/first_search.py    # pinned to one core (a shared machine: less noise)
+    python benchmarks/first_search.py --contenders fused,fused_eager --warm 2 \
+        --out benchmarks/results/first_search_eager.md   # without tracing: is the first search's cost the traces?
     python benchmarks/first_search.py --candidates 2 --contenders fused,plain --warm 0 \
         --out benchmarks/results/first_search_candidates_2.md   # a small grid (6 fits): fused never slower?
 
@@ -46,6 +48,7 @@ CONTENDERS = {
     "fused": "skhyper.model_selection.GridSearchCV (fused)",
     "plain": "sklearn's GridSearchCV over skhyper's estimator",
     "scikeras": "scikeras 0.13 through sklearn's GridSearchCV",
+    "fused_eager": "the fused search with tf.config.run_functions_eagerly(True): no tracing (a check, not a setting)",
 }
 
 
@@ -73,7 +76,24 @@ def searches(candidates=8):
         "fused": lambda: fused.GridSearchCV(estimator, grid, cv=3).fit(X, y),
         "plain": lambda: GridSearchCV(estimator, grid, cv=3).fit(X, y),
         "scikeras": lambda: GridSearchCV(scikeras, grid, cv=3).fit(X, y),
+        "fused_eager": _eagerly(lambda: fused.GridSearchCV(estimator, grid, cv=3).fit(X, y)),
     }
+
+
+def _eagerly(run):
+    """``run`` with TensorFlow's functions run as plain Python (no tracing,
+    no graph to optimize): what a first search pays that is not tracing."""
+
+    def eager():
+        import tensorflow as tf
+
+        tf.config.run_functions_eagerly(True)
+        try:
+            return run()
+        finally:
+            tf.config.run_functions_eagerly(False)
+
+    return eager
 
 
 def _clock(run):

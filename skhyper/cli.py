@@ -186,9 +186,10 @@ def _write_forecast(best, series, steps, levels, output, actual=None):
     panel = "unique_id" in forecast
     if actual is not None:  # the forecast covers known values (held out of the search)
         import numpy as np
+        from sklearn.metrics import mean_absolute_error
 
         actual = np.asarray(actual, dtype=float)[:steps]
-        error = np.mean(np.abs(forecast["forecast"].to_numpy(dtype=float)[: len(actual)] - actual))
+        error = mean_absolute_error(actual, forecast["forecast"].to_numpy(dtype=float)[: len(actual)])
         print(f"   the {len(actual)} values that followed the data are known, held out of the search:"
               f" forecast MAE {error:.3f} on them" + (" (the red line of the fan chart)" if plotting and levels else ""))  # fmt: skip
     if plotting and levels:  # (a panel's first series)
